@@ -1,0 +1,51 @@
+#include "graph/op_registry.h"
+
+#include <algorithm>
+
+namespace frost {
+
+// Each op family registers itself through one of these (src/runtime/ops/*.cc).
+void register_all_ops(OpRegistry& registry);
+
+const OpRegistry& OpRegistry::global() {
+  static const OpRegistry registry = [] {
+    OpRegistry r;
+    register_all_ops(r);
+    return r;
+  }();
+  return registry;
+}
+
+void OpRegistry::add(OpDef def) {
+  if (!def.infer_shapes) def.infer_shapes = shape_unknown;
+  const std::string name = def.name;
+  if (!ops_.emplace(name, std::move(def)).second) throw Error("op registered twice").op(name);
+}
+
+const OpDef* OpRegistry::find(std::string_view op) const {
+  const auto it = ops_.find(std::string(op));
+  return it == ops_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> OpRegistry::names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, def] : ops_) out.push_back(name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<PartialShape> shape_of_input0(const ShapeContext& ctx) {
+  return {ctx.input_shapes.empty() ? PartialShape::unknown() : ctx.input_shapes[0]};
+}
+
+std::vector<PartialShape> shape_broadcast_all_inputs(const ShapeContext& ctx) {
+  if (ctx.input_shapes.empty()) return {PartialShape::unknown()};
+  PartialShape out = ctx.input_shapes[0];
+  for (size_t i = 1; i < ctx.input_shapes.size(); ++i) out = broadcast_shapes(out, ctx.input_shapes[i]);
+  return {out};
+}
+
+// One unknown shape; the inference driver pads it to the node's output count.
+std::vector<PartialShape> shape_unknown(const ShapeContext&) { return {PartialShape::unknown()}; }
+
+}  // namespace frost

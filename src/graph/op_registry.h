@@ -1,0 +1,83 @@
+// One registry of ops keyed by TensorFlow op name. An entry says how many
+// outputs a node has, how to infer output shapes, and how the reference
+// backend computes it. Several names may share an entry's functions
+// (FusedBatchNorm, V2, V3). Later backends add their lowerings beside these.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "graph/graph.h"
+
+namespace frost {
+
+// What a reference kernel sees: the node (for attrs), its data inputs, and the
+// output slots it must fill. Kernels allocate their outputs.
+class OpContext {
+ public:
+  OpContext(const Node& node, std::span<const Tensor> inputs, std::vector<Tensor>& outputs)
+      : node_(node), inputs_(inputs), outputs_(outputs) {}
+
+  const Node& node() const { return node_; }
+  int num_inputs() const { return static_cast<int>(inputs_.size()); }
+  const Tensor& input(int i) const { return inputs_[static_cast<size_t>(i)]; }
+  std::span<const Tensor> inputs() const { return inputs_; }
+  int num_outputs() const { return static_cast<int>(outputs_.size()); }
+  void set_output(int i, Tensor t) { outputs_.at(static_cast<size_t>(i)) = std::move(t); }
+
+  // An Error naming this node and op; `throw ctx.error("...")`.
+  Error error(const std::string& message) const { return node_.error(message); }
+
+ private:
+  const Node& node_;
+  std::span<const Tensor> inputs_;
+  std::vector<Tensor>& outputs_;
+};
+
+// What a shape function sees: input shapes (possibly partial) and, where an
+// input is a known constant, its value (needed for Reshape, Fill, ...).
+struct ShapeContext {
+  const Node& node;
+  std::vector<PartialShape> input_shapes;
+  std::vector<const Tensor*> input_values;  // nullptr where not constant
+
+  Error error(const std::string& message) const { return node.error(message); }
+};
+
+// What the registry knows about one op.
+struct OpDef {
+  std::string name;
+  // Number of outputs of a node of this op (most ops: 1; Split: num_split).
+  std::function<int(const Node&)> num_outputs = [](const Node&) { return 1; };
+  // Output shapes; returns unknown shapes where it cannot tell.
+  std::function<std::vector<PartialShape>(const ShapeContext&)> infer_shapes;
+  // The reference (oracle) implementation.
+  std::function<void(OpContext&)> reference;
+  // Attrs that must be present, with their expected kind name as reported
+  // by AttrValue::kind_name() ("int", "list(int)", "type", ...), checked at load.
+  std::vector<std::pair<std::string, std::string>> required_attrs;
+};
+
+class OpRegistry {
+ public:
+  // The process-wide registry, filled on first use with every op family.
+  static const OpRegistry& global();
+
+  void add(OpDef def);  // throws if the name is already registered
+  const OpDef* find(std::string_view op) const;
+  std::vector<std::string> names() const;  // sorted
+
+ private:
+  std::unordered_map<std::string, OpDef> ops_;
+};
+
+// Shape-function building blocks shared by many ops.
+std::vector<PartialShape> shape_of_input0(const ShapeContext& ctx);
+std::vector<PartialShape> shape_broadcast_all_inputs(const ShapeContext& ctx);
+std::vector<PartialShape> shape_unknown(const ShapeContext& ctx);
+
+}  // namespace frost
