@@ -31,7 +31,7 @@ struct Header {
 // allowed. Anything else (a structured dtype's list, nested dicts) is refused.
 class HeaderParser {
  public:
-  explicit HeaderParser(const std::string& text) : s_(text) {}
+  explicit HeaderParser(std::string text) : s_(std::move(text)) {}
 
   Header parse() {
     Header h;
@@ -127,7 +127,7 @@ class HeaderParser {
     return dims;
   }
 
-  const std::string& s_;
+  const std::string s_;
   size_t pos_ = 0;
 };
 
