@@ -210,7 +210,7 @@ void rank_kernel(OpContext& ctx) {
   ctx.set_output(0, t.reshaped(Shape{}));
 }
 
-std::vector<PartialShape> scalar_shape(const ShapeContext&) { return {PartialShape{}}; }
+std::vector<PartialShape> scalar_shape(const ShapeContext&) { return {PartialShape(std::vector<int64_t>{})}; }
 
 }  // namespace
 
