@@ -27,6 +27,10 @@ const std::vector<Pass>& registered_passes() {
       {"constant_folding", fold_constants, "all-constant subgraphs and static shapes -> Const"},
       {"remove_unused", remove_unused, "nodes the outputs do not need removed"},
       {"merge_duplicate_constants", merge_duplicate_constants, "equal Consts merged"},
+      {"fold_batch_norm", fold_batch_norm, "FusedBatchNorm -> conv weights+bias, or Mul+Add"},
+      {"fold_mul_into_weights", fold_mul_into_weights, "per-channel Mul after conv/matmul -> weights"},
+      {"fold_add_into_bias", fold_add_into_bias, "per-channel Add/Sub after conv/matmul -> BiasAdd"},
+      {"fold_pad_into_conv", fold_pad_into_conv, "zero Pad before conv -> EXPLICIT padding"},
   };
   return passes;
 }
