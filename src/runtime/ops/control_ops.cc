@@ -1,7 +1,74 @@
+// Graph plumbing ops: inputs, constants and the identity family. (TF1 control
+// flow — Switch/Merge/Enter/Exit/NextIteration — joins this family later.)
+#include <cmath>
+
 #include "graph/op_registry.h"
 
 namespace frost {
 
-void register_control_ops(OpRegistry& r) { (void)r; }
+namespace {
+
+void placeholder(OpContext& ctx) {
+  const Node& n = ctx.node();
+  throw ctx.error("placeholder has no value: feed it (e.g. --input " + n.name + "=file.npy, dtype " +
+                  dtype_name(dtype_base(static_cast<int>(n.attr_type_or("dtype", DType::Float)))) + ")");
+}
+
+std::vector<PartialShape> placeholder_shape(const ShapeContext& ctx) {
+  if (!ctx.node.has_attr("shape")) return {PartialShape::unknown()};
+  return {ctx.node.attr("shape").shape()};
+}
+
+void constant(OpContext& ctx) {
+  const Tensor& value = ctx.node().attr_tensor("value");
+  if (ctx.node().has_attr("dtype") && ctx.node().attr_type("dtype") != value.dtype())
+    throw ctx.error("value is " + dtype_name(value.dtype()) + " but attr dtype is " +
+                    dtype_name(ctx.node().attr_type("dtype")));
+  ctx.set_output(0, value);
+}
+
+std::vector<PartialShape> constant_shape(const ShapeContext& ctx) {
+  return {ctx.node.attr_tensor("value").shape()};
+}
+
+void pass_through(OpContext& ctx) {
+  for (int i = 0; i < ctx.num_outputs(); ++i) ctx.set_output(i, ctx.input(i));
+}
+
+std::vector<PartialShape> all_input_shapes(const ShapeContext& ctx) { return ctx.input_shapes; }
+
+// CheckNumerics fails the run when a float tensor holds NaN or Inf, as in TF.
+void check_numerics(OpContext& ctx) {
+  const Tensor& x = ctx.input(0);
+  for (int64_t i = 0; i < x.num_elements(); ++i) {
+    const double v = x.as_double(i);
+    if (!std::isfinite(v))
+      throw ctx.error(ctx.node().attr_string_or("message", "CheckNumerics") + ": tensor has " +
+                      (std::isnan(v) ? "NaN" : "Inf") + " values");
+  }
+  ctx.set_output(0, x);
+}
+
+}  // namespace
+
+void register_control_ops(OpRegistry& r) {
+  r.add({.name = "Placeholder", .infer_shapes = placeholder_shape, .reference = placeholder,
+         .required_attrs = {{"dtype", "type"}}});
+  // Fed like a placeholder; otherwise passes its default input through.
+  r.add({.name = "PlaceholderWithDefault", .infer_shapes = shape_of_input0, .reference = pass_through});
+  r.add({.name = "Const", .infer_shapes = constant_shape, .reference = constant,
+         .required_attrs = {{"value", "tensor"}}});
+  for (const char* op : {"Identity", "Snapshot", "StopGradient", "PreventGradient", "EnsureShape"})
+    r.add({.name = op, .infer_shapes = shape_of_input0, .reference = pass_through});
+  r.add({.name = "CheckNumerics", .infer_shapes = shape_of_input0, .reference = check_numerics});
+  r.add({.name = "IdentityN",
+         .num_outputs = [](const Node& n) { return n.num_data_inputs(); },
+         .infer_shapes = all_input_shapes,
+         .reference = pass_through});
+  r.add({.name = "NoOp",
+         .num_outputs = [](const Node&) { return 0; },
+         .infer_shapes = [](const ShapeContext&) { return std::vector<PartialShape>{}; },
+         .reference = [](OpContext&) {}});
+}
 
 }  // namespace frost

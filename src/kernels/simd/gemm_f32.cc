@@ -1,0 +1,92 @@
+// Front end of the optimised GEMM: picks the micro-kernel for the running
+// CPU, resolves the thread count and the scratch, and hands over to the
+// per-ISA code (gemm_impl.h) through a GemmKernelTable.
+#include <omp.h>
+
+#include <vector>
+
+#include "kernels/gemm.h"
+#include "kernels/simd/gemm_kernel_table.h"
+
+namespace frost::kernels {
+namespace {
+
+// __builtin_cpu_supports also checks that the OS saves the wider registers
+// (XCR0), which a bare CPUID bit does not: a VM may report AVX-512 in CPUID
+// and still not enable it.
+bool cpu_has(GemmIsa isa) {
+  switch (isa) {
+    case GemmIsa::kSse2: return true;  // part of x86-64
+    case GemmIsa::kAvx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case GemmIsa::kAvx512: return __builtin_cpu_supports("avx512f");
+    case GemmIsa::kAuto: return true;
+  }
+  return false;
+}
+
+GemmIsa resolve(GemmIsa isa) { return isa == GemmIsa::kAuto ? gemm_best_isa() : isa; }
+
+const simd::GemmKernelTable& table_for(GemmIsa isa) {
+  switch (resolve(isa)) {
+    case GemmIsa::kAvx512: return simd::gemm_table_12x32_avx512();
+    case GemmIsa::kAvx2: return simd::gemm_table_6x16_avx2();
+    default: return simd::gemm_table_6x8_sse2();
+  }
+}
+
+int resolve_threads(int threads) {
+  if (omp_in_parallel()) return 1;  // no nested teams: the caller already split the work
+  if (threads <= 0) threads = omp_get_max_threads();
+  return threads < 1 ? 1 : threads;
+}
+
+void run(const GemmShape& s, const float* a, const float* b, bool b_packed, float* c, const GemmEpilogue& ep,
+         const GemmRun& r) {
+  if (s.m <= 0 || s.n <= 0) return;
+  const simd::GemmKernelTable& t = table_for(r.isa);
+  const int threads = resolve_threads(r.threads);
+  float* scratch = r.scratch;
+  if (scratch == nullptr) {
+    // Convenience for callers without a planner; grows to the largest call and stays.
+    thread_local std::vector<float> own;
+    const size_t need = t.scratch_floats(s, b_packed, threads);
+    if (own.size() < need) own.resize(need);
+    scratch = own.data();
+  }
+  t.run(s, a, b, b_packed, c, ep, threads, scratch);
+}
+
+}  // namespace
+
+bool gemm_isa_available(GemmIsa isa) { return cpu_has(isa); }
+
+GemmIsa gemm_best_isa() {
+  static const GemmIsa best = cpu_has(GemmIsa::kAvx512) ? GemmIsa::kAvx512
+                              : cpu_has(GemmIsa::kAvx2) ? GemmIsa::kAvx2
+                                                        : GemmIsa::kSse2;
+  return best;
+}
+
+const char* gemm_kernel_name(GemmIsa isa) { return table_for(isa).name; }
+
+size_t gemm_packed_b_floats(int64_t n, int64_t k, GemmIsa isa) { return table_for(isa).packed_b_floats(n, k); }
+
+void gemm_pack_b(const GemmShape& s, const float* b, float* packed_b, GemmIsa isa) {
+  table_for(isa).pack_b(s, b, packed_b);
+}
+
+size_t gemm_scratch_floats(const GemmShape& s, bool b_packed, int threads, GemmIsa isa) {
+  return table_for(isa).scratch_floats(s, b_packed, resolve_threads(threads));
+}
+
+void gemm_f32(const GemmShape& s, const float* a, const float* b, float* c, const GemmEpilogue& ep,
+              const GemmRun& run_opts) {
+  run(s, a, b, /*b_packed=*/false, c, ep, run_opts);
+}
+
+void gemm_f32_packed(const GemmShape& s, const float* a, const float* packed_b, float* c,
+                     const GemmEpilogue& ep, const GemmRun& run_opts) {
+  run(s, a, packed_b, /*b_packed=*/true, c, ep, run_opts);
+}
+
+}  // namespace frost::kernels

@@ -1,0 +1,38 @@
+// Running a graph: feeds in, fetches out. The reference executor evaluates the
+// needed nodes one by one in topological order with the registry's reference
+// kernels — slow, obvious, the oracle every other backend is checked against.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <vector>
+
+#include "graph/graph.h"
+#include "graph/op_registry.h"
+
+namespace frost {
+
+// Values given for tensors: placeholders, or any intermediate tensor
+// (feeding a tensor cuts off everything that computes it).
+using FeedMap = std::map<TensorId, Tensor>;
+
+struct RunOptions {
+  // Called after each node runs with its outputs (for layer-by-layer checks).
+  std::function<void(const Node&, const std::vector<Tensor>&)> on_node;
+};
+
+// Computes `fetches`. Throws frost::Error naming the node and op on any failure:
+// an unknown op, a placeholder left unfed, a feed whose dtype or shape the
+// placeholder does not accept, a kernel's complaint about its inputs.
+std::vector<Tensor> run_reference(const Graph& g, const FeedMap& feeds, const std::vector<TensorId>& fetches,
+                                  const RunOptions& options = {});
+
+// The error for an op the registry does not know, naming node, op and how to
+// list the supported ops.
+Error unknown_op_error(const Graph& g, const Node& n);
+
+// Checks a feed against the node it feeds: the node's output exists, and a
+// placeholder's dtype/shape attrs accept the value.
+void check_feed(const Graph& g, const TensorId& id, const Tensor& value);
+
+}  // namespace frost
