@@ -1,6 +1,7 @@
 #include "cli/model_args.h"
 
 #include "graph/tensor_names.h"
+#include "io/graph_file.h"
 #include "io/npy.h"
 #include "runtime/random_inputs.h"
 
@@ -16,7 +17,10 @@ FeedMap feeds_from_args(const Model& model, const Args& args) {
     const std::string file = spec.substr(eq + 1);
     Tensor value;
     try {
-      value = read_npy(file);
+      // A .npy holds an array; any other file is fed whole as a string scalar
+      // (e.g. a .wav for graphs that start with DecodeWav).
+      value = file.size() > 4 && file.substr(file.size() - 4) == ".npy" ? read_npy(file)
+                                                                         : Tensor::string_scalar(read_file_bytes(file));
     } catch (Error& e) {
       e.file(file);
       throw;
