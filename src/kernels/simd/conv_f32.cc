@@ -106,17 +106,13 @@ ScratchLayout scratch_layout(const Conv2DParams& p, int threads, GemmIsa isa) {
   return l;
 }
 
+// libc's memcpy/memset handle the short runs of im2col (a few channels)
+// with a couple of overlapping vector moves, cheaper than a loop here.
 void copy_floats(float* dst, const float* src, int64_t count) {
-  if (count >= 16) {
-    std::memcpy(dst, src, static_cast<size_t>(count) * sizeof(float));
-  } else {
-    for (int64_t i = 0; i < count; ++i) dst[i] = src[i];
-  }
+  std::memcpy(dst, src, static_cast<size_t>(count) * sizeof(float));
 }
 
-void zero_floats(float* dst, int64_t count) {
-  for (int64_t i = 0; i < count; ++i) dst[i] = 0.0f;
-}
+void zero_floats(float* dst, int64_t count) { std::memset(dst, 0, static_cast<size_t>(count) * sizeof(float)); }
 
 // Rows [m0, m1) of the im2col matrix of group `grp` (row = output pixel,
 // columns = taps ky, kx then channels of the group, the HWIO filter's order).
@@ -127,11 +123,32 @@ void im2col_rows(const Conv2DParams& p, const ConvGemm& g, const float* input, i
   // With one group and no horizontal dilation the taps of one filter row are
   // one contiguous run of the input row.
   const bool runs = p.groups == 1 && p.dilation_w == 1;
-  for (int64_t m = m0; m < m1; ++m, dst += g.k) {
-    const int64_t n = m / per_image, rem = m % per_image;
-    const int64_t oy = rem / p.out_w, ox = rem % p.out_w;
+  // (n, oy, ox) of pixel m, stepped along instead of divided out per pixel.
+  int64_t n = m0 / per_image, oy = (m0 % per_image) / p.out_w, ox = m0 % p.out_w;
+  for (int64_t m = m0; m < m1; ++m, dst += g.k, ++ox) {
+    if (ox == p.out_w) {
+      ox = 0;
+      if (++oy == p.out_h) {
+        oy = 0;
+        ++n;
+      }
+    }
     const float* in_n = input + n * p.in_h * p.in_w * p.in_c + grp * cin;
     const int64_t ix0 = ox * p.stride_w - p.pad_left;
+    const int64_t run = p.filter_w * cin;
+    if (runs && ix0 >= 0 && ix0 + p.filter_w <= p.in_w) {
+      // The whole filter row is inside the input row: one copy per ky.
+      const float* src = in_n + ix0 * p.in_c;
+      for (int64_t ky = 0; ky < p.filter_h; ++ky) {
+        const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
+        if (iy < 0 || iy >= p.in_h) {
+          zero_floats(dst + ky * run, run);
+        } else {
+          copy_floats(dst + ky * run, src + iy * p.in_w * p.in_c, run);
+        }
+      }
+      continue;
+    }
     for (int64_t ky = 0; ky < p.filter_h; ++ky) {
       float* row_dst = dst + ky * p.filter_w * cin;
       const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
