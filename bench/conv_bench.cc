@@ -125,6 +125,7 @@ void bm_frost(benchmark::State& st, const ConvCase& c, int threads) {
   if (c.depthwise) {
     std::vector<float> scratch(frost::kernels::depthwise_conv2d_scratch_floats(p));
     run.scratch = scratch.data();
+    frost::kernels::depthwise_conv2d_f32(p, in.data(), filter.data(), out.data(), {}, run);  // warm-up
     for (auto _ : st) {
       frost::kernels::depthwise_conv2d_f32(p, in.data(), filter.data(), out.data(), {}, run);
       benchmark::ClobberMemory();
@@ -134,6 +135,7 @@ void bm_frost(benchmark::State& st, const ConvCase& c, int threads) {
     frost::kernels::conv2d_pack_filter(p, filter.data(), packed.data());
     std::vector<float> scratch(frost::kernels::conv2d_scratch_floats(p, threads));
     run.scratch = scratch.data();
+    frost::kernels::conv2d_f32(p, in.data(), packed.data(), out.data(), {}, run);  // warm-up
     for (auto _ : st) {
       frost::kernels::conv2d_f32(p, in.data(), packed.data(), out.data(), {}, run);
       benchmark::ClobberMemory();
@@ -232,6 +234,8 @@ void bm_onednn_primitive(benchmark::State& st, const ConvCase& c, int threads) {
   std::vector<float> weights = random_floats(pd.weights_desc().get_size() / sizeof(float) + 1);
   memory src(src_md, eng, in.data()), dst(dst_md, eng, out.data()), w(pd.weights_desc(), eng, weights.data());
   dnnl::convolution_forward conv(pd);
+  conv.execute(strm, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}});  // warm-up
+  strm.wait();
   for (auto _ : st) {
     conv.execute(strm, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}});
     strm.wait();

@@ -37,6 +37,16 @@ int resolve_threads(int threads) {
   return threads < 1 ? 1 : threads;
 }
 
+// As in the GEMM: about 1 MFLOP of work per thread at least, unless forced.
+int threads_for(const Conv2DParams& p, int64_t taps_per_output, const GemmRun& run) {
+  const int threads = resolve_threads(run.threads);
+  if (run.force_threads) return threads;
+  const double flops = 2.0 * static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c) *
+                       static_cast<double>(taps_per_output);
+  const double useful = flops / 1e6;
+  return useful < threads ? (useful < 1.0 ? 1 : static_cast<int>(useful)) : threads;
+}
+
 struct ConvGemm {
   int64_t pixels;    // M: output pixels of the whole batch
   int64_t group_in;  // input channels per group
@@ -221,16 +231,22 @@ void conv2d_pack_filter(const Conv2DParams& p, const float* filter, float* packe
 }
 
 size_t conv2d_scratch_floats(const Conv2DParams& p, int threads, GemmIsa isa) {
+  // The call may use fewer threads than asked for (small problems), with
+  // another tile plan: cover every count up to `threads`.
   threads = resolve_threads(threads);
-  const ScratchLayout l = scratch_layout(p, threads, isa);
-  return static_cast<size_t>(threads * l.per_thread + l.shared + kAlignFloats);
+  size_t most = 0;
+  for (int t = 1; t <= threads; ++t) {
+    const ScratchLayout l = scratch_layout(p, t, isa);
+    most = std::max(most, static_cast<size_t>(t * l.per_thread + l.shared + kAlignFloats));
+  }
+  return most;
 }
 
 void conv2d_f32(const Conv2DParams& p, const float* input, const float* packed_filter, float* output,
                 const GemmEpilogue& ep, const GemmRun& run) {
   const ConvGemm g = conv_gemm(p);
   if (g.pixels <= 0 || g.group_n <= 0) return;
-  const int threads = resolve_threads(run.threads);
+  const int threads = threads_for(p, g.k, run);
   const GemmIsa isa = run.isa == GemmIsa::kAuto ? gemm_best_isa() : run.isa;
   const ScratchLayout l = scratch_layout(p, threads, isa);
   float* scratch = run.scratch != nullptr
@@ -241,7 +257,7 @@ void conv2d_f32(const Conv2DParams& p, const float* input, const float* packed_f
   if (g.direct) {
     // The NHWC input is the (pixels × in_c) A matrix; group grp reads its
     // channel slice with the full row stride.
-    GemmRun r{threads, isa, scratch};
+    GemmRun r{threads, run.force_threads, isa, scratch};
     for (int64_t grp = 0; grp < p.groups; ++grp) {
       const GemmShape s{g.pixels, g.group_n, g.k, false, false, p.in_c, p.out_c, p.out_c};
       gemm_f32_packed(s, input + grp * g.group_in, packed_filter + static_cast<size_t>(grp) * per_group,
@@ -254,7 +270,7 @@ void conv2d_f32(const Conv2DParams& p, const float* input, const float* packed_f
   auto do_tile = [&](int64_t tile, float* thread_scratch, int gemm_threads, float* gemm_scratch) {
     const int64_t m0 = tile * t.rows, m1 = std::min(g.pixels, m0 + t.rows);
     float* cols = align_up(thread_scratch);
-    GemmRun r{gemm_threads, isa, gemm_scratch};
+    GemmRun r{gemm_threads, run.force_threads, isa, gemm_scratch};
     for (int64_t grp = 0; grp < p.groups; ++grp) {
       im2col_rows(p, g, input, grp, m0, m1, cols);
       gemm_f32_packed(tile_shape(g, p, m1 - m0), cols, packed_filter + static_cast<size_t>(grp) * per_group,
@@ -282,7 +298,7 @@ void depthwise_conv2d_f32(const Conv2DParams& p, const float* input, const float
                           const GemmEpilogue& ep, const GemmRun& run) {
   const simd::DwConvKernelTable& t = dw_table(run.isa);
   float* scratch = run.scratch != nullptr ? run.scratch : own_scratch(t.scratch_floats(p));
-  t.run(p, input, filter, output, ep, resolve_threads(run.threads), scratch);
+  t.run(p, input, filter, output, ep, threads_for(p, p.filter_h * p.filter_w, run), scratch);
 }
 
 const char* depthwise_conv2d_kernel_name(GemmIsa isa) { return dw_table(isa).name; }
