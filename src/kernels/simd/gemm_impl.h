@@ -28,6 +28,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/gemm.h"
+#include "kernels/simd/epilogue_impl.h"
 #include "kernels/simd/gemm_kernel_table.h"
 
 #define FROST_GEMM_INLINE inline __attribute__((always_inline))
@@ -90,13 +91,15 @@ FROST_GEMM_INLINE void micro_kernel(int64_t kc, const float* a, const float* con
                                     const float* b, float* c, int64_t ldc, bool accumulate) {
   using V = typename T::V;
   constexpr int MR = T::MR, NV = T::NV, W = T::W, NR = T::NR;
+  // Accumulators start at zero and the old C is added after the k loop, so a
+  // cache miss on C never delays the FMA chains; the prefetch hides it.
   V acc[MR][NV];
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) {
 #pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) {
-      acc[r][v] = accumulate ? V::load_unaligned(c + r * ldc + v * W) : V(0.0f);
-    }
+    for (int v = 0; v < NV; ++v) acc[r][v] = V(0.0f);
+#pragma GCC unroll 8
+    for (int l = 0; l < NR; l += 16) __builtin_prefetch(c + r * ldc + l, 1);
   }
   if constexpr (kPackedA) {
     for (int64_t p = 0; p < kc; ++p) {
@@ -133,110 +136,11 @@ FROST_GEMM_INLINE void micro_kernel(int64_t kc, const float* a, const float* con
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) {
 #pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) acc[r][v].store_unaligned(c + r * ldc + v * W);
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Epilogue (bias, residual, activation) on a stored C region, applied while
-// the tile is still in L1.
-
-template <Activation kAct, class V>
-FROST_GEMM_INLINE V activate(V x, V alpha) {
-  const V zero(0.0f);
-  if constexpr (kAct == Activation::kNone) {
-    return x;
-  } else if constexpr (kAct == Activation::kRelu) {
-    return xsimd::max(x, zero);
-  } else if constexpr (kAct == Activation::kRelu6) {
-    return xsimd::min(xsimd::max(x, zero), V(6.0f));
-  } else if constexpr (kAct == Activation::kLeakyRelu) {
-    return xsimd::select(x > zero, x, alpha * x);
-  } else if constexpr (kAct == Activation::kElu) {
-    return xsimd::select(x > zero, x, alpha * xsimd::expm1(x));
-  } else if constexpr (kAct == Activation::kSigmoid) {
-    const V one(1.0f);
-    return one / (one + xsimd::exp(-x));
-  } else {
-    return xsimd::tanh(x);
-  }
-}
-
-template <class T, Activation kAct>
-FROST_GEMM_INLINE typename T::V epilogue_vector(typename T::V x, const float* bias, const float* res,
-                                                bool res_after, typename T::V alpha) {
-  using V = typename T::V;
-  if (bias != nullptr) x += V::load_unaligned(bias);
-  if (res != nullptr && !res_after) x += V::load_unaligned(res);
-  x = activate<kAct>(x, alpha);
-  if (res != nullptr && res_after) x += V::load_unaligned(res);
-  return x;
-}
-
-// c points at C[i0, j0]; bias at bias[j0] (or null); res at residual[i0, j0] (or null).
-template <class T, Activation kAct>
-void epilogue_region(float* c, int64_t ldc, int64_t rows, int64_t cols, const float* bias,
-                     const float* res, int64_t ldr, bool res_after, float alpha) {
-  using V = typename T::V;
-  constexpr int W = T::W;
-  const V va(alpha);
-  for (int64_t r = 0; r < rows; ++r) {
-    float* cr = c + r * ldc;
-    const float* rr = res != nullptr ? res + r * ldr : nullptr;
-    int64_t j = 0;
-    for (; j + W <= cols; j += W) {
-      const V x = epilogue_vector<T, kAct>(V::load_unaligned(cr + j), bias != nullptr ? bias + j : nullptr,
-                                           rr != nullptr ? rr + j : nullptr, res_after, va);
-      x.store_unaligned(cr + j);
+    for (int v = 0; v < NV; ++v) {
+      float* cp = c + r * ldc + v * W;
+      if (accumulate) acc[r][v] += V::load_unaligned(cp);
+      acc[r][v].store_unaligned(cp);
     }
-    if (j < cols) {
-      // The last < W columns go through zero-padded copies so that they get
-      // exactly the same vector arithmetic as the others.
-      alignas(64) float xb[W] = {}, bb[W] = {}, rb[W] = {};
-      const int64_t t = cols - j;
-      for (int64_t q = 0; q < t; ++q) {
-        xb[q] = cr[j + q];
-        if (bias != nullptr) bb[q] = bias[j + q];
-        if (rr != nullptr) rb[q] = rr[j + q];
-      }
-      const V x = epilogue_vector<T, kAct>(V::load_aligned(xb), bias != nullptr ? bb : nullptr,
-                                           rr != nullptr ? rb : nullptr, res_after, va);
-      x.store_aligned(xb);
-      for (int64_t q = 0; q < t; ++q) cr[j + q] = xb[q];
-    }
-  }
-}
-
-inline bool epilogue_active(const GemmEpilogue& ep) {
-  return ep.bias != nullptr || ep.residual != nullptr || ep.activation != Activation::kNone;
-}
-
-// Applies the epilogue to C[i0:i0+rows, j0:j0+cols]; c is the base of C.
-template <class T>
-void apply_epilogue(float* c, int64_t ldc, int64_t i0, int64_t j0, int64_t rows, int64_t cols,
-                    const GemmEpilogue& ep) {
-  if (!epilogue_active(ep)) return;
-  float* ct = c + i0 * ldc + j0;
-  const float* bias = ep.bias != nullptr ? ep.bias + j0 : nullptr;
-  const float* res = ep.residual != nullptr ? ep.residual + i0 * ep.ldr + j0 : nullptr;
-  const bool after = ep.residual_after_activation;
-  switch (ep.activation) {
-    case Activation::kNone:
-      return epilogue_region<T, Activation::kNone>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-    case Activation::kRelu:
-      return epilogue_region<T, Activation::kRelu>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-    case Activation::kRelu6:
-      return epilogue_region<T, Activation::kRelu6>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-    case Activation::kLeakyRelu:
-      return epilogue_region<T, Activation::kLeakyRelu>(ct, ldc, rows, cols, bias, res, ep.ldr, after,
-                                                        ep.alpha);
-    case Activation::kElu:
-      return epilogue_region<T, Activation::kElu>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-    case Activation::kSigmoid:
-      return epilogue_region<T, Activation::kSigmoid>(ct, ldc, rows, cols, bias, res, ep.ldr, after,
-                                                      ep.alpha);
-    case Activation::kTanh:
-      return epilogue_region<T, Activation::kTanh>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
   }
 }
 
@@ -553,12 +457,22 @@ inline ThreadGrid choose_grid(int64_t mtiles, int64_t ntiles, int nth) {
   return best;
 }
 
-// A is packed when a packed block is reused by enough B panels to pay for the copy.
-constexpr int64_t kPackAMinPanels = 4;
+// A is packed when a packed block is reused by enough B panels to pay for the
+// copy; otherwise the micro-kernel reads A in place through row pointers
+// (measured on the im2col shapes: N = 64 and 128 are faster unpacked).
+constexpr int64_t kPackAMinPanels = 16;
+
+// K blocks of equal depth (at most KC): 576 = 2×288 rather than 256+256+64,
+// so no block is too shallow to amortise loading and storing the C tile.
+template <class T>
+int64_t kc_step_for(int64_t k) {
+  const int64_t blocks = div_up(k, T::KC);
+  return round_up(div_up(k, blocks), 4);
+}
 
 template <class T>
 int64_t general_scratch_floats(const GemmShape& s, bool b_packed, int threads) {
-  const int64_t kc = min_i64(T::KC, s.k);
+  const int64_t kc = kc_step_for<T>(s.k);
   const int64_t nc = min_i64(T::NC, round_up(s.n, T::NR));
   const int64_t mc = min_i64(T::MC, round_up(s.m, T::MR));
   const int64_t b_floats = b_packed ? 0 : kc * nc + kAlignFloats;
@@ -600,7 +514,8 @@ void general(const GemmShape& s, const float* a, const float* b, bool b_packed, 
   const AView av = a_view(s, a);
   const BView bv = b_view(s, b);
 
-  const int64_t kc_max = min_i64(T::KC, k);
+  const int64_t kc_max = kc_step_for<T>(k);
+  const int64_t kc_step = kc_max;
   const int64_t nc_max = min_i64(T::NC, round_up(n, NR));
   const int64_t mc_max = min_i64(T::MC, round_up(m, MR));
   float* bbuf = align_up(scratch);
@@ -620,8 +535,8 @@ void general(const GemmShape& s, const float* a, const float* b, bool b_packed, 
     const int64_t nc = min_i64(T::NC, n - jc);
     const int64_t panels = div_up(nc, NR);
     const int64_t q0 = panels * tj / grid.tn, q1 = panels * (tj + 1) / grid.tn;
-    for (int64_t pc = 0; pc < k; pc += T::KC) {
-      const int64_t kc = min_i64(T::KC, k - pc);
+    for (int64_t pc = 0; pc < k; pc += kc_step) {
+      const int64_t kc = min_i64(kc_step, k - pc);
       const bool first = pc == 0, last = pc + kc == k;
       const float* bp;
       int64_t panel_stride;
