@@ -28,6 +28,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/gemm.h"
+#include "kernels/simd/epilogue_impl.h"
 #include "kernels/simd/gemm_kernel_table.h"
 
 #define FROST_GEMM_INLINE inline __attribute__((always_inline))
@@ -90,13 +91,15 @@ FROST_GEMM_INLINE void micro_kernel(int64_t kc, const float* a, const float* con
                                     const float* b, float* c, int64_t ldc, bool accumulate) {
   using V = typename T::V;
   constexpr int MR = T::MR, NV = T::NV, W = T::W, NR = T::NR;
+  // Accumulators start at zero and the old C is added after the k loop, so a
+  // cache miss on C never delays the FMA chains; the prefetch hides it.
   V acc[MR][NV];
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) {
 #pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) {
-      acc[r][v] = accumulate ? V::load_unaligned(c + r * ldc + v * W) : V(0.0f);
-    }
+    for (int v = 0; v < NV; ++v) acc[r][v] = V(0.0f);
+#pragma GCC unroll 8
+    for (int l = 0; l < NR; l += 16) __builtin_prefetch(c + r * ldc + l, 1);
   }
   if constexpr (kPackedA) {
     for (int64_t p = 0; p < kc; ++p) {
@@ -133,110 +136,11 @@ FROST_GEMM_INLINE void micro_kernel(int64_t kc, const float* a, const float* con
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) {
 #pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) acc[r][v].store_unaligned(c + r * ldc + v * W);
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Epilogue (bias, residual, activation) on a stored C region, applied while
-// the tile is still in L1.
-
-template <Activation kAct, class V>
-FROST_GEMM_INLINE V activate(V x, V alpha) {
-  const V zero(0.0f);
-  if constexpr (kAct == Activation::kNone) {
-    return x;
-  } else if constexpr (kAct == Activation::kRelu) {
-    return xsimd::max(x, zero);
-  } else if constexpr (kAct == Activation::kRelu6) {
-    return xsimd::min(xsimd::max(x, zero), V(6.0f));
-  } else if constexpr (kAct == Activation::kLeakyRelu) {
-    return xsimd::select(x > zero, x, alpha * x);
-  } else if constexpr (kAct == Activation::kElu) {
-    return xsimd::select(x > zero, x, alpha * xsimd::expm1(x));
-  } else if constexpr (kAct == Activation::kSigmoid) {
-    const V one(1.0f);
-    return one / (one + xsimd::exp(-x));
-  } else {
-    return xsimd::tanh(x);
-  }
-}
-
-template <class T, Activation kAct>
-FROST_GEMM_INLINE typename T::V epilogue_vector(typename T::V x, const float* bias, const float* res,
-                                                bool res_after, typename T::V alpha) {
-  using V = typename T::V;
-  if (bias != nullptr) x += V::load_unaligned(bias);
-  if (res != nullptr && !res_after) x += V::load_unaligned(res);
-  x = activate<kAct>(x, alpha);
-  if (res != nullptr && res_after) x += V::load_unaligned(res);
-  return x;
-}
-
-// c points at C[i0, j0]; bias at bias[j0] (or null); res at residual[i0, j0] (or null).
-template <class T, Activation kAct>
-void epilogue_region(float* c, int64_t ldc, int64_t rows, int64_t cols, const float* bias,
-                     const float* res, int64_t ldr, bool res_after, float alpha) {
-  using V = typename T::V;
-  constexpr int W = T::W;
-  const V va(alpha);
-  for (int64_t r = 0; r < rows; ++r) {
-    float* cr = c + r * ldc;
-    const float* rr = res != nullptr ? res + r * ldr : nullptr;
-    int64_t j = 0;
-    for (; j + W <= cols; j += W) {
-      const V x = epilogue_vector<T, kAct>(V::load_unaligned(cr + j), bias != nullptr ? bias + j : nullptr,
-                                           rr != nullptr ? rr + j : nullptr, res_after, va);
-      x.store_unaligned(cr + j);
+    for (int v = 0; v < NV; ++v) {
+      float* cp = c + r * ldc + v * W;
+      if (accumulate) acc[r][v] += V::load_unaligned(cp);
+      acc[r][v].store_unaligned(cp);
     }
-    if (j < cols) {
-      // The last < W columns go through zero-padded copies so that they get
-      // exactly the same vector arithmetic as the others.
-      alignas(64) float xb[W] = {}, bb[W] = {}, rb[W] = {};
-      const int64_t t = cols - j;
-      for (int64_t q = 0; q < t; ++q) {
-        xb[q] = cr[j + q];
-        if (bias != nullptr) bb[q] = bias[j + q];
-        if (rr != nullptr) rb[q] = rr[j + q];
-      }
-      const V x = epilogue_vector<T, kAct>(V::load_aligned(xb), bias != nullptr ? bb : nullptr,
-                                           rr != nullptr ? rb : nullptr, res_after, va);
-      x.store_aligned(xb);
-      for (int64_t q = 0; q < t; ++q) cr[j + q] = xb[q];
-    }
-  }
-}
-
-inline bool epilogue_active(const GemmEpilogue& ep) {
-  return ep.bias != nullptr || ep.residual != nullptr || ep.activation != Activation::kNone;
-}
-
-// Applies the epilogue to C[i0:i0+rows, j0:j0+cols]; c is the base of C.
-template <class T>
-void apply_epilogue(float* c, int64_t ldc, int64_t i0, int64_t j0, int64_t rows, int64_t cols,
-                    const GemmEpilogue& ep) {
-  if (!epilogue_active(ep)) return;
-  float* ct = c + i0 * ldc + j0;
-  const float* bias = ep.bias != nullptr ? ep.bias + j0 : nullptr;
-  const float* res = ep.residual != nullptr ? ep.residual + i0 * ep.ldr + j0 : nullptr;
-  const bool after = ep.residual_after_activation;
-  switch (ep.activation) {
-    case Activation::kNone:
-      return epilogue_region<T, Activation::kNone>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-    case Activation::kRelu:
-      return epilogue_region<T, Activation::kRelu>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-    case Activation::kRelu6:
-      return epilogue_region<T, Activation::kRelu6>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-    case Activation::kLeakyRelu:
-      return epilogue_region<T, Activation::kLeakyRelu>(ct, ldc, rows, cols, bias, res, ep.ldr, after,
-                                                        ep.alpha);
-    case Activation::kElu:
-      return epilogue_region<T, Activation::kElu>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-    case Activation::kSigmoid:
-      return epilogue_region<T, Activation::kSigmoid>(ct, ldc, rows, cols, bias, res, ep.ldr, after,
-                                                      ep.alpha);
-    case Activation::kTanh:
-      return epilogue_region<T, Activation::kTanh>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
   }
 }
 
@@ -327,94 +231,189 @@ void pack_b(const GemmShape& s, const float* b, float* packed) {
 // stored transposed or the last panel is partial. Independent accumulators
 // along k (U chains) hide the FMA latency when there are few rows.
 
+// P adjacent panels (panel q's row p at b + q·b_ps + p·b_ks) into C columns
+// [0, P·NR). Several panels stream at once and U chains split k, so that
+// MS·NV·P·U accumulators are in flight (T::kChains at least).
 template <class T, int MS>
-FROST_GEMM_INLINE void small_m_panel(int64_t k, const float* const* ar, int64_t a_ks, const float* b,
-                                     int64_t b_ks, float* c, int64_t ldc, bool accumulate) {
+constexpr int small_m_panels_at_once() {
+  return static_cast<int>(max_i64(1, min_i64(4, T::kChains / (MS * T::NV))));
+}
+
+template <class T, int MS, int P>
+FROST_GEMM_INLINE void small_m_panels(int64_t k, const float* const* ar, int64_t a_ks, const float* b,
+                                      int64_t b_ks, int64_t b_ps, float* c, int64_t ldc, bool accumulate) {
   using V = typename T::V;
-  constexpr int NV = T::NV, W = T::W;
-  constexpr int U = max_i64(1, div_up(T::kChains, MS * NV));
-  V acc[U][MS][NV];
+  constexpr int NV = T::NV, W = T::W, NR = T::NR;
+  constexpr int U = static_cast<int>(max_i64(1, div_up(T::kChains, MS * NV * P)));
+  V acc[U][MS][P][NV];
 #pragma GCC unroll 16
-  for (int u = 0; u < U; ++u) {
+  for (int u = 0; u < U; ++u)
 #pragma GCC unroll 16
-    for (int r = 0; r < MS; ++r) {
+    for (int r = 0; r < MS; ++r)
 #pragma GCC unroll 8
-      for (int v = 0; v < NV; ++v) acc[u][r][v] = V(0.0f);
-    }
-  }
+      for (int q = 0; q < P; ++q)
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v) acc[u][r][q][v] = V(0.0f);
   int64_t p = 0, off = 0;
   for (; p + U <= k; p += U) {
 #pragma GCC unroll 16
     for (int u = 0; u < U; ++u, off += a_ks, b += b_ks) {
-#pragma GCC unroll 8
-      for (int v = 0; v < NV; ++v) {
-        const V bv = V::load_unaligned(b + v * W);
+      V a_r[MS];
 #pragma GCC unroll 16
-        for (int r = 0; r < MS; ++r) acc[u][r][v] = xsimd::fma(V(ar[r][off]), bv, acc[u][r][v]);
-      }
+      for (int r = 0; r < MS; ++r) a_r[r] = V(ar[r][off]);
+#pragma GCC unroll 8
+      for (int q = 0; q < P; ++q)
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v) {
+          const V bv = V::load_unaligned(b + q * b_ps + v * W);
+#pragma GCC unroll 16
+          for (int r = 0; r < MS; ++r) acc[u][r][q][v] = xsimd::fma(a_r[r], bv, acc[u][r][q][v]);
+        }
     }
   }
   for (; p < k; ++p, off += a_ks, b += b_ks) {
 #pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) {
-      const V bv = V::load_unaligned(b + v * W);
-#pragma GCC unroll 16
-      for (int r = 0; r < MS; ++r) acc[0][r][v] = xsimd::fma(V(ar[r][off]), bv, acc[0][r][v]);
-    }
-  }
-#pragma GCC unroll 16
-  for (int r = 0; r < MS; ++r) {
+    for (int q = 0; q < P; ++q)
 #pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) {
-      V x = accumulate ? V::load_unaligned(c + r * ldc + v * W) : V(0.0f);
+      for (int v = 0; v < NV; ++v) {
+        const V bv = V::load_unaligned(b + q * b_ps + v * W);
 #pragma GCC unroll 16
-      for (int u = 0; u < U; ++u) x += acc[u][r][v];
-      x.store_unaligned(c + r * ldc + v * W);
-    }
+        for (int r = 0; r < MS; ++r) acc[0][r][q][v] = xsimd::fma(V(ar[r][off]), bv, acc[0][r][q][v]);
+      }
   }
+#pragma GCC unroll 16
+  for (int r = 0; r < MS; ++r)
+#pragma GCC unroll 8
+    for (int q = 0; q < P; ++q)
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; ++v) {
+        float* cp = c + r * ldc + q * NR + v * W;
+        V x = accumulate ? V::load_unaligned(cp) : V(0.0f);
+#pragma GCC unroll 16
+        for (int u = 0; u < U; ++u) x += acc[u][r][q][v];
+        x.store_unaligned(cp);
+      }
 }
 
 // Scratch of the small-M path: one packed panel of the full K per thread.
 template <class T>
 int64_t small_m_scratch_floats(const GemmShape& s, int threads) {
-  return threads * (s.k * T::NR + kAlignFloats);
+  return threads * (s.k * T::NR * 4 + kAlignFloats);  // up to 4 panels at once
+}
+
+// Small M with B as stored, not transposed: walking B by columns would touch
+// a new page every k, so instead stream whole rows of B, KU at a time, and
+// accumulate into C itself (MS rows of C stay in L1/L2 across a k step).
+// One k step over the columns [j, j + NBV·W) of this thread.
+template <class T, int MS, int KU, int NBV>
+FROST_GEMM_INLINE void rows_step(const float (&av)[MS][KU], const float* b, int64_t ldb, float* c, int64_t ldc,
+                                 bool first) {
+  using V = typename T::V;
+  constexpr int W = T::W;
+  V acc[MS][NBV];
+#pragma GCC unroll 16
+  for (int r = 0; r < MS; ++r) {
+#pragma GCC unroll 8
+    for (int v = 0; v < NBV; ++v) acc[r][v] = first ? V(0.0f) : V::load_unaligned(c + r * ldc + v * W);
+  }
+#pragma GCC unroll 8
+  for (int u = 0; u < KU; ++u) {
+#pragma GCC unroll 8
+    for (int v = 0; v < NBV; ++v) {
+      const V bv = V::load_unaligned(b + u * ldb + v * W);
+#pragma GCC unroll 16
+      for (int r = 0; r < MS; ++r) acc[r][v] = xsimd::fma(V(av[r][u]), bv, acc[r][v]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int r = 0; r < MS; ++r) {
+#pragma GCC unroll 8
+    for (int v = 0; v < NBV; ++v) acc[r][v].store_unaligned(c + r * ldc + v * W);
+  }
+}
+
+// k rows [kb, kb + KU) of B into C columns [j0, j1); j1 − j0 is a multiple of
+// W except for the thread that owns the last columns (scalar tail).
+template <class T, int MS, int KU>
+void rows_chunk(AView av, int64_t kb, const float* b, int64_t ldb, float* c, int64_t ldc, int64_t j0, int64_t j1,
+                bool first) {
+  constexpr int W = T::W;
+  constexpr int NBV = MS == 1 ? 4 : MS <= 4 ? 2 : 1;
+  float a_vals[MS][KU];
+  for (int r = 0; r < MS; ++r)
+    for (int u = 0; u < KU; ++u) a_vals[r][u] = av.a[r * av.rs + (kb + u) * av.ks];
+  const float* bk = b + kb * ldb;
+  int64_t j = j0;
+  for (; j + NBV * W <= j1; j += NBV * W) rows_step<T, MS, KU, NBV>(a_vals, bk + j, ldb, c + j, ldc, first);
+  for (; j + W <= j1; j += W) rows_step<T, MS, KU, 1>(a_vals, bk + j, ldb, c + j, ldc, first);
+  for (; j < j1; ++j) {
+    for (int r = 0; r < MS; ++r) {
+      float x = first ? 0.0f : c[r * ldc + j];
+      for (int u = 0; u < KU; ++u) x += a_vals[r][u] * bk[u * ldb + j];
+      c[r * ldc + j] = x;
+    }
+  }
+}
+
+template <class T, int MS>
+void small_m_rows(const GemmShape& s, const float* a, const float* b, float* c, const GemmEpilogue& ep, int tid,
+                  int nth) {
+  constexpr int W = T::W, KU = 4;
+  const AView av = a_view(s, a);
+  const int64_t vecs = s.n / W;
+  const int64_t j0 = vecs * tid / nth * W;
+  const int64_t j1 = tid == nth - 1 ? s.n : vecs * (tid + 1) / nth * W;
+  if (j0 >= j1) return;
+  int64_t kb = 0;
+  for (; kb + KU <= s.k; kb += KU) {
+    rows_chunk<T, MS, KU>(av, kb, b, s.ldb, c, s.ldc, j0, j1, kb == 0 && !ep.accumulate);
+  }
+  for (; kb < s.k; ++kb) rows_chunk<T, MS, 1>(av, kb, b, s.ldb, c, s.ldc, j0, j1, kb == 0 && !ep.accumulate);
+  apply_epilogue<T>(c, s.ldc, 0, j0, MS, j1 - j0, ep);
 }
 
 template <class T, int MS>
 void small_m(const GemmShape& s, const float* a, const float* b, bool b_packed, float* c,
              const GemmEpilogue& ep, int tid, int nth, float* scratch) {
-  constexpr int NR = T::NR;
+  constexpr int NR = T::NR, P = small_m_panels_at_once<T, MS>();
+  if (!b_packed && !s.trans_b) return small_m_rows<T, MS>(s, a, b, c, ep, tid, nth);
   const int64_t n = s.n, k = s.k;
   const AView av = a_view(s, a);
   const float* ar[MS];
   for (int r = 0; r < MS; ++r) ar[r] = av.a + r * av.rs;
   const BView bv = b_view(s, b);
-  float* panel_buf = align_up(scratch + tid * (k * NR + kAlignFloats));
+  float* panel_buf = align_up(scratch + tid * (k * NR * 4 + kAlignFloats));
 
+  // Panels [q0, q1) of this thread; the last panel of C may be partial.
   const int64_t panels = div_up(n, NR);
   const int64_t q0 = panels * tid / nth, q1 = panels * (tid + 1) / nth;
-  for (int64_t q = q0; q < q1; ++q) {
-    const int64_t j = q * NR, cols = min_i64(NR, n - j);
-    const float* bp;
-    int64_t b_ks = NR;
-    if (b_packed) {
-      bp = b + q * k * NR;
-    } else if (!s.trans_b && cols == NR) {
-      bp = bv.b + j;
-      b_ks = bv.ks;
-    } else {
-      pack_b_panel<T>(bv.b + j * bv.cs, bv.ks, bv.cs, cols, k, panel_buf);
-      bp = panel_buf;
+  const int64_t full_end = min_i64(q1, n / NR);
+  // Where panels [q, q + count) are in panel layout (prepacked, or packed now).
+  auto panels_at = [&](int64_t q, int64_t count) -> const float* {
+    if (b_packed) return b + q * k * NR;
+    for (int64_t t = 0; t < count; ++t) {
+      const int64_t j = (q + t) * NR;
+      pack_b_panel<T>(bv.b + j * bv.cs, bv.ks, bv.cs, min_i64(NR, n - j), k, panel_buf + t * k * NR);
     }
+    return panel_buf;
+  };
+  int64_t q = q0;
+  for (; q + P <= full_end; q += P) {
+    small_m_panels<T, MS, P>(k, ar, av.ks, panels_at(q, P), NR, k * NR, c + q * NR, s.ldc, ep.accumulate);
+    apply_epilogue<T>(c, s.ldc, 0, q * NR, MS, P * NR, ep);
+  }
+  for (; q < q1; ++q) {
+    const int64_t j = q * NR, cols = min_i64(NR, n - j);
+    const float* bp = panels_at(q, 1);
     if (cols == NR) {
-      small_m_panel<T, MS>(k, ar, av.ks, bp, b_ks, c + j, s.ldc, ep.accumulate);
+      small_m_panels<T, MS, 1>(k, ar, av.ks, bp, NR, 0, c + j, s.ldc, ep.accumulate);
     } else {
       alignas(64) float tmp[MS * NR] = {};
       if (ep.accumulate) {
         for (int r = 0; r < MS; ++r)
           for (int64_t t = 0; t < cols; ++t) tmp[r * NR + t] = c[r * s.ldc + j + t];
       }
-      small_m_panel<T, MS>(k, ar, av.ks, bp, b_ks, tmp, NR, ep.accumulate);
+      small_m_panels<T, MS, 1>(k, ar, av.ks, bp, NR, 0, tmp, NR, ep.accumulate);
       for (int r = 0; r < MS; ++r)
         for (int64_t t = 0; t < cols; ++t) c[r * s.ldc + j + t] = tmp[r * NR + t];
     }
@@ -458,12 +457,22 @@ inline ThreadGrid choose_grid(int64_t mtiles, int64_t ntiles, int nth) {
   return best;
 }
 
-// A is packed when a packed block is reused by enough B panels to pay for the copy.
-constexpr int64_t kPackAMinPanels = 4;
+// A is packed when a packed block is reused by enough B panels to pay for the
+// copy; otherwise the micro-kernel reads A in place through row pointers
+// (measured on the im2col shapes: N = 64 and 128 are faster unpacked).
+constexpr int64_t kPackAMinPanels = 16;
+
+// K blocks of equal depth (at most KC): 576 = 2×288 rather than 256+256+64,
+// so no block is too shallow to amortise loading and storing the C tile.
+template <class T>
+int64_t kc_step_for(int64_t k) {
+  const int64_t blocks = div_up(k, T::KC);
+  return round_up(div_up(k, blocks), 4);
+}
 
 template <class T>
 int64_t general_scratch_floats(const GemmShape& s, bool b_packed, int threads) {
-  const int64_t kc = min_i64(T::KC, s.k);
+  const int64_t kc = kc_step_for<T>(s.k);
   const int64_t nc = min_i64(T::NC, round_up(s.n, T::NR));
   const int64_t mc = min_i64(T::MC, round_up(s.m, T::MR));
   const int64_t b_floats = b_packed ? 0 : kc * nc + kAlignFloats;
@@ -505,7 +514,8 @@ void general(const GemmShape& s, const float* a, const float* b, bool b_packed, 
   const AView av = a_view(s, a);
   const BView bv = b_view(s, b);
 
-  const int64_t kc_max = min_i64(T::KC, k);
+  const int64_t kc_max = kc_step_for<T>(k);
+  const int64_t kc_step = kc_max;
   const int64_t nc_max = min_i64(T::NC, round_up(n, NR));
   const int64_t mc_max = min_i64(T::MC, round_up(m, MR));
   float* bbuf = align_up(scratch);
@@ -525,8 +535,8 @@ void general(const GemmShape& s, const float* a, const float* b, bool b_packed, 
     const int64_t nc = min_i64(T::NC, n - jc);
     const int64_t panels = div_up(nc, NR);
     const int64_t q0 = panels * tj / grid.tn, q1 = panels * (tj + 1) / grid.tn;
-    for (int64_t pc = 0; pc < k; pc += T::KC) {
-      const int64_t kc = min_i64(T::KC, k - pc);
+    for (int64_t pc = 0; pc < k; pc += kc_step) {
+      const int64_t kc = min_i64(kc_step, k - pc);
       const bool first = pc == 0, last = pc + kc == k;
       const float* bp;
       int64_t panel_stride;

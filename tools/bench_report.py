@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Run Frost's GEMM benchmark and write a markdown report (plus a PNG chart
+when matplotlib is importable).
+
+    tools/bench_report.py --binary build/bench/bench_gemm --out docs/bench/gemm.md
+
+The binary is a Google Benchmark program (bench/gemm_bench.cc) whose
+benchmarks are named gemm/<shape>/<library>/threads:<t> and peak/fma/threads:<t>
+and carry GFLOP/s and pct_peak counters. Every benchmark is repeated and the
+median is reported. The machine's load (1-minute load average) before and
+after the run is written into the report, because other processes on a small
+machine move these numbers a lot.
+
+With --openblas-coretype NAME the OpenBLAS benchmarks are run a second time
+with OPENBLAS_CORETYPE=NAME and reported as the library "openblas_NAME"
+(Debian's OpenBLAS picks its kernels by CPU model; a forced core type shows
+what a better-matched kernel would do; only force one the CPU can run).
+
+Uses only the standard library; matplotlib is optional.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+from collections import defaultdict
+
+LIB_ORDER = ["frost", "frost_unpacked", "onednn", "openblas", "eigen"]
+
+
+def load_avg():
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def run_binary(binary, repetitions, min_time, bench_filter, env_extra=None):
+    cmd = [
+        binary,
+        "--benchmark_format=json",
+        f"--benchmark_repetitions={repetitions}",
+        "--benchmark_report_aggregates_only=true",
+        f"--benchmark_min_time={min_time}",
+    ]
+    if bench_filter:
+        cmd.append(f"--benchmark_filter={bench_filter}")
+    env = dict(os.environ)
+    env.update(env_extra or {})
+    print("running:", " ".join(cmd), "with", env_extra or {}, file=sys.stderr)
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+    return json.loads(out.stdout)
+
+
+def parse(doc, rename=None):
+    """Returns {(shape, threads): {lib: {gflops, pct, time_us}}} and peaks {threads: gflops}."""
+    rows = defaultdict(dict)
+    peaks = {}
+    for b in doc.get("benchmarks", []):
+        if b.get("aggregate_name") != "median":
+            continue
+        parts = b["run_name"].split("/")
+        threads = int(next(p.split(":")[1] for p in parts if p.startswith("threads:")))
+        gflops = b.get("GFLOP/s", 0.0)
+        pct = b.get("pct_peak", 0.0)
+        if parts[0] == "peak":
+            peaks[threads] = gflops
+            continue
+        shape, lib = parts[1], parts[2]
+        if rename:
+            lib = rename(lib)
+        unit = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}[b.get("time_unit", "ns")]
+        rows[(shape, threads)][lib] = {"gflops": gflops, "pct": pct, "time_us": b["real_time"] * unit}
+    return rows, peaks
+
+
+def shape_dims(shape):
+    if shape.startswith("square_"):
+        s = int(shape.split("_")[1])
+        return s, s, s
+    m, n, k = shape.split("_", 1)[1].split("x")
+    return int(m), int(n), int(k)
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if a and b else "–"
+
+
+def targets(rows, libs):
+    """The issue's targets, checked on this run."""
+    lines = []
+
+    def get(shape, t, lib, key="gflops"):
+        return rows.get((shape, t), {}).get(lib, {}).get(key)
+
+    shapes = sorted({s for s, _ in rows}, key=lambda s: (not s.startswith("square"), shape_dims(s)))
+    big = [s for s in shapes if min(shape_dims(s)) >= 256]
+    for s in big:
+        pct = get(s, 1, "frost", "pct")
+        if pct is not None:
+            lines.append(f"| 1 thread ≥ 90 % of peak | {s} | {pct:.1f} % | {'met' if pct >= 90 else 'missed'} |")
+    if "onednn" in libs:
+        for s in [s for s in shapes if s.startswith("im2col")]:
+            f, d = get(s, 1, "frost"), get(s, 1, "onednn")
+            if f and d:
+                lines.append(f"| 1 thread ≥ oneDNN | {s} | {f / d:.2f}× | {'met' if f >= d else 'missed'} |")
+        for s in [s for s in shapes if s.startswith("fc")]:
+            for t in (1, 2):
+                f, d = get(s, t, "frost", "time_us"), get(s, t, "onednn", "time_us")
+                if f and d:
+                    lines.append(
+                        f"| time ≤ oneDNN's ({t} thr.) | {s} | {f:.0f} vs {d:.0f} µs | {'met' if f <= d else 'missed'} |")
+    for s in [s for s in shapes if min(shape_dims(s)) >= 512]:
+        f1, f2 = get(s, 1, "frost"), get(s, 2, "frost")
+        if f1 and f2:
+            lines.append(f"| 2 threads ≥ 1.85× 1 thread | {s} | {f2 / f1:.2f}× | {'met' if f2 / f1 >= 1.85 else 'missed'} |")
+    return lines
+
+
+def write_markdown(path, rows, peaks, context, load_before, load_after, args, png_note):
+    libs = [l for l in LIB_ORDER if any(l in v for v in rows.values())]
+    libs += sorted({l for v in rows.values() for l in v} - set(libs))
+    shapes = sorted({s for s, _ in rows}, key=lambda s: (not s.startswith("square"), not s.startswith("im2col"),
+                                                         shape_dims(s)))
+    out = []
+    out.append("# GEMM benchmark (single precision, row-major C = A·B)\n")
+    out.append(f"Generated by `tools/bench_report.py` on {datetime.date.today().isoformat()} "
+               f"from `{os.path.basename(args.binary)}`, median of {args.repetitions} repetitions "
+               f"(min time {args.min_time} s each), wall-clock time.\n")
+    out.append(f"- CPU: {cpu_model()}, {os.cpu_count()} logical CPUs")
+    out.append(f"- 1-minute load average: {load_before:.2f} before, {load_after:.2f} after the run "
+               f"(other processes on the machine make numbers noisy when this is above ~0.5)")
+    out.append(f"- Frost micro-kernel: `{context.get('frost_kernel', '?')}`; "
+               f"OpenBLAS core: `{context.get('openblas_core', '?')}`")
+    out.append(f"- Measured peak (FMA loop, {context.get('peak_isa', '?')}): "
+               + ", ".join(f"{peaks[t]:.1f} GFLOP/s with {t} thread{'s' if t > 1 else ''}" for t in sorted(peaks)))
+    out.append("- `frost` multiplies by a B prepacked once (constant weights, as planned by the runtime); "
+               "`frost_unpacked` and the other libraries take B as stored on every call.")
+    out.append(f"- {png_note}\n")
+
+    for t in sorted({t for _, t in rows}):
+        out.append(f"## {t} thread{'s' if t > 1 else ''}\n")
+        head = "| shape (M×N×K) | " + " | ".join(f"{l} GFLOP/s" for l in libs) + \
+               " | frost % peak | frost/oneDNN | frost/OpenBLAS | frost/Eigen |"
+        out.append(head)
+        out.append("|" + "---|" * (head.count("|") - 1))
+        for s in shapes:
+            r = rows.get((s, t))
+            if not r:
+                continue
+            m, n, k = shape_dims(s)
+            cells = [f"{r[l]['gflops']:.1f}" if l in r else "–" for l in libs]
+            f = r.get("frost", {}).get("gflops")
+            pct = r.get("frost", {}).get("pct")
+            ratios = [ratio(f, r.get(l, {}).get("gflops")) for l in ("onednn", "openblas", "eigen")]
+            out.append(f"| {s} ({m}×{n}×{k}) | " + " | ".join(cells) +
+                       f" | {pct:.1f} | " + " | ".join(ratios) + " |")
+        out.append("")
+    out.append("Ratios are Frost's GFLOP/s over the other library's (above 1: Frost is faster).\n")
+    tl = targets(rows, libs)
+    if tl:
+        out.append("## Targets of issue 8 on this run\n")
+        out.append("| target | shape | measured | |")
+        out.append("|---|---|---|---|")
+        out.extend(tl)
+        out.append("")
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w") as f:
+        f.write("\n".join(out))
+    print("wrote", path, file=sys.stderr)
+
+
+def write_png(path, rows, threads=1):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    libs = [l for l in LIB_ORDER if any(l in v for v in rows.values())]
+    shapes = sorted({s for s, t in rows if t == threads},
+                    key=lambda s: (not s.startswith("square"), not s.startswith("im2col"), shape_dims(s)))
+    fig, axes = plt.subplots(2, 1, figsize=(14, 9))
+    for ax, t in zip(axes, (1, 2)):
+        width = 0.8 / max(1, len(libs))
+        for i, lib in enumerate(libs):
+            vals = [rows.get((s, t), {}).get(lib, {}).get("gflops", 0.0) for s in shapes]
+            ax.bar([x + i * width for x in range(len(shapes))], vals, width, label=lib)
+        ax.set_xticks([x + 0.4 - width / 2 for x in range(len(shapes))])
+        ax.set_xticklabels(shapes, rotation=30, ha="right", fontsize=8)
+        ax.set_ylabel("GFLOP/s")
+        ax.set_title(f"SGEMM, {t} thread{'s' if t > 1 else ''}")
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    print("wrote", path, file=sys.stderr)
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--binary", default="build/bench/bench_gemm")
+    ap.add_argument("--out", default="docs/bench/gemm.md")
+    ap.add_argument("--png", default="docs/bench/gemm.png")
+    ap.add_argument("--repetitions", type=int, default=3)
+    ap.add_argument("--min-time", default="0.2")
+    ap.add_argument("--filter", default="")
+    ap.add_argument("--openblas-coretype", default="", help="also run OpenBLAS with OPENBLAS_CORETYPE=this")
+    ap.add_argument("--json-out", default="", help="also save the raw benchmark JSON here")
+    args = ap.parse_args()
+
+    load_before = load_avg()
+    doc = run_binary(args.binary, args.repetitions, args.min_time, args.filter)
+    rows, peaks = parse(doc)
+    if args.openblas_coretype:
+        flt = "peak|openblas" if not args.filter else args.filter
+        doc2 = run_binary(args.binary, args.repetitions, args.min_time, flt,
+                          {"OPENBLAS_CORETYPE": args.openblas_coretype})
+        rows2, _ = parse(doc2, rename=lambda l: f"{l}_{args.openblas_coretype}" if l == "openblas" else None)
+        for key, libs in rows2.items():
+            for lib, v in libs.items():
+                if lib and lib.startswith("openblas_"):
+                    rows[key][lib] = v
+    load_after = load_avg()
+    if args.json_out:
+        with open(args.json_out, "w") as f:
+            json.dump(doc, f, indent=1)
+    context = doc.get("context", {})
+    png_ok = write_png(args.png, rows) if args.png else False
+    png_note = (f"Chart: `{os.path.basename(args.png)}`." if png_ok else
+                "No chart: matplotlib is not importable by the Python that ran this script.")
+    write_markdown(args.out, rows, peaks, context, load_before, load_after, args, png_note)
+
+
+if __name__ == "__main__":
+    main()
