@@ -9,7 +9,9 @@
 
 #include "kernels/gemm.h"
 
+#ifndef FROST_SIMD_INLINE
 #define FROST_SIMD_INLINE inline __attribute__((always_inline))
+#endif
 
 namespace frost::kernels::simd {
 namespace {  // NOLINT: internal linkage on purpose
