@@ -15,5 +15,6 @@ int run_command(const Argv& args);
 int ops_command(const Argv& args);
 int check_command(const Argv& args);
 int eval_command(const Argv& args);
+int freeze_command(const Argv& args);
 
 }  // namespace frost::cli
