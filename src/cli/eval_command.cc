@@ -57,8 +57,9 @@ Tensor image_batch(const LabelledImages& data, int64_t first, int64_t count, con
 }  // namespace
 
 int eval_command(const Argv& argv) {
-  const Args args(argv, {"dataset", "limit", "batch", "keras-predictions", "input", "output", "backend"}, {});
-  const Model model = Model::load(args.only_positional("model file"));
+  const Args args(argv, {"dataset", "limit", "batch", "keras-predictions", "input", "output", "backend", "set"},
+                  {"no-optimize"});
+  const Model model = prepared_model(args.only_positional("model file"), args);
   const Backend backend = parse_backend(args.value("backend", "reference"));
   const LabelledImages data = load_dataset(args.value("dataset", "fashion-mnist:test"));
   const GraphInput input = image_input(model, args);

@@ -17,13 +17,16 @@ const Command kCommands[] = {
     {"inspect", frost::cli::inspect_command,
      "MODEL [--json]                      inputs, outputs, ops, parameters, training leftovers"},
     {"run", frost::cli::run_command,
-     "MODEL [--input NAME=X.npy ...] [--random-inputs SEED] [--output NAME ...] [--save DIR] [--backend reference]"},
+     "MODEL [--input NAME=X.npy ...] [--random-inputs SEED] [--output NAME ...] [--save DIR] [--backend reference]\n"
+     "                                      [--set NAME=VALUE] [--no-optimize]"},
     {"check", frost::cli::check_command,
      "MODEL (--reference REF.txt | --inputs X --expected Y) [--layers] [--rtol R] [--atol A] [--backend B]"},
     {"eval", frost::cli::eval_command,
      "MODEL --dataset fashion-mnist[:test|:train] [--limit N] [--batch B] [--keras-predictions FILE]"},
     {"freeze", frost::cli::freeze_command,
      "(--graph G.pb | --meta M.meta | --saved-model DIR [--tag T] [--signature S]) [--checkpoint PREFIX] [--outputs a,b] [--set name=value ...] -o FROZEN.pb"},
+    {"optimize", frost::cli::optimize_command,
+     "IN -o OUT [--outputs A,B] [--inputs X] [--set NAME=VALUE] [--passes P,Q] [--report] [--no-verify]"},
     {"ops", frost::cli::ops_command, "                                    list the ops Frost can run"},
 };
 

@@ -55,8 +55,8 @@ void print_summary(const std::string& name, const Tensor& t) {
 }  // namespace
 
 int run_command(const Argv& argv) {
-  const Args args(argv, {"input", "random-inputs", "output", "save", "backend"}, {});
-  const Model model = Model::load(args.only_positional("model file"));
+  const Args args(argv, {"input", "random-inputs", "output", "save", "backend", "set"}, {"no-optimize"});
+  const Model model = prepared_model(args.only_positional("model file"), args);
   const Backend backend = parse_backend(args.value("backend", "reference"));
   const FeedMap feeds = feeds_from_args(model, args);
   const std::vector<TensorId> fetches = fetches_from_args(model, args);

@@ -22,6 +22,9 @@ struct PassContext {
   std::vector<TensorId> inputs;
   // Largest constant (bytes) constant folding may create.
   int64_t max_folded_bytes = int64_t{16} << 20;
+  // Also fuse Sigmoid/Tanh into _Fused* ops (TensorFlow runs those only in
+  // oneDNN builds; its stock CPU kernels take Relu/Relu6/Elu/LeakyRelu).
+  bool fuse_onednn_activations = false;
 
   // Node names that must survive: those of `outputs` and `inputs`.
   std::set<std::string> keep() const;

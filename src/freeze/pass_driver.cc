@@ -31,6 +31,7 @@ const std::vector<Pass>& registered_passes() {
       {"fold_mul_into_weights", fold_mul_into_weights, "per-channel Mul after conv/matmul -> weights"},
       {"fold_add_into_bias", fold_add_into_bias, "per-channel Add/Sub after conv/matmul -> BiasAdd"},
       {"fold_pad_into_conv", fold_pad_into_conv, "zero Pad before conv -> EXPLICIT padding"},
+      {"fuse_bias_activation", fuse_bias_activation, "conv/matmul + BiasAdd + activation -> _Fused*", true},
   };
   return passes;
 }
@@ -154,6 +155,7 @@ OptimizeResult optimize_graph(const Graph& original, const OptimizeOptions& opti
   // The names to keep.
   PassContext ctx;
   ctx.max_folded_bytes = options.max_folded_bytes;
+  ctx.fuse_onednn_activations = options.fuse_onednn_activations;
   if (options.outputs.empty()) {
     for (const GraphOutput& o : detect_outputs(original)) ctx.outputs.push_back(TensorId::parse(o.name));
   } else {

@@ -41,7 +41,10 @@ void check_feed(const Graph& g, const TensorId& id, const Tensor& value) {
   }
   if (n->has_attr("shape")) {
     const PartialShape& want = n->attr("shape").shape();
-    if (!want.accepts(value.shape()))
+    // Graphs from before GraphDef version 21 wrote "no dimensions" for an
+    // unconstrained placeholder shape; TensorFlow still accepts any value there.
+    const bool legacy_unconstrained = want.known_rank() && want.rank() == 0 && g.versions.producer < 21;
+    if (!legacy_unconstrained && !want.accepts(value.shape()))
       throw n->error("fed value has shape " + value.shape().to_string() + " but the placeholder takes " +
                      want.to_string());
   }

@@ -91,13 +91,15 @@ FROST_GEMM_INLINE void micro_kernel(int64_t kc, const float* a, const float* con
                                     const float* b, float* c, int64_t ldc, bool accumulate) {
   using V = typename T::V;
   constexpr int MR = T::MR, NV = T::NV, W = T::W, NR = T::NR;
+  // Accumulators start at zero and the old C is added after the k loop, so a
+  // cache miss on C never delays the FMA chains; the prefetch hides it.
   V acc[MR][NV];
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) {
 #pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) {
-      acc[r][v] = accumulate ? V::load_unaligned(c + r * ldc + v * W) : V(0.0f);
-    }
+    for (int v = 0; v < NV; ++v) acc[r][v] = V(0.0f);
+#pragma GCC unroll 8
+    for (int l = 0; l < NR; l += 16) __builtin_prefetch(c + r * ldc + l, 1);
   }
   if constexpr (kPackedA) {
     for (int64_t p = 0; p < kc; ++p) {
@@ -134,7 +136,11 @@ FROST_GEMM_INLINE void micro_kernel(int64_t kc, const float* a, const float* con
 #pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) {
 #pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) acc[r][v].store_unaligned(c + r * ldc + v * W);
+    for (int v = 0; v < NV; ++v) {
+      float* cp = c + r * ldc + v * W;
+      if (accumulate) acc[r][v] += V::load_unaligned(cp);
+      acc[r][v].store_unaligned(cp);
+    }
   }
 }
 
@@ -451,12 +457,22 @@ inline ThreadGrid choose_grid(int64_t mtiles, int64_t ntiles, int nth) {
   return best;
 }
 
-// A is packed when a packed block is reused by enough B panels to pay for the copy.
-constexpr int64_t kPackAMinPanels = 4;
+// A is packed when a packed block is reused by enough B panels to pay for the
+// copy; otherwise the micro-kernel reads A in place through row pointers
+// (measured on the im2col shapes: N = 64 and 128 are faster unpacked).
+constexpr int64_t kPackAMinPanels = 16;
+
+// K blocks of equal depth (at most KC): 576 = 2×288 rather than 256+256+64,
+// so no block is too shallow to amortise loading and storing the C tile.
+template <class T>
+int64_t kc_step_for(int64_t k) {
+  const int64_t blocks = div_up(k, T::KC);
+  return round_up(div_up(k, blocks), 4);
+}
 
 template <class T>
 int64_t general_scratch_floats(const GemmShape& s, bool b_packed, int threads) {
-  const int64_t kc = min_i64(T::KC, s.k);
+  const int64_t kc = kc_step_for<T>(s.k);
   const int64_t nc = min_i64(T::NC, round_up(s.n, T::NR));
   const int64_t mc = min_i64(T::MC, round_up(s.m, T::MR));
   const int64_t b_floats = b_packed ? 0 : kc * nc + kAlignFloats;
@@ -498,7 +514,8 @@ void general(const GemmShape& s, const float* a, const float* b, bool b_packed, 
   const AView av = a_view(s, a);
   const BView bv = b_view(s, b);
 
-  const int64_t kc_max = min_i64(T::KC, k);
+  const int64_t kc_max = kc_step_for<T>(k);
+  const int64_t kc_step = kc_max;
   const int64_t nc_max = min_i64(T::NC, round_up(n, NR));
   const int64_t mc_max = min_i64(T::MC, round_up(m, MR));
   float* bbuf = align_up(scratch);
@@ -518,8 +535,8 @@ void general(const GemmShape& s, const float* a, const float* b, bool b_packed, 
     const int64_t nc = min_i64(T::NC, n - jc);
     const int64_t panels = div_up(nc, NR);
     const int64_t q0 = panels * tj / grid.tn, q1 = panels * (tj + 1) / grid.tn;
-    for (int64_t pc = 0; pc < k; pc += T::KC) {
-      const int64_t kc = min_i64(T::KC, k - pc);
+    for (int64_t pc = 0; pc < k; pc += kc_step) {
+      const int64_t kc = min_i64(kc_step, k - pc);
       const bool first = pc == 0, last = pc + kc == k;
       const float* bp;
       int64_t panel_stride;

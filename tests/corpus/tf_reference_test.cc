@@ -1,0 +1,75 @@
+// Every corpus graph that TensorFlow could run (tests/corpus/<name>/reference.txt,
+// made by tools/corpus_reference.py) gives TensorFlow's outputs on Frost's
+// reference backend.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "cli_util.h"
+#include "graph/graphdef_convert.h"
+#include "graph/tensor_names.h"
+#include "io/graph_file.h"
+#include "io/npy.h"
+#include "io/reference_file.h"
+#include "runtime/compare.h"
+#include "runtime/executor.h"
+
+using namespace frost;
+using namespace frost::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Relative tolerance (against max|expected|) per graph; 1e-4 unless noted.
+double tolerance_for(const std::string& graph) {
+  static const std::map<std::string, double> special = {
+      // Quantised arithmetic: TensorFlow's integer kernels round differently
+      // (eight-bit requantisation), so agreement is to the quantisation step.
+      {"utensor_quant_mnist", 1e-2},
+  };
+  const auto it = special.find(graph);
+  return it == special.end() ? 1e-4 : it->second;
+}
+
+// A reference input: an array (.npy) or a whole file fed as a string (.wav).
+Tensor load_input(const std::string& file) {
+  if (fs::path(file).extension() == ".npy") return read_npy(file);
+  return Tensor::string_scalar(read_file_bytes(file));
+}
+
+// The graph path from reference.txt, or the same file under $FROST_CORPUS.
+std::string locate_graph(const std::string& path, const std::string& corpus) {
+  if (fs::exists(path)) return path;
+  return (fs::path(corpus) / "graphs" / fs::path(path).filename()).string();
+}
+
+}  // namespace
+
+TEST_CASE("corpus: every graph TensorFlow ran matches its outputs on the reference backend") {
+  const std::string corpus = corpus_dir();
+  if (corpus.empty()) return;
+  const fs::path dir = fs::path(std::getenv("FROST_SOURCE_ROOT")) / "tests" / "corpus";
+  int graphs = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const fs::path ref = entry.path() / "reference.txt";
+    if (!fs::exists(ref)) continue;
+    const std::string name = entry.path().filename().string();
+    CAPTURE(name);
+    for (const ReferenceStanza& stanza : read_reference_file(ref.string())) {
+      const Graph g = load_graph(locate_graph(stanza.graph, corpus));
+      FeedMap feeds;
+      for (const ReferenceTensor& in : stanza.inputs) feeds[resolve_tensor(g, in.tensor)] = load_input(in.file);
+      std::vector<TensorId> fetches;
+      for (const ReferenceTensor& out : stanza.outputs) fetches.push_back(resolve_tensor(g, out.tensor));
+      const std::vector<Tensor> got = run_reference(g, feeds, fetches);
+      for (size_t i = 0; i < fetches.size(); ++i) {
+        const Comparison c = compare_tensors(got[i], read_npy(stanza.outputs[i].file));
+        MESSAGE(name << " " << fetches[i].to_string() << ": " << c.to_string());
+        CHECK(c.within(tolerance_for(name), 0.0));
+      }
+      ++graphs;
+    }
+  }
+  MESSAGE(graphs << " corpus graphs compared with TensorFlow");
+}
