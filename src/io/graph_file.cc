@@ -3,11 +3,14 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/stubs/logging.h>
 #include <google/protobuf/text_format.h>
 
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <system_error>
 
 #include "graph/error.h"
@@ -84,9 +87,25 @@ bool plausible(const google::protobuf::Message& m) {
   return field_numbers_consistent(m);
 }
 
+// protobuf logs its own complaints (invalid UTF-8 in a string field, a
+// deprecated text field) to stderr while parsing; Frost reports failures as one
+// Error instead, so only fatal messages are let through. Installed once, on
+// the first parse, because protobuf's log handler is process-wide.
+void quiet_protobuf_logging() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    google::protobuf::SetLogHandler([](google::protobuf::LogLevel level, const char* file, int line,
+                                       const std::string& message) {
+      if (level == google::protobuf::LOGLEVEL_FATAL)
+        std::fprintf(stderr, "[libprotobuf FATAL %s:%d] %s\n", file, line, message.c_str());
+    });
+  });
+}
+
 template <class M>
 M parse_message(const std::string& bytes, const std::string& path, const std::string& what) {
   if (bytes.empty()) throw file_error(path, "empty file, expected a " + what);
+  quiet_protobuf_logging();
   M message;
   std::string text_problem;
   if (looks_like_text(bytes)) {
