@@ -26,10 +26,16 @@ inline int64_t effective_filter_size(int64_t filter, int64_t dilation) { return 
 
 // Fills *out and returns true; returns false when the arguments have no
 // valid window (non-positive filter/stride/dilation, negative input or pads,
-// or an input smaller than the filter so that the output would be negative).
+// sizes beyond any real tensor, or an input smaller than the filter so that
+// the output would be negative).
 inline bool compute_window_dim(int64_t input, int64_t filter, int64_t stride, int64_t dilation, PaddingMode mode,
                                int64_t explicit_before, int64_t explicit_after, WindowDim* out) {
   if (input < 0 || filter < 1 || stride < 1 || dilation < 1) return false;
+  // Sizes no real tensor has are refused, so that the arithmetic below
+  // cannot overflow (filter * dilation < 2^63, input + pads < 2^63).
+  constexpr int64_t kMaxSize = int64_t{1} << 40, kMaxParam = int64_t{1} << 31;
+  if (input > kMaxSize || filter > kMaxParam || stride > kMaxParam || dilation > kMaxParam) return false;
+  if (mode == PaddingMode::Explicit && (explicit_before > kMaxParam || explicit_after > kMaxParam)) return false;
   const int64_t eff = effective_filter_size(filter, dilation);
   WindowDim w;
   switch (mode) {

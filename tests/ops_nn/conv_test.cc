@@ -249,3 +249,19 @@ TEST_CASE("Conv2DBackpropInput shape function and bad input") {
   check_rejects("Conv2DBackpropInput", {i32({1, 4, 4, 3}, Shape{4}), f2, f32({1, 2, 3, 4}, Shape{1, 2, 2, 1})},
                 conv_attrs({1, 2, 2, 1}, "SAME"), "does not match filter input depth");
 }
+
+TEST_CASE("absurd sizes are refused before any arithmetic can overflow or memory is taken") {
+  const Tensor x = f32(iota_values(9), Shape{1, 3, 3, 1});
+  const Tensor f = f32({1, 1, 1, 1}, Shape{2, 2, 1, 1});
+  Attrs a = conv_attrs({1, 1, 1, 1}, "VALID");
+  a["dilations"] = ints({1, int64_t{1} << 40, 1, 1});
+  check_rejects("Conv2D", {x, f}, a, "too large");
+  Attrs e = conv_attrs({1, 1, 1, 1}, "EXPLICIT");
+  e["explicit_paddings"] = ints({0, 0, int64_t{1} << 50, 0, 0, 0, 0, 0});
+  check_rejects("Conv2D", {x, f}, e, "explicit_paddings");
+  // input_sizes far beyond any tensor, with a stride that makes out_backprop tiny.
+  check_rejects(
+      "Conv2DBackpropInput",
+      {i64({1, int64_t{1} << 41, 1, 1}, Shape{4}), f32({1}, Shape{1, 1, 1, 1}), f32({1, 1}, Shape{1, 2, 1, 1})},
+      conv_attrs({1, 1 << 30, 1, 1}, "SAME"), "out of range");
+}

@@ -153,3 +153,16 @@ TEST_CASE("space/batch shape function and bad input") {
                 "crops");
   check_rejects("SpaceToBatchND", {x, block, f32({0, 0, 0, 0}, Shape{2, 2})}, {}, "int32");
 }
+
+TEST_CASE("space/batch refuses absurd block sizes and paddings") {
+  const Tensor x = f32(iota_values(4), Shape{1, 2, 2, 1});
+  check_rejects("SpaceToBatchND", {x, i64({int64_t{1} << 40, 1}, Shape{2}), i32({0, 0, 0, 0}, Shape{2, 2})}, {},
+                "block sizes");
+  check_rejects("SpaceToBatchND", {x, i32({2, 2}, Shape{2}), i64({0, int64_t{1} << 40, 0, 0}, Shape{2, 2})}, {},
+                "paddings must be non-negative");
+  // Products of individually valid blocks overflow int64 without the check.
+  check_rejects("SpaceToBatchND",
+                {f32({1}, Shape{1, 1, 1, 1, 1}), i32({1 << 30, 1 << 30, 1 << 30}, Shape{3}),
+                 i32({0, (1 << 30) - 1, 0, (1 << 30) - 1, 0, (1 << 30) - 1}, Shape{3, 2})},
+                {}, "too large");
+}

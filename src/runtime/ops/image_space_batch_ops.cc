@@ -1,6 +1,8 @@
 // SpaceToBatchND / BatchToSpaceND (any number M of spatial dimensions;
 // block_shape [M] and paddings/crops [M, 2] as int32/int64 tensors), and the
 // older 4-D SpaceToBatch / BatchToSpace with a block_size attr. Any dtype.
+#include <cstdint>
+
 #include "kernels/space_batch.h"
 #include "runtime/ops/nn_common.h"
 
@@ -46,11 +48,14 @@ Blocks read_blocks(const Node& node, const Tensor* block_shape, const Tensor& am
                      amounts.shape().to_string());
   const std::vector<int64_t> v = read_int_tensor(node, amounts, amounts_name(dir));
   for (int64_t i = 0; i < m; ++i) {
-    if (b.block[static_cast<size_t>(i)] < 1) throw node.error("block sizes must be >= 1");
+    // TensorFlow's limits are int32-sized; larger values could overflow the
+    // size arithmetic below.
+    if (b.block[static_cast<size_t>(i)] < 1 || b.block[static_cast<size_t>(i)] > INT32_MAX)
+      throw node.error("block sizes must be >= 1 and < 2^31");
     b.before.push_back(v[static_cast<size_t>(2 * i)]);
     b.after.push_back(v[static_cast<size_t>(2 * i + 1)]);
-    if (b.before.back() < 0 || b.after.back() < 0)
-      throw node.error(std::string(amounts_name(dir)) + " must be non-negative");
+    if (b.before.back() < 0 || b.after.back() < 0 || b.before.back() > INT32_MAX || b.after.back() > INT32_MAX)
+      throw node.error(std::string(amounts_name(dir)) + " must be non-negative (and < 2^31)");
   }
   return b;
 }
@@ -64,10 +69,13 @@ PartialShape output_shape(const Node& node, const PartialShape& in, const Blocks
   if (in.rank() < 1 + m)
     throw node.error("input must have rank >= " + std::to_string(1 + m) + ", got shape " + in.to_string());
   int64_t blocks = 1;
-  for (const int64_t x : b.block) blocks *= x;
+  for (const int64_t x : b.block)
+    if (__builtin_mul_overflow(blocks, x, &blocks) || blocks > kMaxTensorBytes)
+      throw node.error("the product of block_shape is too large");
   std::vector<int64_t> out = in.dims();
   const int64_t n = in.dim(0);
   if (dir == Direction::ToBatch) {
+    if (n >= 0 && n > kMaxTensorBytes / blocks) throw node.error("the output batch is too large");
     out[0] = n < 0 ? -1 : n * blocks;
   } else {
     if (n >= 0 && n % blocks != 0)
@@ -79,6 +87,7 @@ PartialShape output_shape(const Node& node, const PartialShape& in, const Blocks
     const auto k = static_cast<size_t>(i);
     const int64_t d = in.dim(i + 1);
     if (d < 0) continue;
+    if (d > kMaxTensorBytes) throw node.error("spatial dimension " + std::to_string(i) + " is too large");
     if (dir == Direction::ToBatch) {
       const int64_t padded = d + b.before[k] + b.after[k];
       if (padded % b.block[k] != 0)
@@ -86,7 +95,7 @@ PartialShape output_shape(const Node& node, const PartialShape& in, const Blocks
                          ") is not divisible by block size " + std::to_string(b.block[k]));
       out[k + 1] = padded / b.block[k];
     } else {
-      const int64_t full = d * b.block[k];
+      const int64_t full = d * b.block[k];  // both below 2^33: no overflow
       if (b.before[k] + b.after[k] > full)
         throw node.error("crops of spatial dimension " + std::to_string(i) + " exceed its size " +
                          std::to_string(full));

@@ -1,5 +1,7 @@
 #include "runtime/ops/nn_common.h"
 
+#include <cstdint>
+
 #include "kernels/layout.h"
 
 namespace frost::nn {
@@ -14,6 +16,10 @@ DataFormat read_data_format(const Node& node, bool allow_3d) {
 }
 
 namespace {
+
+// TensorFlow holds strides, dilations, window sizes and paddings as int32;
+// larger values are refused so that window arithmetic cannot overflow int64.
+constexpr int64_t kMaxWindowValue = INT32_MAX;
 
 kernels::PaddingMode read_padding(const Node& node, bool allow_explicit) {
   const std::string p = node.attr_string("padding");
@@ -33,6 +39,7 @@ std::array<int64_t, 2> spatial_pair(const Node& node, const std::string& key, co
   if (nhwc[0] != unit || nhwc[3] != unit)
     throw node.error("attr '" + key + "' must be " + std::to_string(unit) + " in the batch and channel dimensions");
   if (nhwc[1] < 1 || nhwc[2] < 1) throw node.error("attr '" + key + "' must be positive");
+  if (nhwc[1] > kMaxWindowValue || nhwc[2] > kMaxWindowValue) throw node.error("attr '" + key + "' is too large");
   return {nhwc[1], nhwc[2]};
 }
 
@@ -49,7 +56,7 @@ void read_explicit_paddings(const Node& node, Window2DAttrs& a) {
   if (p[0] != 0 || p[1] != 0 || p[2 * c] != 0 || p[2 * c + 1] != 0)
     throw node.error("explicit_paddings must be 0 in the batch and channel dimensions");
   for (const int64_t x : p)
-    if (x < 0) throw node.error("explicit_paddings must be non-negative");
+    if (x < 0 || x > kMaxWindowValue) throw node.error("explicit_paddings must be in [0, 2^31)");
   a.pad_top = p[2 * h];
   a.pad_bottom = p[2 * h + 1];
   a.pad_left = p[2 * w];
@@ -94,9 +101,9 @@ kernels::WindowDim window_dim(const Node& node, const Window2DAttrs& a, int whic
                              : kernels::compute_window_dim(input, filter_taps, a.stride_w, a.dilation_w, a.padding,
                                                            a.pad_left, a.pad_right, &w);
   if (!ok)
-    throw node.error(std::string("input ") + (which == 0 ? "height " : "width ") + std::to_string(input) +
-                     " is too small for a window of " + std::to_string(filter_taps) +
-                     " (computed output size would be negative)");
+    throw node.error(std::string("no valid window in the ") + (which == 0 ? "height" : "width") + ": input size " +
+                     std::to_string(input) + ", window " + std::to_string(filter_taps) +
+                     " (the input is too small for the window, or a size is out of range)");
   return w;
 }
 
