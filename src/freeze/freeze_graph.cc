@@ -57,6 +57,36 @@ void apply_set_values(Graph& g, const std::map<std::string, std::string>& set) {
   set_constant_inputs(g, placeholder_values);
 }
 
+// A cond reads its predicate through Identity nodes (`cond/pred_id`): point
+// each Switch straight at a constant predicate so that conditional
+// resolution sees it.
+void forward_constant_predicates(Graph& g) {
+  for (Node* n : g.nodes()) {
+    if ((n->op != "Switch" && n->op != "RefSwitch") || n->num_data_inputs() != 2) continue;
+    TensorId pred = n->input(1);
+    for (int hops = 0; hops < 16; ++hops) {
+      const Node* p = g.find(pred.node);
+      if (!p || p->op != "Identity" || p->num_data_inputs() < 1) break;
+      pred = p->input(0);
+    }
+    const Node* p = g.find(pred.node);
+    if (p && p->op == "Const") n->inputs[1] = pred.to_string();
+  }
+}
+
+// Graphs from TensorFlow before producer 22 wrote "shape unknown" for a
+// Placeholder as an empty shape; TensorFlow still reads such graphs that way.
+// The frozen graph says so explicitly, so that no reader takes it for a scalar.
+void make_legacy_placeholder_shapes_explicit(Graph& g) {
+  constexpr int kLastProducerWithLegacyShapes = 21;
+  if (g.versions.producer > kLastProducerWithLegacyShapes) return;
+  for (Node* n : g.nodes()) {
+    if (n->op != "Placeholder" || !n->has_attr("shape") || !n->attr("shape").is<PartialShape>()) continue;
+    const PartialShape& s = n->attr("shape").shape();
+    if (s.known_rank() && s.rank() == 0) n->attrs["shape"] = PartialShape::unknown();
+  }
+}
+
 std::vector<std::string> names_of(const std::vector<TensorId>& ids) {
   std::vector<std::string> out;
   for (const auto& id : ids) out.push_back(id.to_string());
@@ -80,6 +110,7 @@ FreezeResult freeze_with_report(const FreezeInput& input, const FreezeOptions& o
 
   apply_set_values(g, options.set);
   prune_to(g, outputs);
+  forward_constant_predicates(g);
   report.switches_resolved += resolve_constant_conditionals(g, ctx);
   prune_to(g, outputs);
 
@@ -95,9 +126,11 @@ FreezeResult freeze_with_report(const FreezeInput& input, const FreezeOptions& o
   }
   strip_reference_types(g);
   // A predicate may itself have come from the checkpoint.
+  forward_constant_predicates(g);
   report.switches_resolved += resolve_constant_conditionals(g, ctx);
   prune_to(g, outputs);
 
+  make_legacy_placeholder_shapes_explicit(g);
   report.nodes_after = g.size();
   report.outputs = names_of(outputs);
   for (const GraphInput& in : detect_inputs(g)) report.inputs.push_back(in.name);

@@ -53,7 +53,7 @@ std::vector<const Node*> variable_nodes(const Graph& g) {
 }
 
 int variables_to_constants(Graph& g, const CheckpointReader& reader, const VariableKeys& keys) {
-  std::set<std::string> handles;
+  std::map<std::string, DType> handles;  // nodes carrying a resource handle -> the variable's dtype
   int count = 0;
   for (const Node* var : variable_nodes(g)) {
     const std::string key = keys.key_for(*var);
@@ -61,25 +61,37 @@ int variables_to_constants(Graph& g, const CheckpointReader& reader, const Varia
     check_entry(*var, entry, reader);
     Tensor value = reader.read(key);
     Node& node = g.at(var->name);
-    if (node.op == "VarHandleOp") handles.insert(node.name);
+    if (node.op == "VarHandleOp") handles[node.name] = value.dtype();
     Node replacement = make_const(node.name, value);
     replacement.device = node.device;
     replacement.inputs = control_inputs(node);
     node = std::move(replacement);
     ++count;
   }
-  // Reads of resource handles now read the constant.
-  for (Node* n : g.nodes()) {
-    if (n->num_data_inputs() < 1 || !handles.count(n->input(0).node)) continue;
-    if (n->op == "ReadVariableOp") {
-      const DType t = n->attr_type_or("dtype", DType::Float);
-      n->op = "Identity";
-      n->attrs = {{"T", t}};
-    } else if (n->op == "ResourceGather") {
-      resource_gather_to_gather(g, *n);
-    } else {
-      throw n->error("reads resource variable '" + n->input(0).node +
-                     "' in a way freezing does not support (only ReadVariableOp and ResourceGather)");
+  // Reads of resource handles now read the constant. A handle may pass
+  // through Switch/Identity/Enter first (a cond reading a variable): those
+  // now carry the value, typed by the variable's dtype.
+  std::vector<std::string> work;
+  for (const auto& [name, dtype] : handles) work.push_back(name);
+  while (!work.empty()) {
+    const std::string source = work.back();
+    work.pop_back();
+    const DType dtype = handles.at(source);
+    for (Node* n : g.nodes()) {
+      if (n->num_data_inputs() < 1 || n->input(0).node != source || handles.count(n->name)) continue;
+      if (n->op == "ReadVariableOp") {
+        n->op = "Identity";
+        n->attrs = {{"T", dtype}};
+      } else if (n->op == "ResourceGather") {
+        resource_gather_to_gather(g, *n);
+      } else if (n->op == "Switch" || n->op == "Identity" || n->op == "Enter" || n->op == "RefSwitch") {
+        n->attrs["T"] = dtype;
+        handles[n->name] = dtype;
+        work.push_back(n->name);
+      } else {
+        throw n->error("reads resource variable '" + source +
+                       "' in a way freezing does not support (only ReadVariableOp and ResourceGather)");
+      }
     }
   }
   return count;

@@ -54,9 +54,15 @@ std::set<std::string> computed_from_placeholders(const Graph& g) {
   for (const Node* n : g.nodes())
     for (int i = 0; i < n->num_data_inputs(); ++i) data_consumers[n->input(i).node].push_back(n);
   std::set<std::string> reached;
+  // Required inputs (Placeholder) are the data; a PlaceholderWithDefault is an
+  // optional knob (the Keras learning phase, whose cond pred_id would
+  // otherwise look like a result) and counts only when there is nothing else.
   std::vector<const Node*> stack;
   for (const Node* n : g.nodes())
-    if (is_placeholder(*n)) stack.push_back(n);
+    if (n->op == "Placeholder") stack.push_back(n);
+  if (stack.empty())
+    for (const Node* n : g.nodes())
+      if (is_placeholder(*n)) stack.push_back(n);
   while (!stack.empty()) {
     const Node* n = stack.back();
     stack.pop_back();
@@ -116,7 +122,9 @@ std::vector<GraphOutput> detect_outputs(const Graph& g) {
     if (writes_variable(*n))
       for (const std::string& in : n->inputs) written.insert(TensorId::parse(in).node);
     if (is_training_node(*n)) continue;
-    for (const std::string& in : n->inputs) used.insert(TensorId::parse(in).node);
+    // Only data edges read a value: a control edge (Keras's predict/group_deps
+    // NoOp) does not make its source an intermediate.
+    for (int i = 0; i < n->num_data_inputs(); ++i) used.insert(n->input(i).node);
   }
   // Without placeholders (a graph fed at intermediate tensors) every node counts.
   const std::set<std::string> computed = computed_from_placeholders(g);
