@@ -186,11 +186,17 @@ OptimizeResult optimize_graph(const Graph& original, const OptimizeOptions& opti
     if (wanted.empty() || wanted.count(p.name)) (p.late ? late : early).push_back(&p);
 
   std::map<std::string, PassReport> reports;
+  // The original graph is fed the values `set` fixed, as the Consts hold them.
+  std::map<TensorId, Tensor> set_feeds;
   if (!options.set.empty()) {
     PassReport& r = reports["set_inputs"];
     r.name = "set_inputs";
     r.runs = 1;
     r.stats.add("inputs_set", set_constant_inputs(g, options.set));
+    for (const auto& [name, value] : options.set) {
+      const TensorId id = TensorId::parse(name);
+      set_feeds[TensorId{id.node, 0, false}] = g.at(id.node).attr_tensor("value");
+    }
   }
   // Early passes to a fixed point, then the late ones, then clean up again.
   for (const auto* phase : {&early, &late}) {
@@ -213,12 +219,6 @@ OptimizeResult optimize_graph(const Graph& original, const OptimizeOptions& opti
   report.nodes_after = static_cast<int64_t>(g.size());
 
   if (options.verify) {
-    // The original graph is fed the values `set` fixed (as the Consts hold them).
-    std::map<TensorId, Tensor> set_feeds;
-    for (const auto& [name, value] : options.set) {
-      const TensorId id = TensorId::parse(name);
-      if (const Tensor* c = const_value(g, id.node)) set_feeds[TensorId{id.node, 0, false}] = *c;
-    }
     report.verification = verify_equivalence(original, g, ctx.inputs, ctx.outputs, options.seed, options.tolerance,
                                              set_feeds, options.unknown_dim);
     const Verification& v = report.verification;

@@ -34,16 +34,6 @@ PassStats remove_identity(Graph& g, const PassContext& ctx) {
   }
   if (removable.empty()) return stats;
 
-  // The tensor a forwarded tensor finally reads, and the control inputs met on the way.
-  std::function<std::string(const std::string&, std::vector<std::string>&)> resolve =
-      [&](const std::string& tensor, std::vector<std::string>& controls) -> std::string {
-    const TensorId id = TensorId::parse(tensor);
-    if (!removable.count(id.node)) return tensor;
-    const Node& n = g.at(id.node);
-    if (id.index >= n.num_data_inputs()) throw n.error("reads missing output " + tensor);
-    for (const std::string& c : control_inputs(n)) controls.push_back(c);
-    return resolve(n.inputs[static_cast<size_t>(id.index)], controls);
-  };
   // What a control edge "^x" on a removed node becomes: x's own producers.
   std::function<void(const std::string&, std::vector<std::string>&)> hand_on =
       [&](const std::string& node, std::vector<std::string>& out) {
@@ -56,6 +46,22 @@ PassStats remove_identity(Graph& g, const PassContext& ctx) {
             out.push_back("^" + id.node);
         }
       };
+  // The tensor a forwarded tensor finally reads, and the control inputs met on the way.
+  std::function<std::string(const std::string&, std::vector<std::string>&)> resolve =
+      [&](const std::string& tensor, std::vector<std::string>& controls) -> std::string {
+    const TensorId id = TensorId::parse(tensor);
+    if (!removable.count(id.node)) return tensor;
+    const Node& n = g.at(id.node);
+    if (id.index >= n.num_data_inputs()) throw n.error("reads missing output " + tensor);
+    for (const std::string& c : control_inputs(n)) {
+      const std::string source = c.substr(1);
+      if (removable.count(source))
+        hand_on(source, controls);
+      else
+        controls.push_back(c);
+    }
+    return resolve(n.inputs[static_cast<size_t>(id.index)], controls);
+  };
 
   for (Node* n : g.nodes()) {
     if (removable.count(n->name)) continue;

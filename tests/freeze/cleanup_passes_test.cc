@@ -48,8 +48,8 @@ TEST_CASE("remove_identity: IdentityN outputs forward by index; NoOp control edg
   b.placeholder("x", {3});
   b.placeholder("y", {3});
   b.op("idn", "IdentityN", {"x", "y"}, {{"T", std::vector<DType>{DType::Float, DType::Float}}});
-  b.floats("c", {1.0f}, Shape{});
-  b.op("deps", "NoOp", {"^c"});
+  b.op("side", "Neg", {"x"});
+  b.op("deps", "NoOp", {"^side"});
   b.op("sub", "Sub", {"idn:1", "idn", "^deps"});
 
   const OptimizeResult r = optimize_with(b.g, {"x", "y"}, {"sub"});
@@ -59,8 +59,18 @@ TEST_CASE("remove_identity: IdentityN outputs forward by index; NoOp control edg
   REQUIRE(sub.inputs.size() == 3);
   CHECK(sub.inputs[0] == "y");
   CHECK(sub.inputs[1] == "x");
-  CHECK(sub.inputs[2] == "^c");  // the NoOp's own control input is inherited
+  CHECK(sub.inputs[2] == "^side");  // the NoOp's own control input is inherited
   check_same_numbers(b.g, r.graph, {"x", "y"}, {"sub"});
+}
+
+TEST_CASE("remove_unused: control edges from Consts are dropped once no control flow is left") {
+  GraphBuilder b;
+  b.placeholder("x", {2});
+  b.floats("read_var", {1, 2}, Shape{2});
+  b.op("out", "Relu", {"x", "^read_var"});
+  const OptimizeResult r = optimize_with(b.g, {"x"}, {"out"});
+  CHECK(r.graph.at("out").inputs == std::vector<std::string>{"x"});
+  CHECK(r.graph.find("read_var") == nullptr);
 }
 
 TEST_CASE("remove_unused: nodes the outputs do not need go; fed placeholders stay") {
