@@ -17,5 +17,6 @@ int check_command(const Argv& args);
 int eval_command(const Argv& args);
 int freeze_command(const Argv& args);
 int optimize_command(const Argv& args);
+int bench_command(const Argv& args);
 
 }  // namespace frost::cli

@@ -27,6 +27,8 @@ const Command kCommands[] = {
      "(--graph G.pb | --meta M.meta | --saved-model DIR [--tag T] [--signature S]) [--checkpoint PREFIX] [--outputs a,b] [--set name=value ...] -o FROZEN.pb"},
     {"optimize", frost::cli::optimize_command,
      "IN -o OUT [--outputs A,B] [--inputs X] [--set NAME=VALUE] [--passes P,Q] [--report] [--no-verify]"},
+    {"bench", frost::cli::bench_command,
+     "MODEL [--threads N] [--runs N] [--warmup N] [--batch B] [--profile] [--backend cpu|reference]"},
     {"ops", frost::cli::ops_command, "                                    list the ops Frost can run"},
 };
 
