@@ -98,6 +98,14 @@ void bm_frost(benchmark::State& st, const GemmCase& g, int threads, bool packed)
   frost::kernels::GemmRun run;
   run.threads = threads;
   run.scratch = scratch.data();
+  auto call = [&] {
+    if (packed) {
+      frost::kernels::gemm_f32_packed(s, op.a.data(), packed_b.data(), op.c.data(), {}, run);
+    } else {
+      frost::kernels::gemm_f32(s, op.a.data(), op.b.data(), op.c.data(), {}, run);
+    }
+  };
+  call();  // warm-up, as for every library (first-call JIT, page faults)
   for (auto _ : st) {
     if (packed) {
       frost::kernels::gemm_f32_packed(s, op.a.data(), packed_b.data(), op.c.data(), {}, run);
@@ -116,6 +124,7 @@ void bm_eigen(benchmark::State& st, const GemmCase& g, int threads) {
   using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   Eigen::Map<const RowMajor> a(op.a.data(), g.m, g.k), b(op.b.data(), g.k, g.n);
   Eigen::Map<RowMajor> c(op.c.data(), g.m, g.n);
+  c.noalias() = a * b;  // warm-up
   for (auto _ : st) {
     c.noalias() = a * b;
     benchmark::ClobberMemory();
@@ -129,6 +138,8 @@ void bm_openblas(benchmark::State& st, const GemmCase& g, int threads) {
   set_threads(threads);
   Operands op(g);
   const auto m = static_cast<blasint>(g.m), n = static_cast<blasint>(g.n), k = static_cast<blasint>(g.k);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, op.a.data(), k, op.b.data(), n, 0.0f,
+              op.c.data(), n);  // warm-up
   for (auto _ : st) {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, op.a.data(), k, op.b.data(), n, 0.0f,
                 op.c.data(), n);
@@ -142,6 +153,8 @@ void bm_openblas(benchmark::State& st, const GemmCase& g, int threads) {
 void bm_onednn(benchmark::State& st, const GemmCase& g, int threads) {
   set_threads(threads);
   Operands op(g);
+  dnnl_sgemm('N', 'N', g.m, g.n, g.k, 1.0f, op.a.data(), g.k, op.b.data(), g.n, 0.0f, op.c.data(),
+             g.n);  // warm-up (first call generates code)
   for (auto _ : st) {
     const dnnl_status_t status = dnnl_sgemm('N', 'N', g.m, g.n, g.k, 1.0f, op.a.data(), g.k, op.b.data(), g.n, 0.0f,
                                             op.c.data(), g.n);

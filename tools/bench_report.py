@@ -27,7 +27,8 @@ import subprocess
 import sys
 from collections import defaultdict
 
-LIB_ORDER = ["frost", "frost_unpacked", "onednn", "openblas", "eigen"]
+LIB_ORDER = ["frost", "frost_unpacked", "onednn", "openblas", "eigen",
+             "im2col_onednn_sgemm", "im2col_openblas", "im2col_eigen"]
 
 
 def load_avg():
@@ -69,30 +70,55 @@ def parse(doc, rename=None):
     """Returns {(shape, threads): {lib: {gflops, pct, time_us}}} and peaks {threads: gflops}."""
     rows = defaultdict(dict)
     peaks = {}
-    for b in doc.get("benchmarks", []):
-        if b.get("aggregate_name") != "median":
+    benches = doc.get("benchmarks", [])
+    has_aggregates = any(b.get("run_type") == "aggregate" for b in benches)
+    for b in benches:
+        if has_aggregates and b.get("aggregate_name") != "median":
             continue
         parts = b["run_name"].split("/")
         threads = int(next(p.split(":")[1] for p in parts if p.startswith("threads:")))
         gflops = b.get("GFLOP/s", 0.0)
         pct = b.get("pct_peak", 0.0)
         if parts[0] == "peak":
+            cpu_ratio = b["real_time"] / b["cpu_time"] if b.get("cpu_time") else 1.0
             peaks[threads] = gflops
+            peaks[("cpu", threads)] = gflops * cpu_ratio
             continue
         shape, lib = parts[1], parts[2]
         if rename:
             lib = rename(lib)
         unit = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}[b.get("time_unit", "ns")]
-        rows[(shape, threads)][lib] = {"gflops": gflops, "pct": pct, "time_us": b["real_time"] * unit}
+        # CPU time of the benchmark's main thread: with one thread it is the
+        # time the work actually had a core, so it stays meaningful on a
+        # loaded machine where wall time does not.
+        cpu_ratio = b["real_time"] / b["cpu_time"] if b.get("cpu_time") else 1.0
+        rows[(shape, threads)][lib] = {"gflops": gflops, "pct": pct, "time_us": b["real_time"] * unit,
+                                       "gflops_cpu": gflops * cpu_ratio, "cpu_us": b["cpu_time"] * unit}
     return rows, peaks
 
 
 def shape_dims(shape):
-    if shape.startswith("square_"):
-        s = int(shape.split("_")[1])
-        return s, s, s
-    m, n, k = shape.split("_", 1)[1].split("x")
-    return int(m), int(n), int(k)
+    """(M, N, K) of a GEMM shape label, or None for other benchmarks (conv)."""
+    if not shape.startswith(("square_", "im2col_", "fc_")):
+        return None
+    try:
+        if shape.startswith("square_"):
+            s = int(shape.split("_")[1])
+            return s, s, s
+        m, n, k = shape.split("_", 1)[1].split("x")
+        return int(m), int(n), int(k)
+    except ValueError:
+        return None
+
+
+def shape_key(s):
+    dims = shape_dims(s)
+    return (not s.startswith("square"), not s.startswith("im2col"), dims or (0, 0, 0), s)
+
+
+def shape_title(s):
+    dims = shape_dims(s)
+    return f"{s} ({dims[0]}×{dims[1]}×{dims[2]})" if dims else s
 
 
 def ratio(a, b):
@@ -106,7 +132,7 @@ def targets(rows, libs):
     def get(shape, t, lib, key="gflops"):
         return rows.get((shape, t), {}).get(lib, {}).get(key)
 
-    shapes = sorted({s for s, _ in rows}, key=lambda s: (not s.startswith("square"), shape_dims(s)))
+    shapes = sorted({s for s, _ in rows if shape_dims(s)}, key=shape_key)
     big = [s for s in shapes if min(shape_dims(s)) >= 256]
     for s in big:
         pct = get(s, 1, "frost", "pct")
@@ -130,49 +156,63 @@ def targets(rows, libs):
     return lines
 
 
-def write_markdown(path, rows, peaks, context, load_before, load_after, args, png_note):
+def table(out, rows, t, libs, shapes, metric, peak):
+    """One markdown table for thread count t; metric 'gflops' (wall) or 'gflops_cpu'."""
+    head = "| shape | " + " | ".join(f"{l}" for l in libs) + " | frost % peak | vs oneDNN | vs OpenBLAS | vs Eigen |"
+    out.append(head)
+    out.append("|" + "---|" * (head.count("|") - 1))
+    ref = {"onednn": ["onednn"], "openblas": ["openblas", "im2col_openblas"], "eigen": ["eigen", "im2col_eigen"]}
+    for s in shapes:
+        r = rows.get((s, t))
+        if not r:
+            continue
+        cells = [f"{r[l][metric]:.1f}" if l in r else "–" for l in libs]
+        f = r.get("frost", {}).get(metric)
+        pct = f"{100.0 * f / peak:.1f}" if f and peak else "–"
+        ratios = []
+        for key in ("onednn", "openblas", "eigen"):
+            other = next((r[l][metric] for l in ref[key] if l in r), None)
+            ratios.append(ratio(f, other))
+        out.append(f"| {shape_title(s)} | " + " | ".join(cells) + f" | {pct} | " + " | ".join(ratios) + " |")
+    out.append("")
+
+
+def write_markdown(path, title, rows, peaks, context, load_before, load_after, args, png_note):
     libs = [l for l in LIB_ORDER if any(l in v for v in rows.values())]
     libs += sorted({l for v in rows.values() for l in v} - set(libs))
-    shapes = sorted({s for s, _ in rows}, key=lambda s: (not s.startswith("square"), not s.startswith("im2col"),
-                                                         shape_dims(s)))
+    shapes = sorted({s for s, _ in rows}, key=shape_key)
+    loaded = max(load_before, load_after) > 1.0
     out = []
-    out.append("# GEMM benchmark (single precision, row-major C = A·B)\n")
+    out.append(f"# {title}\n")
     out.append(f"Generated by `tools/bench_report.py` on {datetime.date.today().isoformat()} "
                f"from `{os.path.basename(args.binary)}`, median of {args.repetitions} repetitions "
-               f"(min time {args.min_time} s each), wall-clock time.\n")
+               f"(min time {args.min_time} s each). Numbers are GFLOP/s (2 per multiply-add).\n")
     out.append(f"- CPU: {cpu_model()}, {os.cpu_count()} logical CPUs")
-    out.append(f"- 1-minute load average: {load_before:.2f} before, {load_after:.2f} after the run "
-               f"(other processes on the machine make numbers noisy when this is above ~0.5)")
-    out.append(f"- Frost micro-kernel: `{context.get('frost_kernel', '?')}`; "
-               f"OpenBLAS core: `{context.get('openblas_core', '?')}`")
+    out.append(f"- 1-minute load average: {load_before:.2f} before, {load_after:.2f} after the run"
+               + (" — **the machine was busy**: wall-clock numbers are shared with other processes and "
+                  "2-thread numbers are not meaningful; the CPU-time table (1 thread) is the fair comparison."
+                  if loaded else "."))
+    out.append(f"- Frost kernels: `{context.get('frost_kernel', '?')}`"
+               + (f", `{context['frost_depthwise_kernel']}`" if "frost_depthwise_kernel" in context else "")
+               + f"; OpenBLAS core: `{context.get('openblas_core', '?')}`")
+    pk = [t for t in peaks if isinstance(t, int)]
     out.append(f"- Measured peak (FMA loop, {context.get('peak_isa', '?')}): "
-               + ", ".join(f"{peaks[t]:.1f} GFLOP/s with {t} thread{'s' if t > 1 else ''}" for t in sorted(peaks)))
-    out.append("- `frost` multiplies by a B prepacked once (constant weights, as planned by the runtime); "
-               "`frost_unpacked` and the other libraries take B as stored on every call.")
+               + ", ".join(f"{peaks[t]:.1f} GFLOP/s wall with {t} thread{'s' if t > 1 else ''}" for t in sorted(pk))
+               + (f"; {peaks[('cpu', 1)]:.1f} GFLOP/s per CPU-second with 1 thread" if ("cpu", 1) in peaks else ""))
+    if any(l.startswith("frost_unpacked") for l in libs):
+        out.append("- `frost` multiplies by a B prepacked once (constant weights, as planned by the runtime); "
+                   "`frost_unpacked` and the other libraries take B as stored on every call.")
     out.append(f"- {png_note}\n")
-
-    for t in sorted({t for _, t in rows}):
-        out.append(f"## {t} thread{'s' if t > 1 else ''}\n")
-        head = "| shape (M×N×K) | " + " | ".join(f"{l} GFLOP/s" for l in libs) + \
-               " | frost % peak | frost/oneDNN | frost/OpenBLAS | frost/Eigen |"
-        out.append(head)
-        out.append("|" + "---|" * (head.count("|") - 1))
-        for s in shapes:
-            r = rows.get((s, t))
-            if not r:
-                continue
-            m, n, k = shape_dims(s)
-            cells = [f"{r[l]['gflops']:.1f}" if l in r else "–" for l in libs]
-            f = r.get("frost", {}).get("gflops")
-            pct = r.get("frost", {}).get("pct")
-            ratios = [ratio(f, r.get(l, {}).get("gflops")) for l in ("onednn", "openblas", "eigen")]
-            out.append(f"| {s} ({m}×{n}×{k}) | " + " | ".join(cells) +
-                       f" | {pct:.1f} | " + " | ".join(ratios) + " |")
-        out.append("")
     out.append("Ratios are Frost's GFLOP/s over the other library's (above 1: Frost is faster).\n")
+    if ("cpu", 1) in peaks:
+        out.append("## 1 thread, by CPU time\n")
+        table(out, rows, 1, libs, shapes, "gflops_cpu", peaks[("cpu", 1)])
+    for t in sorted({t for _, t in rows}):
+        out.append(f"## {t} thread{'s' if t > 1 else ''}, by wall-clock time\n")
+        table(out, rows, t, libs, shapes, "gflops", peaks.get(t))
     tl = targets(rows, libs)
     if tl:
-        out.append("## Targets of issue 8 on this run\n")
+        out.append("## Targets of issue 8 on this run (wall-clock)\n")
         out.append("| target | shape | measured | |")
         out.append("|---|---|---|---|")
         out.extend(tl)
@@ -191,8 +231,7 @@ def write_png(path, rows, threads=1):
     except ImportError:
         return False
     libs = [l for l in LIB_ORDER if any(l in v for v in rows.values())]
-    shapes = sorted({s for s, t in rows if t == threads},
-                    key=lambda s: (not s.startswith("square"), not s.startswith("im2col"), shape_dims(s)))
+    shapes = sorted({s for s, t in rows if t == threads}, key=shape_key)
     fig, axes = plt.subplots(2, 1, figsize=(14, 9))
     for ax, t in zip(axes, (1, 2)):
         width = 0.8 / max(1, len(libs))
@@ -202,7 +241,7 @@ def write_png(path, rows, threads=1):
         ax.set_xticks([x + 0.4 - width / 2 for x in range(len(shapes))])
         ax.set_xticklabels(shapes, rotation=30, ha="right", fontsize=8)
         ax.set_ylabel("GFLOP/s")
-        ax.set_title(f"SGEMM, {t} thread{'s' if t > 1 else ''}")
+        ax.set_title(f"{t} thread{'s' if t > 1 else ''}")
         ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -220,10 +259,16 @@ def main():
     ap.add_argument("--filter", default="")
     ap.add_argument("--openblas-coretype", default="", help="also run OpenBLAS with OPENBLAS_CORETYPE=this")
     ap.add_argument("--json-out", default="", help="also save the raw benchmark JSON here")
+    ap.add_argument("--json-in", default="", help="report on a saved JSON instead of running the binary")
+    ap.add_argument("--title", default="")
     args = ap.parse_args()
 
     load_before = load_avg()
-    doc = run_binary(args.binary, args.repetitions, args.min_time, args.filter)
+    if args.json_in:
+        with open(args.json_in) as f:
+            doc = json.load(f)
+    else:
+        doc = run_binary(args.binary, args.repetitions, args.min_time, args.filter)
     rows, peaks = parse(doc)
     if args.openblas_coretype:
         flt = "peak|openblas" if not args.filter else args.filter
@@ -242,7 +287,9 @@ def main():
     png_ok = write_png(args.png, rows) if args.png else False
     png_note = (f"Chart: `{os.path.basename(args.png)}`." if png_ok else
                 "No chart: matplotlib is not importable by the Python that ran this script.")
-    write_markdown(args.out, rows, peaks, context, load_before, load_after, args, png_note)
+    title = args.title or ("Convolution benchmark (NHWC, batch 1, single precision)" if "conv" in args.binary
+                           else "GEMM benchmark (single precision, row-major C = A·B)")
+    write_markdown(args.out, title, rows, peaks, context, load_before, load_after, args, png_note)
 
 
 if __name__ == "__main__":

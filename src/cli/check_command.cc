@@ -59,7 +59,7 @@ int check_command(const Argv& argv) {
                   {"layers", "no-optimize"});
   const std::string model_path = args.only_positional("model file");
   const Model model = Model::load(model_path);
-  const Backend backend = parse_backend(args.value("backend", "reference"));
+  const Backend backend = parse_backend(args.value("backend", "cpu"));
   const double rtol = args.number("rtol", 1e-4), atol = args.number("atol", 0.0);
 
   std::map<TensorId, std::string> input_files, expected_files;

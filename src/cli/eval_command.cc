@@ -60,7 +60,7 @@ int eval_command(const Argv& argv) {
   const Args args(argv, {"dataset", "limit", "batch", "keras-predictions", "input", "output", "backend", "set"},
                   {"no-optimize"});
   const Model model = prepared_model(args.only_positional("model file"), args);
-  const Backend backend = parse_backend(args.value("backend", "reference"));
+  const Backend backend = parse_backend(args.value("backend", "cpu"));
   const LabelledImages data = load_dataset(args.value("dataset", "fashion-mnist:test"));
   const GraphInput input = image_input(model, args);
   const std::vector<TensorId> fetches = fetches_from_args(model, args);

@@ -17,7 +17,7 @@ const Command kCommands[] = {
     {"inspect", frost::cli::inspect_command,
      "MODEL [--json]                      inputs, outputs, ops, parameters, training leftovers"},
     {"run", frost::cli::run_command,
-     "MODEL [--input NAME=X.npy ...] [--random-inputs SEED] [--output NAME ...] [--save DIR] [--backend reference]\n"
+     "MODEL [--input NAME=X.npy ...] [--random-inputs SEED] [--output NAME ...] [--save DIR] [--backend cpu|reference]\n"
      "                                      [--set NAME=VALUE] [--no-optimize]"},
     {"check", frost::cli::check_command,
      "MODEL (--reference REF.txt | --inputs X --expected Y) [--layers] [--rtol R] [--atol A] [--backend B]"},

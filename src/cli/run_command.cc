@@ -57,7 +57,7 @@ void print_summary(const std::string& name, const Tensor& t) {
 int run_command(const Argv& argv) {
   const Args args(argv, {"input", "random-inputs", "output", "save", "backend", "set"}, {"no-optimize"});
   const Model model = prepared_model(args.only_positional("model file"), args);
-  const Backend backend = parse_backend(args.value("backend", "reference"));
+  const Backend backend = parse_backend(args.value("backend", "cpu"));
   const FeedMap feeds = feeds_from_args(model, args);
   const std::vector<TensorId> fetches = fetches_from_args(model, args);
 

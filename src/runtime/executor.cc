@@ -83,6 +83,7 @@ struct Edge {
 struct NodeInfo {
   const Node* node = nullptr;
   const OpDef* def = nullptr;
+  KernelFn kernel;
   Kind kind = Kind::Normal;
   int num_data_inputs = 0;
   int num_inputs_to_wait = 0;  // data + control inputs produced inside the run
@@ -125,8 +126,9 @@ struct Task {
 
 class Run {
  public:
-  Run(const Graph& g, const FeedMap& feeds, const std::vector<TensorId>& fetches, const RunOptions& options)
-      : g_(g), feeds_(feeds), fetches_(fetches), options_(options) {}
+  Run(const Graph& g, const FeedMap& feeds, const std::vector<TensorId>& fetches, const KernelSelector& select,
+      const RunOptions& options)
+      : g_(g), feeds_(feeds), fetches_(fetches), select_(select), options_(options) {}
 
   std::vector<Tensor> execute() {
     plan();
@@ -158,6 +160,7 @@ class Run {
       info.node = n;
       info.def = OpRegistry::global().find(n->op);
       if (!info.def) throw unknown_op_error(g_, *n);
+      info.kernel = select_ ? select_(*n, *info.def) : info.def->reference;
       info.kind = kind_of(n->op);
       info.num_data_inputs = n->num_data_inputs();
       info.out_edges.resize(static_cast<size_t>(info.def->num_outputs(*n)));
@@ -298,7 +301,7 @@ class Run {
     std::vector<Tensor> out_values(outputs.size());
     OpContext ctx(*info.node, in_values, out_values);
     try {
-      info.def->reference(ctx);
+      info.kernel(ctx);
     } catch (Error& e) {
       e.node(info.node->name).op(info.node->op);
       if (!g_.source.empty()) e.file(g_.source);
@@ -380,6 +383,7 @@ class Run {
   const Graph& g_;
   const FeedMap& feeds_;
   const std::vector<TensorId>& fetches_;
+  const KernelSelector& select_;
   const RunOptions& options_;
   std::vector<NodeInfo> nodes_;
   Frame root_;
@@ -389,9 +393,14 @@ class Run {
 
 }  // namespace
 
+std::vector<Tensor> run_graph(const Graph& g, const FeedMap& feeds, const std::vector<TensorId>& fetches,
+                              const KernelSelector& select, const RunOptions& options) {
+  return Run(g, feeds, fetches, select, options).execute();
+}
+
 std::vector<Tensor> run_reference(const Graph& g, const FeedMap& feeds, const std::vector<TensorId>& fetches,
                                   const RunOptions& options) {
-  return Run(g, feeds, fetches, options).execute();
+  return run_graph(g, feeds, fetches, nullptr, options);
 }
 
 }  // namespace frost

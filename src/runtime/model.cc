@@ -2,17 +2,20 @@
 
 #include "graph/graphdef_convert.h"
 #include "graph/validate.h"
+#include "runtime/cpu_backend.h"
 
 namespace frost {
 
 Backend parse_backend(const std::string& name) {
   if (name == "reference") return Backend::Reference;
-  throw Error("unknown backend '" + name + "' (available: reference)");
+  if (name == "cpu") return Backend::Cpu;
+  throw Error("unknown backend '" + name + "' (available: cpu, reference)");
 }
 
 std::string backend_name(Backend b) {
   switch (b) {
     case Backend::Reference: return "reference";
+    case Backend::Cpu: return "cpu";
   }
   return "?";
 }
@@ -30,6 +33,12 @@ std::vector<Tensor> Model::run(const FeedMap& feeds, const std::vector<TensorId>
                                const RunOptions& options) const {
   switch (backend) {
     case Backend::Reference: return run_reference(graph_, feeds, fetches, options);
+    case Backend::Cpu: {
+      if (!cpu_ || &cpu_->graph() != &graph_) cpu_ = std::make_shared<CpuBackend>(graph_);
+      CpuBackend* cpu = cpu_.get();
+      return run_graph(graph_, feeds, fetches,
+                       [cpu](const Node& n, const OpDef& def) { return cpu->kernel_for(n, def); }, options);
+    }
   }
   throw Error("backend not available");
 }

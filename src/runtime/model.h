@@ -2,6 +2,7 @@
 // This is the one place where graphs meet backends.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,9 +12,9 @@
 
 namespace frost {
 
-enum class Backend { Reference };
+enum class Backend { Reference, Cpu };
 
-// "reference" -> Backend::Reference; throws naming the choices otherwise.
+// "reference" or "cpu"; throws naming the choices otherwise.
 Backend parse_backend(const std::string& name);
 std::string backend_name(Backend b);
 
@@ -28,10 +29,13 @@ class Model {
   const std::vector<GraphOutput>& outputs() const { return outputs_; }
 
   std::vector<Tensor> run(const FeedMap& feeds, const std::vector<TensorId>& fetches,
-                          Backend backend = Backend::Reference, const RunOptions& options = {}) const;
+                          Backend backend = Backend::Cpu, const RunOptions& options = {}) const;
 
  private:
   Graph graph_;
+  // Lowered kernels and packed weights, made on the first CPU run and kept
+  // (remade if this Model was copied or moved: they refer to graph_).
+  mutable std::shared_ptr<class CpuBackend> cpu_;
   std::vector<GraphInput> inputs_;
   std::vector<GraphOutput> outputs_;
 };

@@ -1,6 +1,8 @@
 // Every corpus graph that TensorFlow could run (tests/corpus/<name>/reference.txt,
-// made by tools/corpus_reference.py) gives TensorFlow's outputs on Frost's
-// reference backend.
+// made by tools/corpus_reference.py) gives TensorFlow's outputs on both of
+// Frost's backends: the reference backend on the graph as written, the CPU
+// backend on the graph optimised for inference; and the optimisation itself
+// changes the reference backend's outputs by at most 1e-5 relative.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -13,7 +15,8 @@
 #include "io/npy.h"
 #include "io/reference_file.h"
 #include "runtime/compare.h"
-#include "runtime/executor.h"
+#include "freeze/pass_driver.h"
+#include "runtime/model.h"
 
 using namespace frost;
 using namespace frost::testing;
@@ -57,16 +60,33 @@ TEST_CASE("corpus: every graph TensorFlow ran matches its outputs on the referen
     const std::string name = entry.path().filename().string();
     CAPTURE(name);
     for (const ReferenceStanza& stanza : read_reference_file(ref.string())) {
-      const Graph g = load_graph(locate_graph(stanza.graph, corpus));
+      const Model model(load_graph(locate_graph(stanza.graph, corpus)));
       FeedMap feeds;
-      for (const ReferenceTensor& in : stanza.inputs) feeds[resolve_tensor(g, in.tensor)] = load_input(in.file);
-      std::vector<TensorId> fetches;
-      for (const ReferenceTensor& out : stanza.outputs) fetches.push_back(resolve_tensor(g, out.tensor));
-      const std::vector<Tensor> got = run_reference(g, feeds, fetches);
+      std::vector<TensorId> inputs, fetches;
+      for (const ReferenceTensor& in : stanza.inputs) {
+        inputs.push_back(resolve_tensor(model.graph(), in.tensor));
+        feeds[inputs.back()] = load_input(in.file);
+      }
+      for (const ReferenceTensor& out : stanza.outputs) fetches.push_back(resolve_tensor(model.graph(), out.tensor));
+      OptimizeOptions options;
+      for (const TensorId& id : fetches) options.outputs.push_back(id.to_string());
+      for (const TensorId& id : inputs) options.inputs.push_back(id.to_string());
+      const Model optimised(optimize_for_inference(model.graph(), options));
+
+      const std::vector<Tensor> reference = model.run(feeds, fetches, Backend::Reference);
+      const std::vector<Tensor> reference_optimised = optimised.run(feeds, fetches, Backend::Reference);
+      const std::vector<Tensor> cpu = optimised.run(feeds, fetches, Backend::Cpu);
       for (size_t i = 0; i < fetches.size(); ++i) {
-        const Comparison c = compare_tensors(got[i], read_npy(stanza.outputs[i].file));
-        MESSAGE(name << " " << fetches[i].to_string() << ": " << c.to_string());
-        CHECK(c.within(tolerance_for(name), 0.0));
+        const Tensor expected = read_npy(stanza.outputs[i].file);
+        const Comparison on_reference = compare_tensors(reference[i], expected);
+        const Comparison on_cpu = compare_tensors(cpu[i], expected);
+        const Comparison optimisation = compare_tensors(reference_optimised[i], reference[i]);
+        MESSAGE(name << " " << fetches[i].to_string() << ": reference " << on_reference.to_string() << "; cpu "
+                     << on_cpu.to_string() << "; optimised vs not " << optimisation.relative_error() << " ("
+                     << model.graph().size() << " -> " << optimised.graph().size() << " nodes)");
+        CHECK(on_reference.within(tolerance_for(name), 0.0));
+        CHECK(on_cpu.within(tolerance_for(name), 0.0));
+        CHECK(optimisation.within(1e-5, 0.0));
       }
       ++graphs;
     }

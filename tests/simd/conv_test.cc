@@ -113,6 +113,7 @@ bool check(std::mt19937_64& rng, const Conv2DParams& p, bool depthwise, const Op
   GemmRun run;
   run.isa = o.isa;
   run.threads = o.threads;
+  run.force_threads = true;
   std::vector<float> got(static_cast<size_t>(out_n) + 1, std::numeric_limits<float>::quiet_NaN());
   const float kSentinel = 4242.0f;
   got[static_cast<size_t>(out_n)] = kSentinel;  // one past the end must survive

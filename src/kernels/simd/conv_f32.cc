@@ -37,6 +37,16 @@ int resolve_threads(int threads) {
   return threads < 1 ? 1 : threads;
 }
 
+// As in the GEMM: about 1 MFLOP of work per thread at least, unless forced.
+int threads_for(const Conv2DParams& p, int64_t taps_per_output, const GemmRun& run) {
+  const int threads = resolve_threads(run.threads);
+  if (run.force_threads) return threads;
+  const double flops = 2.0 * static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c) *
+                       static_cast<double>(taps_per_output);
+  const double useful = flops / 1e6;
+  return useful < threads ? (useful < 1.0 ? 1 : static_cast<int>(useful)) : threads;
+}
+
 struct ConvGemm {
   int64_t pixels;    // M: output pixels of the whole batch
   int64_t group_in;  // input channels per group
@@ -106,17 +116,13 @@ ScratchLayout scratch_layout(const Conv2DParams& p, int threads, GemmIsa isa) {
   return l;
 }
 
+// libc's memcpy/memset handle the short runs of im2col (a few channels)
+// with a couple of overlapping vector moves, cheaper than a loop here.
 void copy_floats(float* dst, const float* src, int64_t count) {
-  if (count >= 16) {
-    std::memcpy(dst, src, static_cast<size_t>(count) * sizeof(float));
-  } else {
-    for (int64_t i = 0; i < count; ++i) dst[i] = src[i];
-  }
+  std::memcpy(dst, src, static_cast<size_t>(count) * sizeof(float));
 }
 
-void zero_floats(float* dst, int64_t count) {
-  for (int64_t i = 0; i < count; ++i) dst[i] = 0.0f;
-}
+void zero_floats(float* dst, int64_t count) { std::memset(dst, 0, static_cast<size_t>(count) * sizeof(float)); }
 
 // Rows [m0, m1) of the im2col matrix of group `grp` (row = output pixel,
 // columns = taps ky, kx then channels of the group, the HWIO filter's order).
@@ -127,11 +133,32 @@ void im2col_rows(const Conv2DParams& p, const ConvGemm& g, const float* input, i
   // With one group and no horizontal dilation the taps of one filter row are
   // one contiguous run of the input row.
   const bool runs = p.groups == 1 && p.dilation_w == 1;
-  for (int64_t m = m0; m < m1; ++m, dst += g.k) {
-    const int64_t n = m / per_image, rem = m % per_image;
-    const int64_t oy = rem / p.out_w, ox = rem % p.out_w;
+  // (n, oy, ox) of pixel m, stepped along instead of divided out per pixel.
+  int64_t n = m0 / per_image, oy = (m0 % per_image) / p.out_w, ox = m0 % p.out_w;
+  for (int64_t m = m0; m < m1; ++m, dst += g.k, ++ox) {
+    if (ox == p.out_w) {
+      ox = 0;
+      if (++oy == p.out_h) {
+        oy = 0;
+        ++n;
+      }
+    }
     const float* in_n = input + n * p.in_h * p.in_w * p.in_c + grp * cin;
     const int64_t ix0 = ox * p.stride_w - p.pad_left;
+    const int64_t run = p.filter_w * cin;
+    if (runs && ix0 >= 0 && ix0 + p.filter_w <= p.in_w) {
+      // The whole filter row is inside the input row: one copy per ky.
+      const float* src = in_n + ix0 * p.in_c;
+      for (int64_t ky = 0; ky < p.filter_h; ++ky) {
+        const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
+        if (iy < 0 || iy >= p.in_h) {
+          zero_floats(dst + ky * run, run);
+        } else {
+          copy_floats(dst + ky * run, src + iy * p.in_w * p.in_c, run);
+        }
+      }
+      continue;
+    }
     for (int64_t ky = 0; ky < p.filter_h; ++ky) {
       float* row_dst = dst + ky * p.filter_w * cin;
       const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
@@ -204,16 +231,22 @@ void conv2d_pack_filter(const Conv2DParams& p, const float* filter, float* packe
 }
 
 size_t conv2d_scratch_floats(const Conv2DParams& p, int threads, GemmIsa isa) {
+  // The call may use fewer threads than asked for (small problems), with
+  // another tile plan: cover every count up to `threads`.
   threads = resolve_threads(threads);
-  const ScratchLayout l = scratch_layout(p, threads, isa);
-  return static_cast<size_t>(threads * l.per_thread + l.shared + kAlignFloats);
+  size_t most = 0;
+  for (int t = 1; t <= threads; ++t) {
+    const ScratchLayout l = scratch_layout(p, t, isa);
+    most = std::max(most, static_cast<size_t>(t * l.per_thread + l.shared + kAlignFloats));
+  }
+  return most;
 }
 
 void conv2d_f32(const Conv2DParams& p, const float* input, const float* packed_filter, float* output,
                 const GemmEpilogue& ep, const GemmRun& run) {
   const ConvGemm g = conv_gemm(p);
   if (g.pixels <= 0 || g.group_n <= 0) return;
-  const int threads = resolve_threads(run.threads);
+  const int threads = threads_for(p, g.k, run);
   const GemmIsa isa = run.isa == GemmIsa::kAuto ? gemm_best_isa() : run.isa;
   const ScratchLayout l = scratch_layout(p, threads, isa);
   float* scratch = run.scratch != nullptr
@@ -224,7 +257,7 @@ void conv2d_f32(const Conv2DParams& p, const float* input, const float* packed_f
   if (g.direct) {
     // The NHWC input is the (pixels × in_c) A matrix; group grp reads its
     // channel slice with the full row stride.
-    GemmRun r{threads, isa, scratch};
+    GemmRun r{threads, run.force_threads, isa, scratch};
     for (int64_t grp = 0; grp < p.groups; ++grp) {
       const GemmShape s{g.pixels, g.group_n, g.k, false, false, p.in_c, p.out_c, p.out_c};
       gemm_f32_packed(s, input + grp * g.group_in, packed_filter + static_cast<size_t>(grp) * per_group,
@@ -237,7 +270,7 @@ void conv2d_f32(const Conv2DParams& p, const float* input, const float* packed_f
   auto do_tile = [&](int64_t tile, float* thread_scratch, int gemm_threads, float* gemm_scratch) {
     const int64_t m0 = tile * t.rows, m1 = std::min(g.pixels, m0 + t.rows);
     float* cols = align_up(thread_scratch);
-    GemmRun r{gemm_threads, isa, gemm_scratch};
+    GemmRun r{gemm_threads, run.force_threads, isa, gemm_scratch};
     for (int64_t grp = 0; grp < p.groups; ++grp) {
       im2col_rows(p, g, input, grp, m0, m1, cols);
       gemm_f32_packed(tile_shape(g, p, m1 - m0), cols, packed_filter + static_cast<size_t>(grp) * per_group,
@@ -265,7 +298,7 @@ void depthwise_conv2d_f32(const Conv2DParams& p, const float* input, const float
                           const GemmEpilogue& ep, const GemmRun& run) {
   const simd::DwConvKernelTable& t = dw_table(run.isa);
   float* scratch = run.scratch != nullptr ? run.scratch : own_scratch(t.scratch_floats(p));
-  t.run(p, input, filter, output, ep, resolve_threads(run.threads), scratch);
+  t.run(p, input, filter, output, ep, threads_for(p, p.filter_h * p.filter_w, run), scratch);
 }
 
 const char* depthwise_conv2d_kernel_name(GemmIsa isa) { return dw_table(isa).name; }
