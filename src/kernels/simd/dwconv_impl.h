@@ -124,8 +124,17 @@ FROST_SIMD_INLINE void dw_edge(const float* const* rows, int64_t ix0, int64_t lo
 }
 
 // Output columns per chunk: the chunk's input (FH rows × its columns × all
-// channels) stays in L1 while every channel vector passes over it.
-constexpr int64_t kDwChunk = 16;
+// channels) should stay in L1 (about half of a 32 KiB L1D) while every
+// channel vector passes over it. A multiple of the register block.
+constexpr int64_t kDwChunkBytes = 16 * 1024;
+
+template <class T, int FH, int FW, int S>
+int64_t dw_chunk(int64_t channels) {
+  const int64_t per_col = FH * channels * static_cast<int64_t>(sizeof(float));
+  int64_t chunk = (kDwChunkBytes / per_col - FW) / S;
+  chunk = chunk / T::OXB * T::OXB;
+  return chunk < T::OXB ? T::OXB : chunk;
+}
 
 // One output row (n, oy) of the fast path.
 template <class T, int FH, int FW, int S>
@@ -147,8 +156,9 @@ void dw_row_fast(const Conv2DParams& p, const float* input, const float* filter,
   if (ox_hi < ox_lo) ox_hi = ox_lo;
 
   const int64_t c_vec_end = C / W * W;
-  for (int64_t x0 = 0; x0 < p.out_w; x0 += kDwChunk) {
-    const int64_t x1 = x0 + kDwChunk < p.out_w ? x0 + kDwChunk : p.out_w;
+  const int64_t chunk = dw_chunk<T, FH, FW, S>(C);
+  for (int64_t x0 = 0; x0 < p.out_w; x0 += chunk) {
+    const int64_t x1 = x0 + chunk < p.out_w ? x0 + chunk : p.out_w;
     for (int64_t c = 0; c < c_vec_end; c += W) {
       V f[FH][FW];
 #pragma GCC unroll 8
