@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "freeze/freeze_source.h"
+#include "freeze/inline_functions.h"
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
 #include "freeze/set_values.h"
@@ -110,6 +111,8 @@ FreezeResult freeze_with_report(const FreezeInput& input, const FreezeOptions& o
 
   apply_set_values(g, options.set);
   prune_to(g, outputs);
+  // TF2: the signature calls functions; only those the outputs need are inlined.
+  if (!g.library.empty() && inline_function_calls(g) > 0) prune_to(g, outputs);
   forward_constant_predicates(g);
   report.switches_resolved += resolve_constant_conditionals(g, ctx);
   prune_to(g, outputs);

@@ -8,6 +8,8 @@
 //     keep_prob=1.0) become Consts of their dtype;
 //  3. the graph is pruned to the outputs: savers, Assign*, initialisers,
 //     gradients, optimiser slots and summaries go because no output needs them;
+//     a TF2 graph's function calls (StatefulPartitionedCall) are then
+//     inlined (inline_functions.h) and the graph pruned again;
 //  4. every remaining variable (VariableV2/Variable, VarHandleOp, with their
 //     ReadVariableOp reads) becomes a Const holding the checkpoint's bytes;
 //  5. Switch/Merge on constant predicates are resolved (the dead branch goes)
