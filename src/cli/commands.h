@@ -16,5 +16,6 @@ int ops_command(const Argv& args);
 int check_command(const Argv& args);
 int eval_command(const Argv& args);
 int optimize_command(const Argv& args);
+int bench_command(const Argv& args);
 
 }  // namespace frost::cli

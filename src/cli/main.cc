@@ -25,6 +25,8 @@ const Command kCommands[] = {
      "MODEL --dataset fashion-mnist[:test|:train] [--limit N] [--batch B] [--keras-predictions FILE]"},
     {"optimize", frost::cli::optimize_command,
      "IN -o OUT [--outputs A,B] [--inputs X] [--set NAME=VALUE] [--passes P,Q] [--report] [--no-verify]"},
+    {"bench", frost::cli::bench_command,
+     "MODEL [--threads N] [--runs N] [--warmup N] [--batch B] [--profile] [--backend cpu|reference]"},
     {"ops", frost::cli::ops_command, "                                    list the ops Frost can run"},
 };
 

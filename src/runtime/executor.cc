@@ -11,6 +11,7 @@
 //    live Exit of its last iteration).
 #include "runtime/executor.h"
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <unordered_map>
@@ -301,7 +302,13 @@ class Run {
     std::vector<Tensor> out_values(outputs.size());
     OpContext ctx(*info.node, in_values, out_values);
     try {
+      const auto start = std::chrono::steady_clock::now();
       info.kernel(ctx);
+      if (options_.profile) {
+        OpTime& t = (*options_.profile)[info.node->op];
+        t.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        ++t.calls;
+      }
     } catch (Error& e) {
       e.node(info.node->name).op(info.node->op);
       if (!g_.source.empty()) e.file(g_.source);

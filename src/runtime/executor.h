@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "graph/graph.h"
@@ -16,9 +17,16 @@ namespace frost {
 // (feeding a tensor cuts off everything that computes it).
 using FeedMap = std::map<TensorId, Tensor>;
 
+struct OpTime {
+  double seconds = 0;
+  int64_t calls = 0;
+};
+
 struct RunOptions {
   // Called after each node runs with its outputs (for layer-by-layer checks).
   std::function<void(const Node&, const std::vector<Tensor>&)> on_node;
+  // When set, kernel time is added up here by op type (for `bench --profile`).
+  std::map<std::string, OpTime>* profile = nullptr;
 };
 
 // The function that computes one node: the op's reference kernel, or a

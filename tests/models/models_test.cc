@@ -13,7 +13,8 @@
 #include "io/npy.h"
 #include "io/reference_file.h"
 #include "runtime/compare.h"
-#include "runtime/executor.h"
+#include "freeze/pass_driver.h"
+#include "runtime/model.h"
 
 using namespace frost;
 using namespace frost::testing;
@@ -39,10 +40,7 @@ constexpr double kRelativeTolerance = 1e-4;
 
 TEST_CASE("models: every bundled model matches TensorFlow on the reference backend") {
   const auto files = reference_files();
-  if (files.empty()) {
-    MESSAGE("SKIPPED: no models/<name>/reference.txt yet");
-    return;
-  }
+  REQUIRE_MESSAGE(!files.empty(), "no models/<name>/reference.txt found");
   for (const fs::path& file : files) {
     for (const ReferenceStanza& stanza : read_reference_file(file.string())) {
       CAPTURE(stanza.graph);
@@ -53,10 +51,20 @@ TEST_CASE("models: every bundled model matches TensorFlow on the reference backe
       std::vector<TensorId> fetches;
       for (const ReferenceTensor& out : stanza.outputs) fetches.push_back(resolve_tensor(g, out.tensor));
       const std::vector<Tensor> got = run_reference(g, feeds, fetches);
+      // The CPU backend runs the graph optimised for inference, as `frost run` does.
+      OptimizeOptions options;
+      for (const TensorId& id : fetches) options.outputs.push_back(id.to_string());
+      for (const auto& [id, value] : feeds) options.inputs.push_back(id.to_string());
+      const Model optimised(optimize_for_inference(g, options));
+      const std::vector<Tensor> cpu = optimised.run(feeds, fetches, Backend::Cpu);
       for (size_t i = 0; i < fetches.size(); ++i) {
-        const Comparison c = compare_tensors(got[i], read_npy(stanza.outputs[i].file));
-        MESSAGE(fs::path(stanza.graph).filename().string() << " " << fetches[i].to_string() << ": " << c.to_string());
+        const Tensor expected = read_npy(stanza.outputs[i].file);
+        const Comparison c = compare_tensors(got[i], expected), on_cpu = compare_tensors(cpu[i], expected);
+        MESSAGE(fs::path(stanza.graph).filename().string() << " " << fetches[i].to_string() << ": reference "
+                                                           << c.to_string() << "; cpu (optimised " << g.size() << " -> "
+                                                           << optimised.graph().size() << " nodes) " << on_cpu.to_string());
         CHECK(c.within(kRelativeTolerance, 0.0));
+        CHECK(on_cpu.within(kRelativeTolerance, 0.0));
       }
     }
   }
@@ -64,10 +72,6 @@ TEST_CASE("models: every bundled model matches TensorFlow on the reference backe
 
 TEST_CASE("models: frost eval on 1,000 Fashion-MNIST test images gives exactly Keras's predictions") {
   const fs::path dir = models_dir() / "fashion_cnn";
-  if (!fs::exists(dir / "keras_predictions.npy")) {
-    MESSAGE("SKIPPED: models/fashion_cnn not generated yet");
-    return;
-  }
   if (!fs::exists("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") && !std::getenv("FROST_FASHION_MNIST")) {
     if (std::getenv("CI")) FAIL("Fashion-MNIST not installed (Debian package dataset-fashion-mnist)");
     MESSAGE("SKIPPED: Fashion-MNIST not installed");

@@ -116,16 +116,35 @@ ScratchLayout scratch_layout(const Conv2DParams& p, int threads, GemmIsa isa) {
   return l;
 }
 
-// libc's memcpy/memset handle the short runs of im2col (a few channels)
-// with a couple of overlapping vector moves, cheaper than a loop here.
-void copy_floats(float* dst, const float* src, int64_t count) {
-  std::memcpy(dst, src, static_cast<size_t>(count) * sizeof(float));
+// Runs of im2col are often short (a few channels × a few taps): copy 4..16
+// floats as two overlapping fixed-size moves, which the compiler inlines,
+// instead of a call into libc per run.
+inline __attribute__((always_inline)) void copy_floats(float* dst, const float* src, int64_t count) {
+  if (count >= 8 && count <= 16) {
+    float head[8], tail[8];
+    std::memcpy(head, src, sizeof head);
+    std::memcpy(tail, src + count - 8, sizeof tail);
+    std::memcpy(dst, head, sizeof head);
+    std::memcpy(dst + count - 8, tail, sizeof tail);
+  } else if (count >= 4 && count < 8) {
+    float head[4], tail[4];
+    std::memcpy(head, src, sizeof head);
+    std::memcpy(tail, src + count - 4, sizeof tail);
+    std::memcpy(dst, head, sizeof head);
+    std::memcpy(dst + count - 4, tail, sizeof tail);
+  } else if (count < 4) {
+    for (int64_t i = 0; i < count; ++i) dst[i] = src[i];
+  } else {
+    std::memcpy(dst, src, static_cast<size_t>(count) * sizeof(float));
+  }
 }
 
 void zero_floats(float* dst, int64_t count) { std::memset(dst, 0, static_cast<size_t>(count) * sizeof(float)); }
 
 // Rows [m0, m1) of the im2col matrix of group `grp` (row = output pixel,
 // columns = taps ky, kx then channels of the group, the HWIO filter's order).
+// Walks the pixels one output row at a time so that the input rows of the
+// taps are looked up once per output row, not per pixel.
 void im2col_rows(const Conv2DParams& p, const ConvGemm& g, const float* input, int64_t grp, int64_t m0, int64_t m1,
                  float* dst) {
   const int64_t per_image = p.out_h * p.out_w;
@@ -133,58 +152,52 @@ void im2col_rows(const Conv2DParams& p, const ConvGemm& g, const float* input, i
   // With one group and no horizontal dilation the taps of one filter row are
   // one contiguous run of the input row.
   const bool runs = p.groups == 1 && p.dilation_w == 1;
-  // (n, oy, ox) of pixel m, stepped along instead of divided out per pixel.
-  int64_t n = m0 / per_image, oy = (m0 % per_image) / p.out_w, ox = m0 % p.out_w;
-  for (int64_t m = m0; m < m1; ++m, dst += g.k, ++ox) {
-    if (ox == p.out_w) {
-      ox = 0;
-      if (++oy == p.out_h) {
-        oy = 0;
-        ++n;
-      }
-    }
+  const int64_t run = p.filter_w * cin;
+  constexpr int64_t kMaxTapRows = 16;
+  const float* tap_rows[kMaxTapRows];  // input row of each ky, or null (padding)
+  const bool row_table = p.filter_h <= kMaxTapRows;
+  for (int64_t m = m0; m < m1;) {
+    const int64_t n = m / per_image, oy = (m % per_image) / p.out_w, ox0 = m % p.out_w;
+    const int64_t count = std::min(m1 - m, p.out_w - ox0);  // pixels left in this output row
     const float* in_n = input + n * p.in_h * p.in_w * p.in_c + grp * cin;
-    const int64_t ix0 = ox * p.stride_w - p.pad_left;
-    const int64_t run = p.filter_w * cin;
-    if (runs && ix0 >= 0 && ix0 + p.filter_w <= p.in_w) {
-      // The whole filter row is inside the input row: one copy per ky.
-      const float* src = in_n + ix0 * p.in_c;
+    if (row_table) {
       for (int64_t ky = 0; ky < p.filter_h; ++ky) {
         const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
+        tap_rows[ky] = (iy < 0 || iy >= p.in_h) ? nullptr : in_n + iy * p.in_w * p.in_c;
+      }
+    }
+    for (int64_t ox = ox0; ox < ox0 + count; ++ox, dst += g.k) {
+      const int64_t ix0 = ox * p.stride_w - p.pad_left;
+      if (row_table && runs && ix0 >= 0 && ix0 + p.filter_w <= p.in_w) {
+        // The whole filter row is inside the input row: one copy per ky.
+        for (int64_t ky = 0; ky < p.filter_h; ++ky) {
+          if (tap_rows[ky] == nullptr) {
+            zero_floats(dst + ky * run, run);
+          } else {
+            copy_floats(dst + ky * run, tap_rows[ky] + ix0 * p.in_c, run);
+          }
+        }
+        continue;
+      }
+      for (int64_t ky = 0; ky < p.filter_h; ++ky) {
+        float* row_dst = dst + ky * run;
+        const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
         if (iy < 0 || iy >= p.in_h) {
-          zero_floats(dst + ky * run, run);
-        } else {
-          copy_floats(dst + ky * run, src + iy * p.in_w * p.in_c, run);
+          zero_floats(row_dst, run);
+          continue;
         }
-      }
-      continue;
-    }
-    for (int64_t ky = 0; ky < p.filter_h; ++ky) {
-      float* row_dst = dst + ky * p.filter_w * cin;
-      const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
-      if (iy < 0 || iy >= p.in_h) {
-        zero_floats(row_dst, p.filter_w * cin);
-        continue;
-      }
-      const float* in_row = in_n + iy * p.in_w * p.in_c;
-      if (runs) {
-        // Taps kx in [lo, hi) are inside the row.
-        const int64_t lo = std::min<int64_t>(p.filter_w, std::max<int64_t>(0, -ix0));
-        const int64_t hi = std::max<int64_t>(lo, std::min<int64_t>(p.filter_w, p.in_w - ix0));
-        zero_floats(row_dst, lo * cin);
-        copy_floats(row_dst + lo * cin, in_row + (ix0 + lo) * p.in_c, (hi - lo) * cin);
-        zero_floats(row_dst + hi * cin, (p.filter_w - hi) * cin);
-        continue;
-      }
-      for (int64_t kx = 0; kx < p.filter_w; ++kx) {
-        const int64_t ix = ix0 + kx * p.dilation_w;
-        if (ix < 0 || ix >= p.in_w) {
-          zero_floats(row_dst + kx * cin, cin);
-        } else {
-          copy_floats(row_dst + kx * cin, in_row + ix * p.in_c, cin);
+        const float* in_row = in_n + iy * p.in_w * p.in_c;
+        for (int64_t kx = 0; kx < p.filter_w; ++kx) {
+          const int64_t ix = ix0 + kx * p.dilation_w;
+          if (ix < 0 || ix >= p.in_w) {
+            zero_floats(row_dst + kx * cin, cin);
+          } else {
+            copy_floats(row_dst + kx * cin, in_row + ix * p.in_c, cin);
+          }
         }
       }
     }
+    m += count;
   }
 }
 

@@ -8,10 +8,11 @@
 // Fast path (multiplier 1, no dilation, 3×3 or 5×5, stride 1 or 2): for one
 // vector of channels the fh·fw filter vectors stay in registers and OXB
 // adjacent output pixels are accumulated at once, so each input vector is
-// loaded once per output block instead of once per tap. Output columns whose
-// window leaves the input on the left or right, other filter sizes, dilation
-// and multipliers > 1 take the per-pixel path; the last C mod W channels are
-// done one at a time. Rows above/below the input read a shared zero row.
+// loaded once per output block instead of once per tap; output columns whose
+// window leaves the input on the left or right skip the missing taps. Other
+// filter sizes, dilation and multipliers > 1 take the per-pixel path; the last
+// C mod W channels are done one at a time. Rows above/below the input read a
+// shared zero row.
 #pragma once
 
 #include <omp.h>
@@ -105,6 +106,36 @@ FROST_SIMD_INLINE void dw_block(const float* const* rows, int64_t ix0, int64_t i
   for (int o = 0; o < OB; ++o) acc[o].store_unaligned(out + o * out_c);
 }
 
+// One output pixel whose window sticks out of the row on the left or right:
+// only taps kx in [lo, hi) are inside. Same registers as dw_block.
+template <class T, int FH, int FW>
+FROST_SIMD_INLINE void dw_edge(const float* const* rows, int64_t ix0, int64_t lo, int64_t hi, int64_t in_c,
+                               const typename T::V (&f)[FH][FW], float* out) {
+  using V = typename T::V;
+  V acc(0.0f);
+#pragma GCC unroll 8
+  for (int ky = 0; ky < FH; ++ky) {
+#pragma GCC unroll 8
+    for (int kx = 0; kx < FW; ++kx) {
+      if (kx >= lo && kx < hi) acc = xsimd::fma(V::load_unaligned(rows[ky] + (ix0 + kx) * in_c), f[ky][kx], acc);
+    }
+  }
+  acc.store_unaligned(out);
+}
+
+// Output columns per chunk: the chunk's input (FH rows × its columns × all
+// channels) should stay in L1 (about half of a 32 KiB L1D) while every
+// channel vector passes over it. A multiple of the register block.
+constexpr int64_t kDwChunkBytes = 16 * 1024;
+
+template <class T, int FH, int FW, int S>
+int64_t dw_chunk(int64_t channels) {
+  const int64_t per_col = FH * channels * static_cast<int64_t>(sizeof(float));
+  int64_t chunk = (kDwChunkBytes / per_col - FW) / S;
+  chunk = chunk / T::OXB * T::OXB;
+  return chunk < T::OXB ? T::OXB : chunk;
+}
+
 // One output row (n, oy) of the fast path.
 template <class T, int FH, int FW, int S>
 void dw_row_fast(const Conv2DParams& p, const float* input, const float* filter, float* out_row, int64_t n,
@@ -125,34 +156,50 @@ void dw_row_fast(const Conv2DParams& p, const float* input, const float* filter,
   if (ox_hi < ox_lo) ox_hi = ox_lo;
 
   const int64_t c_vec_end = C / W * W;
-  for (int64_t c = 0; c < c_vec_end; c += W) {
-    V f[FH][FW];
+  const int64_t chunk = dw_chunk<T, FH, FW, S>(C);
+  for (int64_t x0 = 0; x0 < p.out_w; x0 += chunk) {
+    const int64_t x1 = x0 + chunk < p.out_w ? x0 + chunk : p.out_w;
+    for (int64_t c = 0; c < c_vec_end; c += W) {
+      V f[FH][FW];
 #pragma GCC unroll 8
-    for (int ky = 0; ky < FH; ++ky)
+      for (int ky = 0; ky < FH; ++ky)
 #pragma GCC unroll 8
-      for (int kx = 0; kx < FW; ++kx) f[ky][kx] = V::load_unaligned(filter + (ky * FW + kx) * C + c);
-    const float* rc[FH];
-    for (int ky = 0; ky < FH; ++ky) rc[ky] = rows[ky] + c;
-    int64_t ox = ox_lo;
-    for (; ox + OXB <= ox_hi; ox += OXB) {
-      dw_block<T, FH, FW, S, OXB>(rc, ox * S - p.pad_left, C, f, out_row + ox * C + c, C);
+        for (int kx = 0; kx < FW; ++kx) f[ky][kx] = V::load_unaligned(filter + (ky * FW + kx) * C + c);
+      const float* rc[FH];
+      for (int ky = 0; ky < FH; ++ky) rc[ky] = rows[ky] + c;
+      int64_t ox = x0;
+      while (ox < x1) {
+        const int64_t ix0 = ox * S - p.pad_left;
+        if (ox >= ox_lo && ox + OXB <= ox_hi && ox + OXB <= x1) {
+          dw_block<T, FH, FW, S, OXB>(rc, ix0, C, f, out_row + ox * C + c, C);
+          ox += OXB;
+        } else if (ox >= ox_lo && ox < ox_hi) {
+          dw_block<T, FH, FW, S, 1>(rc, ix0, C, f, out_row + ox * C + c, C);
+          ++ox;
+        } else {
+          const int64_t lo = ix0 < 0 ? -ix0 : 0;
+          const int64_t hi = p.in_w - ix0 < FW ? p.in_w - ix0 : FW;
+          dw_edge<T, FH, FW>(rc, ix0, lo, hi, C, f, out_row + ox * C + c);
+          ++ox;
+        }
+      }
     }
-    for (; ox < ox_hi; ++ox) dw_block<T, FH, FW, S, 1>(rc, ox * S - p.pad_left, C, f, out_row + ox * C + c, C);
   }
-  // Channel tail of the interior, then the border columns (all channels).
+  // The last C mod W channels, one at a time.
   if (c_vec_end < C) {
-    for (int64_t ox = ox_lo; ox < ox_hi; ++ox) {
+    for (int64_t ox = 0; ox < p.out_w; ++ox) {
       const int64_t ix0 = ox * S - p.pad_left;
       for (int64_t c = c_vec_end; c < C; ++c) {
         float acc = 0.0f;
         for (int ky = 0; ky < FH; ++ky)
-          for (int kx = 0; kx < FW; ++kx) acc += rows[ky][(ix0 + kx) * C + c] * filter[(ky * FW + kx) * C + c];
+          for (int kx = 0; kx < FW; ++kx) {
+            const int64_t ix = ix0 + kx;
+            if (ix >= 0 && ix < p.in_w) acc += rows[ky][ix * C + c] * filter[(ky * FW + kx) * C + c];
+          }
         out_row[ox * C + c] = acc;
       }
     }
   }
-  for (int64_t ox = 0; ox < ox_lo; ++ox) dw_pixel<T>(p, input, filter, out_row + ox * C, n, oy, ox);
-  for (int64_t ox = ox_hi; ox < p.out_w; ++ox) dw_pixel<T>(p, input, filter, out_row + ox * C, n, oy, ox);
 }
 
 template <class T>

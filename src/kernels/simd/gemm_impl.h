@@ -86,11 +86,13 @@ inline AView a_view(const GemmShape& s, const float* a) {
 // (kPackedA) or read in place through row pointers `ar` (rows past the
 // valid ones point at a valid row; their results are discarded by the caller).
 
-template <class T, bool kPackedA>
+// kRows ≤ MR rows are computed (the M tail uses fewer); a packed A panel
+// keeps its MR stride.
+template <class T, bool kPackedA, int kRows = T::MR>
 FROST_GEMM_INLINE void micro_kernel(int64_t kc, const float* a, const float* const* ar, int64_t a_ks,
                                     const float* b, float* c, int64_t ldc, bool accumulate) {
   using V = typename T::V;
-  constexpr int MR = T::MR, NV = T::NV, W = T::W, NR = T::NR;
+  constexpr int MR = kRows, NV = T::NV, W = T::W, NR = T::NR, kPanelStride = T::MR;
   // Accumulators start at zero and the old C is added after the k loop, so a
   // cache miss on C never delays the FMA chains; the prefetch hides it.
   V acc[MR][NV];
@@ -112,7 +114,7 @@ FROST_GEMM_INLINE void micro_kernel(int64_t kc, const float* a, const float* con
 #pragma GCC unroll 8
         for (int v = 0; v < NV; ++v) acc[r][v] = xsimd::fma(av, bv[v], acc[r][v]);
       }
-      a += MR;
+      a += kPanelStride;
       b += NR;
     }
   } else {
@@ -142,6 +144,12 @@ FROST_GEMM_INLINE void micro_kernel(int64_t kc, const float* a, const float* con
       acc[r][v].store_unaligned(cp);
     }
   }
+}
+
+template <class T, bool kPackedA, int kRows>
+void micro_kernel_fn(int64_t kc, const float* a, const float* const* ar, int64_t a_ks, const float* b, float* c,
+                     int64_t ldc, bool accumulate) {
+  micro_kernel<T, kPackedA, kRows>(kc, a, ar, a_ks, b, c, ldc, accumulate);
 }
 
 // ---------------------------------------------------------------------------
@@ -487,6 +495,14 @@ size_t scratch_floats(const GemmShape& s, bool b_packed, int threads) {
   return static_cast<size_t>(general_scratch_floats<T>(s, b_packed, threads));
 }
 
+template <class T, bool kPackedA, std::size_t... I>
+void tail_rows(int64_t rows, int64_t kc, const float* ap, const float* const* ar, int64_t a_ks, const float* bp,
+               float* c, int64_t ldc, bool accumulate, std::index_sequence<I...>) {
+  using Fn = void (*)(int64_t, const float*, const float* const*, int64_t, const float*, float*, int64_t, bool);
+  static constexpr Fn table[] = {&micro_kernel_fn<T, kPackedA, static_cast<int>(I) + 1>...};
+  table[rows - 1](kc, ap, ar, a_ks, bp, c, ldc, accumulate);
+}
+
 // One MR×NR tile: full tiles go straight to C, edge tiles through a buffer.
 template <class T, bool kPackedA>
 FROST_GEMM_INLINE void tile(int64_t kc, const float* ap, const float* const* ar, int64_t a_ks, const float* bp,
@@ -501,7 +517,13 @@ FROST_GEMM_INLINE void tile(int64_t kc, const float* ap, const float* const* ar,
     for (int r = 0; r < MR; ++r)
       for (int t = 0; t < NR; ++t) tmp[r * NR + t] = (r < rows && t < cols) ? c[r * ldc + t] : 0.0f;
   }
-  micro_kernel<T, kPackedA>(kc, ap, ar, a_ks, bp, tmp, NR, accumulate);
+  if (rows < MR) {
+    // Only the valid rows: a 49-row M would otherwise spend 5/6 of its last tile on padding.
+    tail_rows<T, kPackedA>(rows, kc, ap, ar, a_ks, bp, tmp, NR, accumulate,
+                           std::make_index_sequence<static_cast<std::size_t>(MR - 1)>{});
+  } else {
+    micro_kernel<T, kPackedA>(kc, ap, ar, a_ks, bp, tmp, NR, accumulate);
+  }
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t t = 0; t < cols; ++t) c[r * ldc + t] = tmp[r * NR + t];
 }
