@@ -15,6 +15,7 @@ int run_command(const Argv& args);
 int ops_command(const Argv& args);
 int check_command(const Argv& args);
 int eval_command(const Argv& args);
+int freeze_command(const Argv& args);
 int optimize_command(const Argv& args);
 int bench_command(const Argv& args);
 

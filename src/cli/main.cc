@@ -23,6 +23,8 @@ const Command kCommands[] = {
      "MODEL (--reference REF.txt | --inputs X --expected Y) [--layers] [--rtol R] [--atol A] [--backend B]"},
     {"eval", frost::cli::eval_command,
      "MODEL --dataset fashion-mnist[:test|:train] [--limit N] [--batch B] [--keras-predictions FILE]"},
+    {"freeze", frost::cli::freeze_command,
+     "(--graph G.pb | --meta M.meta | --saved-model DIR [--tag T] [--signature S]) [--checkpoint PREFIX] [--outputs a,b] [--set name=value ...] -o FROZEN.pb"},
     {"optimize", frost::cli::optimize_command,
      "IN -o OUT [--outputs A,B] [--inputs X] [--set NAME=VALUE] [--passes P,Q] [--report] [--no-verify]"},
     {"bench", frost::cli::bench_command,

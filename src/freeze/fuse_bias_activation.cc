@@ -12,7 +12,7 @@
 // that name still work; an absorbed intermediate must not be kept or read
 // by anything else. NHWC float only (TF's CPU fused kernels are NHWC).
 // Activations: Relu, Relu6, Elu, LeakyRelu everywhere TF's stock CPU kernels
-// take them; Sigmoid and Tanh only when PassContext::fuse_onednn_activations
+// take them; Sigmoid and Tanh only when PassContext::onednn_fusions
 // (TF runs those fused only in oneDNN builds).
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
@@ -30,7 +30,7 @@ std::string fused_name_of(const std::string& op) {
 
 bool fusable_activation(const std::string& op, const PassContext& ctx) {
   if (op == "Relu" || op == "Relu6" || op == "Elu" || op == "LeakyRelu") return true;
-  return ctx.fuse_onednn_activations && (op == "Sigmoid" || op == "Tanh");
+  return ctx.onednn_fusions && (op == "Sigmoid" || op == "Tanh");
 }
 
 // The single data consumer of `node`'s output 0, if that is all that reads it.

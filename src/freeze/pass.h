@@ -22,9 +22,10 @@ struct PassContext {
   std::vector<TensorId> inputs;
   // Largest constant (bytes) constant folding may create.
   int64_t max_folded_bytes = int64_t{16} << 20;
-  // Also fuse Sigmoid/Tanh into _Fused* ops (TensorFlow runs those only in
-  // oneDNN builds; its stock CPU kernels take Relu/Relu6/Elu/LeakyRelu).
-  bool fuse_onednn_activations = false;
+  // Also make the fusions TensorFlow runs only in oneDNN builds: Sigmoid/Tanh
+  // activations and a residual Add (its stock CPU kernels take BiasAdd +
+  // Relu/Relu6/Elu/LeakyRelu). Frost's reference kernels run all of them.
+  bool onednn_fusions = false;
 
   // Node names that must survive: those of `outputs` and `inputs`.
   std::set<std::string> keep() const;

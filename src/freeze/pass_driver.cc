@@ -32,6 +32,7 @@ const std::vector<Pass>& registered_passes() {
       {"fold_add_into_bias", fold_add_into_bias, "per-channel Add/Sub after conv/matmul -> BiasAdd"},
       {"fold_pad_into_conv", fold_pad_into_conv, "zero Pad before conv -> EXPLICIT padding"},
       {"fuse_bias_activation", fuse_bias_activation, "conv/matmul + BiasAdd + activation -> _Fused*", true},
+      {"fuse_residual_add", fuse_residual_add, "_FusedConv2D + residual Add (+ act), oneDNN form only", true},
   };
   return passes;
 }
@@ -155,7 +156,7 @@ OptimizeResult optimize_graph(const Graph& original, const OptimizeOptions& opti
   // The names to keep.
   PassContext ctx;
   ctx.max_folded_bytes = options.max_folded_bytes;
-  ctx.fuse_onednn_activations = options.fuse_onednn_activations;
+  ctx.onednn_fusions = options.onednn_fusions;
   if (options.outputs.empty()) {
     for (const GraphOutput& o : detect_outputs(original)) ctx.outputs.push_back(TensorId::parse(o.name));
   } else {

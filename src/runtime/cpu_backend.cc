@@ -88,16 +88,7 @@ kernels::Conv2DParams conv_params(const Node& n, const Shape& input, const Shape
   } else {
     p.out_c = filter[3];
   }
-  const kernels::WindowDim h = nn::window_dim(n, a, 0, p.in_h, p.filter_h);
-  const kernels::WindowDim w = nn::window_dim(n, a, 1, p.in_w, p.filter_w);
-  p.out_h = h.output;
-  p.out_w = w.output;
-  p.pad_top = h.pad_before;
-  p.pad_left = w.pad_before;
-  p.stride_h = a.stride_h;
-  p.stride_w = a.stride_w;
-  p.dilation_h = a.dilation_h;
-  p.dilation_w = a.dilation_w;
+  nn::fill_conv_window(n, a, p);
   return p;
 }
 

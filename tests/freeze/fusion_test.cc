@@ -88,7 +88,7 @@ TEST_CASE("fuse_bias_activation: every activation, each contraction") {
     OptimizeOptions o;
     o.inputs = {"x"};
     o.outputs = {out};
-    o.fuse_onednn_activations = c.act == "Sigmoid" || c.act == "Tanh";
+    o.onednn_fusions = c.act == "Sigmoid" || c.act == "Tanh";
     const OptimizeResult r = optimize_graph(b.g, o);
     const Node& f = r.graph.at(out);
     CHECK(f.op == c.fused);
@@ -199,4 +199,61 @@ TEST_CASE("_Fused* reference kernels: FusedBatchNorm and residual Add forms, and
   GraphBuilder unknown = b;
   unknown.g.at("fused").attrs["fused_ops"] = std::vector<std::string>{"FusedBatchNorm", "Gelu"};
   CHECK_THROWS_WITH_AS(run_reference(unknown.g, feeds, ids({"fused"})), doctest::Contains("Gelu"), Error);
+}
+
+TEST_CASE("fuse_residual_add: conv + bias + residual Add + Relu -> one _FusedConv2D (oneDNN form, when asked)") {
+  GraphBuilder b;
+  b.placeholder("x", {PartialShape::kUnknown, 4, 4, 2});
+  b.floats("w", ramp(3 * 3 * 2 * 2, 0.2f), Shape{3, 3, 2, 2});
+  b.op("conv", "Conv2D", {"x", "w"}, conv_attrs("SAME"));
+  b.floats("b", {0.25f, -0.5f}, Shape{2});
+  b.op("bias", "BiasAdd", {"conv", "b"}, {{"data_format", "NHWC"}});
+  b.op("sum", "AddV2", {"x", "bias"});
+  b.op("out", "Relu", {"sum"});
+  // A broadcasting Add is not a residual.
+  b.floats("shift", {1.0f, 2.0f}, Shape{2});
+  b.op("conv2", "Conv2D", {"x", "w"}, conv_attrs("SAME"));
+  b.op("bias2", "BiasAdd", {"conv2", "b"}, {{"data_format", "NHWC"}});
+  b.op("sum2", "AddV2", {"bias2", "x"});
+  b.op("scaled", "Mul", {"sum2", "shift"});
+
+  OptimizeOptions o;
+  o.inputs = {"x"};
+  o.outputs = {"out", "scaled"};
+  const OptimizeResult plain = optimize_graph(b.g, o);
+  CHECK(plain.graph.at("out").op == "Relu");
+  CHECK(plain.report.total("residual_adds_fused") == 0);
+
+  o.onednn_fusions = true;
+  const OptimizeResult r = optimize_graph(b.g, o);
+  const Node& f = r.graph.at("out");
+  CHECK(f.op == "_FusedConv2D");
+  CHECK(f.attr("fused_ops").list_s() == std::vector<std::string>{"BiasAdd", "Add", "Relu"});
+  CHECK(f.attr_int("num_args") == 2);
+  CHECK(f.inputs == std::vector<std::string>{"x", "w", "b", "x"});
+  CHECK(r.graph.find("sum") == nullptr);
+  // sum2 is read only by the Mul, which is no activation: it fuses without one.
+  CHECK(r.graph.at("sum2").op == "_FusedConv2D");
+  CHECK(r.graph.at("sum2").attr("fused_ops").list_s() == std::vector<std::string>{"BiasAdd", "Add"});
+  CHECK(r.report.total("residual_adds_fused") == 2);
+  check_same_numbers(b.g, r.graph, {"x"}, {"out", "scaled"});
+
+  // A residual of another shape (broadcast over the batch) is left alone.
+  GraphBuilder bc;
+  bc.placeholder("x", {2, 4, 4, 2});
+  bc.floats("w", ramp(3 * 3 * 2 * 2, 0.2f), Shape{3, 3, 2, 2});
+  bc.op("conv", "Conv2D", {"x", "w"}, conv_attrs("SAME"));
+  bc.floats("b", {0.25f, -0.5f}, Shape{2});
+  bc.op("bias", "BiasAdd", {"conv", "b"}, {{"data_format", "NHWC"}});
+  bc.floats("one_image", ramp(32, 0.1f), Shape{1, 4, 4, 2});
+  bc.op("sum", "AddV2", {"bias", "one_image"});
+  const OptimizeResult rb = optimize_graph(bc.g, [&] {
+    OptimizeOptions ob;
+    ob.inputs = {"x"};
+    ob.outputs = {"sum"};
+    ob.onednn_fusions = true;
+    return ob;
+  }());
+  CHECK(rb.graph.at("sum").op == "AddV2");
+  check_same_numbers(bc.g, rb.graph, {"x"}, {"sum"});
 }

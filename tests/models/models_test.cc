@@ -60,7 +60,8 @@ TEST_CASE("models: every bundled model matches TensorFlow on the reference backe
       for (size_t i = 0; i < fetches.size(); ++i) {
         const Tensor expected = read_npy(stanza.outputs[i].file);
         const Comparison c = compare_tensors(got[i], expected), on_cpu = compare_tensors(cpu[i], expected);
-        MESSAGE(fs::path(stanza.graph).filename().string() << " " << fetches[i].to_string() << ": reference "
+        MESSAGE((fs::path(stanza.graph).parent_path().filename() / fs::path(stanza.graph).filename()).string()
+                << " " << fetches[i].to_string() << ": reference "
                                                            << c.to_string() << "; cpu (optimised " << g.size() << " -> "
                                                            << optimised.graph().size() << " nodes) " << on_cpu.to_string());
         CHECK(c.within(kRelativeTolerance, 0.0));

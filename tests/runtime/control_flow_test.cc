@@ -2,19 +2,15 @@
 // cond built by hand, as tf.while_loop / tf.cond lower them.
 #include <doctest/doctest.h>
 
+#include "graph_test_util.h"
+
 #include "runtime/executor.h"
+#include "graph_test_util.h"
 
 using namespace frost;
+using frost::testing::node;
 
 namespace {
-
-Node node(std::string name, std::string op, std::vector<std::string> inputs = {}) {
-  Node n;
-  n.name = std::move(name);
-  n.op = std::move(op);
-  n.inputs = std::move(inputs);
-  return n;
-}
 
 Node constant(std::string name, Tensor value, std::vector<std::string> inputs = {}) {
   Node n = node(std::move(name), "Const", std::move(inputs));

@@ -93,7 +93,9 @@ def load_graph_def(path: Path):
 
 
 def write_graph_def(graph_def, path: Path) -> None:
-    Path(path).write_bytes(graph_def.SerializeToString())
+    # deterministic=True sorts map fields (attr), so re-running a generator
+    # gives byte-identical files.
+    Path(path).write_bytes(graph_def.SerializeToString(deterministic=True))
 
 
 def run_graph_def(graph_def, feeds: dict[str, np.ndarray],

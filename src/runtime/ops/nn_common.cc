@@ -163,4 +163,17 @@ void check_num_inputs(const OpContext& ctx, int n) {
     throw ctx.error("expects " + std::to_string(n) + " inputs, got " + std::to_string(ctx.num_inputs()));
 }
 
+void fill_conv_window(const Node& node, const Window2DAttrs& a, kernels::Conv2DParams& p) {
+  const kernels::WindowDim h = window_dim(node, a, 0, p.in_h, p.filter_h);
+  const kernels::WindowDim w = window_dim(node, a, 1, p.in_w, p.filter_w);
+  p.out_h = h.output;
+  p.out_w = w.output;
+  p.pad_top = h.pad_before;
+  p.pad_left = w.pad_before;
+  p.stride_h = a.stride_h;
+  p.stride_w = a.stride_w;
+  p.dilation_h = a.dilation_h;
+  p.dilation_w = a.dilation_w;
+}
+
 }  // namespace frost::nn

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "graph/op_registry.h"
+#include "kernels/conv.h"
 #include "kernels/padding.h"
 
 namespace frost::nn {
@@ -45,6 +46,10 @@ Window2DAttrs read_pool_attrs(const Node& node, bool allow_explicit, const std::
 // Output size and padding of one dimension; throws naming the node when the
 // input is too small for the window. `which` is 0 for height, 1 for width.
 kernels::WindowDim window_dim(const Node& node, const Window2DAttrs& a, int which, int64_t input, int64_t filter_taps);
+// Fills the spatial geometry of a convolution (out_h/out_w, pads, strides,
+// dilations) from the attrs; p's input and filter sizes must be set.
+void fill_conv_window(const Node& node, const Window2DAttrs& a, kernels::Conv2DParams& p);
+
 // The same for shape inference: -1 when the input size is unknown.
 int64_t window_output_or_unknown(const Node& node, const Window2DAttrs& a, int which, int64_t input,
                                  int64_t filter_taps);

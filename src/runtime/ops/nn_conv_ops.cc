@@ -28,20 +28,6 @@ void check_filter_taps(const OpContext& ctx, const Tensor& filter) {
     throw ctx.error("filter has an empty spatial dimension: shape " + filter.shape().to_string());
 }
 
-// Fills the spatial geometry of p (out_h/out_w and pads) from the attrs.
-void fill_window(const Node& node, const Window2DAttrs& a, kernels::Conv2DParams& p) {
-  const kernels::WindowDim h = nn::window_dim(node, a, 0, p.in_h, p.filter_h);
-  const kernels::WindowDim w = nn::window_dim(node, a, 1, p.in_w, p.filter_w);
-  p.out_h = h.output;
-  p.out_w = w.output;
-  p.pad_top = h.pad_before;
-  p.pad_left = w.pad_before;
-  p.stride_h = a.stride_h;
-  p.stride_w = a.stride_w;
-  p.dilation_h = a.dilation_h;
-  p.dilation_w = a.dilation_w;
-}
-
 // Runs `kernel` on NHWC views of `input` and returns the output in the
 // node's layout. `out_nhwc` is the NHWC output shape.
 template <class Kernel>
@@ -102,7 +88,7 @@ void conv2d(OpContext& ctx) {
   if (p.out_c % p.groups != 0)
     throw ctx.error("filter output depth " + std::to_string(p.out_c) + " is not a multiple of the group count " +
                     std::to_string(p.groups));
-  fill_window(ctx.node(), a, p);
+  nn::fill_conv_window(ctx.node(), a, p);
 
   ctx.set_output(0,
                  run_nhwc(ctx, a, input, filter, Shape{p.batch, p.out_h, p.out_w, p.out_c},
@@ -146,7 +132,7 @@ void depthwise_conv2d(OpContext& ctx) {
                     std::to_string(filter.shape()[2]) + " (filter shape " + filter.shape().to_string() + ")");
   p.depth_multiplier = filter.shape()[3];
   p.out_c = p.in_c * p.depth_multiplier;
-  fill_window(ctx.node(), a, p);
+  nn::fill_conv_window(ctx.node(), a, p);
 
   ctx.set_output(0, run_nhwc(ctx, a, input, filter, Shape{p.batch, p.out_h, p.out_w, p.out_c},
                              [&](const auto* in, const auto* f, auto* out) {
@@ -217,7 +203,7 @@ void conv2d_backprop_input(OpContext& ctx) {
   if (p.out_c % p.groups != 0)
     throw ctx.error("filter output depth " + std::to_string(p.out_c) + " is not a multiple of the group count " +
                     std::to_string(p.groups));
-  fill_window(ctx.node(), a, p);
+  nn::fill_conv_window(ctx.node(), a, p);
   // out_backprop must be exactly what the forward convolution of a tensor of
   // input_sizes would produce.
   const std::array<int64_t, 4> expected{p.batch, p.out_h, p.out_w, p.out_c};
