@@ -173,7 +173,7 @@ void bm_peak(benchmark::State& st, int threads) {
   for (auto _ : st) {
     double f = 0.0;
 #pragma omp parallel num_threads(threads) reduction(+ : f)
-    f += frost::bench::peak_fma_run(1'000'000);
+    f += frost::bench::peak_fma_run(10'000'000);
     flops = f;
   }
   st.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);

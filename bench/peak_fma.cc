@@ -38,7 +38,7 @@ double peak_fma_run(long iterations) {
 double measure_peak_gflops(int threads) {
   double best = 0.0;
   for (int rep = 0; rep < 5; ++rep) {
-    const long iters = 4'000'000;
+    const long iters = 20'000'000;  // ~20 ms: amortises waking the threads
     const auto t0 = std::chrono::steady_clock::now();
     double flops = 0.0;
 #pragma omp parallel num_threads(threads) reduction(+ : flops)

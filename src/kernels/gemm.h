@@ -60,7 +60,7 @@ const char* gemm_kernel_name(GemmIsa isa);
 
 struct GemmRun {
   // 0: omp_get_max_threads(); always 1 when called inside a parallel region.
-  // Small problems use fewer threads (about 1 MFLOP of work each at least)
+  // Small problems use fewer threads (about 0.25 MFLOP of work each at least)
   // unless force_threads is set (tests of the threaded paths).
   int threads = 0;
   bool force_threads = false;

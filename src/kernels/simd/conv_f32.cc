@@ -43,7 +43,7 @@ int threads_for(const Conv2DParams& p, int64_t taps_per_output, const GemmRun& r
   if (run.force_threads) return threads;
   const double flops = 2.0 * static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c) *
                        static_cast<double>(taps_per_output);
-  const double useful = flops / 1e6;
+  const double useful = flops / 2.5e5;
   return useful < threads ? (useful < 1.0 ? 1 : static_cast<int>(useful)) : threads;
 }
 

@@ -40,9 +40,9 @@ int resolve_threads(int threads) {
   return threads < 1 ? 1 : threads;
 }
 
-// Waking a thread costs microseconds: below about 25 µs of work per thread
-// (1 MFLOP at ~40 GFLOP/s) more threads only add that cost.
-constexpr double kMinFlopsPerThread = 1e6;
+// Waking a thread costs a few microseconds: below about 6 µs of work per
+// thread (0.25 MFLOP at ~40 GFLOP/s) more threads only add that cost.
+constexpr double kMinFlopsPerThread = 2.5e5;
 
 int threads_for(const GemmShape& s, int threads) {
   const double flops = 2.0 * static_cast<double>(s.m) * static_cast<double>(s.n) * static_cast<double>(s.k);
