@@ -30,6 +30,49 @@ bool in_training_scope(const std::string& name) {
   return false;
 }
 
+// Ops that write a variable: a value only they read was computed for training
+// (initialisers, moving-average updates), not as a result.
+bool writes_variable(const Node& n) {
+  return starts_with(n.op, "Assign") || starts_with(n.op, "Apply") || starts_with(n.op, "ResourceApply") ||
+         starts_with(n.op, "ScatterUpdate") || starts_with(n.op, "ResourceScatter");
+}
+
+// The pivot of a TF1 cond: Identity of Switch(pred, pred) ("cond/switch_t"),
+// read by the branches through control edges only.
+bool is_cond_pivot(const Graph& g, const Node& n) {
+  if (n.op != "Identity" || n.num_data_inputs() != 1) return false;
+  const Node* sw = g.find(n.input(0).node);
+  return sw && (sw->op == "Switch" || sw->op == "RefSwitch") && sw->num_data_inputs() == 2 &&
+         sw->input(0).node == sw->input(1).node && sw->input(0).index == sw->input(1).index;
+}
+
+// Nodes whose values a placeholder's values reach through data edges: only
+// those compute something from what a user feeds (not initialisers, step
+// counters, or shape arithmetic: Shape/Rank/Size read no values).
+std::set<std::string> computed_from_placeholders(const Graph& g) {
+  std::unordered_map<std::string, std::vector<const Node*>> data_consumers;
+  for (const Node* n : g.nodes())
+    for (int i = 0; i < n->num_data_inputs(); ++i) data_consumers[n->input(i).node].push_back(n);
+  std::set<std::string> reached;
+  // Required inputs (Placeholder) are the data; a PlaceholderWithDefault is an
+  // optional knob (the Keras learning phase, whose cond pred_id would
+  // otherwise look like a result) and counts only when there is nothing else.
+  std::vector<const Node*> stack;
+  for (const Node* n : g.nodes())
+    if (n->op == "Placeholder") stack.push_back(n);
+  if (stack.empty())
+    for (const Node* n : g.nodes())
+      if (is_placeholder(*n)) stack.push_back(n);
+  while (!stack.empty()) {
+    const Node* n = stack.back();
+    stack.pop_back();
+    if (!reached.insert(n->name).second) continue;
+    for (const Node* c : data_consumers[n->name])
+      if (c->op != "Shape" && c->op != "ShapeN" && c->op != "Rank" && c->op != "Size") stack.push_back(c);
+  }
+  return reached;
+}
+
 }  // namespace
 
 bool is_training_node(const Node& n) {
@@ -49,6 +92,10 @@ std::vector<GraphInput> detect_inputs(const Graph& g) {
   std::vector<GraphInput> inputs;
   for (const Node* n : g.nodes()) {
     if (!is_placeholder(*n) || !users.count(n->name)) continue;
+    // Fed only to training machinery (Keras weight-setting placeholders,
+    // loss targets, the saver's filename): not an inference input.
+    const auto& readers = users.at(n->name);
+    if (std::all_of(readers.begin(), readers.end(), [](const Node* r) { return is_training_node(*r); })) continue;
     GraphInput in;
     in.name = n->name;
     in.has_default = n->op == "PlaceholderWithDefault";
@@ -70,15 +117,23 @@ std::vector<std::string> unused_placeholders(const Graph& g) {
 std::vector<GraphOutput> detect_outputs(const Graph& g) {
   // Consumers that are themselves training machinery (a gradient reading the
   // Softmax) do not make a node an intermediate.
-  std::set<std::string> used;
+  std::set<std::string> used, written;  // written: read by a variable update
   for (const Node* n : g.nodes()) {
+    if (writes_variable(*n))
+      for (const std::string& in : n->inputs) written.insert(TensorId::parse(in).node);
     if (is_training_node(*n)) continue;
-    for (const std::string& in : n->inputs) used.insert(TensorId::parse(in).node);
+    // Only data edges read a value: a control edge (Keras's predict/group_deps
+    // NoOp) does not make its source an intermediate.
+    for (int i = 0; i < n->num_data_inputs(); ++i) used.insert(n->input(i).node);
   }
+  // Without placeholders (a graph fed at intermediate tensors) every node counts.
+  const std::set<std::string> computed = computed_from_placeholders(g);
+  const bool has_placeholders = !computed.empty();
   std::vector<GraphOutput> outputs;
   for (const Node* n : g.nodes()) {
-    if (used.count(n->name)) continue;
+    if (used.count(n->name) || written.count(n->name)) continue;
     if (n->op == "Const" || n->op == "NoOp" || is_placeholder(*n) || is_training_node(*n)) continue;
+    if ((has_placeholders && !computed.count(n->name)) || is_cond_pivot(g, *n)) continue;
     std::string reason = "consumed by no other node";
     if (n->op == "Softmax" || n->op == "Sigmoid") reason += "; a " + n->op + " (class scores)";
     else if (n->op == "Identity" && n->num_data_inputs() == 1)

@@ -21,14 +21,17 @@ struct GraphOutput {
   std::string reason;  // why it was chosen, for the user
 };
 
-// Placeholders some node consumes (unconsumed ones are in unused_placeholders),
+// Placeholders some inference node consumes (unconsumed ones are in
+// unused_placeholders; those read only by training machinery are neither),
 // in graph order.
 std::vector<GraphInput> detect_inputs(const Graph& g);
 std::vector<std::string> unused_placeholders(const Graph& g);
 
 // Tensors nothing consumes, leaving out constants, variables, saver and
 // initialiser machinery, and training heads (gradients, optimiser updates,
-// losses and metrics), in graph order.
+// losses and metrics), values only variable updates read, TF1 cond pivots,
+// and (when the graph has placeholders) anything no placeholder feeds, in
+// graph order.
 std::vector<GraphOutput> detect_outputs(const Graph& g);
 
 // Whether a node belongs to training only: variable updates, gradients,

@@ -59,7 +59,11 @@ GemmIsa gemm_best_isa();
 const char* gemm_kernel_name(GemmIsa isa);
 
 struct GemmRun {
-  int threads = 0;  // 0: omp_get_max_threads(); always 1 when called inside a parallel region
+  // 0: omp_get_max_threads(); always 1 when called inside a parallel region.
+  // Small problems use fewer threads (about 1 MFLOP of work each at least)
+  // unless force_threads is set (tests of the threaded paths).
+  int threads = 0;
+  bool force_threads = false;
   GemmIsa isa = GemmIsa::kAuto;
   // Working memory of at least gemm_scratch_floats(...) floats (any alignment),
   // or null: then each calling thread keeps its own grow-only buffer.

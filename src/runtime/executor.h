@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "graph/graph.h"
@@ -16,12 +17,30 @@ namespace frost {
 // (feeding a tensor cuts off everything that computes it).
 using FeedMap = std::map<TensorId, Tensor>;
 
+struct OpTime {
+  double seconds = 0;
+  int64_t calls = 0;
+};
+
 struct RunOptions {
   // Called after each node runs with its outputs (for layer-by-layer checks).
   std::function<void(const Node&, const std::vector<Tensor>&)> on_node;
+  // When set, kernel time is added up here by op type (for `bench --profile`).
+  std::map<std::string, OpTime>* profile = nullptr;
 };
 
-// Computes `fetches`. Throws frost::Error naming the node and op on any failure:
+// The function that computes one node: the op's reference kernel, or a
+// backend's lowering of it.
+using KernelFn = std::function<void(OpContext&)>;
+// Picks the kernel for each node once, before the run starts.
+using KernelSelector = std::function<KernelFn(const Node&, const OpDef&)>;
+
+// Runs the graph with the kernels `select` picks (the dataflow executor with
+// TF1 control flow serves every backend).
+std::vector<Tensor> run_graph(const Graph& g, const FeedMap& feeds, const std::vector<TensorId>& fetches,
+                              const KernelSelector& select, const RunOptions& options = {});
+
+// Computes `fetches` with the reference kernels. Throws frost::Error naming the node and op on any failure:
 // an unknown op, a placeholder left unfed, a feed whose dtype or shape the
 // placeholder does not accept, a kernel's complaint about its inputs.
 std::vector<Tensor> run_reference(const Graph& g, const FeedMap& feeds, const std::vector<TensorId>& fetches,

@@ -4,15 +4,13 @@
 #include "graph/signature.h"
 #include "graph/topology.h"
 #include "graph/validate.h"
+#include "graph_test_util.h"
 
 using namespace frost;
 
 namespace {
 Node node(std::string name, std::string op, std::vector<std::string> inputs = {}) {
-  Node n;
-  n.name = std::move(name);
-  n.op = std::move(op);
-  n.inputs = std::move(inputs);
+  Node n = testing::node(std::move(name), std::move(op), std::move(inputs));
   if (n.op == "Placeholder") n.attrs["dtype"] = DType::Float;
   if (n.op == "Const") n.attrs["value"] = Tensor::scalar(1.0f);
   return n;

@@ -204,3 +204,18 @@ TEST_CASE("Unpack: axis 0 and negative axis, strings") {
   check_op_error("Unpack", {x}, {{"num", int64_t{3}}}, "num is 3");
   check_op_error("Unpack", {x}, {{"num", int64_t{2}}, {"axis", int64_t{2}}}, "out of range");
 }
+
+TEST_CASE("StridedSlice: int64 spec tensors and 1- and 2-byte elements") {
+  Tensor b(DType::Int8, Shape{4});
+  for (int i = 0; i < 4; ++i) b.data<int8_t>()[i] = static_cast<int8_t>(i + 1);
+  const Tensor r = run_op1("StridedSlice", {b, i64({-1}, Shape{1}), i64({0}, Shape{1}), i64({-2}, Shape{1})},
+                           {{"end_mask", int64_t{1}}});
+  CHECK(r.dtype() == DType::Int8);
+  check_values(r, {4, 2}, Shape{2});
+  Tensor h(DType::Half, Shape{2, 2});
+  for (int i = 0; i < 4; ++i) h.data<uint16_t>()[i] = float_to_half(static_cast<float>(i));
+  const Tensor col = run_op1("StridedSlice", {h, i32({0, 1}, Shape{2}), i32({0, 2}, Shape{2}), i32({1, 1}, Shape{2})},
+                             {{"begin_mask", int64_t{1}}, {"end_mask", int64_t{1}}, {"shrink_axis_mask", int64_t{2}}});
+  CHECK(col.dtype() == DType::Half);
+  check_values(col, {1, 3}, Shape{2});
+}

@@ -3,18 +3,12 @@
 
 #include "graph/shape_inference.h"
 #include "runtime/executor.h"
+#include "graph_test_util.h"
 
 using namespace frost;
+using frost::testing::node;
 
 namespace {
-Node node(std::string name, std::string op, std::vector<std::string> inputs = {}) {
-  Node n;
-  n.name = std::move(name);
-  n.op = std::move(op);
-  n.inputs = std::move(inputs);
-  return n;
-}
-
 Graph small_graph() {
   Graph g;
   Node x = node("x", "Placeholder");

@@ -144,6 +144,7 @@ bool run_case(std::mt19937_64& rng, const Case& c) {
   std::vector<float> got = c0;
   GemmRun run;
   run.threads = c.threads;
+  run.force_threads = true;
   run.isa = c.isa;
   if (c.packed) {
     std::vector<float> packed(gemm_packed_b_floats(s.n, s.k, c.isa) + 1, std::numeric_limits<float>::quiet_NaN());

@@ -40,11 +40,21 @@ int resolve_threads(int threads) {
   return threads < 1 ? 1 : threads;
 }
 
+// Waking a thread costs microseconds: below about 25 µs of work per thread
+// (1 MFLOP at ~40 GFLOP/s) more threads only add that cost.
+constexpr double kMinFlopsPerThread = 1e6;
+
+int threads_for(const GemmShape& s, int threads) {
+  const double flops = 2.0 * static_cast<double>(s.m) * static_cast<double>(s.n) * static_cast<double>(s.k);
+  const double useful = flops / kMinFlopsPerThread;
+  return useful < threads ? (useful < 1.0 ? 1 : static_cast<int>(useful)) : threads;
+}
+
 void run(const GemmShape& s, const float* a, const float* b, bool b_packed, float* c, const GemmEpilogue& ep,
          const GemmRun& r) {
   if (s.m <= 0 || s.n <= 0) return;
   const simd::GemmKernelTable& t = table_for(r.isa);
-  const int threads = resolve_threads(r.threads);
+  const int threads = r.force_threads ? resolve_threads(r.threads) : threads_for(s, resolve_threads(r.threads));
   float* scratch = r.scratch;
   if (scratch == nullptr) {
     // Convenience for callers without a planner; grows to the largest call and stays.

@@ -3,6 +3,9 @@
 // gemm_f32_<MR>x<NR>_<isa>.cc, each compiled with its own -m flags; everything
 // here has internal linkage so that code compiled for a wider ISA is never
 // merged with (and called from) code that runs on a CPU without it.
+// The parts: gemm_microkernel_impl.h (register tile), gemm_pack_impl.h,
+// gemm_small_m_impl.h (m < MR); this file has the cache-blocked, threaded
+// general path and the entry points of a GemmKernelTable.
 //
 // The algorithm is the classic one of Goto & van de Geijn ("Anatomy of
 // high-performance matrix multiplication", ACM TOMS 2008) as used by BLIS:
@@ -28,408 +31,14 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/gemm.h"
+#include "kernels/simd/epilogue_impl.h"
 #include "kernels/simd/gemm_kernel_table.h"
-
-#define FROST_GEMM_INLINE inline __attribute__((always_inline))
+#include "kernels/simd/gemm_microkernel_impl.h"
+#include "kernels/simd/gemm_pack_impl.h"
+#include "kernels/simd/gemm_small_m_impl.h"
 
 namespace frost::kernels::simd {
 namespace {  // NOLINT: internal linkage on purpose, see the file comment
-
-constexpr int64_t div_up(int64_t a, int64_t b) { return (a + b - 1) / b; }
-constexpr int64_t round_up(int64_t a, int64_t b) { return div_up(a, b) * b; }
-constexpr int64_t min_i64(int64_t a, int64_t b) { return a < b ? a : b; }
-constexpr int64_t max_i64(int64_t a, int64_t b) { return a > b ? a : b; }
-
-// Scratch pieces start on a cache line.
-constexpr int64_t kAlignFloats = 16;
-inline float* align_up(float* p) {
-  const auto v = reinterpret_cast<uintptr_t>(p);
-  return reinterpret_cast<float*>((v + 63) & ~uintptr_t{63});
-}
-
-// Tile and cache-block sizes of one micro-kernel. MC and NC are rounded down
-// to whole tiles. KC·NR·4 bytes (one B panel) should sit in L1 next to an A
-// micro-panel; MC·KC·4 bytes (the packed A block) in L2.
-template <class ArchT, int kMR, int kNV, int kKC, int kMC, int kNC>
-struct GemmTraits {
-  using Arch = ArchT;
-  using V = xsimd::batch<float, Arch>;
-  static constexpr int W = static_cast<int>(V::size);
-  static constexpr int MR = kMR;
-  static constexpr int NV = kNV;  // vectors per row of the tile
-  static constexpr int NR = kNV * W;
-  static constexpr int64_t KC = kKC;
-  static constexpr int64_t MC = (kMC / kMR) * kMR;
-  static constexpr int64_t NC = (kNC / NR) * NR;
-  // Independent accumulator chains the small-M kernel keeps in flight to hide
-  // the FMA latency (latency × FMA ports, rounded up).
-  static constexpr int kChains = 8;
-};
-
-// ---------------------------------------------------------------------------
-// Operand views
-
-// A as the micro-kernels read it: element (i, p) of op(A) at a[i·rs + p·ks].
-struct AView {
-  const float* a;
-  int64_t rs, ks;
-};
-
-inline AView a_view(const GemmShape& s, const float* a) {
-  return s.trans_a ? AView{a, 1, s.lda} : AView{a, s.lda, 1};
-}
-
-// ---------------------------------------------------------------------------
-// Micro-kernel: C[0:MR, 0:NR] (row stride ldc) = (accumulate ? C : 0) + A·B
-// over kc steps. B is one packed panel. A is either a packed panel
-// (kPackedA) or read in place through row pointers `ar` (rows past the
-// valid ones point at a valid row; their results are discarded by the caller).
-
-template <class T, bool kPackedA>
-FROST_GEMM_INLINE void micro_kernel(int64_t kc, const float* a, const float* const* ar, int64_t a_ks,
-                                    const float* b, float* c, int64_t ldc, bool accumulate) {
-  using V = typename T::V;
-  constexpr int MR = T::MR, NV = T::NV, W = T::W, NR = T::NR;
-  V acc[MR][NV];
-#pragma GCC unroll 16
-  for (int r = 0; r < MR; ++r) {
-#pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) {
-      acc[r][v] = accumulate ? V::load_unaligned(c + r * ldc + v * W) : V(0.0f);
-    }
-  }
-  if constexpr (kPackedA) {
-    for (int64_t p = 0; p < kc; ++p) {
-      V bv[NV];
-#pragma GCC unroll 8
-      for (int v = 0; v < NV; ++v) bv[v] = V::load_unaligned(b + v * W);
-#pragma GCC unroll 16
-      for (int r = 0; r < MR; ++r) {
-        const V av(a[r]);
-#pragma GCC unroll 8
-        for (int v = 0; v < NV; ++v) acc[r][v] = xsimd::fma(av, bv[v], acc[r][v]);
-      }
-      a += MR;
-      b += NR;
-    }
-  } else {
-    const float* rows[MR];
-#pragma GCC unroll 16
-    for (int r = 0; r < MR; ++r) rows[r] = ar[r];
-    int64_t off = 0;
-    for (int64_t p = 0; p < kc; ++p, off += a_ks) {
-      V bv[NV];
-#pragma GCC unroll 8
-      for (int v = 0; v < NV; ++v) bv[v] = V::load_unaligned(b + v * W);
-#pragma GCC unroll 16
-      for (int r = 0; r < MR; ++r) {
-        const V av(rows[r][off]);
-#pragma GCC unroll 8
-        for (int v = 0; v < NV; ++v) acc[r][v] = xsimd::fma(av, bv[v], acc[r][v]);
-      }
-      b += NR;
-    }
-  }
-#pragma GCC unroll 16
-  for (int r = 0; r < MR; ++r) {
-#pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) acc[r][v].store_unaligned(c + r * ldc + v * W);
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Epilogue (bias, residual, activation) on a stored C region, applied while
-// the tile is still in L1.
-
-template <Activation kAct, class V>
-FROST_GEMM_INLINE V activate(V x, V alpha) {
-  const V zero(0.0f);
-  if constexpr (kAct == Activation::kNone) {
-    return x;
-  } else if constexpr (kAct == Activation::kRelu) {
-    return xsimd::max(x, zero);
-  } else if constexpr (kAct == Activation::kRelu6) {
-    return xsimd::min(xsimd::max(x, zero), V(6.0f));
-  } else if constexpr (kAct == Activation::kLeakyRelu) {
-    return xsimd::select(x > zero, x, alpha * x);
-  } else if constexpr (kAct == Activation::kElu) {
-    return xsimd::select(x > zero, x, alpha * xsimd::expm1(x));
-  } else if constexpr (kAct == Activation::kSigmoid) {
-    const V one(1.0f);
-    return one / (one + xsimd::exp(-x));
-  } else {
-    return xsimd::tanh(x);
-  }
-}
-
-template <class T, Activation kAct>
-FROST_GEMM_INLINE typename T::V epilogue_vector(typename T::V x, const float* bias, const float* res,
-                                                bool res_after, typename T::V alpha) {
-  using V = typename T::V;
-  if (bias != nullptr) x += V::load_unaligned(bias);
-  if (res != nullptr && !res_after) x += V::load_unaligned(res);
-  x = activate<kAct>(x, alpha);
-  if (res != nullptr && res_after) x += V::load_unaligned(res);
-  return x;
-}
-
-// c points at C[i0, j0]; bias at bias[j0] (or null); res at residual[i0, j0] (or null).
-template <class T, Activation kAct>
-void epilogue_region(float* c, int64_t ldc, int64_t rows, int64_t cols, const float* bias,
-                     const float* res, int64_t ldr, bool res_after, float alpha) {
-  using V = typename T::V;
-  constexpr int W = T::W;
-  const V va(alpha);
-  for (int64_t r = 0; r < rows; ++r) {
-    float* cr = c + r * ldc;
-    const float* rr = res != nullptr ? res + r * ldr : nullptr;
-    int64_t j = 0;
-    for (; j + W <= cols; j += W) {
-      const V x = epilogue_vector<T, kAct>(V::load_unaligned(cr + j), bias != nullptr ? bias + j : nullptr,
-                                           rr != nullptr ? rr + j : nullptr, res_after, va);
-      x.store_unaligned(cr + j);
-    }
-    if (j < cols) {
-      // The last < W columns go through zero-padded copies so that they get
-      // exactly the same vector arithmetic as the others.
-      alignas(64) float xb[W] = {}, bb[W] = {}, rb[W] = {};
-      const int64_t t = cols - j;
-      for (int64_t q = 0; q < t; ++q) {
-        xb[q] = cr[j + q];
-        if (bias != nullptr) bb[q] = bias[j + q];
-        if (rr != nullptr) rb[q] = rr[j + q];
-      }
-      const V x = epilogue_vector<T, kAct>(V::load_aligned(xb), bias != nullptr ? bb : nullptr,
-                                           rr != nullptr ? rb : nullptr, res_after, va);
-      x.store_aligned(xb);
-      for (int64_t q = 0; q < t; ++q) cr[j + q] = xb[q];
-    }
-  }
-}
-
-inline bool epilogue_active(const GemmEpilogue& ep) {
-  return ep.bias != nullptr || ep.residual != nullptr || ep.activation != Activation::kNone;
-}
-
-// Applies the epilogue to C[i0:i0+rows, j0:j0+cols]; c is the base of C.
-template <class T>
-void apply_epilogue(float* c, int64_t ldc, int64_t i0, int64_t j0, int64_t rows, int64_t cols,
-                    const GemmEpilogue& ep) {
-  if (!epilogue_active(ep)) return;
-  float* ct = c + i0 * ldc + j0;
-  const float* bias = ep.bias != nullptr ? ep.bias + j0 : nullptr;
-  const float* res = ep.residual != nullptr ? ep.residual + i0 * ep.ldr + j0 : nullptr;
-  const bool after = ep.residual_after_activation;
-  switch (ep.activation) {
-    case Activation::kNone:
-      return epilogue_region<T, Activation::kNone>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-    case Activation::kRelu:
-      return epilogue_region<T, Activation::kRelu>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-    case Activation::kRelu6:
-      return epilogue_region<T, Activation::kRelu6>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-    case Activation::kLeakyRelu:
-      return epilogue_region<T, Activation::kLeakyRelu>(ct, ldc, rows, cols, bias, res, ep.ldr, after,
-                                                        ep.alpha);
-    case Activation::kElu:
-      return epilogue_region<T, Activation::kElu>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-    case Activation::kSigmoid:
-      return epilogue_region<T, Activation::kSigmoid>(ct, ldc, rows, cols, bias, res, ep.ldr, after,
-                                                      ep.alpha);
-    case Activation::kTanh:
-      return epilogue_region<T, Activation::kTanh>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Packing
-
-// rows×kc block of op(A) starting at `a` → ceil(rows/MR) panels of kc·MR floats.
-template <class T>
-void pack_a_block(AView av, int64_t rows, int64_t kc, float* dst) {
-  constexpr int MR = T::MR;
-  for (int64_t i = 0; i < rows; i += MR) {
-    const int64_t h = min_i64(MR, rows - i);
-    const float* src = av.a + i * av.rs;
-    if (h == MR && av.rs == 1) {
-      // op(A) rows are contiguous per k (A stored transposed): copy MR at a time.
-      for (int64_t p = 0; p < kc; ++p) {
-#pragma GCC unroll 16
-        for (int r = 0; r < MR; ++r) dst[p * MR + r] = src[p * av.ks + r];
-      }
-    } else if (h == MR) {
-      for (int r = 0; r < MR; ++r) {
-        const float* row = src + r * av.rs;
-        for (int64_t p = 0; p < kc; ++p) dst[p * MR + r] = row[p * av.ks];
-      }
-    } else {
-      for (int64_t p = 0; p < kc; ++p) {
-        for (int r = 0; r < MR; ++r) dst[p * MR + r] = r < h ? src[r * av.rs + p * av.ks] : 0.0f;
-      }
-    }
-    dst += kc * MR;
-  }
-}
-
-// One panel: kc rows × `cols` (≤ NR) columns of op(B), where op(B)[p, c] is
-// b[p·ks + c·cs], into kc rows of NR floats (zero padded).
-template <class T>
-void pack_b_panel(const float* b, int64_t ks, int64_t cs, int64_t cols, int64_t kc, float* dst) {
-  constexpr int NR = T::NR;
-  if (cols == NR && cs == 1) {
-    for (int64_t p = 0; p < kc; ++p) {
-#pragma GCC unroll 8
-      for (int v = 0; v < T::NV; ++v) {
-        T::V::load_unaligned(b + p * ks + v * T::W).store_unaligned(dst + p * NR + v * T::W);
-      }
-    }
-    return;
-  }
-  // Stored B rows are op(B) columns when transposed: read each sequentially.
-  for (int64_t c = 0; c < NR; ++c) {
-    if (c < cols) {
-      const float* col = b + c * cs;
-      for (int64_t p = 0; p < kc; ++p) dst[p * NR + c] = col[p * ks];
-    } else {
-      for (int64_t p = 0; p < kc; ++p) dst[p * NR + c] = 0.0f;
-    }
-  }
-}
-
-struct BView {
-  const float* b;
-  int64_t ks, cs;  // op(B)[p, j] at b[p·ks + j·cs]
-};
-
-inline BView b_view(const GemmShape& s, const float* b) {
-  return s.trans_b ? BView{b, 1, s.ldb} : BView{b, s.ldb, 1};
-}
-
-template <class T>
-size_t packed_b_floats(int64_t n, int64_t k) {
-  if (n <= 0 || k <= 0) return 0;
-  return static_cast<size_t>(div_up(n, T::NR) * k * T::NR);
-}
-
-template <class T>
-void pack_b(const GemmShape& s, const float* b, float* packed) {
-  if (s.n <= 0 || s.k <= 0) return;
-  const BView bv = b_view(s, b);
-  const int64_t panels = div_up(s.n, T::NR);
-  for (int64_t q = 0; q < panels; ++q) {
-    const int64_t j = q * T::NR;
-    pack_b_panel<T>(bv.b + j * bv.cs, bv.ks, bv.cs, min_i64(T::NR, s.n - j), s.k, packed + q * s.k * T::NR);
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Small M (m < MR): batch-1/few-row fully-connected layers. Bandwidth-bound:
-// B is streamed once, A rows are read in place, nothing is packed unless B is
-// stored transposed or the last panel is partial. Independent accumulators
-// along k (U chains) hide the FMA latency when there are few rows.
-
-template <class T, int MS>
-FROST_GEMM_INLINE void small_m_panel(int64_t k, const float* const* ar, int64_t a_ks, const float* b,
-                                     int64_t b_ks, float* c, int64_t ldc, bool accumulate) {
-  using V = typename T::V;
-  constexpr int NV = T::NV, W = T::W;
-  constexpr int U = max_i64(1, div_up(T::kChains, MS * NV));
-  V acc[U][MS][NV];
-#pragma GCC unroll 16
-  for (int u = 0; u < U; ++u) {
-#pragma GCC unroll 16
-    for (int r = 0; r < MS; ++r) {
-#pragma GCC unroll 8
-      for (int v = 0; v < NV; ++v) acc[u][r][v] = V(0.0f);
-    }
-  }
-  int64_t p = 0, off = 0;
-  for (; p + U <= k; p += U) {
-#pragma GCC unroll 16
-    for (int u = 0; u < U; ++u, off += a_ks, b += b_ks) {
-#pragma GCC unroll 8
-      for (int v = 0; v < NV; ++v) {
-        const V bv = V::load_unaligned(b + v * W);
-#pragma GCC unroll 16
-        for (int r = 0; r < MS; ++r) acc[u][r][v] = xsimd::fma(V(ar[r][off]), bv, acc[u][r][v]);
-      }
-    }
-  }
-  for (; p < k; ++p, off += a_ks, b += b_ks) {
-#pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) {
-      const V bv = V::load_unaligned(b + v * W);
-#pragma GCC unroll 16
-      for (int r = 0; r < MS; ++r) acc[0][r][v] = xsimd::fma(V(ar[r][off]), bv, acc[0][r][v]);
-    }
-  }
-#pragma GCC unroll 16
-  for (int r = 0; r < MS; ++r) {
-#pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) {
-      V x = accumulate ? V::load_unaligned(c + r * ldc + v * W) : V(0.0f);
-#pragma GCC unroll 16
-      for (int u = 0; u < U; ++u) x += acc[u][r][v];
-      x.store_unaligned(c + r * ldc + v * W);
-    }
-  }
-}
-
-// Scratch of the small-M path: one packed panel of the full K per thread.
-template <class T>
-int64_t small_m_scratch_floats(const GemmShape& s, int threads) {
-  return threads * (s.k * T::NR + kAlignFloats);
-}
-
-template <class T, int MS>
-void small_m(const GemmShape& s, const float* a, const float* b, bool b_packed, float* c,
-             const GemmEpilogue& ep, int tid, int nth, float* scratch) {
-  constexpr int NR = T::NR;
-  const int64_t n = s.n, k = s.k;
-  const AView av = a_view(s, a);
-  const float* ar[MS];
-  for (int r = 0; r < MS; ++r) ar[r] = av.a + r * av.rs;
-  const BView bv = b_view(s, b);
-  float* panel_buf = align_up(scratch + tid * (k * NR + kAlignFloats));
-
-  const int64_t panels = div_up(n, NR);
-  const int64_t q0 = panels * tid / nth, q1 = panels * (tid + 1) / nth;
-  for (int64_t q = q0; q < q1; ++q) {
-    const int64_t j = q * NR, cols = min_i64(NR, n - j);
-    const float* bp;
-    int64_t b_ks = NR;
-    if (b_packed) {
-      bp = b + q * k * NR;
-    } else if (!s.trans_b && cols == NR) {
-      bp = bv.b + j;
-      b_ks = bv.ks;
-    } else {
-      pack_b_panel<T>(bv.b + j * bv.cs, bv.ks, bv.cs, cols, k, panel_buf);
-      bp = panel_buf;
-    }
-    if (cols == NR) {
-      small_m_panel<T, MS>(k, ar, av.ks, bp, b_ks, c + j, s.ldc, ep.accumulate);
-    } else {
-      alignas(64) float tmp[MS * NR] = {};
-      if (ep.accumulate) {
-        for (int r = 0; r < MS; ++r)
-          for (int64_t t = 0; t < cols; ++t) tmp[r * NR + t] = c[r * s.ldc + j + t];
-      }
-      small_m_panel<T, MS>(k, ar, av.ks, bp, b_ks, tmp, NR, ep.accumulate);
-      for (int r = 0; r < MS; ++r)
-        for (int64_t t = 0; t < cols; ++t) c[r * s.ldc + j + t] = tmp[r * NR + t];
-    }
-    apply_epilogue<T>(c, s.ldc, 0, j, MS, cols, ep);
-  }
-}
-
-template <class T, std::size_t... I>
-void small_m_dispatch(int64_t m, const GemmShape& s, const float* a, const float* b, bool b_packed, float* c,
-                      const GemmEpilogue& ep, int tid, int nth, float* scratch, std::index_sequence<I...>) {
-  using Fn = void (*)(const GemmShape&, const float*, const float*, bool, float*, const GemmEpilogue&, int,
-                      int, float*);
-  static constexpr Fn table[] = {&small_m<T, static_cast<int>(I) + 1>...};
-  table[m - 1](s, a, b, b_packed, c, ep, tid, nth, scratch);
-}
 
 // ---------------------------------------------------------------------------
 // General path
@@ -458,12 +67,22 @@ inline ThreadGrid choose_grid(int64_t mtiles, int64_t ntiles, int nth) {
   return best;
 }
 
-// A is packed when a packed block is reused by enough B panels to pay for the copy.
-constexpr int64_t kPackAMinPanels = 4;
+// A is packed when a packed block is reused by enough B panels to pay for the
+// copy; otherwise the micro-kernel reads A in place through row pointers
+// (measured on the im2col shapes: N = 64 and 128 are faster unpacked).
+constexpr int64_t kPackAMinPanels = 16;
+
+// K blocks of equal depth (at most KC): 576 = 2×288 rather than 256+256+64,
+// so no block is too shallow to amortise loading and storing the C tile.
+template <class T>
+int64_t kc_step_for(int64_t k) {
+  const int64_t blocks = div_up(k, T::KC);
+  return round_up(div_up(k, blocks), 4);
+}
 
 template <class T>
 int64_t general_scratch_floats(const GemmShape& s, bool b_packed, int threads) {
-  const int64_t kc = min_i64(T::KC, s.k);
+  const int64_t kc = kc_step_for<T>(s.k);
   const int64_t nc = min_i64(T::NC, round_up(s.n, T::NR));
   const int64_t mc = min_i64(T::MC, round_up(s.m, T::MR));
   const int64_t b_floats = b_packed ? 0 : kc * nc + kAlignFloats;
@@ -478,9 +97,17 @@ size_t scratch_floats(const GemmShape& s, bool b_packed, int threads) {
   return static_cast<size_t>(general_scratch_floats<T>(s, b_packed, threads));
 }
 
+template <class T, bool kPackedA, std::size_t... I>
+void tail_rows(int64_t rows, int64_t kc, const float* ap, const float* const* ar, int64_t a_ks, const float* bp,
+               float* c, int64_t ldc, bool accumulate, std::index_sequence<I...>) {
+  using Fn = void (*)(int64_t, const float*, const float* const*, int64_t, const float*, float*, int64_t, bool);
+  static constexpr Fn table[] = {&micro_kernel_fn<T, kPackedA, static_cast<int>(I) + 1>...};
+  table[rows - 1](kc, ap, ar, a_ks, bp, c, ldc, accumulate);
+}
+
 // One MR×NR tile: full tiles go straight to C, edge tiles through a buffer.
 template <class T, bool kPackedA>
-FROST_GEMM_INLINE void tile(int64_t kc, const float* ap, const float* const* ar, int64_t a_ks, const float* bp,
+FROST_SIMD_INLINE void tile(int64_t kc, const float* ap, const float* const* ar, int64_t a_ks, const float* bp,
                             float* c, int64_t ldc, int64_t rows, int64_t cols, bool accumulate) {
   constexpr int MR = T::MR, NR = T::NR;
   if (rows == MR && cols == NR) {
@@ -492,7 +119,13 @@ FROST_GEMM_INLINE void tile(int64_t kc, const float* ap, const float* const* ar,
     for (int r = 0; r < MR; ++r)
       for (int t = 0; t < NR; ++t) tmp[r * NR + t] = (r < rows && t < cols) ? c[r * ldc + t] : 0.0f;
   }
-  micro_kernel<T, kPackedA>(kc, ap, ar, a_ks, bp, tmp, NR, accumulate);
+  if (rows < MR) {
+    // Only the valid rows: a 49-row M would otherwise spend 5/6 of its last tile on padding.
+    tail_rows<T, kPackedA>(rows, kc, ap, ar, a_ks, bp, tmp, NR, accumulate,
+                           std::make_index_sequence<static_cast<std::size_t>(MR - 1)>{});
+  } else {
+    micro_kernel<T, kPackedA>(kc, ap, ar, a_ks, bp, tmp, NR, accumulate);
+  }
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t t = 0; t < cols; ++t) c[r * ldc + t] = tmp[r * NR + t];
 }
@@ -505,7 +138,8 @@ void general(const GemmShape& s, const float* a, const float* b, bool b_packed, 
   const AView av = a_view(s, a);
   const BView bv = b_view(s, b);
 
-  const int64_t kc_max = min_i64(T::KC, k);
+  const int64_t kc_max = kc_step_for<T>(k);
+  const int64_t kc_step = kc_max;
   const int64_t nc_max = min_i64(T::NC, round_up(n, NR));
   const int64_t mc_max = min_i64(T::MC, round_up(m, MR));
   float* bbuf = align_up(scratch);
@@ -525,8 +159,8 @@ void general(const GemmShape& s, const float* a, const float* b, bool b_packed, 
     const int64_t nc = min_i64(T::NC, n - jc);
     const int64_t panels = div_up(nc, NR);
     const int64_t q0 = panels * tj / grid.tn, q1 = panels * (tj + 1) / grid.tn;
-    for (int64_t pc = 0; pc < k; pc += T::KC) {
-      const int64_t kc = min_i64(T::KC, k - pc);
+    for (int64_t pc = 0; pc < k; pc += kc_step) {
+      const int64_t kc = min_i64(kc_step, k - pc);
       const bool first = pc == 0, last = pc + kc == k;
       const float* bp;
       int64_t panel_stride;

@@ -174,19 +174,22 @@ void where_kernel(OpContext& ctx) {
   const Tensor& in = ctx.input(0);
   if (in.dtype() == DType::String || dtype_size(in.dtype()) == 0)
     throw ctx.error("Where is not defined for dtype " + dtype_name(in.dtype()));
-  std::vector<int64_t> hits;
-  for (int64_t i = 0; i < in.num_elements(); ++i)
-    if (in.as_double(i) != 0) hits.push_back(i);  // NaN counts as true, -0.0 as false
+  // Two passes (count, then write) so that only the checked output is allocated.
+  const auto is_true = [&](int64_t i) { return in.as_double(i) != 0; };  // NaN counts as true, -0.0 as false
+  int64_t count = 0;
+  for (int64_t i = 0; i < in.num_elements(); ++i) count += is_true(i) ? 1 : 0;
   const int rank = in.rank();
-  Tensor out = allocate(ctx, DType::Int64, {static_cast<int64_t>(hits.size()), rank});
-  int64_t* o = out.data<int64_t>();
-  for (size_t h = 0; h < hits.size(); ++h) {
-    int64_t i = hits[h];
+  Tensor out = allocate(ctx, DType::Int64, {count, rank});
+  int64_t* row = out.data<int64_t>();
+  for (int64_t i = 0; i < in.num_elements(); ++i) {
+    if (!is_true(i)) continue;
+    int64_t rest = i;
     for (int k = rank; k-- > 0;) {
       const int64_t d = in.shape().dim(k);
-      o[h * static_cast<size_t>(rank) + static_cast<size_t>(k)] = i % d;
-      i /= d;
+      row[k] = rest % d;
+      rest /= d;
     }
+    row += rank;
   }
   ctx.set_output(0, std::move(out));
 }

@@ -270,9 +270,9 @@ std::vector<PartialShape> unpack_shapes(const ShapeContext& ctx) {
 void register_array_slice_ops(OpRegistry& r) {
   add_op(r, "Slice", slice_kernel, slice_shapes);
   add_op(r, "StridedSlice", strided_slice_kernel, strided_slice_shapes);
-  add_op(r, "Split", split_kernel, split_shapes, outputs_from_attr("num_split", 1));
-  add_op(r, "SplitV", split_v_kernel, split_v_shapes, outputs_from_attr("num_split", 1));
-  add_op(r, "Unpack", unpack_kernel, unpack_shapes, outputs_from_attr("num", 1));
+  add_op(r, "Split", split_kernel, split_shapes, outputs_from_attr("num_split", 1), {{"num_split", "int"}});
+  add_op(r, "SplitV", split_v_kernel, split_v_shapes, outputs_from_attr("num_split", 1), {{"num_split", "int"}});
+  add_op(r, "Unpack", unpack_kernel, unpack_shapes, outputs_from_attr("num", 1), {{"num", "int"}});
 }
 
 }  // namespace frost::array_ops

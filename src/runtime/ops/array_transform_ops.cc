@@ -242,7 +242,7 @@ void register_array_transform_ops(OpRegistry& r) {
   add_op(r, "Tile", tile_kernel, tile_shapes);
   add_op(r, "Pad", pad_kernel, pad_shapes);
   add_op(r, "PadV2", pad_v2_kernel, pad_shapes);
-  add_op(r, "MirrorPad", mirror_pad_kernel, pad_shapes);
+  add_op(r, "MirrorPad", mirror_pad_kernel, pad_shapes, nullptr, {{"mode", "string"}});
 }
 
 }  // namespace frost::array_ops

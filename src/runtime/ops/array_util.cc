@@ -9,7 +9,8 @@ namespace frost::array_ops {
 
 void add_op(OpRegistry& r, const std::string& name, std::function<void(OpContext&)> kernel,
             std::function<std::vector<PartialShape>(const ShapeContext&)> shapes,
-            std::function<int(const Node&)> num_outputs) {
+            std::function<int(const Node&)> num_outputs,
+            std::vector<std::pair<std::string, std::string>> required_attrs) {
   OpDef def;
   def.name = name;
   def.reference = [kernel = std::move(kernel)](OpContext& ctx) {
@@ -29,6 +30,7 @@ void add_op(OpRegistry& r, const std::string& name, std::function<void(OpContext
     }
   };
   if (num_outputs) def.num_outputs = std::move(num_outputs);
+  def.required_attrs = std::move(required_attrs);
   r.add(std::move(def));
 }
 

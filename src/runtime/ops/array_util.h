@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "graph/op_registry.h"
@@ -20,7 +21,8 @@ using Dims = std::vector<int64_t>;
 // every frost::Error thrown below them (e.g. by Tensor or Shape helpers).
 void add_op(OpRegistry& r, const std::string& name, std::function<void(OpContext&)> kernel,
             std::function<std::vector<PartialShape>(const ShapeContext&)> shapes,
-            std::function<int(const Node&)> num_outputs = nullptr);
+            std::function<int(const Node&)> num_outputs = nullptr,
+            std::vector<std::pair<std::string, std::string>> required_attrs = {});
 
 // Row-major strides (elements) of a shape.
 Dims row_major_strides(const Dims& dims);

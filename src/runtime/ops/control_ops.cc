@@ -49,9 +49,36 @@ void check_numerics(OpContext& ctx) {
   ctx.set_output(0, x);
 }
 
+// Switch: both outputs carry the data; the executor marks the untaken one dead.
+std::vector<PartialShape> switch_shapes(const ShapeContext& ctx) {
+  const PartialShape s = ctx.input_shapes.empty() ? PartialShape::unknown() : ctx.input_shapes[0];
+  return {s, s};
+}
+
+// Merge: the shape its inputs agree on, and the index of the input taken.
+std::vector<PartialShape> merge_shapes(const ShapeContext& ctx) {
+  PartialShape s = ctx.input_shapes.empty() ? PartialShape::unknown() : ctx.input_shapes[0];
+  for (const PartialShape& other : ctx.input_shapes)
+    if (!(other == s)) s = PartialShape::unknown();
+  return {s, PartialShape{}};
+}
+
+void executor_routes_it(OpContext& ctx) {
+  throw ctx.error("control-flow op evaluated outside the dataflow executor");
+}
+
 }  // namespace
 
 void register_control_ops(OpRegistry& r) {
+  // TF1 control flow: the executor routes values between frames and iterations;
+  // Enter/Exit/NextIteration/LoopCond pass their input through.
+  r.add({.name = "Switch", .num_outputs = [](const Node&) { return 2; }, .infer_shapes = switch_shapes,
+         .reference = executor_routes_it});
+  r.add({.name = "Merge", .num_outputs = [](const Node&) { return 2; }, .infer_shapes = merge_shapes,
+         .reference = executor_routes_it});
+  for (const char* op : {"Enter", "Exit", "NextIteration", "LoopCond"})
+    r.add({.name = op, .infer_shapes = shape_of_input0, .reference = pass_through});
+
   r.add({.name = "Placeholder", .infer_shapes = placeholder_shape, .reference = placeholder,
          .required_attrs = {{"dtype", "type"}}});
   // Fed like a placeholder; otherwise passes its default input through.

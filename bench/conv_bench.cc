@@ -1,0 +1,310 @@
+// Convolution throughput (NHWC, batch 1, single precision) of Frost's
+// kernels beside oneDNN's convolution primitive and "im2col + SGEMM" with
+// oneDNN's dnnl_sgemm, OpenBLAS and Eigen, 1 and 2 threads.
+//
+// Each benchmark is named conv/<shape>/<library>/threads:<t> with GFLOP/s
+// (2·multiply-adds per second) and pct_peak counters, the peak measured by
+// this binary's FMA loop. Weights are prepared (packed / reordered) once,
+// outside the timed loop, as a planned model does; the im2col buffer of the
+// "im2col_*" peers is filled inside it. oneDNN's primitive reads and writes
+// NHWC (format_tag::nhwc) and chooses its own weight layout.
+#include <benchmark/benchmark.h>
+#include <omp.h>
+
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/conv.h"
+#include "kernels/conv_simd.h"
+#include "kernels/padding.h"
+#include "peak_fma.h"
+
+#if FROST_BENCH_HAVE_EIGEN
+#include <Eigen/Core>
+#endif
+#if FROST_BENCH_HAVE_OPENBLAS
+#include <cblas.h>
+#endif
+#if FROST_BENCH_HAVE_ONEDNN
+#include <dnnl.h>
+
+#include <dnnl.hpp>
+#endif
+
+namespace {
+
+using frost::kernels::Conv2DParams;
+
+struct ConvCase {
+  std::string label;
+  Conv2DParams p;
+  bool depthwise;
+};
+
+Conv2DParams same_conv(int64_t h, int64_t w, int64_t cin, int64_t cout, int64_t f, int64_t stride, bool depthwise) {
+  Conv2DParams p;
+  p.batch = 1;
+  p.in_h = h;
+  p.in_w = w;
+  p.in_c = cin;
+  p.out_c = depthwise ? cin : cout;
+  p.filter_h = p.filter_w = f;
+  p.stride_h = p.stride_w = stride;
+  frost::kernels::WindowDim dh, dw;
+  frost::kernels::compute_window_dim(h, f, stride, 1, frost::kernels::PaddingMode::Same, 0, 0, &dh);
+  frost::kernels::compute_window_dim(w, f, stride, 1, frost::kernels::PaddingMode::Same, 0, 0, &dw);
+  p.out_h = dh.output;
+  p.out_w = dw.output;
+  p.pad_top = dh.pad_before;
+  p.pad_left = dw.pad_before;
+  return p;
+}
+
+// Issue 8's shapes (ResNet 3×3 and 1×1 at 56×56, MobileNet depthwise at
+// 112×112) plus a stride-2 RGB stem and a stride-2 depthwise.
+std::vector<ConvCase> cases() {
+  return {
+      {"3x3_56x56x64_to_64", same_conv(56, 56, 64, 64, 3, 1, false), false},
+      {"1x1_56x56x64_to_256", same_conv(56, 56, 64, 256, 1, 1, false), false},
+      {"3x3s2_224x224x3_to_32", same_conv(224, 224, 3, 32, 3, 2, false), false},
+      {"dw3x3_112x112x32", same_conv(112, 112, 32, 32, 3, 1, true), true},
+      {"dw3x3s2_112x112x64", same_conv(112, 112, 64, 64, 3, 2, true), true},
+  };
+}
+
+double g_peak_gflops[3] = {0, 0, 0};
+
+double conv_gflop(const ConvCase& c) {
+  const Conv2DParams& p = c.p;
+  const double per_out = static_cast<double>(p.filter_h * p.filter_w) * (c.depthwise ? 1.0 : static_cast<double>(p.in_c));
+  return 2.0 * static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c) * per_out * 1e-9;
+}
+
+std::vector<float> random_floats(size_t n) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> d(-1.0f, 1.0f);
+  std::vector<float> v(n);
+  for (float& x : v) x = d(rng);
+  return v;
+}
+
+size_t input_size(const Conv2DParams& p) { return static_cast<size_t>(p.batch * p.in_h * p.in_w * p.in_c); }
+size_t output_size(const Conv2DParams& p) { return static_cast<size_t>(p.batch * p.out_h * p.out_w * p.out_c); }
+size_t filter_size(const ConvCase& c) {
+  const Conv2DParams& p = c.p;
+  return static_cast<size_t>(p.filter_h * p.filter_w * (c.depthwise ? p.in_c : p.in_c * p.out_c));
+}
+
+void set_threads(int threads) {
+  omp_set_num_threads(threads);
+#if FROST_BENCH_HAVE_OPENBLAS
+  openblas_set_num_threads(threads);
+#endif
+#if FROST_BENCH_HAVE_EIGEN
+  Eigen::setNbThreads(threads);
+#endif
+}
+
+void add_counters(benchmark::State& st, const ConvCase& c, int threads) {
+  const double gflop = conv_gflop(c);
+  st.counters["GFLOP/s"] = benchmark::Counter(gflop, benchmark::Counter::kIsIterationInvariantRate);
+  st.counters["pct_peak"] =
+      benchmark::Counter(gflop * 100.0 / g_peak_gflops[threads], benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void bm_frost(benchmark::State& st, const ConvCase& c, int threads) {
+  set_threads(threads);
+  const Conv2DParams& p = c.p;
+  const std::vector<float> in = random_floats(input_size(p)), filter = random_floats(filter_size(c));
+  std::vector<float> out(output_size(p));
+  frost::kernels::GemmRun run;
+  run.threads = threads;
+  if (c.depthwise) {
+    std::vector<float> scratch(frost::kernels::depthwise_conv2d_scratch_floats(p));
+    run.scratch = scratch.data();
+    frost::kernels::depthwise_conv2d_f32(p, in.data(), filter.data(), out.data(), {}, run);  // warm-up
+    for (auto _ : st) {
+      frost::kernels::depthwise_conv2d_f32(p, in.data(), filter.data(), out.data(), {}, run);
+      benchmark::ClobberMemory();
+    }
+  } else {
+    std::vector<float> packed(frost::kernels::conv2d_packed_filter_floats(p));
+    frost::kernels::conv2d_pack_filter(p, filter.data(), packed.data());
+    std::vector<float> scratch(frost::kernels::conv2d_scratch_floats(p, threads));
+    run.scratch = scratch.data();
+    frost::kernels::conv2d_f32(p, in.data(), packed.data(), out.data(), {}, run);  // warm-up
+    for (auto _ : st) {
+      frost::kernels::conv2d_f32(p, in.data(), packed.data(), out.data(), {}, run);
+      benchmark::ClobberMemory();
+    }
+  }
+  add_counters(st, c, threads);
+}
+
+// The full im2col matrix (pixels × fh·fw·in_c), as Caffe-style engines build it.
+void im2col_full(const Conv2DParams& p, const float* in, float* cols) {
+  const int64_t k = p.filter_h * p.filter_w * p.in_c;
+  for (int64_t oy = 0; oy < p.out_h; ++oy)
+    for (int64_t ox = 0; ox < p.out_w; ++ox) {
+      float* row = cols + (oy * p.out_w + ox) * k;
+      for (int64_t ky = 0; ky < p.filter_h; ++ky)
+        for (int64_t kx = 0; kx < p.filter_w; ++kx) {
+          const int64_t iy = oy * p.stride_h - p.pad_top + ky, ix = ox * p.stride_w - p.pad_left + kx;
+          float* dst = row + (ky * p.filter_w + kx) * p.in_c;
+          if (iy < 0 || iy >= p.in_h || ix < 0 || ix >= p.in_w) {
+            std::memset(dst, 0, static_cast<size_t>(p.in_c) * sizeof(float));
+          } else {
+            std::memcpy(dst, in + (iy * p.in_w + ix) * p.in_c, static_cast<size_t>(p.in_c) * sizeof(float));
+          }
+        }
+    }
+}
+
+enum class Gemm { kOneDnn, kOpenBlas, kEigen };
+
+void bm_im2col(benchmark::State& st, const ConvCase& c, int threads, Gemm which) {
+  set_threads(threads);
+  const Conv2DParams& p = c.p;
+  const std::vector<float> in = random_floats(input_size(p)), filter = random_floats(filter_size(c));
+  std::vector<float> out(output_size(p));
+  const int64_t m = p.out_h * p.out_w, n = p.out_c, k = p.filter_h * p.filter_w * p.in_c;
+  const bool pointwise = p.filter_h == 1 && p.filter_w == 1 && p.stride_h == 1 && p.stride_w == 1;
+  std::vector<float> cols(pointwise ? 0 : static_cast<size_t>(m * k));
+  for (auto _ : st) {
+    const float* a = in.data();
+    if (!pointwise) {
+      im2col_full(p, in.data(), cols.data());
+      a = cols.data();
+    }
+    switch (which) {
+      case Gemm::kOneDnn:
+#if FROST_BENCH_HAVE_ONEDNN
+        dnnl_sgemm('N', 'N', m, n, k, 1.0f, a, k, filter.data(), n, 0.0f, out.data(), n);
+#endif
+        break;
+      case Gemm::kOpenBlas:
+#if FROST_BENCH_HAVE_OPENBLAS
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<blasint>(m), static_cast<blasint>(n),
+                    static_cast<blasint>(k), 1.0f, a, static_cast<blasint>(k), filter.data(), static_cast<blasint>(n),
+                    0.0f, out.data(), static_cast<blasint>(n));
+#endif
+        break;
+      case Gemm::kEigen: {
+#if FROST_BENCH_HAVE_EIGEN
+        using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+        Eigen::Map<const RowMajor> am(a, m, k), bm(filter.data(), k, n);
+        Eigen::Map<RowMajor> cm(out.data(), m, n);
+        cm.noalias() = am * bm;
+#endif
+        break;
+      }
+    }
+    benchmark::ClobberMemory();
+  }
+  add_counters(st, c, threads);
+}
+
+#if FROST_BENCH_HAVE_ONEDNN
+void bm_onednn_primitive(benchmark::State& st, const ConvCase& c, int threads) {
+  set_threads(threads);
+  const Conv2DParams& p = c.p;
+  using dnnl::memory;
+  dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+  dnnl::stream strm(eng);
+  const memory::dims src_dims = {p.batch, p.in_c, p.in_h, p.in_w};
+  const memory::dims dst_dims = {p.batch, p.out_c, p.out_h, p.out_w};
+  const memory::dims w_dims = c.depthwise ? memory::dims{p.in_c, 1, 1, p.filter_h, p.filter_w}
+                                          : memory::dims{p.out_c, p.in_c, p.filter_h, p.filter_w};
+  const memory::dims strides = {p.stride_h, p.stride_w};
+  const int64_t pad_bottom = (p.out_h - 1) * p.stride_h + p.filter_h - p.in_h - p.pad_top;
+  const int64_t pad_right = (p.out_w - 1) * p.stride_w + p.filter_w - p.in_w - p.pad_left;
+  const memory::dims pad_l = {p.pad_top, p.pad_left};
+  const memory::dims pad_r = {std::max<int64_t>(0, pad_bottom), std::max<int64_t>(0, pad_right)};
+  const memory::desc src_md(src_dims, memory::data_type::f32, memory::format_tag::nhwc);
+  const memory::desc dst_md(dst_dims, memory::data_type::f32, memory::format_tag::nhwc);
+  const memory::desc w_md(w_dims, memory::data_type::f32, memory::format_tag::any);
+  const dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                                             src_md, w_md, dst_md, strides, pad_l, pad_r);
+  const dnnl::convolution_forward::primitive_desc pd(desc, eng);
+  std::vector<float> in = random_floats(input_size(p));
+  std::vector<float> out(output_size(p));
+  std::vector<float> weights = random_floats(pd.weights_desc().get_size() / sizeof(float) + 1);
+  memory src(src_md, eng, in.data()), dst(dst_md, eng, out.data()), w(pd.weights_desc(), eng, weights.data());
+  dnnl::convolution_forward conv(pd);
+  conv.execute(strm, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}});  // warm-up
+  strm.wait();
+  for (auto _ : st) {
+    conv.execute(strm, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}});
+    strm.wait();
+    benchmark::ClobberMemory();
+  }
+  st.SetLabel(pd.impl_info_str());
+  add_counters(st, c, threads);
+}
+#endif
+
+void bm_peak(benchmark::State& st, int threads) {
+  double flops = 0.0;
+  for (auto _ : st) {
+    double f = 0.0;
+#pragma omp parallel num_threads(threads) reduction(+ : f)
+    f += frost::bench::peak_fma_run(1'000'000);
+    flops = f;
+  }
+  st.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  st.counters["pct_peak"] = benchmark::Counter(flops * 1e-9 * 100.0 / g_peak_gflops[threads],
+                                               benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void register_all() {
+  for (int t : {1, 2}) {
+    benchmark::RegisterBenchmark(("peak/fma/threads:" + std::to_string(t)).c_str(), bm_peak, t)->UseRealTime();
+  }
+  for (const ConvCase& c : cases()) {
+    for (int t : {1, 2}) {
+      const std::string base = "conv/" + c.label + "/", tail = "/threads:" + std::to_string(t);
+      auto reg = [&](const std::string& lib, auto fn, auto... args) {
+        benchmark::RegisterBenchmark((base + lib + tail).c_str(), fn, c, t, args...)
+            ->UseRealTime()
+            ->Unit(benchmark::kMicrosecond);
+      };
+      reg("frost", bm_frost);
+#if FROST_BENCH_HAVE_ONEDNN
+      reg("onednn", bm_onednn_primitive);
+#endif
+      if (c.depthwise) continue;
+#if FROST_BENCH_HAVE_ONEDNN
+      reg("im2col_onednn_sgemm", bm_im2col, Gemm::kOneDnn);
+#endif
+#if FROST_BENCH_HAVE_OPENBLAS
+      reg("im2col_openblas", bm_im2col, Gemm::kOpenBlas);
+#endif
+#if FROST_BENCH_HAVE_EIGEN
+      reg("im2col_eigen", bm_im2col, Gemm::kEigen);
+#endif
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  g_peak_gflops[1] = frost::bench::measure_peak_gflops(1);
+  g_peak_gflops[2] = frost::bench::measure_peak_gflops(2);
+  benchmark::AddCustomContext("frost_kernel", frost::kernels::gemm_kernel_name(frost::kernels::GemmIsa::kAuto));
+  benchmark::AddCustomContext("frost_depthwise_kernel", frost::kernels::depthwise_conv2d_kernel_name());
+  benchmark::AddCustomContext("peak_isa", frost::bench::peak_fma_isa());
+  benchmark::AddCustomContext("peak_gflops_1t", std::to_string(g_peak_gflops[1]));
+  benchmark::AddCustomContext("peak_gflops_2t", std::to_string(g_peak_gflops[2]));
+#if FROST_BENCH_HAVE_OPENBLAS
+  benchmark::AddCustomContext("openblas_core", openblas_get_corename());
+#endif
+  register_all();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,67 @@
+// frost: run frozen TensorFlow graphs on a CPU without TensorFlow.
+#include <cstring>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "graph/error.h"
+
+namespace {
+
+struct Command {
+  const char* name;
+  int (*run)(const frost::cli::Argv&);
+  const char* help;
+};
+
+const Command kCommands[] = {
+    {"inspect", frost::cli::inspect_command,
+     "MODEL [--json]                      inputs, outputs, ops, parameters, training leftovers"},
+    {"run", frost::cli::run_command,
+     "MODEL [--input NAME=X.npy ...] [--random-inputs SEED] [--output NAME ...] [--save DIR] [--backend cpu|reference]\n"
+     "                                      [--set NAME=VALUE] [--no-optimize]"},
+    {"check", frost::cli::check_command,
+     "MODEL (--reference REF.txt | --inputs X --expected Y) [--layers] [--rtol R] [--atol A] [--backend B]"},
+    {"eval", frost::cli::eval_command,
+     "MODEL --dataset fashion-mnist[:test|:train] [--limit N] [--batch B] [--keras-predictions FILE]"},
+    {"freeze", frost::cli::freeze_command,
+     "(--graph G.pb | --meta M.meta | --saved-model DIR [--tag T] [--signature S]) [--checkpoint PREFIX] [--outputs a,b] [--set name=value ...] -o FROZEN.pb"},
+    {"optimize", frost::cli::optimize_command,
+     "IN -o OUT [--outputs A,B] [--inputs X] [--set NAME=VALUE] [--passes P,Q] [--report] [--no-verify]"},
+    {"bench", frost::cli::bench_command,
+     "MODEL [--threads N] [--runs N] [--warmup N] [--batch B] [--profile] [--backend cpu|reference]"},
+    {"ops", frost::cli::ops_command, "                                    list the ops Frost can run"},
+};
+
+void usage(std::ostream& out) {
+  out << "usage: frost COMMAND ...\n";
+  for (const Command& c : kCommands) out << "  frost " << c.name << " " << c.help << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    usage(argc < 2 ? std::cerr : std::cout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string name = argv[1];
+  const frost::cli::Argv args(argv + 2, argv + argc);
+  for (const Command& c : kCommands) {
+    if (name != c.name) continue;
+    try {
+      return c.run(args);
+    } catch (const frost::Error& e) {
+      std::cerr << "frost " << name << ": " << e.what() << "\n";
+      return 2;
+    } catch (const std::bad_alloc&) {
+      std::cerr << "frost " << name << ": out of memory\n";
+      return 2;
+    } catch (const std::exception& e) {
+      std::cerr << "frost " << name << ": internal error: " << e.what() << "\n";
+      return 2;
+    }
+  }
+  std::cerr << "frost: unknown command '" << name << "'\n";
+  usage(std::cerr);
+  return 2;
+}

@@ -1,0 +1,56 @@
+// Rule: Pad (or PadV2 with a constant 0) of zeros on the spatial dims only,
+// read only by a Conv2D / DepthwiseConv2dNative, is the convolution's own
+// zero padding: the conv reads the unpadded input with padding=EXPLICIT and
+// explicit_paddings = its previous explicit padding + the Pad's amounts.
+// Keras' ZeroPadding2D before a VALID conv (MobileNet, ResNet stems) is the
+// usual source. Layouts: NHWC or NCHW, with explicit_paddings in the conv's
+// data_format (TensorFlow's convention: 2 entries per dimension).
+// Not applicable: SAME padding (its amounts depend on the input size),
+// non-zero pad value, padding on batch or channels, MirrorPad.
+#include "freeze/passes.h"
+#include "freeze/rewrite_util.h"
+
+namespace frost {
+
+PassStats fold_pad_into_conv(Graph& g, const PassContext& ctx) {
+  PassStats stats;
+  std::vector<std::string> doomed;
+  for (Node* conv : g.nodes()) {
+    if ((conv->op != "Conv2D" && conv->op != "DepthwiseConv2dNative") || conv->num_data_inputs() != 2) continue;
+    const std::string padding = conv->attr_string_or("padding", "");
+    if (padding != "VALID" && padding != "EXPLICIT") continue;
+    const TensorId xid = conv->input(0);
+    Node* pad = g.find(xid.node);
+    if (!pad || xid.index != 0 || (pad->op != "Pad" && pad->op != "PadV2")) continue;
+    if (!single_use(g, ctx, pad->name)) continue;
+    const Tensor* amounts = const_input(g, *pad, 1);
+    if (!amounts || amounts->rank() != 2 || amounts->shape().dim(0) != 4 || amounts->shape().dim(1) != 2) continue;
+    if (pad->op == "PadV2") {
+      const Tensor* value = const_input(g, *pad, 2);
+      double v = 1;
+      if (!value || !is_uniform(*value, &v) || v != 0) continue;
+    }
+    const std::vector<int64_t> p = amounts->to_int64_vector();
+    const std::string format = conv->attr_string_or("data_format", "NHWC");
+    const int batch = 0, channel = format == "NCHW" ? 1 : 3;
+    bool ok = true;
+    for (int d : {batch, channel}) ok = ok && p[2 * d] == 0 && p[2 * d + 1] == 0;
+    for (int64_t v : p) ok = ok && v >= 0;
+    if (!ok) continue;
+    std::vector<int64_t> explicit_pads = padding == "EXPLICIT" ? conv->attr_ints_or("explicit_paddings", {})
+                                                               : std::vector<int64_t>(8, 0);
+    if (explicit_pads.size() != 8) continue;
+    for (size_t i = 0; i < 8; ++i) explicit_pads[i] += p[i];
+
+    conv->inputs[0] = pad->inputs[0];
+    add_control_inputs(*conv, control_inputs(*pad));
+    conv->attrs["padding"] = std::string("EXPLICIT");
+    conv->attrs["explicit_paddings"] = explicit_pads;
+    doomed.push_back(pad->name);
+    stats.add("pads_folded");
+  }
+  g.remove(doomed);
+  return stats;
+}
+
+}  // namespace frost

@@ -1,0 +1,28 @@
+// Element-wise activation ops (TensorFlow's Relu, Relu6, Elu, LeakyRelu,
+// Sigmoid, Tanh, Selu, Softplus) over a flat array. The fusable activations
+// use the scalar formulas of activation.h, the ones every fused epilogue is
+// tested against, so there is one definition of each.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/activation.h"
+
+namespace frost::kernels {
+
+// y[i] = act(x[i]) for i < n, computed in double and rounded to T; `alpha` is
+// LeakyRelu's slope / Elu's scale (1 for TensorFlow's Elu). y may equal x.
+template <class T>
+void activation_elementwise_reference(Activation act, float alpha, const T* x, T* y, int64_t n);
+
+// Selu: scale * (x < 0 ? alpha * (exp(x) - 1) : x) with TensorFlow's fixed
+// scale 1.0507009873554804934193349852946 and alpha 1.6732632423543772848170429916717.
+template <class T>
+void selu_reference(const T* x, T* y, int64_t n);
+
+// Softplus: log(1 + exp(x)), returning x above -threshold and exp(x) below
+// threshold, threshold = log(epsilon of T) + 2, as TensorFlow does.
+template <class T>
+void softplus_reference(const T* x, T* y, int64_t n);
+
+}  // namespace frost::kernels

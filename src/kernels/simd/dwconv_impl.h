@@ -1,0 +1,264 @@
+// Depthwise 2-D convolution on NHWC, vectorised over channels, as templates
+// over the xsimd architecture. Included only by the per-ISA translation units
+// dwconv_f32_<isa>.cc (internal linkage, as gemm_impl.h).
+//
+// Layouts: input [N, in_h, in_w, C], filter [fh, fw, C, m], output
+// [N, out_h, out_w, C·m] (TensorFlow's DepthwiseConv2dNative).
+//
+// Fast path (multiplier 1, no dilation, 3×3 or 5×5, stride 1 or 2): for one
+// vector of channels the fh·fw filter vectors stay in registers and OXB
+// adjacent output pixels are accumulated at once, so each input vector is
+// loaded once per output block instead of once per tap; output columns whose
+// window leaves the input on the left or right skip the missing taps. Other
+// filter sizes, dilation and multipliers > 1 take the per-pixel path; the last
+// C mod W channels are done one at a time. Rows above/below the input read a
+// shared zero row.
+#pragma once
+
+#include <omp.h>
+
+#include <cstdint>
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/conv.h"
+#include "kernels/gemm.h"
+#include "kernels/simd/dwconv_kernel_table.h"
+#include "kernels/simd/epilogue_impl.h"
+
+namespace frost::kernels::simd {
+namespace {  // NOLINT: internal linkage on purpose
+
+template <class ArchT, int kOXB>
+struct DwTraits {
+  using Arch = ArchT;
+  using V = xsimd::batch<float, Arch>;
+  static constexpr int W = static_cast<int>(V::size);
+  static constexpr int OXB = kOXB;  // output pixels per register block
+};
+
+// Per-pixel path: any filter size, stride, dilation and multiplier, with
+// bounds checks on every tap. out points at output pixel (n, oy, ox).
+template <class T>
+void dw_pixel(const Conv2DParams& p, const float* input, const float* filter, float* out, int64_t n, int64_t oy,
+              int64_t ox) {
+  using V = typename T::V;
+  constexpr int W = T::W;
+  const int64_t m = p.depth_multiplier, out_c = p.out_c;
+  const float* in_n = input + n * p.in_h * p.in_w * p.in_c;
+  int64_t c = 0;
+  if (m == 1) {
+    for (; c + W <= out_c; c += W) {
+      V acc(0.0f);
+      for (int64_t ky = 0; ky < p.filter_h; ++ky) {
+        const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
+        if (iy < 0 || iy >= p.in_h) continue;
+        for (int64_t kx = 0; kx < p.filter_w; ++kx) {
+          const int64_t ix = ox * p.stride_w - p.pad_left + kx * p.dilation_w;
+          if (ix < 0 || ix >= p.in_w) continue;
+          acc = xsimd::fma(V::load_unaligned(in_n + (iy * p.in_w + ix) * p.in_c + c),
+                           V::load_unaligned(filter + (ky * p.filter_w + kx) * out_c + c), acc);
+        }
+      }
+      acc.store_unaligned(out + c);
+    }
+  }
+  for (; c < out_c; ++c) {
+    const int64_t ic = c / m;
+    float acc = 0.0f;
+    for (int64_t ky = 0; ky < p.filter_h; ++ky) {
+      const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
+      if (iy < 0 || iy >= p.in_h) continue;
+      for (int64_t kx = 0; kx < p.filter_w; ++kx) {
+        const int64_t ix = ox * p.stride_w - p.pad_left + kx * p.dilation_w;
+        if (ix < 0 || ix >= p.in_w) continue;
+        acc += in_n[(iy * p.in_w + ix) * p.in_c + ic] * filter[(ky * p.filter_w + kx) * out_c + c];
+      }
+    }
+    out[c] = acc;
+  }
+}
+
+// OB output pixels starting at input column ix0 (all taps inside the row),
+// one vector of channels. rows[ky] points at input row oy·S − pad_top + ky
+// (or the zero row), offset to this channel vector.
+template <class T, int FH, int FW, int S, int OB>
+FROST_SIMD_INLINE void dw_block(const float* const* rows, int64_t ix0, int64_t in_c,
+                                const typename T::V (&f)[FH][FW], float* out, int64_t out_c) {
+  using V = typename T::V;
+  constexpr int kCols = (OB - 1) * S + FW;  // input columns the block reads
+  V acc[OB];
+#pragma GCC unroll 16
+  for (int o = 0; o < OB; ++o) acc[o] = V(0.0f);
+#pragma GCC unroll 8
+  for (int ky = 0; ky < FH; ++ky) {
+    const float* r = rows[ky] + ix0 * in_c;
+#pragma GCC unroll 32
+    for (int col = 0; col < kCols; ++col) {
+      const V x = V::load_unaligned(r + col * in_c);
+#pragma GCC unroll 16
+      for (int o = 0; o < OB; ++o) {
+        const int kx = col - o * S;
+        if (kx >= 0 && kx < FW) acc[o] = xsimd::fma(x, f[ky][kx], acc[o]);
+      }
+    }
+  }
+#pragma GCC unroll 16
+  for (int o = 0; o < OB; ++o) acc[o].store_unaligned(out + o * out_c);
+}
+
+// One output pixel whose window sticks out of the row on the left or right:
+// only taps kx in [lo, hi) are inside. Same registers as dw_block.
+template <class T, int FH, int FW>
+FROST_SIMD_INLINE void dw_edge(const float* const* rows, int64_t ix0, int64_t lo, int64_t hi, int64_t in_c,
+                               const typename T::V (&f)[FH][FW], float* out) {
+  using V = typename T::V;
+  V acc(0.0f);
+#pragma GCC unroll 8
+  for (int ky = 0; ky < FH; ++ky) {
+#pragma GCC unroll 8
+    for (int kx = 0; kx < FW; ++kx) {
+      if (kx >= lo && kx < hi) acc = xsimd::fma(V::load_unaligned(rows[ky] + (ix0 + kx) * in_c), f[ky][kx], acc);
+    }
+  }
+  acc.store_unaligned(out);
+}
+
+// Output columns per chunk: the chunk's input (FH rows × its columns × all
+// channels) should stay in L1 (about half of a 32 KiB L1D) while every
+// channel vector passes over it. A multiple of the register block.
+constexpr int64_t kDwChunkBytes = 16 * 1024;
+
+template <class T, int FH, int FW, int S>
+int64_t dw_chunk(int64_t channels) {
+  const int64_t per_col = FH * channels * static_cast<int64_t>(sizeof(float));
+  int64_t chunk = (kDwChunkBytes / per_col - FW) / S;
+  chunk = chunk / T::OXB * T::OXB;
+  return chunk < T::OXB ? T::OXB : chunk;
+}
+
+// One output row (n, oy) of the fast path.
+template <class T, int FH, int FW, int S>
+void dw_row_fast(const Conv2DParams& p, const float* input, const float* filter, float* out_row, int64_t n,
+                 int64_t oy, const float* zero_row) {
+  using V = typename T::V;
+  constexpr int W = T::W, OXB = T::OXB;
+  const int64_t C = p.in_c;
+  const float* rows[FH];
+  for (int ky = 0; ky < FH; ++ky) {
+    const int64_t iy = oy * S - p.pad_top + ky;
+    rows[ky] = (iy >= 0 && iy < p.in_h) ? input + ((n * p.in_h + iy) * p.in_w) * C : zero_row;
+  }
+  // Output columns whose whole window is inside the row.
+  int64_t ox_lo = (p.pad_left + S - 1) / S;
+  int64_t ox_hi = p.in_w - FW + p.pad_left >= 0 ? (p.in_w - FW + p.pad_left) / S + 1 : 0;
+  if (ox_lo > p.out_w) ox_lo = p.out_w;
+  if (ox_hi > p.out_w) ox_hi = p.out_w;
+  if (ox_hi < ox_lo) ox_hi = ox_lo;
+
+  const int64_t c_vec_end = C / W * W;
+  const int64_t chunk = dw_chunk<T, FH, FW, S>(C);
+  for (int64_t x0 = 0; x0 < p.out_w; x0 += chunk) {
+    const int64_t x1 = x0 + chunk < p.out_w ? x0 + chunk : p.out_w;
+    for (int64_t c = 0; c < c_vec_end; c += W) {
+      V f[FH][FW];
+#pragma GCC unroll 8
+      for (int ky = 0; ky < FH; ++ky)
+#pragma GCC unroll 8
+        for (int kx = 0; kx < FW; ++kx) f[ky][kx] = V::load_unaligned(filter + (ky * FW + kx) * C + c);
+      const float* rc[FH];
+      for (int ky = 0; ky < FH; ++ky) rc[ky] = rows[ky] + c;
+      int64_t ox = x0;
+      while (ox < x1) {
+        const int64_t ix0 = ox * S - p.pad_left;
+        if (ox >= ox_lo && ox + OXB <= ox_hi && ox + OXB <= x1) {
+          dw_block<T, FH, FW, S, OXB>(rc, ix0, C, f, out_row + ox * C + c, C);
+          ox += OXB;
+        } else if (ox >= ox_lo && ox < ox_hi) {
+          dw_block<T, FH, FW, S, 1>(rc, ix0, C, f, out_row + ox * C + c, C);
+          ++ox;
+        } else {
+          const int64_t lo = ix0 < 0 ? -ix0 : 0;
+          const int64_t hi = p.in_w - ix0 < FW ? p.in_w - ix0 : FW;
+          dw_edge<T, FH, FW>(rc, ix0, lo, hi, C, f, out_row + ox * C + c);
+          ++ox;
+        }
+      }
+    }
+  }
+  // The last C mod W channels, one at a time.
+  if (c_vec_end < C) {
+    for (int64_t ox = 0; ox < p.out_w; ++ox) {
+      const int64_t ix0 = ox * S - p.pad_left;
+      for (int64_t c = c_vec_end; c < C; ++c) {
+        float acc = 0.0f;
+        for (int ky = 0; ky < FH; ++ky)
+          for (int kx = 0; kx < FW; ++kx) {
+            const int64_t ix = ix0 + kx;
+            if (ix >= 0 && ix < p.in_w) acc += rows[ky][ix * C + c] * filter[(ky * FW + kx) * C + c];
+          }
+        out_row[ox * C + c] = acc;
+      }
+    }
+  }
+}
+
+template <class T>
+void dw_row_generic(const Conv2DParams& p, const float* input, const float* filter, float* out_row, int64_t n,
+                    int64_t oy, const float*) {
+  for (int64_t ox = 0; ox < p.out_w; ++ox) dw_pixel<T>(p, input, filter, out_row + ox * p.out_c, n, oy, ox);
+}
+
+template <class T>
+using DwRowFn = void (*)(const Conv2DParams&, const float*, const float*, float*, int64_t, int64_t, const float*);
+
+template <class T>
+DwRowFn<T> choose_row_kernel(const Conv2DParams& p) {
+  const bool plain = p.depth_multiplier == 1 && p.dilation_h == 1 && p.dilation_w == 1 && p.stride_h == p.stride_w &&
+                     p.filter_h == p.filter_w && p.in_c == p.out_c;
+  if (plain) {
+    const int64_t f = p.filter_h, s = p.stride_h;
+    if (f == 3 && s == 1) return &dw_row_fast<T, 3, 3, 1>;
+    if (f == 3 && s == 2) return &dw_row_fast<T, 3, 3, 2>;
+    if (f == 5 && s == 1) return &dw_row_fast<T, 5, 5, 1>;
+    if (f == 5 && s == 2) return &dw_row_fast<T, 5, 5, 2>;
+  }
+  return &dw_row_generic<T>;
+}
+
+template <class T>
+size_t dw_scratch_floats(const Conv2DParams& p) {
+  return static_cast<size_t>(p.in_w * p.in_c + 1);  // the zero row
+}
+
+template <class T>
+void dw_run(const Conv2DParams& p, const float* input, const float* filter, float* output, const GemmEpilogue& ep,
+            int threads, float* scratch) {
+  const int64_t rows = p.batch * p.out_h;
+  if (rows <= 0 || p.out_w <= 0 || p.out_c <= 0) return;
+  for (int64_t i = 0; i < p.in_w * p.in_c; ++i) scratch[i] = 0.0f;
+  const DwRowFn<T> row_fn = choose_row_kernel<T>(p);
+  auto body = [&](int tid, int nth) {
+    const int64_t r0 = rows * tid / nth, r1 = rows * (tid + 1) / nth;
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t n = r / p.out_h, oy = r % p.out_h;
+      row_fn(p, input, filter, output + r * p.out_w * p.out_c, n, oy, scratch);
+      // Epilogue while the row is in cache: C here is (pixels × channels).
+      apply_epilogue<T>(output, p.out_c, r * p.out_w, 0, p.out_w, p.out_c, ep);
+    }
+  };
+  if (threads <= 1 || rows < 2) {
+    body(0, 1);
+    return;
+  }
+#pragma omp parallel num_threads(threads)
+  body(omp_get_thread_num(), omp_get_num_threads());
+}
+
+template <class T>
+const DwConvKernelTable& make_dw_table(const char* name) {
+  static const DwConvKernelTable table{name, &dw_scratch_floats<T>, &dw_run<T>};
+  return table;
+}
+
+}  // namespace
+}  // namespace frost::kernels::simd

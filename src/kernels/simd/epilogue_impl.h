@@ -1,0 +1,123 @@
+// The fused epilogue of GEMM and convolution kernels (bias per column,
+// residual add, activation; see GemmEpilogue in kernels/gemm.h), vectorised
+// with xsimd for one ISA. Included only by per-ISA translation units, with
+// internal linkage for the same reason as gemm_impl.h.
+#pragma once
+
+#include <cstdint>
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/gemm.h"
+
+#ifndef FROST_SIMD_INLINE
+#define FROST_SIMD_INLINE inline __attribute__((always_inline))
+#endif
+
+namespace frost::kernels::simd {
+namespace {  // NOLINT: internal linkage on purpose
+
+// ---------------------------------------------------------------------------
+// Epilogue (bias, residual, activation) on a stored C region, applied while
+// the tile is still in L1.
+
+template <Activation kAct, class V>
+FROST_SIMD_INLINE V activate(V x, V alpha) {
+  const V zero(0.0f);
+  if constexpr (kAct == Activation::kNone) {
+    return x;
+  } else if constexpr (kAct == Activation::kRelu) {
+    return xsimd::max(x, zero);
+  } else if constexpr (kAct == Activation::kRelu6) {
+    return xsimd::min(xsimd::max(x, zero), V(6.0f));
+  } else if constexpr (kAct == Activation::kLeakyRelu) {
+    return xsimd::select(x > zero, x, alpha * x);
+  } else if constexpr (kAct == Activation::kElu) {
+    return xsimd::select(x > zero, x, alpha * xsimd::expm1(x));
+  } else if constexpr (kAct == Activation::kSigmoid) {
+    const V one(1.0f);
+    return one / (one + xsimd::exp(-x));
+  } else {
+    return xsimd::tanh(x);
+  }
+}
+
+template <class T, Activation kAct>
+FROST_SIMD_INLINE typename T::V epilogue_vector(typename T::V x, const float* bias, const float* res,
+                                                bool res_after, typename T::V alpha) {
+  using V = typename T::V;
+  if (bias != nullptr) x += V::load_unaligned(bias);
+  if (res != nullptr && !res_after) x += V::load_unaligned(res);
+  x = activate<kAct>(x, alpha);
+  if (res != nullptr && res_after) x += V::load_unaligned(res);
+  return x;
+}
+
+// c points at C[i0, j0]; bias at bias[j0] (or null); res at residual[i0, j0] (or null).
+template <class T, Activation kAct>
+void epilogue_region(float* c, int64_t ldc, int64_t rows, int64_t cols, const float* bias,
+                     const float* res, int64_t ldr, bool res_after, float alpha) {
+  using V = typename T::V;
+  constexpr int W = T::W;
+  const V va(alpha);
+  for (int64_t r = 0; r < rows; ++r) {
+    float* cr = c + r * ldc;
+    const float* rr = res != nullptr ? res + r * ldr : nullptr;
+    int64_t j = 0;
+    for (; j + W <= cols; j += W) {
+      const V x = epilogue_vector<T, kAct>(V::load_unaligned(cr + j), bias != nullptr ? bias + j : nullptr,
+                                           rr != nullptr ? rr + j : nullptr, res_after, va);
+      x.store_unaligned(cr + j);
+    }
+    if (j < cols) {
+      // The last < W columns go through zero-padded copies so that they get
+      // exactly the same vector arithmetic as the others.
+      alignas(64) float xb[W] = {}, bb[W] = {}, rb[W] = {};
+      const int64_t t = cols - j;
+      for (int64_t q = 0; q < t; ++q) {
+        xb[q] = cr[j + q];
+        if (bias != nullptr) bb[q] = bias[j + q];
+        if (rr != nullptr) rb[q] = rr[j + q];
+      }
+      const V x = epilogue_vector<T, kAct>(V::load_aligned(xb), bias != nullptr ? bb : nullptr,
+                                           rr != nullptr ? rb : nullptr, res_after, va);
+      x.store_aligned(xb);
+      for (int64_t q = 0; q < t; ++q) cr[j + q] = xb[q];
+    }
+  }
+}
+
+inline bool epilogue_active(const GemmEpilogue& ep) {
+  return ep.bias != nullptr || ep.residual != nullptr || ep.activation != Activation::kNone;
+}
+
+// Applies the epilogue to C[i0:i0+rows, j0:j0+cols]; c is the base of C.
+template <class T>
+void apply_epilogue(float* c, int64_t ldc, int64_t i0, int64_t j0, int64_t rows, int64_t cols,
+                    const GemmEpilogue& ep) {
+  if (!epilogue_active(ep)) return;
+  float* ct = c + i0 * ldc + j0;
+  const float* bias = ep.bias != nullptr ? ep.bias + j0 : nullptr;
+  const float* res = ep.residual != nullptr ? ep.residual + i0 * ep.ldr + j0 : nullptr;
+  const bool after = ep.residual_after_activation;
+  switch (ep.activation) {
+    case Activation::kNone:
+      return epilogue_region<T, Activation::kNone>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
+    case Activation::kRelu:
+      return epilogue_region<T, Activation::kRelu>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
+    case Activation::kRelu6:
+      return epilogue_region<T, Activation::kRelu6>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
+    case Activation::kLeakyRelu:
+      return epilogue_region<T, Activation::kLeakyRelu>(ct, ldc, rows, cols, bias, res, ep.ldr, after,
+                                                        ep.alpha);
+    case Activation::kElu:
+      return epilogue_region<T, Activation::kElu>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
+    case Activation::kSigmoid:
+      return epilogue_region<T, Activation::kSigmoid>(ct, ldc, rows, cols, bias, res, ep.ldr, after,
+                                                      ep.alpha);
+    case Activation::kTanh:
+      return epilogue_region<T, Activation::kTanh>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
+  }
+}
+
+}  // namespace
+}  // namespace frost::kernels::simd

@@ -1,0 +1,136 @@
+// Register-blocked GEMM micro-kernel and the pieces every GEMM part shares
+// (tile traits, operand views, index helpers), as templates over the xsimd
+// architecture. Part of gemm_impl.h; included only by per-ISA translation units.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/gemm.h"
+
+#ifndef FROST_SIMD_INLINE
+#define FROST_SIMD_INLINE inline __attribute__((always_inline))
+#endif
+
+namespace frost::kernels::simd {
+namespace {  // NOLINT: internal linkage on purpose (see gemm_impl.h)
+
+constexpr int64_t div_up(int64_t a, int64_t b) { return (a + b - 1) / b; }
+constexpr int64_t round_up(int64_t a, int64_t b) { return div_up(a, b) * b; }
+constexpr int64_t min_i64(int64_t a, int64_t b) { return a < b ? a : b; }
+constexpr int64_t max_i64(int64_t a, int64_t b) { return a > b ? a : b; }
+
+// Scratch pieces start on a cache line.
+constexpr int64_t kAlignFloats = 16;
+inline float* align_up(float* p) {
+  const auto v = reinterpret_cast<uintptr_t>(p);
+  return reinterpret_cast<float*>((v + 63) & ~uintptr_t{63});
+}
+
+// Tile and cache-block sizes of one micro-kernel. MC and NC are rounded down
+// to whole tiles. KC·NR·4 bytes (one B panel) should sit in L1 next to an A
+// micro-panel; MC·KC·4 bytes (the packed A block) in L2.
+template <class ArchT, int kMR, int kNV, int kKC, int kMC, int kNC>
+struct GemmTraits {
+  using Arch = ArchT;
+  using V = xsimd::batch<float, Arch>;
+  static constexpr int W = static_cast<int>(V::size);
+  static constexpr int MR = kMR;
+  static constexpr int NV = kNV;  // vectors per row of the tile
+  static constexpr int NR = kNV * W;
+  static constexpr int64_t KC = kKC;
+  static constexpr int64_t MC = (kMC / kMR) * kMR;
+  static constexpr int64_t NC = (kNC / NR) * NR;
+  // Independent accumulator chains the small-M kernel keeps in flight to hide
+  // the FMA latency (latency × FMA ports, rounded up).
+  static constexpr int kChains = 8;
+};
+
+// ---------------------------------------------------------------------------
+// Operand views
+
+// A as the micro-kernels read it: element (i, p) of op(A) at a[i·rs + p·ks].
+struct AView {
+  const float* a;
+  int64_t rs, ks;
+};
+
+inline AView a_view(const GemmShape& s, const float* a) {
+  return s.trans_a ? AView{a, 1, s.lda} : AView{a, s.lda, 1};
+}
+
+// ---------------------------------------------------------------------------
+// Micro-kernel: C[0:MR, 0:NR] (row stride ldc) = (accumulate ? C : 0) + A·B
+// over kc steps. B is one packed panel. A is either a packed panel
+// (kPackedA) or read in place through row pointers `ar` (rows past the
+// valid ones point at a valid row; their results are discarded by the caller).
+
+// kRows ≤ MR rows are computed (the M tail uses fewer); a packed A panel
+// keeps its MR stride.
+template <class T, bool kPackedA, int kRows = T::MR>
+FROST_SIMD_INLINE void micro_kernel(int64_t kc, const float* a, const float* const* ar, int64_t a_ks,
+                                    const float* b, float* c, int64_t ldc, bool accumulate) {
+  using V = typename T::V;
+  constexpr int MR = kRows, NV = T::NV, W = T::W, NR = T::NR, kPanelStride = T::MR;
+  // Accumulators start at zero and the old C is added after the k loop, so a
+  // cache miss on C never delays the FMA chains; the prefetch hides it.
+  V acc[MR][NV];
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) acc[r][v] = V(0.0f);
+#pragma GCC unroll 8
+    for (int l = 0; l < NR; l += 16) __builtin_prefetch(c + r * ldc + l, 1);
+  }
+  if constexpr (kPackedA) {
+    for (int64_t p = 0; p < kc; ++p) {
+      V bv[NV];
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; ++v) bv[v] = V::load_unaligned(b + v * W);
+#pragma GCC unroll 16
+      for (int r = 0; r < MR; ++r) {
+        const V av(a[r]);
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v) acc[r][v] = xsimd::fma(av, bv[v], acc[r][v]);
+      }
+      a += kPanelStride;
+      b += NR;
+    }
+  } else {
+    const float* rows[MR];
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) rows[r] = ar[r];
+    int64_t off = 0;
+    for (int64_t p = 0; p < kc; ++p, off += a_ks) {
+      V bv[NV];
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; ++v) bv[v] = V::load_unaligned(b + v * W);
+#pragma GCC unroll 16
+      for (int r = 0; r < MR; ++r) {
+        const V av(rows[r][off]);
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v) acc[r][v] = xsimd::fma(av, bv[v], acc[r][v]);
+      }
+      b += NR;
+    }
+  }
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) {
+      float* cp = c + r * ldc + v * W;
+      if (accumulate) acc[r][v] += V::load_unaligned(cp);
+      acc[r][v].store_unaligned(cp);
+    }
+  }
+}
+
+template <class T, bool kPackedA, int kRows>
+void micro_kernel_fn(int64_t kc, const float* a, const float* const* ar, int64_t a_ks, const float* b, float* c,
+                     int64_t ldc, bool accumulate) {
+  micro_kernel<T, kPackedA, kRows>(kc, a, ar, a_ks, b, c, ldc, accumulate);
+}
+
+}  // namespace
+}  // namespace frost::kernels::simd

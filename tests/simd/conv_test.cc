@@ -1,0 +1,283 @@
+// The CPU backend's convolutions (conv2d_f32, depthwise_conv2d_f32) against
+// the reference twins in kernels/conv.h, on every ISA the CPU can run:
+// random geometry (odd sizes, 1×1 direct and strided, k×k with SAME/VALID
+// padding, strides, dilation, groups, depth multipliers, channel counts that
+// are not multiples of the vector width), each epilogue option, 1 and 2
+// threads. Randomised with a printed seed (FROST_TEST_SEED replays a run).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "kernels/conv.h"
+#include "kernels/conv_simd.h"
+#include "kernels/padding.h"
+
+namespace frost::kernels {
+namespace {
+
+uint64_t seed() {
+  static const uint64_t s = [] {
+    const char* env = std::getenv("FROST_TEST_SEED");
+    const uint64_t v = env != nullptr ? std::strtoull(env, nullptr, 10) : 20260428ULL;
+    MESSAGE("conv tests: FROST_TEST_SEED=" << v);
+    return v;
+  }();
+  return s;
+}
+
+std::vector<GemmIsa> isas() {
+  std::vector<GemmIsa> out;
+  for (GemmIsa isa : {GemmIsa::kSse2, GemmIsa::kAvx2, GemmIsa::kAvx512})
+    if (gemm_isa_available(isa)) out.push_back(isa);
+  return out;
+}
+
+std::string describe(const Conv2DParams& p) {
+  std::ostringstream o;
+  o << "N=" << p.batch << " in=" << p.in_h << "x" << p.in_w << "x" << p.in_c << " out=" << p.out_h << "x"
+    << p.out_w << "x" << p.out_c << " filter=" << p.filter_h << "x" << p.filter_w << " stride=" << p.stride_h << ","
+    << p.stride_w << " dilation=" << p.dilation_h << "," << p.dilation_w << " pad_top=" << p.pad_top
+    << " pad_left=" << p.pad_left << " groups=" << p.groups << " multiplier=" << p.depth_multiplier;
+  return o.str();
+}
+
+// Fills the output size and padding from TensorFlow's rules.
+bool finish_geometry(Conv2DParams& p, bool same) {
+  WindowDim h, w;
+  const PaddingMode mode = same ? PaddingMode::Same : PaddingMode::Valid;
+  if (!compute_window_dim(p.in_h, p.filter_h, p.stride_h, p.dilation_h, mode, 0, 0, &h)) return false;
+  if (!compute_window_dim(p.in_w, p.filter_w, p.stride_w, p.dilation_w, mode, 0, 0, &w)) return false;
+  if (h.output <= 0 || w.output <= 0) return false;
+  p.out_h = h.output;
+  p.out_w = w.output;
+  p.pad_top = h.pad_before;
+  p.pad_left = w.pad_before;
+  return true;
+}
+
+std::vector<float> random_vec(std::mt19937_64& rng, int64_t n) {
+  std::uniform_real_distribution<float> d(-1.0f, 1.0f);
+  std::vector<float> v(static_cast<size_t>(std::max<int64_t>(n, 1)));
+  for (float& x : v) x = d(rng);
+  return v;
+}
+
+struct Options {
+  GemmIsa isa = GemmIsa::kAuto;
+  int threads = 1;
+  bool bias = false, residual = false;
+  Activation act = Activation::kNone;
+};
+
+// Runs the optimised kernel and compares with reference + epilogue.
+bool check(std::mt19937_64& rng, const Conv2DParams& p, bool depthwise, const Options& o) {
+  const int64_t in_n = p.batch * p.in_h * p.in_w * p.in_c;
+  const int64_t out_n = p.batch * p.out_h * p.out_w * p.out_c;
+  const int64_t f_n = depthwise ? p.filter_h * p.filter_w * p.in_c * p.depth_multiplier
+                                : p.filter_h * p.filter_w * (p.in_c / p.groups) * p.out_c;
+  const std::vector<float> in = random_vec(rng, in_n), filter = random_vec(rng, f_n);
+  const std::vector<float> bias = random_vec(rng, p.out_c), res = random_vec(rng, out_n);
+
+  std::vector<float> want(static_cast<size_t>(out_n)), absdot(static_cast<size_t>(out_n));
+  std::vector<float> abs_in = in, abs_f = filter;
+  for (float& x : abs_in) x = std::fabs(x);
+  for (float& x : abs_f) x = std::fabs(x);
+  if (depthwise) {
+    depthwise_conv2d_reference(p, in.data(), filter.data(), want.data());
+    depthwise_conv2d_reference(p, abs_in.data(), abs_f.data(), absdot.data());
+  } else {
+    conv2d_reference(p, in.data(), filter.data(), want.data());
+    conv2d_reference(p, abs_in.data(), abs_f.data(), absdot.data());
+  }
+  for (int64_t i = 0; i < out_n; ++i) {
+    double x = want[static_cast<size_t>(i)];
+    if (o.bias) x += bias[static_cast<size_t>(i % p.out_c)];
+    if (o.residual) x += res[static_cast<size_t>(i)];
+    want[static_cast<size_t>(i)] = static_cast<float>(activation_reference(o.act, x, 0.1));
+  }
+
+  GemmEpilogue ep;
+  ep.bias = o.bias ? bias.data() : nullptr;
+  ep.residual = o.residual ? res.data() : nullptr;
+  ep.ldr = p.out_c;
+  ep.activation = o.act;
+  ep.alpha = 0.1f;
+  GemmRun run;
+  run.isa = o.isa;
+  run.threads = o.threads;
+  run.force_threads = true;
+  std::vector<float> got(static_cast<size_t>(out_n) + 1, std::numeric_limits<float>::quiet_NaN());
+  const float kSentinel = 4242.0f;
+  got[static_cast<size_t>(out_n)] = kSentinel;  // one past the end must survive
+  if (depthwise) {
+    std::vector<float> scratch(depthwise_conv2d_scratch_floats(p, o.isa));
+    run.scratch = scratch.data();
+    depthwise_conv2d_f32(p, in.data(), filter.data(), got.data(), ep, run);
+  } else {
+    std::vector<float> packed(conv2d_packed_filter_floats(p, o.isa));
+    conv2d_pack_filter(p, filter.data(), packed.data(), o.isa);
+    std::vector<float> scratch(conv2d_scratch_floats(p, o.threads, o.isa), std::numeric_limits<float>::quiet_NaN());
+    run.scratch = scratch.data();
+    conv2d_f32(p, in.data(), packed.data(), got.data(), ep, run);
+  }
+  if (got[static_cast<size_t>(out_n)] != kSentinel) {
+    FAIL_CHECK("wrote past the output: " << describe(p));
+    return false;
+  }
+  const double eps = std::numeric_limits<float>::epsilon();
+  const int64_t taps = depthwise ? p.filter_h * p.filter_w : p.filter_h * p.filter_w * (p.in_c / p.groups);
+  for (int64_t i = 0; i < out_n; ++i) {
+    const size_t u = static_cast<size_t>(i);
+    const double tol = 8.0 * eps * std::sqrt(static_cast<double>(taps) + 1.0) * absdot[u] +
+                       16.0 * eps * (2.0 + std::fabs(want[u]) + std::fabs(res[u]));
+    const double err = std::fabs(static_cast<double>(got[u]) - want[u]);
+    if (!(err <= tol)) {
+      const int64_t c = i % p.out_c, px = i / p.out_c;
+      FAIL_CHECK("mismatch at pixel " << px << " (x=" << px % p.out_w << ", y=" << (px / p.out_w) % p.out_h
+                                      << ", n=" << px / (p.out_w * p.out_h) << ") channel " << c << ": got " << got[u]
+                                      << " want " << want[u] << " tol " << tol << "; " << describe(p)
+                                      << std::string(depthwise ? " depthwise " : " conv2d ")
+                                      << std::string(gemm_kernel_name(o.isa)) << " threads=" << o.threads
+                                      << " bias=" << o.bias << " residual=" << o.residual
+                                      << " act=" << static_cast<int>(o.act));
+      return false;
+    }
+  }
+  return true;
+}
+
+int64_t pick(std::mt19937_64& rng, std::initializer_list<int64_t> values) {
+  return *(values.begin() + static_cast<std::ptrdiff_t>(rng() % values.size()));
+}
+
+Conv2DParams random_conv(std::mt19937_64& rng, bool depthwise) {
+  for (;;) {
+    Conv2DParams p;
+    p.batch = pick(rng, {1, 1, 2});
+    p.in_h = 1 + static_cast<int64_t>(rng() % 13);
+    p.in_w = 1 + static_cast<int64_t>(rng() % 13);
+    p.filter_h = pick(rng, {1, 1, 2, 3, 3, 5});
+    p.filter_w = rng() % 3 == 0 ? pick(rng, {1, 3, 5}) : p.filter_h;
+    p.stride_h = pick(rng, {1, 1, 2, 3});
+    p.stride_w = rng() % 3 == 0 ? pick(rng, {1, 2}) : p.stride_h;
+    p.dilation_h = p.dilation_w = rng() % 5 == 0 ? 2 : 1;
+    if (depthwise) {
+      p.in_c = pick(rng, {1, 3, 4, 8, 9, 16, 17, 32, 35});
+      p.depth_multiplier = rng() % 4 == 0 ? 2 : 1;
+      p.out_c = p.in_c * p.depth_multiplier;
+    } else {
+      p.groups = rng() % 5 == 0 ? 2 : 1;
+      p.in_c = p.groups * pick(rng, {1, 2, 3, 4, 8, 13, 16, 17});
+      p.out_c = p.groups * pick(rng, {1, 5, 8, 16, 17, 33});
+    }
+    if (finish_geometry(p, rng() % 2 == 0)) return p;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("conv2d_f32: random geometry against conv2d_reference") {
+  std::mt19937_64 rng(seed());
+  for (GemmIsa isa : isas()) {
+    for (int iter = 0; iter < 120; ++iter) {
+      const Conv2DParams p = random_conv(rng, false);
+      Options o;
+      o.isa = isa;
+      o.threads = 1 + iter % 2;
+      if (!check(rng, p, false, o)) return;
+    }
+  }
+}
+
+TEST_CASE("conv2d_f32: 1x1 direct GEMM, strided 1x1, 3x3 SAME, stem, groups, with epilogues and threads") {
+  std::mt19937_64 rng(seed() + 1);
+  struct Geo {
+    int64_t h, w, cin, cout, f, stride;
+    bool same;
+    int64_t groups;
+  };
+  const Geo geos[] = {
+      {9, 7, 16, 24, 1, 1, false, 1},   // direct: input is the A matrix
+      {9, 7, 16, 24, 1, 1, false, 2},   // direct, grouped: strided channel slices
+      {10, 9, 12, 20, 1, 2, false, 1},  // strided 1×1 through im2col
+      {14, 14, 8, 16, 3, 1, true, 1},   // 3×3 SAME
+      {15, 13, 3, 17, 3, 2, true, 1},   // RGB stem, stride 2
+      {24, 24, 4, 8, 3, 1, true, 1},    // 576 pixels: tiles split across threads
+      {12, 12, 8, 8, 5, 1, true, 4},    // grouped 5×5
+  };
+  const Activation acts[] = {Activation::kNone, Activation::kRelu, Activation::kRelu6, Activation::kLeakyRelu};
+  for (GemmIsa isa : isas())
+    for (const Geo& g : geos)
+      for (int variant = 0; variant < 4; ++variant) {
+        Conv2DParams p;
+        p.batch = 2;
+        p.in_h = g.h;
+        p.in_w = g.w;
+        p.in_c = g.cin;
+        p.out_c = g.cout;
+        p.filter_h = p.filter_w = g.f;
+        p.stride_h = p.stride_w = g.stride;
+        p.groups = g.groups;
+        REQUIRE(finish_geometry(p, g.same));
+        Options o;
+        o.isa = isa;
+        o.threads = 1 + variant % 2;
+        o.bias = variant >= 1;
+        o.residual = variant >= 2;
+        o.act = acts[variant];
+        if (!check(rng, p, false, o)) return;
+      }
+}
+
+TEST_CASE("depthwise_conv2d_f32: fast paths (3x3, 5x5, stride 1 and 2) and the per-pixel path") {
+  std::mt19937_64 rng(seed() + 2);
+  for (GemmIsa isa : isas()) {
+    CAPTURE(std::string(depthwise_conv2d_kernel_name(isa)));
+    for (int64_t f : {3, 5})
+      for (int64_t stride : {1, 2})
+        for (bool same : {true, false})
+          for (int64_t c : {1, 8, 17, 32, 35})
+            for (int64_t w : {1, 4, 7, 13, 22}) {
+              Conv2DParams p;
+              p.batch = 1;
+              p.in_h = 1 + w % 6 + f;
+              p.in_w = w;
+              p.in_c = p.out_c = c;
+              p.filter_h = p.filter_w = f;
+              p.stride_h = p.stride_w = stride;
+              if (!finish_geometry(p, same)) continue;
+              Options o;
+              o.isa = isa;
+              o.threads = 1 + static_cast<int>(w % 2);
+              o.bias = c % 2 == 1;
+              o.act = c == 32 ? Activation::kRelu6 : Activation::kNone;
+              o.residual = w == 13;
+              if (!check(rng, p, true, o)) return;
+            }
+  }
+}
+
+TEST_CASE("depthwise_conv2d_f32: random geometry (multipliers, dilation, odd filters)") {
+  std::mt19937_64 rng(seed() + 3);
+  for (GemmIsa isa : isas()) {
+    for (int iter = 0; iter < 120; ++iter) {
+      const Conv2DParams p = random_conv(rng, true);
+      Options o;
+      o.isa = isa;
+      o.threads = 1 + iter % 2;
+      o.bias = iter % 3 == 0;
+      o.act = iter % 4 == 0 ? Activation::kTanh : Activation::kNone;
+      if (!check(rng, p, true, o)) return;
+    }
+  }
+}
+
+}  // namespace frost::kernels
