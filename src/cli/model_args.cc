@@ -97,6 +97,7 @@ Model optimized_model(const Model& model, const std::vector<TensorId>& outputs, 
   for (const TensorId& out : outputs) options.outputs.push_back(out.to_string());
   for (const TensorId& in : inputs) options.inputs.push_back(in.to_string());
   options.set = set;
+  options.runtime_fusions = true;  // the graph runs on Frost, not TensorFlow
   Graph optimised = optimize_for_inference(model.graph(), options);
   optimised.source = model.graph().source;
   return Model(std::move(optimised));
