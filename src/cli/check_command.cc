@@ -92,8 +92,8 @@ int check_command(const Argv& argv) {
 
   FeedMap feeds;
   for (const auto& [id, file] : input_files) {
+    feeds[id] = read_input_file(file);
     try {
-      feeds[id] = read_npy(file);
       check_feed(model.graph(), id, feeds[id]);
     } catch (Error& e) {
       e.file(file);

@@ -8,6 +8,16 @@
 
 namespace frost::cli {
 
+Tensor read_input_file(const std::string& file) {
+  try {
+    const bool npy = file.size() > 4 && file.substr(file.size() - 4) == ".npy";
+    return npy ? read_npy(file) : Tensor::string_scalar(read_file_bytes(file));
+  } catch (Error& e) {
+    e.file(file);
+    throw;
+  }
+}
+
 FeedMap feeds_from_args(const Model& model, const Args& args) {
   FeedMap feeds;
   for (const std::string& spec : args.values("input")) {
@@ -16,16 +26,7 @@ FeedMap feeds_from_args(const Model& model, const Args& args) {
       throw Error("--input expects NAME=FILE.npy, got '" + spec + "'");
     const TensorId id = resolve_tensor(model.graph(), spec.substr(0, eq));
     const std::string file = spec.substr(eq + 1);
-    Tensor value;
-    try {
-      // A .npy holds an array; any other file is fed whole as a string scalar
-      // (e.g. a .wav for graphs that start with DecodeWav).
-      value = file.size() > 4 && file.substr(file.size() - 4) == ".npy" ? read_npy(file)
-                                                                         : Tensor::string_scalar(read_file_bytes(file));
-    } catch (Error& e) {
-      e.file(file);
-      throw;
-    }
+    const Tensor value = read_input_file(file);
     try {
       check_feed(model.graph(), id, value);
     } catch (Error& e) {
@@ -97,6 +98,7 @@ Model optimized_model(const Model& model, const std::vector<TensorId>& outputs, 
   for (const TensorId& out : outputs) options.outputs.push_back(out.to_string());
   for (const TensorId& in : inputs) options.inputs.push_back(in.to_string());
   options.set = set;
+  options.runtime_fusions = true;  // the graph runs on Frost, not TensorFlow
   Graph optimised = optimize_for_inference(model.graph(), options);
   optimised.source = model.graph().source;
   return Model(std::move(optimised));

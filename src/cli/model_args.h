@@ -12,6 +12,10 @@
 
 namespace frost::cli {
 
+// A value from a file: an array from a .npy, any other file whole as a string
+// scalar (e.g. a .wav for graphs that start with DecodeWav). Errors name the file.
+Tensor read_input_file(const std::string& file);
+
 // `--input NAME=FILE.npy` (repeatable) and `--random-inputs SEED`: explicit
 // inputs win; every required input left over gets a random value if a seed
 // was given, otherwise an error says how to feed it.

@@ -12,7 +12,7 @@
 // that name still work; an absorbed intermediate must not be kept or read
 // by anything else. NHWC float only (TF's CPU fused kernels are NHWC).
 // Activations: Relu, Relu6, Elu, LeakyRelu everywhere TF's stock CPU kernels
-// take them; Sigmoid and Tanh only when PassContext::onednn_fusions
+// take them; Sigmoid and Tanh only when PassContext::runtime_fusions
 // (TF runs those fused only in oneDNN builds).
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
@@ -30,7 +30,7 @@ std::string fused_name_of(const std::string& op) {
 
 bool fusable_activation(const std::string& op, const PassContext& ctx) {
   if (op == "Relu" || op == "Relu6" || op == "Elu" || op == "LeakyRelu") return true;
-  return ctx.onednn_fusions && (op == "Sigmoid" || op == "Tanh");
+  return ctx.runtime_fusions && (op == "Sigmoid" || op == "Tanh");
 }
 
 // The single data consumer of `node`'s output 0, if that is all that reads it.
@@ -58,9 +58,12 @@ PassStats fuse_bias_activation(Graph& g, const PassContext& ctx) {
     const TensorId lid = bias_add->input(0);
     Node* linear = g.find(lid.node);
     if (!linear || lid.index != 0 || fused_name_of(linear->op).empty()) continue;
+    if (linear->op == "DepthwiseConv2dNative" && !ctx.runtime_fusions) continue;
     if (linear->attr_type_or("T", DType::Float) != DType::Float) continue;
     if (linear->op != "MatMul" && linear->attr_string_or("data_format", "NHWC") != "NHWC") continue;
     if (linear->num_data_inputs() != 2 || !single_use(g, ctx, linear->name)) continue;
+    // TensorFlow's _FusedDepthwiseConv2dNative has no explicit_paddings attr.
+    if (linear->op == "DepthwiseConv2dNative" && linear->attr_string_or("padding", "") == "EXPLICIT") continue;
 
     Node* act = only_consumer(g, ctx, bias_add->name);
     if (act && (!fusable_activation(act->op, ctx) || act->num_data_inputs() != 1)) act = nullptr;
@@ -74,13 +77,10 @@ PassStats fuse_bias_activation(Graph& g, const PassContext& ctx) {
     std::vector<std::string> fused_ops = {"BiasAdd"};
     if (act) fused_ops.push_back(act->op);
     fused.attrs["fused_ops"] = fused_ops;
-    fused.attrs["num_args"] = int64_t{1};
     fused.attrs["epsilon"] = 0.0001f;
     if (act && act->op == "LeakyRelu") fused.attrs["leakyrelu_alpha"] = act->attr_float_or("alpha", 0.2f);
-    if (linear->op != "MatMul") {
-      if (!fused.attrs.count("explicit_paddings")) fused.attrs["explicit_paddings"] = std::vector<int64_t>{};
-      if (!fused.attrs.count("data_format")) fused.attrs["data_format"] = std::string("NHWC");
-    }
+    if (linear->op != "MatMul" && !fused.attrs.count("data_format")) fused.attrs["data_format"] = std::string("NHWC");
+    set_tensorflow_fused_attrs(fused, 1);
     std::vector<std::string> absorbed = {linear->name, bias_add->name};
     for (const Node* part : {linear, bias_add, act})
       if (part) add_control_inputs(fused, control_inputs(*part));

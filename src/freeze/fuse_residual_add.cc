@@ -2,7 +2,7 @@
 //   Add(_FusedConv2D[BiasAdd](x, w, b), r) [-> activation]
 //     -> _FusedConv2D(x, w, b, r) with fused_ops ["BiasAdd", "Add"(, act)]
 // as TensorFlow's oneDNN remapper writes it (num_args 2). Only with
-// PassContext::onednn_fusions (stock TF CPU kernels lack it). The residual
+// PassContext::runtime_fusions (stock TF CPU kernels lack it). The residual
 // must have the conv output's exact static shape (an Add that broadcasts is
 // not a residual); dim 0 may be unknown on both sides (the batch).
 #include "freeze/passes.h"
@@ -30,7 +30,7 @@ bool fusable_activation(const std::string& op) {
 
 PassStats fuse_residual_add(Graph& g, const PassContext& ctx) {
   PassStats stats;
-  if (!ctx.onednn_fusions) return stats;
+  if (!ctx.runtime_fusions) return stats;
   std::map<TensorId, InferredTensor> shapes;
   bool have_shapes = false;
   std::vector<std::string> names;
@@ -75,7 +75,7 @@ PassStats fuse_residual_add(Graph& g, const PassContext& ctx) {
       if (act->op == "LeakyRelu") fused.attrs["leakyrelu_alpha"] = act->attr_float_or("alpha", 0.2f);
     }
     fused.attrs["fused_ops"] = ops;
-    fused.attrs["num_args"] = int64_t{2};
+    set_tensorflow_fused_attrs(fused, 2);
     std::vector<std::string> absorbed = {conv->name, add->name};
     if (act) absorbed.push_back(act->name);
     std::erase_if(fused.inputs, [&](const std::string& in) {

@@ -22,10 +22,13 @@ struct PassContext {
   std::vector<TensorId> inputs;
   // Largest constant (bytes) constant folding may create.
   int64_t max_folded_bytes = int64_t{16} << 20;
-  // Also make the fusions TensorFlow runs only in oneDNN builds: Sigmoid/Tanh
-  // activations and a residual Add (its stock CPU kernels take BiasAdd +
-  // Relu/Relu6/Elu/LeakyRelu). Frost's reference kernels run all of them.
-  bool onednn_fusions = false;
+  // Also make the fusions Frost's runtime executes but stock TensorFlow CPU
+  // kernels do not (they exist only in oneDNN builds): any fused depthwise
+  // convolution, Sigmoid/Tanh activations and a residual Add. On for graphs
+  // optimised in memory to run on Frost; off for graphs written for
+  // TensorFlow to load (`frost optimize`), which keep conv/matmul + BiasAdd +
+  // Relu/Relu6/Elu/LeakyRelu fusions only.
+  bool runtime_fusions = false;
 
   // Node names that must survive: those of `outputs` and `inputs`.
   std::set<std::string> keep() const;

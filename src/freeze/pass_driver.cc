@@ -156,7 +156,7 @@ OptimizeResult optimize_graph(const Graph& original, const OptimizeOptions& opti
   // The names to keep.
   PassContext ctx;
   ctx.max_folded_bytes = options.max_folded_bytes;
-  ctx.onednn_fusions = options.onednn_fusions;
+  ctx.runtime_fusions = options.runtime_fusions;
   if (options.outputs.empty()) {
     for (const GraphOutput& o : detect_outputs(original)) ctx.outputs.push_back(TensorId::parse(o.name));
   } else {

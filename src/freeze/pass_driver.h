@@ -28,7 +28,7 @@ struct OptimizeOptions {
   // Pass names to run, in registry order (empty: all). See registered_passes().
   std::vector<std::string> passes;
   int max_iterations = 16;
-  bool onednn_fusions = false;  // see PassContext
+  bool runtime_fusions = false;  // see PassContext
   int64_t max_folded_bytes = int64_t{16} << 20;
 
   // Verification (off by default: it runs the graph twice).

@@ -74,7 +74,7 @@ PassStats fold_pad_into_conv(Graph& g, const PassContext& ctx);
 PassStats fuse_bias_activation(Graph& g, const PassContext& ctx);
 
 // fuse_residual_add.cc: _FusedConv2D[BiasAdd] + same-shape Add (+ activation)
-// -> _FusedConv2D[BiasAdd, Add(, act)]; only with PassContext::onednn_fusions.
+// -> _FusedConv2D[BiasAdd, Add(, act)]; only with PassContext::runtime_fusions.
 PassStats fuse_residual_add(Graph& g, const PassContext& ctx);
 
 }  // namespace frost

@@ -1,6 +1,8 @@
 #include "freeze/rewrite_util.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 namespace frost {
 
@@ -152,4 +154,23 @@ void become_identity(Node& n, const std::string& input) {
   n.attrs = {{"T", t}};
   add_control_inputs(n, controls);
 }
+void set_tensorflow_fused_attrs(Node& fused, int64_t num_args) {
+  // Attr names of TensorFlow's op definitions (tensorflow/core/ops/nn_ops.cc, math_ops.cc).
+  static const std::map<std::string, std::set<std::string>> allowed = {
+      {"_FusedConv2D",
+       {"T", "TArgs", "num_args", "num_host_args", "strides", "padding", "explicit_paddings", "data_format",
+        "filter_format", "dilations", "use_cudnn_on_gpu", "fused_ops", "epsilon", "leakyrelu_alpha"}},
+      {"_FusedDepthwiseConv2dNative",
+       {"T", "num_args", "strides", "padding", "data_format", "dilations", "fused_ops", "epsilon", "leakyrelu_alpha"}},
+      {"_FusedMatMul", {"transpose_a", "transpose_b", "T", "num_args", "fused_ops", "epsilon", "leakyrelu_alpha"}},
+  };
+  const std::set<std::string>& keep = allowed.at(fused.op);
+  std::erase_if(fused.attrs, [&](const auto& kv) { return !keep.count(kv.first); });
+  fused.attrs["num_args"] = num_args;
+  if (fused.op == "_FusedConv2D") {
+    fused.attrs["TArgs"] = std::vector<DType>(static_cast<size_t>(num_args), fused.attr_type_or("T", DType::Float));
+    fused.attrs["num_host_args"] = int64_t{0};
+  }
+}
+
 }  // namespace frost

@@ -58,4 +58,11 @@ namespace frost {
 // Turns `n` into Identity(input) keeping its name and control inputs, so a
 // fetched name survives; remove_identity then forwards it where allowed.
 void become_identity(Node& n, const std::string& input);
+
+// Makes a fused contraction node's attrs exactly what TensorFlow's op
+// definition accepts, so TensorFlow can load the graph: drops attrs the fused
+// op does not have (MatMul's grad_a, Conv2D's explicit_paddings on the
+// depthwise form, ...), and sets num_args and _FusedConv2D's TArgs (one T per
+// arg) and num_host_args. Call after fused_ops is set.
+void set_tensorflow_fused_attrs(Node& fused, int64_t num_args);
 }  // namespace frost

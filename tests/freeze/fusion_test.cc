@@ -88,10 +88,15 @@ TEST_CASE("fuse_bias_activation: every activation, each contraction") {
     OptimizeOptions o;
     o.inputs = {"x"};
     o.outputs = {out};
-    o.onednn_fusions = c.act == "Sigmoid" || c.act == "Tanh";
+    o.runtime_fusions = c.act == "Sigmoid" || c.act == "Tanh" || c.op == "DepthwiseConv2dNative";
     const OptimizeResult r = optimize_graph(b.g, o);
     const Node& f = r.graph.at(out);
     CHECK(f.op == c.fused);
+    // Attrs exactly as TensorFlow's op definitions take them, so it can load the graph.
+    CHECK(f.attr_int("num_args") == 1);
+    if (c.fused == "_FusedConv2D") CHECK(f.attr("TArgs").list_type() == std::vector<DType>{DType::Float});
+    else CHECK_FALSE(f.has_attr("TArgs"));
+    if (c.fused != "_FusedConv2D") CHECK_FALSE(f.has_attr("explicit_paddings"));
     std::vector<std::string> expected_ops = {"BiasAdd"};
     if (!c.act.empty()) expected_ops.push_back(c.act);
     CHECK(f.attr("fused_ops").list_s() == expected_ops);
@@ -224,7 +229,7 @@ TEST_CASE("fuse_residual_add: conv + bias + residual Add + Relu -> one _FusedCon
   CHECK(plain.graph.at("out").op == "Relu");
   CHECK(plain.report.total("residual_adds_fused") == 0);
 
-  o.onednn_fusions = true;
+  o.runtime_fusions = true;
   const OptimizeResult r = optimize_graph(b.g, o);
   const Node& f = r.graph.at("out");
   CHECK(f.op == "_FusedConv2D");
@@ -251,9 +256,20 @@ TEST_CASE("fuse_residual_add: conv + bias + residual Add + Relu -> one _FusedCon
     OptimizeOptions ob;
     ob.inputs = {"x"};
     ob.outputs = {"sum"};
-    ob.onednn_fusions = true;
+    ob.runtime_fusions = true;
     return ob;
   }());
   CHECK(rb.graph.at("sum").op == "AddV2");
   check_same_numbers(bc.g, rb.graph, {"x"}, {"sum"});
+}
+
+TEST_CASE("fusion: a depthwise convolution is fused only for Frost's runtime (stock TensorFlow lacks the kernel)") {
+  GraphBuilder b = contraction_chain("DepthwiseConv2dNative", "Relu6", 0.3f);
+  OptimizeOptions o;
+  o.inputs = {"x"};
+  o.outputs = {"act"};
+  const OptimizeResult r = optimize_graph(b.g, o);
+  CHECK(r.graph.at("act").op == "Relu6");
+  CHECK(r.graph.find("lin") != nullptr);
+  check_same_numbers(b.g, r.graph, {"x"}, {"act"});
 }

@@ -68,6 +68,8 @@ TEST_CASE("Truncate clears the mantissa bits instead of rounding") {
   check_equal(cast(f64({1 + 0.75 * std::ldexp(1.0, -23)}, {1}), DType::Float, true), f32({1}, {1}));
   check_equal(cast(f64({1 + 0.75 * std::ldexp(1.0, -23)}, {1}), DType::Float, false),
               f32({1 + std::ldexp(1.0f, -23)}, {1}));
+  // NaN stays NaN; infinity stays infinity.
+  check_equal(cast(f32({kNaN, kInf}, {2}), DType::BFloat16, true), bf16({kNaN, kInf}, {2}));
   // Truncate does not touch conversions to integers.
   check_equal(cast(f32({2.7f}, {1}), DType::Int32, true), i32({2}, {1}));
 }

@@ -33,6 +33,11 @@ TEST_CASE("Equal/NotEqual with incompatible_shape_error=false answer with a scal
   check_equal(run_op1("Equal", {f32({1, 2}, {2}), f32({1, 2, 3}, {3})}, lenient), boolean({0}, {}));
   check_equal(run_op1("NotEqual", {f32({1, 2}, {2}), f32({1, 2, 3}, {3})}, lenient), boolean({1}, {}));
   check_equal(run_op1("Equal", {f32({1, 2}, {2}), f32({1, 3}, {2})}, lenient), boolean({1, 0}, {2}));
+  // Statically, unknown dimensions leave the output shape open.
+  const OpDef* def = OpRegistry::global().find("Equal");
+  const Node node = make_node("Equal", 2, lenient);
+  const ShapeContext ctx{node, {PartialShape{-1}, PartialShape{3}}, {nullptr, nullptr}};
+  CHECK(!def->infer_shapes(ctx)[0].known_rank());
 }
 
 TEST_CASE("empty comparisons") {

@@ -122,6 +122,8 @@ void run_compare(OpContext& ctx, const CompareSpec& spec) {
 
 std::vector<PartialShape> infer_compare(const ShapeContext& ctx, CompareOp op) {
   if (tolerates_incompatible_shapes(ctx.node, op) && ctx.input_shapes.size() == 2) {
+    // Unknown dimensions might turn out incompatible: then the output is a scalar.
+    if (!ctx.input_shapes[0].fully_known() || !ctx.input_shapes[1].fully_known()) return {PartialShape::unknown()};
     try {
       return {broadcast_shapes(ctx.input_shapes[0], ctx.input_shapes[1])};
     } catch (const Error&) {
