@@ -44,6 +44,9 @@ FROST_SIMD_INLINE void small_m_panels(int64_t k, const float* const* ar, int64_t
         for (int v = 0; v < NV; ++v) acc[u][r][q][v] = V(0.0f);
   int64_t p = 0, off = 0;
   for (; p + U <= k; p += U) {
+    // B streams from memory once: ask for each panel's data ~2 KiB ahead.
+#pragma GCC unroll 8
+    for (int q = 0; q < P; ++q) __builtin_prefetch(b + q * b_ps + 512);
 #pragma GCC unroll 16
     for (int u = 0; u < U; ++u, off += a_ks, b += b_ks) {
       V a_r[MS];
