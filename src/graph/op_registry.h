@@ -50,16 +50,16 @@ struct ShapeContext {
 
 // What the registry knows about one op.
 struct OpDef {
-  std::string name;
+  std::string name = {};
   // Number of outputs of a node of this op (most ops: 1; Split: num_split).
   std::function<int(const Node&)> num_outputs = [](const Node&) { return 1; };
   // Output shapes; returns unknown shapes where it cannot tell.
-  std::function<std::vector<PartialShape>(const ShapeContext&)> infer_shapes;
+  std::function<std::vector<PartialShape>(const ShapeContext&)> infer_shapes = nullptr;
   // The reference (oracle) implementation.
-  std::function<void(OpContext&)> reference;
+  std::function<void(OpContext&)> reference = nullptr;
   // Attrs that must be present, with their expected kind name as reported
   // by AttrValue::kind_name() ("int", "list(int)", "type", ...), checked at load.
-  std::vector<std::pair<std::string, std::string>> required_attrs;
+  std::vector<std::pair<std::string, std::string>> required_attrs = {};
 };
 
 class OpRegistry {
