@@ -74,21 +74,9 @@ struct PackedWeights {
 
 // Conv2D geometry from the node's attrs and the input/filter shapes (NHWC).
 kernels::Conv2DParams conv_params(const Node& n, const Shape& input, const Shape& filter, bool depthwise) {
-  const nn::Window2DAttrs a = nn::read_conv_attrs(n);
-  kernels::Conv2DParams p;
-  p.batch = input[0];
-  p.in_h = input[1];
-  p.in_w = input[2];
-  p.in_c = input[3];
-  p.filter_h = filter[0];
-  p.filter_w = filter[1];
-  if (depthwise) {
-    p.depth_multiplier = filter[3];
-    p.out_c = p.in_c * filter[3];
-  } else {
-    p.out_c = filter[3];
-  }
-  nn::fill_conv_window(n, a, p);
+  kernels::Conv2DParams p = nn::conv_params(n, nn::read_conv_attrs(n), input, filter);
+  p.depth_multiplier = depthwise ? filter[3] : 1;
+  p.out_c = depthwise ? p.in_c * filter[3] : filter[3];
   return p;
 }
 

@@ -176,4 +176,17 @@ void fill_conv_window(const Node& node, const Window2DAttrs& a, kernels::Conv2DP
   p.dilation_w = a.dilation_w;
 }
 
+kernels::Conv2DParams conv_params(const Node& node, const Window2DAttrs& a, const Shape& input, const Shape& filter) {
+  kernels::Conv2DParams p;
+  const auto d = nhwc_dims(input, a.format);
+  p.batch = d[0];
+  p.in_h = d[1];
+  p.in_w = d[2];
+  p.in_c = d[3];
+  p.filter_h = filter[0];
+  p.filter_w = filter[1];
+  fill_conv_window(node, a, p);
+  return p;
+}
+
 }  // namespace frost::nn

@@ -50,6 +50,11 @@ kernels::WindowDim window_dim(const Node& node, const Window2DAttrs& a, int whic
 // dilations) from the attrs; p's input and filter sizes must be set.
 void fill_conv_window(const Node& node, const Window2DAttrs& a, kernels::Conv2DParams& p);
 
+// Conv2DParams with batch, input and filter sizes read from the shapes (input
+// in the node's data_format, filter HWIO) and the window filled in; the
+// caller sets the channel relation (out_c, groups or depth_multiplier).
+kernels::Conv2DParams conv_params(const Node& node, const Window2DAttrs& a, const Shape& input, const Shape& filter);
+
 // The same for shape inference: -1 when the input size is unknown.
 int64_t window_output_or_unknown(const Node& node, const Window2DAttrs& a, int which, int64_t input,
                                  int64_t filter_taps);

@@ -47,6 +47,15 @@ void check_same_dtype(const OpContext& ctx, const Tensor& a, const Tensor& b, co
     throw ctx.error(what + " has dtype " + dtype_name(b.dtype()) + ", input has " + dtype_name(a.dtype()));
 }
 
+// The checks every forward convolution makes on its input and filter.
+void check_conv_inputs(const OpContext& ctx, const Tensor& input, const Tensor& filter) {
+  nn::check_float_input(ctx, input, "input");
+  check_same_dtype(ctx, input, filter, "filter");
+  check_rank4(ctx, input, "input");
+  check_rank4(ctx, filter, "filter");
+  check_filter_taps(ctx, filter);
+}
+
 // ---- Conv2D --------------------------------------------------------------
 
 std::vector<PartialShape> conv2d_shape(const ShapeContext& ctx) {
@@ -64,20 +73,8 @@ void conv2d(OpContext& ctx) {
   nn::check_num_inputs(ctx, 2);
   const Window2DAttrs a = nn::read_conv_attrs(ctx.node());
   const Tensor &input = ctx.input(0), &filter = ctx.input(1);
-  nn::check_float_input(ctx, input, "input");
-  check_same_dtype(ctx, input, filter, "filter");
-  check_rank4(ctx, input, "input");
-  check_rank4(ctx, filter, "filter");
-  check_filter_taps(ctx, filter);
-
-  kernels::Conv2DParams p;
-  const auto d = nn::nhwc_dims(input.shape(), a.format);
-  p.batch = d[0];
-  p.in_h = d[1];
-  p.in_w = d[2];
-  p.in_c = d[3];
-  p.filter_h = filter.shape()[0];
-  p.filter_w = filter.shape()[1];
+  check_conv_inputs(ctx, input, filter);
+  kernels::Conv2DParams p = nn::conv_params(ctx.node(), a, input.shape(), filter.shape());
   p.out_c = filter.shape()[3];
   const int64_t filter_in = filter.shape()[2];
   // A filter with fewer input channels than the input is a grouped convolution.
@@ -88,7 +85,6 @@ void conv2d(OpContext& ctx) {
   if (p.out_c % p.groups != 0)
     throw ctx.error("filter output depth " + std::to_string(p.out_c) + " is not a multiple of the group count " +
                     std::to_string(p.groups));
-  nn::fill_conv_window(ctx.node(), a, p);
 
   ctx.set_output(0,
                  run_nhwc(ctx, a, input, filter, Shape{p.batch, p.out_h, p.out_w, p.out_c},
@@ -113,26 +109,13 @@ void depthwise_conv2d(OpContext& ctx) {
   nn::check_num_inputs(ctx, 2);
   const Window2DAttrs a = nn::read_conv_attrs(ctx.node());
   const Tensor &input = ctx.input(0), &filter = ctx.input(1);
-  nn::check_float_input(ctx, input, "input");
-  check_same_dtype(ctx, input, filter, "filter");
-  check_rank4(ctx, input, "input");
-  check_rank4(ctx, filter, "filter");
-  check_filter_taps(ctx, filter);
-
-  kernels::Conv2DParams p;
-  const auto d = nn::nhwc_dims(input.shape(), a.format);
-  p.batch = d[0];
-  p.in_h = d[1];
-  p.in_w = d[2];
-  p.in_c = d[3];
-  p.filter_h = filter.shape()[0];
-  p.filter_w = filter.shape()[1];
+  check_conv_inputs(ctx, input, filter);
+  kernels::Conv2DParams p = nn::conv_params(ctx.node(), a, input.shape(), filter.shape());
   if (filter.shape()[2] != p.in_c)
     throw ctx.error("input depth " + std::to_string(p.in_c) + " does not match filter depth " +
                     std::to_string(filter.shape()[2]) + " (filter shape " + filter.shape().to_string() + ")");
   p.depth_multiplier = filter.shape()[3];
   p.out_c = p.in_c * p.depth_multiplier;
-  nn::fill_conv_window(ctx.node(), a, p);
 
   ctx.set_output(0, run_nhwc(ctx, a, input, filter, Shape{p.batch, p.out_h, p.out_w, p.out_c},
                              [&](const auto* in, const auto* f, auto* out) {
