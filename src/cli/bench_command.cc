@@ -8,6 +8,7 @@
 #include <chrono>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/model_args.h"
@@ -70,6 +71,13 @@ int bench_command(const Argv& argv) {
             << percentile(ms, 0.99) << "  min " << ms.front() << "\n"
             << "throughput: " << static_cast<double>(runs * batch) / total << " inferences/s\n"
             << "peak memory (max RSS): " << usage.ru_maxrss / 1024.0 << " MiB\n";
+  if (const std::optional<PlanStats> plan = model.plan_stats(feeds, fetches))
+    std::cout << "plan: " << plan->steps << " steps, activations in an arena of "
+              << static_cast<double>(plan->arena_bytes) / 1024.0 << " KiB (" << plan->planned_values
+              << " tensors totalling " << static_cast<double>(plan->intermediate_bytes) / 1024.0 << " KiB), "
+              << plan->inplace_ops << " ops in place\n";
+  else if (backend == Backend::Cpu)
+    std::cout << "plan: none (TF1 control flow runs on the dataflow executor)\n";
   if (args.flag("profile")) {
     std::vector<std::pair<std::string, OpTime>> ops(profile.begin(), profile.end());
     std::sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) { return a.second.seconds > b.second.seconds; });
