@@ -30,9 +30,7 @@ int bench_command(const Argv& argv) {
                   {"profile", "no-optimize"});
   const Model model = prepared_model(args.only_positional("model file"), args);
   const Backend backend = parse_backend(args.value("backend", "cpu"));
-  const long long threads = args.integer("threads", 0);
-  if (threads < 0) throw Error("--threads must be >= 0");
-  if (threads > 0) omp_set_num_threads(static_cast<int>(threads));
+  set_threads_from_args(args);
   const long long runs = args.integer("runs", 20), warmup = args.integer("warmup", 3);
   if (runs < 1 || warmup < 0) throw Error("--runs must be >= 1 and --warmup >= 0");
 

@@ -18,7 +18,7 @@ const Command kCommands[] = {
      "MODEL [--json]                      inputs, outputs, ops, parameters, training leftovers"},
     {"run", frost::cli::run_command,
      "MODEL [--input NAME=X.npy ...] [--random-inputs SEED] [--output NAME ...] [--save DIR] [--backend cpu|reference]\n"
-     "                                      [--set NAME=VALUE] [--no-optimize]"},
+     "                                      [--set NAME=VALUE] [--no-optimize] [--threads N]"},
     {"check", frost::cli::check_command,
      "MODEL (--reference REF.txt | --inputs X --expected Y) [--layers] [--rtol R] [--atol A] [--backend B]"},
     {"eval", frost::cli::eval_command,

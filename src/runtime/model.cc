@@ -39,7 +39,10 @@ Model::Model(Graph graph)
       outputs_(detect_outputs(graph_)) {}
 
 Model::Model(const Model& other)
-    : graph_(other.graph_), runtime_(std::make_unique<Runtime>(graph_)), inputs_(other.inputs_), outputs_(other.outputs_) {}
+    : graph_(other.graph_),
+      runtime_(std::make_unique<Runtime>(graph_)),
+      inputs_(other.inputs_),
+      outputs_(other.outputs_) {}
 
 Model::Model(Model&& other) noexcept
     : graph_(std::move(other.graph_)),

@@ -59,9 +59,11 @@ std::unique_ptr<Plan> Plan::build(const FeedMap& feeds, const std::vector<Tensor
     last_use.push_back(step);
     return v;
   };
-  for (const auto& [id, value] : feeds)
-    value_of[id] = add_value({value.dtype(), value.shape(), value.valid() ? value.raw_data() : nullptr, value.byte_size()},
-                             -1, -1, 0);
+  for (const auto& [id, value] : feeds) {
+    const NodeTrace::Value fed{value.dtype(), value.shape(), value.valid() ? value.raw_data() : nullptr,
+                               value.byte_size()};
+    value_of[id] = add_value(fed, -1, -1, 0);
+  }
   const int num_feeds = static_cast<int>(values.size());
 
   for (const NodeTrace& t : trace) {
@@ -186,8 +188,9 @@ void Plan::place_in_arena(const std::vector<int>& buffers, const std::vector<std
       const auto j = static_cast<size_t>(p);
       if (first_def[i] <= last_use[j] && first_def[j] <= last_use[i]) overlapping.push_back(p);
     }
-    std::sort(overlapping.begin(), overlapping.end(),
-              [&](int a, int b) { return values_[static_cast<size_t>(a)].offset < values_[static_cast<size_t>(b)].offset; });
+    std::sort(overlapping.begin(), overlapping.end(), [&](int a, int b) {
+      return values_[static_cast<size_t>(a)].offset < values_[static_cast<size_t>(b)].offset;
+    });
     std::size_t end = 0, best = 0, best_gap = SIZE_MAX;
     for (const int p : overlapping) {
       const Value& q = values_[static_cast<size_t>(p)];

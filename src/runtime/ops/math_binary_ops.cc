@@ -162,8 +162,8 @@ void run_add_n(OpContext& ctx) {
   if (is_16bit_float(t)) {  // as Eigen's half adds: round after every addition
     Tensor sum = first;
     for (int i = 1; i < ctx.num_inputs(); ++i) {
-      const Tensor step =
-          compute_binary(ctx, BinaryOp::Add, cast_tensor(sum, DType::Float), cast_tensor(ctx.input(i), DType::Float), false);
+      const Tensor step = compute_binary(ctx, BinaryOp::Add, cast_tensor(sum, DType::Float),
+                                         cast_tensor(ctx.input(i), DType::Float), false);
       sum = cast_tensor(step, t);
     }
     ctx.set_output(0, sum);
