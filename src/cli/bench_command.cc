@@ -73,7 +73,8 @@ int bench_command(const Argv& argv) {
     std::cout << "plan: " << plan->steps << " steps, activations in an arena of "
               << static_cast<double>(plan->arena_bytes) / 1024.0 << " KiB (" << plan->planned_values
               << " tensors totalling " << static_cast<double>(plan->intermediate_bytes) / 1024.0 << " KiB), "
-              << plan->inplace_ops << " ops in place\n";
+              << plan->inplace_ops << " ops in place"
+              << (plan->arena_given_up ? " (arena given up: a kernel's output landed off plan)" : "") << "\n";
   else if (backend == Backend::Cpu)
     std::cout << "plan: none (TF1 control flow runs on the dataflow executor)\n";
   if (args.flag("profile")) {
