@@ -3,6 +3,7 @@
 // reference run (the planned CPU path must compute the same numbers).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -211,4 +212,69 @@ TEST_CASE("plan: on_node sees every node's values, which stay valid after the ru
     REQUIRE(seen.count(name));
     check_close(seen[name], run_reference(m.graph(), feeds, {id(name)})[0]);
   }
+}
+
+namespace {
+
+// a = Exp(x); f = Identity(a) through `kernel`; out = Softmax(f) * a2 where a2 = Exp(x) again.
+struct OffPlanCase {
+  Graph g;
+  FeedMap feeds;
+  std::vector<TensorId> fetches{TensorId::parse("out")};
+  OffPlanCase() {
+    g.add(placeholder("x", PartialShape{2, 4}));
+    g.add(op("a", "Exp", {"x"}));
+    g.add(op("f", "Identity", {"a"}));
+    g.add(op("s", "Softmax", {"f"}));
+    g.add(op("a2", "Exp", {"x"}));
+    g.add(op("out", "Mul", {"s", "a2"}));
+    feeds[TensorId::parse("x")] = random_tensor(Shape{2, 4}, 9);
+  }
+};
+
+// Plans with `kernel` standing in for f's Identity, runs the plan twice, and
+// checks the results against the reference.
+std::unique_ptr<Plan> plan_and_run(const OffPlanCase& c, const KernelFn& kernel) {
+  const KernelSelector select = [&](const Node& n, const OpDef& def) {
+    return n.name == "f" ? kernel : def.reference;
+  };
+  std::vector<NodeTrace> trace;
+  RunOptions traced;
+  traced.trace = &trace;
+  run_graph(c.g, c.feeds, c.fetches, select, traced);
+  std::unique_ptr<Plan> plan = Plan::build(c.feeds, c.fetches, trace);
+  REQUIRE(plan);
+  const Tensor want = run_reference(c.g, c.feeds, c.fetches)[0];
+  for (int run = 0; run < 2; ++run) check_close(plan->run(c.g, c.feeds, {})[0], want);
+  return plan;
+}
+
+}  // namespace
+
+TEST_CASE("plan: a kernel leaving the plan is still computed right") {
+  const OffPlanCase c;
+  // Planned as allocating its own output, then forwarding its input (in the
+  // arena, but not where f was planned): the plan gives up its arena.
+  auto calls = std::make_shared<int>(0);
+  const std::unique_ptr<Plan> forwards = plan_and_run(c, [calls](OpContext& ctx) {
+    if ((*calls)++ == 0) {
+      const Tensor& a = ctx.input(0);
+      Tensor& y = ctx.allocate_output(0, a.dtype(), a.shape());
+      std::copy_n(a.data<float>(), a.num_elements(), y.data<float>());
+    } else {
+      ctx.set_output(0, ctx.input(0));
+    }
+  });
+  CHECK(forwards->stats().arena_given_up);
+
+  // Planned in the arena, then allocating on the heap: fine, the arena stays.
+  auto heap_calls = std::make_shared<int>(0);
+  const std::unique_ptr<Plan> heap = plan_and_run(c, [heap_calls](OpContext& ctx) {
+    const Tensor& a = ctx.input(0);
+    Tensor y = (*heap_calls)++ == 0 ? ctx.allocate_output(0, a.dtype(), a.shape()) : Tensor(a.dtype(), a.shape());
+    std::copy_n(a.data<float>(), a.num_elements(), y.data<float>());
+    ctx.set_output(0, y);
+  });
+  CHECK(heap->stats().planned_values >= 3);
+  CHECK_FALSE(heap->stats().arena_given_up);
 }
