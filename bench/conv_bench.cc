@@ -81,6 +81,7 @@ std::vector<ConvCase> cases() {
 
 double g_peak_gflops[3] = {0, 0, 0};
 
+// A transposed case does exactly the multiply-adds of its forward convolution.
 double conv_gflop(const ConvCase& c) {
   const Conv2DParams& p = c.p;
   const double per_out = static_cast<double>(p.filter_h * p.filter_w) * (c.depthwise ? 1.0 : static_cast<double>(p.in_c));

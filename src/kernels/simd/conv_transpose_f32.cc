@@ -111,8 +111,9 @@ void col2im_row(const Conv2DParams& p, const TransposeGemm& g, const float* cols
     for (int64_t kx = 0; kx < p.filter_w; ++kx) {
       // ix = ox·stride_w − pad_left + kx·dilation_w must lie in [0, in_w).
       const int64_t shift = p.pad_left - kx * p.dilation_w;  // ix + shift = ox·stride_w
-      const int64_t ox0 = std::max<int64_t>(0, div_up(std::max<int64_t>(shift, 0), p.stride_w));
-      const int64_t ox1 = std::min<int64_t>(p.out_w, (p.in_w - 1 + shift) < 0 ? 0 : (p.in_w - 1 + shift) / p.stride_w + 1);
+      const int64_t last = p.in_w - 1 + shift;  // the largest ox·stride_w allowed
+      const int64_t ox0 = div_up(std::max<int64_t>(shift, 0), p.stride_w);
+      const int64_t ox1 = last < 0 ? 0 : std::min<int64_t>(p.out_w, last / p.stride_w + 1);
       const float* src = src_row + kx * g.group_in;
       for (int64_t ox = ox0; ox < ox1; ++ox) {
         const int64_t ix = ox * p.stride_w - shift;
