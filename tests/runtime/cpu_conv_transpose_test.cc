@@ -2,14 +2,18 @@
 // convolution) against the reference backend on small graphs built in code:
 // the node is lowered (float, NHWC), the numbers match, a non-constant filter
 // is repacked when it changes, NCHW stays on the reference kernel, and bad
-// input gives the reference kernel's error.
+// input gives the reference kernel's error; the bundled U-Net's upsampling
+// node is lowered (tests/models checks its numbers on the CPU backend).
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "graph/graphdef_convert.h"
 #include "graph_test_util.h"
 #include "runtime/compare.h"
 #include "runtime/cpu_backend.h"
@@ -142,4 +146,19 @@ TEST_CASE("cpu backend: NCHW Conv2DBackpropInput stays on the reference kernel; 
     const FeedMap feeds{{TensorId::parse("dy"), random_tensor(rng, Shape{1, 4, 4, 4})}};  // should be 3×3
     CHECK_THROWS_WITH_AS(run_cpu(g, feeds), doctest::Contains("does not match the forward convolution output"), Error);
   }
+}
+
+TEST_CASE("cpu backend: models/unet_small's Conv2DBackpropInput is lowered") {
+  const char* root = std::getenv("FROST_SOURCE_ROOT");
+  REQUIRE_MESSAGE(root != nullptr, "FROST_SOURCE_ROOT is not set (meson test sets it)");
+  const Graph g = load_graph((std::filesystem::path(root) / "models" / "unet_small" / "frozen_graph.pb").string());
+  CpuBackend cpu(g);
+  int deconvs = 0;
+  for (const Node* n : g.nodes()) {
+    if (n->op != "Conv2DBackpropInput") continue;
+    ++deconvs;
+    cpu.kernel_for(*n, *OpRegistry::global().find(n->op));
+  }
+  CHECK(deconvs == 1);
+  CHECK(cpu.lowered_nodes() == 1);
 }
