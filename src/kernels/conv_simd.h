@@ -48,7 +48,7 @@ const char* depthwise_conv2d_kernel_name(GemmIsa isa = GemmIsa::kAuto);
 // padding, dilation and group count. A GEMM of out_backprop pixels by the
 // filter read transposed gives each pixel's fh·fw·in_c contributions, which
 // a col2im pass adds into in_backprop; bands of out_backprop rows keep the
-// column buffer at ~1 MiB. The HWIO filter is packed once (at plan time).
+// column buffer at ~256 KiB. The HWIO filter is packed once (at plan time).
 size_t conv2d_backprop_input_packed_filter_floats(const Conv2DParams& p, GemmIsa isa = GemmIsa::kAuto);
 void conv2d_backprop_input_pack_filter(const Conv2DParams& p, const float* filter, float* packed_filter,
                                        GemmIsa isa = GemmIsa::kAuto);

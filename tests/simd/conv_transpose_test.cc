@@ -3,7 +3,7 @@
 // geometry (tiny and odd sizes, kernels 1–5, strides 1–3 including strides
 // larger than the kernel, SAME/VALID, dilation, groups, batch > 1, channel
 // counts hitting every vector tail), the direct 1×1 path, several column
-// bands, 1 and 2 threads. Randomised with a printed seed (FROST_TEST_SEED).
+// bands (crossing images, or one row wider than a band), 1 and 2 threads. Randomised with a printed seed (FROST_TEST_SEED).
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -114,7 +114,11 @@ TEST_CASE("conv2d_backprop_input_f32: decoder shapes, the direct 1x1 path and se
       {1, 13, 11, 5, 7, 3, 2, false, 1},   // 3×3 stride 2 VALID
       {2, 12, 12, 4, 12, 4, 2, true, 1},   // 4×4 stride 2 (DCGAN-style)
       {1, 10, 10, 6, 6, 1, 3, false, 1},   // kernel smaller than stride: gaps stay zero
-      {2, 80, 80, 32, 16, 3, 2, true, 1},  // 40×40 out_backprop: bands cross the image boundary
+      // Column bands of ~2^16 floats: 39×40 out_backprop × 288 columns gives
+      // 5-row bands, which cross the image boundary; 1152 columns × 64 pixels
+      // overflow a band with a single row.
+      {2, 78, 80, 32, 16, 3, 2, true, 1},
+      {1, 4, 128, 128, 8, 3, 2, true, 1},
   };
   for (GemmIsa isa : isas())
     for (const Geo& g : geos)

@@ -15,8 +15,9 @@
 // and zeroing the output first. It is weakest when out_c (the GEMM's K) is
 // small; such layers are cheap anyway.
 //
-// Bands are whole rows of out_backprop, at most ~1 MiB of columns, so big
-// layers never get a full-size column buffer. The GEMM of a band uses the
+// Bands are whole rows of out_backprop, about 256 KiB of columns (one row at
+// least), so big layers never get a full-size column buffer and the col2im
+// reads what the GEMM just wrote from L2. The GEMM of a band uses the
 // threads; the col2im of a band is split over in_backprop rows, which is
 // race-free because each row is owned by one thread and gathers every tap
 // that lands in it.
@@ -36,8 +37,8 @@ using simd::align_up;
 using simd::div_up;
 using simd::kAlignFloats;
 
-// A column band holds about this many floats (1 MiB).
-constexpr int64_t kBandFloats = int64_t{1} << 18;
+// A column band holds about this many floats (256 KiB, half a Zen L2).
+constexpr int64_t kBandFloats = int64_t{1} << 16;
 
 struct TransposeGemm {
   int64_t group_in;   // in_backprop channels per group
