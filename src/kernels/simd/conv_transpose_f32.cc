@@ -17,10 +17,14 @@
 //
 // Bands are whole rows of out_backprop, about 256 KiB of columns (one row at
 // least), so big layers never get a full-size column buffer and the col2im
-// reads what the GEMM just wrote from L2. The GEMM of a band uses the
-// threads; the col2im of a band is split over in_backprop rows, which is
-// race-free because each row is owned by one thread and gathers every tap
-// that lands in it.
+// reads what the GEMM just wrote from L2.
+//
+// Threads: each owns a range of in_backprop rows and computes the columns of
+// every out_backprop row whose taps reach them, then adds only into its own
+// rows. No two threads write the same row and there is one parallel region
+// per call (no barrier per band); the price is that the out_backprop rows
+// reaching across a boundary between two threads (about filter_h·dilation/
+// stride of them) are multiplied by both.
 #include <omp.h>
 
 #include <algorithm>
@@ -44,7 +48,7 @@ struct TransposeGemm {
   int64_t group_in;   // in_backprop channels per group
   int64_t group_out;  // K: out_backprop channels per group
   int64_t cols;       // N: fh·fw·group_in, the taps of one out_backprop pixel
-  int64_t rows;       // out_backprop rows (batch·out_h)
+  int64_t band;       // out_backprop rows per band (one at least)
   bool direct;        // 1×1, stride 1, no padding: a plain GEMM into in_backprop
 };
 
@@ -53,16 +57,10 @@ TransposeGemm transpose_gemm(const Conv2DParams& p) {
   g.group_in = p.in_c / p.groups;
   g.group_out = p.out_c / p.groups;
   g.cols = p.filter_h * p.filter_w * g.group_in;
-  g.rows = p.batch * p.out_h;
+  g.band = std::clamp<int64_t>(kBandFloats / std::max<int64_t>(1, p.out_w * g.cols), 1, std::max<int64_t>(p.out_h, 1));
   g.direct = p.filter_h == 1 && p.filter_w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_top == 0 &&
              p.pad_left == 0 && p.out_h == p.in_h && p.out_w == p.in_w;
   return g;
-}
-
-// out_backprop rows per band (at least one whole row).
-int64_t band_rows(const Conv2DParams& p, const TransposeGemm& g) {
-  const int64_t per_row = std::max<int64_t>(1, p.out_w * g.cols);
-  return std::clamp<int64_t>(kBandFloats / per_row, 1, std::max<int64_t>(g.rows, 1));
 }
 
 // The band's GEMM: A = out_backprop pixels × group_out channels (lda out_c),
@@ -75,22 +73,17 @@ GemmShape direct_shape(const Conv2DParams& p, const TransposeGemm& g) {
   return GemmShape{p.batch * p.out_h * p.out_w, g.group_in, g.group_out, false, true, p.out_c, p.out_c, p.in_c};
 }
 
-struct ScratchLayout {
-  int64_t cols = 0;  // the column band (0 on the direct path)
-  int64_t gemm = 0;  // the GEMM's working memory
-};
+// Floats of scratch one call needs: the direct path's threaded GEMM, or per
+// thread a column band and a one-thread GEMM's working memory.
+int64_t per_thread_floats(const Conv2DParams& p, const TransposeGemm& g, GemmIsa isa) {
+  const GemmShape s = band_shape(p, g, g.band * p.out_w);
+  return g.band * p.out_w * g.cols + 2 * kAlignFloats + static_cast<int64_t>(gemm_scratch_floats(s, true, 1, isa));
+}
 
-ScratchLayout scratch_layout(const Conv2DParams& p, int threads, GemmIsa isa) {
+int64_t scratch_floats(const Conv2DParams& p, int threads, GemmIsa isa) {
   const TransposeGemm g = transpose_gemm(p);
-  ScratchLayout l;
-  if (g.direct) {
-    l.gemm = static_cast<int64_t>(gemm_scratch_floats(direct_shape(p, g), true, threads, isa));
-    return l;
-  }
-  const int64_t rows = band_rows(p, g);
-  l.cols = rows * p.out_w * g.cols + kAlignFloats;
-  l.gemm = static_cast<int64_t>(gemm_scratch_floats(band_shape(p, g, rows * p.out_w), true, threads, isa));
-  return l;
+  if (g.direct) return static_cast<int64_t>(gemm_scratch_floats(direct_shape(p, g), true, threads, isa));
+  return threads * per_thread_floats(p, g, isa);
 }
 
 inline void add_floats(float* __restrict dst, const float* __restrict src, int64_t count) {
@@ -124,6 +117,40 @@ void col2im_row(const Conv2DParams& p, const TransposeGemm& g, const float* cols
   }
 }
 
+// Computes in_backprop rows [row0, row1) of the whole batch (global rows
+// n·in_h + iy), one thread: zero them, then for each band of the out_backprop
+// rows that reach them, the band's GEMM and the col2im into these rows only.
+void transpose_rows(const Conv2DParams& p, const TransposeGemm& g, const float* out_backprop,
+                    const float* packed_filter, size_t per_group, float* in_backprop, int64_t row0, int64_t row1,
+                    float* scratch, GemmIsa isa) {
+  float* cols = align_up(scratch);
+  const GemmRun one{1, false, isa, align_up(cols + g.band * p.out_w * g.cols)};
+  for (int64_t r = row0; r < row1;) {
+    const int64_t n = r / p.in_h, iy0 = r % p.in_h, iy1 = std::min(p.in_h, iy0 + (row1 - r));
+    r += iy1 - iy0;
+    std::memset(in_backprop + (n * p.in_h + iy0) * p.in_w * p.in_c, 0,
+                static_cast<size_t>((iy1 - iy0) * p.in_w * p.in_c) * sizeof(float));
+    // iy = oy·stride_h − pad_top + ky·dilation_h for some ky in [0, filter_h).
+    const int64_t lowest = iy0 + p.pad_top - (p.filter_h - 1) * p.dilation_h;
+    const int64_t highest = iy1 - 1 + p.pad_top;
+    if (highest < 0) continue;
+    const int64_t oy_begin = lowest <= 0 ? 0 : div_up(lowest, p.stride_h);
+    const int64_t oy_end = std::min(p.out_h, highest / p.stride_h + 1);
+    for (int64_t oy0 = oy_begin; oy0 < oy_end; oy0 += g.band) {
+      const int64_t oy1 = std::min(oy_end, oy0 + g.band);
+      const int64_t r0 = n * p.out_h + oy0, r1 = n * p.out_h + oy1;  // global out_backprop rows
+      const int64_t first = std::max(iy0, oy0 * p.stride_h - p.pad_top);
+      const int64_t last =
+          std::min(iy1, (oy1 - 1) * p.stride_h - p.pad_top + (p.filter_h - 1) * p.dilation_h + 1);
+      for (int64_t grp = 0; grp < p.groups; ++grp) {
+        gemm_f32_packed(band_shape(p, g, (oy1 - oy0) * p.out_w), out_backprop + r0 * p.out_w * p.out_c + grp * g.group_out,
+                        packed_filter + static_cast<size_t>(grp) * per_group, cols, {}, one);
+        for (int64_t iy = first; iy < last; ++iy) col2im_row(p, g, cols, r0, r1, n, iy, grp, in_backprop);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 size_t conv2d_backprop_input_packed_filter_floats(const Conv2DParams& p, GemmIsa isa) {
@@ -146,60 +173,44 @@ void conv2d_backprop_input_pack_filter(const Conv2DParams& p, const float* filte
 
 size_t conv2d_backprop_input_scratch_floats(const Conv2DParams& p, int threads, GemmIsa isa) {
   threads = simd::resolve_threads(threads);
-  size_t most = 0;
-  for (int t = 1; t <= threads; ++t) {  // the call may use fewer threads than asked for
-    const ScratchLayout l = scratch_layout(p, t, isa);
-    most = std::max(most, static_cast<size_t>(l.cols + l.gemm + kAlignFloats));
-  }
-  return most;
+  int64_t most = 0;
+  for (int t = 1; t <= threads; ++t) most = std::max(most, scratch_floats(p, t, isa));  // a call may use fewer
+  return static_cast<size_t>(most + kAlignFloats);
 }
 
 void conv2d_backprop_input_f32(const Conv2DParams& p, const float* out_backprop, const float* packed_filter,
                                float* in_backprop, const GemmRun& run) {
   const TransposeGemm g = transpose_gemm(p);
-  const int64_t in_floats = p.batch * p.in_h * p.in_w * p.in_c;
-  if (in_floats <= 0) return;
+  const int64_t in_rows = p.batch * p.in_h;
+  if (in_rows <= 0 || p.in_w <= 0 || p.in_c <= 0) return;
   const double flops = 2.0 * static_cast<double>(p.batch * p.out_h * p.out_w) * static_cast<double>(g.cols) *
                        static_cast<double>(p.out_c);
-  const int threads = simd::threads_for_flops(flops, run.threads, run.force_threads);
+  const int threads =
+      static_cast<int>(std::min<int64_t>(simd::threads_for_flops(flops, run.threads, run.force_threads), in_rows));
   const GemmIsa isa = run.isa == GemmIsa::kAuto ? gemm_best_isa() : run.isa;
-  const ScratchLayout l = scratch_layout(p, threads, isa);
-  float* scratch = run.scratch != nullptr ? run.scratch
-                                          : simd::own_scratch(static_cast<size_t>(l.cols + l.gemm + kAlignFloats));
+  float* scratch = run.scratch != nullptr
+                       ? run.scratch
+                       : simd::own_scratch(static_cast<size_t>(scratch_floats(p, threads, isa) + kAlignFloats));
   const size_t per_group = gemm_packed_b_floats(g.direct ? g.group_in : g.cols, g.group_out, isa);
-  const GemmRun gemm_run{threads, run.force_threads, isa, align_up(scratch) + l.cols};
 
   if (g.direct) {
     // Every in_backprop pixel is exactly one out_backprop pixel times filter^T.
+    const GemmRun r{threads, run.force_threads, isa, scratch};
     for (int64_t grp = 0; grp < p.groups; ++grp)
       gemm_f32_packed(direct_shape(p, g), out_backprop + grp * g.group_out,
-                      packed_filter + static_cast<size_t>(grp) * per_group, in_backprop + grp * g.group_in, {},
-                      gemm_run);
+                      packed_filter + static_cast<size_t>(grp) * per_group, in_backprop + grp * g.group_in, {}, r);
     return;
   }
-
-  std::memset(in_backprop, 0, static_cast<size_t>(in_floats) * sizeof(float));
-  if (p.out_h <= 0 || p.out_w <= 0 || g.group_out <= 0) return;
-  float* cols = align_up(scratch);
-  const int64_t rows = band_rows(p, g);
-  for (int64_t r0 = 0; r0 < g.rows; r0 += rows) {
-    const int64_t r1 = std::min(g.rows, r0 + rows);
-    // in_backprop rows the band reaches, per image it overlaps: from the
-    // first row's first tap to the last row's last tap.
-    const int64_t n0 = r0 / p.out_h, n1 = (r1 - 1) / p.out_h;
-    for (int64_t grp = 0; grp < p.groups; ++grp) {
-      gemm_f32_packed(band_shape(p, g, (r1 - r0) * p.out_w), out_backprop + r0 * p.out_w * p.out_c + grp * g.group_out,
-                      packed_filter + static_cast<size_t>(grp) * per_group, cols, {}, gemm_run);
-      for (int64_t n = n0; n <= n1; ++n) {
-        const int64_t oy0 = std::max(r0, n * p.out_h) - n * p.out_h;
-        const int64_t oy1 = std::min(r1, (n + 1) * p.out_h) - n * p.out_h;
-        const int64_t iy0 = std::max<int64_t>(0, oy0 * p.stride_h - p.pad_top);
-        const int64_t iy1 =
-            std::min<int64_t>(p.in_h, (oy1 - 1) * p.stride_h - p.pad_top + (p.filter_h - 1) * p.dilation_h + 1);
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && iy1 - iy0 > 1)
-        for (int64_t iy = iy0; iy < iy1; ++iy) col2im_row(p, g, cols, r0, r1, n, iy, grp, in_backprop);
-      }
-    }
+  if (threads == 1) {
+    transpose_rows(p, g, out_backprop, packed_filter, per_group, in_backprop, 0, in_rows, scratch, isa);
+    return;
+  }
+  const int64_t per_thread = per_thread_floats(p, g, isa);
+#pragma omp parallel num_threads(threads)
+  {
+    const int64_t tid = omp_get_thread_num(), nth = omp_get_num_threads();
+    transpose_rows(p, g, out_backprop, packed_filter, per_group, in_backprop, in_rows * tid / nth,
+                   in_rows * (tid + 1) / nth, scratch + tid * per_thread, isa);
   }
 }
 
