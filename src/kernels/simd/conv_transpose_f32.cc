@@ -139,11 +139,13 @@ void transpose_rows(const Conv2DParams& p, const TransposeGemm& g, const float* 
     for (int64_t oy0 = oy_begin; oy0 < oy_end; oy0 += g.band) {
       const int64_t oy1 = std::min(oy_end, oy0 + g.band);
       const int64_t r0 = n * p.out_h + oy0, r1 = n * p.out_h + oy1;  // global out_backprop rows
+      // Rows of ours the band reaches: its first row's first tap to its last row's last tap.
       const int64_t first = std::max(iy0, oy0 * p.stride_h - p.pad_top);
       const int64_t last =
           std::min(iy1, (oy1 - 1) * p.stride_h - p.pad_top + (p.filter_h - 1) * p.dilation_h + 1);
+      const float* a = out_backprop + r0 * p.out_w * p.out_c;
       for (int64_t grp = 0; grp < p.groups; ++grp) {
-        gemm_f32_packed(band_shape(p, g, (oy1 - oy0) * p.out_w), out_backprop + r0 * p.out_w * p.out_c + grp * g.group_out,
+        gemm_f32_packed(band_shape(p, g, (oy1 - oy0) * p.out_w), a + grp * g.group_out,
                         packed_filter + static_cast<size_t>(grp) * per_group, cols, {}, one);
         for (int64_t iy = first; iy < last; ++iy) col2im_row(p, g, cols, r0, r1, n, iy, grp, in_backprop);
       }
