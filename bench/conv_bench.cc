@@ -16,6 +16,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "kernels/conv.h"
@@ -225,12 +226,34 @@ void bm_im2col(benchmark::State& st, const ConvCase& c, int threads, Gemm which)
 }
 
 #if FROST_BENCH_HAVE_ONEDNN
+// Times a oneDNN primitive on random data, weights in the layout it chose
+// (reordered once, as a planned model would).
+void time_onednn(benchmark::State& st, const ConvCase& c, int threads, const dnnl::engine& eng,
+                 const dnnl::primitive& prim, const dnnl::primitive_desc_base& pd) {
+  dnnl::stream strm(eng);
+  std::vector<float> in = random_floats(pd.src_desc(0).get_size() / sizeof(float));
+  std::vector<float> out(pd.dst_desc(0).get_size() / sizeof(float));
+  std::vector<float> weights = random_floats(pd.weights_desc(0).get_size() / sizeof(float) + 1);
+  const std::unordered_map<int, dnnl::memory> args{
+      {DNNL_ARG_SRC, dnnl::memory(pd.src_desc(0), eng, in.data())},
+      {DNNL_ARG_WEIGHTS, dnnl::memory(pd.weights_desc(0), eng, weights.data())},
+      {DNNL_ARG_DST, dnnl::memory(pd.dst_desc(0), eng, out.data())}};
+  prim.execute(strm, args);  // warm-up
+  strm.wait();
+  for (auto _ : st) {
+    prim.execute(strm, args);
+    strm.wait();
+    benchmark::ClobberMemory();
+  }
+  st.SetLabel(pd.impl_info_str());
+  add_counters(st, c, threads);
+}
+
 void bm_onednn_primitive(benchmark::State& st, const ConvCase& c, int threads) {
   set_threads(threads);
   const Conv2DParams& p = c.p;
   using dnnl::memory;
   dnnl::engine eng(dnnl::engine::kind::cpu, 0);
-  dnnl::stream strm(eng);
   const memory::dims src_dims = {p.batch, p.in_c, p.in_h, p.in_w};
   const memory::dims dst_dims = {p.batch, p.out_c, p.out_h, p.out_w};
   const memory::dims w_dims = c.depthwise ? memory::dims{p.in_c, 1, 1, p.filter_h, p.filter_w}
@@ -246,20 +269,7 @@ void bm_onednn_primitive(benchmark::State& st, const ConvCase& c, int threads) {
   const dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
                                              src_md, w_md, dst_md, strides, pad_l, pad_r);
   const dnnl::convolution_forward::primitive_desc pd(desc, eng);
-  std::vector<float> in = random_floats(input_size(p));
-  std::vector<float> out(output_size(p));
-  std::vector<float> weights = random_floats(pd.weights_desc().get_size() / sizeof(float) + 1);
-  memory src(src_md, eng, in.data()), dst(dst_md, eng, out.data()), w(pd.weights_desc(), eng, weights.data());
-  dnnl::convolution_forward conv(pd);
-  conv.execute(strm, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}});  // warm-up
-  strm.wait();
-  for (auto _ : st) {
-    conv.execute(strm, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}});
-    strm.wait();
-    benchmark::ClobberMemory();
-  }
-  st.SetLabel(pd.impl_info_str());
-  add_counters(st, c, threads);
+  time_onednn(st, c, threads, eng, dnnl::convolution_forward(pd), pd);
 }
 
 // The transposed convolution as oneDNN's deconvolution primitive: its source
@@ -269,7 +279,6 @@ void bm_onednn_deconv(benchmark::State& st, const ConvCase& c, int threads) {
   const Conv2DParams& p = c.p;
   using dnnl::memory;
   dnnl::engine eng(dnnl::engine::kind::cpu, 0);
-  dnnl::stream strm(eng);
   const memory::desc src_md({p.batch, p.out_c, p.out_h, p.out_w}, memory::data_type::f32, memory::format_tag::nhwc);
   const memory::desc dst_md({p.batch, p.in_c, p.in_h, p.in_w}, memory::data_type::f32, memory::format_tag::nhwc);
   const memory::desc w_md({p.in_c, p.out_c, p.filter_h, p.filter_w}, memory::data_type::f32, memory::format_tag::any);
@@ -281,19 +290,7 @@ void bm_onednn_deconv(benchmark::State& st, const ConvCase& c, int threads) {
       dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct, src_md, w_md, dst_md,
       {p.stride_h, p.stride_w}, {p.pad_top, p.pad_left}, {pad_bottom, pad_right});
   const dnnl::deconvolution_forward::primitive_desc pd(desc, eng);
-  std::vector<float> dy = random_floats(output_size(p)), dx(input_size(p));
-  std::vector<float> weights = random_floats(pd.weights_desc().get_size() / sizeof(float) + 1);
-  memory src(src_md, eng, dy.data()), dst(dst_md, eng, dx.data()), w(pd.weights_desc(), eng, weights.data());
-  dnnl::deconvolution_forward deconv(pd);
-  deconv.execute(strm, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}});  // warm-up
-  strm.wait();
-  for (auto _ : st) {
-    deconv.execute(strm, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}});
-    strm.wait();
-    benchmark::ClobberMemory();
-  }
-  st.SetLabel(pd.impl_info_str());
-  add_counters(st, c, threads);
+  time_onednn(st, c, threads, eng, dnnl::deconvolution_forward(pd), pd);
 }
 #endif
 
