@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <vector>
 
 #include "kernels/conv_simd.h"
 #include "kernels/simd/conv_util.h"
