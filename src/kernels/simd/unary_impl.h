@@ -1,0 +1,127 @@
+// Element-wise activations (Relu, Relu6, LeakyRelu, Elu, Sigmoid, Tanh) and
+// unary math (Abs, Neg, Square, Sqrt, Rsqrt, Reciprocal, Exp) on float32, as
+// templates over the xsimd architecture. Included only by
+// eltwise_f32_<isa>.cc.
+//
+// The selects follow the reference formulas in kernels/activation.h
+// literally (`x < 0 ? 0 : x` for Relu, ...) so NaN and −0 come out as in the
+// reference; Relu..LeakyRelu and the IEEE unary ops are then bit-identical.
+// exp, expm1 and tanh are xsimd's vectorised polynomial approximations
+// (Cephes-style range reduction + minimax polynomial, a few ulp); sigmoid is
+// 1 / (1 + exp(−x)) on them. tests/simd/eltwise_test.cc states the error
+// bound it checks against the double-precision reference.
+#pragma once
+
+#include <cstdint>
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/activation.h"
+#include "kernels/elementwise.h"
+
+namespace frost::kernels::simd {
+namespace {  // NOLINT: internal linkage on purpose
+
+template <Activation kAct, class V>
+inline V activation_op(V x, V alpha) {
+  const V zero(0.0f);
+  if constexpr (kAct == Activation::kNone) {
+    return x;
+  } else if constexpr (kAct == Activation::kRelu) {
+    return xsimd::select(x < zero, zero, x);
+  } else if constexpr (kAct == Activation::kRelu6) {
+    const V six(6.0f);
+    const V r = xsimd::select(x < zero, zero, x);
+    return xsimd::select(six < r, six, r);
+  } else if constexpr (kAct == Activation::kLeakyRelu) {
+    return xsimd::select(x > zero, x, alpha * x);
+  } else if constexpr (kAct == Activation::kElu) {
+    return xsimd::select(x > zero, x, alpha * xsimd::expm1(x));
+  } else if constexpr (kAct == Activation::kSigmoid) {
+    const V one(1.0f);
+    return one / (one + xsimd::exp(-x));
+  } else {
+    static_assert(kAct == Activation::kTanh);
+    return xsimd::tanh(x);
+  }
+}
+
+template <UnaryOp kOp, class V>
+inline V unary_op(V x) {
+  if constexpr (kOp == UnaryOp::Abs) {
+    return xsimd::abs(x);
+  } else if constexpr (kOp == UnaryOp::Neg) {
+    return -x;
+  } else if constexpr (kOp == UnaryOp::Square) {
+    return x * x;
+  } else if constexpr (kOp == UnaryOp::Sqrt) {
+    return xsimd::sqrt(x);
+  } else if constexpr (kOp == UnaryOp::Rsqrt) {
+    return V(1.0f) / xsimd::sqrt(x);
+  } else if constexpr (kOp == UnaryOp::Reciprocal) {
+    return V(1.0f) / x;
+  } else {
+    static_assert(kOp == UnaryOp::Exp);
+    return xsimd::exp(x);
+  }
+}
+
+// y[i] = f(x[i]) for i < n with f: V → V; x and y may be equal.
+template <class V, class F>
+inline void map_vectors(const float* x, float* y, int64_t n, F f) {
+  constexpr int W = static_cast<int>(V::size);
+  int64_t i = 0;
+  for (; i + 2 * W <= n; i += 2 * W) {
+    const V a = f(V::load_unaligned(x + i)), b = f(V::load_unaligned(x + i + W));
+    a.store_unaligned(y + i);
+    b.store_unaligned(y + i + W);
+  }
+  for (; i + W <= n; i += W) f(V::load_unaligned(x + i)).store_unaligned(y + i);
+  if (i < n) {
+    // The last < W elements through a zero-padded copy: same arithmetic.
+    alignas(64) float b[W] = {};
+    for (int64_t q = 0; q < n - i; ++q) b[q] = x[i + q];
+    f(V::load_aligned(b)).store_aligned(b);
+    for (int64_t q = 0; q < n - i; ++q) y[i + q] = b[q];
+  }
+}
+
+template <class Arch>
+void activation_f32(Activation act, float alpha, const float* x, float* y, int64_t n) {
+  using V = xsimd::batch<float, Arch>;
+  const V a(alpha);
+  auto with = [&](auto tag) {
+    constexpr Activation kAct = decltype(tag)::value;
+    map_vectors<V>(x, y, n, [a](V v) { return activation_op<kAct>(v, a); });
+  };
+  switch (act) {
+    case Activation::kNone: return with(std::integral_constant<Activation, Activation::kNone>{});
+    case Activation::kRelu: return with(std::integral_constant<Activation, Activation::kRelu>{});
+    case Activation::kRelu6: return with(std::integral_constant<Activation, Activation::kRelu6>{});
+    case Activation::kLeakyRelu: return with(std::integral_constant<Activation, Activation::kLeakyRelu>{});
+    case Activation::kElu: return with(std::integral_constant<Activation, Activation::kElu>{});
+    case Activation::kSigmoid: return with(std::integral_constant<Activation, Activation::kSigmoid>{});
+    case Activation::kTanh: return with(std::integral_constant<Activation, Activation::kTanh>{});
+  }
+}
+
+template <class Arch>
+void unary_f32(UnaryOp op, int64_t n, const float* x, float* y) {
+  using V = xsimd::batch<float, Arch>;
+  auto with = [&](auto tag) {
+    constexpr UnaryOp kOp = decltype(tag)::value;
+    map_vectors<V>(x, y, n, [](V v) { return unary_op<kOp>(v); });
+  };
+  switch (op) {
+    case UnaryOp::Abs: return with(std::integral_constant<UnaryOp, UnaryOp::Abs>{});
+    case UnaryOp::Neg: return with(std::integral_constant<UnaryOp, UnaryOp::Neg>{});
+    case UnaryOp::Square: return with(std::integral_constant<UnaryOp, UnaryOp::Square>{});
+    case UnaryOp::Sqrt: return with(std::integral_constant<UnaryOp, UnaryOp::Sqrt>{});
+    case UnaryOp::Rsqrt: return with(std::integral_constant<UnaryOp, UnaryOp::Rsqrt>{});
+    case UnaryOp::Reciprocal: return with(std::integral_constant<UnaryOp, UnaryOp::Reciprocal>{});
+    case UnaryOp::Exp: return with(std::integral_constant<UnaryOp, UnaryOp::Exp>{});
+    default: return;  // the front end only passes unary_f32_supported ops
+  }
+}
+
+}  // namespace
+}  // namespace frost::kernels::simd
