@@ -1,8 +1,9 @@
 // Binary arithmetic with broadcasting (Add, AddV2, Sub, Mul, RealDiv, Div,
-// Maximum, Minimum, SquaredDifference) and unary math (Abs, Neg, Square,
-// Sqrt, Rsqrt, Reciprocal/Inv, Exp) on float32, on the SIMD kernels. A
-// per-channel scale or shift (what an unfoldable BatchNorm becomes: Mul/Add by
-// a [C] constant) is the broadcast kernel's row path.
+// Maximum, Minimum, SquaredDifference), channels-last BiasAdd, and unary math
+// (Abs, Neg, Square, Sqrt, Rsqrt, Reciprocal/Inv, Exp) on float32, on the
+// SIMD kernels. A per-channel scale or shift (what an unfoldable BatchNorm
+// becomes: Mul/Add by a [C] constant) and BiasAdd are the broadcast kernel's
+// row path.
 #include <optional>
 #include <string_view>
 
@@ -52,6 +53,22 @@ KernelFn binary_kernel(const OpDef& def, BinaryOp op) {
   };
 }
 
+// BiasAdd on [..., C] is Add with a [C] operand; other shapes (and NCHW,
+// which is not lowered) go to the reference, which also reports bad input.
+KernelFn bias_add_kernel(const OpDef& def) {
+  return [&def](OpContext& ctx) {
+    if (ctx.num_inputs() != 2) return def.reference(ctx);
+    const Tensor &x = ctx.input(0), &b = ctx.input(1);
+    if (x.dtype() != DType::Float || b.dtype() != DType::Float || x.rank() < 2 || b.rank() != 1 ||
+        b.shape()[0] != x.shape()[x.rank() - 1])
+      return def.reference(ctx);
+    const kernels::Broadcast plan = ops::plan_broadcast_or_throw(ctx, x.shape(), {&x.shape(), &b.shape()});
+    Tensor out(DType::Float, x.shape());
+    kernels::binary_f32(BinaryOp::Add, plan, x.data<float>(), b.data<float>(), out.data<float>());
+    ctx.set_output(0, out);
+  };
+}
+
 KernelFn unary_kernel(const OpDef& def, UnaryOp op) {
   return [&def, op](OpContext& ctx) {
     if (ctx.num_inputs() != 1 || ctx.input(0).dtype() != DType::Float) return def.reference(ctx);
@@ -67,6 +84,8 @@ KernelFn unary_kernel(const OpDef& def, UnaryOp op) {
 KernelFn lower_elementwise(const Node& n, const OpDef& def) {
   if (n.attr_type_or("T", DType::Float) != DType::Float) return {};
   if (const std::optional<BinaryOp> op = binary_op(n.op)) return binary_kernel(def, *op);
+  if ((n.op == "BiasAdd" && n.attr_string_or("data_format", "NHWC") == "NHWC") || n.op == "BiasAddV1")
+    return bias_add_kernel(def);
   if (const std::optional<UnaryOp> op = unary_op(n.op)) return unary_kernel(def, *op);
   return {};
 }

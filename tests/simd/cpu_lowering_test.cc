@@ -69,6 +69,31 @@ TEST_CASE("cpu backend: MaxPool / AvgPool NHWC lowered and equal to the referenc
     }
 }
 
+TEST_CASE("cpu backend: Mean over H and W (global average pooling) lowered and equal to the reference") {
+  for (bool keep : {false, true})
+    for (std::vector<int32_t> axes : {std::vector<int32_t>{1, 2}, std::vector<int32_t>{-2, -3}}) {
+      GraphBuilder b;
+      b.placeholder("x", PartialShape{2, 7, 5, 21});
+      b.ints("axes", axes);
+      b.op("mean", "Mean", {"x", "axes"}, {{"keep_dims", keep}, {"Tidx", DType::Int32}});
+      check_graph(b, {{"x", Shape{2, 7, 5, 21}}}, "mean", 1, 3);
+    }
+  // Other axes: lowered node, reference kernel.
+  GraphBuilder b;
+  b.placeholder("x", PartialShape{2, 7, 5, 21});
+  b.ints("axes", {3});
+  b.op("mean", "Mean", {"x", "axes"});
+  check_graph(b, {{"x", Shape{2, 7, 5, 21}}}, "mean", 1, 4);
+}
+
+TEST_CASE("cpu backend: BiasAdd NHWC lowered and equal to the reference") {
+  GraphBuilder b;
+  b.placeholder("x", PartialShape{2, 3, 5, 19});
+  b.placeholder("bias", PartialShape{19});
+  b.op("y", "BiasAdd", {"x", "bias"});
+  check_graph(b, {{"x", Shape{2, 3, 5, 19}}, {"bias", Shape{19}}}, "y", 1, 5);
+}
+
 TEST_CASE("cpu backend: NCHW pooling is not lowered and still runs") {
   GraphBuilder b;
   b.placeholder("x", PartialShape{1, 5, 6, 7});

@@ -9,8 +9,10 @@
 // same result as the vector lanes.
 //  - max: `if (v > best) best = v` as the reference, plus a NaN flag: a NaN
 //    anywhere in the window gives NaN; an empty window gives lowest().
-//  - avg: float sum in window order, divided by the number of real elements
-//    (the reference sums in double, so results differ by rounding only).
+//  - avg: float sums per window row, added up, divided by the number of real
+//    elements (the reference sums in double, so results differ by rounding
+//    only; summing by rows keeps the error ~(h + w)·eps, not h·w·eps, for a
+//    global average over a large image).
 #pragma once
 
 #include <algorithm>
@@ -49,6 +51,8 @@ inline void pool_block(const Pool2DParams& p, const PoolWindow& w, const float* 
   }
   for (int64_t iy = w.y0; iy < w.y1; ++iy) {
     const float* row = in + iy * p.in_w * p.channels;
+    V row_sum[B];
+    for (int b = 0; b < B; ++b) row_sum[b] = V(0.0f);
     for (int64_t ix = w.x0; ix < w.x1; ++ix) {
       const float* px = row + ix * p.channels;
 #pragma GCC unroll 4
@@ -58,10 +62,12 @@ inline void pool_block(const Pool2DParams& p, const PoolWindow& w, const float* 
           acc[b] = xsimd::select(v > acc[b], v, acc[b]);
           nan[b] = nan[b] || xsimd::isnan(v);
         } else {
-          acc[b] += v;
+          row_sum[b] += v;
         }
       }
     }
+    if constexpr (!kMax)
+      for (int b = 0; b < B; ++b) acc[b] += row_sum[b];
   }
   if constexpr (kMax) {
     const V qnan(std::numeric_limits<float>::quiet_NaN());
@@ -78,16 +84,19 @@ template <bool kMax>
 inline void pool_channel(const Pool2DParams& p, const PoolWindow& w, const float* in, float* out) {
   float acc = kMax ? std::numeric_limits<float>::lowest() : 0.0f;
   bool nan = false;
-  for (int64_t iy = w.y0; iy < w.y1; ++iy)
+  for (int64_t iy = w.y0; iy < w.y1; ++iy) {
+    float row_sum = 0.0f;
     for (int64_t ix = w.x0; ix < w.x1; ++ix) {
       const float v = in[(iy * p.in_w + ix) * p.channels];
       if constexpr (kMax) {
         if (v > acc) acc = v;
         nan = nan || std::isnan(v);
       } else {
-        acc += v;
+        row_sum += v;
       }
     }
+    if constexpr (!kMax) acc += row_sum;
+  }
   if constexpr (kMax) {
     *out = nan ? std::numeric_limits<float>::quiet_NaN() : acc;
   } else {
