@@ -3,13 +3,9 @@
 // templates over the xsimd architecture. Included only by
 // eltwise_f32_<isa>.cc.
 //
-// The selects follow the reference formulas in kernels/activation.h
-// literally (`x < 0 ? 0 : x` for Relu, ...) so NaN and −0 come out as in the
-// reference; Relu..LeakyRelu and the IEEE unary ops are then bit-identical.
-// exp, expm1 and tanh are xsimd's vectorised polynomial approximations
-// (Cephes-style range reduction + minimax polynomial, a few ulp); sigmoid is
-// 1 / (1 + exp(−x)) on them. tests/simd/eltwise_test.cc states the error
-// bound it checks against the double-precision reference.
+// The activations are activation_impl.h's (the fused epilogues' too); the
+// IEEE unary ops are bit-identical to the reference, Exp is xsimd's
+// polynomial (tests/simd/activation_test.cc checks the error bound).
 #pragma once
 
 #include <cstdint>
@@ -17,33 +13,10 @@
 
 #include "kernels/activation.h"
 #include "kernels/elementwise.h"
+#include "kernels/simd/activation_impl.h"
 
 namespace frost::kernels::simd {
 namespace {  // NOLINT: internal linkage on purpose
-
-template <Activation kAct, class V>
-inline V activation_op(V x, V alpha) {
-  const V zero(0.0f);
-  if constexpr (kAct == Activation::kNone) {
-    return x;
-  } else if constexpr (kAct == Activation::kRelu) {
-    return xsimd::select(x < zero, zero, x);
-  } else if constexpr (kAct == Activation::kRelu6) {
-    const V six(6.0f);
-    const V r = xsimd::select(x < zero, zero, x);
-    return xsimd::select(six < r, six, r);
-  } else if constexpr (kAct == Activation::kLeakyRelu) {
-    return xsimd::select(x > zero, x, alpha * x);
-  } else if constexpr (kAct == Activation::kElu) {
-    return xsimd::select(x > zero, x, alpha * xsimd::expm1(x));
-  } else if constexpr (kAct == Activation::kSigmoid) {
-    const V one(1.0f);
-    return one / (one + xsimd::exp(-x));
-  } else {
-    static_assert(kAct == Activation::kTanh);
-    return xsimd::tanh(x);
-  }
-}
 
 template <UnaryOp kOp, class V>
 inline V unary_op(V x) {
