@@ -18,7 +18,7 @@ void activation_elementwise_reference(Activation act, float alpha, const T* x, T
 
 // The CPU backend's twin for float32 (src/kernels/simd/eltwise_f32.cc):
 // Relu, Relu6, LeakyRelu bit-identical; Elu, Sigmoid, Tanh through
-// vectorised polynomial exp/expm1/tanh (error bound: tests/simd/eltwise_test.cc).
+// vectorised polynomial exp/expm1/tanh (error bound: tests/simd/activation_test.cc).
 // Threads and ISA as in GemmRun. y may equal x.
 void activation_elementwise_f32(Activation act, float alpha, const float* x, float* y, int64_t n,
                                 const GemmRun& run = {});
