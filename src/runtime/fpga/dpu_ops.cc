@@ -122,11 +122,19 @@ void run_fc(OpContext& ctx, const DpuNodeParams& p) {
   ctx.set_output(0, float_output(out, p.out_fp, Shape{f.m, f.n}));
 }
 
+// MaxPool, AvgPool, and Mean over H and W (an average pool over the whole map).
 void run_pool(OpContext& ctx, const DpuNodeParams& p, bool max) {
   const Node& n = ctx.node();
   const Tensor& input = ctx.input(0);
   if (input.rank() != 4) throw ctx.error("input must be 4-D, got " + input.shape().to_string());
-  const nn::Window2DAttrs a = nn::read_pool_attrs(n, true);
+  const bool global = n.op == "Mean";
+  nn::Window2DAttrs a;
+  if (global) {
+    a.window_h = input.shape()[1];
+    a.window_w = input.shape()[2];
+  } else {
+    a = nn::read_pool_attrs(n, true);
+  }
   kernels::Pool2DParams k;
   k.batch = input.shape()[0];
   k.in_h = input.shape()[1];
@@ -151,7 +159,8 @@ void run_pool(OpContext& ctx, const DpuNodeParams& p, bool max) {
   } else {
     kernels::dpu_avg_pool_int8(k, p.in_fps[0], p.out_fp, in.data(), out.data());
   }
-  ctx.set_output(0, float_output(out, p.out_fp, out_shape));
+  const bool keep = n.attr_bool_or("keep_dims", false);
+  ctx.set_output(0, float_output(out, p.out_fp, global && !keep ? Shape{k.batch, k.channels} : out_shape));
 }
 
 // Same shapes, or one side a per-channel constant (see partition.cc), tiled

@@ -104,7 +104,6 @@ std::string conv_rejection(const Node& n, const std::string& base, const DpuOpRu
                            const Shapes& s) {
   const int filter_input = 1;
   if (!s.constant(n, filter_input)) return "weights are not constant";
-  if (base == "Conv2DBackpropInput" && !s.constant(n, 0)) return "output size is not constant";
   const PartialShape f = s.of(n, filter_input);
   if (!f.known_rank() || f.rank() != 4) return "filter shape " + shape_text(f) + " is not 4-D";
   const nn::Window2DAttrs a = nn::read_conv_attrs(n);
@@ -168,9 +167,25 @@ bool per_channel_constant(const Node& n, int c, const Shapes& s) {
   const Tensor& v = p->attr_tensor("value");
   for (int i = 0; i + 1 < v.rank(); ++i)
     if (v.shape()[i] != 1) return false;
+  if (v.rank() < 1) return false;
+  if (n.op == "BiasAdd") return c == 1;  // TensorFlow checks bias length == channels
   const PartialShape other = s.of(n, 1 - c);
-  return v.rank() >= 1 && other.known_rank() && other.rank() >= v.rank() &&
-         other.dim(other.rank() - 1) == v.shape()[v.rank() - 1];
+  return other.known_rank() && other.rank() >= v.rank() && other.dim(other.rank() - 1) == v.shape()[v.rank() - 1];
+}
+
+// Mean over H and W of an NHWC tensor runs as an average pool whose window
+// is the whole feature map, so the AvgPool kernel limits apply to H and W.
+std::string global_pool_rejection(const Node& n, const DpuOpRule& rule, const DpuArch& arch, const Shapes& s) {
+  if (!s.constant(n, 1)) return "Mean axes are not constant";
+  std::vector<int64_t> axes = s.producer(n, 1)->attr_tensor("value").to_int64_vector();
+  const PartialShape in = s.of(n, 0);
+  if (!in.known_rank() || in.rank() != 4) return "Mean of a tensor that is not 4-D";
+  for (int64_t& a : axes)
+    if (a < 0) a += 4;
+  std::sort(axes.begin(), axes.end());
+  if (axes != std::vector<int64_t>{1, 2}) return "Mean over axes other than H and W";
+  if (in.dim(1) < 0 || in.dim(2) < 0) return "Mean over a feature map of unknown size";
+  return check_window(rule, arch, in.dim(1), in.dim(2), 1, 1, 1, 1);
 }
 
 std::string eltwise_rejection(const Node& n, const Shapes& s) {
@@ -208,6 +223,7 @@ std::string op_rejection(const Graph& g, const Node& n, const DpuArch& arch, con
   }
   if (is_conv_like(base)) return conv_rejection(n, base, *rule, arch, s);
   if (base == "MatMul") return matmul_rejection(n, *rule, arch, s);
+  if (n.op == "Mean") return global_pool_rejection(n, *rule, arch, s);
   if (base == "MaxPool" || base == "AvgPool") return pool_rejection(n, *rule, arch);
   if (base == "Add" || base == "Mul") return eltwise_rejection(n, s);
   if (base == "ConcatV2") {
@@ -239,25 +255,33 @@ int64_t node_macs(const Node& n, const Shapes& s) {
     if (!f.known_rank() || f.rank() != 4) return 0;
     return elements(grad) * known_or_one(f.dim(0)) * known_or_one(f.dim(1)) * known_or_one(f.dim(2));
   }
-  if (base == "MatMul" || n.op == "BatchMatMul" || n.op == "BatchMatMulV2") {
-    const PartialShape a = s.of(n, 0);
-    if (!a.known_rank() || a.rank() < 2) return 0;
-    const int64_t k = known_or_one(a.dim(n.attr_bool_or("transpose_a", false) ? a.rank() - 2 : a.rank() - 1));
-    return elements(out) * k;
+  if (base == "MatMul") {
+    // M x K x N, from the weights when the activation's shape is unknown (inside loops).
+    const PartialShape a = s.of(n, 0), w = s.of(n, 1);
+    const bool ta = n.attr_bool_or("transpose_a", false);
+    const int64_t m = a.known_rank() && a.rank() == 2 ? known_or_one(a.dim(ta ? 1 : 0)) : 1;
+    if (w.known_rank() && w.rank() == 2) return m * known_or_one(w.dim(0)) * known_or_one(w.dim(1));
+    if (!a.known_rank() || a.rank() != 2) return 0;
+    return elements(out) * known_or_one(a.dim(ta ? 0 : 1));
   }
   return 0;
 }
 
 int64_t node_param_bytes(const Graph& g, const Node& n) {
   int64_t bytes = 0;
+  const std::string base = dpu_base_op(n.op);
+  const std::vector<int> acts = activation_inputs(n);
   for (int i = 0; i < n.num_data_inputs(); ++i) {
-    const std::vector<int> acts = activation_inputs(n);
-    if (std::find(acts.begin(), acts.end(), i) != acts.end()) continue;
     const Node* p = g.find(n.input(i).node);
-    const std::string base = dpu_base_op(n.op);
-    // Weights and bias are int8 on the DPU; shape/axis/padding constants are not parameters.
-    const bool weight_or_bias = (is_conv_like(base) && i >= 1 && !(base == "Conv2DBackpropInput" && i == 0)) ||
-                                (base == "MatMul" && i >= 1);
+    // Weights, bias and per-channel constants (Mul/Add) are int8 on the DPU;
+    // shape, axis and padding constants are not parameters.
+    if (base == "Add" || base == "Mul") {
+      if (p && p->op == "Const" && p->has_attr("value")) bytes += p->attr_tensor("value").num_elements();
+      continue;
+    }
+    if (std::find(acts.begin(), acts.end(), i) != acts.end()) continue;
+    if (base == "Conv2DBackpropInput" && i == 0) continue;  // input_sizes
+    const bool weight_or_bias = is_conv_like(base) || base == "MatMul";
     if (p && p->op == "Const" && weight_or_bias && p->has_attr("value")) bytes += p->attr_tensor("value").num_elements();
   }
   return bytes;
@@ -269,7 +293,8 @@ std::string dpu_base_op(const std::string& op) {
   if (op == "_FusedConv2D") return "Conv2D";
   if (op == "_FusedDepthwiseConv2dNative") return "DepthwiseConv2dNative";
   if (op == "_FusedMatMul") return "MatMul";
-  if (op == "AddV2") return "Add";
+  if (op == "AddV2" || op == "BiasAdd") return "Add";  // a BiasAdd is a per-channel Add
+  if (op == "Mean") return "AvgPool";                  // over H and W: global average pooling
   return op;
 }
 
@@ -326,7 +351,12 @@ Partition partition_graph(const Graph& g, const DpuArch& arch, const std::vector
   for (const Node* n : order) {
     const bool dpu = part.on_dpu(n->name);
     int e = 0;
-    for (int i = 0; i < n->num_data_inputs(); ++i) {
+    // A DPU node depends on the CPU through its activations only: weights and
+    // shape values (input_sizes, a Reshape's shape) are static to a DPU compiler.
+    std::vector<int> deps = dpu ? activation_inputs(*n) : std::vector<int>{};
+    if (!dpu)
+      for (int i = 0; i < n->num_data_inputs(); ++i) deps.push_back(i);
+    for (int i : deps) {
       const std::string& prod = n->input(i).node;
       const auto it = epoch.find(prod);
       if (it == epoch.end()) continue;
@@ -337,7 +367,7 @@ Partition partition_graph(const Graph& g, const DpuArch& arch, const std::vector
     epoch[n->name] = e;
     if (!dpu) continue;
     parent[n->name] = n->name;
-    for (int i = 0; i < n->num_data_inputs(); ++i) {
+    for (int i : deps) {
       const std::string& prod = n->input(i).node;
       if (part.on_dpu(prod) && epoch[prod] == e) parent[root(prod)] = root(n->name);
     }
@@ -368,6 +398,8 @@ Partition partition_graph(const Graph& g, const DpuArch& arch, const std::vector
       for (int i : activation_inputs(n)) {
         TensorId id = n.input(i);
         if (part.nodes.count(id.node) && part.nodes.at(id.node).subgraph == sg.id) continue;
+        const Node* p = g.find(id.node);
+        if (p && p->op == "Const") continue;  // a parameter (per-channel scale), stored with the subgraph
         ins.insert(id);
       }
       const auto it = consumers.find(name);
