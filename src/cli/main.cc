@@ -17,8 +17,8 @@ const Command kCommands[] = {
     {"inspect", frost::cli::inspect_command,
      "MODEL [--json]                      inputs, outputs, ops, parameters, training leftovers"},
     {"run", frost::cli::run_command,
-     "MODEL [--input NAME=X.npy ...] [--random-inputs SEED] [--output NAME ...] [--save DIR] [--backend cpu|reference]\n"
-     "                                      [--set NAME=VALUE] [--no-optimize]"},
+     "MODEL [--input NAME=X.npy ...] [--random-inputs SEED] [--output NAME ...] [--save DIR] [--backend cpu|reference|fpga]\n"
+     "                                      [--set NAME=VALUE] [--no-optimize] [--calib DIR_OR_DATASET] [--calib-count N] [--arch FILE]"},
     {"check", frost::cli::check_command,
      "MODEL (--reference REF.txt | --inputs X --expected Y) [--layers] [--rtol R] [--atol A] [--backend B]\n"
      "                                      [--calib DIR_OR_DATASET] [--calib-count N] [--arch FILE] (fpga)"},
