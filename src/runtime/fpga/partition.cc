@@ -5,7 +5,6 @@
 #include <functional>
 #include <numeric>
 #include <set>
-#include <sstream>
 
 #include "graph/topology.h"
 #include "runtime/ops/nn_common.h"
@@ -63,16 +62,28 @@ std::string check_range(const Range& r, int64_t v, const std::string& what) {
   return what + " " + std::to_string(v) + " outside the DPU's " + r.to_string();
 }
 
-std::string check_activation(const std::string& act, const Node& n, const DpuOpRule& rule, const DpuArch& arch,
-                             const std::string& alpha_attr) {
-  if (std::find(rule.activations.begin(), rule.activations.end(), act) == rule.activations.end())
-    return "fused activation " + act + " is not supported by the DPU for this op";
-  if (act == "LeakyRelu") {
-    const double alpha = n.attr_float_or(alpha_attr, 0.2f);
-    // Vitis AI maps a LeakyRelu of slope 0.1 onto the DPU's 26/256; other slopes stay on the CPU.
-    if (std::fabs(alpha - arch.leaky_relu_alpha) > 0.01)
-      return "LeakyRelu alpha " + std::to_string(alpha) + " differs from the DPU's " +
-             std::to_string(arch.leaky_relu_alpha);
+// Vitis AI maps a LeakyRelu of slope 0.1 onto the DPU's 26/256; other slopes stay on the CPU.
+std::string leaky_alpha_rejection(double alpha, const DpuArch& arch) {
+  if (std::fabs(alpha - arch.leaky_relu_alpha) <= 0.01) return "";
+  return "LeakyRelu alpha " + std::to_string(alpha) + " differs from the DPU's " + std::to_string(arch.leaky_relu_alpha);
+}
+
+// What a _Fused* contraction applies after its sums: a constant bias, a
+// residual Add where the rule allows one, an activation the rule lists.
+std::string fused_ops_rejection(const Node& n, const DpuOpRule& rule, const DpuArch& arch, const Shapes& s) {
+  for (const std::string& step : fused_ops_of(n)) {
+    if (step == "BiasAdd") {
+      if (!s.constant(n, 2)) return "bias is not constant";
+    } else if (step == "Add") {
+      if (!rule.residual_add) return "fused residual Add is not supported by the DPU for this op";
+    } else if (step == "Relu" || step == "Relu6" || step == "LeakyRelu") {
+      if (std::find(rule.activations.begin(), rule.activations.end(), step) == rule.activations.end())
+        return "fused activation " + step + " is not supported by the DPU for this op";
+      if (step == "LeakyRelu")
+        if (std::string r = leaky_alpha_rejection(n.attr_float_or("leakyrelu_alpha", 0.2f), arch); !r.empty()) return r;
+    } else {
+      return "fused " + step + " is not supported by the DPU";
+    }
   }
   return "";
 }
@@ -116,20 +127,7 @@ std::string conv_rejection(const Node& n, const std::string& base, const DpuOpRu
                                   "output channels");
       !r.empty())
     return r;
-  const std::vector<std::string> fused = fused_ops_of(n);
-  for (size_t i = 0; i < fused.size(); ++i) {
-    const std::string& step = fused[i];
-    if (step == "BiasAdd") {
-      if (!s.constant(n, 2)) return "bias is not constant";
-    } else if (step == "Add") {
-      if (!rule.residual_add) return "fused residual Add is not supported by the DPU for this op";
-    } else if (step == "Relu" || step == "Relu6" || step == "LeakyRelu") {
-      if (std::string r = check_activation(step, n, rule, arch, "leakyrelu_alpha"); !r.empty()) return r;
-    } else {
-      return "fused " + step + " is not supported by the DPU";
-    }
-  }
-  return "";
+  return fused_ops_rejection(n, rule, arch, s);
 }
 
 std::string matmul_rejection(const Node& n, const DpuOpRule& rule, const DpuArch& arch, const Shapes& s) {
@@ -140,16 +138,7 @@ std::string matmul_rejection(const Node& n, const DpuOpRule& rule, const DpuArch
   const bool tb = n.attr_bool_or("transpose_b", false);
   if (std::string r = check_range(arch.channels, w.dim(tb ? 1 : 0), "input features"); !r.empty()) return r;
   if (std::string r = check_range(arch.channels, w.dim(tb ? 0 : 1), "output features"); !r.empty()) return r;
-  for (const std::string& step : fused_ops_of(n)) {
-    if (step == "BiasAdd") {
-      if (!s.constant(n, 2)) return "bias is not constant";
-    } else if (step == "Relu" || step == "Relu6" || step == "LeakyRelu") {
-      if (std::string r = check_activation(step, n, rule, arch, "leakyrelu_alpha"); !r.empty()) return r;
-    } else {
-      return "fused " + step + " is not supported by the DPU";
-    }
-  }
-  return "";
+  return fused_ops_rejection(n, rule, arch, s);
 }
 
 std::string pool_rejection(const Node& n, const DpuOpRule& rule, const DpuArch& arch) {
@@ -209,7 +198,7 @@ std::string reshape_rejection(const Node& n, const Shapes& s) {
   return "";
 }
 
-std::string op_rejection(const Graph& g, const Node& n, const DpuArch& arch, const Shapes& s) {
+std::string op_rejection(const Node& n, const DpuArch& arch, const Shapes& s) {
   const std::string base = dpu_base_op(n.op);
   const DpuOpRule* rule = arch.rule(base);
   if (!rule) return "op " + n.op + " is not supported by the DPU (arch " + arch.name + ")";
@@ -232,12 +221,7 @@ std::string op_rejection(const Graph& g, const Node& n, const DpuArch& arch, con
   }
   if (base == "Pad") return s.constant(n, 1) ? "" : "paddings are not constant";
   if (base == "Reshape") return reshape_rejection(n, s);
-  if (base == "LeakyRelu") {
-    if (std::fabs(n.attr_float_or("alpha", 0.2f) - arch.leaky_relu_alpha) > 0.01)
-      return "LeakyRelu alpha " + std::to_string(n.attr_float_or("alpha", 0.2f)) + " differs from the DPU's " +
-             std::to_string(arch.leaky_relu_alpha);
-  }
-  (void)g;
+  if (base == "LeakyRelu") return leaky_alpha_rejection(n.attr_float_or("alpha", 0.2f), arch);
   return "";
 }
 
@@ -318,7 +302,7 @@ std::vector<int> activation_inputs(const Node& n) {
 std::string dpu_rejection(const Graph& g, const Node& n, const DpuArch& arch,
                           const std::map<TensorId, InferredTensor>& shapes) {
   try {
-    return op_rejection(g, n, arch, Shapes{g, shapes});
+    return op_rejection(n, arch, Shapes{g, shapes});
   } catch (const Error& e) {
     return "cannot read its attributes: " + e.message();
   }
