@@ -89,9 +89,8 @@ int check_command(const Argv& argv) {
   std::vector<TensorId> kept_inputs, kept_outputs;
   for (const auto& [id, file] : input_files) kept_inputs.push_back(id);
   for (const auto& [id, file] : expected_files) kept_outputs.push_back(id);
-  Model runnable = args.flag("no-optimize") || args.flag("layers")
-                             ? model
-                             : optimized_model(model, kept_outputs, kept_inputs);
+  Model runnable = args.flag("no-optimize") || args.flag("layers") ? model
+                                                                    : optimized_model(model, kept_outputs, kept_inputs);
 
   FeedMap feeds;
   for (const auto& [id, file] : input_files) {

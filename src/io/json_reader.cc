@@ -1,9 +1,11 @@
 #include "io/json_reader.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
+#include <string_view>
 
 #include "graph/error.h"
 
@@ -40,7 +42,8 @@ class Parser {
   }
 
   void skip_space() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
       ++pos_;
   }
 
@@ -182,28 +185,24 @@ class Parser {
       }
       const char e = peek();
       ++pos_;
-      switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          if (pos_ + 4 > text_.size()) fail("truncated \\u escape");
-          const std::string hex = text_.substr(pos_, 4);
-          char* end = nullptr;
-          const long code = std::strtol(hex.c_str(), &end, 16);
-          if (end != hex.c_str() + 4) fail("bad \\u escape");
-          if (code >= 0x80) fail("non-ASCII \\u escape is not supported");
-          out += static_cast<char>(code);
-          pos_ += 4;
-          break;
-        }
-        default: --pos_; fail("bad escape in a string");
+      // The one-letter escapes: \" \\ \/ \b \f \n \r \t.
+      static constexpr std::string_view kLetters = "\"\\/bfnrt", kChars = "\"\\/\b\f\n\r\t";
+      if (const size_t k = kLetters.find(e); k != std::string_view::npos) {
+        out += kChars[k];
+        continue;
       }
+      if (e != 'u') {
+        --pos_;
+        fail("bad escape in a string");
+      }
+      if (pos_ + 4 > text_.size()) fail("truncated \\u escape");
+      const std::string hex = text_.substr(pos_, 4);
+      if (!std::all_of(hex.begin(), hex.end(), [](char h) { return std::isxdigit(static_cast<unsigned char>(h)); }))
+        fail("bad \\u escape");
+      const long code = std::strtol(hex.c_str(), nullptr, 16);
+      if (code >= 0x80) fail("non-ASCII \\u escape is not supported");
+      out += static_cast<char>(code);
+      pos_ += 4;
     }
   }
 
@@ -220,12 +219,18 @@ class Parser {
 
 std::string json_kind_name(JsonValue::Kind k) {
   switch (k) {
-    case JsonValue::Kind::Null: return "null";
-    case JsonValue::Kind::Bool: return "a boolean";
-    case JsonValue::Kind::Number: return "a number";
-    case JsonValue::Kind::String: return "a string";
-    case JsonValue::Kind::Array: return "an array";
-    case JsonValue::Kind::Object: return "an object";
+    case JsonValue::Kind::Null:
+      return "null";
+    case JsonValue::Kind::Bool:
+      return "a boolean";
+    case JsonValue::Kind::Number:
+      return "a number";
+    case JsonValue::Kind::String:
+      return "a string";
+    case JsonValue::Kind::Array:
+      return "an array";
+    case JsonValue::Kind::Object:
+      return "an object";
   }
   return "?";
 }
@@ -275,7 +280,8 @@ JsonValue read_json_file(const std::string& path) {
   char buf[65536];
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
     text.append(buf, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxJsonBytes) throw Error("JSON file larger than " + std::to_string(kMaxJsonBytes) + " bytes").file(path);
+    if (text.size() > kMaxJsonBytes)
+      throw Error("JSON file larger than " + std::to_string(kMaxJsonBytes) + " bytes").file(path);
   }
   return parse_json(text, path);
 }

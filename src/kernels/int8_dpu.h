@@ -116,8 +116,7 @@ void dpu_mul_int8(const DpuEltwiseParams& p, const int8_t* a, const int8_t* b, i
 
 // A standalone activation (or a pure requantisation with None): int8 at in_fp
 // -> int8 at out_fp.
-void dpu_activation_int8(int64_t count, int in_fp, int out_fp, DpuActivation act, const int8_t* input,
-                         int8_t* output);
+void dpu_activation_int8(int64_t count, int in_fp, int out_fp, DpuActivation act, const int8_t* input, int8_t* output);
 
 // Concatenation of `num_inputs` tensors viewed as [outer, width_i] (width_i =
 // the concatenated axis times everything after it), each moved to out_fp.

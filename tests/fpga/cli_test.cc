@@ -31,8 +31,8 @@ bool have_dataset() {
 
 TEST_CASE("fpga cli: compile writes the partition of fashion_cnn") {
   const auto dir = temp_dir("fpga_compile");
-  const CommandResult r = run_frost("compile " + quote(model_dir() + "/frozen_graph.pb") + " --backend fpga -o " +
-                                    quote(dir.string()));
+  const CommandResult r =
+      run_frost("compile " + quote(model_dir() + "/frozen_graph.pb") + " --backend fpga -o " + quote(dir.string()));
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   CHECK(r.out.find("DPU subgraph") != std::string::npos);
   CHECK(r.out.find("not calibrated") != std::string::npos);
@@ -66,15 +66,15 @@ TEST_CASE("fpga cli: calibrated compile, check and eval on fashion_cnn") {
   if (!have_dataset()) return;
   const auto dir = temp_dir("fpga_calib");
   const std::string model = quote(model_dir() + "/frozen_graph.pb");
-  const CommandResult c = run_frost("compile " + model + " --backend fpga --calib fashion-mnist:train --calib-count 50 -o " +
-                                    quote(dir.string()));
+  const CommandResult c = run_frost(
+      "compile " + model + " --backend fpga --calib fashion-mnist:train --calib-count 50 -o " + quote(dir.string()));
   REQUIRE_MESSAGE(c.exit_code == 0, c.err);
   const JsonValue j = read_json_file((dir / "partition.json").string());
   CHECK_FALSE(j.find("fix_positions")->object.empty());
   std::filesystem::remove_all(dir);
 
-  const CommandResult k = run_frost("check " + model + " --backend fpga --reference " +
-                                    quote(model_dir() + "/reference.txt"));
+  const CommandResult k =
+      run_frost("check " + model + " --backend fpga --reference " + quote(model_dir() + "/reference.txt"));
   REQUIRE_MESSAGE(k.exit_code == 0, k.err);
   CHECK(k.out.find("int8 ") != std::string::npos);
 

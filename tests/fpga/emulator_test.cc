@@ -23,12 +23,16 @@ Graph small_cnn(std::mt19937& rng) {
   t = b.op("bias1", "BiasAdd", {t, b.constant("b1", random_tensor(Shape{8}, rng, 0.1f))});
   t = b.op("relu1", "Relu", {t});
   t = b.op("pool1", "MaxPool", {t},
-           {{"ksize", std::vector<int64_t>{1, 2, 2, 1}}, {"strides", std::vector<int64_t>{1, 2, 2, 1}}, {"padding", "VALID"}});
+           {{"ksize", std::vector<int64_t>{1, 2, 2, 1}},
+            {"strides", std::vector<int64_t>{1, 2, 2, 1}},
+            {"padding", "VALID"}});
   t = conv(b, "conv2", t, 3, 8, 8, rng);
   t = b.op("bias2", "BiasAdd", {t, b.constant("b2", random_tensor(Shape{8}, rng, 0.1f))});
   t = b.op("relu2", "Relu6", {t});
   t = b.op("pool2", "AvgPool", {t},
-           {{"ksize", std::vector<int64_t>{1, 2, 2, 1}}, {"strides", std::vector<int64_t>{1, 2, 2, 1}}, {"padding", "VALID"}});
+           {{"ksize", std::vector<int64_t>{1, 2, 2, 1}},
+            {"strides", std::vector<int64_t>{1, 2, 2, 1}},
+            {"padding", "VALID"}});
   t = b.op("flat", "Reshape", {t, b.ints("shape", {-1, 32})}, {{"Tshape", DType::Int32}});
   t = b.op("fc", "MatMul", {t, b.constant("wfc", random_tensor(Shape{32, 5}, rng, 0.3f))});
   t = b.op("logits", "BiasAdd", {t, b.constant("bfc", random_tensor(Shape{5}, rng, 0.1f))});

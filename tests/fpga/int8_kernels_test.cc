@@ -146,9 +146,9 @@ TEST_CASE("fpga kernels: conv, depthwise and transposed conv equal the float fix
     std::vector<int8_t> bias, residual, got;
     std::vector<double> conv;
     const std::string shape = "trial " + std::to_string(trial) + " in " + std::to_string(p.in_h) + "x" +
-                              std::to_string(p.in_w) + "x" + std::to_string(p.in_c) + " out " + std::to_string(p.out_h) +
-                              "x" + std::to_string(p.out_w) + "x" + std::to_string(p.out_c) + " k " +
-                              std::to_string(p.filter_h) + "x" + std::to_string(p.filter_w);
+                              std::to_string(p.in_w) + "x" + std::to_string(p.in_c) + " out " +
+                              std::to_string(p.out_h) + "x" + std::to_string(p.out_w) + "x" + std::to_string(p.out_c) +
+                              " k " + std::to_string(p.filter_h) + "x" + std::to_string(p.filter_w);
     if (kind == 2) {  // input is [N, out_h, out_w, out_c], output [N, in_h, in_w, in_c]
       const std::vector<int8_t> x = random_int8(rng, out_n);
       bias = random_int8(rng, p.in_c);
@@ -254,9 +254,11 @@ TEST_CASE("fpga kernels: fully connected, pooling, add, mul, concat, activations
     dpu_concat_int8(cp, ins, cat.data());
     for (int64_t i = 0; i < outer; ++i) {
       for (int64_t j = 0; j < w0; ++j)
-        want_c.push_back(float_requantize(std::ldexp(double(c0[size_t(i * w0 + j)]), -fps[0]), cp.out_fp, DpuActivation::None));
+        want_c.push_back(
+            float_requantize(std::ldexp(double(c0[size_t(i * w0 + j)]), -fps[0]), cp.out_fp, DpuActivation::None));
       for (int64_t j = 0; j < w1; ++j)
-        want_c.push_back(float_requantize(std::ldexp(double(c1[size_t(i * w1 + j)]), -fps[1]), cp.out_fp, DpuActivation::None));
+        want_c.push_back(
+            float_requantize(std::ldexp(double(c1[size_t(i * w1 + j)]), -fps[1]), cp.out_fp, DpuActivation::None));
     }
     check_equal(cat, want_c, "concat trial " + std::to_string(trial));
   }

@@ -1,8 +1,9 @@
 // Partitioning small graphs built in code against the built-in DPU arch.
+#include "runtime/fpga/partition.h"
+
 #include <doctest/doctest.h>
 
 #include "fpga_test_util.h"
-#include "runtime/fpga/partition.h"
 
 using namespace frost;
 using namespace frost::testing;
@@ -57,7 +58,8 @@ TEST_CASE("fpga partition: limits, dtype, layout and fused activations give reas
   GraphBuilder b;
   const std::string x = b.placeholder("x", PartialShape{1, 40, 40, 2});
   const std::string w = b.constant("w17", random_tensor(Shape{17, 17, 2, 2}, rng));
-  const std::string big = b.op("big", "Conv2D", {x, w}, {{"strides", std::vector<int64_t>{1, 1, 1, 1}}, {"padding", "SAME"}});
+  const std::string big =
+      b.op("big", "Conv2D", {x, w}, {{"strides", std::vector<int64_t>{1, 1, 1, 1}}, {"padding", "SAME"}});
   const std::string w2 = b.constant("w2", random_tensor(Shape{3, 3, 2, 2}, rng));
   const std::string strided =
       b.op("strided", "Conv2D", {big, w2}, {{"strides", std::vector<int64_t>{1, 5, 5, 1}}, {"padding", "SAME"}});

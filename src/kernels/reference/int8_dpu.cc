@@ -165,8 +165,7 @@ void dpu_mul_int8(const DpuEltwiseParams& p, const int8_t* a, const int8_t* b, i
     output[i] = dpu_requantize(int64_t{a[i]} * b[i], p.a_fp + p.b_fp, p.out_fp, p.activation);
 }
 
-void dpu_activation_int8(int64_t count, int in_fp, int out_fp, DpuActivation act, const int8_t* input,
-                         int8_t* output) {
+void dpu_activation_int8(int64_t count, int in_fp, int out_fp, DpuActivation act, const int8_t* input, int8_t* output) {
   for (int64_t i = 0; i < count; ++i) output[i] = dpu_requantize(input[i], in_fp, out_fp, act);
 }
 

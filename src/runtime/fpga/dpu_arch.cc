@@ -40,7 +40,8 @@ DpuOpRule read_rule(const JsonValue& v, const std::string& op, const DpuArch& ar
   if (const JsonValue* a = v.find("activations"))
     for (const JsonValue& s : a->as_array()) {
       if (std::find(kActivations.begin(), kActivations.end(), s.as_string()) == kActivations.end())
-        throw Error(s.where + ": activation \"" + s.string + "\" is not one the DPU emulator has (Relu, Relu6, LeakyRelu)");
+        throw Error(s.where + ": activation \"" + s.string +
+                    "\" is not one the DPU emulator has (Relu, Relu6, LeakyRelu)");
       r.activations.push_back(s.string);
     }
   if (const JsonValue* a = v.find("residual_add")) r.residual_add = a->as_bool();
@@ -50,9 +51,20 @@ DpuOpRule read_rule(const JsonValue& v, const std::string& op, const DpuArch& ar
 }  // namespace
 
 const std::vector<std::string>& dpu_op_names() {
-  static const std::vector<std::string> names = {"Conv2D", "DepthwiseConv2dNative", "Conv2DBackpropInput",
-                                                 "MaxPool", "AvgPool", "Add", "Mul", "ConcatV2", "Relu",
-                                                 "Relu6", "LeakyRelu", "MatMul", "Pad", "Reshape"};
+  static const std::vector<std::string> names = {"Conv2D",
+                                                 "DepthwiseConv2dNative",
+                                                 "Conv2DBackpropInput",
+                                                 "MaxPool",
+                                                 "AvgPool",
+                                                 "Add",
+                                                 "Mul",
+                                                 "ConcatV2",
+                                                 "Relu",
+                                                 "Relu6",
+                                                 "LeakyRelu",
+                                                 "MatMul",
+                                                 "Pad",
+                                                 "Reshape"};
   return names;
 }
 

@@ -66,7 +66,8 @@ void run_conv(OpContext& ctx, const DpuNodeParams& p, const std::string& base) {
   if (base == "Conv2DBackpropInput") {
     const Tensor& grad = ctx.input(2);
     const std::vector<int64_t> sizes = ctx.input(0).to_int64_vector();
-    if (sizes.size() != 4 || grad.rank() != 4) throw ctx.error("the DPU emulator needs 4-D input_sizes and out_backprop");
+    if (sizes.size() != 4 || grad.rank() != 4)
+      throw ctx.error("the DPU emulator needs 4-D input_sizes and out_backprop");
     kernels::Conv2DParams c = nn::conv_params(n, a, Shape(sizes), f);
     c.out_c = f[3];
     if (c.in_c != f[2] || c.out_h != grad.shape()[1] || c.out_w != grad.shape()[2] || c.out_c != grad.shape()[3] ||
@@ -180,8 +181,11 @@ void run_eltwise(OpContext& ctx, const DpuNodeParams& p, bool add) {
     small = std::move(tiled);
   }
   std::vector<int8_t> out(qa.size());
-  const kernels::DpuEltwiseParams e{.count = big.num_elements(), .a_fp = p.in_fps[0], .b_fp = p.in_fps[1],
-                                    .out_fp = p.out_fp, .activation = DpuActivation::None};
+  const kernels::DpuEltwiseParams e{.count = big.num_elements(),
+                                    .a_fp = p.in_fps[0],
+                                    .b_fp = p.in_fps[1],
+                                    .out_fp = p.out_fp,
+                                    .activation = DpuActivation::None};
   if (add)
     kernels::dpu_add_int8(e, qa.data(), qb.data(), out.data());
   else
@@ -214,8 +218,8 @@ void run_concat(OpContext& ctx, const DpuNodeParams& p) {
   for (const auto& q : qs) ptrs.push_back(q.data());
   const Shape out_shape(dims);
   std::vector<int8_t> out(static_cast<size_t>(out_shape.num_elements()));
-  const kernels::DpuConcatParams c{.outer = outer, .num_inputs = count, .widths = widths.data(),
-                                   .in_fps = p.in_fps.data(), .out_fp = p.out_fp};
+  const kernels::DpuConcatParams c{
+      .outer = outer, .num_inputs = count, .widths = widths.data(), .in_fps = p.in_fps.data(), .out_fp = p.out_fp};
   kernels::dpu_concat_int8(c, ptrs.data(), out.data());
   ctx.set_output(0, float_output(out, p.out_fp, out_shape));
 }
@@ -254,7 +258,8 @@ DpuNodeParams prepare_dpu_node(const Graph& g, const Node& n, const std::map<Ten
       const int64_t rows = w.shape()[0], cols = w.shape()[1];
       std::vector<int8_t> t(p.weights.size());
       for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < cols; ++c) t[static_cast<size_t>(c * rows + r)] = p.weights[static_cast<size_t>(r * cols + c)];
+        for (int64_t c = 0; c < cols; ++c)
+          t[static_cast<size_t>(c * rows + r)] = p.weights[static_cast<size_t>(r * cols + c)];
       p.weights = std::move(t);
       p.weight_shape = Shape{cols, rows};
     }
@@ -270,7 +275,8 @@ KernelFn dpu_kernel(const Node& n, std::shared_ptr<const DpuNodeParams> params, 
   const std::string base = dpu_base_op(n.op);
   return [base, params, reference](OpContext& ctx) {
     const DpuNodeParams& p = *params;
-    if (base == "Conv2D" || base == "DepthwiseConv2dNative" || base == "Conv2DBackpropInput") return run_conv(ctx, p, base);
+    if (base == "Conv2D" || base == "DepthwiseConv2dNative" || base == "Conv2DBackpropInput")
+      return run_conv(ctx, p, base);
     if (base == "MatMul") return run_fc(ctx, p);
     if (base == "MaxPool" || base == "AvgPool") return run_pool(ctx, p, base == "MaxPool");
     if (base == "Add" || base == "Mul") return run_eltwise(ctx, p, base == "Add");

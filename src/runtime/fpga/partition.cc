@@ -65,7 +65,8 @@ std::string check_range(const Range& r, int64_t v, const std::string& what) {
 // Vitis AI maps a LeakyRelu of slope 0.1 onto the DPU's 26/256; other slopes stay on the CPU.
 std::string leaky_alpha_rejection(double alpha, const DpuArch& arch) {
   if (std::fabs(alpha - arch.leaky_relu_alpha) <= 0.01) return "";
-  return "LeakyRelu alpha " + std::to_string(alpha) + " differs from the DPU's " + std::to_string(arch.leaky_relu_alpha);
+  return "LeakyRelu alpha " + std::to_string(alpha) + " differs from the DPU's " +
+         std::to_string(arch.leaky_relu_alpha);
 }
 
 // What a _Fused* contraction applies after its sums: a constant bias, a
@@ -91,7 +92,8 @@ std::string fused_ops_rejection(const Node& n, const DpuOpRule& rule, const DpuA
 // Kernel size / stride / dilation / channel checks of a convolution or pool.
 std::string check_window(const DpuOpRule& rule, const DpuArch& arch, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
                          int64_t dh, int64_t dw) {
-  for (const auto& [v, what] : std::vector<std::pair<int64_t, std::string>>{{kh, "kernel height"}, {kw, "kernel width"}}) {
+  for (const auto& [v, what] :
+       std::vector<std::pair<int64_t, std::string>>{{kh, "kernel height"}, {kw, "kernel width"}}) {
     if (std::string r = check_range(rule.kernel, v, what); !r.empty()) return r;
     if (!rule.kernel_sizes.empty() && v >= 0 &&
         std::find(rule.kernel_sizes.begin(), rule.kernel_sizes.end(), v) == rule.kernel_sizes.end()) {
@@ -103,7 +105,8 @@ std::string check_window(const DpuOpRule& rule, const DpuArch& arch, int64_t kh,
       return "kernel " + std::to_string(kh) + "x" + std::to_string(kw) + " (the DPU takes " + allowed + " only)";
     }
   }
-  if (rule.square_kernel && kh != kw) return "kernel " + std::to_string(kh) + "x" + std::to_string(kw) + " is not square";
+  if (rule.square_kernel && kh != kw)
+    return "kernel " + std::to_string(kh) + "x" + std::to_string(kw) + " is not square";
   for (const auto& [v, what] : std::vector<std::pair<int64_t, std::string>>{{sh, "stride"}, {sw, "stride"}})
     if (std::string r = check_range(arch.stride, v, what); !r.empty()) return r;
   for (const auto& [v, what] : std::vector<std::pair<int64_t, std::string>>{{dh, "dilation"}, {dw, "dilation"}})
@@ -266,7 +269,8 @@ int64_t node_param_bytes(const Graph& g, const Node& n) {
     if (std::find(acts.begin(), acts.end(), i) != acts.end()) continue;
     if (base == "Conv2DBackpropInput" && i == 0) continue;  // input_sizes
     const bool weight_or_bias = is_conv_like(base) || base == "MatMul";
-    if (p && p->op == "Const" && weight_or_bias && p->has_attr("value")) bytes += p->attr_tensor("value").num_elements();
+    if (p && p->op == "Const" && weight_or_bias && p->has_attr("value"))
+      bytes += p->attr_tensor("value").num_elements();
   }
   return bytes;
 }

@@ -31,9 +31,9 @@ std::string dpu_base_op(const std::string& op);
 
 struct NodePlacement {
   bool on_dpu = false;
-  std::string reason;    // why it stays on the CPU (empty on the DPU)
-  int subgraph = -1;     // index into Partition::subgraphs
-  int64_t macs = 0;      // multiply-accumulates per run (unknown dims count as 1)
+  std::string reason;       // why it stays on the CPU (empty on the DPU)
+  int subgraph = -1;        // index into Partition::subgraphs
+  int64_t macs = 0;         // multiply-accumulates per run (unknown dims count as 1)
   int64_t param_bytes = 0;  // int8 weights + bias it needs on the DPU
 };
 
