@@ -62,6 +62,20 @@ TEST_CASE("fpga cli: a bad arch file is one line, exit 2, with its location") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("fpga cli: calibration from a folder of .npy inputs") {
+  const auto dir = temp_dir("fpga_npy");
+  std::filesystem::create_directories(dir / "calib");
+  for (const char* name : {"a.npy", "b.npy", "notes.txt"})
+    std::filesystem::copy_file(model_dir() + "/inputs.npy", dir / "calib" / name);
+  const CommandResult r = run_frost("compile " + quote(model_dir() + "/frozen_graph.pb") + " --backend fpga --calib " +
+                                    quote((dir / "calib").string()) + " --calib-count 5 -o " + quote(dir.string()));
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out.find("8 samples in 2 run(s)") != std::string::npos);  // two files of 4 images
+  const JsonValue j = read_json_file((dir / "partition.json").string());
+  CHECK(j.find("fix_positions")->find("conv2d_input")->as_int() == 7);  // pixels in [0, 1]
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("fpga cli: calibrated compile, check and eval on fashion_cnn") {
   if (!have_dataset()) return;
   const auto dir = temp_dir("fpga_calib");
