@@ -3,19 +3,22 @@
 #include "graph/graphdef_convert.h"
 #include "graph/validate.h"
 #include "runtime/cpu_backend.h"
+#include "runtime/fpga/fpga_backend.h"
 
 namespace frost {
 
 Backend parse_backend(const std::string& name) {
   if (name == "reference") return Backend::Reference;
   if (name == "cpu") return Backend::Cpu;
-  throw Error("unknown backend '" + name + "' (available: cpu, reference)");
+  if (name == "fpga") return Backend::Fpga;
+  throw Error("unknown backend '" + name + "' (available: cpu, reference, fpga)");
 }
 
 std::string backend_name(Backend b) {
   switch (b) {
     case Backend::Reference: return "reference";
     case Backend::Cpu: return "cpu";
+    case Backend::Fpga: return "fpga";
   }
   return "?";
 }
@@ -41,12 +44,14 @@ Model::Model(Graph graph)
 Model::Model(const Model& other)
     : graph_(other.graph_),
       runtime_(std::make_unique<Runtime>(graph_)),
+      fpga_(other.fpga_),
       inputs_(other.inputs_),
       outputs_(other.outputs_) {}
 
 Model::Model(Model&& other) noexcept
     : graph_(std::move(other.graph_)),
       runtime_(std::make_unique<Runtime>(graph_)),
+      fpga_(std::move(other.fpga_)),
       inputs_(std::move(other.inputs_)),
       outputs_(std::move(other.outputs_)) {}
 
@@ -58,6 +63,7 @@ Model& Model::operator=(const Model& other) {
 Model& Model::operator=(Model&& other) noexcept {
   graph_ = std::move(other.graph_);
   runtime_ = std::make_unique<Runtime>(graph_);
+  fpga_ = std::move(other.fpga_);
   inputs_ = std::move(other.inputs_);
   outputs_ = std::move(other.outputs_);
   return *this;
@@ -84,6 +90,10 @@ std::vector<Tensor> Model::run(const FeedMap& feeds, const std::vector<TensorId>
       runtime_->plans.insert(key, Plan::build(feeds, fetches, trace));
       return results;
     }
+    case Backend::Fpga:
+      if (!fpga_)
+        throw Error("the fpga backend needs a calibrated plan: pass --calib DIR_OR_DATASET (see frost compile)");
+      return fpga_->run(feeds, fetches, options);
   }
   throw Error("backend not available");
 }

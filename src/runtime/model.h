@@ -14,9 +14,15 @@
 
 namespace frost {
 
-enum class Backend { Reference, Cpu };
+// Fpga: the DPU emulator of src/runtime/fpga; it needs a calibrated plan
+// (Model::set_fpga) before it can run.
+enum class Backend { Reference, Cpu, Fpga };
 
-// "reference" or "cpu"; throws naming the choices otherwise.
+namespace fpga {
+class FpgaBackend;
+}
+
+// "reference", "cpu" or "fpga"; throws naming the choices otherwise.
 Backend parse_backend(const std::string& name);
 std::string backend_name(Backend b);
 
@@ -51,12 +57,19 @@ class Model {
   // How many plans the CPU backend holds (for tests).
   std::size_t cached_plans() const;
 
+  // The partitioned, calibrated FPGA plan `run(..., Backend::Fpga)` uses
+  // (built by the caller once: it needs an arch and calibration inputs).
+  void set_fpga(std::shared_ptr<const fpga::FpgaBackend> plan) { fpga_ = std::move(plan); }
+  const fpga::FpgaBackend* fpga() const { return fpga_.get(); }
+
  private:
   struct Runtime;
 
   Graph graph_;
   // Lowered kernels, packed weights and plans, kept between runs.
   std::unique_ptr<Runtime> runtime_;
+  // Owns its own copy of the graph, so sharing it between copies is safe.
+  std::shared_ptr<const fpga::FpgaBackend> fpga_;
   std::vector<GraphInput> inputs_;
   std::vector<GraphOutput> outputs_;
 };
