@@ -11,6 +11,7 @@
 
 #include "kernels/conv_simd.h"
 #include "kernels/simd/dwconv_kernel_table.h"
+#include "kernels/simd/thread_policy.h"
 
 namespace frost::kernels {
 namespace {
@@ -37,14 +38,13 @@ int resolve_threads(int threads) {
   return threads < 1 ? 1 : threads;
 }
 
-// As in the GEMM: about 1 MFLOP of work per thread at least, unless forced.
+// As in the GEMM (kernels/simd/thread_policy.h), unless forced.
 int threads_for(const Conv2DParams& p, int64_t taps_per_output, const GemmRun& run) {
   const int threads = resolve_threads(run.threads);
   if (run.force_threads) return threads;
   const double flops = 2.0 * static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c) *
                        static_cast<double>(taps_per_output);
-  const double useful = flops / 2.5e5;
-  return useful < threads ? (useful < 1.0 ? 1 : static_cast<int>(useful)) : threads;
+  return simd::choose_threads(flops, threads);
 }
 
 struct ConvGemm {
@@ -291,14 +291,12 @@ void conv2d_f32(const Conv2DParams& p, const float* input, const float* packed_f
     }
   };
   if (t.parallel_tiles) {
-#pragma omp parallel num_threads(threads)
-    {
-      const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+    simd::parallel_run(threads, [&](int tid, int nth) {
       float* mine = scratch + tid * l.per_thread;
       for (int64_t tile = t.count * tid / nth; tile < t.count * (tid + 1) / nth; ++tile) {
         do_tile(tile, mine, 1, align_up(mine + l.im2col));
       }
-    }
+    });
   } else {
     float* shared = align_up(scratch + l.per_thread);
     for (int64_t tile = 0; tile < t.count; ++tile) do_tile(tile, scratch, threads, shared);
