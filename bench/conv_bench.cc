@@ -1,6 +1,7 @@
 // Convolution throughput (NHWC, batch 1, single precision) of Frost's
 // kernels beside oneDNN's convolution primitive and "im2col + SGEMM" with
-// oneDNN's dnnl_sgemm, OpenBLAS and Eigen, 1 and 2 threads.
+// oneDNN's dnnl_sgemm, OpenBLAS and Eigen, 1 and 2 threads; the transposed
+// convolution (Conv2DBackpropInput) beside oneDNN's deconvolution primitive.
 //
 // Each benchmark is named conv/<shape>/<library>/threads:<t> with GFLOP/s
 // (2·multiply-adds per second) and pct_peak counters, the peak measured by
@@ -14,6 +15,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "kernels/conv.h"
@@ -39,8 +41,9 @@ using frost::kernels::Conv2DParams;
 
 struct ConvCase {
   std::string label;
-  Conv2DParams p;
+  Conv2DParams p;  // the forward convolution, also for a transposed case
   bool depthwise;
+  bool transpose = false;  // out_backprop (out_h×out_w×out_c) -> in_backprop (in_h×in_w×in_c)
 };
 
 Conv2DParams same_conv(int64_t h, int64_t w, int64_t cin, int64_t cout, int64_t f, int64_t stride, bool depthwise) {
@@ -71,9 +74,12 @@ std::vector<ConvCase> cases() {
       {"3x3s2_224x224x3_to_32", same_conv(224, 224, 3, 32, 3, 2, false), false},
       {"dw3x3_112x112x32", same_conv(112, 112, 32, 32, 3, 1, true), true},
       {"dw3x3s2_112x112x64", same_conv(112, 112, 64, 64, 3, 2, true), true},
+      // A U-Net/decoder upsampling step: 28×28×64 -> 56×56×32, 3×3 stride 2 SAME.
+      {"deconv3x3s2_28x28x64_to_56x56x32", same_conv(56, 56, 32, 64, 3, 2, false), false, true},
   };
 }
 
+// A transposed case does exactly the multiply-adds of its forward convolution.
 double conv_gflop(const ConvCase& c) {
   const Conv2DParams& p = c.p;
   const double per_out = static_cast<double>(p.filter_h * p.filter_w) * (c.depthwise ? 1.0 : static_cast<double>(p.in_c));
@@ -106,7 +112,19 @@ void bm_frost(benchmark::State& st, const ConvCase& c, int threads) {
   std::vector<float> out(output_size(p));
   frost::kernels::GemmRun run;
   run.threads = threads;
-  if (c.depthwise) {
+  if (c.transpose) {
+    const std::vector<float> dy = random_floats(output_size(p));
+    std::vector<float> dx(input_size(p));
+    std::vector<float> packed(frost::kernels::conv2d_backprop_input_packed_filter_floats(p));
+    frost::kernels::conv2d_backprop_input_pack_filter(p, filter.data(), packed.data());
+    std::vector<float> scratch(frost::kernels::conv2d_backprop_input_scratch_floats(p, threads));
+    run.scratch = scratch.data();
+    frost::kernels::conv2d_backprop_input_f32(p, dy.data(), packed.data(), dx.data(), run);  // warm-up
+    for (auto _ : st) {
+      frost::kernels::conv2d_backprop_input_f32(p, dy.data(), packed.data(), dx.data(), run);
+      benchmark::ClobberMemory();
+    }
+  } else if (c.depthwise) {
     std::vector<float> scratch(frost::kernels::depthwise_conv2d_scratch_floats(p));
     run.scratch = scratch.data();
     frost::kernels::depthwise_conv2d_f32(p, in.data(), filter.data(), out.data(), {}, run);  // warm-up
@@ -192,12 +210,34 @@ void bm_im2col(benchmark::State& st, const ConvCase& c, int threads, Gemm which)
 }
 
 #if FROST_BENCH_HAVE_ONEDNN
+// Times a oneDNN primitive on random data, weights in the layout it chose
+// (reordered once, as a planned model would).
+void time_onednn(benchmark::State& st, const ConvCase& c, int threads, const dnnl::engine& eng,
+                 const dnnl::primitive& prim, const dnnl::primitive_desc_base& pd) {
+  dnnl::stream strm(eng);
+  std::vector<float> in = random_floats(pd.src_desc(0).get_size() / sizeof(float));
+  std::vector<float> out(pd.dst_desc(0).get_size() / sizeof(float));
+  std::vector<float> weights = random_floats(pd.weights_desc(0).get_size() / sizeof(float) + 1);
+  const std::unordered_map<int, dnnl::memory> args{
+      {DNNL_ARG_SRC, dnnl::memory(pd.src_desc(0), eng, in.data())},
+      {DNNL_ARG_WEIGHTS, dnnl::memory(pd.weights_desc(0), eng, weights.data())},
+      {DNNL_ARG_DST, dnnl::memory(pd.dst_desc(0), eng, out.data())}};
+  prim.execute(strm, args);  // warm-up
+  strm.wait();
+  for (auto _ : st) {
+    prim.execute(strm, args);
+    strm.wait();
+    benchmark::ClobberMemory();
+  }
+  st.SetLabel(pd.impl_info_str());
+  add_counters(st, c, threads);
+}
+
 void bm_onednn_primitive(benchmark::State& st, const ConvCase& c, int threads) {
   frost::bench::set_threads(threads);
   const Conv2DParams& p = c.p;
   using dnnl::memory;
   dnnl::engine eng(dnnl::engine::kind::cpu, 0);
-  dnnl::stream strm(eng);
   const memory::dims src_dims = {p.batch, p.in_c, p.in_h, p.in_w};
   const memory::dims dst_dims = {p.batch, p.out_c, p.out_h, p.out_w};
   const memory::dims w_dims = c.depthwise ? memory::dims{p.in_c, 1, 1, p.filter_h, p.filter_w}
@@ -213,20 +253,28 @@ void bm_onednn_primitive(benchmark::State& st, const ConvCase& c, int threads) {
   const dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
                                              src_md, w_md, dst_md, strides, pad_l, pad_r);
   const dnnl::convolution_forward::primitive_desc pd(desc, eng);
-  std::vector<float> in = random_floats(input_size(p));
-  std::vector<float> out(output_size(p));
-  std::vector<float> weights = random_floats(pd.weights_desc().get_size() / sizeof(float) + 1);
-  memory src(src_md, eng, in.data()), dst(dst_md, eng, out.data()), w(pd.weights_desc(), eng, weights.data());
-  dnnl::convolution_forward conv(pd);
-  conv.execute(strm, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}});  // warm-up
-  strm.wait();
-  for (auto _ : st) {
-    conv.execute(strm, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}});
-    strm.wait();
-    benchmark::ClobberMemory();
-  }
-  st.SetLabel(pd.impl_info_str());
-  add_counters(st, c, threads);
+  time_onednn(st, c, threads, eng, dnnl::convolution_forward(pd), pd);
+}
+
+// The transposed convolution as oneDNN's deconvolution primitive: its source
+// is out_backprop (out_c channels), its destination in_backprop (in_c).
+void bm_onednn_deconv(benchmark::State& st, const ConvCase& c, int threads) {
+  frost::bench::set_threads(threads);
+  const Conv2DParams& p = c.p;
+  using dnnl::memory;
+  dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+  const memory::desc src_md({p.batch, p.out_c, p.out_h, p.out_w}, memory::data_type::f32, memory::format_tag::nhwc);
+  const memory::desc dst_md({p.batch, p.in_c, p.in_h, p.in_w}, memory::data_type::f32, memory::format_tag::nhwc);
+  const memory::desc w_md({p.in_c, p.out_c, p.filter_h, p.filter_w}, memory::data_type::f32, memory::format_tag::any);
+  // oneDNN: dst = (src − 1)·stride + filter − pad_l − pad_r, the forward
+  // convolution's relation read backwards.
+  const int64_t pad_bottom = (p.out_h - 1) * p.stride_h + p.filter_h - p.in_h - p.pad_top;
+  const int64_t pad_right = (p.out_w - 1) * p.stride_w + p.filter_w - p.in_w - p.pad_left;
+  const dnnl::deconvolution_forward::desc desc(
+      dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct, src_md, w_md, dst_md,
+      {p.stride_h, p.stride_w}, {p.pad_top, p.pad_left}, {pad_bottom, pad_right});
+  const dnnl::deconvolution_forward::primitive_desc pd(desc, eng);
+  time_onednn(st, c, threads, eng, dnnl::deconvolution_forward(pd), pd);
 }
 #endif
 
@@ -242,9 +290,9 @@ void register_all() {
       };
       reg("frost", bm_frost);
 #if FROST_BENCH_HAVE_ONEDNN
-      reg("onednn", bm_onednn_primitive);
+      reg("onednn", c.transpose ? bm_onednn_deconv : bm_onednn_primitive);
 #endif
-      if (c.depthwise) continue;
+      if (c.depthwise || c.transpose) continue;
 #if FROST_BENCH_HAVE_ONEDNN
       reg("im2col_onednn_sgemm", bm_im2col, Gemm::kOneDnn);
 #endif

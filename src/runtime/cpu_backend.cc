@@ -4,6 +4,7 @@
 
 #include "kernels/conv_simd.h"
 #include "kernels/gemm.h"
+#include "runtime/cpu_lower_conv_transpose.h"
 #include "runtime/ops/nn_common.h"
 
 namespace frost {
@@ -168,6 +169,7 @@ KernelFn CpuBackend::kernel_for(const Node& n, const OpDef& def) {
     else if ((n.op == "MatMul" || n.op == "_FusedMatMul") && !n.attr_bool_or("transpose_a", false))
       k = matmul_kernel(def, *f, input_is_constant(n, 1));
   }
+  if (KernelFn t = lower_conv2d_backprop_input(n, def, input_is_constant(n, 1))) k = std::move(t);
   if (k.target_type() != def.reference.target_type()) ++lowered_;
   kernels_[n.name] = k;
   return k;

@@ -14,61 +14,16 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/conv.h"
 #include "kernels/conv_simd.h"
 #include "kernels/padding.h"
+#include "conv_test_util.h"
 
 namespace frost::kernels {
 namespace {
-
-uint64_t seed() {
-  static const uint64_t s = [] {
-    const char* env = std::getenv("FROST_TEST_SEED");
-    const uint64_t v = env != nullptr ? std::strtoull(env, nullptr, 10) : 20260428ULL;
-    MESSAGE("conv tests: FROST_TEST_SEED=" << v);
-    return v;
-  }();
-  return s;
-}
-
-std::vector<GemmIsa> isas() {
-  std::vector<GemmIsa> out;
-  for (GemmIsa isa : {GemmIsa::kSse2, GemmIsa::kAvx2, GemmIsa::kAvx512})
-    if (gemm_isa_available(isa)) out.push_back(isa);
-  return out;
-}
-
-std::string describe(const Conv2DParams& p) {
-  std::ostringstream o;
-  o << "N=" << p.batch << " in=" << p.in_h << "x" << p.in_w << "x" << p.in_c << " out=" << p.out_h << "x"
-    << p.out_w << "x" << p.out_c << " filter=" << p.filter_h << "x" << p.filter_w << " stride=" << p.stride_h << ","
-    << p.stride_w << " dilation=" << p.dilation_h << "," << p.dilation_w << " pad_top=" << p.pad_top
-    << " pad_left=" << p.pad_left << " groups=" << p.groups << " multiplier=" << p.depth_multiplier;
-  return o.str();
-}
-
-// Fills the output size and padding from TensorFlow's rules.
-bool finish_geometry(Conv2DParams& p, bool same) {
-  WindowDim h, w;
-  const PaddingMode mode = same ? PaddingMode::Same : PaddingMode::Valid;
-  if (!compute_window_dim(p.in_h, p.filter_h, p.stride_h, p.dilation_h, mode, 0, 0, &h)) return false;
-  if (!compute_window_dim(p.in_w, p.filter_w, p.stride_w, p.dilation_w, mode, 0, 0, &w)) return false;
-  if (h.output <= 0 || w.output <= 0) return false;
-  p.out_h = h.output;
-  p.out_w = w.output;
-  p.pad_top = h.pad_before;
-  p.pad_left = w.pad_before;
-  return true;
-}
-
-std::vector<float> random_vec(std::mt19937_64& rng, int64_t n) {
-  std::uniform_real_distribution<float> d(-1.0f, 1.0f);
-  std::vector<float> v(static_cast<size_t>(std::max<int64_t>(n, 1)));
-  for (float& x : v) x = d(rng);
-  return v;
-}
 
 struct Options {
   GemmIsa isa = GemmIsa::kAuto;
@@ -152,10 +107,6 @@ bool check(std::mt19937_64& rng, const Conv2DParams& p, bool depthwise, const Op
     }
   }
   return true;
-}
-
-int64_t pick(std::mt19937_64& rng, std::initializer_list<int64_t> values) {
-  return *(values.begin() + static_cast<std::ptrdiff_t>(rng() % values.size()));
 }
 
 Conv2DParams random_conv(std::mt19937_64& rng, bool depthwise) {
@@ -278,6 +229,34 @@ TEST_CASE("depthwise_conv2d_f32: random geometry (multipliers, dilation, odd fil
       if (!check(rng, p, true, o)) return;
     }
   }
+}
+
+TEST_CASE("conv2d_f32 and depthwise_conv2d_f32: dilation 2 and 3, square and not, on the fast-path filter shapes") {
+  // The depthwise 3×3/5×5 fast paths and the im2col row runs assume
+  // dilation 1; dilated layers must take the general paths and still match.
+  std::mt19937_64 rng(seed() + 4);
+  for (GemmIsa isa : isas())
+    for (int64_t f : {2, 3, 5})
+      for (int64_t stride : {1, 2})
+        for (const auto& d : {std::pair<int64_t, int64_t>{2, 2}, {3, 3}, {1, 2}, {3, 1}})
+          for (bool depthwise : {false, true}) {
+            Conv2DParams p;
+            p.batch = 2;
+            p.in_h = 13;
+            p.in_w = 11;
+            p.in_c = depthwise ? 17 : 9;
+            p.out_c = depthwise ? p.in_c : 20;
+            p.filter_h = p.filter_w = f;
+            p.stride_h = p.stride_w = stride;
+            p.dilation_h = d.first;
+            p.dilation_w = d.second;
+            if (!finish_geometry(p, (f + stride) % 2 == 0)) continue;
+            Options o;
+            o.isa = isa;
+            o.threads = 1 + static_cast<int>(f % 2);
+            o.bias = stride == 2;
+            if (!check(rng, p, depthwise, o)) return;
+          }
 }
 
 }  // namespace frost::kernels

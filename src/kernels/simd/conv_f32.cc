@@ -7,16 +7,23 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <vector>
 
 #include "kernels/conv_simd.h"
+#include "kernels/simd/conv_util.h"
 #include "kernels/simd/dwconv_kernel_table.h"
 #include "kernels/simd/thread_policy.h"
 
 namespace frost::kernels {
 namespace {
 
-constexpr int64_t kAlignFloats = 16;
+using simd::align_up;
+using simd::div_up;
+using simd::kAlignFloats;
+using simd::own_scratch;
+using simd::resolve_threads;
+using simd::round_up;
+using simd::threads_for_flops;
+
 // An im2col tile holds about this many floats (1 MiB); the GEMM's own cache
 // blocking takes it from there.
 constexpr int64_t kIm2colTileFloats = int64_t{1} << 18;
@@ -24,27 +31,10 @@ constexpr int64_t kIm2colTileFloats = int64_t{1} << 18;
 constexpr int64_t kTileRowQuantum = 12;
 constexpr int64_t kMaxTileRows = 1536;
 
-int64_t div_up(int64_t a, int64_t b) { return (a + b - 1) / b; }
-int64_t round_up(int64_t a, int64_t b) { return div_up(a, b) * b; }
-
-float* align_up(float* p) {
-  const auto v = reinterpret_cast<uintptr_t>(p);
-  return reinterpret_cast<float*>((v + 63) & ~uintptr_t{63});
-}
-
-int resolve_threads(int threads) {
-  if (omp_in_parallel()) return 1;
-  if (threads <= 0) threads = omp_get_max_threads();
-  return threads < 1 ? 1 : threads;
-}
-
-// As in the GEMM (kernels/simd/thread_policy.h), unless forced.
 int threads_for(const Conv2DParams& p, int64_t taps_per_output, const GemmRun& run) {
-  const int threads = resolve_threads(run.threads);
-  if (run.force_threads) return threads;
   const double flops = 2.0 * static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c) *
                        static_cast<double>(taps_per_output);
-  return simd::choose_threads(flops, threads);
+  return threads_for_flops(flops, run.threads, run.force_threads);
 }
 
 struct ConvGemm {
@@ -216,13 +206,6 @@ const simd::DwConvKernelTable& dw_table(GemmIsa isa) {
     case GemmIsa::kAvx2: return simd::dwconv_table_avx2();
     default: return simd::dwconv_table_sse2();
   }
-}
-
-float* own_scratch(size_t floats) {
-  // For callers without a planner; grows to the largest call and stays.
-  thread_local std::vector<float> own;
-  if (own.size() < floats) own.resize(floats);
-  return own.data();
 }
 
 }  // namespace

@@ -251,7 +251,7 @@ void dw_run(const Conv2DParams& p, const float* input, const float* filter, floa
     body(0, 1);
     return;
   }
-simd::parallel_run(threads, body);
+  simd::parallel_run(threads, body);
 }
 
 template <class T>

@@ -243,7 +243,7 @@ void run(const GemmShape& s, const float* a, const float* b, bool b_packed, floa
     body(0, 1);
     return;
   }
-simd::parallel_run(threads, body);
+  simd::parallel_run(threads, body);
 }
 
 template <class T>

@@ -59,6 +59,13 @@ kernels::Conv2DParams conv_params(const Node& node, const Window2DAttrs& a, cons
 int64_t window_output_or_unknown(const Node& node, const Window2DAttrs& a, int which, int64_t input,
                                  int64_t filter_taps);
 
+// Conv2DBackpropInput: the forward convolution's geometry (NHWC, groups
+// from the filter depth) from the node's inputs (input_sizes, filter,
+// out_backprop), after checking dtypes, ranks and that out_backprop is what
+// the forward convolution of input_sizes gives; throws naming the node.
+// Defined with the op in nn_conv_ops.cc.
+kernels::Conv2DParams conv2d_backprop_input_params(const OpContext& ctx, const Window2DAttrs& a);
+
 // The 4 dims of a rank-4 tensor shape in NHWC order (N, H, W, C), whatever
 // its format. For partial shapes: unknown dims are -1, and an unknown rank
 // gives four -1s.

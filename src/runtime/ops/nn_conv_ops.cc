@@ -156,8 +156,23 @@ std::vector<PartialShape> backprop_input_shape(const ShapeContext& ctx) {
 }
 
 void conv2d_backprop_input(OpContext& ctx) {
-  nn::check_num_inputs(ctx, 3);
   const Window2DAttrs a = nn::read_conv_attrs(ctx.node());
+  const kernels::Conv2DParams p = nn::conv2d_backprop_input_params(ctx, a);
+  ctx.set_output(0, run_nhwc(ctx, a, ctx.input(2), ctx.input(1), Shape{p.batch, p.in_h, p.in_w, p.in_c},
+                             [&](const auto* dy, const auto* f, auto* dx) {
+                               kernels::conv2d_backprop_input_reference(p, dy, f, dx);
+                             }));
+}
+
+const std::vector<std::pair<std::string, std::string>> kConvRequired = {{"strides", "list(int)"},
+                                                                        {"padding", "string"}};
+
+}  // namespace
+
+// The forward geometry of a Conv2DBackpropInput node from its inputs
+// (input_sizes, filter, out_backprop), with every check.
+kernels::Conv2DParams nn::conv2d_backprop_input_params(const OpContext& ctx, const Window2DAttrs& a) {
+  nn::check_num_inputs(ctx, 3);
   const Tensor &sizes = ctx.input(0), &filter = ctx.input(1), &grad = ctx.input(2);
   if (sizes.dtype() != DType::Int32 && sizes.dtype() != DType::Int64)
     throw ctx.error("input_sizes must be int32 or int64, got " + dtype_name(sizes.dtype()));
@@ -194,17 +209,8 @@ void conv2d_backprop_input(OpContext& ctx) {
     throw ctx.error("out_backprop shape " + grad.shape().to_string() +
                     " does not match the forward convolution output " +
                     nn::shape_from_nhwc(expected, a.format).to_string() + " of input_sizes");
-
-  ctx.set_output(0, run_nhwc(ctx, a, grad, filter, Shape{p.batch, p.in_h, p.in_w, p.in_c},
-                             [&](const auto* dy, const auto* f, auto* dx) {
-                               kernels::conv2d_backprop_input_reference(p, dy, f, dx);
-                             }));
+  return p;
 }
-
-const std::vector<std::pair<std::string, std::string>> kConvRequired = {{"strides", "list(int)"},
-                                                                        {"padding", "string"}};
-
-}  // namespace
 
 void register_nn_conv_ops(OpRegistry& r) {
   r.add({.name = "Conv2D", .infer_shapes = conv2d_shape, .reference = conv2d, .required_attrs = kConvRequired});

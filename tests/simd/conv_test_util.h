@@ -1,0 +1,73 @@
+// Helpers shared by the convolution tests of tests/simd: the printed seed,
+// the ISAs to test, random data and TensorFlow's SAME/VALID geometry.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <initializer_list>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "kernels/conv.h"
+#include "kernels/gemm.h"
+#include "kernels/padding.h"
+
+namespace frost::kernels {
+
+inline uint64_t seed() {
+  static const uint64_t s = [] {
+    const char* env = std::getenv("FROST_TEST_SEED");
+    const uint64_t v = env != nullptr ? std::strtoull(env, nullptr, 10) : 20260428ULL;
+    MESSAGE("conv tests: FROST_TEST_SEED=" << v);
+    return v;
+  }();
+  return s;
+}
+
+inline std::vector<GemmIsa> isas() {
+  std::vector<GemmIsa> out;
+  for (GemmIsa isa : {GemmIsa::kSse2, GemmIsa::kAvx2, GemmIsa::kAvx512})
+    if (gemm_isa_available(isa)) out.push_back(isa);
+  return out;
+}
+
+inline std::string describe(const Conv2DParams& p) {
+  std::ostringstream o;
+  o << "N=" << p.batch << " in=" << p.in_h << "x" << p.in_w << "x" << p.in_c << " out=" << p.out_h << "x"
+    << p.out_w << "x" << p.out_c << " filter=" << p.filter_h << "x" << p.filter_w << " stride=" << p.stride_h << ","
+    << p.stride_w << " dilation=" << p.dilation_h << "," << p.dilation_w << " pad_top=" << p.pad_top
+    << " pad_left=" << p.pad_left << " groups=" << p.groups << " multiplier=" << p.depth_multiplier;
+  return o.str();
+}
+
+// Fills the output size and padding from TensorFlow's rules.
+inline bool finish_geometry(Conv2DParams& p, bool same) {
+  WindowDim h, w;
+  const PaddingMode mode = same ? PaddingMode::Same : PaddingMode::Valid;
+  if (!compute_window_dim(p.in_h, p.filter_h, p.stride_h, p.dilation_h, mode, 0, 0, &h)) return false;
+  if (!compute_window_dim(p.in_w, p.filter_w, p.stride_w, p.dilation_w, mode, 0, 0, &w)) return false;
+  if (h.output <= 0 || w.output <= 0) return false;
+  p.out_h = h.output;
+  p.out_w = w.output;
+  p.pad_top = h.pad_before;
+  p.pad_left = w.pad_before;
+  return true;
+}
+
+inline std::vector<float> random_vec(std::mt19937_64& rng, int64_t n) {
+  std::uniform_real_distribution<float> d(-1.0f, 1.0f);
+  std::vector<float> v(static_cast<size_t>(std::max<int64_t>(n, 1)));
+  for (float& x : v) x = d(rng);
+  return v;
+}
+
+inline int64_t pick(std::mt19937_64& rng, std::initializer_list<int64_t> values) {
+  return *(values.begin() + static_cast<std::ptrdiff_t>(rng() % values.size()));
+}
+
+}  // namespace frost::kernels

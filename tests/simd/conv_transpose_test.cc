@@ -1,0 +1,141 @@
+// The transposed convolution conv2d_backprop_input_f32 against its reference
+// twin conv2d_backprop_input_reference, on every ISA the CPU can run: random
+// geometry (tiny and odd sizes, kernels 1–5, strides 1–3 including strides
+// larger than the kernel, SAME/VALID, dilation, groups, batch > 1, channel
+// counts hitting every vector tail), the direct 1×1 path, several column
+// bands (crossing images, or one row wider than a band), 1 to 3 threads
+// (each owning a range of in_backprop rows). Randomised with a printed seed (FROST_TEST_SEED).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "conv_test_util.h"
+#include "kernels/conv.h"
+#include "kernels/conv_simd.h"
+
+namespace frost::kernels {
+namespace {
+
+bool check_transpose(std::mt19937_64& rng, const Conv2DParams& p, GemmIsa isa, int threads) {
+  const int64_t dy_n = p.batch * p.out_h * p.out_w * p.out_c;
+  const int64_t dx_n = p.batch * p.in_h * p.in_w * p.in_c;
+  const int64_t group_out = p.out_c / p.groups;
+  const std::vector<float> dy = random_vec(rng, dy_n);
+  const std::vector<float> filter = random_vec(rng, p.filter_h * p.filter_w * (p.in_c / p.groups) * p.out_c);
+
+  std::vector<float> want(static_cast<size_t>(dx_n)), absdot(static_cast<size_t>(dx_n));
+  conv2d_backprop_input_reference(p, dy.data(), filter.data(), want.data());
+  std::vector<float> abs_dy = dy, abs_f = filter;
+  for (float& x : abs_dy) x = std::fabs(x);
+  for (float& x : abs_f) x = std::fabs(x);
+  conv2d_backprop_input_reference(p, abs_dy.data(), abs_f.data(), absdot.data());
+
+  std::vector<float> packed(conv2d_backprop_input_packed_filter_floats(p, isa));
+  conv2d_backprop_input_pack_filter(p, filter.data(), packed.data(), isa);
+  std::vector<float> scratch(conv2d_backprop_input_scratch_floats(p, threads, isa),
+                             std::numeric_limits<float>::quiet_NaN());
+  GemmRun run;
+  run.isa = isa;
+  run.threads = threads;
+  run.force_threads = true;
+  run.scratch = scratch.data();
+  const float kSentinel = 4242.0f;
+  std::vector<float> got(static_cast<size_t>(dx_n) + 1, std::numeric_limits<float>::quiet_NaN());
+  got[static_cast<size_t>(dx_n)] = kSentinel;  // one past the end must survive
+  conv2d_backprop_input_f32(p, dy.data(), packed.data(), got.data(), run);
+  if (got[static_cast<size_t>(dx_n)] != kSentinel) {
+    FAIL_CHECK("wrote past in_backprop: " << describe(p));
+    return false;
+  }
+  const double eps = std::numeric_limits<float>::epsilon();
+  const double terms = static_cast<double>(p.filter_h * p.filter_w * group_out);
+  for (int64_t i = 0; i < dx_n; ++i) {
+    const size_t u = static_cast<size_t>(i);
+    const double tol = 8.0 * eps * std::sqrt(terms + 1.0) * absdot[u] + 16.0 * eps * (1.0 + std::fabs(want[u]));
+    const double err = std::fabs(static_cast<double>(got[u]) - want[u]);
+    if (!(err <= tol)) {
+      const int64_t c = i % p.in_c, px = i / p.in_c;
+      FAIL_CHECK("mismatch at in_backprop pixel " << px << " (x=" << px % p.in_w << ", y=" << (px / p.in_w) % p.in_h
+                                                  << ", n=" << px / (p.in_w * p.in_h) << ") channel " << c
+                                                  << ": got " << got[u] << " want " << want[u] << " tol " << tol
+                                                  << "; " << describe(p) << " " << std::string(gemm_kernel_name(isa))
+                                                  << " threads=" << threads);
+      return false;
+    }
+  }
+  return true;
+}
+
+Conv2DParams random_transpose(std::mt19937_64& rng) {
+  for (;;) {
+    Conv2DParams p;
+    p.batch = pick(rng, {1, 1, 2, 3});
+    p.in_h = 1 + static_cast<int64_t>(rng() % 14);
+    p.in_w = 1 + static_cast<int64_t>(rng() % 14);
+    p.filter_h = pick(rng, {1, 2, 3, 3, 4, 5});
+    p.filter_w = rng() % 3 == 0 ? pick(rng, {1, 2, 3, 5}) : p.filter_h;
+    p.stride_h = pick(rng, {1, 2, 2, 3});
+    p.stride_w = rng() % 3 == 0 ? pick(rng, {1, 2, 3}) : p.stride_h;
+    p.dilation_h = rng() % 5 == 0 ? 2 : 1;
+    p.dilation_w = rng() % 5 == 0 ? pick(rng, {2, 3}) : 1;
+    p.groups = rng() % 6 == 0 ? 2 : 1;
+    // in_c is the GEMM's column count per tap, out_c its inner dimension.
+    p.in_c = p.groups * pick(rng, {1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 33});
+    p.out_c = p.groups * pick(rng, {1, 3, 4, 8, 13, 16, 24});
+    if (finish_geometry(p, rng() % 2 == 0)) return p;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("conv2d_backprop_input_f32: random geometry against conv2d_backprop_input_reference") {
+  std::mt19937_64 rng(seed() + 10);
+  for (GemmIsa isa : isas())
+    for (int iter = 0; iter < 150; ++iter)
+      if (!check_transpose(rng, random_transpose(rng), isa, 1 + iter % 3)) return;
+}
+
+TEST_CASE("conv2d_backprop_input_f32: decoder shapes, the direct 1x1 path and several column bands") {
+  std::mt19937_64 rng(seed() + 11);
+  struct Geo {
+    int64_t batch, h, w, in_c, out_c, f, stride;
+    bool same;
+    int64_t groups;
+  };
+  const Geo geos[] = {
+      {2, 9, 7, 16, 24, 1, 1, false, 1},   // direct: one GEMM straight into in_backprop
+      {1, 9, 7, 16, 24, 1, 1, false, 2},   // direct, grouped
+      {2, 14, 14, 8, 16, 2, 2, true, 1},   // 2×2 stride 2: taps do not overlap
+      {1, 16, 16, 17, 9, 3, 2, true, 1},   // 3×3 stride 2 SAME, odd channels
+      {1, 13, 11, 5, 7, 3, 2, false, 1},   // 3×3 stride 2 VALID
+      {2, 12, 12, 4, 12, 4, 2, true, 1},   // 4×4 stride 2 (DCGAN-style)
+      {1, 10, 10, 6, 6, 1, 3, false, 1},   // kernel smaller than stride: gaps stay zero
+      // Column bands of ~2^16 floats: 39×40 out_backprop × 288 columns gives
+      // 5-row bands, which cross the image boundary; 1152 columns × 64 pixels
+      // overflow a band with a single row.
+      {2, 78, 80, 32, 16, 3, 2, true, 1},
+      {1, 4, 128, 128, 8, 3, 2, true, 1},
+  };
+  for (GemmIsa isa : isas())
+    for (const Geo& g : geos)
+      for (int threads : {1, 2, 3}) {
+        Conv2DParams p;
+        p.batch = g.batch;
+        p.in_h = g.h;
+        p.in_w = g.w;
+        p.in_c = g.in_c;
+        p.out_c = g.out_c;
+        p.filter_h = p.filter_w = g.f;
+        p.stride_h = p.stride_w = g.stride;
+        p.groups = g.groups;
+        REQUIRE(finish_geometry(p, g.same));
+        if (!check_transpose(rng, p, isa, threads)) return;
+      }
+}
+
+}  // namespace frost::kernels
