@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "kernels/activation.h"
+#include "kernels/gemm.h"
 
 namespace frost::kernels {
 
@@ -14,6 +15,13 @@ namespace frost::kernels {
 // LeakyRelu's slope / Elu's scale (1 for TensorFlow's Elu). y may equal x.
 template <class T>
 void activation_elementwise_reference(Activation act, float alpha, const T* x, T* y, int64_t n);
+
+// The CPU backend's twin for float32 (src/kernels/simd/eltwise_f32.cc):
+// Relu, Relu6, LeakyRelu bit-identical; Elu, Sigmoid, Tanh through
+// vectorised polynomial exp/expm1/tanh (error bound: tests/simd/activation_test.cc).
+// Threads and ISA as in GemmRun. y may equal x.
+void activation_elementwise_f32(Activation act, float alpha, const float* x, float* y, int64_t n,
+                                const GemmRun& run = {});
 
 // Selu: scale * (x < 0 ? alpha * (exp(x) - 1) : x) with TensorFlow's fixed
 // scale 1.0507009873554804934193349852946 and alpha 1.6732632423543772848170429916717.

@@ -16,6 +16,7 @@
 #include <span>
 
 #include "graph/dtype.h"
+#include "kernels/gemm.h"
 
 namespace frost::kernels {
 
@@ -88,6 +89,16 @@ bool unary_op_needs_float(UnaryOp op);
 template <class T>
 void unary_reference(UnaryOp op, int64_t n, const T* x, T* out);
 
+// The CPU backend's twin for float32 (src/kernels/simd/eltwise_f32.cc), for
+// the ops unary_f32_supported accepts (Abs, Neg, Square, Sqrt, Rsqrt,
+// Reciprocal: bit-identical; Exp: a vectorised polynomial, a few ulp).
+// Threads and ISA as in GemmRun.
+bool unary_f32_supported(UnaryOp op);
+void unary_f32(UnaryOp op, int64_t n, const float* x, float* out, const GemmRun& run = {});
+// The per-ISA kernels behind the float32 element-wise twins in this file,
+// pool.h, activation_elementwise.h and softmax.h: "eltwise_f32_<isa>".
+const char* eltwise_kernel_name(GemmIsa isa = GemmIsa::kAuto);
+
 // out[i] = !x[i].
 void logical_not_reference(int64_t n, const bool* x, bool* out);
 
@@ -109,6 +120,13 @@ enum class BinaryStatus { Ok, IntegerDivisionByZero, NegativeIntegerExponent };
 // out = op(x, y) broadcast as planned in b (input 0 is x, input 1 is y).
 template <class T>
 BinaryStatus binary_reference(BinaryOp op, const Broadcast& b, const T* x, const T* y, T* out);
+
+// The CPU backend's twin for float32 (src/kernels/simd/eltwise_f32.cc), for
+// the ops binary_f32_supported accepts (Add, Sub, Mul, Div, Maximum, Minimum,
+// SquaredDifference); bit-identical to binary_reference. out must not
+// overlap x or y unless it is equal to one that is not broadcast.
+bool binary_f32_supported(BinaryOp op);
+void binary_f32(BinaryOp op, const Broadcast& b, const float* x, const float* y, float* out, const GemmRun& run = {});
 
 enum class CompareOp { Greater, GreaterEqual, Less, LessEqual, Equal, NotEqual };
 

@@ -8,6 +8,8 @@
 
 #include <cstdint>
 
+#include "kernels/gemm.h"
+
 namespace frost::kernels {
 
 struct Pool2DParams {
@@ -26,5 +28,12 @@ template <class T>
 void max_pool2d_reference(const Pool2DParams& p, const T* input, T* output);
 template <class T>
 void avg_pool2d_reference(const Pool2DParams& p, const T* input, T* output);
+
+// The CPU backend's twins (src/kernels/simd/eltwise_f32.cc) for float32,
+// vectorised over channels: max pooling gives exactly the reference's
+// result; average pooling sums in float (the reference in double). Threads
+// and ISA as in GemmRun (its scratch is unused).
+void max_pool2d_f32(const Pool2DParams& p, const float* input, float* output, const GemmRun& run = {});
+void avg_pool2d_f32(const Pool2DParams& p, const float* input, float* output, const GemmRun& run = {});
 
 }  // namespace frost::kernels

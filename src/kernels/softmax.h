@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "kernels/gemm.h"
+
 namespace frost::kernels {
 
 struct SoftmaxParams {
@@ -18,5 +20,11 @@ template <class T>
 void softmax_reference(const SoftmaxParams& p, const T* x, T* y);
 template <class T>
 void log_softmax_reference(const SoftmaxParams& p, const T* x, T* y);
+
+// The CPU backend's twins for float32 (src/kernels/simd/eltwise_f32.cc):
+// vectorised max / exp / sum in float. Threads and ISA as in GemmRun; y may
+// equal x.
+void softmax_f32(const SoftmaxParams& p, const float* x, float* y, const GemmRun& run = {});
+void log_softmax_f32(const SoftmaxParams& p, const float* x, float* y, const GemmRun& run = {});
 
 }  // namespace frost::kernels

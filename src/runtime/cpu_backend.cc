@@ -5,6 +5,7 @@
 #include "kernels/conv_simd.h"
 #include "kernels/gemm.h"
 #include "runtime/cpu_lower_conv_transpose.h"
+#include "runtime/cpu_lowerings.h"
 #include "runtime/ops/nn_common.h"
 
 namespace frost {
@@ -170,6 +171,9 @@ KernelFn CpuBackend::kernel_for(const Node& n, const OpDef& def) {
       k = matmul_kernel(def, *f, input_is_constant(n, 1));
   }
   if (KernelFn t = lower_conv2d_backprop_input(n, def, input_is_constant(n, 1))) k = std::move(t);
+  if (KernelFn v = lower_pool(n, def)) k = std::move(v);
+  if (KernelFn v = lower_elementwise(n, def)) k = std::move(v);
+  if (KernelFn v = lower_activation(n, def)) k = std::move(v);
   if (k.target_type() != def.reference.target_type()) ++lowered_;
   kernels_[n.name] = k;
   return k;

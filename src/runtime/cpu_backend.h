@@ -1,9 +1,10 @@
 // The CPU backend: the same dataflow executor as the reference backend, with
 // the compute-heavy ops lowered to the SIMD kernels (src/kernels/simd):
 // Conv2D, DepthwiseConv2dNative, MatMul and their _Fused* forms (bias,
-// residual add, activation applied in the GEMM epilogue), and
-// Conv2DBackpropInput (cpu_lower_conv_transpose.cc). Constant weights are
-// packed once, the first time a node runs, and reused by every later run.
+// residual add, activation applied in the GEMM epilogue), Conv2DBackpropInput
+// (cpu_lower_conv_transpose.cc), and pooling, element-wise arithmetic,
+// activations and softmax (cpu_lowerings.h). Constant weights are packed
+// once, the first time a node runs, and reused by every later run.
 // Any node a lowering does not cover (another dtype, NCHW, transpose_a, ...)
 // runs its reference kernel, so every graph the reference backend runs, this
 // one runs too.

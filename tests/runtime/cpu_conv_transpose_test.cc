@@ -44,8 +44,9 @@ Node placeholder(const std::string& name) {
   return p;
 }
 
-// dy -> Conv2DBackpropInput(input_sizes, filter, dy) -> Relu, so the lowered
-// node also feeds a reference kernel.
+// dy -> Conv2DBackpropInput(input_sizes, filter, dy) -> Softplus, so the
+// lowered node also feeds a reference kernel (the CPU backend lowers Relu and
+// the other common activations, not Softplus).
 Graph deconv_graph(const Tensor& sizes, const Tensor* filter, std::vector<int64_t> strides, const std::string& padding,
                    const std::string& format = "NHWC") {
   Graph g;
@@ -58,7 +59,7 @@ Graph deconv_graph(const Tensor& sizes, const Tensor* filter, std::vector<int64_
   d.attrs["padding"] = padding;
   d.attrs["data_format"] = format;
   g.add(d);
-  g.add(node("out", "Relu", {"deconv"}));
+  g.add(node("out", "Softplus", {"deconv"}));
   return g;
 }
 

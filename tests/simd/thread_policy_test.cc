@@ -25,6 +25,11 @@ TEST_CASE("thread policy: a costly region keeps mid-sized work on one thread") {
   CHECK(threads_for_work(8e6, 2, 5e-4) == 1);
   // while 2 GFLOP (a 1024³ GEMM) still does.
   CHECK(threads_for_work(2e9, 2, 5e-4) == 2);
+  // Other work units scale the same way (element-wise ops: ~1e9 elements/s).
+  const WorkRate elements{1e9, 65536};
+  CHECK(threads_for_work(1e5, 2, 0.0, elements) == 1);
+  CHECK(threads_for_work(2e5, 2, 0.0, elements) == 2);
+  CHECK(threads_for_work(2e5, 2, 5e-4, elements) == 1);
 }
 
 TEST_CASE("thread policy: the overhead estimate follows its samples") {

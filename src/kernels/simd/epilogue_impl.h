@@ -8,6 +8,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/gemm.h"
+#include "kernels/simd/activation_impl.h"
 
 #ifndef FROST_SIMD_INLINE
 #define FROST_SIMD_INLINE inline __attribute__((always_inline))
@@ -20,34 +21,13 @@ namespace {  // NOLINT: internal linkage on purpose
 // Epilogue (bias, residual, activation) on a stored C region, applied while
 // the tile is still in L1.
 
-template <Activation kAct, class V>
-FROST_SIMD_INLINE V activate(V x, V alpha) {
-  const V zero(0.0f);
-  if constexpr (kAct == Activation::kNone) {
-    return x;
-  } else if constexpr (kAct == Activation::kRelu) {
-    return xsimd::max(x, zero);
-  } else if constexpr (kAct == Activation::kRelu6) {
-    return xsimd::min(xsimd::max(x, zero), V(6.0f));
-  } else if constexpr (kAct == Activation::kLeakyRelu) {
-    return xsimd::select(x > zero, x, alpha * x);
-  } else if constexpr (kAct == Activation::kElu) {
-    return xsimd::select(x > zero, x, alpha * xsimd::expm1(x));
-  } else if constexpr (kAct == Activation::kSigmoid) {
-    const V one(1.0f);
-    return one / (one + xsimd::exp(-x));
-  } else {
-    return xsimd::tanh(x);
-  }
-}
-
 template <class T, Activation kAct>
 FROST_SIMD_INLINE typename T::V epilogue_vector(typename T::V x, const float* bias, const float* res,
                                                 bool res_after, typename T::V alpha) {
   using V = typename T::V;
   if (bias != nullptr) x += V::load_unaligned(bias);
   if (res != nullptr && !res_after) x += V::load_unaligned(res);
-  x = activate<kAct>(x, alpha);
+  x = activation_op<kAct>(x, alpha);
   if (res != nullptr && res_after) x += V::load_unaligned(res);
   return x;
 }

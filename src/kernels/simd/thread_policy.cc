@@ -5,11 +5,6 @@
 namespace frost::kernels::simd {
 namespace {
 
-// One core's sustained fp32 rate with the AVX2 kernels (peak ≈ 44 GFLOP/s),
-// to turn a time into work.
-constexpr double kFlopsPerSecond = 3.5e10;
-// Below about 6 µs of work per thread more threads never pay, even idle.
-constexpr double kMinFlopsPerThread = 2.5e5;
 // A thread's share must be worth this many region overheads.
 constexpr double kOverheadMargin = 2.0;
 // The mean moves 1/8 of the way to each new sample.
@@ -21,9 +16,10 @@ std::atomic<unsigned> g_skipped{0};
 
 }  // namespace
 
-int threads_for_work(double flops, int threads, double overhead_seconds) {
-  const double per_thread = std::max(kMinFlopsPerThread, kOverheadMargin * overhead_seconds * kFlopsPerSecond);
-  const double useful = flops / per_thread;
+int threads_for_work(double work, int threads, double overhead_seconds, WorkRate rate) {
+  const double per_thread =
+      std::max(rate.min_units_per_thread, kOverheadMargin * overhead_seconds * rate.units_per_second);
+  const double useful = work / per_thread;
   return useful < threads ? (useful < 1.0 ? 1 : static_cast<int>(useful)) : threads;
 }
 
@@ -35,11 +31,11 @@ void note_parallel_overhead(double seconds) {
   g_overhead.store(old + kSampleWeight * (seconds - old), std::memory_order_relaxed);
 }
 
-int choose_threads(double flops, int threads) {
-  const int chosen = threads_for_work(flops, threads, parallel_overhead());
-  if (chosen < threads_for_work(flops, threads, 0.0) &&
-      g_skipped.fetch_add(1, std::memory_order_relaxed) % kProbeInterval == kProbeInterval - 1)
-    return threads_for_work(flops, threads, 0.0);
+int choose_threads(double work, int threads, WorkRate rate) {
+  const int chosen = threads_for_work(work, threads, parallel_overhead(), rate);
+  const int idle = threads_for_work(work, threads, 0.0, rate);
+  if (chosen < idle && g_skipped.fetch_add(1, std::memory_order_relaxed) % kProbeInterval == kProbeInterval - 1)
+    return idle;
   return chosen;
 }
 

@@ -21,9 +21,19 @@
 
 namespace frost::kernels::simd {
 
-// Threads for `flops` of work, at most `threads`: each thread gets at least
-// max(0.25 MFLOP, 2 × overhead_seconds of work at one core's speed). Pure.
-int threads_for_work(double flops, int threads, double overhead_seconds);
+// Work measured in some unit: how fast one core does it, and the least a
+// thread should get even on an idle machine.
+struct WorkRate {
+  double units_per_second;
+  double min_units_per_thread;
+};
+// Floating-point operations with the AVX2 kernels (one core's peak is about
+// 44 GFLOP/s; 0.25 MFLOP ≈ 6 µs is the least worth a thread when idle).
+inline constexpr WorkRate kFlops{3.5e10, 2.5e5};
+
+// Threads for `work` units, at most `threads`: each thread gets at least
+// max(rate.min_units_per_thread, 2 × overhead_seconds of work). Pure.
+int threads_for_work(double work, int threads, double overhead_seconds, WorkRate rate = kFlops);
 
 // Running mean of what one parallel region cost beyond its work (seconds).
 double parallel_overhead();
@@ -33,7 +43,7 @@ void note_parallel_overhead(double seconds);
 // kept on one thread only by that estimate uses `threads` anyway once in
 // kProbeInterval such calls, so the estimate recovers when the machine
 // quietens.
-int choose_threads(double flops, int threads);
+int choose_threads(double work, int threads, WorkRate rate = kFlops);
 
 namespace {  // internal linkage: included by the per-ISA translation units too
 

@@ -189,4 +189,24 @@ kernels::Conv2DParams conv_params(const Node& node, const Window2DAttrs& a, cons
   return p;
 }
 
+kernels::Pool2DParams pool_params(const Node& node, const Window2DAttrs& a, const Shape& input) {
+  kernels::Pool2DParams p;
+  const auto d = nhwc_dims(input, a.format);
+  p.batch = d[0];
+  p.in_h = d[1];
+  p.in_w = d[2];
+  p.channels = d[3];
+  p.window_h = a.window_h;
+  p.window_w = a.window_w;
+  p.stride_h = a.stride_h;
+  p.stride_w = a.stride_w;
+  const kernels::WindowDim h = window_dim(node, a, 0, p.in_h, p.window_h);
+  const kernels::WindowDim w = window_dim(node, a, 1, p.in_w, p.window_w);
+  p.out_h = h.output;
+  p.out_w = w.output;
+  p.pad_top = h.pad_before;
+  p.pad_left = w.pad_before;
+  return p;
+}
+
 }  // namespace frost::nn

@@ -11,6 +11,7 @@
 #include "graph/op_registry.h"
 #include "kernels/conv.h"
 #include "kernels/padding.h"
+#include "kernels/pool.h"
 
 namespace frost::nn {
 
@@ -54,6 +55,9 @@ void fill_conv_window(const Node& node, const Window2DAttrs& a, kernels::Conv2DP
 // in the node's data_format, filter HWIO) and the window filled in; the
 // caller sets the channel relation (out_c, groups or depth_multiplier).
 kernels::Conv2DParams conv_params(const Node& node, const Window2DAttrs& a, const Shape& input, const Shape& filter);
+// Pool2DParams for a rank-4 input in the node's data_format (the kernels see
+// it as NHWC); throws naming the node when the input is smaller than the window.
+kernels::Pool2DParams pool_params(const Node& node, const Window2DAttrs& a, const Shape& input);
 
 // The same for shape inference: -1 when the input size is unknown.
 int64_t window_output_or_unknown(const Node& node, const Window2DAttrs& a, int which, int64_t input,

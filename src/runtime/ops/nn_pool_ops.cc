@@ -50,22 +50,7 @@ void pool(OpContext& ctx, PoolKind kind, bool allow_explicit) {
   const Window2DAttrs a =
       pool_attrs_from_values(ctx.node(), allow_explicit, v2 ? &ctx.input(1) : nullptr, v2 ? &ctx.input(2) : nullptr);
 
-  kernels::Pool2DParams p;
-  const auto d = nn::nhwc_dims(input.shape(), a.format);
-  p.batch = d[0];
-  p.in_h = d[1];
-  p.in_w = d[2];
-  p.channels = d[3];
-  p.window_h = a.window_h;
-  p.window_w = a.window_w;
-  p.stride_h = a.stride_h;
-  p.stride_w = a.stride_w;
-  const kernels::WindowDim h = nn::window_dim(ctx.node(), a, 0, p.in_h, p.window_h);
-  const kernels::WindowDim w = nn::window_dim(ctx.node(), a, 1, p.in_w, p.window_w);
-  p.out_h = h.output;
-  p.out_w = w.output;
-  p.pad_top = h.pad_before;
-  p.pad_left = w.pad_before;
+  const kernels::Pool2DParams p = nn::pool_params(ctx.node(), a, input.shape());
 
   const Tensor in = a.format == DataFormat::ChannelsFirst ? nn::to_channels_last(input) : input;
   Tensor out(input.dtype(), Shape{p.batch, p.out_h, p.out_w, p.channels});

@@ -1,0 +1,137 @@
+// Front end of the float32 element-wise kernels (pooling, broadcast binary
+// ops, unary math, activations, softmax): picks the per-ISA table
+// (eltwise_f32_<isa>.cc) and splits the work over OpenMP threads when there is
+// enough of it. These ops move a few bytes per flop, so a thread needs a
+// sizeable slice (kMinWorkPerThread) to pay for waking it.
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include "kernels/activation_elementwise.h"
+#include "kernels/elementwise.h"
+#include "kernels/pool.h"
+#include "kernels/simd/eltwise_kernel_table.h"
+#include "kernels/simd/thread_policy.h"
+#include "kernels/softmax.h"
+
+namespace frost::kernels {
+
+namespace {
+
+// Work units: one cheap operation on one element; exp/tanh count kTranscendental.
+constexpr int64_t kMinWorkPerThread = 1 << 16;
+constexpr int64_t kTranscendental = 8;
+// About a unit per nanosecond on one core (these ops stream memory); with
+// the measured cost of a parallel region this keeps work on one thread when
+// the machine is busy (kernels/simd/thread_policy.h).
+constexpr simd::WorkRate kWorkRate{1e9, static_cast<double>(kMinWorkPerThread)};
+
+const simd::EltwiseKernelTable& table(GemmIsa isa) {
+  if (isa == GemmIsa::kAuto) isa = gemm_best_isa();
+  switch (isa) {
+    case GemmIsa::kAvx512: return simd::eltwise_table_avx512();
+    case GemmIsa::kAvx2: return simd::eltwise_table_avx2();
+    default: return simd::eltwise_table_sse2();
+  }
+}
+
+int threads_for(int64_t work, int64_t items, const GemmRun& run) {
+  if (omp_in_parallel()) return 1;
+  int threads = run.threads > 0 ? run.threads : omp_get_max_threads();
+  if (!run.force_threads) threads = simd::choose_threads(static_cast<double>(work), threads, kWorkRate);
+  return static_cast<int>(std::clamp<int64_t>(threads, 1, std::max<int64_t>(items, 1)));
+}
+
+// Calls f(begin, end) on `threads` threads for contiguous slices of [0, items).
+template <class F>
+void split(int64_t items, int threads, F f) {
+  simd::parallel_run(threads, [&](int t, int nt) { f(items * t / nt, items * (t + 1) / nt); });
+}
+
+void pool(bool max, const Pool2DParams& p, const float* input, float* output, const GemmRun& run) {
+  const auto k = max ? table(run.isa).max_pool : table(run.isa).avg_pool;
+  const int64_t rows = p.batch * p.out_h;
+  const int64_t work = rows * p.out_w * p.channels * p.window_h * p.window_w;
+  split(rows, threads_for(work, rows, run), [&](int64_t r0, int64_t r1) { k(p, input, output, r0, r1); });
+}
+
+bool is_transcendental(Activation act) {
+  return act == Activation::kElu || act == Activation::kSigmoid || act == Activation::kTanh;
+}
+
+void softmax_any(const SoftmaxParams& p, const float* x, float* y, bool log, const GemmRun& run) {
+  const auto k = table(run.isa).softmax;
+  split(p.outer, threads_for(p.outer * p.depth * kTranscendental, p.outer, run), [&](int64_t r0, int64_t r1) {
+    SoftmaxParams slice = p;
+    slice.outer = r1 - r0;
+    k(slice, x + r0 * p.depth, y + r0 * p.depth, log);
+  });
+}
+
+}  // namespace
+
+const char* eltwise_kernel_name(GemmIsa isa) { return table(isa).name; }
+
+void max_pool2d_f32(const Pool2DParams& p, const float* input, float* output, const GemmRun& run) {
+  pool(true, p, input, output, run);
+}
+
+void avg_pool2d_f32(const Pool2DParams& p, const float* input, float* output, const GemmRun& run) {
+  pool(false, p, input, output, run);
+}
+
+bool binary_f32_supported(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Add:
+    case BinaryOp::Sub:
+    case BinaryOp::Mul:
+    case BinaryOp::Div:
+    case BinaryOp::Maximum:
+    case BinaryOp::Minimum:
+    case BinaryOp::SquaredDifference: return true;
+    default: return false;
+  }
+}
+
+void binary_f32(BinaryOp op, const Broadcast& b, const float* x, const float* y, float* out, const GemmRun& run) {
+  const auto k = table(run.isa).binary;
+  const int64_t n = b.num_elements;
+  split(n, threads_for(n, n, run), [&](int64_t e0, int64_t e1) { k(op, b, x, y, out, e0, e1); });
+}
+
+bool unary_f32_supported(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::Abs:
+    case UnaryOp::Neg:
+    case UnaryOp::Square:
+    case UnaryOp::Sqrt:
+    case UnaryOp::Rsqrt:
+    case UnaryOp::Reciprocal:
+    case UnaryOp::Exp: return true;
+    default: return false;
+  }
+}
+
+void unary_f32(UnaryOp op, int64_t n, const float* x, float* out, const GemmRun& run) {
+  const auto k = table(run.isa).unary;
+  const int64_t work = n * (op == UnaryOp::Exp ? kTranscendental : 1);
+  split(n, threads_for(work, n, run), [&](int64_t i0, int64_t i1) { k(op, i1 - i0, x + i0, out + i0); });
+}
+
+void activation_elementwise_f32(Activation act, float alpha, const float* x, float* y, int64_t n,
+                                const GemmRun& run) {
+  const auto k = table(run.isa).activation;
+  const int64_t work = n * (is_transcendental(act) ? kTranscendental : 1);
+  split(n, threads_for(work, n, run), [&](int64_t i0, int64_t i1) { k(act, alpha, x + i0, y + i0, i1 - i0); });
+}
+
+void softmax_f32(const SoftmaxParams& p, const float* x, float* y, const GemmRun& run) {
+  softmax_any(p, x, y, false, run);
+}
+
+void log_softmax_f32(const SoftmaxParams& p, const float* x, float* y, const GemmRun& run) {
+  softmax_any(p, x, y, true, run);
+}
+
+}  // namespace frost::kernels

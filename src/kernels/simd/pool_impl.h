@@ -1,0 +1,129 @@
+// 2-D max and average pooling on NHWC, vectorised over channels, as templates
+// over the xsimd architecture. Included only by eltwise_f32_<isa>.cc
+// (internal linkage, as gemm_impl.h).
+//
+// For each output pixel the window is clipped to the input once; channels go
+// in blocks of 4 vectors (4 independent accumulators hide the add/compare
+// latency), then single vectors, then the last C mod W channels one at a
+// time with the same operations in the same order, so every channel gets the
+// same result as the vector lanes.
+//  - max: `if (v > best) best = v` as the reference, plus a NaN flag: a NaN
+//    anywhere in the window gives NaN; an empty window gives lowest().
+//  - avg: float sums per window row, added up, divided by the number of real
+//    elements (the reference sums in double, so results differ by rounding
+//    only; summing by rows keeps the error ~(h + w)·eps, not h·w·eps, for a
+//    global average over a large image).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/pool.h"
+
+namespace frost::kernels::simd {
+namespace {  // NOLINT: internal linkage on purpose
+
+struct PoolWindow {
+  int64_t y0, y1, x0, x1;  // input rows [y0, y1), columns [x0, x1)
+  int64_t count() const { return std::max<int64_t>(y1 - y0, 0) * std::max<int64_t>(x1 - x0, 0); }
+};
+
+inline PoolWindow pool_window(const Pool2DParams& p, int64_t oy, int64_t ox) {
+  const int64_t sy = oy * p.stride_h - p.pad_top, sx = ox * p.stride_w - p.pad_left;
+  return {std::max<int64_t>(sy, 0), std::min<int64_t>(sy + p.window_h, p.in_h), std::max<int64_t>(sx, 0),
+          std::min<int64_t>(sx + p.window_w, p.in_w)};
+}
+
+// Pools B vectors of channels over the window; in is the image's first pixel
+// at the block's first channel, out the output pixel at that channel.
+template <class V, int B, bool kMax>
+inline void pool_block(const Pool2DParams& p, const PoolWindow& w, const float* in, float* out) {
+  constexpr int W = static_cast<int>(V::size);
+  using M = typename V::batch_bool_type;
+  V acc[B];
+  M nan[B];
+  for (int b = 0; b < B; ++b) {
+    acc[b] = V(kMax ? std::numeric_limits<float>::lowest() : 0.0f);
+    nan[b] = M(false);
+  }
+  for (int64_t iy = w.y0; iy < w.y1; ++iy) {
+    const float* row = in + iy * p.in_w * p.channels;
+    V row_sum[B];
+    for (int b = 0; b < B; ++b) row_sum[b] = V(0.0f);
+    for (int64_t ix = w.x0; ix < w.x1; ++ix) {
+      const float* px = row + ix * p.channels;
+#pragma GCC unroll 4
+      for (int b = 0; b < B; ++b) {
+        const V v = V::load_unaligned(px + b * W);
+        if constexpr (kMax) {
+          acc[b] = xsimd::select(v > acc[b], v, acc[b]);
+          nan[b] = nan[b] || xsimd::isnan(v);
+        } else {
+          row_sum[b] += v;
+        }
+      }
+    }
+    if constexpr (!kMax)
+      for (int b = 0; b < B; ++b) acc[b] += row_sum[b];
+  }
+  if constexpr (kMax) {
+    const V qnan(std::numeric_limits<float>::quiet_NaN());
+    for (int b = 0; b < B; ++b) xsimd::select(nan[b], qnan, acc[b]).store_unaligned(out + b * W);
+  } else {
+    const int64_t count = w.count();
+    const V div(static_cast<float>(count));
+    for (int b = 0; b < B; ++b) (count > 0 ? acc[b] / div : V(0.0f)).store_unaligned(out + b * W);
+  }
+}
+
+// One channel, with the vector path's operations in the same order.
+template <bool kMax>
+inline void pool_channel(const Pool2DParams& p, const PoolWindow& w, const float* in, float* out) {
+  float acc = kMax ? std::numeric_limits<float>::lowest() : 0.0f;
+  bool nan = false;
+  for (int64_t iy = w.y0; iy < w.y1; ++iy) {
+    float row_sum = 0.0f;
+    for (int64_t ix = w.x0; ix < w.x1; ++ix) {
+      const float v = in[(iy * p.in_w + ix) * p.channels];
+      if constexpr (kMax) {
+        if (v > acc) acc = v;
+        nan = nan || std::isnan(v);
+      } else {
+        row_sum += v;
+      }
+    }
+    if constexpr (!kMax) acc += row_sum;
+  }
+  if constexpr (kMax) {
+    *out = nan ? std::numeric_limits<float>::quiet_NaN() : acc;
+  } else {
+    const int64_t count = w.count();
+    *out = count > 0 ? acc / static_cast<float>(count) : 0.0f;
+  }
+}
+
+template <class Arch, bool kMax>
+void pool2d_rows(const Pool2DParams& p, const float* input, float* output, int64_t row_begin, int64_t row_end) {
+  using V = xsimd::batch<float, Arch>;
+  constexpr int W = static_cast<int>(V::size);
+  const int64_t C = p.channels;
+  for (int64_t row = row_begin; row < row_end; ++row) {
+    const int64_t n = row / p.out_h, oy = row % p.out_h;
+    const float* image = input + n * p.in_h * p.in_w * C;
+    float* out_row = output + row * p.out_w * C;
+    for (int64_t ox = 0; ox < p.out_w; ++ox) {
+      const PoolWindow w = pool_window(p, oy, ox);
+      float* out = out_row + ox * C;
+      int64_t c = 0;
+      for (; c + 4 * W <= C; c += 4 * W) pool_block<V, 4, kMax>(p, w, image + c, out + c);
+      for (; c + W <= C; c += W) pool_block<V, 1, kMax>(p, w, image + c, out + c);
+      for (; c < C; ++c) pool_channel<kMax>(p, w, image + c, out + c);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace frost::kernels::simd

@@ -1,0 +1,100 @@
+// Element-wise activations (Relu, Relu6, LeakyRelu, Elu, Sigmoid, Tanh) and
+// unary math (Abs, Neg, Square, Sqrt, Rsqrt, Reciprocal, Exp) on float32, as
+// templates over the xsimd architecture. Included only by
+// eltwise_f32_<isa>.cc.
+//
+// The activations are activation_impl.h's (the fused epilogues' too); the
+// IEEE unary ops are bit-identical to the reference, Exp is xsimd's
+// polynomial (tests/simd/activation_test.cc checks the error bound).
+#pragma once
+
+#include <cstdint>
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/activation.h"
+#include "kernels/elementwise.h"
+#include "kernels/simd/activation_impl.h"
+
+namespace frost::kernels::simd {
+namespace {  // NOLINT: internal linkage on purpose
+
+template <UnaryOp kOp, class V>
+inline V unary_op(V x) {
+  if constexpr (kOp == UnaryOp::Abs) {
+    return xsimd::abs(x);
+  } else if constexpr (kOp == UnaryOp::Neg) {
+    return -x;
+  } else if constexpr (kOp == UnaryOp::Square) {
+    return x * x;
+  } else if constexpr (kOp == UnaryOp::Sqrt) {
+    return xsimd::sqrt(x);
+  } else if constexpr (kOp == UnaryOp::Rsqrt) {
+    return V(1.0f) / xsimd::sqrt(x);
+  } else if constexpr (kOp == UnaryOp::Reciprocal) {
+    return V(1.0f) / x;
+  } else {
+    static_assert(kOp == UnaryOp::Exp);
+    return xsimd::exp(x);
+  }
+}
+
+// y[i] = f(x[i]) for i < n with f: V → V; x and y may be equal.
+template <class V, class F>
+inline void map_vectors(const float* x, float* y, int64_t n, F f) {
+  constexpr int W = static_cast<int>(V::size);
+  int64_t i = 0;
+  for (; i + 2 * W <= n; i += 2 * W) {
+    const V a = f(V::load_unaligned(x + i)), b = f(V::load_unaligned(x + i + W));
+    a.store_unaligned(y + i);
+    b.store_unaligned(y + i + W);
+  }
+  for (; i + W <= n; i += W) f(V::load_unaligned(x + i)).store_unaligned(y + i);
+  if (i < n) {
+    // The last < W elements through a zero-padded copy: same arithmetic.
+    alignas(64) float b[W] = {};
+    for (int64_t q = 0; q < n - i; ++q) b[q] = x[i + q];
+    f(V::load_aligned(b)).store_aligned(b);
+    for (int64_t q = 0; q < n - i; ++q) y[i + q] = b[q];
+  }
+}
+
+template <class Arch>
+void activation_f32(Activation act, float alpha, const float* x, float* y, int64_t n) {
+  using V = xsimd::batch<float, Arch>;
+  const V a(alpha);
+  auto with = [&](auto tag) {
+    constexpr Activation kAct = decltype(tag)::value;
+    map_vectors<V>(x, y, n, [a](V v) { return activation_op<kAct>(v, a); });
+  };
+  switch (act) {
+    case Activation::kNone: return with(std::integral_constant<Activation, Activation::kNone>{});
+    case Activation::kRelu: return with(std::integral_constant<Activation, Activation::kRelu>{});
+    case Activation::kRelu6: return with(std::integral_constant<Activation, Activation::kRelu6>{});
+    case Activation::kLeakyRelu: return with(std::integral_constant<Activation, Activation::kLeakyRelu>{});
+    case Activation::kElu: return with(std::integral_constant<Activation, Activation::kElu>{});
+    case Activation::kSigmoid: return with(std::integral_constant<Activation, Activation::kSigmoid>{});
+    case Activation::kTanh: return with(std::integral_constant<Activation, Activation::kTanh>{});
+  }
+}
+
+template <class Arch>
+void unary_f32(UnaryOp op, int64_t n, const float* x, float* y) {
+  using V = xsimd::batch<float, Arch>;
+  auto with = [&](auto tag) {
+    constexpr UnaryOp kOp = decltype(tag)::value;
+    map_vectors<V>(x, y, n, [](V v) { return unary_op<kOp>(v); });
+  };
+  switch (op) {
+    case UnaryOp::Abs: return with(std::integral_constant<UnaryOp, UnaryOp::Abs>{});
+    case UnaryOp::Neg: return with(std::integral_constant<UnaryOp, UnaryOp::Neg>{});
+    case UnaryOp::Square: return with(std::integral_constant<UnaryOp, UnaryOp::Square>{});
+    case UnaryOp::Sqrt: return with(std::integral_constant<UnaryOp, UnaryOp::Sqrt>{});
+    case UnaryOp::Rsqrt: return with(std::integral_constant<UnaryOp, UnaryOp::Rsqrt>{});
+    case UnaryOp::Reciprocal: return with(std::integral_constant<UnaryOp, UnaryOp::Reciprocal>{});
+    case UnaryOp::Exp: return with(std::integral_constant<UnaryOp, UnaryOp::Exp>{});
+    default: return;  // the front end only passes unary_f32_supported ops
+  }
+}
+
+}  // namespace
+}  // namespace frost::kernels::simd

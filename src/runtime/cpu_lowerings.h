@@ -1,0 +1,18 @@
+// Lowerings of the memory-bound ops to the float32 element-wise SIMD kernels
+// (src/kernels/simd/eltwise_f32.cc), one file per op family:
+// cpu_lower_pool.cc, cpu_lower_elementwise.cc, cpu_lower_activation.cc.
+// Each returns an empty KernelFn when `n` is not an op it lowers (or not
+// float32, or not NHWC); the kernel it returns runs def.reference for inputs
+// it does not take at run time (another dtype, a malformed input the
+// reference reports), so lowering never changes which graphs run.
+#pragma once
+
+#include "runtime/executor.h"
+
+namespace frost {
+
+KernelFn lower_pool(const Node& n, const OpDef& def);         // MaxPool, AvgPool, spatial Mean
+KernelFn lower_elementwise(const Node& n, const OpDef& def);  // binary arithmetic, BiasAdd, unary math
+KernelFn lower_activation(const Node& n, const OpDef& def);   // Relu..Tanh, Softmax, LogSoftmax
+
+}  // namespace frost
