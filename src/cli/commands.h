@@ -18,5 +18,6 @@ int eval_command(const Argv& args);
 int freeze_command(const Argv& args);
 int optimize_command(const Argv& args);
 int bench_command(const Argv& args);
+int compile_command(const Argv& args);
 
 }  // namespace frost::cli

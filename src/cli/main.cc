@@ -17,12 +17,17 @@ const Command kCommands[] = {
     {"inspect", frost::cli::inspect_command,
      "MODEL [--json]                      inputs, outputs, ops, parameters, training leftovers"},
     {"run", frost::cli::run_command,
-     "MODEL [--input NAME=X.npy ...] [--random-inputs SEED] [--output NAME ...] [--save DIR] [--backend cpu|reference]\n"
-     "                                      [--set NAME=VALUE] [--no-optimize]"},
+     "MODEL [--input NAME=X.npy ...] [--random-inputs SEED] [--output NAME ...] [--save DIR] [--backend cpu|reference|fpga]\n"
+     "                                      [--set NAME=VALUE] [--no-optimize] [--calib DIR_OR_DATASET] [--calib-count N] [--arch FILE]"},
     {"check", frost::cli::check_command,
-     "MODEL (--reference REF.txt | --inputs X --expected Y) [--layers] [--rtol R] [--atol A] [--backend B]"},
+     "MODEL (--reference REF.txt | --inputs X --expected Y) [--layers] [--rtol R] [--atol A] [--backend B]\n"
+     "                                      [--calib DIR_OR_DATASET] [--calib-count N] [--arch FILE] (fpga)"},
     {"eval", frost::cli::eval_command,
-     "MODEL --dataset fashion-mnist[:test|:train] [--limit N] [--batch B] [--keras-predictions FILE]"},
+     "MODEL --dataset fashion-mnist[:test|:train] [--limit N] [--batch B] [--keras-predictions FILE]\n"
+     "                                      [--backend cpu|reference|fpga [--calib DIR_OR_DATASET] [--calib-count N] [--arch FILE]]"},
+    {"compile", frost::cli::compile_command,
+     "MODEL --backend fpga [--arch FILE] [--calib DIR_OR_DATASET] [--calib-count N] -o DIR\n"
+     "                                      DPU partition, MACs, fix positions -> DIR/partition.json (no xmodel)"},
     {"freeze", frost::cli::freeze_command,
      "(--graph G.pb | --meta M.meta | --saved-model DIR [--tag T] [--signature S]) [--checkpoint PREFIX] [--outputs a,b] [--set name=value ...] -o FROZEN.pb"},
     {"optimize", frost::cli::optimize_command,

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/fpga_args.h"
 #include "cli/model_args.h"
 #include "io/npy.h"
 
@@ -55,12 +56,15 @@ void print_summary(const std::string& name, const Tensor& t) {
 }  // namespace
 
 int run_command(const Argv& argv) {
-  const Args args(argv, {"input", "random-inputs", "output", "save", "backend", "set"}, {"no-optimize"});
-  const Model model = prepared_model(args.only_positional("model file"), args);
+  const Args args(argv, {"input", "random-inputs", "output", "save", "backend", "set", "arch", "calib", "calib-count"},
+                  {"no-optimize"});
+  Model model = prepared_model(args.only_positional("model file"), args);
   const Backend backend = parse_backend(args.value("backend", "cpu"));
   const FeedMap feeds = feeds_from_args(model, args);
   const std::vector<TensorId> fetches = fetches_from_args(model, args);
 
+  if (backend == Backend::Fpga)  // calibrated on --calib, else on this run's own inputs
+    std::cerr << "fpga calibration: " << prepare_fpga(model, args, fetches, "", {feeds}) << "\n";
   const std::vector<Tensor> results = model.run(feeds, fetches, backend);
 
   const std::filesystem::path dir = args.value("save", "frost-out");

@@ -3,19 +3,22 @@
 #include "graph/graphdef_convert.h"
 #include "graph/validate.h"
 #include "runtime/cpu_backend.h"
+#include "runtime/fpga/fpga_backend.h"
 
 namespace frost {
 
 Backend parse_backend(const std::string& name) {
   if (name == "reference") return Backend::Reference;
   if (name == "cpu") return Backend::Cpu;
-  throw Error("unknown backend '" + name + "' (available: cpu, reference)");
+  if (name == "fpga") return Backend::Fpga;
+  throw Error("unknown backend '" + name + "' (available: cpu, reference, fpga)");
 }
 
 std::string backend_name(Backend b) {
   switch (b) {
     case Backend::Reference: return "reference";
     case Backend::Cpu: return "cpu";
+    case Backend::Fpga: return "fpga";
   }
   return "?";
 }
@@ -39,6 +42,10 @@ std::vector<Tensor> Model::run(const FeedMap& feeds, const std::vector<TensorId>
       return run_graph(graph_, feeds, fetches,
                        [cpu](const Node& n, const OpDef& def) { return cpu->kernel_for(n, def); }, options);
     }
+    case Backend::Fpga:
+      if (!fpga_)
+        throw Error("the fpga backend needs a calibrated plan: pass --calib DIR_OR_DATASET (see frost compile)");
+      return fpga_->run(feeds, fetches, options);
   }
   throw Error("backend not available");
 }

@@ -19,8 +19,12 @@ namespace frost::kernels {
 
 namespace {
 
-// Work units: one cheap operation on one element; exp/tanh count kTranscendental.
-constexpr int64_t kMinWorkPerThread = 1 << 16;
+// Work units: one cheap operation on one element (≈ 0.1 ns when streaming);
+// exp/tanh count kTranscendental. A thread gets ≥ 512K units (≈ 50 µs), so
+// waking it and the barrier (and, on a shared machine, waiting for a core)
+// stay small beside its slice: a batch-1 CNN's element-wise ops run on one
+// thread, large batches on all.
+constexpr int64_t kMinWorkPerThread = 1 << 19;
 constexpr int64_t kTranscendental = 8;
 // About a unit per nanosecond on one core (these ops stream memory); with
 // the measured cost of a parallel region this keeps work on one thread when
