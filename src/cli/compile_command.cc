@@ -30,7 +30,7 @@ void write_ids(JsonWriter& w, const std::vector<TensorId>& ids) {
 void write_partition_json(std::ostream& out, const std::string& model_path, const fpga::FpgaBackend& plan,
                           const std::string& calibration) {
   const fpga::Partition& part = plan.partition();
-  JsonWriter w(out);
+  JsonWriter w(out, 2);
   w.begin_object();
   w.key("format").value("frost-fpga-partition-1");
   w.key("note").value("a description of the DPU partition and quantisation; not a Vitis AI xmodel");

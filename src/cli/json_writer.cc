@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 namespace frost::cli {
 
@@ -13,7 +14,19 @@ void JsonWriter::separate() {
   if (!first_.empty()) {
     if (!first_.back()) out_ << ',';
     first_.back() = false;
+    newline(first_.size());
   }
+}
+
+void JsonWriter::newline(size_t depth) {
+  if (indent_ > 0) out_ << '\n' << std::string(depth * static_cast<size_t>(indent_), ' ');
+}
+
+void JsonWriter::close(char bracket) {
+  const bool empty = first_.back();
+  first_.pop_back();
+  if (!empty) newline(first_.size());
+  out_ << bracket;
 }
 
 JsonWriter& JsonWriter::begin_object() {
@@ -23,8 +36,7 @@ JsonWriter& JsonWriter::begin_object() {
   return *this;
 }
 JsonWriter& JsonWriter::end_object() {
-  out_ << '}';
-  first_.pop_back();
+  close('}');
   return *this;
 }
 JsonWriter& JsonWriter::begin_array() {
@@ -34,13 +46,12 @@ JsonWriter& JsonWriter::begin_array() {
   return *this;
 }
 JsonWriter& JsonWriter::end_array() {
-  out_ << ']';
-  first_.pop_back();
+  close(']');
   return *this;
 }
 JsonWriter& JsonWriter::key(const std::string& k) {
   value(k);
-  out_ << ':';
+  out_ << (indent_ > 0 ? ": " : ":");
   after_key_ = true;
   return *this;
 }

@@ -11,7 +11,9 @@ namespace frost::cli {
 
 class JsonWriter {
  public:
-  explicit JsonWriter(std::ostream& out) : out_(out) {}
+  // indent > 0: one element per line, nested `indent` spaces deeper (for
+  // files people read); 0: everything on one line.
+  explicit JsonWriter(std::ostream& out, int indent = 0) : out_(out), indent_(indent) {}
 
   JsonWriter& begin_object();
   JsonWriter& end_object();
@@ -28,7 +30,10 @@ class JsonWriter {
 
  private:
   void separate();
+  void close(char bracket);
+  void newline(size_t depth);
   std::ostream& out_;
+  int indent_ = 0;
   std::vector<bool> first_;  // per open container: no element written yet
   bool after_key_ = false;
 };

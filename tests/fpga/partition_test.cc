@@ -96,3 +96,16 @@ TEST_CASE("fpga partition: a path through the CPU splits a subgraph (no cycle)")
   CHECK(p.nodes.at("sum").subgraph == p.nodes.at("c").subgraph);
   CHECK(p.subgraphs.size() == 2);
 }
+
+TEST_CASE("fpga partition: weights reaching a loop body through Enter count as constants") {
+  std::mt19937 rng(6);
+  GraphBuilder b;
+  const std::string x = b.placeholder("x", PartialShape{-1, 8});
+  const std::string w = b.constant("w", random_tensor(Shape{8, 4}, rng));
+  const std::string enter = b.op("w_enter", "Enter", {w}, {{"frame_name", "loop"}, {"is_constant", true}});
+  const std::string fc = b.op("fc", "MatMul", {x, enter});
+  const fpga::Partition p = partition(b.g, fc);
+  CHECK(p.on_dpu("fc"));
+  CHECK(p.nodes.at("fc").macs == 8 * 4);
+  CHECK(p.nodes.at("fc").param_bytes == 8 * 4);
+}

@@ -18,8 +18,8 @@ DpuActivation activation_of(const std::string& op) {
 }
 
 const Tensor& const_value(const Graph& g, const Node& n, int input) {
-  const Node* p = g.find(n.input(input).node);
-  if (!p || p->op != "Const") throw n.error("input " + std::to_string(input) + " must be a Const for the DPU");
+  const Node* p = constant_input(g, n, input);
+  if (!p) throw n.error("input " + std::to_string(input) + " must be a Const for the DPU");
   const Tensor& v = p->attr_tensor("value");
   if (v.dtype() != DType::Float) throw n.error("DPU parameters must be float32");
   return v;

@@ -42,6 +42,7 @@ struct Shapes {
   const std::map<TensorId, InferredTensor>& inferred;
 
   PartialShape of(const Node& n, int input) const {
+    if (const Node* c = constant_input(g, n, input); c && c->has_attr("value")) return c->attr_tensor("value").shape();
     const TensorId id = n.input(input);
     const auto it = inferred.find(TensorId{id.node, id.index, false});
     return it == inferred.end() ? PartialShape::unknown() : it->second.shape;
@@ -51,10 +52,7 @@ struct Shapes {
     return it == inferred.end() ? PartialShape::unknown() : it->second.shape;
   }
   const Node* producer(const Node& n, int input) const { return g.find(n.input(input).node); }
-  bool constant(const Node& n, int input) const {
-    const Node* p = producer(n, input);
-    return p && p->op == "Const";
-  }
+  bool constant(const Node& n, int input) const { return constant_input(g, n, input) != nullptr; }
 };
 
 std::string check_range(const Range& r, int64_t v, const std::string& what) {
@@ -153,9 +151,8 @@ std::string pool_rejection(const Node& n, const DpuOpRule& rule, const DpuArch& 
 // channels (last dim): a per-channel scale or offset, e.g. a batch norm left
 // after a ReLU, which the DPU runs as a depthwise 1x1 (Vitis AI's "scale").
 bool per_channel_constant(const Node& n, int c, const Shapes& s) {
-  if (!s.constant(n, c)) return false;
-  const Node* p = s.producer(n, c);
-  if (!p->has_attr("value")) return false;
+  const Node* p = constant_input(s.g, n, c);
+  if (!p || !p->has_attr("value")) return false;
   const Tensor& v = p->attr_tensor("value");
   for (int i = 0; i + 1 < v.rank(); ++i)
     if (v.shape()[i] != 1) return false;
@@ -169,7 +166,7 @@ bool per_channel_constant(const Node& n, int c, const Shapes& s) {
 // is the whole feature map, so the AvgPool kernel limits apply to H and W.
 std::string global_pool_rejection(const Node& n, const DpuOpRule& rule, const DpuArch& arch, const Shapes& s) {
   if (!s.constant(n, 1)) return "Mean axes are not constant";
-  std::vector<int64_t> axes = s.producer(n, 1)->attr_tensor("value").to_int64_vector();
+  std::vector<int64_t> axes = constant_input(s.g, n, 1)->attr_tensor("value").to_int64_vector();
   const PartialShape in = s.of(n, 0);
   if (!in.known_rank() || in.rank() != 4) return "Mean of a tensor that is not 4-D";
   for (int64_t& a : axes)
@@ -259,23 +256,30 @@ int64_t node_param_bytes(const Graph& g, const Node& n) {
   const std::string base = dpu_base_op(n.op);
   const std::vector<int> acts = activation_inputs(n);
   for (int i = 0; i < n.num_data_inputs(); ++i) {
-    const Node* p = g.find(n.input(i).node);
+    const Node* p = constant_input(g, n, i);
     // Weights, bias and per-channel constants (Mul/Add) are int8 on the DPU;
     // shape, axis and padding constants are not parameters.
     if (base == "Add" || base == "Mul") {
-      if (p && p->op == "Const" && p->has_attr("value")) bytes += p->attr_tensor("value").num_elements();
+      if (p && p->has_attr("value")) bytes += p->attr_tensor("value").num_elements();
       continue;
     }
     if (std::find(acts.begin(), acts.end(), i) != acts.end()) continue;
     if (base == "Conv2DBackpropInput" && i == 0) continue;  // input_sizes
     const bool weight_or_bias = is_conv_like(base) || base == "MatMul";
-    if (p && p->op == "Const" && weight_or_bias && p->has_attr("value"))
+    if (p && weight_or_bias && p->has_attr("value"))
       bytes += p->attr_tensor("value").num_elements();
   }
   return bytes;
 }
 
 }  // namespace
+
+const Node* constant_input(const Graph& g, const Node& n, int input) {
+  const Node* p = g.find(n.input(input).node);
+  for (int hops = 0; p && hops < 8 && (p->op == "Enter" || p->op == "Identity") && p->num_data_inputs() >= 1; ++hops)
+    p = g.find(p->input(0).node);
+  return p && p->op == "Const" ? p : nullptr;
+}
 
 std::string dpu_base_op(const std::string& op) {
   if (op == "_FusedConv2D") return "Conv2D";
@@ -386,8 +390,7 @@ Partition partition_graph(const Graph& g, const DpuArch& arch, const std::vector
       for (int i : activation_inputs(n)) {
         TensorId id = n.input(i);
         if (part.nodes.count(id.node) && part.nodes.at(id.node).subgraph == sg.id) continue;
-        const Node* p = g.find(id.node);
-        if (p && p->op == "Const") continue;  // a parameter (per-channel scale), stored with the subgraph
+        if (constant_input(g, n, i)) continue;  // a parameter (per-channel scale), stored with the subgraph
         ins.insert(id);
       }
       const auto it = consumers.find(name);

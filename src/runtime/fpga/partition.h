@@ -26,6 +26,10 @@ namespace frost::fpga {
 // fix position) rather than parameters (weights, bias, axis, paddings).
 std::vector<int> activation_inputs(const Node& n);
 
+// The Const that input `input` of `n` reads, directly or through Enter /
+// Identity (weights reach a while-loop body through Enter), or nullptr.
+const Node* constant_input(const Graph& g, const Node& n, int input);
+
 // The op the arch lists for `n`: _FusedConv2D -> Conv2D, AddV2 -> Add, ...
 std::string dpu_base_op(const std::string& op);
 
