@@ -130,6 +130,16 @@ void activation_elementwise_f32(Activation act, float alpha, const float* x, flo
   split(n, threads_for(work, n, run), [&](int64_t i0, int64_t i1) { k(act, alpha, x + i0, y + i0, i1 - i0); });
 }
 
+void selu_f32(const float* x, float* y, int64_t n, const GemmRun& run) {
+  const auto k = table(run.isa).selu;
+  split(n, threads_for(n * kTranscendental, n, run), [&](int64_t i0, int64_t i1) { k(x + i0, y + i0, i1 - i0); });
+}
+
+void softplus_f32(const float* x, float* y, int64_t n, const GemmRun& run) {
+  const auto k = table(run.isa).softplus;
+  split(n, threads_for(n * kTranscendental, n, run), [&](int64_t i0, int64_t i1) { k(x + i0, y + i0, i1 - i0); });
+}
+
 void softmax_f32(const SoftmaxParams& p, const float* x, float* y, const GemmRun& run) {
   softmax_any(p, x, y, false, run);
 }
