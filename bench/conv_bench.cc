@@ -10,7 +10,6 @@
 // "im2col_*" peers is filled inside it. oneDNN's primitive reads and writes
 // NHWC (format_tag::nhwc) and chooses its own weight layout.
 #include <benchmark/benchmark.h>
-#include <omp.h>
 
 #include <cstdint>
 #include <cstring>
@@ -22,7 +21,7 @@
 #include "kernels/conv.h"
 #include "kernels/conv_simd.h"
 #include "kernels/padding.h"
-#include "peak_fma.h"
+#include "bench_util.h"
 
 #if FROST_BENCH_HAVE_EIGEN
 #include <Eigen/Core>
@@ -80,8 +79,6 @@ std::vector<ConvCase> cases() {
   };
 }
 
-double g_peak_gflops[3] = {0, 0, 0};
-
 // A transposed case does exactly the multiply-adds of its forward convolution.
 double conv_gflop(const ConvCase& c) {
   const Conv2DParams& p = c.p;
@@ -104,25 +101,12 @@ size_t filter_size(const ConvCase& c) {
   return static_cast<size_t>(p.filter_h * p.filter_w * (c.depthwise ? p.in_c : p.in_c * p.out_c));
 }
 
-void set_threads(int threads) {
-  omp_set_num_threads(threads);
-#if FROST_BENCH_HAVE_OPENBLAS
-  openblas_set_num_threads(threads);
-#endif
-#if FROST_BENCH_HAVE_EIGEN
-  Eigen::setNbThreads(threads);
-#endif
-}
-
 void add_counters(benchmark::State& st, const ConvCase& c, int threads) {
-  const double gflop = conv_gflop(c);
-  st.counters["GFLOP/s"] = benchmark::Counter(gflop, benchmark::Counter::kIsIterationInvariantRate);
-  st.counters["pct_peak"] =
-      benchmark::Counter(gflop * 100.0 / g_peak_gflops[threads], benchmark::Counter::kIsIterationInvariantRate);
+  frost::bench::add_flop_counters(st, conv_gflop(c), threads);
 }
 
 void bm_frost(benchmark::State& st, const ConvCase& c, int threads) {
-  set_threads(threads);
+  frost::bench::set_threads(threads);
   const Conv2DParams& p = c.p;
   const std::vector<float> in = random_floats(input_size(p)), filter = random_floats(filter_size(c));
   std::vector<float> out(output_size(p));
@@ -184,7 +168,7 @@ void im2col_full(const Conv2DParams& p, const float* in, float* cols) {
 enum class Gemm { kOneDnn, kOpenBlas, kEigen };
 
 void bm_im2col(benchmark::State& st, const ConvCase& c, int threads, Gemm which) {
-  set_threads(threads);
+  frost::bench::set_threads(threads);
   const Conv2DParams& p = c.p;
   const std::vector<float> in = random_floats(input_size(p)), filter = random_floats(filter_size(c));
   std::vector<float> out(output_size(p));
@@ -250,7 +234,7 @@ void time_onednn(benchmark::State& st, const ConvCase& c, int threads, const dnn
 }
 
 void bm_onednn_primitive(benchmark::State& st, const ConvCase& c, int threads) {
-  set_threads(threads);
+  frost::bench::set_threads(threads);
   const Conv2DParams& p = c.p;
   using dnnl::memory;
   dnnl::engine eng(dnnl::engine::kind::cpu, 0);
@@ -275,7 +259,7 @@ void bm_onednn_primitive(benchmark::State& st, const ConvCase& c, int threads) {
 // The transposed convolution as oneDNN's deconvolution primitive: its source
 // is out_backprop (out_c channels), its destination in_backprop (in_c).
 void bm_onednn_deconv(benchmark::State& st, const ConvCase& c, int threads) {
-  set_threads(threads);
+  frost::bench::set_threads(threads);
   const Conv2DParams& p = c.p;
   using dnnl::memory;
   dnnl::engine eng(dnnl::engine::kind::cpu, 0);
@@ -294,23 +278,8 @@ void bm_onednn_deconv(benchmark::State& st, const ConvCase& c, int threads) {
 }
 #endif
 
-void bm_peak(benchmark::State& st, int threads) {
-  double flops = 0.0;
-  for (auto _ : st) {
-    double f = 0.0;
-#pragma omp parallel num_threads(threads) reduction(+ : f)
-    f += frost::bench::peak_fma_run(10'000'000);
-    flops = f;
-  }
-  st.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
-  st.counters["pct_peak"] = benchmark::Counter(flops * 1e-9 * 100.0 / g_peak_gflops[threads],
-                                               benchmark::Counter::kIsIterationInvariantRate);
-}
-
 void register_all() {
-  for (int t : {1, 2}) {
-    benchmark::RegisterBenchmark(("peak/fma/threads:" + std::to_string(t)).c_str(), bm_peak, t)->UseRealTime();
-  }
+  benchmark::AddCustomContext("frost_depthwise_kernel", frost::kernels::depthwise_conv2d_kernel_name());
   for (const ConvCase& c : cases()) {
     for (int t : {1, 2}) {
       const std::string base = "conv/" + c.label + "/", tail = "/threads:" + std::to_string(t);
@@ -340,19 +309,5 @@ void register_all() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  g_peak_gflops[1] = frost::bench::measure_peak_gflops(1);
-  g_peak_gflops[2] = frost::bench::measure_peak_gflops(2);
-  benchmark::AddCustomContext("frost_kernel", frost::kernels::gemm_kernel_name(frost::kernels::GemmIsa::kAuto));
-  benchmark::AddCustomContext("frost_depthwise_kernel", frost::kernels::depthwise_conv2d_kernel_name());
-  benchmark::AddCustomContext("peak_isa", frost::bench::peak_fma_isa());
-  benchmark::AddCustomContext("peak_gflops_1t", std::to_string(g_peak_gflops[1]));
-  benchmark::AddCustomContext("peak_gflops_2t", std::to_string(g_peak_gflops[2]));
-#if FROST_BENCH_HAVE_OPENBLAS
-  benchmark::AddCustomContext("openblas_core", openblas_get_corename());
-#endif
-  register_all();
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return frost::bench::run_benchmarks(argc, argv, frost::bench::Peak::kMeasure, register_all);
 }

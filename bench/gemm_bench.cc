@@ -9,7 +9,6 @@
 // plans them); "frost_unpacked" packs B inside every call like the others.
 // tools/bench_report.py runs this binary and writes docs/bench/gemm.md.
 #include <benchmark/benchmark.h>
-#include <omp.h>
 
 #include <cstdint>
 #include <random>
@@ -17,7 +16,7 @@
 #include <vector>
 
 #include "kernels/gemm.h"
-#include "peak_fma.h"
+#include "bench_util.h"
 
 #if FROST_BENCH_HAVE_EIGEN
 #include <Eigen/Core>
@@ -53,8 +52,6 @@ std::vector<GemmCase> cases() {
   return out;
 }
 
-double g_peak_gflops[3] = {0, 0, 0};  // by thread count
-
 struct Operands {
   std::vector<float> a, b, c;
   explicit Operands(const GemmCase& g) {
@@ -68,25 +65,13 @@ struct Operands {
   }
 };
 
-void set_threads(int threads) {
-  omp_set_num_threads(threads);  // oneDNN and Eigen use OpenMP
-#if FROST_BENCH_HAVE_OPENBLAS
-  openblas_set_num_threads(threads);
-#endif
-#if FROST_BENCH_HAVE_EIGEN
-  Eigen::setNbThreads(threads);
-#endif
-}
-
 void add_counters(benchmark::State& st, const GemmCase& g, int threads) {
   const double gflop = 2.0 * static_cast<double>(g.m) * static_cast<double>(g.n) * static_cast<double>(g.k) * 1e-9;
-  st.counters["GFLOP/s"] = benchmark::Counter(gflop, benchmark::Counter::kIsIterationInvariantRate);
-  st.counters["pct_peak"] =
-      benchmark::Counter(gflop * 100.0 / g_peak_gflops[threads], benchmark::Counter::kIsIterationInvariantRate);
+  frost::bench::add_flop_counters(st, gflop, threads);
 }
 
 void bm_frost(benchmark::State& st, const GemmCase& g, int threads, bool packed) {
-  set_threads(threads);
+  frost::bench::set_threads(threads);
   Operands op(g);
   const GemmShape s{g.m, g.n, g.k, false, false, g.k, g.n, g.n};
   std::vector<float> packed_b;
@@ -119,7 +104,7 @@ void bm_frost(benchmark::State& st, const GemmCase& g, int threads, bool packed)
 
 #if FROST_BENCH_HAVE_EIGEN
 void bm_eigen(benchmark::State& st, const GemmCase& g, int threads) {
-  set_threads(threads);
+  frost::bench::set_threads(threads);
   Operands op(g);
   using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   Eigen::Map<const RowMajor> a(op.a.data(), g.m, g.k), b(op.b.data(), g.k, g.n);
@@ -135,7 +120,7 @@ void bm_eigen(benchmark::State& st, const GemmCase& g, int threads) {
 
 #if FROST_BENCH_HAVE_OPENBLAS
 void bm_openblas(benchmark::State& st, const GemmCase& g, int threads) {
-  set_threads(threads);
+  frost::bench::set_threads(threads);
   Operands op(g);
   const auto m = static_cast<blasint>(g.m), n = static_cast<blasint>(g.n), k = static_cast<blasint>(g.k);
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, op.a.data(), k, op.b.data(), n, 0.0f,
@@ -151,7 +136,7 @@ void bm_openblas(benchmark::State& st, const GemmCase& g, int threads) {
 
 #if FROST_BENCH_HAVE_ONEDNN
 void bm_onednn(benchmark::State& st, const GemmCase& g, int threads) {
-  set_threads(threads);
+  frost::bench::set_threads(threads);
   Operands op(g);
   dnnl_sgemm('N', 'N', g.m, g.n, g.k, 1.0f, op.a.data(), g.k, op.b.data(), g.n, 0.0f, op.c.data(),
              g.n);  // warm-up (first call generates code)
@@ -168,23 +153,7 @@ void bm_onednn(benchmark::State& st, const GemmCase& g, int threads) {
 }
 #endif
 
-void bm_peak(benchmark::State& st, int threads) {
-  double flops = 0.0;
-  for (auto _ : st) {
-    double f = 0.0;
-#pragma omp parallel num_threads(threads) reduction(+ : f)
-    f += frost::bench::peak_fma_run(10'000'000);
-    flops = f;
-  }
-  st.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
-  st.counters["pct_peak"] = benchmark::Counter(flops * 1e-9 * 100.0 / g_peak_gflops[threads],
-                                               benchmark::Counter::kIsIterationInvariantRate);
-}
-
 void register_all() {
-  for (int t : {1, 2}) {
-    benchmark::RegisterBenchmark(("peak/fma/threads:" + std::to_string(t)).c_str(), bm_peak, t)->UseRealTime();
-  }
   for (const GemmCase& g : cases()) {
     for (int t : {1, 2}) {
       const std::string base = "gemm/" + g.label + "/";
@@ -212,18 +181,5 @@ void register_all() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  g_peak_gflops[1] = frost::bench::measure_peak_gflops(1);
-  g_peak_gflops[2] = frost::bench::measure_peak_gflops(2);
-  benchmark::AddCustomContext("frost_kernel", frost::kernels::gemm_kernel_name(frost::kernels::GemmIsa::kAuto));
-  benchmark::AddCustomContext("peak_isa", frost::bench::peak_fma_isa());
-  benchmark::AddCustomContext("peak_gflops_1t", std::to_string(g_peak_gflops[1]));
-  benchmark::AddCustomContext("peak_gflops_2t", std::to_string(g_peak_gflops[2]));
-#if FROST_BENCH_HAVE_OPENBLAS
-  benchmark::AddCustomContext("openblas_core", openblas_get_corename());
-#endif
-  register_all();
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return frost::bench::run_benchmarks(argc, argv, frost::bench::Peak::kMeasure, register_all);
 }

@@ -8,13 +8,11 @@
 #include <string>
 
 #include "graph.pb.h"
+#include "io/file_bytes.h"
 #include "meta_graph.pb.h"
 #include "saved_model.pb.h"
 
 namespace frost {
-
-// Largest model file Frost reads (protobuf's own limit for one message is 2 GiB).
-constexpr long long kMaxProtoFileBytes = (1LL << 31) - 1;
 
 tensorflow::GraphDef read_graph_def(const std::string& path);
 // Writes text format when the path ends in ".pbtxt" or ".txt", binary otherwise.
@@ -27,12 +25,5 @@ tensorflow::MetaGraphDef read_meta_graph_def(const std::string& path);
 // A SavedModel: `path` is either the model directory (holding saved_model.pb
 // or saved_model.pbtxt) or the file itself.
 tensorflow::SavedModel read_saved_model(const std::string& path);
-
-// Whole file as bytes; throws (naming the file) if it is missing, a directory,
-// unreadable, or larger than `max_bytes`.
-std::string read_file_bytes(const std::string& path, long long max_bytes = kMaxProtoFileBytes);
-
-// Writes bytes to a file (replacing it); throws naming the file on failure.
-void write_file_bytes(const std::string& path, const std::string& bytes);
 
 }  // namespace frost

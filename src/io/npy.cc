@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "io/graph_file.h"
+#include "io/file_bytes.h"
 
 namespace frost {
 

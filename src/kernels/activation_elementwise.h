@@ -33,4 +33,10 @@ void selu_reference(const T* x, T* y, int64_t n);
 template <class T>
 void softplus_reference(const T* x, T* y, int64_t n);
 
+// The CPU backend's twins of selu_reference and softplus_reference for
+// float32 (src/kernels/simd/eltwise_f32.cc): the same formulas and
+// thresholds on xsimd's polynomial exp/expm1/log1p. y may equal x.
+void selu_f32(const float* x, float* y, int64_t n, const GemmRun& run = {});
+void softplus_f32(const float* x, float* y, int64_t n, const GemmRun& run = {});
+
 }  // namespace frost::kernels

@@ -60,8 +60,9 @@ const char* gemm_kernel_name(GemmIsa isa);
 
 struct GemmRun {
   // 0: omp_get_max_threads(); always 1 when called inside a parallel region.
-  // Small problems use fewer threads (about 0.25 MFLOP of work each at least)
-  // unless force_threads is set (tests of the threaded paths).
+  // Small problems, and problems on a machine whose cores are busy, use
+  // fewer threads (kernels/simd/thread_policy.h) unless force_threads is set
+  // (tests of the threaded paths).
   int threads = 0;
   bool force_threads = false;
   GemmIsa isa = GemmIsa::kAuto;

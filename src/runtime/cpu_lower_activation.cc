@@ -1,4 +1,4 @@
-// Activations (Relu, Relu6, LeakyRelu, Elu, Sigmoid, Tanh) and Softmax /
+// Activations (Relu, Relu6, LeakyRelu, Elu, Sigmoid, Tanh, Selu, Softplus) and Softmax /
 // LogSoftmax over the last axis on float32, on the SIMD kernels.
 #include <optional>
 #include <string_view>
@@ -34,6 +34,17 @@ KernelFn activation_kernel(const OpDef& def, Activation act, float alpha) {
   };
 }
 
+// Selu / Softplus: kernels without an alpha.
+KernelFn plain_kernel(const OpDef& def, void (*kernel)(const float*, float*, int64_t, const kernels::GemmRun&)) {
+  return [&def, kernel](OpContext& ctx) {
+    if (!takes(ctx)) return def.reference(ctx);
+    const Tensor& x = ctx.input(0);
+    Tensor y(DType::Float, x.shape());
+    kernel(x.data<float>(), y.data<float>(), x.num_elements(), {});
+    ctx.set_output(0, y);
+  };
+}
+
 KernelFn softmax_kernel(const OpDef& def, bool log) {
   return [&def, log](OpContext& ctx) {
     if (!takes(ctx) || ctx.input(0).rank() < 1) return def.reference(ctx);
@@ -54,6 +65,8 @@ KernelFn softmax_kernel(const OpDef& def, bool log) {
 KernelFn lower_activation(const Node& n, const OpDef& def) {
   if (n.attr_type_or("T", DType::Float) != DType::Float) return {};
   if (n.op == "Softmax" || n.op == "LogSoftmax") return softmax_kernel(def, n.op == "LogSoftmax");
+  if (n.op == "Selu") return plain_kernel(def, kernels::selu_f32);
+  if (n.op == "Softplus") return plain_kernel(def, kernels::softplus_f32);
   const std::optional<Activation> act = activation(n.op);
   if (!act) return {};
   // As the reference adapter: LeakyRelu's slope defaults to 0.2, Elu's scale is 1.

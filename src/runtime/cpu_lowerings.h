@@ -17,6 +17,6 @@ namespace frost {
 
 KernelFn lower_pool(const Node& n, const OpDef& def);         // MaxPool, AvgPool, spatial Mean
 KernelFn lower_elementwise(const Node& n, const OpDef& def);  // binary arithmetic, BiasAdd, unary math
-KernelFn lower_activation(const Node& n, const OpDef& def);   // Relu..Tanh, Softmax, LogSoftmax
+KernelFn lower_activation(const Node& n, const OpDef& def);   // Relu..Tanh, Selu, Softplus, Softmax, LogSoftmax
 
 }  // namespace frost

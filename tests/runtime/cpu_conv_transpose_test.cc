@@ -44,9 +44,9 @@ Node placeholder(const std::string& name) {
   return p;
 }
 
-// dy -> Conv2DBackpropInput(input_sizes, filter, dy) -> Softplus, so the
-// lowered node also feeds a reference kernel (the CPU backend lowers Relu and
-// the other common activations, not Softplus).
+// dy -> Conv2DBackpropInput(input_sizes, filter, dy) -> Floor, so the lowered
+// node also feeds a reference kernel (the CPU backend lowers the activations
+// and common element-wise math, not Floor).
 Graph deconv_graph(const Tensor& sizes, const Tensor* filter, std::vector<int64_t> strides, const std::string& padding,
                    const std::string& format = "NHWC") {
   Graph g;
@@ -59,7 +59,7 @@ Graph deconv_graph(const Tensor& sizes, const Tensor* filter, std::vector<int64_
   d.attrs["padding"] = padding;
   d.attrs["data_format"] = format;
   g.add(d);
-  g.add(node("out", "Softplus", {"deconv"}));
+  g.add(node("out", "Floor", {"deconv"}));
   return g;
 }
 

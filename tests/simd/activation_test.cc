@@ -1,5 +1,5 @@
-// activation_elementwise_f32, unary_f32, softmax_f32 and log_softmax_f32
-// against their reference twins on every ISA the CPU runs, 1 and 3 threads,
+// activation_elementwise_f32, selu_f32, softplus_f32, unary_f32, softmax_f32
+// and log_softmax_f32 against their reference twins on every ISA the CPU runs, 1 and 3 threads,
 // lengths covering every tail mod 4/8/16. Relu, Relu6, LeakyRelu and the IEEE
 // unary ops must match bit for bit (NaN, ±0, ±inf included). Exp, Elu,
 // Sigmoid and Tanh use polynomial approximations: a dense sweep measures their
@@ -102,6 +102,36 @@ TEST_CASE("activation_elementwise_f32, unary_f32 Exp: polynomial accuracy over a
     MESSAGE(run_name(run) << " exp: max relative error " << worst << " (" << worst / kEps << " eps)");
     CHECK(worst <= kApproxUlps * kEps);
   }
+}
+
+TEST_CASE("selu_f32 / softplus_f32: random lengths and values against the reference") {
+  std::mt19937_64 rng(testing::eltwise_seed() + 24);
+  for (const GemmRun& run : testing::eltwise_runs())
+    for (bool selu : {true, false})
+      for (int iter = 0; iter < 12; ++iter) {
+        const int64_t n = length(rng);
+        // Softplus switches formula at ±13.94: cover both sides.
+        std::vector<float> x = testing::random_floats(rng, n, -20.0f, 20.0f);
+        testing::add_specials(rng, x);
+        std::vector<float> want(static_cast<size_t>(n));
+        Guarded got(n);
+        if (selu) {
+          selu_reference(x.data(), want.data(), n);
+          selu_f32(x.data(), got.data(), n, run);
+        } else {
+          softplus_reference(x.data(), want.data(), n);
+          softplus_f32(x.data(), got.data(), n, run);
+        }
+        REQUIRE_MESSAGE(got.intact(), "wrote past the output, n=" << n << " " << run_name(run));
+        for (int64_t i = 0; i < n; ++i) {
+          const float w = want[static_cast<size_t>(i)];
+          if (!(rel_error(got[i], w) <= kApproxUlps * kEps)) {
+            FAIL_CHECK((selu ? "selu" : "softplus") << std::string(" x=") << x[static_cast<size_t>(i)] << " got "
+                                                    << got[i] << " want " << w << " " << run_name(run));
+            return;
+          }
+        }
+      }
 }
 
 TEST_CASE("unary_f32: IEEE ops bit-exact, Exp within the bound") {

@@ -142,8 +142,8 @@ TEST_CASE("cpu backend: int32 Add is not lowered and still runs") {
 
 TEST_CASE("cpu backend: activations, unary math and softmax lowered and equal to the reference") {
   uint64_t seed = 40;
-  for (const char* op : {"Relu", "Relu6", "LeakyRelu", "Elu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Exp",
-                         "Abs", "Neg", "Square", "Rsqrt", "Reciprocal"}) {
+  for (const char* op : {"Relu", "Relu6", "LeakyRelu", "Elu", "Sigmoid", "Tanh", "Selu", "Softplus", "Softmax",
+                         "LogSoftmax", "Exp", "Abs", "Neg", "Square", "Rsqrt", "Reciprocal"}) {
     GraphBuilder b;
     b.placeholder("x", PartialShape{3, 4, 37});
     std::map<std::string, AttrValue> attrs;

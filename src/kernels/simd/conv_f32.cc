@@ -11,6 +11,7 @@
 #include "kernels/conv_simd.h"
 #include "kernels/simd/conv_util.h"
 #include "kernels/simd/dwconv_kernel_table.h"
+#include "kernels/simd/thread_policy.h"
 
 namespace frost::kernels {
 namespace {
@@ -273,14 +274,12 @@ void conv2d_f32(const Conv2DParams& p, const float* input, const float* packed_f
     }
   };
   if (t.parallel_tiles) {
-#pragma omp parallel num_threads(threads)
-    {
-      const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+    simd::parallel_run(threads, [&](int tid, int nth) {
       float* mine = scratch + tid * l.per_thread;
       for (int64_t tile = t.count * tid / nth; tile < t.count * (tid + 1) / nth; ++tile) {
         do_tile(tile, mine, 1, align_up(mine + l.im2col));
       }
-    }
+    });
   } else {
     float* shared = align_up(scratch + l.per_thread);
     for (int64_t tile = 0; tile < t.count; ++tile) do_tile(tile, scratch, threads, shared);

@@ -25,7 +25,6 @@
 // per call (no barrier per band); the price is that the out_backprop rows
 // reaching across a boundary between two threads (about filter_h·dilation/
 // stride of them) are multiplied by both.
-#include <omp.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -208,12 +207,10 @@ void conv2d_backprop_input_f32(const Conv2DParams& p, const float* out_backprop,
     return;
   }
   const int64_t per_thread = per_thread_floats(p, g, isa);
-#pragma omp parallel num_threads(threads)
-  {
-    const int64_t tid = omp_get_thread_num(), nth = omp_get_num_threads();
+  simd::parallel_run(threads, [&](int tid, int nth) {
     transpose_rows(p, g, out_backprop, packed_filter, per_group, in_backprop, in_rows * tid / nth,
                    in_rows * (tid + 1) / nth, scratch + tid * per_thread, isa);
-  }
+  });
 }
 
 }  // namespace frost::kernels

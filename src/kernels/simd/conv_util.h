@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/simd/thread_policy.h"
+
 namespace frost::kernels::simd {
 
 // Scratch sub-buffers start on 64-byte boundaries; sizes are padded by this
@@ -29,13 +31,13 @@ inline int resolve_threads(int threads) {
   return threads < 1 ? 1 : threads;
 }
 
-// As in the GEMM: about 0.25 MFLOP of work per thread at least, unless the
-// caller forces the count (tests of the threaded paths).
+// As in the GEMM (thread_policy.h: small work, or any work on a machine
+// whose cores are busy, uses fewer threads), unless the caller forces the
+// count (tests of the threaded paths).
 inline int threads_for_flops(double flops, int threads, bool force) {
   threads = resolve_threads(threads);
   if (force) return threads;
-  const double useful = flops / 2.5e5;
-  return useful < threads ? (useful < 1.0 ? 1 : static_cast<int>(useful)) : threads;
+  return choose_threads(flops, threads);
 }
 
 // For callers that pass no scratch: one grow-only buffer per thread, shared

@@ -24,6 +24,7 @@
 #include "kernels/gemm.h"
 #include "kernels/simd/dwconv_kernel_table.h"
 #include "kernels/simd/epilogue_impl.h"
+#include "kernels/simd/thread_policy.h"
 
 namespace frost::kernels::simd {
 namespace {  // NOLINT: internal linkage on purpose
@@ -250,8 +251,7 @@ void dw_run(const Conv2DParams& p, const float* input, const float* filter, floa
     body(0, 1);
     return;
   }
-#pragma omp parallel num_threads(threads)
-  body(omp_get_thread_num(), omp_get_num_threads());
+  simd::parallel_run(threads, body);
 }
 
 template <class T>

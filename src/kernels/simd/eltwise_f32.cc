@@ -12,6 +12,7 @@
 #include "kernels/elementwise.h"
 #include "kernels/pool.h"
 #include "kernels/simd/eltwise_kernel_table.h"
+#include "kernels/simd/thread_policy.h"
 #include "kernels/softmax.h"
 
 namespace frost::kernels {
@@ -25,6 +26,10 @@ namespace {
 // thread, large batches on all.
 constexpr int64_t kMinWorkPerThread = 1 << 19;
 constexpr int64_t kTranscendental = 8;
+// About a unit per nanosecond on one core (these ops stream memory); with
+// the measured cost of a parallel region this keeps work on one thread when
+// the machine is busy (kernels/simd/thread_policy.h).
+constexpr simd::WorkRate kWorkRate{1e9, static_cast<double>(kMinWorkPerThread)};
 
 const simd::EltwiseKernelTable& table(GemmIsa isa) {
   if (isa == GemmIsa::kAuto) isa = gemm_best_isa();
@@ -38,19 +43,14 @@ const simd::EltwiseKernelTable& table(GemmIsa isa) {
 int threads_for(int64_t work, int64_t items, const GemmRun& run) {
   if (omp_in_parallel()) return 1;
   int threads = run.threads > 0 ? run.threads : omp_get_max_threads();
-  if (!run.force_threads) threads = static_cast<int>(std::min<int64_t>(threads, work / kMinWorkPerThread));
+  if (!run.force_threads) threads = simd::choose_threads(static_cast<double>(work), threads, kWorkRate);
   return static_cast<int>(std::clamp<int64_t>(threads, 1, std::max<int64_t>(items, 1)));
 }
 
 // Calls f(begin, end) on `threads` threads for contiguous slices of [0, items).
 template <class F>
 void split(int64_t items, int threads, F f) {
-  if (threads <= 1) return f(int64_t{0}, items);
-#pragma omp parallel num_threads(threads)
-  {
-    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-    f(items * t / nt, items * (t + 1) / nt);
-  }
+  simd::parallel_run(threads, [&](int t, int nt) { f(items * t / nt, items * (t + 1) / nt); });
 }
 
 void pool(bool max, const Pool2DParams& p, const float* input, float* output, const GemmRun& run) {
@@ -128,6 +128,16 @@ void activation_elementwise_f32(Activation act, float alpha, const float* x, flo
   const auto k = table(run.isa).activation;
   const int64_t work = n * (is_transcendental(act) ? kTranscendental : 1);
   split(n, threads_for(work, n, run), [&](int64_t i0, int64_t i1) { k(act, alpha, x + i0, y + i0, i1 - i0); });
+}
+
+void selu_f32(const float* x, float* y, int64_t n, const GemmRun& run) {
+  const auto k = table(run.isa).selu;
+  split(n, threads_for(n * kTranscendental, n, run), [&](int64_t i0, int64_t i1) { k(x + i0, y + i0, i1 - i0); });
+}
+
+void softplus_f32(const float* x, float* y, int64_t n, const GemmRun& run) {
+  const auto k = table(run.isa).softplus;
+  split(n, threads_for(n * kTranscendental, n, run), [&](int64_t i0, int64_t i1) { k(x + i0, y + i0, i1 - i0); });
 }
 
 void softmax_f32(const SoftmaxParams& p, const float* x, float* y, const GemmRun& run) {

@@ -23,6 +23,8 @@ const EltwiseKernelTable& make_eltwise_table(const char* name) {
       binary_f32_range<Arch>,
       unary_f32<Arch>,
       activation_f32<Arch>,
+      selu_f32<Arch>,
+      softplus_f32<Arch>,
       softmax_f32_rows<Arch>,
   };
   return table;

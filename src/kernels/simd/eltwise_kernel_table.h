@@ -25,6 +25,8 @@ struct EltwiseKernelTable {
                  int64_t end);
   void (*unary)(UnaryOp op, int64_t n, const float* x, float* out);
   void (*activation)(Activation act, float alpha, const float* x, float* y, int64_t n);
+  void (*selu)(const float* x, float* y, int64_t n);
+  void (*softplus)(const float* x, float* y, int64_t n);
   void (*softmax)(const SoftmaxParams& p, const float* x, float* y, bool log);
 };
 

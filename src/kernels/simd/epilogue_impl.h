@@ -8,11 +8,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/gemm.h"
-#include "kernels/simd/activation_impl.h"
-
-#ifndef FROST_SIMD_INLINE
-#define FROST_SIMD_INLINE inline __attribute__((always_inline))
-#endif
+#include "kernels/simd/activation_impl.h"  // also defines FROST_SIMD_INLINE
 
 namespace frost::kernels::simd {
 namespace {  // NOLINT: internal linkage on purpose

@@ -7,6 +7,7 @@
 
 #include "kernels/gemm.h"
 #include "kernels/simd/gemm_kernel_table.h"
+#include "kernels/simd/thread_policy.h"
 
 namespace frost::kernels {
 namespace {
@@ -40,14 +41,11 @@ int resolve_threads(int threads) {
   return threads < 1 ? 1 : threads;
 }
 
-// Waking a thread costs a few microseconds: below about 6 µs of work per
-// thread (0.25 MFLOP at ~40 GFLOP/s) more threads only add that cost.
-constexpr double kMinFlopsPerThread = 2.5e5;
-
+// Small problems, or any problem on a machine whose cores are busy, use
+// fewer threads (kernels/simd/thread_policy.h says why and how).
 int threads_for(const GemmShape& s, int threads) {
   const double flops = 2.0 * static_cast<double>(s.m) * static_cast<double>(s.n) * static_cast<double>(s.k);
-  const double useful = flops / kMinFlopsPerThread;
-  return useful < threads ? (useful < 1.0 ? 1 : static_cast<int>(useful)) : threads;
+  return simd::choose_threads(flops, threads);
 }
 
 void run(const GemmShape& s, const float* a, const float* b, bool b_packed, float* c, const GemmEpilogue& ep,

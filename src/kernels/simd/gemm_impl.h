@@ -36,6 +36,7 @@
 #include "kernels/simd/gemm_microkernel_impl.h"
 #include "kernels/simd/gemm_pack_impl.h"
 #include "kernels/simd/gemm_small_m_impl.h"
+#include "kernels/simd/thread_policy.h"
 
 namespace frost::kernels::simd {
 namespace {  // NOLINT: internal linkage on purpose, see the file comment
@@ -242,8 +243,7 @@ void run(const GemmShape& s, const float* a, const float* b, bool b_packed, floa
     body(0, 1);
     return;
   }
-#pragma omp parallel num_threads(threads)
-  body(omp_get_thread_num(), omp_get_num_threads());
+  simd::parallel_run(threads, body);
 }
 
 template <class T>

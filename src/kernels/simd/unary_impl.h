@@ -1,4 +1,5 @@
-// Element-wise activations (Relu, Relu6, LeakyRelu, Elu, Sigmoid, Tanh) and
+// Element-wise activations (Relu, Relu6, LeakyRelu, Elu, Sigmoid, Tanh, Selu,
+// Softplus) and
 // unary math (Abs, Neg, Square, Sqrt, Rsqrt, Reciprocal, Exp) on float32, as
 // templates over the xsimd architecture. Included only by
 // eltwise_f32_<isa>.cc.
@@ -8,7 +9,9 @@
 // polynomial (tests/simd/activation_test.cc checks the error bound).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/activation.h"
@@ -75,6 +78,28 @@ void activation_f32(Activation act, float alpha, const float* x, float* y, int64
     case Activation::kSigmoid: return with(std::integral_constant<Activation, Activation::kSigmoid>{});
     case Activation::kTanh: return with(std::integral_constant<Activation, Activation::kTanh>{});
   }
+}
+
+// TensorFlow's Selu: scale·x for x ≥ 0, scale·alpha·(exp(x) − 1) below.
+template <class Arch>
+void selu_f32(const float* x, float* y, int64_t n) {
+  using V = xsimd::batch<float, Arch>;
+  const V scale(1.0507009873554804934193349852946f), scale_alpha(1.0507009873554804934193349852946 *
+                                                                  1.6732632423543772848170429916717);
+  map_vectors<V>(x, y, n, [=](V v) { return xsimd::select(v < V(0.0f), scale_alpha * xsimd::expm1(v), scale * v); });
+}
+
+// TensorFlow's Softplus: log(1 + exp(x)), but x above −threshold and exp(x)
+// below threshold, threshold = log(float epsilon) + 2 (as softplus_reference).
+template <class Arch>
+void softplus_f32(const float* x, float* y, int64_t n) {
+  using V = xsimd::batch<float, Arch>;
+  const float threshold = static_cast<float>(std::log(static_cast<double>(std::numeric_limits<float>::epsilon())) + 2.0);
+  const V lo(threshold), hi(-threshold);
+  map_vectors<V>(x, y, n, [=](V v) {
+    const V e = xsimd::exp(v);
+    return xsimd::select(v > hi, v, xsimd::select(v < lo, e, xsimd::log1p(e)));
+  });
 }
 
 template <class Arch>

@@ -1,0 +1,60 @@
+// The kernels' thread-count policy (kernels/simd/thread_policy.h): the pure
+// choice from work and measured region overhead, and that parallel_run gives
+// every thread id once. No timings are asserted.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <vector>
+
+#include "kernels/simd/thread_policy.h"
+
+namespace frost::kernels::simd {
+
+TEST_CASE("thread policy: small work stays on one thread, large work uses all") {
+  CHECK(threads_for_work(1e3, 2, 0.0) == 1);
+  CHECK(threads_for_work(2.4e5, 4, 0.0) == 1);
+  CHECK(threads_for_work(5e5, 4, 0.0) == 2);
+  CHECK(threads_for_work(1e9, 2, 0.0) == 2);
+  CHECK(threads_for_work(1e9, 1, 0.0) == 1);
+}
+
+TEST_CASE("thread policy: a costly region keeps mid-sized work on one thread") {
+  // 8 MFLOP (a small convolution) splits on an idle machine...
+  CHECK(threads_for_work(8e6, 2, 2e-6) == 2);
+  // ...but not when waking the team costs half a millisecond,
+  CHECK(threads_for_work(8e6, 2, 5e-4) == 1);
+  // while 2 GFLOP (a 1024³ GEMM) still does.
+  CHECK(threads_for_work(2e9, 2, 5e-4) == 2);
+  // Other work units scale the same way (element-wise ops: ~1e9 elements/s).
+  const WorkRate elements{1e9, 65536};
+  CHECK(threads_for_work(1e5, 2, 0.0, elements) == 1);
+  CHECK(threads_for_work(2e5, 2, 0.0, elements) == 2);
+  CHECK(threads_for_work(2e5, 2, 5e-4, elements) == 1);
+}
+
+TEST_CASE("thread policy: the overhead estimate follows its samples") {
+  for (int i = 0; i < 200; ++i) note_parallel_overhead(1e-3);
+  CHECK(parallel_overhead() == doctest::Approx(1e-3).epsilon(0.01));
+  // Calls the estimate keeps on one thread still probe with all threads now and then.
+  int probes = 0;
+  for (int i = 0; i < 1000; ++i) probes += choose_threads(8e6, 2) == 2;
+  CHECK(probes > 0);
+  CHECK(probes < 100);
+  for (int i = 0; i < 200; ++i) note_parallel_overhead(0.0);
+  CHECK(choose_threads(8e6, 2) == 2);
+}
+
+TEST_CASE("thread policy: parallel_run runs the body once per thread id") {
+  for (int threads : {1, 2, 3}) {
+    std::vector<std::atomic<int>> seen(static_cast<size_t>(threads));
+    std::atomic<int> team{0};
+    parallel_run(threads, [&](int tid, int nth) {
+      seen[static_cast<size_t>(tid)]++;
+      team = nth;
+    });
+    CHECK(team.load() >= 1);
+    for (int t = 0; t < team.load(); ++t) CHECK(seen[static_cast<size_t>(t)].load() == 1);
+  }
+}
+
+}  // namespace frost::kernels::simd
