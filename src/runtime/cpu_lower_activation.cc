@@ -39,9 +39,8 @@ KernelFn plain_kernel(const OpDef& def, void (*kernel)(const float*, float*, int
   return [&def, kernel](OpContext& ctx) {
     if (!takes(ctx)) return def.reference(ctx);
     const Tensor& x = ctx.input(0);
-    Tensor y(DType::Float, x.shape());
+    Tensor& y = ctx.allocate_output(0, DType::Float, x.shape());
     kernel(x.data<float>(), y.data<float>(), x.num_elements(), {});
-    ctx.set_output(0, y);
   };
 }
 
