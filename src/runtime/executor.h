@@ -50,6 +50,7 @@ struct RunOptions {
   // When set, every node the run executes is appended here, in order.
   std::vector<NodeTrace>* trace = nullptr;
 };
+
 // Picks the kernel for each node once, before the run starts.
 using KernelSelector = std::function<KernelFn(const Node&, const OpDef&)>;
 
