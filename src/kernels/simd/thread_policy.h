@@ -10,7 +10,7 @@
 // of their tens of convolutions paid that cost. A fixed work threshold is
 // either far too low for a busy machine or too high for an idle one, so the
 // dispatch measures what its own parallel regions cost and splits a call only
-// when each thread's share of the work is worth well more than that.
+// when each thread's share of the work is worth more than that.
 #pragma once
 
 #include <omp.h>
@@ -32,17 +32,18 @@ struct WorkRate {
 inline constexpr WorkRate kFlops{3.5e10, 2.5e5};
 
 // Threads for `work` units, at most `threads`: each thread gets at least
-// max(rate.min_units_per_thread, 2 × overhead_seconds of work). Pure.
+// max(rate.min_units_per_thread, overhead_seconds of work). Pure.
 int threads_for_work(double work, int threads, double overhead_seconds, WorkRate rate = kFlops);
 
-// Running mean of what one parallel region cost beyond its work (seconds).
+// Running mean of what one parallel region cost beyond its work (seconds;
+// a single outlier counts only partly), decaying with the time since the
+// last sample (decayed_overhead, pure) so that a busy spell does not keep
+// every later call on one thread.
+double decayed_overhead(double estimate, double age_seconds);
 double parallel_overhead();
 void note_parallel_overhead(double seconds);
 
-// The dispatch's choice: threads_for_work with the running estimate. A call
-// kept on one thread only by that estimate uses `threads` anyway once in
-// kProbeInterval such calls, so the estimate recovers when the machine
-// quietens.
+// The dispatch's choice: threads_for_work with the running estimate.
 int choose_threads(double work, int threads, WorkRate rate = kFlops);
 
 namespace {  // internal linkage: included by the per-ISA translation units too
