@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <cstdint>
 
 namespace frost::kernels::simd {
@@ -32,7 +33,7 @@ struct WorkRate {
 inline constexpr WorkRate kFlops{3.5e10, 2.5e5};
 
 // Threads for `work` units, at most `threads`: each thread gets at least
-// max(rate.min_units_per_thread, overhead_seconds of work). Pure.
+// max(rate.min_units_per_thread, 2 × overhead_seconds of work). Pure.
 int threads_for_work(double work, int threads, double overhead_seconds, WorkRate rate = kFlops);
 
 // Running mean of what one parallel region cost beyond its work (seconds;
@@ -48,9 +49,11 @@ int choose_threads(double work, int threads, WorkRate rate = kFlops);
 
 namespace {  // internal linkage: included by the per-ISA translation units too
 
-// body(tid, nth) on `threads` OpenMP threads (directly when 1). Records the
-// region's overhead: the latest thread start after the fork plus the join's
-// delay after the last thread finished.
+// body(tid, nth) on `threads` OpenMP threads (directly when 1). Records what
+// the region cost beyond the work: the latest thread start after the fork,
+// the join's delay after the last thread finished, and the longest minus the
+// shortest thread (the callers give threads equal shares, so that difference
+// is mostly a thread the scheduler preempted mid-way).
 template <class Body>
 void parallel_run(int threads, Body&& body) {
   if (threads <= 1) {
@@ -64,15 +67,20 @@ void parallel_run(int threads, Body&& body) {
       if (a.compare_exchange_weak(cur, v, std::memory_order_relaxed)) break;
   };
   const int64_t t0 = ns();
-  std::atomic<int64_t> last_start{t0}, last_end{t0};
+  std::atomic<int64_t> last_start{t0}, last_end{t0}, longest{0}, minus_shortest{INT64_MIN};
 #pragma omp parallel num_threads(threads)
   {
-    raise(last_start, ns());
+    const int64_t start = ns();
+    raise(last_start, start);
     body(omp_get_thread_num(), omp_get_num_threads());
-    raise(last_end, ns());
+    const int64_t end = ns();
+    raise(last_end, end);
+    raise(longest, end - start);
+    raise(minus_shortest, start - end);
   }
   const int64_t t1 = ns();
-  note_parallel_overhead(1e-9 * static_cast<double>((last_start.load() - t0) + (t1 - last_end.load())));
+  const int64_t lost = (last_start.load() - t0) + (t1 - last_end.load()) + (longest.load() + minus_shortest.load());
+  note_parallel_overhead(1e-9 * static_cast<double>(lost));
 }
 
 }  // namespace
