@@ -12,7 +12,6 @@ namespace {
 // barely moves it, while a lasting rise (a busy machine) is followed within
 // a few tens of regions.
 constexpr double kSampleWeight = 0.125;
-constexpr double kOverheadMargin = 2.0;
 constexpr double kSampleCapFactor = 4.0;
 constexpr double kSampleCapSeconds = 2e-5;
 // Without new samples (nothing was split) the estimate halves every 50 ms,
@@ -30,10 +29,8 @@ int64_t now_ns() {
 }  // namespace
 
 int threads_for_work(double work, int threads, double overhead_seconds, WorkRate rate) {
-  // Splitting saves about a thread's share of the time and costs one region;
-  // twice the mean cost, because a region's cost varies a lot on a busy machine.
-  const double per_thread =
-      std::max(rate.min_units_per_thread, kOverheadMargin * overhead_seconds * rate.units_per_second);
+  // Splitting saves about a thread's share of the time and costs one region.
+  const double per_thread = std::max(rate.min_units_per_thread, overhead_seconds * rate.units_per_second);
   const double useful = work / per_thread;
   return useful < threads ? (useful < 1.0 ? 1 : static_cast<int>(useful)) : threads;
 }

@@ -33,7 +33,7 @@ struct WorkRate {
 inline constexpr WorkRate kFlops{3.5e10, 2.5e5};
 
 // Threads for `work` units, at most `threads`: each thread gets at least
-// max(rate.min_units_per_thread, 2 × overhead_seconds of work). Pure.
+// max(rate.min_units_per_thread, overhead_seconds of work). Pure.
 int threads_for_work(double work, int threads, double overhead_seconds, WorkRate rate = kFlops);
 
 // Running mean of what one parallel region cost beyond its work (seconds;
