@@ -34,7 +34,9 @@ TEST_CASE("thread policy: a costly region keeps mid-sized work on one thread") {
 
 TEST_CASE("thread policy: the overhead estimate follows lasting changes, not single delays, and decays") {
   for (int i = 0; i < 200; ++i) note_parallel_overhead(1e-3);
-  CHECK(parallel_overhead() == doctest::Approx(1e-3).epsilon(0.05));
+  // (it decays while the test runs: at most a little, unless the test is descheduled for long)
+  CHECK(parallel_overhead() <= 1e-3 * 1.001);
+  CHECK(parallel_overhead() > 5e-4);
   CHECK(choose_threads(8e6, 2) == 1);
   for (int i = 0; i < 200; ++i) note_parallel_overhead(0.0);
   CHECK(choose_threads(8e6, 2) == 2);

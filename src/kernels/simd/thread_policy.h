@@ -17,7 +17,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <climits>
 #include <cstdint>
 
 namespace frost::kernels::simd {
