@@ -107,6 +107,24 @@ def write_markdown(path, rows, context, load_before, load_after, args):
         out.append(f"| {model} | {fmt_ms(f1)} | {fmt_ms(f2)} | {fmt_ms(o1)} | {fmt_ms(o2)} | {ratio(f1, o1)} "
                    f"| {ratio(f2, o2)} | {speedup} | {ferr} | {oerr} |")
     out.append("")
+    targets = []
+    for model in sorted(rows, key=lambda m: (m.startswith("large/"), m)):
+        r = rows[model]
+        for t in (1, 2):
+            f, o = r.get(("frost", t)), r.get(("opencv", t))
+            if f and o and "ms" in f and "ms" in o:
+                q = f["ms"] / o["ms"]
+                verdict = "met" if q < 1 else f"missed: Frost takes {100 * (q - 1):.0f} % longer"
+                targets.append(f"| faster than OpenCV, {t} thread{'s' if t > 1 else ''} | {model} | {q:.2f} | {verdict} |")
+    if targets:
+        out.append("## Target of issue 8: faster than OpenCV's DNN module where it runs the graph\n")
+        out.append("| target | model | Frost/OpenCV | |")
+        out.append("|---|---|---|---|")
+        out.extend(targets)
+        out.append("")
+    if args.notes:
+        with open(args.notes) as f:
+            out.append(f.read().rstrip() + "\n")
     if notes:
         out.append("Graphs OpenCV could not import as exported:\n")
         out.extend(notes)
@@ -128,6 +146,7 @@ def main():
     ap.add_argument("--filter", default="")
     ap.add_argument("--json-out", default="", help="also save the raw benchmark JSON here")
     ap.add_argument("--json-in", default="", help="report on a saved JSON instead of running the binary")
+    ap.add_argument("--notes", default="", help="markdown appended to the report (why a target was missed)")
     args = ap.parse_args()
 
     load_before = load_avg()
