@@ -8,6 +8,7 @@
 #include <chrono>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/model_args.h"
@@ -29,9 +30,7 @@ int bench_command(const Argv& argv) {
                   {"profile", "no-optimize"});
   const Model model = prepared_model(args.only_positional("model file"), args);
   const Backend backend = parse_backend(args.value("backend", "cpu"));
-  const long long threads = args.integer("threads", 0);
-  if (threads < 0) throw Error("--threads must be >= 0");
-  if (threads > 0) omp_set_num_threads(static_cast<int>(threads));
+  set_threads_from_args(args);
   const long long runs = args.integer("runs", 20), warmup = args.integer("warmup", 3);
   if (runs < 1 || warmup < 0) throw Error("--runs must be >= 1 and --warmup >= 0");
 
@@ -70,6 +69,14 @@ int bench_command(const Argv& argv) {
             << percentile(ms, 0.99) << "  min " << ms.front() << "\n"
             << "throughput: " << static_cast<double>(runs * batch) / total << " inferences/s\n"
             << "peak memory (max RSS): " << usage.ru_maxrss / 1024.0 << " MiB\n";
+  if (const std::optional<PlanStats> plan = model.plan_stats(feeds, fetches))
+    std::cout << "plan: " << plan->steps << " steps, activations in an arena of "
+              << static_cast<double>(plan->arena_bytes) / 1024.0 << " KiB (" << plan->planned_values
+              << " tensors totalling " << static_cast<double>(plan->intermediate_bytes) / 1024.0 << " KiB), "
+              << plan->inplace_ops << " ops in place"
+              << (plan->arena_given_up ? " (arena given up: a kernel's output landed off plan)" : "") << "\n";
+  else if (backend == Backend::Cpu)
+    std::cout << "plan: none (TF1 control flow runs on the dataflow executor)\n";
   if (args.flag("profile")) {
     std::vector<std::pair<std::string, OpTime>> ops(profile.begin(), profile.end());
     std::sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) { return a.second.seconds > b.second.seconds; });

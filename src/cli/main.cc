@@ -19,7 +19,8 @@ const Command kCommands[] = {
      "MODEL [--json]                      inputs, outputs, ops, parameters, training leftovers"},
     {"run", frost::cli::run_command,
      "MODEL [--input NAME=X.npy ...] [--random-inputs SEED] [--output NAME ...] [--save DIR] [--backend cpu|reference|fpga]\n"
-     "                                      [--set NAME=VALUE] [--no-optimize] [--calib DIR_OR_DATASET] [--calib-count N] [--arch FILE]"},
+     "                                      [--set NAME=VALUE] [--no-optimize] [--calib DIR_OR_DATASET] [--calib-count N] [--arch FILE]\n"
+     "                                      [--threads N]"},
     {"check", frost::cli::check_command,
      "MODEL (--reference REF.txt | --inputs X --expected Y) [--layers] [--rtol R] [--atol A] [--backend B]\n"
      "                                      [--calib DIR_OR_DATASET] [--calib-count N] [--arch FILE] (fpga)"},

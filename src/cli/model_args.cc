@@ -1,5 +1,7 @@
 #include "cli/model_args.h"
 
+#include <omp.h>
+
 #include "freeze/pass_driver.h"
 #include "graph/tensor_names.h"
 #include "io/graph_file.h"
@@ -7,6 +9,12 @@
 #include "runtime/random_inputs.h"
 
 namespace frost::cli {
+
+void set_threads_from_args(const Args& args) {
+  const long long threads = args.integer("threads", 0);
+  if (threads < 0 || threads > 1024) throw Error("--threads must be between 0 and 1024");
+  if (threads > 0) omp_set_num_threads(static_cast<int>(threads));
+}
 
 Tensor read_input_file(const std::string& file) {
   try {

@@ -42,4 +42,8 @@ Model optimized_model(const Model& model, const std::vector<TensorId>& outputs, 
 // "conv1/Relu:0" -> "conv1_Relu_0", for file names.
 std::string file_safe_name(const std::string& tensor_name);
 
+// --threads N (N >= 1): the OpenMP threads the kernels use; 0 or absent keeps
+// OpenMP's default (OMP_NUM_THREADS, else one per core).
+void set_threads_from_args(const Args& args);
+
 }  // namespace frost::cli

@@ -56,8 +56,10 @@ void print_summary(const std::string& name, const Tensor& t) {
 }  // namespace
 
 int run_command(const Argv& argv) {
-  const Args args(argv, {"input", "random-inputs", "output", "save", "backend", "set", "arch", "calib", "calib-count"},
+  const Args args(argv,
+                  {"input", "random-inputs", "output", "save", "backend", "set", "arch", "calib", "calib-count", "threads"},
                   {"no-optimize"});
+  set_threads_from_args(args);
   Model model = prepared_model(args.only_positional("model file"), args);
   const Backend backend = parse_backend(args.value("backend", "cpu"));
   const FeedMap feeds = feeds_from_args(model, args);

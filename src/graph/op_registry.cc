@@ -16,6 +16,17 @@ const OpRegistry& OpRegistry::global() {
   return registry;
 }
 
+Tensor& OpContext::allocate_output(int i, DType dtype, Shape shape) {
+  const auto k = static_cast<size_t>(i);
+  Tensor& out = outputs_.at(k);
+  if (k < planned_.size() && planned_[k].valid() && planned_[k].dtype() == dtype && planned_[k].shape() == shape)
+    out = planned_[k];
+  else
+    out = Tensor(dtype, std::move(shape));
+  if (i < 64) allocated_ |= uint64_t{1} << i;
+  return out;
+}
+
 void OpRegistry::add(OpDef def) {
   if (!def.infer_shapes) def.infer_shapes = shape_unknown;
   const std::string name = def.name;

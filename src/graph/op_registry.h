@@ -15,12 +15,16 @@
 
 namespace frost {
 
-// What a reference kernel sees: the node (for attrs), its data inputs, and the
-// output slots it must fill. Kernels allocate their outputs.
+// What a kernel sees: the node (for attrs), its data inputs, and the output
+// slots it must fill. Kernels allocate their outputs, with allocate_output
+// where the runtime may plan the memory, or by set_output of any tensor.
 class OpContext {
  public:
-  OpContext(const Node& node, std::span<const Tensor> inputs, std::vector<Tensor>& outputs)
-      : node_(node), inputs_(inputs), outputs_(outputs) {}
+  // `planned`: per output, the arena view the runtime's plan reserved for it
+  // (an invalid Tensor where nothing is planned); empty when running unplanned.
+  OpContext(const Node& node, std::span<const Tensor> inputs, std::vector<Tensor>& outputs,
+            std::span<const Tensor> planned = {})
+      : node_(node), inputs_(inputs), outputs_(outputs), planned_(planned) {}
 
   const Node& node() const { return node_; }
   int num_inputs() const { return static_cast<int>(inputs_.size()); }
@@ -28,6 +32,15 @@ class OpContext {
   std::span<const Tensor> inputs() const { return inputs_; }
   int num_outputs() const { return static_cast<int>(outputs_.size()); }
   void set_output(int i, Tensor t) { outputs_.at(static_cast<size_t>(i)) = std::move(t); }
+  // Output i as a tensor of this dtype and shape: the planned arena view when
+  // it has exactly this dtype and shape, else a new heap tensor. The contents
+  // are unspecified (an arena view holds old values): the kernel must write
+  // every element. With the OpDef's inplace_inputs it may even be that input's
+  // storage, so read input element j before writing output element j.
+  Tensor& allocate_output(int i, DType dtype, Shape shape);
+  // Bit i is set when output i came from allocate_output (i < 64), which tells
+  // the planner this output may live in the arena.
+  uint64_t allocated_outputs() const { return allocated_; }
 
   // An Error naming this node and op; `throw ctx.error("...")`.
   Error error(const std::string& message) const { return node_.error(message); }
@@ -36,6 +49,8 @@ class OpContext {
   const Node& node_;
   std::span<const Tensor> inputs_;
   std::vector<Tensor>& outputs_;
+  std::span<const Tensor> planned_;
+  uint64_t allocated_ = 0;
 };
 
 // What a shape function sees: input shapes (possibly partial) and, where an
@@ -60,6 +75,13 @@ struct OpDef {
   // Attrs that must be present, with their expected kind name as reported
   // by AttrValue::kind_name() ("int", "list(int)", "type", ...), checked at load.
   std::vector<std::pair<std::string, std::string>> required_attrs = {};
+  // Data inputs whose storage output 0 may take over when the input dies at
+  // this node. Only for ops whose every kernel (reference and lowerings)
+  // reads input element j before writing output element j, and no input
+  // element after its output element was written: element-wise ops, BiasAdd's
+  // value. The planner adds the rest: same dtype and byte size as the output
+  // (so not broadcast), no other input of the node in the same storage.
+  std::vector<int> inplace_inputs = {};
 };
 
 class OpRegistry {

@@ -34,6 +34,17 @@ Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape
   buffer_ = allocate_zeroed(bytes_);
 }
 
+Tensor Tensor::view(DType dtype, Shape shape, std::shared_ptr<void> storage) {
+  FROST_CHECK(dtype_supported(dtype) && dtype != DType::String && dtype != DType::Resource && dtype != DType::Variant,
+              "a tensor view needs a numeric dtype, not " + dtype_name(dtype));
+  Tensor t;
+  t.dtype_ = dtype;
+  t.shape_ = std::move(shape);
+  t.bytes_ = static_cast<std::size_t>(t.shape_.num_elements()) * dtype_size(dtype);
+  t.buffer_ = std::move(storage);
+  return t;
+}
+
 Tensor Tensor::string_scalar(std::string value) {
   Tensor t(DType::String, Shape{});
   t.strings()[0] = std::move(value);

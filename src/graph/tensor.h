@@ -52,6 +52,10 @@ class Tensor {
     return from_vector(values, Shape{static_cast<int64_t>(values.size())});
   }
   static Tensor string_scalar(std::string value);
+  // A tensor over storage owned elsewhere (a slice of the runtime's arena):
+  // `storage` points at byte_size() writable bytes, 64-byte aligned, and keeps
+  // its owner alive (std::shared_ptr's aliasing constructor). Numeric dtypes only.
+  static Tensor view(DType dtype, Shape shape, std::shared_ptr<void> storage);
 
   bool valid() const { return dtype_ != DType::Invalid; }
   DType dtype() const { return dtype_; }

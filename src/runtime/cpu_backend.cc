@@ -102,9 +102,9 @@ KernelFn conv_kernel(const OpDef& def, Fusion f, bool constant_filter) {
       packed->source = constant_filter ? w.raw_data() : nullptr;
     }
     const Shape out_shape{p.batch, p.out_h, p.out_w, p.out_c};
-    Tensor y(DType::Float, out_shape);
-    kernels::conv2d_f32(p, x.data<float>(), packed->data.data(), y.data<float>(), epilogue(ctx, f, out_shape, p.out_c));
-    ctx.set_output(0, y);
+    const GemmEpilogue ep = epilogue(ctx, f, out_shape, p.out_c);
+    Tensor& y = ctx.allocate_output(0, DType::Float, out_shape);
+    kernels::conv2d_f32(p, x.data<float>(), packed->data.data(), y.data<float>(), ep);
   };
 }
 
@@ -116,10 +116,9 @@ KernelFn depthwise_kernel(const OpDef& def, Fusion f) {
       return def.reference(ctx);
     const kernels::Conv2DParams p = conv_params(ctx.node(), x.shape(), w.shape(), true);
     const Shape out_shape{p.batch, p.out_h, p.out_w, p.out_c};
-    Tensor y(DType::Float, out_shape);
-    kernels::depthwise_conv2d_f32(p, x.data<float>(), w.data<float>(), y.data<float>(),
-                                  epilogue(ctx, f, out_shape, p.out_c));
-    ctx.set_output(0, y);
+    const GemmEpilogue ep = epilogue(ctx, f, out_shape, p.out_c);
+    Tensor& y = ctx.allocate_output(0, DType::Float, out_shape);
+    kernels::depthwise_conv2d_f32(p, x.data<float>(), w.data<float>(), y.data<float>(), ep);
   };
 }
 
@@ -145,9 +144,9 @@ KernelFn matmul_kernel(const OpDef& def, Fusion f, bool constant_b) {
       packed->source = constant_b ? b.raw_data() : nullptr;
     }
     const Shape out_shape{s.m, s.n};
-    Tensor c(DType::Float, out_shape);
-    kernels::gemm_f32_packed(s, a.data<float>(), packed->data.data(), c.data<float>(), epilogue(ctx, f, out_shape, s.n));
-    ctx.set_output(0, c);
+    const GemmEpilogue ep = epilogue(ctx, f, out_shape, s.n);
+    Tensor& c = ctx.allocate_output(0, DType::Float, out_shape);
+    kernels::gemm_f32_packed(s, a.data<float>(), packed->data.data(), c.data<float>(), ep);
   };
 }
 

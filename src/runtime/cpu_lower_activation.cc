@@ -29,9 +29,8 @@ KernelFn activation_kernel(const OpDef& def, Activation act, float alpha) {
   return [&def, act, alpha](OpContext& ctx) {
     if (!takes(ctx)) return def.reference(ctx);
     const Tensor& x = ctx.input(0);
-    Tensor y(DType::Float, x.shape());
+    Tensor& y = ctx.allocate_output(0, DType::Float, x.shape());
     kernels::activation_elementwise_f32(act, alpha, x.data<float>(), y.data<float>(), x.num_elements());
-    ctx.set_output(0, y);
   };
 }
 
@@ -40,9 +39,8 @@ KernelFn plain_kernel(const OpDef& def, void (*kernel)(const float*, float*, int
   return [&def, kernel](OpContext& ctx) {
     if (!takes(ctx)) return def.reference(ctx);
     const Tensor& x = ctx.input(0);
-    Tensor y(DType::Float, x.shape());
+    Tensor& y = ctx.allocate_output(0, DType::Float, x.shape());
     kernel(x.data<float>(), y.data<float>(), x.num_elements(), {});
-    ctx.set_output(0, y);
   };
 }
 
@@ -53,12 +51,11 @@ KernelFn softmax_kernel(const OpDef& def, bool log) {
     kernels::SoftmaxParams p;
     p.depth = x.shape()[x.rank() - 1];
     p.outer = p.depth == 0 ? 0 : x.num_elements() / p.depth;
-    Tensor y(DType::Float, x.shape());
+    Tensor& y = ctx.allocate_output(0, DType::Float, x.shape());
     if (log)
       kernels::log_softmax_f32(p, x.data<float>(), y.data<float>());
     else
       kernels::softmax_f32(p, x.data<float>(), y.data<float>());
-    ctx.set_output(0, y);
   };
 }
 

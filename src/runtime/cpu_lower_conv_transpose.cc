@@ -44,9 +44,9 @@ KernelFn lower_conv2d_backprop_input(const Node& n, const OpDef& def, bool const
       packed->source = constant_filter ? w.raw_data() : nullptr;
       packed->params = p;
     }
-    Tensor dx(DType::Float, Shape{p.batch, p.in_h, p.in_w, p.in_c});
+    // The kernel zeroes in_backprop before adding into it, so an arena view (old values) is fine.
+    Tensor& dx = ctx.allocate_output(0, DType::Float, Shape{p.batch, p.in_h, p.in_w, p.in_c});
     kernels::conv2d_backprop_input_f32(p, ctx.input(2).data<float>(), packed->data.data(), dx.data<float>());
-    ctx.set_output(0, dx);
   };
 }
 

@@ -47,9 +47,8 @@ KernelFn binary_kernel(const OpDef& def, BinaryOp op) {
     const Tensor &x = ctx.input(0), &y = ctx.input(1);
     const Shape out_shape = ops::broadcast_all(ctx, {&x.shape(), &y.shape()});
     const kernels::Broadcast plan = ops::plan_broadcast_or_throw(ctx, out_shape, {&x.shape(), &y.shape()});
-    Tensor out(DType::Float, out_shape);
+    Tensor& out = ctx.allocate_output(0, DType::Float, out_shape);
     kernels::binary_f32(op, plan, x.data<float>(), y.data<float>(), out.data<float>());
-    ctx.set_output(0, out);
   };
 }
 
@@ -63,9 +62,8 @@ KernelFn bias_add_kernel(const OpDef& def) {
         b.shape()[0] != x.shape()[x.rank() - 1])
       return def.reference(ctx);
     const kernels::Broadcast plan = ops::plan_broadcast_or_throw(ctx, x.shape(), {&x.shape(), &b.shape()});
-    Tensor out(DType::Float, x.shape());
+    Tensor& out = ctx.allocate_output(0, DType::Float, x.shape());
     kernels::binary_f32(BinaryOp::Add, plan, x.data<float>(), b.data<float>(), out.data<float>());
-    ctx.set_output(0, out);
   };
 }
 
@@ -73,9 +71,8 @@ KernelFn unary_kernel(const OpDef& def, UnaryOp op) {
   return [&def, op](OpContext& ctx) {
     if (ctx.num_inputs() != 1 || ctx.input(0).dtype() != DType::Float) return def.reference(ctx);
     const Tensor& x = ctx.input(0);
-    Tensor y(DType::Float, x.shape());
+    Tensor& y = ctx.allocate_output(0, DType::Float, x.shape());
     kernels::unary_f32(op, x.num_elements(), x.data<float>(), y.data<float>());
-    ctx.set_output(0, y);
   };
 }
 

@@ -35,9 +35,9 @@ KernelFn spatial_mean_kernel(const OpDef& def) {
     p.channels = x.shape()[3];
     p.out_h = p.out_w = 1;
     const bool keep = ctx.node().attr_bool_or("keep_dims", false);
-    Tensor y(DType::Float, keep ? Shape{p.batch, 1, 1, p.channels} : Shape{p.batch, p.channels});
+    const Shape out_shape = keep ? Shape{p.batch, 1, 1, p.channels} : Shape{p.batch, p.channels};
+    Tensor& y = ctx.allocate_output(0, DType::Float, out_shape);
     kernels::avg_pool2d_f32(p, x.data<float>(), y.data<float>());
-    ctx.set_output(0, y);
   };
 }
 
@@ -61,12 +61,11 @@ KernelFn lower_pool(const Node& n, const OpDef& def) {
       return def.reference(ctx);
     const Tensor& x = ctx.input(0);
     const kernels::Pool2DParams p = nn::pool_params(ctx.node(), a, x.shape());
-    Tensor y(DType::Float, Shape{p.batch, p.out_h, p.out_w, p.channels});
+    Tensor& y = ctx.allocate_output(0, DType::Float, Shape{p.batch, p.out_h, p.out_w, p.channels});
     if (max)
       kernels::max_pool2d_f32(p, x.data<float>(), y.data<float>());
     else
       kernels::avg_pool2d_f32(p, x.data<float>(), y.data<float>());
-    ctx.set_output(0, y);
   };
 }
 

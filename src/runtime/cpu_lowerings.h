@@ -5,6 +5,10 @@
 // float32, or not NHWC); the kernel it returns runs def.reference for inputs
 // it does not take at run time (another dtype, a malformed input the
 // reference reports), so lowering never changes which graphs run.
+// Outputs come from ctx.allocate_output (the plan's arena). For the ops whose
+// OpDef lists inplace_inputs the output may be that input's storage: the SIMD
+// loops load a vector of inputs before storing the same elements, so they are
+// in-place safe; keep them so.
 #pragma once
 
 #include "runtime/executor.h"

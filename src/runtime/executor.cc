@@ -268,6 +268,7 @@ class Run {
 
     const size_t num_outputs = info.out_edges.size();
     std::vector<Entry> outputs(num_outputs);
+    uint64_t allocated = 0;
     const bool dead = control_dead || (info.kind == Kind::Merge ? dead_inputs == info.num_data_inputs && dead_inputs > 0
                                                                 : dead_inputs > 0);
     if (dead) {
@@ -285,8 +286,9 @@ class Run {
         }
       }
     } else {
-      run_kernel(info, inputs, outputs);
+      allocated = run_kernel(info, inputs, outputs);
     }
+    if (options_.trace) record(info, inputs, outputs, allocated);
     if (options_.on_node && t.frame == &root_) {
       std::vector<Tensor> values;
       for (const Entry& o : outputs) values.push_back(o.value);
@@ -295,30 +297,30 @@ class Run {
     route(info, t, outputs, dead);
   }
 
-  void run_kernel(const NodeInfo& info, const std::vector<Entry>& inputs, std::vector<Entry>& outputs) {
+  uint64_t run_kernel(const NodeInfo& info, const std::vector<Entry>& inputs, std::vector<Entry>& outputs) {
     std::vector<Tensor> in_values;
     in_values.reserve(inputs.size());
     for (const Entry& e : inputs) in_values.push_back(e.value);
     std::vector<Tensor> out_values(outputs.size());
     OpContext ctx(*info.node, in_values, out_values);
-    try {
-      const auto start = std::chrono::steady_clock::now();
-      info.kernel(ctx);
-      if (options_.profile) {
-        OpTime& t = (*options_.profile)[info.node->op];
-        t.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        ++t.calls;
-      }
-    } catch (Error& e) {
-      e.node(info.node->name).op(info.node->op);
-      if (!g_.source.empty()) e.file(g_.source);
-      throw;
-    } catch (const std::exception& e) {
-      Error err(std::string("kernel failed: ") + e.what());
-      err.node(info.node->name).op(info.node->op);
-      throw err;
-    }
+    run_node_kernel(g_, *info.node, info.kernel, ctx, options_);
     for (size_t i = 0; i < outputs.size(); ++i) outputs[i] = {std::move(out_values[i]), false, true};
+    return ctx.allocated_outputs();
+  }
+
+  static NodeTrace::Value trace_value(const Tensor& t) {
+    return {t.dtype(), t.shape(), t.valid() ? t.raw_data() : nullptr, t.byte_size()};
+  }
+
+  void record(const NodeInfo& info, const std::vector<Entry>& inputs, const std::vector<Entry>& outputs,
+              uint64_t allocated) {
+    NodeTrace t;
+    t.node = info.node;
+    if (info.kind == Kind::Normal) t.kernel = info.kernel;
+    for (const Entry& e : inputs) t.inputs.push_back(trace_value(e.value));
+    for (const Entry& e : outputs) t.outputs.push_back(trace_value(e.value));
+    t.allocated = allocated;
+    options_.trace->push_back(std::move(t));
   }
 
   // Sends each output to its consumers in the right frame and iteration.
@@ -399,6 +401,27 @@ class Run {
 };
 
 }  // namespace
+
+void run_node_kernel(const Graph& g, const Node& node, const KernelFn& kernel, OpContext& ctx,
+                     const RunOptions& options) {
+  try {
+    const auto start = std::chrono::steady_clock::now();
+    kernel(ctx);
+    if (options.profile) {
+      OpTime& t = (*options.profile)[node.op];
+      t.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      ++t.calls;
+    }
+  } catch (Error& e) {
+    e.node(node.name).op(node.op);
+    if (!g.source.empty()) e.file(g.source);
+    throw;
+  } catch (const std::exception& e) {
+    Error err(std::string("kernel failed: ") + e.what());
+    err.node(node.name).op(node.op);
+    throw err;
+  }
+}
 
 std::vector<Tensor> run_graph(const Graph& g, const FeedMap& feeds, const std::vector<TensorId>& fetches,
                               const KernelSelector& select, const RunOptions& options) {

@@ -22,16 +22,34 @@ struct OpTime {
   int64_t calls = 0;
 };
 
+// The function that computes one node: the op's reference kernel, or a
+// backend's lowering of it.
+using KernelFn = std::function<void(OpContext&)>;
+
+// One node as the dataflow executor ran it, for the planner (src/runtime/plan.h),
+// which learns the schedule, the shapes and which outputs share storage with
+// an input from one traced run.
+struct NodeTrace {
+  struct Value {
+    DType dtype = DType::Invalid;
+    Shape shape;
+    const void* data = nullptr;
+    std::size_t bytes = 0;
+  };
+  const Node* node = nullptr;
+  KernelFn kernel;  // empty for the control-flow primitives
+  std::vector<Value> inputs, outputs;
+  uint64_t allocated = 0;  // OpContext::allocated_outputs()
+};
+
 struct RunOptions {
   // Called after each node runs with its outputs (for layer-by-layer checks).
   std::function<void(const Node&, const std::vector<Tensor>&)> on_node;
   // When set, kernel time is added up here by op type (for `bench --profile`).
   std::map<std::string, OpTime>* profile = nullptr;
+  // When set, every node the run executes is appended here, in order.
+  std::vector<NodeTrace>* trace = nullptr;
 };
-
-// The function that computes one node: the op's reference kernel, or a
-// backend's lowering of it.
-using KernelFn = std::function<void(OpContext&)>;
 // Picks the kernel for each node once, before the run starts.
 using KernelSelector = std::function<KernelFn(const Node&, const OpDef&)>;
 
@@ -39,6 +57,11 @@ using KernelSelector = std::function<KernelFn(const Node&, const OpDef&)>;
 // TF1 control flow serves every backend).
 std::vector<Tensor> run_graph(const Graph& g, const FeedMap& feeds, const std::vector<TensorId>& fetches,
                               const KernelSelector& select, const RunOptions& options = {});
+
+// Runs one node's kernel: adds its time to options.profile, and names the
+// node, op and graph file in any error it throws.
+void run_node_kernel(const Graph& g, const Node& node, const KernelFn& kernel, OpContext& ctx,
+                     const RunOptions& options);
 
 // Computes `fetches` with the reference kernels. Throws frost::Error naming the node and op on any failure:
 // an unknown op, a placeholder left unfed, a feed whose dtype or shape the

@@ -29,18 +29,66 @@ Model Model::load(const std::string& path) {
   return Model(std::move(g));
 }
 
+struct Model::Runtime {
+  explicit Runtime(const Graph& g) : cpu(g) {}
+  CpuBackend cpu;
+  PlanCache plans;
+};
+
 Model::Model(Graph graph)
-    : graph_(std::move(graph)), inputs_(detect_inputs(graph_)), outputs_(detect_outputs(graph_)) {}
+    : graph_(std::move(graph)),
+      runtime_(std::make_unique<Runtime>(graph_)),
+      inputs_(detect_inputs(graph_)),
+      outputs_(detect_outputs(graph_)) {}
+
+Model::Model(const Model& other)
+    : graph_(other.graph_),
+      runtime_(std::make_unique<Runtime>(graph_)),
+      fpga_(other.fpga_),
+      inputs_(other.inputs_),
+      outputs_(other.outputs_) {}
+
+Model::Model(Model&& other) noexcept
+    : graph_(std::move(other.graph_)),
+      runtime_(std::make_unique<Runtime>(graph_)),
+      fpga_(std::move(other.fpga_)),
+      inputs_(std::move(other.inputs_)),
+      outputs_(std::move(other.outputs_)) {}
+
+Model& Model::operator=(const Model& other) {
+  if (this != &other) *this = Model(other);
+  return *this;
+}
+
+Model& Model::operator=(Model&& other) noexcept {
+  graph_ = std::move(other.graph_);
+  runtime_ = std::make_unique<Runtime>(graph_);
+  fpga_ = std::move(other.fpga_);
+  inputs_ = std::move(other.inputs_);
+  outputs_ = std::move(other.outputs_);
+  return *this;
+}
+
+Model::~Model() = default;
 
 std::vector<Tensor> Model::run(const FeedMap& feeds, const std::vector<TensorId>& fetches, Backend backend,
                                const RunOptions& options) const {
   switch (backend) {
     case Backend::Reference: return run_reference(graph_, feeds, fetches, options);
     case Backend::Cpu: {
-      if (!cpu_ || &cpu_->graph() != &graph_) cpu_ = std::make_shared<CpuBackend>(graph_);
-      CpuBackend* cpu = cpu_.get();
-      return run_graph(graph_, feeds, fetches,
-                       [cpu](const Node& n, const OpDef& def) { return cpu->kernel_for(n, def); }, options);
+      CpuBackend* cpu = &runtime_->cpu;
+      const KernelSelector select = [cpu](const Node& n, const OpDef& def) { return cpu->kernel_for(n, def); };
+      const std::string key = plan_key(feeds, fetches);
+      std::shared_ptr<const Plan> plan;
+      if (runtime_->plans.find(key, plan))
+        return plan ? plan->run(graph_, feeds, options) : run_graph(graph_, feeds, fetches, select, options);
+      // First run with this key: the dataflow executor runs it and tells the planner what it did.
+      std::vector<NodeTrace> trace;
+      RunOptions traced = options;
+      traced.trace = &trace;
+      std::vector<Tensor> results = run_graph(graph_, feeds, fetches, select, traced);
+      runtime_->plans.insert(key, Plan::build(feeds, fetches, trace));
+      return results;
     }
     case Backend::Fpga:
       if (!fpga_)
@@ -49,5 +97,13 @@ std::vector<Tensor> Model::run(const FeedMap& feeds, const std::vector<TensorId>
   }
   throw Error("backend not available");
 }
+
+std::optional<PlanStats> Model::plan_stats(const FeedMap& feeds, const std::vector<TensorId>& fetches) const {
+  std::shared_ptr<const Plan> plan;
+  if (!runtime_->plans.find(plan_key(feeds, fetches), plan) || !plan) return std::nullopt;
+  return plan->stats();
+}
+
+std::size_t Model::cached_plans() const { return runtime_->plans.size(); }
 
 }  // namespace frost

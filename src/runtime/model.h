@@ -3,12 +3,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "graph/graph.h"
 #include "graph/signature.h"
 #include "runtime/executor.h"
+#include "runtime/plan.h"
 
 namespace frost {
 
@@ -34,8 +36,26 @@ class Model {
   const std::vector<GraphInput>& inputs() const { return inputs_; }
   const std::vector<GraphOutput>& outputs() const { return outputs_; }
 
+  // Copies and moves start with an empty runtime state (it refers to graph_).
+  Model(const Model& other);
+  Model(Model&& other) noexcept;
+  Model& operator=(const Model& other);
+  Model& operator=(Model&& other) noexcept;
+  ~Model();
+
+  // Thread-safe. On the CPU backend the first run with a new set of feed
+  // names, dtypes and shapes (and fetches) traces the dataflow executor and
+  // compiles a plan (src/runtime/plan.h) that later runs with that key reuse;
+  // the reference backend always runs the plain dataflow executor (the oracle
+  // stays independent of the planner).
   std::vector<Tensor> run(const FeedMap& feeds, const std::vector<TensorId>& fetches,
                           Backend backend = Backend::Cpu, const RunOptions& options = {}) const;
+
+  // The cached CPU plan's figures for these feeds and fetches; nullopt when no
+  // run with them happened yet or the graph is not straight-line.
+  std::optional<PlanStats> plan_stats(const FeedMap& feeds, const std::vector<TensorId>& fetches) const;
+  // How many plans the CPU backend holds (for tests).
+  std::size_t cached_plans() const;
 
   // The partitioned, calibrated FPGA plan `run(..., Backend::Fpga)` uses
   // (built by the caller once: it needs an arch and calibration inputs).
@@ -43,10 +63,11 @@ class Model {
   const fpga::FpgaBackend* fpga() const { return fpga_.get(); }
 
  private:
+  struct Runtime;
+
   Graph graph_;
-  // Lowered kernels and packed weights, made on the first CPU run and kept
-  // (remade if this Model was copied or moved: they refer to graph_).
-  mutable std::shared_ptr<class CpuBackend> cpu_;
+  // Lowered kernels, packed weights and plans, kept between runs.
+  std::unique_ptr<Runtime> runtime_;
   // Owns its own copy of the graph, so sharing it between copies is safe.
   std::shared_ptr<const fpga::FpgaBackend> fpga_;
   std::vector<GraphInput> inputs_;

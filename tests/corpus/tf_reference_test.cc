@@ -62,7 +62,10 @@ void check_against_tensorflow(const std::string& name) {
 
     const std::vector<Tensor> reference = model.run(feeds, fetches, Backend::Reference);
     const std::vector<Tensor> reference_optimised = optimised.run(feeds, fetches, Backend::Reference);
+    // The first CPU run traces the dataflow executor and plans; the second runs the plan (arena, in place).
+    const std::vector<Tensor> cpu_first = optimised.run(feeds, fetches, Backend::Cpu);
     const std::vector<Tensor> cpu = optimised.run(feeds, fetches, Backend::Cpu);
+    if (const auto plan = optimised.plan_stats(feeds, fetches)) CHECK_FALSE(plan->arena_given_up);
     for (size_t i = 0; i < fetches.size(); ++i) {
       const Tensor expected = read_npy(stanza.outputs[i].file);
       const Comparison on_reference = compare_tensors(reference[i], expected);
@@ -73,6 +76,7 @@ void check_against_tensorflow(const std::string& name) {
                    << model.graph().size() << " -> " << optimised.graph().size() << " nodes)");
       CHECK(on_reference.within(kTolerance, 0.0));
       CHECK(on_cpu.within(kTolerance, 0.0));
+      CHECK(compare_tensors(cpu_first[i], expected).within(kTolerance, 0.0));
       CHECK(optimisation.within(1e-5, 0.0));
     }
   }

@@ -56,7 +56,10 @@ TEST_CASE("models: every bundled model matches TensorFlow on the reference backe
       for (const TensorId& id : fetches) options.outputs.push_back(id.to_string());
       for (const auto& [id, value] : feeds) options.inputs.push_back(id.to_string());
       const Model optimised(optimize_for_inference(g, options));
+      // The first CPU run traces the dataflow executor and plans; the second runs the plan (arena, in place).
+      const std::vector<Tensor> cpu_first = optimised.run(feeds, fetches, Backend::Cpu);
       const std::vector<Tensor> cpu = optimised.run(feeds, fetches, Backend::Cpu);
+      if (const auto plan = optimised.plan_stats(feeds, fetches)) CHECK_FALSE(plan->arena_given_up);
       for (size_t i = 0; i < fetches.size(); ++i) {
         const Tensor expected = read_npy(stanza.outputs[i].file);
         const Comparison c = compare_tensors(got[i], expected), on_cpu = compare_tensors(cpu[i], expected);
@@ -66,6 +69,7 @@ TEST_CASE("models: every bundled model matches TensorFlow on the reference backe
                                                            << optimised.graph().size() << " nodes) " << on_cpu.to_string());
         CHECK(c.within(kRelativeTolerance, 0.0));
         CHECK(on_cpu.within(kRelativeTolerance, 0.0));
+        CHECK(compare_tensors(cpu_first[i], expected).within(kRelativeTolerance, 0.0));
       }
     }
   }

@@ -7,8 +7,8 @@ namespace frost::array_ops {
 
 namespace {
 
-// Concatenates `values` along `axis` (already resolved) into a new tensor.
-Tensor concat(const OpContext& ctx, std::span<const Tensor> values, int axis) {
+// Concatenates `values` along `axis` (already resolved) into output 0.
+void concat(OpContext& ctx, std::span<const Tensor> values, int axis) {
   const Tensor& first = values[0];
   Dims out_dims = first.shape().dims();
   out_dims[static_cast<size_t>(axis)] = 0;
@@ -27,14 +27,13 @@ Tensor concat(const OpContext& ctx, std::span<const Tensor> values, int axis) {
                         std::to_string(i) + "] = " + v.shape().to_string());
     out_dims[static_cast<size_t>(axis)] += v.shape().dim(axis);
   }
-  Tensor out = allocate(ctx, first.dtype(), out_dims);
+  Tensor& out = allocate_output(ctx, 0, first.dtype(), out_dims);  // every element is copied in
   const Dims out_strides = row_major_strides(out_dims);
   int64_t offset = 0;
   for (const Tensor& v : values) {
     copy_into(v, out, offset * out_strides[static_cast<size_t>(axis)], out_strides);
     offset += v.shape().dim(axis);
   }
-  return out;
 }
 
 int concat_axis(const OpContext& ctx, const Tensor& axis_tensor, const Tensor& first) {
@@ -47,14 +46,14 @@ void concat_v2_kernel(OpContext& ctx) {
   const int n = attr_count(ctx, "N", ctx.num_inputs() - 1);
   if (n < 1) throw ctx.error("ConcatV2 needs at least one value and an axis");
   const auto values = ctx.inputs().subspan(0, static_cast<size_t>(n));
-  ctx.set_output(0, concat(ctx, values, concat_axis(ctx, ctx.input(n), values[0])));
+  concat(ctx, values, concat_axis(ctx, ctx.input(n), values[0]));
 }
 
 void concat_kernel(OpContext& ctx) {
   const int n = attr_count(ctx, "N", ctx.num_inputs() - 1);
   if (n < 1) throw ctx.error("Concat needs an axis and at least one value");
   const auto values = ctx.inputs().subspan(1, static_cast<size_t>(n));
-  ctx.set_output(0, concat(ctx, values, concat_axis(ctx, ctx.input(0), values[0])));
+  concat(ctx, values, concat_axis(ctx, ctx.input(0), values[0]));
 }
 
 // Output shape from the value shapes and the axis when it is constant.
@@ -125,7 +124,7 @@ void pack_kernel(OpContext& ctx) {
     d.insert(d.begin() + axis, 1);
     expanded.push_back(v.reshaped(Shape(d)));
   }
-  ctx.set_output(0, concat(ctx, expanded, axis));
+  concat(ctx, expanded, axis);
 }
 
 std::vector<PartialShape> pack_shapes(const ShapeContext& ctx) {

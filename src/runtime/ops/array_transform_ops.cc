@@ -1,6 +1,7 @@
 // Ops that rearrange or grow one tensor: Transpose, Tile, Pad, PadV2,
 // MirrorPad. Each is one or a few strided copies (kernels/strided_copy.h).
 #include <algorithm>
+#include <cstring>
 
 #include "runtime/ops/array_util.h"
 
@@ -138,11 +139,13 @@ Padding read_paddings(const OpContext& ctx, const Tensor& in, const Tensor& padd
   return p;
 }
 
-// The input copied into the interior of an output filled by `fill` (or zeros / "").
-Tensor pad_constant(const OpContext& ctx, const Tensor& in, const Padding& p, const Tensor* fill) {
+// Output 0: the input copied into the interior of an output filled by `fill`
+// (or zeros / "").
+Tensor& pad_constant(OpContext& ctx, const Tensor& in, const Padding& p, const Tensor* fill) {
   require_movable(ctx, in, "input");
-  Tensor out = allocate(ctx, in.dtype(), p.out_dims);
+  Tensor& out = allocate_output(ctx, 0, in.dtype(), p.out_dims);
   if (fill) fill_with(out, *fill);
+  else if (in.dtype() != DType::String) std::memset(out.raw_data(), 0, out.byte_size());  // may be reused memory
   const Dims out_strides = row_major_strides(p.out_dims);
   int64_t offset = 0;
   for (size_t k = 0; k < p.before.size(); ++k) offset += p.before[k] * out_strides[k];
@@ -152,7 +155,7 @@ Tensor pad_constant(const OpContext& ctx, const Tensor& in, const Padding& p, co
 
 void pad_kernel(OpContext& ctx) {
   const Tensor& in = ctx.input(0);
-  ctx.set_output(0, pad_constant(ctx, in, read_paddings(ctx, in, ctx.input(1)), nullptr));
+  pad_constant(ctx, in, read_paddings(ctx, in, ctx.input(1)), nullptr);
 }
 
 void pad_v2_kernel(OpContext& ctx) {
@@ -161,7 +164,7 @@ void pad_v2_kernel(OpContext& ctx) {
   require_scalar(ctx, value, "constant_values");
   if (value.dtype() != in.dtype())
     throw ctx.error("constant_values is " + dtype_name(value.dtype()) + ", input is " + dtype_name(in.dtype()));
-  ctx.set_output(0, pad_constant(ctx, in, read_paddings(ctx, in, ctx.input(1)), &value));
+  pad_constant(ctx, in, read_paddings(ctx, in, ctx.input(1)), &value);
 }
 
 // MirrorPad: the interior is the input; then, one axis at a time, each pad
@@ -181,7 +184,7 @@ void mirror_pad_kernel(OpContext& ctx) {
                       std::to_string(p.after[static_cast<size_t>(k)]) + " of dimension " + std::to_string(k) +
                       " must be at most " + std::to_string(limit) + " in " + mode + " mode");
   }
-  Tensor out = pad_constant(ctx, in, p, nullptr);
+  Tensor& out = pad_constant(ctx, in, p, nullptr);
   const Dims strides = row_major_strides(p.out_dims);
   const size_t rank = p.out_dims.size();
   for (size_t k = 0; k < rank; ++k) {
@@ -209,7 +212,6 @@ void mirror_pad_kernel(OpContext& ctx) {
     after.src_offset = base + (b + n - 1 - offset) * strides[k];
     if (p.after[k] > 0) copy_region(out, out, std::move(after));
   }
-  ctx.set_output(0, std::move(out));
 }
 
 std::vector<PartialShape> pad_shapes(const ShapeContext& ctx) {

@@ -52,7 +52,8 @@ void require_movable(const OpContext& ctx, const Tensor& t, const std::string& w
     throw ctx.error(what + " has dtype " + dtype_name(t.dtype()) + ", which this op cannot move");
 }
 
-Tensor allocate(const OpContext& ctx, DType dtype, const Dims& dims) {
+namespace {
+void check_output_dims(const OpContext& ctx, DType dtype, const Dims& dims) {
   for (int64_t d : dims)
     if (d < 0) throw ctx.error("output dimension " + std::to_string(d) + " is negative");
   int64_t n = 1;
@@ -61,7 +62,17 @@ Tensor allocate(const OpContext& ctx, DType dtype, const Dims& dims) {
   if (elem > 0 && n > kMaxTensorBytes / elem)
     throw ctx.error("output " + dtype_name(dtype) + " " + Shape(dims).to_string() + " would exceed the " +
                     std::to_string(kMaxTensorBytes >> 30) + " GiB tensor limit");
+}
+}  // namespace
+
+Tensor allocate(const OpContext& ctx, DType dtype, const Dims& dims) {
+  check_output_dims(ctx, dtype, dims);
   return Tensor(dtype, Shape(dims));
+}
+
+Tensor& allocate_output(OpContext& ctx, int i, DType dtype, const Dims& dims) {
+  check_output_dims(ctx, dtype, dims);
+  return ctx.allocate_output(i, dtype, Shape(dims));
 }
 
 void copy_region(const Tensor& src, Tensor& dst, CopyRegion c) {

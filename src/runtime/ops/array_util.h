@@ -36,6 +36,9 @@ void require_movable(const OpContext& ctx, const Tensor& t, const std::string& w
 // Allocates a zero-filled output ("" for strings), refusing one whose byte
 // size is over kMaxTensorBytes before any memory is taken.
 Tensor allocate(const OpContext& ctx, DType dtype, const Dims& dims);
+// Output i of these dims through ctx.allocate_output (the runtime's arena
+// where planned): same checks as allocate, but the contents are unspecified.
+Tensor& allocate_output(OpContext& ctx, int i, DType dtype, const Dims& dims);
 
 // A strided copy between two tensors of one dtype (see kernels/strided_copy.h);
 // offsets and strides in elements. The caller guarantees the bounds.

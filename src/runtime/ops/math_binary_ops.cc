@@ -35,11 +35,12 @@ constexpr BinarySpec kBinaryOps[] = {
     {"Pow", BinaryOp::Pow, false},
 };
 
-// x op y for float, double or an integer type.
-Tensor compute_binary(const OpContext& ctx, BinaryOp op, const Tensor& x, const Tensor& y) {
+// x op y for float, double or an integer type, into output 0 when `to_output`
+// (else into a new tensor, returned).
+Tensor compute_binary(OpContext& ctx, BinaryOp op, const Tensor& x, const Tensor& y, bool to_output) {
   const Shape out_shape = broadcast_all(ctx, {&x.shape(), &y.shape()});
   const kernels::Broadcast plan = plan_broadcast_or_throw(ctx, out_shape, {&x.shape(), &y.shape()});
-  Tensor out(x.dtype(), out_shape);
+  Tensor out = to_output ? ctx.allocate_output(0, x.dtype(), out_shape) : Tensor(x.dtype(), out_shape);
   kernels::BinaryStatus status = kernels::BinaryStatus::Ok;
   dispatch_real(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -58,13 +59,13 @@ void run_binary(OpContext& ctx, const BinarySpec& spec) {
   require_same_dtype(ctx, x, y);
   const DType t = x.dtype();
   if (is_16bit_float(t)) {
-    const Tensor out = compute_binary(ctx, spec.op, cast_tensor(x, DType::Float), cast_tensor(y, DType::Float));
+    const Tensor out = compute_binary(ctx, spec.op, cast_tensor(x, DType::Float), cast_tensor(y, DType::Float), false);
     ctx.set_output(0, cast_tensor(out, t));
     return;
   }
   if (!is_real(t) || (spec.float_only && !dtype_is_float(t)))
     throw ctx.error(std::string(spec.name) + " does not support dtype " + dtype_name(t));
-  ctx.set_output(0, compute_binary(ctx, spec.op, x, y));
+  compute_binary(ctx, spec.op, x, y, true);
 }
 
 struct CompareSpec {
@@ -161,8 +162,8 @@ void run_add_n(OpContext& ctx) {
   if (is_16bit_float(t)) {  // as Eigen's half adds: round after every addition
     Tensor sum = first;
     for (int i = 1; i < ctx.num_inputs(); ++i) {
-      const Tensor step =
-          compute_binary(ctx, BinaryOp::Add, cast_tensor(sum, DType::Float), cast_tensor(ctx.input(i), DType::Float));
+      const Tensor step = compute_binary(ctx, BinaryOp::Add, cast_tensor(sum, DType::Float),
+                                         cast_tensor(ctx.input(i), DType::Float), false);
       sum = cast_tensor(step, t);
     }
     ctx.set_output(0, sum);
@@ -187,6 +188,8 @@ void register_math_binary_ops(OpRegistry& r) {
     def.name = spec.name;
     def.infer_shapes = with_node_context(infer_broadcast);
     def.reference = with_node_context([&spec](OpContext& ctx) { run_binary(ctx, spec); });
+    // out[i] = x[i] op y[j]: an input of the output's size is read at i just before out[i] is written.
+    def.inplace_inputs = {0, 1};
     r.add(std::move(def));
   }
   for (const CompareSpec& spec : kCompareOps) {

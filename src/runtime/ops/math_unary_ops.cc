@@ -20,8 +20,9 @@ constexpr UnarySpec kUnaryOps[] = {
     {"Reciprocal", UnaryOp::Reciprocal}, {"Inv", UnaryOp::Reciprocal},  // Inv: Reciprocal's old name
 };
 
-Tensor compute_unary(UnaryOp op, const Tensor& x) {
-  Tensor out(x.dtype(), x.shape());
+// op(x) into output 0 of `ctx` when given (else into a new tensor, returned).
+Tensor compute_unary(UnaryOp op, const Tensor& x, OpContext* ctx = nullptr) {
+  Tensor out = ctx ? ctx->allocate_output(0, x.dtype(), x.shape()) : Tensor(x.dtype(), x.shape());
   dispatch_real(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     kernels::unary_reference<T>(op, x.num_elements(), x.data<T>(), out.data<T>());
@@ -39,7 +40,7 @@ void run_unary(OpContext& ctx, const UnarySpec& spec) {
   }
   const bool supported = dispatch_real(t, [](auto) {}) && (dtype_is_float(t) || !kernels::unary_op_needs_float(spec.op));
   if (!supported) throw ctx.error(std::string(spec.name) + " does not support dtype " + dtype_name(t));
-  ctx.set_output(0, compute_unary(spec.op, x));
+  compute_unary(spec.op, x, &ctx);
 }
 
 void run_logical_not(OpContext& ctx) {
@@ -80,6 +81,7 @@ void register_math_unary_ops(OpRegistry& r) {
     def.name = spec.name;
     def.infer_shapes = shape_of_input0;
     def.reference = with_node_context([&spec](OpContext& ctx) { run_unary(ctx, spec); });
+    def.inplace_inputs = {0};  // out[i] = op(x[i])
     r.add(std::move(def));
   }
   OpDef logical_not;

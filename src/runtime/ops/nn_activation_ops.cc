@@ -20,7 +20,7 @@ void run_activation(OpContext& ctx, UnaryKind kind, Activation act) {
   nn::check_float_input(ctx, x, "features");
   // TensorFlow's Elu has a fixed scale of 1; LeakyRelu's alpha defaults to 0.2.
   const float alpha = act == Activation::kLeakyRelu ? ctx.node().attr_float_or("alpha", 0.2f) : 1.0f;
-  Tensor y(x.dtype(), x.shape());
+  Tensor& y = ctx.allocate_output(0, x.dtype(), x.shape());
   nn::with_float_type(ctx, x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* in = x.data<T>();
@@ -38,7 +38,6 @@ void run_activation(OpContext& ctx, UnaryKind kind, Activation act) {
         break;
     }
   });
-  ctx.set_output(0, y);
 }
 
 std::vector<PartialShape> softmax_shape(const ShapeContext& ctx) {
@@ -55,7 +54,7 @@ void run_softmax(OpContext& ctx, bool log) {
   kernels::SoftmaxParams p;
   p.depth = x.shape()[x.rank() - 1];
   p.outer = p.depth == 0 ? 0 : x.num_elements() / p.depth;
-  Tensor y(x.dtype(), x.shape());
+  Tensor& y = ctx.allocate_output(0, x.dtype(), x.shape());
   nn::with_float_type(ctx, x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     if (log)
@@ -63,7 +62,6 @@ void run_softmax(OpContext& ctx, bool log) {
     else
       kernels::softmax_reference(p, x.data<T>(), y.data<T>());
   });
-  ctx.set_output(0, y);
 }
 
 }  // namespace
@@ -84,7 +82,7 @@ void register_nn_activation_ops(OpRegistry& r) {
     r.add({.name = e.name,
            .infer_shapes = shape_of_input0,
            .reference = [e](OpContext& c) { run_activation(c, e.kind, e.act); },
-           .required_attrs = {}});
+           .inplace_inputs = {0}});  // y[i] = f(x[i])
   r.add({.name = "Softmax",
          .infer_shapes = softmax_shape,
          .reference = [](OpContext& c) { run_softmax(c, false); },

@@ -59,12 +59,11 @@ void bias_add(OpContext& ctx) {
   const ChannelSplit s = split_channels(x.shape(), f);
   check_vector(ctx, bias, "bias", s.channels, x.dtype());
   kernels::BiasAddParams p{s.outer, s.channels, s.inner};
-  Tensor y(x.dtype(), x.shape());
+  Tensor& y = ctx.allocate_output(0, x.dtype(), x.shape());
   nn::with_float_type(ctx, x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     kernels::bias_add_reference(p, x.data<T>(), bias.data<T>(), y.data<T>());
   });
-  ctx.set_output(0, y);
 }
 
 // ---- FusedBatchNorm, V2, V3 ----------------------------------------------
@@ -154,8 +153,9 @@ void fused_batch_norm(OpContext& ctx) {
 }  // namespace
 
 void register_nn_norm_ops(OpRegistry& r) {
-  r.add({.name = "BiasAdd", .infer_shapes = bias_add_shape, .reference = bias_add, .required_attrs = {}});
-  r.add({.name = "BiasAddV1", .infer_shapes = bias_add_shape, .reference = bias_add, .required_attrs = {}});
+  // In place over the value: y[k] = x[k] + bias[c] reads x[k] just before writing y[k].
+  r.add({.name = "BiasAdd", .infer_shapes = bias_add_shape, .reference = bias_add, .inplace_inputs = {0}});
+  r.add({.name = "BiasAddV1", .infer_shapes = bias_add_shape, .reference = bias_add, .inplace_inputs = {0}});
   for (const char* name : {"FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"})
     r.add({.name = name,
            .num_outputs = batch_norm_outputs,

@@ -53,7 +53,10 @@ void pool(OpContext& ctx, PoolKind kind, bool allow_explicit) {
   const kernels::Pool2DParams p = nn::pool_params(ctx.node(), a, input.shape());
 
   const Tensor in = a.format == DataFormat::ChannelsFirst ? nn::to_channels_last(input) : input;
-  Tensor out(input.dtype(), Shape{p.batch, p.out_h, p.out_w, p.channels});
+  const Shape out_shape{p.batch, p.out_h, p.out_w, p.channels};
+  Tensor nchw_out;  // NCHW pools into a temporary, transposed after
+  Tensor& out = a.format == DataFormat::ChannelsFirst ? (nchw_out = Tensor(input.dtype(), out_shape))
+                                                       : ctx.allocate_output(0, input.dtype(), out_shape);
   nn::with_float_type(ctx, input.dtype(), [&](auto tag) {
     using T = decltype(tag);
     if (kind == PoolKind::Max)
@@ -61,7 +64,7 @@ void pool(OpContext& ctx, PoolKind kind, bool allow_explicit) {
     else
       kernels::avg_pool2d_reference(p, in.data<T>(), out.data<T>());
   });
-  ctx.set_output(0, a.format == DataFormat::ChannelsFirst ? nn::to_channels_first(out) : out);
+  if (a.format == DataFormat::ChannelsFirst) ctx.set_output(0, nn::to_channels_first(out));
 }
 
 }  // namespace

@@ -1,0 +1,320 @@
+#include "runtime/plan.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace frost {
+
+namespace {
+
+constexpr std::size_t kAlignment = 64;  // as Tensor's own buffers: SIMD kernels rely on it
+
+std::size_t round_up(std::size_t bytes) { return (bytes + kAlignment - 1) / kAlignment * kAlignment; }
+
+bool is_control_flow(const std::string& op) {
+  static const std::set<std::string> kOps = {"Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter",
+                                             "Exit", "RefExit", "NextIteration", "RefNextIteration"};
+  return kOps.count(op) > 0;
+}
+
+uintptr_t address(const void* p) { return reinterpret_cast<uintptr_t>(p); }
+
+// Whether `inner`'s bytes lie inside `outer`'s: an output viewing an input.
+// Sound because both are alive while the node runs, so distinct buffers
+// cannot share addresses.
+bool within(const NodeTrace::Value& inner, const NodeTrace::Value& outer) {
+  if (!inner.data || !outer.data || inner.bytes == 0) return false;
+  return address(inner.data) >= address(outer.data) &&
+         address(inner.data) + inner.bytes <= address(outer.data) + outer.bytes;
+}
+
+bool numeric(DType t) { return t != DType::String && t != DType::Resource && t != DType::Variant; }
+
+}  // namespace
+
+std::unique_ptr<Plan> Plan::build(const FeedMap& feeds, const std::vector<TensorId>& fetches,
+                                  const std::vector<NodeTrace>& trace) {
+  for (const NodeTrace& t : trace)
+    if (!t.kernel || is_control_flow(t.node->op)) return nullptr;
+  auto plan = std::make_unique<Plan>();
+  std::vector<Value>& values = plan->values_;
+
+  // Per value: its traced storage, the value owning that storage (`root`,
+  // itself unless it views an input) and where in the root it starts, the
+  // step defining it (-1 for feeds) and the last step reading it.
+  std::vector<NodeTrace::Value> traced;
+  std::vector<int> root, first_def, last_use;
+  std::vector<std::size_t> offset_in_root;
+  std::map<TensorId, int> value_of;
+  auto add_value = [&](const NodeTrace::Value& t, int step, int view_of, std::size_t delta) {
+    const int v = static_cast<int>(values.size());
+    values.push_back({t.dtype, t.shape});
+    traced.push_back(t);
+    root.push_back(view_of < 0 ? v : root[static_cast<size_t>(view_of)]);
+    offset_in_root.push_back(view_of < 0 ? 0 : offset_in_root[static_cast<size_t>(view_of)] + delta);
+    first_def.push_back(step);
+    last_use.push_back(step);
+    return v;
+  };
+  for (const auto& [id, value] : feeds) {
+    const NodeTrace::Value fed{value.dtype(), value.shape(), value.valid() ? value.raw_data() : nullptr,
+                               value.byte_size()};
+    value_of[id] = add_value(fed, -1, -1, 0);
+  }
+  const int num_feeds = static_cast<int>(values.size());
+
+  for (const NodeTrace& t : trace) {
+    const int s = static_cast<int>(plan->steps_.size());
+    Step step;
+    step.node = t.node;
+    step.kernel = t.kernel;
+    for (const std::string& in : t.node->inputs) {
+      const TensorId id = TensorId::parse(in);
+      if (id.control) continue;  // ordering only: the traced order already respects it
+      const auto it = value_of.find(id);
+      if (it == value_of.end()) return nullptr;  // not seen before its consumer: not a straight-line run
+      step.inputs.push_back(it->second);
+      last_use[static_cast<size_t>(it->second)] = s;
+    }
+    if (step.inputs.size() != t.inputs.size()) return nullptr;
+    step.first_output = static_cast<int>(values.size());
+    step.num_outputs = static_cast<int>(t.outputs.size());
+    for (size_t j = 0; j < t.outputs.size(); ++j) {
+      const NodeTrace::Value& out = t.outputs[j];
+      int view_of = -1;
+      std::size_t delta = 0;
+      for (size_t k = 0; k < t.inputs.size() && view_of < 0; ++k) {
+        if (!within(out, t.inputs[k])) continue;
+        view_of = step.inputs[k];
+        delta = address(out.data) - address(t.inputs[k].data);
+      }
+      const int v = add_value(out, s, view_of, delta);
+      value_of[TensorId{t.node->name, static_cast<int>(j), false}] = v;
+      values[static_cast<size_t>(v)].allocates =
+          view_of < 0 && j < 64 && ((t.allocated >> j) & 1) && out.bytes > 0 && numeric(out.dtype);
+    }
+    plan->steps_.push_back(std::move(step));
+  }
+
+  // A fetched value leaves the run, so its storage (and what it views) stays on the heap.
+  std::vector<char> fetched(values.size(), 0), keep_on_heap(values.size(), 0);
+  for (const TensorId& f : fetches) {
+    const auto it = value_of.find(TensorId{f.node, f.index, false});
+    if (it == value_of.end()) return nullptr;
+    plan->fetches_.push_back(it->second);
+    fetched[static_cast<size_t>(it->second)] = 1;
+    keep_on_heap[static_cast<size_t>(root[static_cast<size_t>(it->second)])] = 1;
+  }
+  auto planned = [&](int r) {
+    const auto k = static_cast<size_t>(r);
+    return r >= num_feeds && root[k] == r && values[k].allocates && !keep_on_heap[k];
+  };
+  // A root's storage lives until the last use of anything viewing it.
+  std::vector<int> group_end(values.size(), -1);
+  for (size_t v = 0; v < values.size(); ++v)
+    group_end[static_cast<size_t>(root[v])] = std::max(group_end[static_cast<size_t>(root[v])], last_use[v]);
+
+  // In place: output 0 takes the storage of an input whose storage dies here.
+  for (size_t s = 0; s < plan->steps_.size(); ++s) {
+    const Step& step = plan->steps_[s];
+    const OpDef* def = OpRegistry::global().find(step.node->op);
+    const int o = step.first_output;
+    if (!def || step.num_outputs < 1 || !planned(o)) continue;
+    for (const int k : def->inplace_inputs) {
+      if (k >= static_cast<int>(step.inputs.size())) continue;
+      const int in = step.inputs[static_cast<size_t>(k)];
+      const int r = root[static_cast<size_t>(in)];
+      const auto i = static_cast<size_t>(in), ou = static_cast<size_t>(o);
+      if (!planned(r) || offset_in_root[i] != 0 || traced[i].dtype != traced[ou].dtype ||
+          traced[i].bytes != traced[ou].bytes || group_end[static_cast<size_t>(r)] != static_cast<int>(s))
+        continue;
+      bool shared = false;  // another input in the same storage would be read after being overwritten
+      for (size_t j = 0; j < step.inputs.size(); ++j)
+        if (static_cast<int>(j) != k && root[static_cast<size_t>(step.inputs[j])] == r) shared = true;
+      if (shared) continue;
+      for (size_t v = ou; v < values.size(); ++v)
+        if (root[v] == o) root[v] = r;
+      group_end[static_cast<size_t>(r)] = group_end[ou];
+      ++plan->stats_.inplace_ops;
+      break;
+    }
+  }
+
+  std::vector<int> roots;
+  std::vector<std::size_t> bytes(values.size(), 0);
+  for (size_t v = 0; v < values.size(); ++v) {
+    if (planned(static_cast<int>(v))) roots.push_back(static_cast<int>(v));
+    bytes[v] = round_up(traced[v].bytes);
+    if (values[v].allocates && planned(root[v])) {
+      plan->stats_.intermediate_bytes += traced[v].bytes;
+      ++plan->stats_.planned_values;
+    }
+  }
+  plan->place_in_arena(roots, bytes, first_def, group_end);
+  for (size_t v = 0; v < values.size(); ++v) {
+    const auto r = static_cast<size_t>(root[v]);
+    if (!planned(root[v])) {
+      values[v].allocates = false;  // a heap value: no arena view
+      continue;
+    }
+    values[v].in_arena = true;
+    values[v].offset = values[r].offset + offset_in_root[v];
+  }
+
+  // Values are dropped after their last use (fetched ones are kept to return).
+  for (size_t v = static_cast<size_t>(num_feeds); v < values.size(); ++v)
+    if (!fetched[v]) plan->steps_[static_cast<size_t>(last_use[v])].release.push_back(static_cast<int>(v));
+  plan->stats_.steps = plan->steps_.size();
+  return plan;
+}
+
+// Greedy best-fit, largest first: each buffer goes into the smallest gap left
+// by the buffers already placed whose lifetimes overlap its own.
+void Plan::place_in_arena(const std::vector<int>& buffers, const std::vector<std::size_t>& bytes,
+                          const std::vector<int>& first_def, const std::vector<int>& last_use) {
+  std::vector<int> order = buffers;
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return bytes[static_cast<size_t>(a)] > bytes[static_cast<size_t>(b)];
+  });
+  std::vector<int> placed;
+  std::size_t arena = 0;
+  for (const int v : order) {
+    const auto i = static_cast<size_t>(v);
+    std::vector<int> overlapping;
+    for (const int p : placed) {
+      const auto j = static_cast<size_t>(p);
+      if (first_def[i] <= last_use[j] && first_def[j] <= last_use[i]) overlapping.push_back(p);
+    }
+    std::sort(overlapping.begin(), overlapping.end(), [&](int a, int b) {
+      return values_[static_cast<size_t>(a)].offset < values_[static_cast<size_t>(b)].offset;
+    });
+    std::size_t end = 0, best = 0, best_gap = SIZE_MAX;
+    for (const int p : overlapping) {
+      const Value& q = values_[static_cast<size_t>(p)];
+      if (q.offset >= end && q.offset - end >= bytes[i] && q.offset - end < best_gap) {
+        best = end;
+        best_gap = q.offset - end;
+      }
+      end = std::max(end, q.offset + bytes[static_cast<size_t>(p)]);
+    }
+    values_[i].offset = best_gap == SIZE_MAX ? end : best;
+    arena = std::max(arena, values_[i].offset + bytes[i]);
+    placed.push_back(v);
+  }
+  stats_.arena_bytes = arena;
+}
+
+Plan::Arena Plan::make_arena() const {
+  Arena a;
+  void* p = std::aligned_alloc(kAlignment, std::max(stats_.arena_bytes, kAlignment));
+  if (!p) throw Error("out of memory allocating an arena of " + std::to_string(stats_.arena_bytes) + " bytes");
+  a.block = std::shared_ptr<void>(p, std::free);
+  a.views.resize(values_.size());
+  for (size_t v = 0; v < values_.size(); ++v) {
+    const Value& val = values_[v];
+    if (!val.in_arena || !val.allocates) continue;
+    a.views[v] = Tensor::view(val.dtype, val.shape,
+                              std::shared_ptr<void>(a.block, static_cast<std::byte*>(p) + val.offset));
+  }
+  return a;
+}
+
+std::vector<Tensor> Plan::run(const Graph& g, const FeedMap& feeds, const RunOptions& options) const {
+  if (!options.on_node && stats_.arena_bytes > 0 && !arena_broken_) {
+    std::unique_lock<std::mutex> lock(arena_mutex_, std::try_to_lock);
+    std::optional<std::vector<Tensor>> out;
+    if (lock.owns_lock()) {
+      if (!arena_) arena_ = std::make_unique<Arena>(make_arena());
+      out = execute(g, feeds, options, arena_.get());
+    } else {
+      const Arena own = make_arena();
+      out = execute(g, feeds, options, &own);
+    }
+    if (out) return *out;
+  }
+  return *execute(g, feeds, options, nullptr);
+}
+
+std::optional<std::vector<Tensor>> Plan::execute(const Graph& g, const FeedMap& feeds, const RunOptions& options,
+                                                 const Arena* arena) const {
+  std::vector<Tensor> values(values_.size());
+  size_t f = 0;
+  for (const auto& [id, value] : feeds) values[f++] = value;
+  const uintptr_t base = arena ? address(arena->block.get()) : 0, limit = base + stats_.arena_bytes;
+  auto in_arena = [&](const Tensor& t) {
+    return arena && t.byte_size() > 0 && address(t.raw_data()) >= base && address(t.raw_data()) < limit;
+  };
+  std::vector<Tensor> inputs, outputs;
+  for (const Step& s : steps_) {
+    inputs.clear();
+    for (const int v : s.inputs) inputs.push_back(values[static_cast<size_t>(v)]);
+    outputs.assign(static_cast<size_t>(s.num_outputs), Tensor());
+    std::span<const Tensor> planned;
+    if (arena) planned = {arena->views.data() + s.first_output, static_cast<size_t>(s.num_outputs)};
+    OpContext ctx(*s.node, inputs, outputs, planned);
+    run_node_kernel(g, *s.node, s.kernel, ctx, options);
+    for (int j = 0; j < s.num_outputs; ++j) {
+      const auto v = static_cast<size_t>(s.first_output + j);
+      Tensor& out = outputs[static_cast<size_t>(j)];
+      // An output in the arena anywhere but its planned place would break the
+      // lifetimes the offsets were chosen by: give up the arena for this plan.
+      if (in_arena(out) && (!values_[v].in_arena || address(out.raw_data()) != base + values_[v].offset)) {
+        arena_broken_ = true;
+        return std::nullopt;
+      }
+      values[v] = std::move(out);
+    }
+    if (options.on_node)
+      options.on_node(*s.node, std::vector<Tensor>(values.begin() + s.first_output,
+                                                   values.begin() + s.first_output + s.num_outputs));
+    inputs.clear();
+    for (const int v : s.release) values[static_cast<size_t>(v)] = Tensor();
+  }
+  std::vector<Tensor> results;
+  for (const int v : fetches_) {
+    const Tensor& t = values[static_cast<size_t>(v)];
+    results.push_back(in_arena(t) ? t.clone() : t);  // never hand out storage the next run overwrites
+  }
+  return results;
+}
+
+std::string plan_key(const FeedMap& feeds, const std::vector<TensorId>& fetches) {
+  std::string key;
+  for (const auto& [id, value] : feeds)
+    key += id.to_string() + ' ' + dtype_name(value.dtype()) + value.shape().to_string() + ';';
+  key += "->";
+  for (const TensorId& f : fetches) key += f.to_string() + ';';
+  return key;
+}
+
+bool PlanCache::find(const std::string& key, std::shared_ptr<const Plan>& plan) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    if (it->first != key) continue;
+    entries_.splice(entries_.begin(), entries_, it);
+    plan = entries_.front().second;
+    return true;
+  }
+  return false;
+}
+
+void PlanCache::insert(const std::string& key, std::shared_ptr<const Plan> plan) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto it = entries_.begin(); it != entries_.end(); ++it)
+    if (it->first == key) {
+      entries_.erase(it);
+      break;
+    }
+  entries_.emplace_front(key, std::move(plan));
+  while (entries_.size() > capacity_) entries_.pop_back();
+}
+
+std::size_t PlanCache::size() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return entries_.size();
+}
+
+}  // namespace frost

@@ -1,0 +1,122 @@
+// A compiled plan for running a straight-line graph (no TF1 control flow)
+// many times with feeds of one set of names, dtypes and shapes:
+//  - the schedule: a flat list of steps, each with its kernel and the indices
+//    of the values it reads and writes (no maps or names on the hot path);
+//  - an arena: one 64-byte aligned block holding every intermediate value a
+//    kernel allocates with OpContext::allocate_output, each at an offset
+//    chosen by a greedy best-fit over the values' lifetimes, so values that
+//    are never alive at once share memory;
+//  - in place: an op whose OpDef lists inplace_inputs writes its output over
+//    an input that dies at that node.
+// The plan is learned from one traced run of the dataflow executor (the
+// first run with these shapes), which tells the order, every value's dtype,
+// shape and size, and which outputs share storage with an input (Identity,
+// Reshape, ... forward their input's buffer: such a view keeps what it views
+// alive until the view's own last use).
+#pragma once
+
+#include <atomic>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/executor.h"
+
+namespace frost {
+
+struct PlanStats {
+  std::size_t steps = 0;
+  std::size_t arena_bytes = 0;         // peak memory of planned activations: the arena's size
+  std::size_t intermediate_bytes = 0;  // sum of the sizes of all values placed in the arena
+  std::size_t planned_values = 0;      // values placed in the arena
+  std::size_t inplace_ops = 0;         // nodes writing their output over a dying input
+  bool arena_given_up = false;         // a kernel broke the plan's assumptions: runs use the heap
+};
+
+class Plan {
+ public:
+  // The plan for the run `trace` recorded (made with these feeds and
+  // fetches); nullptr when the graph is not straight-line (Switch, Merge,
+  // Enter, Exit, NextIteration), which keeps the dataflow executor.
+  static std::unique_ptr<Plan> build(const FeedMap& feeds, const std::vector<TensorId>& fetches,
+                                     const std::vector<NodeTrace>& trace);
+
+  // Runs the steps. `feeds` has the names the plan was built with; values of
+  // other shapes are fine (kernels then allocate on the heap where the arena
+  // has no place for them). Fetched tensors never point into the arena. With
+  // options.on_node the arena is not used (the callback may keep values).
+  std::vector<Tensor> run(const Graph& g, const FeedMap& feeds, const RunOptions& options) const;
+
+  PlanStats stats() const {
+    PlanStats s = stats_;
+    s.arena_given_up = arena_broken_;
+    return s;
+  }
+
+ private:
+  struct Step {
+    const Node* node = nullptr;
+    KernelFn kernel;
+    std::vector<int> inputs;   // value index per data input
+    int first_output = 0;      // outputs are values first_output, first_output + 1, ...
+    int num_outputs = 0;
+    std::vector<int> release;  // values last used here (dropped after the step)
+  };
+  struct Value {
+    DType dtype = DType::Invalid;
+    Shape shape;
+    bool in_arena = false;     // its storage is planned at `offset`
+    bool allocates = false;    // a kernel allocates it (else it views another value)
+    std::size_t offset = 0;    // bytes from the arena's start
+  };
+  // An arena block and the views of it each allocating value gets.
+  struct Arena {
+    std::shared_ptr<void> block;
+    std::vector<Tensor> views;  // per value; invalid where none
+  };
+
+  Arena make_arena() const;
+  // nullopt when a kernel put an output in the arena where the plan did not expect it.
+  std::optional<std::vector<Tensor>> execute(const Graph& g, const FeedMap& feeds, const RunOptions& options,
+                                             const Arena* arena) const;
+  // Sets the offsets of `buffers` (values owning storage) and stats_.arena_bytes.
+  void place_in_arena(const std::vector<int>& buffers, const std::vector<std::size_t>& bytes,
+                      const std::vector<int>& first_def, const std::vector<int>& last_use);
+
+  std::vector<Step> steps_;
+  std::vector<Value> values_;  // the feeds first (FeedMap order), then each step's outputs
+  std::vector<int> fetches_;   // value index per fetch
+  PlanStats stats_;
+  // The arena kept between runs; a run finding it busy (another thread) uses
+  // a block of its own.
+  mutable std::mutex arena_mutex_;
+  mutable std::unique_ptr<Arena> arena_;
+  // Set when a kernel's output landed in the arena where the plan did not
+  // expect it: later runs do without the arena.
+  mutable std::atomic<bool> arena_broken_{false};
+};
+
+// The key a plan is cached under: feed names, dtypes and shapes, and fetches.
+std::string plan_key(const FeedMap& feeds, const std::vector<TensorId>& fetches);
+
+// The few most recently used plans of a model (a plan of nullptr records a
+// graph that is not straight-line). Thread-safe.
+class PlanCache {
+ public:
+  explicit PlanCache(std::size_t capacity = 8) : capacity_(capacity) {}
+
+  // Whether `key` is cached; `plan` is then its plan (maybe nullptr).
+  bool find(const std::string& key, std::shared_ptr<const Plan>& plan);
+  void insert(const std::string& key, std::shared_ptr<const Plan> plan);
+  std::size_t size() const;
+
+ private:
+  std::size_t capacity_;
+  mutable std::mutex mutex_;
+  std::list<std::pair<std::string, std::shared_ptr<const Plan>>> entries_;  // most recent first
+};
+
+}  // namespace frost

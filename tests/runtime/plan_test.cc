@@ -1,0 +1,280 @@
+// The planner: plans cached per feed shapes, arena sizes, in-place safety and
+// views that keep what they view alive. Every run is checked against a fresh
+// reference run (the planned CPU path must compute the same numbers).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <thread>
+
+#include "graph_test_util.h"
+#include "runtime/model.h"
+
+using namespace frost;
+using frost::testing::node;
+
+namespace {
+
+Node placeholder(const std::string& name, PartialShape shape) {
+  Node x = node(name, "Placeholder");
+  x.attrs["dtype"] = DType::Float;
+  x.attrs["shape"] = std::move(shape);
+  return x;
+}
+
+Node constant(const std::string& name, Tensor value) {
+  Node c = node(name, "Const");
+  c.attrs["dtype"] = value.dtype();
+  c.attrs["value"] = std::move(value);
+  return c;
+}
+
+Node op(const std::string& name, const std::string& type, std::vector<std::string> inputs) {
+  Node n = node(name, type, std::move(inputs));
+  n.attrs["T"] = DType::Float;
+  return n;
+}
+
+Tensor random_tensor(Shape shape, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  Tensor t(DType::Float, std::move(shape));
+  for (int64_t i = 0; i < t.num_elements(); ++i) t.data<float>()[i] = dist(rng);
+  return t;
+}
+
+// An MLP-like chain: MatMul, BiasAdd, Relu, MatMul, Tanh, Softmax.
+Graph chain_graph(uint32_t seed) {
+  Graph g;
+  g.add(placeholder("x", PartialShape{-1, 8}));
+  g.add(constant("w1", random_tensor(Shape{8, 16}, seed)));
+  g.add(constant("b1", random_tensor(Shape{16}, seed + 1)));
+  g.add(constant("w2", random_tensor(Shape{16, 16}, seed + 2)));
+  g.add(op("mm1", "MatMul", {"x", "w1"}));
+  g.add(op("bias", "BiasAdd", {"mm1", "b1"}));
+  g.add(op("relu", "Relu", {"bias"}));
+  g.add(op("mm2", "MatMul", {"relu", "w2"}));
+  g.add(op("tanh", "Tanh", {"mm2"}));
+  g.add(op("out", "Softmax", {"tanh"}));
+  return g;
+}
+
+void check_close(const Tensor& got, const Tensor& want) {
+  REQUIRE(got.shape() == want.shape());
+  for (int64_t i = 0; i < got.num_elements(); ++i) {
+    const float g = got.data<float>()[i], w = want.data<float>()[i];
+    INFO("element " << i << " of " << want.shape().to_string());
+    CHECK(std::fabs(g - w) <= 1e-4f * std::max(1.0f, std::fabs(w)));
+  }
+}
+
+// Runs the model on the CPU backend twice (the first run traces and plans,
+// the second runs the plan) and checks both against the reference backend.
+void check_against_reference(const Model& m, const FeedMap& feeds, const std::vector<TensorId>& fetches) {
+  const std::vector<Tensor> want = run_reference(m.graph(), feeds, fetches);
+  for (int run = 0; run < 3; ++run) {
+    const std::vector<Tensor> got = m.run(feeds, fetches);
+    REQUIRE(got.size() == want.size());
+    for (size_t i = 0; i < got.size(); ++i) check_close(got[i], want[i]);
+  }
+}
+
+TensorId id(const char* name) { return TensorId::parse(name); }
+
+}  // namespace
+
+TEST_CASE("plan: one plan per feed shape, reused, outputs as the reference's") {
+  const uint32_t seed = std::random_device{}();
+  std::printf("plan cache test seed %u\n", seed);
+  const Model m(chain_graph(seed));
+  const FeedMap batch1{{id("x"), random_tensor(Shape{1, 8}, seed + 10)}};
+  const FeedMap batch4{{id("x"), random_tensor(Shape{4, 8}, seed + 11)}};
+  check_against_reference(m, batch1, {id("out")});
+  CHECK(m.cached_plans() == 1);
+  check_against_reference(m, batch4, {id("out")});
+  CHECK(m.cached_plans() == 2);
+  check_against_reference(m, batch1, {id("out")});
+  CHECK(m.cached_plans() == 2);
+  // Other fetches are another plan.
+  check_against_reference(m, batch1, {id("relu"), id("out")});
+  CHECK(m.cached_plans() == 3);
+
+  const std::optional<PlanStats> s = m.plan_stats(batch4, {id("out")});
+  REQUIRE(s);
+  CHECK(s->steps == 9);  // the three constants and six ops (the fed placeholder does not run)
+  CHECK(s->arena_bytes > 0);
+  CHECK(s->arena_bytes < s->intermediate_bytes);
+  CHECK_FALSE(s->arena_given_up);
+  CHECK(s->inplace_ops == 3);  // BiasAdd over mm1, Relu over bias, Tanh over mm2 (Softmax is fetched)
+}
+
+TEST_CASE("plan: the arena's size for a hand-computed graph") {
+  // a = Softmax(x) [1,16] 64 B; cat = a|a [1,32] 128 B; d = Softmax(cat) 128 B; out fetched (heap).
+  // Lifetimes: a until cat, cat until d, d until out. Best-fit, largest first:
+  // cat at 0, d after it at 128 (both alive at d), a at 128 (alive with cat, not with d): 256 bytes.
+  Graph g;
+  g.add(placeholder("x", PartialShape{1, 16}));
+  g.add(constant("axis", Tensor::scalar<int32_t>(1)));
+  g.add(op("a", "Softmax", {"x"}));
+  Node cat = op("cat", "ConcatV2", {"a", "a", "axis"});
+  cat.attrs["N"] = int64_t{2};
+  cat.attrs["Tidx"] = DType::Int32;
+  g.add(cat);
+  g.add(op("d", "Softmax", {"cat"}));
+  g.add(op("out", "Softmax", {"d"}));
+  const Model m(g);
+  const FeedMap feeds{{id("x"), random_tensor(Shape{1, 16}, 7)}};
+  check_against_reference(m, feeds, {id("out")});
+  const std::optional<PlanStats> s = m.plan_stats(feeds, {id("out")});
+  REQUIRE(s);
+  CHECK(s->planned_values == 3);
+  CHECK(s->intermediate_bytes == 64 + 128 + 128);
+  CHECK(s->arena_bytes == 256);
+  CHECK_FALSE(s->arena_given_up);
+  CHECK(s->inplace_ops == 0);
+}
+
+TEST_CASE("plan: in place never overwrites a value still needed") {
+  // a has two consumers: Neg must not write over it; Relu (its last use) may.
+  Graph g;
+  g.add(placeholder("x", PartialShape{2, 8}));
+  g.add(op("a", "Exp", {"x"}));
+  g.add(op("b", "Neg", {"a"}));
+  g.add(op("c", "Relu", {"a"}));
+  g.add(op("sq", "Mul", {"c", "c"}));  // both inputs the same storage: not in place
+  g.add(op("out", "AddV2", {"b", "sq"}));
+  const Model m(g);
+  const FeedMap feeds{{id("x"), random_tensor(Shape{2, 8}, 3)}};
+  check_against_reference(m, feeds, {id("out")});
+  const std::optional<PlanStats> s = m.plan_stats(feeds, {id("out")});
+  REQUIRE(s);
+  CHECK(s->inplace_ops == 1);
+
+  // A fetched intermediate stays intact although its consumer could run in place.
+  check_against_reference(m, feeds, {id("a"), id("out")});
+  CHECK(m.plan_stats(feeds, {id("a"), id("out")})->inplace_ops == 0);
+}
+
+TEST_CASE("plan: a view keeps the storage it views alive") {
+  // r views a (Reshape); a's own last use is r, but r is read much later, so
+  // c and d must not be placed over a.
+  Graph g;
+  g.add(placeholder("x", PartialShape{4, 4}));
+  g.add(constant("flat", Tensor::from_vector<int32_t>({16})));
+  g.add(constant("square", Tensor::from_vector<int32_t>({4, 4})));
+  g.add(op("a", "Exp", {"x"}));
+  Node r = op("r", "Reshape", {"a", "flat"});
+  r.attrs["Tshape"] = DType::Int32;
+  g.add(r);
+  g.add(op("c", "Softmax", {"x"}));
+  g.add(op("d", "Softmax", {"c"}));
+  Node r2 = op("r2", "Reshape", {"r", "square"});
+  r2.attrs["Tshape"] = DType::Int32;
+  g.add(r2);
+  g.add(op("id", "Identity", {"d"}));
+  g.add(op("out", "Mul", {"r2", "id"}));
+  const Model m(g);
+  const FeedMap feeds{{id("x"), random_tensor(Shape{4, 4}, 5)}};
+  check_against_reference(m, feeds, {id("out")});
+  CHECK_FALSE(m.plan_stats(feeds, {id("out")})->arena_given_up);
+}
+
+TEST_CASE("plan: concurrent runs of one model agree with the reference") {
+  const uint32_t seed = std::random_device{}();
+  std::printf("plan threads test seed %u\n", seed);
+  const Model m(chain_graph(seed));
+  const FeedMap feeds{{id("x"), random_tensor(Shape{3, 8}, seed + 1)}};
+  const Tensor want = run_reference(m.graph(), feeds, {id("out")})[0];
+  m.run(feeds, {id("out")});  // plan first
+  std::vector<Tensor> got(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < got.size(); ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) got[t] = m.run(feeds, {id("out")})[0];
+    });
+  for (std::thread& t : threads) t.join();
+  for (const Tensor& t : got) check_close(t, want);
+}
+
+TEST_CASE("plan: on_node sees every node's values, which stay valid after the run") {
+  const Model m(chain_graph(11));
+  const FeedMap feeds{{id("x"), random_tensor(Shape{2, 8}, 12)}};
+  m.run(feeds, {id("out")});
+  std::map<std::string, Tensor> seen;
+  RunOptions options;
+  options.on_node = [&](const Node& n, const std::vector<Tensor>& values) { seen[n.name] = values[0]; };
+  m.run(feeds, {id("out")}, Backend::Cpu, options);
+  m.run(feeds, {id("out")});  // a planned run must not touch what on_node kept
+  for (const char* name : {"mm1", "bias", "relu", "mm2", "tanh"}) {
+    INFO(name);
+    REQUIRE(seen.count(name));
+    check_close(seen[name], run_reference(m.graph(), feeds, {id(name)})[0]);
+  }
+}
+
+namespace {
+
+// a = Exp(x); f = Identity(a) through `kernel`; out = Softmax(f) * a2 where a2 = Exp(x) again.
+struct OffPlanCase {
+  Graph g;
+  FeedMap feeds;
+  std::vector<TensorId> fetches{TensorId::parse("out")};
+  OffPlanCase() {
+    g.add(placeholder("x", PartialShape{2, 4}));
+    g.add(op("a", "Exp", {"x"}));
+    g.add(op("f", "Identity", {"a"}));
+    g.add(op("s", "Softmax", {"f"}));
+    g.add(op("a2", "Exp", {"x"}));
+    g.add(op("out", "Mul", {"s", "a2"}));
+    feeds[TensorId::parse("x")] = random_tensor(Shape{2, 4}, 9);
+  }
+};
+
+// Plans with `kernel` standing in for f's Identity, runs the plan twice, and
+// checks the results against the reference.
+std::unique_ptr<Plan> plan_and_run(const OffPlanCase& c, const KernelFn& kernel) {
+  const KernelSelector select = [&](const Node& n, const OpDef& def) {
+    return n.name == "f" ? kernel : def.reference;
+  };
+  std::vector<NodeTrace> trace;
+  RunOptions traced;
+  traced.trace = &trace;
+  run_graph(c.g, c.feeds, c.fetches, select, traced);
+  std::unique_ptr<Plan> plan = Plan::build(c.feeds, c.fetches, trace);
+  REQUIRE(plan);
+  const Tensor want = run_reference(c.g, c.feeds, c.fetches)[0];
+  for (int run = 0; run < 2; ++run) check_close(plan->run(c.g, c.feeds, {})[0], want);
+  return plan;
+}
+
+}  // namespace
+
+TEST_CASE("plan: a kernel leaving the plan is still computed right") {
+  const OffPlanCase c;
+  // Planned as allocating its own output, then forwarding its input (in the
+  // arena, but not where f was planned): the plan gives up its arena.
+  auto calls = std::make_shared<int>(0);
+  const std::unique_ptr<Plan> forwards = plan_and_run(c, [calls](OpContext& ctx) {
+    if ((*calls)++ == 0) {
+      const Tensor& a = ctx.input(0);
+      Tensor& y = ctx.allocate_output(0, a.dtype(), a.shape());
+      std::copy_n(a.data<float>(), a.num_elements(), y.data<float>());
+    } else {
+      ctx.set_output(0, ctx.input(0));
+    }
+  });
+  CHECK(forwards->stats().arena_given_up);
+
+  // Planned in the arena, then allocating on the heap: fine, the arena stays.
+  auto heap_calls = std::make_shared<int>(0);
+  const std::unique_ptr<Plan> heap = plan_and_run(c, [heap_calls](OpContext& ctx) {
+    const Tensor& a = ctx.input(0);
+    Tensor y = (*heap_calls)++ == 0 ? ctx.allocate_output(0, a.dtype(), a.shape()) : Tensor(a.dtype(), a.shape());
+    std::copy_n(a.data<float>(), a.num_elements(), y.data<float>());
+    ctx.set_output(0, y);
+  });
+  CHECK(heap->stats().planned_values >= 3);
+  CHECK_FALSE(heap->stats().arena_given_up);
+}
