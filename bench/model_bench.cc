@@ -9,6 +9,7 @@
 
 #include "bench_util.h"
 #include "cli/model_args.h"
+#include "cli/omp_wait.h"
 #include "graph/tensor_names.h"
 #include "model_cases.h"
 #include "runtime/model.h"
@@ -44,5 +45,6 @@ void register_all() { bench::register_model_benchmarks("frost", bm_frost); }
 }  // namespace
 
 int main(int argc, char** argv) {
+  frost::cli::prefer_passive_omp_wait(argv);  // as the frost CLI runs
   return frost::bench::run_benchmarks(argc, argv, frost::bench::Peak::kSkip, register_all);
 }

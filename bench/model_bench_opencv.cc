@@ -19,9 +19,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <opencv2/core.hpp>
-#include <map>
 #include <stdexcept>
 #include <string>
 

@@ -1,42 +1,59 @@
 #include "kernels/simd/thread_policy.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace frost::kernels::simd {
 namespace {
 
-// A thread's share must be worth this many region overheads.
-constexpr double kOverheadMargin = 2.0;
-// The mean moves 1/8 of the way to each new sample.
+// The mean moves 1/8 of the way to each new sample, a sample counting at
+// most 4× the estimate + 20 µs: a region the scheduler delayed by a whole
+// time slice (milliseconds, now and then even on a fairly quiet machine)
+// barely moves it, while a lasting rise (a busy machine) is followed within
+// a few tens of regions.
 constexpr double kSampleWeight = 0.125;
-constexpr unsigned kProbeInterval = 64;
+constexpr double kSampleCapFactor = 4.0;
+constexpr double kSampleCapSeconds = 2e-5;
+// Without new samples (nothing was split) the estimate halves every 50 ms,
+// so splitting resumes and re-measures once the machine has quietened.
+constexpr double kHalfLifeSeconds = 0.05;
 
 std::atomic<double> g_overhead{0.0};  // starts optimistic: the first regions measure it
-std::atomic<unsigned> g_skipped{0};
+std::atomic<int64_t> g_updated_ns{0};
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 }  // namespace
 
 int threads_for_work(double work, int threads, double overhead_seconds, WorkRate rate) {
-  const double per_thread =
-      std::max(rate.min_units_per_thread, kOverheadMargin * overhead_seconds * rate.units_per_second);
+  // Splitting saves about a thread's share of the time and costs one region.
+  const double per_thread = std::max(rate.min_units_per_thread, overhead_seconds * rate.units_per_second);
   const double useful = work / per_thread;
   return useful < threads ? (useful < 1.0 ? 1 : static_cast<int>(useful)) : threads;
 }
 
-double parallel_overhead() { return g_overhead.load(std::memory_order_relaxed); }
+double decayed_overhead(double estimate, double age_seconds) {
+  return age_seconds <= 0 ? estimate : estimate * std::exp2(-age_seconds / kHalfLifeSeconds);
+}
+
+double parallel_overhead() {
+  const double age = 1e-9 * static_cast<double>(now_ns() - g_updated_ns.load(std::memory_order_relaxed));
+  return decayed_overhead(g_overhead.load(std::memory_order_relaxed), age);
+}
 
 void note_parallel_overhead(double seconds) {
   // Racing updates may lose a sample; the estimate only needs to be rough.
-  const double old = g_overhead.load(std::memory_order_relaxed);
-  g_overhead.store(old + kSampleWeight * (seconds - old), std::memory_order_relaxed);
+  const double old = parallel_overhead();
+  const double sample = std::min(seconds, kSampleCapFactor * old + kSampleCapSeconds);
+  g_overhead.store(old + kSampleWeight * (sample - old), std::memory_order_relaxed);
+  g_updated_ns.store(now_ns(), std::memory_order_relaxed);
 }
 
 int choose_threads(double work, int threads, WorkRate rate) {
-  const int chosen = threads_for_work(work, threads, parallel_overhead(), rate);
-  const int idle = threads_for_work(work, threads, 0.0, rate);
-  if (chosen < idle && g_skipped.fetch_add(1, std::memory_order_relaxed) % kProbeInterval == kProbeInterval - 1)
-    return idle;
-  return chosen;
+  return threads_for_work(work, threads, parallel_overhead(), rate);
 }
 
 }  // namespace frost::kernels::simd

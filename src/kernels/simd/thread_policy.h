@@ -10,7 +10,7 @@
 // of their tens of convolutions paid that cost. A fixed work threshold is
 // either far too low for a busy machine or too high for an idle one, so the
 // dispatch measures what its own parallel regions cost and splits a call only
-// when each thread's share of the work is worth well more than that.
+// when each thread's share of the work is worth more than that.
 #pragma once
 
 #include <omp.h>
@@ -32,24 +32,27 @@ struct WorkRate {
 inline constexpr WorkRate kFlops{3.5e10, 2.5e5};
 
 // Threads for `work` units, at most `threads`: each thread gets at least
-// max(rate.min_units_per_thread, 2 × overhead_seconds of work). Pure.
+// max(rate.min_units_per_thread, overhead_seconds of work). Pure.
 int threads_for_work(double work, int threads, double overhead_seconds, WorkRate rate = kFlops);
 
-// Running mean of what one parallel region cost beyond its work (seconds).
+// Running mean of what one parallel region cost beyond its work (seconds;
+// a single outlier counts only partly), decaying with the time since the
+// last sample (decayed_overhead, pure) so that a busy spell does not keep
+// every later call on one thread.
+double decayed_overhead(double estimate, double age_seconds);
 double parallel_overhead();
 void note_parallel_overhead(double seconds);
 
-// The dispatch's choice: threads_for_work with the running estimate. A call
-// kept on one thread only by that estimate uses `threads` anyway once in
-// kProbeInterval such calls, so the estimate recovers when the machine
-// quietens.
+// The dispatch's choice: threads_for_work with the running estimate.
 int choose_threads(double work, int threads, WorkRate rate = kFlops);
 
 namespace {  // internal linkage: included by the per-ISA translation units too
 
-// body(tid, nth) on `threads` OpenMP threads (directly when 1). Records the
-// region's overhead: the latest thread start after the fork plus the join's
-// delay after the last thread finished.
+// body(tid, nth) on `threads` OpenMP threads (directly when 1). Records what
+// the region cost beyond the work: the latest thread start after the fork,
+// the join's delay after the last thread finished, and the longest minus the
+// shortest thread (the callers give threads equal shares, so that difference
+// is mostly a thread the scheduler preempted mid-way).
 template <class Body>
 void parallel_run(int threads, Body&& body) {
   if (threads <= 1) {
@@ -63,15 +66,20 @@ void parallel_run(int threads, Body&& body) {
       if (a.compare_exchange_weak(cur, v, std::memory_order_relaxed)) break;
   };
   const int64_t t0 = ns();
-  std::atomic<int64_t> last_start{t0}, last_end{t0};
+  std::atomic<int64_t> last_start{t0}, last_end{t0}, longest{0}, minus_shortest{INT64_MIN};
 #pragma omp parallel num_threads(threads)
   {
-    raise(last_start, ns());
+    const int64_t start = ns();
+    raise(last_start, start);
     body(omp_get_thread_num(), omp_get_num_threads());
-    raise(last_end, ns());
+    const int64_t end = ns();
+    raise(last_end, end);
+    raise(longest, end - start);
+    raise(minus_shortest, start - end);
   }
   const int64_t t1 = ns();
-  note_parallel_overhead(1e-9 * static_cast<double>((last_start.load() - t0) + (t1 - last_end.load())));
+  const int64_t lost = (last_start.load() - t0) + (t1 - last_end.load()) + (longest.load() + minus_shortest.load());
+  note_parallel_overhead(1e-9 * static_cast<double>(lost));
 }
 
 }  // namespace
