@@ -27,7 +27,7 @@ double percentile(std::vector<double> sorted, double p) {
 
 int bench_command(const Argv& argv) {
   const Args args(argv, {"threads", "runs", "warmup", "backend", "input", "random-inputs", "output", "set", "batch"},
-                  {"profile", "no-optimize"});
+                  {"profile", "no-optimize", "no-plan"});
   const Model model = prepared_model(args.only_positional("model file"), args);
   const Backend backend = parse_backend(args.value("backend", "cpu"));
   set_threads_from_args(args);
@@ -44,9 +44,10 @@ int bench_command(const Argv& argv) {
   }
   const std::vector<TensorId> fetches = fetches_from_args(model, args);
 
-  for (long long i = 0; i < warmup; ++i) model.run(feeds, fetches, backend);
-  std::map<std::string, OpTime> profile;
   RunOptions options;
+  options.use_plan = !args.flag("no-plan");
+  for (long long i = 0; i < warmup; ++i) model.run(feeds, fetches, backend, options);
+  std::map<std::string, OpTime> profile;
   if (args.flag("profile")) options.profile = &profile;
   std::vector<double> ms;
   const auto start = std::chrono::steady_clock::now();
@@ -75,7 +76,7 @@ int bench_command(const Argv& argv) {
               << " tensors totalling " << static_cast<double>(plan->intermediate_bytes) / 1024.0 << " KiB), "
               << plan->inplace_ops << " ops in place"
               << (plan->arena_given_up ? " (arena given up: a kernel's output landed off plan)" : "") << "\n";
-  else if (backend == Backend::Cpu)
+  else if (backend == Backend::Cpu && options.use_plan)
     std::cout << "plan: none (TF1 control flow runs on the dataflow executor)\n";
   if (args.flag("profile")) {
     std::vector<std::pair<std::string, OpTime>> ops(profile.begin(), profile.end());

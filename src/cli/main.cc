@@ -35,7 +35,7 @@ const Command kCommands[] = {
     {"optimize", frost::cli::optimize_command,
      "IN -o OUT [--outputs A,B] [--inputs X] [--set NAME=VALUE] [--passes P,Q] [--report] [--no-verify]"},
     {"bench", frost::cli::bench_command,
-     "MODEL [--threads N] [--runs N] [--warmup N] [--batch B] [--profile] [--backend cpu|reference]"},
+     "MODEL [--threads N] [--runs N] [--warmup N] [--batch B] [--profile] [--backend cpu|reference] [--no-plan]"},
     {"ops", frost::cli::ops_command, "                                    list the ops Frost can run"},
 };
 

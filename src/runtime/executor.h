@@ -49,7 +49,11 @@ struct RunOptions {
   std::map<std::string, OpTime>* profile = nullptr;
   // When set, every node the run executes is appended here, in order.
   std::vector<NodeTrace>* trace = nullptr;
+  // CPU backend: false runs the dataflow executor every time, without plans
+  // (to measure what planning brings, `bench --no-plan`).
+  bool use_plan = true;
 };
+
 // Picks the kernel for each node once, before the run starts.
 using KernelSelector = std::function<KernelFn(const Node&, const OpDef&)>;
 

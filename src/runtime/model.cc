@@ -78,6 +78,7 @@ std::vector<Tensor> Model::run(const FeedMap& feeds, const std::vector<TensorId>
     case Backend::Cpu: {
       CpuBackend* cpu = &runtime_->cpu;
       const KernelSelector select = [cpu](const Node& n, const OpDef& def) { return cpu->kernel_for(n, def); };
+      if (!options.use_plan) return run_graph(graph_, feeds, fetches, select, options);
       const std::string key = plan_key(feeds, fetches);
       std::shared_ptr<const Plan> plan;
       if (runtime_->plans.find(key, plan))
