@@ -15,17 +15,13 @@
 
 #include "kernels/conv.h"
 #include "kernels/gemm.h"
+#include "test_seed.h"
 #include "kernels/padding.h"
 
 namespace frost::kernels {
 
 inline uint64_t seed() {
-  static const uint64_t s = [] {
-    const char* env = std::getenv("FROST_TEST_SEED");
-    const uint64_t v = env != nullptr ? std::strtoull(env, nullptr, 10) : 20260428ULL;
-    MESSAGE("conv tests: FROST_TEST_SEED=" << v);
-    return v;
-  }();
+  static const uint64_t s = ::frost::testing::seed_from_env("conv", 20260428ULL);
   return s;
 }
 

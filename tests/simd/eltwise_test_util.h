@@ -16,17 +16,13 @@
 
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
+#include "test_seed.h"
 
 namespace frost::kernels::testing {
 
 // FROST_TEST_SEED replays a run; the seed is printed once per binary.
 inline uint64_t eltwise_seed() {
-  static const uint64_t s = [] {
-    const char* env = std::getenv("FROST_TEST_SEED");
-    const uint64_t v = env != nullptr ? std::strtoull(env, nullptr, 10) : 20261122ULL;
-    MESSAGE("element-wise SIMD tests: FROST_TEST_SEED=" << v);
-    return v;
-  }();
+  static const uint64_t s = ::frost::testing::seed_from_env("element-wise SIMD", 20261122ULL);
   return s;
 }
 

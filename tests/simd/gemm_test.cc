@@ -18,17 +18,13 @@
 #include <vector>
 
 #include "kernels/gemm.h"
+#include "test_seed.h"
 
 namespace frost::kernels {
 namespace {
 
 uint64_t test_seed() {
-  static const uint64_t seed = [] {
-    const char* env = std::getenv("FROST_TEST_SEED");
-    const uint64_t s = env != nullptr ? std::strtoull(env, nullptr, 10) : 20260427ULL;
-    MESSAGE("gemm tests: FROST_TEST_SEED=" << s);
-    return s;
-  }();
+  static const uint64_t seed = ::frost::testing::seed_from_env("gemm", 20260427ULL);
   return seed;
 }
 
