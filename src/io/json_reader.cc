@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <string>
 #include <string_view>
 
 #include "graph/error.h"
@@ -12,6 +13,15 @@
 namespace frost {
 
 namespace {
+
+// A character for an error message: binary bytes as hex, so that a file that
+// is not JSON at all still gives one readable line.
+std::string describe_char(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  if (std::isprint(u)) return std::string("'") + c + "'";
+  static const char* const kHex = "0123456789abcdef";
+  return std::string("byte 0x") + kHex[u >> 4] + kHex[u & 15];
+}
 
 class Parser {
  public:
@@ -138,7 +148,7 @@ class Parser {
       v.number = parse_number();
       return v;
     }
-    fail(pos_ >= text_.size() ? "unexpected end of the text" : std::string("unexpected character '") + c + "'");
+    fail(pos_ >= text_.size() ? "unexpected end of the text" : "unexpected character " + describe_char(c));
   }
 
   // JSON's number grammar, checked here, then converted by strtod.

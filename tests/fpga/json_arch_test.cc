@@ -53,6 +53,8 @@ TEST_CASE("json: errors name file:line:col") {
   CHECK(error_of("{\"a\":1,\"a\":2}").find("duplicate") != std::string::npos);
   CHECK(error_of("[] x").find("after the JSON value") != std::string::npos);
   CHECK(error_of("").find("end of the text") != std::string::npos);
+  CHECK(error_of("[1, @]").find("unexpected character '@'") != std::string::npos);
+  CHECK(error_of(std::string("\x7f\x01", 2)).find("byte 0x7f") != std::string::npos);  // a binary file
   CHECK(error_of(std::string(100, '[') + std::string(100, ']')).find("nesting deeper") != std::string::npos);
   CHECK(error_of(std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']')).empty());
 }
