@@ -41,6 +41,8 @@ std::vector<FeedMap> calibration_feeds(const Model& model, const Args& args, con
     }
     return batches;
   }
+  if (spec.find('/') != std::string::npos || fs::exists(spec))
+    throw Error("--calib: not a folder of .npy inputs, and not a dataset spec such as fashion-mnist:train").file(spec);
   const LabelledImages data = load_dataset(spec);
   const int64_t total = std::min<int64_t>(count, data.labels.num_elements());
   const int64_t batch = image_batch_size(input, std::min<int64_t>(total, 100));

@@ -62,6 +62,19 @@ TEST_CASE("fpga cli: a bad arch file is one line, exit 2, with its location") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("fpga cli: bad calibration arguments are one line, exit 2") {
+  const std::string model = quote(model_dir() + "/frozen_graph.pb");
+  const std::string missing = quote(temp_dir("fpga_calib").string() + "/no_such_folder");
+  for (const std::string& calib : {missing + " -o x", std::string("fashion-mnist:bogus -o x"),
+                                   std::string("fashion-mnist:train --calib-count 0 -o x")}) {
+    const CommandResult r = run_frost("compile " + model + " --backend fpga --calib " + calib);
+    CHECK_MESSAGE(r.exit_code == 2, calib);
+    CHECK(r.err.find('\n') == r.err.size() - 1);
+  }
+  const CommandResult r = run_frost("compile " + model + " --backend fpga --calib " + missing + " -o x");
+  CHECK(r.err.find("not a folder of .npy inputs") != std::string::npos);
+}
+
 TEST_CASE("fpga cli: calibration from a folder of .npy inputs") {
   const auto dir = temp_dir("fpga_npy");
   std::filesystem::create_directories(dir / "calib");
