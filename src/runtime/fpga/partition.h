@@ -1,7 +1,7 @@
 // Splitting an (optimised) graph between a DPU-style accelerator and the CPU:
-// each node is checked against the arch's capability table, and the eligible
-// nodes are grouped into maximal DPU subgraphs. Every node left on the CPU
-// carries the reason (op unsupported, a limit exceeded, dtype, layout...).
+// each node is checked against the arch's capability table (dpu_rules.h), and
+// the eligible nodes are grouped into maximal DPU subgraphs. Every node left
+// on the CPU carries the reason (op unsupported, a limit exceeded, dtype...).
 //
 // Grouping: DPU nodes joined by a data edge share a subgraph unless that
 // would make the subgraph depend on itself through the CPU. Each node gets an
@@ -19,19 +19,9 @@
 #include "graph/graph.h"
 #include "graph/shape_inference.h"
 #include "runtime/fpga/dpu_arch.h"
+#include "runtime/fpga/dpu_rules.h"
 
 namespace frost::fpga {
-
-// Which inputs of a DPU node are activations (quantised at their calibrated
-// fix position) rather than parameters (weights, bias, axis, paddings).
-std::vector<int> activation_inputs(const Node& n);
-
-// The Const that input `input` of `n` reads, directly or through Enter /
-// Identity (weights reach a while-loop body through Enter), or nullptr.
-const Node* constant_input(const Graph& g, const Node& n, int input);
-
-// The op the arch lists for `n`: _FusedConv2D -> Conv2D, AddV2 -> Add, ...
-std::string dpu_base_op(const std::string& op);
 
 struct NodePlacement {
   bool on_dpu = false;
@@ -60,10 +50,6 @@ struct Partition {
   }
   double dpu_mac_percent() const { return total_macs ? 100.0 * double(dpu_macs) / double(total_macs) : 0.0; }
 };
-
-// Why `n` cannot run on the DPU, or "" if it can.
-std::string dpu_rejection(const Graph& g, const Node& n, const DpuArch& arch,
-                          const std::map<TensorId, InferredTensor>& shapes);
 
 // `outputs` are the tensors the user fetches (a subgraph output when produced inside).
 Partition partition_graph(const Graph& g, const DpuArch& arch, const std::vector<TensorId>& outputs);
