@@ -52,14 +52,6 @@ std::string variable_graph(const fs::path& dir, const std::string& var, DType dt
   return path;
 }
 
-FreezeInput graph_input(const std::string& path, const std::string& checkpoint) {
-  FreezeInput in;
-  in.kind = FreezeInput::Kind::GraphDef;
-  in.path = path;
-  in.checkpoint = checkpoint;
-  return in;
-}
-
 FreezeOptions out_option() {
   FreezeOptions o;
   o.outputs = {"out"};
@@ -127,9 +119,7 @@ TEST_CASE("freeze bad input: missing data shard names the file") {
   if (corpus.empty()) return;
   const auto dir = temp_dir("noshard");
   const std::string prefix = copy_checkpoint(corpus, "chaow94_mnist_ckpt", dir, /*with_data=*/false);
-  FreezeInput in;
-  in.kind = FreezeInput::Kind::MetaGraph;
-  in.path = prefix + ".meta";
+  const FreezeInput in = meta_input(prefix + ".meta");
   FreezeOptions o;
   o.outputs = {"softmax_linear/add"};
   CHECK_THROWS_WITH_AS(freeze(in, o), doctest::Contains("chaow94_mnist_ckpt.data-00000-of-00001"), Error);
@@ -156,9 +146,7 @@ TEST_CASE("freeze bad input: a flipped byte in the data shard is a CRC mismatch 
     f.seekp(middle);
     f.put(static_cast<char>(c ^ 0x5a));
   }
-  FreezeInput in;
-  in.kind = FreezeInput::Kind::MetaGraph;
-  in.path = prefix + ".meta";
+  const FreezeInput in = meta_input(prefix + ".meta");
   FreezeOptions o;
   o.outputs = {"softmax_linear/add"};
   CHECK_THROWS_WITH_AS(freeze(in, o), doctest::Contains("CRC32C checksum mismatch"), Error);
@@ -218,9 +206,7 @@ TEST_CASE("freeze bad input: dtype and shape mismatches between graph and checkp
 TEST_CASE("freeze bad input: unknown output names suggest close names; several plausible outputs are listed") {
   const std::string corpus = corpus_dir();
   if (corpus.empty()) return;
-  FreezeInput in;
-  in.kind = FreezeInput::Kind::MetaGraph;
-  in.path = corpus_file(corpus, "chaow94_mnist_ckpt.meta");
+  const FreezeInput in = meta_input(corpus_file(corpus, "chaow94_mnist_ckpt.meta"));
   FreezeOptions o;
   o.outputs = {"softmax_linear/ad"};
   CHECK_THROWS_WITH_AS(freeze(in, o), doctest::Contains("softmax_linear/add"), Error);

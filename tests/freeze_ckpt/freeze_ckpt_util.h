@@ -29,6 +29,22 @@ inline std::string model_dir(const std::string& name) {
   return "";
 }
 
+// What to freeze: a .meta (its checkpoint next to it), or a GraphDef and a checkpoint.
+inline FreezeInput meta_input(const std::string& path) {
+  FreezeInput in;
+  in.kind = FreezeInput::Kind::MetaGraph;
+  in.path = path;
+  return in;
+}
+
+inline FreezeInput graph_input(const std::string& path, const std::string& checkpoint) {
+  FreezeInput in;
+  in.kind = FreezeInput::Kind::GraphDef;
+  in.path = path;
+  in.checkpoint = checkpoint;
+  return in;
+}
+
 inline std::string corpus_file(const std::string& corpus, const std::string& file) {
   return (std::filesystem::path(corpus) / "graphs" / file).string();
 }

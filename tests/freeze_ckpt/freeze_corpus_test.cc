@@ -11,21 +11,6 @@ using namespace frost::testing;
 
 namespace {
 
-FreezeInput meta_input(const std::string& path) {
-  FreezeInput in;
-  in.kind = FreezeInput::Kind::MetaGraph;
-  in.path = path;
-  return in;
-}
-
-FreezeInput graph_input(const std::string& path, const std::string& checkpoint) {
-  FreezeInput in;
-  in.kind = FreezeInput::Kind::GraphDef;
-  in.path = path;
-  in.checkpoint = checkpoint;
-  return in;
-}
-
 FreezeOptions outputs(std::vector<std::string> names, std::map<std::string, std::string> set = {}) {
   FreezeOptions o;
   o.outputs = std::move(names);
