@@ -3,8 +3,6 @@
 // scratch of callers without a planner.
 #pragma once
 
-#include <omp.h>
-
 #include <cstdint>
 #include <vector>
 
@@ -22,13 +20,6 @@ inline int64_t round_up(int64_t a, int64_t b) { return div_up(a, b) * b; }
 inline float* align_up(float* p) {
   const auto v = reinterpret_cast<uintptr_t>(p);
   return reinterpret_cast<float*>((v + 63) & ~uintptr_t{63});
-}
-
-// 0 means omp_get_max_threads(); always 1 inside a parallel region.
-inline int resolve_threads(int threads) {
-  if (omp_in_parallel()) return 1;
-  if (threads <= 0) threads = omp_get_max_threads();
-  return threads < 1 ? 1 : threads;
 }
 
 // As in the GEMM (thread_policy.h: small work, or any work on a machine

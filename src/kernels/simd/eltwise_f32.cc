@@ -3,8 +3,6 @@
 // (eltwise_f32_<isa>.cc) and splits the work over OpenMP threads when there is
 // enough of it. These ops move a few bytes per flop, so a thread needs a
 // sizeable slice (kMinWorkPerThread) to pay for waking it.
-#include <omp.h>
-
 #include <algorithm>
 #include <cstdint>
 
@@ -41,8 +39,7 @@ const simd::EltwiseKernelTable& table(GemmIsa isa) {
 }
 
 int threads_for(int64_t work, int64_t items, const GemmRun& run) {
-  if (omp_in_parallel()) return 1;
-  int threads = run.threads > 0 ? run.threads : omp_get_max_threads();
+  int threads = simd::resolve_threads(run.threads);
   if (!run.force_threads) threads = simd::choose_threads(static_cast<double>(work), threads, kWorkRate);
   return static_cast<int>(std::clamp<int64_t>(threads, 1, std::max<int64_t>(items, 1)));
 }

@@ -1,8 +1,6 @@
 // Front end of the optimised GEMM: picks the micro-kernel for the running
 // CPU, resolves the thread count and the scratch, and hands over to the
 // per-ISA code (gemm_impl.h) through a GemmKernelTable.
-#include <omp.h>
-
 #include <vector>
 
 #include "kernels/gemm.h"
@@ -35,12 +33,6 @@ const simd::GemmKernelTable& table_for(GemmIsa isa) {
   }
 }
 
-int resolve_threads(int threads) {
-  if (omp_in_parallel()) return 1;  // no nested teams: the caller already split the work
-  if (threads <= 0) threads = omp_get_max_threads();
-  return threads < 1 ? 1 : threads;
-}
-
 // Small problems, or any problem on a machine whose cores are busy, use
 // fewer threads (kernels/simd/thread_policy.h says why and how).
 int threads_for(const GemmShape& s, int threads) {
@@ -52,7 +44,8 @@ void run(const GemmShape& s, const float* a, const float* b, bool b_packed, floa
          const GemmRun& r) {
   if (s.m <= 0 || s.n <= 0) return;
   const simd::GemmKernelTable& t = table_for(r.isa);
-  const int threads = r.force_threads ? resolve_threads(r.threads) : threads_for(s, resolve_threads(r.threads));
+  const int available = simd::resolve_threads(r.threads);
+  const int threads = r.force_threads ? available : threads_for(s, available);
   float* scratch = r.scratch;
   if (scratch == nullptr) {
     // Convenience for callers without a planner; grows to the largest call and stays.
@@ -84,7 +77,7 @@ void gemm_pack_b(const GemmShape& s, const float* b, float* packed_b, GemmIsa is
 }
 
 size_t gemm_scratch_floats(const GemmShape& s, bool b_packed, int threads, GemmIsa isa) {
-  return table_for(isa).scratch_floats(s, b_packed, resolve_threads(threads));
+  return table_for(isa).scratch_floats(s, b_packed, simd::resolve_threads(threads));
 }
 
 void gemm_f32(const GemmShape& s, const float* a, const float* b, float* c, const GemmEpilogue& ep,

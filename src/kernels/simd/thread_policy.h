@@ -43,6 +43,15 @@ double decayed_overhead(double estimate, double age_seconds);
 double parallel_overhead();
 void note_parallel_overhead(double seconds);
 
+// The threads a kernel call may use: `threads`, or omp_get_max_threads() for
+// 0; always 1 inside a parallel region (no nested teams: the caller already
+// split the work).
+inline int resolve_threads(int threads) {
+  if (omp_in_parallel()) return 1;
+  if (threads <= 0) threads = omp_get_max_threads();
+  return threads < 1 ? 1 : threads;
+}
+
 // The dispatch's choice: threads_for_work with the running estimate.
 int choose_threads(double work, int threads, WorkRate rate = kFlops);
 
