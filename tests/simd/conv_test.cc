@@ -169,15 +169,7 @@ TEST_CASE("conv2d_f32: 1x1 direct GEMM, strided 1x1, 3x3 SAME, stem, groups, wit
     for (const Geo& g : geos)
       for (int variant = 0; variant < 4; ++variant) {
         Conv2DParams p;
-        p.batch = 2;
-        p.in_h = g.h;
-        p.in_w = g.w;
-        p.in_c = g.cin;
-        p.out_c = g.cout;
-        p.filter_h = p.filter_w = g.f;
-        p.stride_h = p.stride_w = g.stride;
-        p.groups = g.groups;
-        REQUIRE(finish_geometry(p, g.same));
+        REQUIRE(square_conv(p, /*batch=*/2, g.h, g.w, g.cin, g.cout, g.f, g.stride, g.same, g.groups));
         Options o;
         o.isa = isa;
         o.threads = 1 + variant % 2;

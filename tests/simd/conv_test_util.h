@@ -55,6 +55,21 @@ inline bool finish_geometry(Conv2DParams& p, bool same) {
   return true;
 }
 
+// The fixed-shape tests' geometry: square filter and stride, output size and
+// padding by TensorFlow's SAME/VALID rules (false if the output is empty).
+inline bool square_conv(Conv2DParams& p, int64_t batch, int64_t h, int64_t w, int64_t in_c, int64_t out_c,
+                        int64_t f, int64_t stride, bool same, int64_t groups) {
+  p.batch = batch;
+  p.in_h = h;
+  p.in_w = w;
+  p.in_c = in_c;
+  p.out_c = out_c;
+  p.filter_h = p.filter_w = f;
+  p.stride_h = p.stride_w = stride;
+  p.groups = groups;
+  return finish_geometry(p, same);
+}
+
 inline std::vector<float> random_vec(std::mt19937_64& rng, int64_t n) {
   std::uniform_real_distribution<float> d(-1.0f, 1.0f);
   std::vector<float> v(static_cast<size_t>(std::max<int64_t>(n, 1)));

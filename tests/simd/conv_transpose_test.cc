@@ -125,15 +125,7 @@ TEST_CASE("conv2d_backprop_input_f32: decoder shapes, the direct 1x1 path and se
     for (const Geo& g : geos)
       for (int threads : {1, 2, 3}) {
         Conv2DParams p;
-        p.batch = g.batch;
-        p.in_h = g.h;
-        p.in_w = g.w;
-        p.in_c = g.in_c;
-        p.out_c = g.out_c;
-        p.filter_h = p.filter_w = g.f;
-        p.stride_h = p.stride_w = g.stride;
-        p.groups = g.groups;
-        REQUIRE(finish_geometry(p, g.same));
+        REQUIRE(square_conv(p, g.batch, g.h, g.w, g.in_c, g.out_c, g.f, g.stride, g.same, g.groups));
         if (!check_transpose(rng, p, isa, threads)) return;
       }
 }
