@@ -137,7 +137,7 @@ Conv2DParams random_conv(std::mt19937_64& rng, bool depthwise) {
 
 TEST_CASE("conv2d_f32: random geometry against conv2d_reference") {
   std::mt19937_64 rng(seed());
-  for (GemmIsa isa : isas()) {
+  for (GemmIsa isa : ::frost::testing::runnable_isas()) {
     for (int iter = 0; iter < 120; ++iter) {
       const Conv2DParams p = random_conv(rng, false);
       Options o;
@@ -165,7 +165,7 @@ TEST_CASE("conv2d_f32: 1x1 direct GEMM, strided 1x1, 3x3 SAME, stem, groups, wit
       {12, 12, 8, 8, 5, 1, true, 4},    // grouped 5×5
   };
   const Activation acts[] = {Activation::kNone, Activation::kRelu, Activation::kRelu6, Activation::kLeakyRelu};
-  for (GemmIsa isa : isas())
+  for (GemmIsa isa : ::frost::testing::runnable_isas())
     for (const Geo& g : geos)
       for (int variant = 0; variant < 4; ++variant) {
         Conv2DParams p;
@@ -182,7 +182,7 @@ TEST_CASE("conv2d_f32: 1x1 direct GEMM, strided 1x1, 3x3 SAME, stem, groups, wit
 
 TEST_CASE("depthwise_conv2d_f32: fast paths (3x3, 5x5, stride 1 and 2) and the per-pixel path") {
   std::mt19937_64 rng(seed() + 2);
-  for (GemmIsa isa : isas()) {
+  for (GemmIsa isa : ::frost::testing::runnable_isas()) {
     CAPTURE(std::string(depthwise_conv2d_kernel_name(isa)));
     for (int64_t f : {3, 5})
       for (int64_t stride : {1, 2})
@@ -210,7 +210,7 @@ TEST_CASE("depthwise_conv2d_f32: fast paths (3x3, 5x5, stride 1 and 2) and the p
 
 TEST_CASE("depthwise_conv2d_f32: random geometry (multipliers, dilation, odd filters)") {
   std::mt19937_64 rng(seed() + 3);
-  for (GemmIsa isa : isas()) {
+  for (GemmIsa isa : ::frost::testing::runnable_isas()) {
     for (int iter = 0; iter < 120; ++iter) {
       const Conv2DParams p = random_conv(rng, true);
       Options o;
@@ -227,7 +227,7 @@ TEST_CASE("conv2d_f32 and depthwise_conv2d_f32: dilation 2 and 3, square and not
   // The depthwise 3×3/5×5 fast paths and the im2col row runs assume
   // dilation 1; dilated layers must take the general paths and still match.
   std::mt19937_64 rng(seed() + 4);
-  for (GemmIsa isa : isas())
+  for (GemmIsa isa : ::frost::testing::runnable_isas())
     for (int64_t f : {2, 3, 5})
       for (int64_t stride : {1, 2})
         for (const auto& d : {std::pair<int64_t, int64_t>{2, 2}, {3, 3}, {1, 2}, {3, 1}})

@@ -15,6 +15,7 @@
 
 #include "kernels/conv.h"
 #include "kernels/gemm.h"
+#include "runnable_isas.h"
 #include "test_seed.h"
 #include "kernels/padding.h"
 
@@ -23,13 +24,6 @@ namespace frost::kernels {
 inline uint64_t seed() {
   static const uint64_t s = ::frost::testing::seed_from_env("conv", 20260428ULL);
   return s;
-}
-
-inline std::vector<GemmIsa> isas() {
-  std::vector<GemmIsa> out;
-  for (GemmIsa isa : {GemmIsa::kSse2, GemmIsa::kAvx2, GemmIsa::kAvx512})
-    if (gemm_isa_available(isa)) out.push_back(isa);
-  return out;
 }
 
 inline std::string describe(const Conv2DParams& p) {

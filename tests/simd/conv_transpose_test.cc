@@ -95,7 +95,7 @@ Conv2DParams random_transpose(std::mt19937_64& rng) {
 
 TEST_CASE("conv2d_backprop_input_f32: random geometry against conv2d_backprop_input_reference") {
   std::mt19937_64 rng(seed() + 10);
-  for (GemmIsa isa : isas())
+  for (GemmIsa isa : ::frost::testing::runnable_isas())
     for (int iter = 0; iter < 150; ++iter)
       if (!check_transpose(rng, random_transpose(rng), isa, 1 + iter % 3)) return;
 }
@@ -121,7 +121,7 @@ TEST_CASE("conv2d_backprop_input_f32: decoder shapes, the direct 1x1 path and se
       {2, 78, 80, 32, 16, 3, 2, true, 1},
       {1, 4, 128, 128, 8, 3, 2, true, 1},
   };
-  for (GemmIsa isa : isas())
+  for (GemmIsa isa : ::frost::testing::runnable_isas())
     for (const Geo& g : geos)
       for (int threads : {1, 2, 3}) {
         Conv2DParams p;

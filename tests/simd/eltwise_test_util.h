@@ -16,6 +16,7 @@
 
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
+#include "runnable_isas.h"
 #include "test_seed.h"
 
 namespace frost::kernels::testing {
@@ -30,9 +31,8 @@ inline uint64_t eltwise_seed() {
 // slicing of the work must not change the result).
 inline std::vector<GemmRun> eltwise_runs() {
   std::vector<GemmRun> out;
-  for (GemmIsa isa : {GemmIsa::kSse2, GemmIsa::kAvx2, GemmIsa::kAvx512})
-    if (gemm_isa_available(isa))
-      for (int threads : {1, 3}) out.push_back(GemmRun{threads, true, isa, nullptr});
+  for (GemmIsa isa : ::frost::testing::runnable_isas())
+    for (int threads : {1, 3}) out.push_back(GemmRun{threads, true, isa, nullptr});
   return out;
 }
 

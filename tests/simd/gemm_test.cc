@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "kernels/gemm.h"
+#include "runnable_isas.h"
 #include "test_seed.h"
 
 namespace frost::kernels {
@@ -26,20 +27,6 @@ namespace {
 uint64_t test_seed() {
   static const uint64_t seed = ::frost::testing::seed_from_env("gemm", 20260427ULL);
   return seed;
-}
-
-std::vector<GemmIsa> isas_to_test() {
-  std::vector<GemmIsa> out;
-  for (GemmIsa isa : {GemmIsa::kSse2, GemmIsa::kAvx2, GemmIsa::kAvx512}) {
-    if (gemm_isa_available(isa)) {
-      out.push_back(isa);
-    } else {
-      static bool told = false;  // say it once per run
-      if (!told) MESSAGE("skipping " << std::string(gemm_kernel_name(isa)) << ": this CPU (or OS) does not support it");
-      told = true;
-    }
-  }
-  return out;
 }
 
 const char* act_name(Activation a) {
@@ -229,7 +216,7 @@ TEST_CASE("gemm_f32_reference: hand-computed product and epilogue") {
 
 TEST_CASE("gemm_f32: hand-computed product on every kernel") {
   const float a[] = {1, 2, 3, 4}, b[] = {5, 6, 7, 8};
-  for (GemmIsa isa : isas_to_test()) {
+  for (GemmIsa isa : ::frost::testing::runnable_isas()) {
     CAPTURE(gemm_kernel_name(isa));
     GemmShape s{2, 2, 2, false, false, 2, 2, 2};
     float c[4] = {};
@@ -256,7 +243,7 @@ TEST_CASE("gemm_f32: every small shape and tail, transposes, strides") {
   const int64_t ns[] = {1, 3, 8, 15, 16, 17, 31, 32, 33, 47, 64, 65, 100};
   const int64_t ks[] = {1, 2, 7, 33, 258};
   int failures = 0;
-  for (GemmIsa isa : isas_to_test()) {
+  for (GemmIsa isa : ::frost::testing::runnable_isas()) {
     for (int64_t m : ms)
       for (int64_t n : ns)
         for (int64_t k : ks) {
@@ -277,7 +264,7 @@ TEST_CASE("gemm_f32: each epilogue option, packed and unpacked, on tails") {
   // more than one K block.
   const int64_t shapes[][3] = {{1, 37, 20}, {4, 16, 9}, {7, 45, 3}, {30, 70, 300}};
   int failures = 0;
-  for (GemmIsa isa : isas_to_test())
+  for (GemmIsa isa : ::frost::testing::runnable_isas())
     for (Activation act : acts)
       for (const auto& sh : shapes)
         for (int variant = 0; variant < 8; ++variant) {
@@ -299,7 +286,7 @@ TEST_CASE("gemm_f32: each epilogue option, packed and unpacked, on tails") {
 TEST_CASE("gemm_f32: random shapes, 1 and 2 threads") {
   std::mt19937_64 rng(test_seed() + 2);
   int failures = 0;
-  for (GemmIsa isa : isas_to_test()) {
+  for (GemmIsa isa : ::frost::testing::runnable_isas()) {
     for (int iter = 0; iter < 60 && failures <= 5; ++iter) {
       const int64_t m = 1 + static_cast<int64_t>(rng() % 200);
       const int64_t n = 1 + static_cast<int64_t>(rng() % 200);
@@ -320,7 +307,7 @@ TEST_CASE("gemm_f32: cache-block boundaries (M > MC, N > NC, K > KC) with thread
   std::mt19937_64 rng(test_seed() + 3);
   // MC is at most 240 rows, NC at most 4096 columns, KC 256 deep.
   const int64_t shapes[][3] = {{300, 40, 520}, {13, 4200, 5}, {250, 4100, 3}, {2, 4100, 70}, {241, 33, 257}};
-  for (GemmIsa isa : isas_to_test())
+  for (GemmIsa isa : ::frost::testing::runnable_isas())
     for (const auto& sh : shapes)
       for (int threads : {1, 2}) {
         Case c = basic_case(isa, sh[0], sh[1], sh[2], rng() % 2 == 0, rng() % 2 == 0);
@@ -349,7 +336,7 @@ TEST_CASE("gemm_f32: thread counts that do not divide the work") {
 
 TEST_CASE("gemm_f32: k = 0 leaves only the epilogue") {
   const float bias[] = {1.0f, -2.0f, 3.0f};
-  for (GemmIsa isa : isas_to_test()) {
+  for (GemmIsa isa : ::frost::testing::runnable_isas()) {
     GemmShape s{2, 3, 0, false, false, 1, 3, 3};
     std::vector<float> c(6, 7.0f);
     GemmEpilogue ep;
