@@ -18,22 +18,11 @@ import argparse
 import datetime
 import json
 import os
-import subprocess
 import sys
 from collections import defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_report import cpu_model, load_avg  # noqa: E402
-
-
-def run_binary(binary, repetitions, min_time, bench_filter):
-    cmd = [binary, "--benchmark_format=json", f"--benchmark_repetitions={repetitions}",
-           f"--benchmark_min_time={min_time}"]
-    if bench_filter:
-        cmd.append(f"--benchmark_filter={bench_filter}")
-    print("running:", " ".join(cmd), file=sys.stderr)
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout)
+from bench_report import cpu_model, load_avg, run_binary, write_lines  # noqa: E402
 
 
 def parse(doc):
@@ -129,10 +118,7 @@ def write_markdown(path, rows, context, load_before, load_after, args):
         out.append("Graphs OpenCV could not import as exported:\n")
         out.extend(notes)
         out.append("")
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    with open(path, "w") as f:
-        f.write("\n".join(out))
-    print("wrote", path, file=sys.stderr)
+    write_lines(path, out)
 
 
 def main():
@@ -155,9 +141,9 @@ def main():
             doc = json.load(f)
         load_before, load_after = doc.get("frost_load", [float("nan")] * 2)
     else:
-        doc = run_binary(args.binary, args.repetitions, args.min_time, args.filter)
+        doc = run_binary(args.binary, args.repetitions, args.min_time, args.filter, aggregates_only=False)
         if os.path.exists(args.opencv_binary):
-            other = run_binary(args.opencv_binary, args.repetitions, args.min_time, args.filter)
+            other = run_binary(args.opencv_binary, args.repetitions, args.min_time, args.filter, aggregates_only=False)
             doc["benchmarks"] += other.get("benchmarks", [])
             doc.setdefault("context", {}).update(
                 {k: v for k, v in other.get("context", {}).items() if k.startswith("opencv")})

@@ -49,14 +49,13 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
-def run_binary(binary, repetitions, min_time, bench_filter, env_extra=None):
-    cmd = [
-        binary,
-        "--benchmark_format=json",
-        f"--benchmark_repetitions={repetitions}",
-        "--benchmark_report_aggregates_only=true",
-        f"--benchmark_min_time={min_time}",
-    ]
+def run_binary(binary, repetitions, min_time, bench_filter, env_extra=None, aggregates_only=True):
+    """Runs a Google Benchmark binary and returns its JSON output; with
+    aggregates_only=False every repetition is kept (for a best-of report)."""
+    cmd = [binary, "--benchmark_format=json", f"--benchmark_repetitions={repetitions}"]
+    if aggregates_only:
+        cmd.append("--benchmark_report_aggregates_only=true")
+    cmd.append(f"--benchmark_min_time={min_time}")
     if bench_filter:
         cmd.append(f"--benchmark_filter={bench_filter}")
     env = dict(os.environ)
@@ -227,9 +226,13 @@ def write_markdown(path, title, rows, peaks, context, load_before, load_after, a
         out.append("|---|---|---|---|")
         out.extend(tl)
         out.append("")
+    write_lines(path, out)
+
+
+def write_lines(path, lines):
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     with open(path, "w") as f:
-        f.write("\n".join(out))
+        f.write("\n".join(lines))
     print("wrote", path, file=sys.stderr)
 
 
