@@ -24,6 +24,14 @@
 namespace frost::kernels::simd {
 namespace {  // NOLINT: internal linkage on purpose
 
+// −x by flipping the sign bit, as the reference's unary minus does: xsimd 8's
+// AVX-512 `-x` is `0 - x`, which turns −(+0) into +0 instead of −0 (its AVX2
+// one flips the bit). Use this, never `-x`, on vectors.
+template <class V>
+FROST_SIMD_INLINE V negate(V x) {
+  return xsimd::bitwise_xor(x, V(-0.0f));
+}
+
 template <Activation kAct, class V>
 FROST_SIMD_INLINE V activation_op(V x, V alpha) {
   const V zero(0.0f);
@@ -41,7 +49,7 @@ FROST_SIMD_INLINE V activation_op(V x, V alpha) {
     return xsimd::select(x > zero, x, alpha * xsimd::expm1(x));
   } else if constexpr (kAct == Activation::kSigmoid) {
     const V one(1.0f);
-    return one / (one + xsimd::exp(-x));
+    return one / (one + xsimd::exp(negate(x)));
   } else {
     static_assert(kAct == Activation::kTanh);
     return xsimd::tanh(x);

@@ -26,7 +26,7 @@ inline V unary_op(V x) {
   if constexpr (kOp == UnaryOp::Abs) {
     return xsimd::abs(x);
   } else if constexpr (kOp == UnaryOp::Neg) {
-    return -x;
+    return negate(x);
   } else if constexpr (kOp == UnaryOp::Square) {
     return x * x;
   } else if constexpr (kOp == UnaryOp::Sqrt) {
