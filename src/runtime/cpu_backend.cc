@@ -6,6 +6,7 @@
 #include "kernels/gemm.h"
 #include "runtime/cpu_lower_conv_transpose.h"
 #include "runtime/cpu_lowerings.h"
+#include "runtime/packed_weights.h"
 #include "runtime/ops/nn_common.h"
 
 namespace frost {
@@ -68,12 +69,6 @@ GemmEpilogue epilogue(const OpContext& ctx, const Fusion& f, const Shape& out_sh
   return ep;
 }
 
-// Weights packed once for a node whose weight input is a constant.
-struct PackedWeights {
-  const void* source = nullptr;  // the constant's buffer it was packed from
-  std::vector<float> data;
-};
-
 // Conv2D geometry from the node's attrs and the input/filter shapes (NHWC).
 kernels::Conv2DParams conv_params(const Node& n, const Shape& input, const Shape& filter, bool depthwise) {
   kernels::Conv2DParams p = nn::conv_params(n, nn::read_conv_attrs(n), input, filter);
@@ -96,15 +91,14 @@ KernelFn conv_kernel(const OpDef& def, Fusion f, bool constant_filter) {
         w.shape()[2] != x.shape()[3])
       return def.reference(ctx);  // grouped or malformed: the reference validates and reports
     const kernels::Conv2DParams p = conv_params(ctx.node(), x.shape(), w.shape(), false);
-    if (!constant_filter || packed->source != w.raw_data()) {
-      packed->data.resize(kernels::conv2d_packed_filter_floats(p));
-      kernels::conv2d_pack_filter(p, w.data<float>(), packed->data.data());
-      packed->source = constant_filter ? w.raw_data() : nullptr;
-    }
+    const auto pack = [&](float* out) { kernels::conv2d_pack_filter(p, w.data<float>(), out); };
+    const size_t floats = kernels::conv2d_packed_filter_floats(p);
+    const PackedWeights::Buffer filter =
+        constant_filter ? packed->get(w.raw_data(), w.shape().dims(), floats, pack) : pack_once(floats, pack);
     const Shape out_shape{p.batch, p.out_h, p.out_w, p.out_c};
     const GemmEpilogue ep = epilogue(ctx, f, out_shape, p.out_c);
     Tensor& y = ctx.allocate_output(0, DType::Float, out_shape);
-    kernels::conv2d_f32(p, x.data<float>(), packed->data.data(), y.data<float>(), ep);
+    kernels::conv2d_f32(p, x.data<float>(), filter->data(), y.data<float>(), ep);
   };
 }
 
@@ -138,15 +132,14 @@ KernelFn matmul_kernel(const OpDef& def, Fusion f, bool constant_b) {
     s.lda = s.k;
     s.ldb = b.shape()[1];
     s.ldc = s.n;
-    if (!constant_b || packed->source != b.raw_data()) {
-      packed->data.resize(kernels::gemm_packed_b_floats(s.n, s.k));
-      kernels::gemm_pack_b(s, b.data<float>(), packed->data.data());
-      packed->source = constant_b ? b.raw_data() : nullptr;
-    }
+    const auto pack = [&](float* out) { kernels::gemm_pack_b(s, b.data<float>(), out); };
+    const size_t floats = kernels::gemm_packed_b_floats(s.n, s.k);
+    const PackedWeights::Buffer packed_b = constant_b ? packed->get(b.raw_data(), {s.n, s.k, s.trans_b}, floats, pack)
+                                                      : pack_once(floats, pack);
     const Shape out_shape{s.m, s.n};
     const GemmEpilogue ep = epilogue(ctx, f, out_shape, s.n);
     Tensor& c = ctx.allocate_output(0, DType::Float, out_shape);
-    kernels::gemm_f32_packed(s, a.data<float>(), packed->data.data(), c.data<float>(), ep);
+    kernels::gemm_f32_packed(s, a.data<float>(), packed_b->data(), c.data<float>(), ep);
   };
 }
 
