@@ -1,6 +1,7 @@
 // frost bench MODEL: latency percentiles, throughput and peak memory of
 // repeated runs on seeded random inputs (after warm-up runs, which also pack
-// the weights), and with --profile the time per op type.
+// the weights), and with --profile the time per node with the implementation
+// that ran it, per implementation and per op type.
 #include <omp.h>
 #include <sys/resource.h>
 
@@ -21,6 +22,53 @@ namespace {
 double percentile(std::vector<double> sorted, double p) {
   const size_t i = std::min(sorted.size() - 1, static_cast<size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5));
   return sorted[i];
+}
+
+struct Row {
+  std::string name, detail;
+  double seconds = 0;
+  int64_t calls = 0;
+};
+
+// Rows by decreasing time: ms per run, share, calls per run, name, detail
+// (numbers first, so that long node names do not break the columns).
+void print_rows(const std::string& title, std::vector<Row> rows, long long runs, double total) {
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.seconds > b.seconds; });
+  std::cout << title << " (kernels only, per run):\n";
+  for (const Row& r : rows)
+    std::cout << std::setw(10) << std::setprecision(3) << 1000.0 * r.seconds / static_cast<double>(runs) << " ms "
+              << std::setw(6) << std::setprecision(1) << (total > 0 ? 100.0 * r.seconds / total : 0.0) << "% "
+              << std::setw(5) << r.calls / runs << " calls  " << r.name << (r.detail.empty() ? "" : "  " + r.detail)
+              << std::setprecision(3) << "\n";
+}
+
+// Time per node (with its op and implementation), per implementation, per op type.
+void print_profile(const Model& model, Backend backend, const std::map<std::string, NodeTime>& profile,
+                   long long runs) {
+  std::vector<Row> nodes;
+  std::map<std::string, Row> by_impl, by_op;
+  double total = 0;
+  for (const auto& [name, t] : profile) {
+    std::string impl = model.implementation(name, backend);
+    if (impl.empty()) impl = "?";
+    nodes.push_back({name, "(" + t.op + ", " + impl + ")", t.seconds, t.calls});
+    for (auto* row : {&by_impl[impl], &by_op[t.op]}) {
+      row->seconds += t.seconds;
+      row->calls += t.calls;
+    }
+    total += t.seconds;
+  }
+  auto rows = [](std::map<std::string, Row>& m) {
+    std::vector<Row> out;
+    for (auto& [key, row] : m) {
+      row.name = key;
+      out.push_back(row);
+    }
+    return out;
+  };
+  print_rows("time per node (op, implementation)", nodes, runs, total);
+  print_rows("time per implementation", rows(by_impl), runs, total);
+  print_rows("time per op type", rows(by_op), runs, total);
 }
 
 }  // namespace
@@ -47,7 +95,7 @@ int bench_command(const Argv& argv) {
   RunOptions options;
   options.use_plan = !args.flag("no-plan");
   for (long long i = 0; i < warmup; ++i) model.run(feeds, fetches, backend, options);
-  std::map<std::string, OpTime> profile;
+  std::map<std::string, NodeTime> profile;
   if (args.flag("profile")) options.profile = &profile;
   std::vector<double> ms;
   const auto start = std::chrono::steady_clock::now();
@@ -78,17 +126,7 @@ int bench_command(const Argv& argv) {
               << (plan->arena_given_up ? " (arena given up: a kernel's output landed off plan)" : "") << "\n";
   else if (backend == Backend::Cpu && options.use_plan)
     std::cout << "plan: none (TF1 control flow runs on the dataflow executor)\n";
-  if (args.flag("profile")) {
-    std::vector<std::pair<std::string, OpTime>> ops(profile.begin(), profile.end());
-    std::sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) { return a.second.seconds > b.second.seconds; });
-    double sum = 0;
-    for (const auto& [op, t] : ops) sum += t.seconds;
-    std::cout << "time per op type (kernels only, per run):\n";
-    for (const auto& [op, t] : ops)
-      std::cout << "  " << std::setw(28) << std::left << op << std::right << std::setw(10)
-                << 1000.0 * t.seconds / static_cast<double>(runs) << " ms  " << std::setw(6) << std::setprecision(1)
-                << 100.0 * t.seconds / sum << "%  " << t.calls / runs << " calls" << std::setprecision(3) << "\n";
-  }
+  if (args.flag("profile")) print_profile(model, backend, profile, runs);
   return 0;
 }
 

@@ -16,6 +16,7 @@
 // (TF runs those fused only in oneDNN builds).
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
+#include "graph/activation_ops.h"
 
 namespace frost {
 
@@ -29,8 +30,8 @@ std::string fused_name_of(const std::string& op) {
 }
 
 bool fusable_activation(const std::string& op, const PassContext& ctx) {
-  if (op == "Relu" || op == "Relu6" || op == "Elu" || op == "LeakyRelu") return true;
-  return ctx.runtime_fusions && (op == "Sigmoid" || op == "Tanh");
+  const ActivationOp* a = find_activation_op(op);
+  return a && (a->tf_fusion == TfFusion::kStock || (ctx.runtime_fusions && a->tf_fusion == TfFusion::kOneDnn));
 }
 
 // The single data consumer of `node`'s output 0, if that is all that reads it.
@@ -78,7 +79,8 @@ PassStats fuse_bias_activation(Graph& g, const PassContext& ctx) {
     if (act) fused_ops.push_back(act->op);
     fused.attrs["fused_ops"] = fused_ops;
     fused.attrs["epsilon"] = 0.0001f;
-    if (act && act->op == "LeakyRelu") fused.attrs["leakyrelu_alpha"] = act->attr_float_or("alpha", 0.2f);
+    if (const ActivationOp* a = act ? find_activation_op(act->op) : nullptr; a && a->alpha_attr)
+      fused.attrs["leakyrelu_alpha"] = activation_alpha(*act, *a);
     if (linear->op != "MatMul" && !fused.attrs.count("data_format")) fused.attrs["data_format"] = std::string("NHWC");
     set_tensorflow_fused_attrs(fused, 1);
     std::vector<std::string> absorbed = {linear->name, bias_add->name};

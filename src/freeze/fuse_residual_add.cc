@@ -7,6 +7,7 @@
 // not a residual); dim 0 may be unknown on both sides (the batch).
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
+#include "graph/activation_ops.h"
 #include "graph/shape_inference.h"
 
 namespace frost {
@@ -23,7 +24,8 @@ bool same_static_shape(const PartialShape& a, const PartialShape& b) {
 }
 
 bool fusable_activation(const std::string& op) {
-  return op == "Relu" || op == "Relu6" || op == "Elu" || op == "LeakyRelu";
+  const ActivationOp* a = find_activation_op(op);
+  return a && a->tf_fusion == TfFusion::kStock;
 }
 
 }  // namespace
@@ -72,7 +74,8 @@ PassStats fuse_residual_add(Graph& g, const PassContext& ctx) {
     if (act) {
       ops.push_back(act->op);
       add_control_inputs(fused, control_inputs(*act));
-      if (act->op == "LeakyRelu") fused.attrs["leakyrelu_alpha"] = act->attr_float_or("alpha", 0.2f);
+      if (const ActivationOp* a = find_activation_op(act->op); a && a->alpha_attr)
+        fused.attrs["leakyrelu_alpha"] = activation_alpha(*act, *a);
     }
     fused.attrs["fused_ops"] = ops;
     set_tensorflow_fused_attrs(fused, 2);

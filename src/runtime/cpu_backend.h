@@ -1,41 +1,43 @@
-// The CPU backend: the same dataflow executor as the reference backend, with
-// the compute-heavy ops lowered to the SIMD kernels (src/kernels/simd):
-// Conv2D, DepthwiseConv2dNative, MatMul and their _Fused* forms (bias,
-// residual add, activation applied in the GEMM epilogue), Conv2DBackpropInput
-// (cpu_lower_conv_transpose.cc), and pooling, element-wise arithmetic,
-// activations and softmax (cpu_lowerings.h). Constant weights are packed
-// once, the first time a node runs, and reused by every later run.
-// Any node a lowering does not cover (another dtype, NCHW, transpose_a, ...)
-// runs its reference kernel, so every graph the reference backend runs, this
-// one runs too.
+// The CPU backend: the same dataflow executor (and planner) as the reference
+// backend, with each node's kernel chosen from its op's ordered list of
+// implementations (runtime/implementation.h): the SIMD kernels of
+// src/kernels/simd for convolutions, matrix products, pooling, element-wise
+// arithmetic, activations and softmax, and the reference kernel for every
+// other node, so every graph the reference backend runs, this one runs too.
+// A node's implementation is chosen and prepared (constant weights packed)
+// the first time a run needs it, once per model.
 #pragma once
 
-#include <memory>
+#include <map>
 #include <mutex>
 #include <string>
 #include <unordered_map>
 
 #include "runtime/executor.h"
+#include "runtime/implementation.h"
 
 namespace frost {
 
 class CpuBackend {
  public:
-  explicit CpuBackend(const Graph& graph) : graph_(graph) {}
+  // `filter` forces or excludes implementations (default: $FROST_IMPL).
+  explicit CpuBackend(const Graph& graph, ImplFilter filter = ImplFilter::from_env())
+      : graph_(graph), filter_(std::move(filter)) {}
 
-  // The kernel for `n`: a lowering if one applies, else def.reference.
+  // The kernel for `n`: its chosen implementation, prepared once and kept.
   KernelFn kernel_for(const Node& n, const OpDef& def);
-  // How many nodes got a SIMD lowering (for reports and tests).
-  size_t lowered_nodes() const { return lowered_; }
+  // The name of the implementation chosen for node `name` ("" before the
+  // node first ran).
+  std::string implementation_of(const std::string& name) const;
+  // How many nodes got an implementation other than the reference (for reports and tests).
+  size_t lowered_nodes() const;
   const Graph& graph() const { return graph_; }
 
  private:
-  bool input_is_constant(const Node& n, int input) const;
-
   const Graph& graph_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, KernelFn> kernels_;  // by node name
-  size_t lowered_ = 0;
+  const ImplFilter filter_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, ChosenKernel> kernels_;  // by node name
 };
 
 }  // namespace frost

@@ -408,7 +408,8 @@ void run_node_kernel(const Graph& g, const Node& node, const KernelFn& kernel, O
     const auto start = std::chrono::steady_clock::now();
     kernel(ctx);
     if (options.profile) {
-      OpTime& t = (*options.profile)[node.op];
+      NodeTime& t = (*options.profile)[node.name];
+      t.op = node.op;
       t.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       ++t.calls;
     }

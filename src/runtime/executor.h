@@ -17,7 +17,9 @@ namespace frost {
 // (feeding a tensor cuts off everything that computes it).
 using FeedMap = std::map<TensorId, Tensor>;
 
-struct OpTime {
+// Kernel time of one node, added up over runs (for `bench --profile`).
+struct NodeTime {
+  std::string op;
   double seconds = 0;
   int64_t calls = 0;
 };
@@ -45,8 +47,9 @@ struct NodeTrace {
 struct RunOptions {
   // Called after each node runs with its outputs (for layer-by-layer checks).
   std::function<void(const Node&, const std::vector<Tensor>&)> on_node;
-  // When set, kernel time is added up here by op type (for `bench --profile`).
-  std::map<std::string, OpTime>* profile = nullptr;
+  // When set, kernel time is added up here by node name (for `bench
+  // --profile`; Model::implementation names what ran).
+  std::map<std::string, NodeTime>* profile = nullptr;
   // When set, every node the run executes is appended here, in order.
   std::vector<NodeTrace>* trace = nullptr;
   // CPU backend: false runs the dataflow executor every time, without plans

@@ -105,6 +105,14 @@ std::optional<PlanStats> Model::plan_stats(const FeedMap& feeds, const std::vect
   return plan->stats();
 }
 
+std::string Model::implementation(const std::string& name, Backend backend) const {
+  if (backend == Backend::Cpu) return runtime_->cpu.implementation_of(name);
+  const Node* n = graph_.find(name);
+  if (!n) return "";
+  if (backend == Backend::Fpga && fpga_) return fpga_->implementation_of(*n);
+  return reference_implementation_name(n->op);
+}
+
 std::size_t Model::cached_plans() const { return runtime_->plans.size(); }
 
 }  // namespace frost

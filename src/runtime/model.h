@@ -54,6 +54,10 @@ class Model {
   // The cached CPU plan's figures for these feeds and fetches; nullopt when no
   // run with them happened yet or the graph is not straight-line.
   std::optional<PlanStats> plan_stats(const FeedMap& feeds, const std::vector<TensorId>& fetches) const;
+  // The implementation that computes node `name` on `backend`
+  // (runtime/implementation.h): "conv2d/im2col_gemm", "Reshape/reference",
+  // ...; on the CPU backend "" until a run used the node.
+  std::string implementation(const std::string& name, Backend backend = Backend::Cpu) const;
   // How many plans the CPU backend holds (for tests).
   std::size_t cached_plans() const;
 

@@ -37,6 +37,11 @@ TEST_CASE("Sigmoid, Tanh, Softplus") {
   CHECK(far.data<float>()[1] == doctest::Approx(std::exp(-20.0)).epsilon(1e-5));
 }
 
+TEST_CASE("HardSwish: x·relu6(x + 3)/6") {
+  check_close(run_op1("HardSwish", {kInput}), f32({-1.0f / 3, -0.20833333f, 0, 0.29166667f, 7}, Shape{5}));
+  check_close(run_op1("HardSwish", {f32({-4, -3, 3}, Shape{3})}), f32({0, 0, 3}, Shape{3}));
+}
+
 TEST_CASE("activations keep shape, handle empty tensors and float64") {
   CHECK(run_op1("Relu", {f32({}, Shape{0, 3})}).shape() == Shape{0, 3});
   const Tensor d = run_op1("Sigmoid", {Tensor::from_vector<double>({0.0, 1.0}, Shape{1, 2})});

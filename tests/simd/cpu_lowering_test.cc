@@ -1,5 +1,5 @@
 // The CPU backend's lowerings of pooling, element-wise arithmetic,
-// activations and softmax (runtime/cpu_lowerings.h), op by op on small graphs
+// activations and softmax (runtime/impl_*.cc), op by op on small graphs
 // built in code: the node must be lowered (CpuBackend::lowered_nodes) and the
 // CPU backend's outputs must match the reference backend's on seeded random
 // inputs. Nodes a lowering does not take (int32, NCHW) must still run, through

@@ -29,18 +29,7 @@ uint64_t test_seed() {
   return seed;
 }
 
-const char* act_name(Activation a) {
-  switch (a) {
-    case Activation::kNone: return "none";
-    case Activation::kRelu: return "relu";
-    case Activation::kRelu6: return "relu6";
-    case Activation::kLeakyRelu: return "leaky";
-    case Activation::kElu: return "elu";
-    case Activation::kSigmoid: return "sigmoid";
-    case Activation::kTanh: return "tanh";
-  }
-  return "?";
-}
+const char* act_name(Activation a) { return activation_name(a); }
 
 // One test case: a shape with strides plus everything around the call.
 struct Case {
@@ -258,8 +247,7 @@ TEST_CASE("gemm_f32: every small shape and tail, transposes, strides") {
 
 TEST_CASE("gemm_f32: each epilogue option, packed and unpacked, on tails") {
   std::mt19937_64 rng(test_seed() + 1);
-  const Activation acts[] = {Activation::kNone,  Activation::kRelu,    Activation::kRelu6, Activation::kLeakyRelu,
-                             Activation::kElu,   Activation::kSigmoid, Activation::kTanh};
+  const auto& acts = kAllActivations;
   // Shapes through the small-M path, the general path with edge tiles and with
   // more than one K block.
   const int64_t shapes[][3] = {{1, 37, 20}, {4, 16, 9}, {7, 45, 3}, {30, 70, 300}};

@@ -50,9 +50,12 @@ FROST_SIMD_INLINE V activation_op(V x, V alpha) {
   } else if constexpr (kAct == Activation::kSigmoid) {
     const V one(1.0f);
     return one / (one + xsimd::exp(negate(x)));
-  } else {
-    static_assert(kAct == Activation::kTanh);
+  } else if constexpr (kAct == Activation::kTanh) {
     return xsimd::tanh(x);
+  } else {
+    static_assert(kAct == Activation::kHardSwish);
+    const V r = xsimd::min(xsimd::max(x + V(3.0f), zero), V(6.0f));
+    return x * r / V(6.0f);
   }
 }
 

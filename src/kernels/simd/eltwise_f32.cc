@@ -57,10 +57,6 @@ void pool(bool max, const Pool2DParams& p, const float* input, float* output, co
   split(rows, threads_for(work, rows, run), [&](int64_t r0, int64_t r1) { k(p, input, output, r0, r1); });
 }
 
-bool is_transcendental(Activation act) {
-  return act == Activation::kElu || act == Activation::kSigmoid || act == Activation::kTanh;
-}
-
 void softmax_any(const SoftmaxParams& p, const float* x, float* y, bool log, const GemmRun& run) {
   const auto k = table(run.isa).softmax;
   split(p.outer, threads_for(p.outer * p.depth * kTranscendental, p.outer, run), [&](int64_t r0, int64_t r1) {

@@ -75,24 +75,9 @@ void apply_epilogue(float* c, int64_t ldc, int64_t i0, int64_t j0, int64_t rows,
   const float* bias = ep.bias != nullptr ? ep.bias + j0 : nullptr;
   const float* res = ep.residual != nullptr ? ep.residual + i0 * ep.ldr + j0 : nullptr;
   const bool after = ep.residual_after_activation;
-  switch (ep.activation) {
-    case Activation::kNone:
-      return epilogue_region<T, Activation::kNone>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-    case Activation::kRelu:
-      return epilogue_region<T, Activation::kRelu>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-    case Activation::kRelu6:
-      return epilogue_region<T, Activation::kRelu6>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-    case Activation::kLeakyRelu:
-      return epilogue_region<T, Activation::kLeakyRelu>(ct, ldc, rows, cols, bias, res, ep.ldr, after,
-                                                        ep.alpha);
-    case Activation::kElu:
-      return epilogue_region<T, Activation::kElu>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-    case Activation::kSigmoid:
-      return epilogue_region<T, Activation::kSigmoid>(ct, ldc, rows, cols, bias, res, ep.ldr, after,
-                                                      ep.alpha);
-    case Activation::kTanh:
-      return epilogue_region<T, Activation::kTanh>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
-  }
+  with_activation(ep.activation, [&](auto tag) {
+    epilogue_region<T, decltype(tag)::value>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
+  });
 }
 
 }  // namespace

@@ -69,15 +69,7 @@ void activation_f32(Activation act, float alpha, const float* x, float* y, int64
     constexpr Activation kAct = decltype(tag)::value;
     map_vectors<V>(x, y, n, [a](V v) { return activation_op<kAct>(v, a); });
   };
-  switch (act) {
-    case Activation::kNone: return with(std::integral_constant<Activation, Activation::kNone>{});
-    case Activation::kRelu: return with(std::integral_constant<Activation, Activation::kRelu>{});
-    case Activation::kRelu6: return with(std::integral_constant<Activation, Activation::kRelu6>{});
-    case Activation::kLeakyRelu: return with(std::integral_constant<Activation, Activation::kLeakyRelu>{});
-    case Activation::kElu: return with(std::integral_constant<Activation, Activation::kElu>{});
-    case Activation::kSigmoid: return with(std::integral_constant<Activation, Activation::kSigmoid>{});
-    case Activation::kTanh: return with(std::integral_constant<Activation, Activation::kTanh>{});
-  }
+  with_activation(act, with);
 }
 
 // TensorFlow's Selu: scale·x for x ≥ 0, scale·alpha·(exp(x) − 1) below.

@@ -43,4 +43,8 @@ std::vector<Tensor> FpgaBackend::run(const FeedMap& feeds, const std::vector<Ten
       options);
 }
 
+std::string FpgaBackend::implementation_of(const Node& n) const {
+  return dpu_kernels_.count(n.name) ? "dpu/int8_emulator" : cpu_->implementation_of(n.name);
+}
+
 }  // namespace frost::fpga

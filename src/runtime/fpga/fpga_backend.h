@@ -36,6 +36,10 @@ class FpgaBackend {
   std::vector<Tensor> run(const FeedMap& feeds, const std::vector<TensorId>& fetches,
                           const RunOptions& options = {}) const;
 
+  // "dpu/int8_emulator" for a node on the DPU, else the CPU backend's choice
+  // ("" before the node ran).
+  std::string implementation_of(const Node& n) const;
+
   const Graph& graph() const { return graph_; }
   const DpuArch& arch() const { return arch_; }
   const Partition& partition() const { return partition_; }

@@ -6,9 +6,11 @@
 //   ["BiasAdd"] (+ one activation)               args = [bias]
 //   ["BiasAdd", "Add"] (+ activation)            args = [bias, residual]
 //   ["FusedBatchNorm"] (+ activation)            args = [scale, offset, mean, variance], attr epsilon
-// Activations: Relu, Relu6, Elu, LeakyRelu (attr leakyrelu_alpha), Sigmoid, Tanh.
+// Activations: those graph/activation_ops.h marks as fused by TensorFlow
+// (Relu, Relu6, Elu, LeakyRelu with attr leakyrelu_alpha, Sigmoid, Tanh).
 // The reference composes the registered reference kernels of the unfused
 // ops, so a fused graph computes exactly what the unfused one did.
+#include "graph/activation_ops.h"
 #include "graph/op_registry.h"
 
 namespace frost {
@@ -32,8 +34,10 @@ Tensor run_step(const OpContext& ctx, const std::string& op, std::map<std::strin
   return outputs[0];
 }
 
-bool is_activation(const std::string& op) {
-  return op == "Relu" || op == "Relu6" || op == "Elu" || op == "LeakyRelu" || op == "Sigmoid" || op == "Tanh";
+// An activation TensorFlow runs fused (graph/activation_ops.h), or nullptr.
+const ActivationOp* fused_activation(const std::string& op) {
+  const ActivationOp* a = find_activation_op(op);
+  return a && a->tf_fusion != TfFusion::kNone ? a : nullptr;
 }
 
 // The attrs of the base op: everything but the fusion's own.
@@ -72,9 +76,9 @@ void fused_contraction(OpContext& ctx, const std::string& base_op) {
                    {{"T", t}, {"epsilon", n.attr_float_or("epsilon", 0.0001f)}, {"is_training", false},
                     {"data_format", format}},
                    in);
-    } else if (is_activation(step) && i + 1 == fused.size()) {
+    } else if (const ActivationOp* a = fused_activation(step); a && i + 1 == fused.size()) {
       std::map<std::string, AttrValue> attrs = {{"T", t}};
-      if (step == "LeakyRelu") attrs["alpha"] = n.attr_float_or("leakyrelu_alpha", 0.2f);
+      if (a->alpha_attr) attrs["alpha"] = fused_activation_alpha(n, *a);
       y = run_step(ctx, step, attrs, {y});
     } else {
       throw ctx.error("unsupported fused_ops entry '" + step + "' at position " + std::to_string(i));

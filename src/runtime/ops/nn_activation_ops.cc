@@ -1,5 +1,7 @@
-// Element-wise activations (Relu, Relu6, Elu, Selu, LeakyRelu, Sigmoid, Tanh,
-// Softplus) and Softmax / LogSoftmax over the last axis. float and double.
+// Element-wise activations (every op of graph/activation_ops.h: Relu, Relu6,
+// Elu, LeakyRelu, Sigmoid, Tanh, HardSwish, Selu, Softplus) and Softmax /
+// LogSoftmax over the last axis. float and double.
+#include "graph/activation_ops.h"
 #include "kernels/activation_elementwise.h"
 #include "kernels/softmax.h"
 #include "runtime/ops/nn_common.h"
@@ -8,35 +10,23 @@ namespace frost {
 
 namespace {
 
-using kernels::Activation;
-
-// Which kernel computes an activation op: one of the fusable activations
-// (with its alpha), or Selu / Softplus.
-enum class UnaryKind { Fusable, Selu, Softplus };
-
-void run_activation(OpContext& ctx, UnaryKind kind, Activation act) {
+void run_activation(OpContext& ctx, const ActivationOp& a) {
   nn::check_num_inputs(ctx, 1);
   const Tensor& x = ctx.input(0);
   nn::check_float_input(ctx, x, "features");
-  // TensorFlow's Elu has a fixed scale of 1; LeakyRelu's alpha defaults to 0.2.
-  const float alpha = act == Activation::kLeakyRelu ? ctx.node().attr_float_or("alpha", 0.2f) : 1.0f;
+  const float alpha = activation_alpha(ctx.node(), a);
   Tensor& y = ctx.allocate_output(0, x.dtype(), x.shape());
   nn::with_float_type(ctx, x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* in = x.data<T>();
     T* out = y.data<T>();
     const int64_t n = x.num_elements();
-    switch (kind) {
-      case UnaryKind::Fusable:
-        kernels::activation_elementwise_reference(act, alpha, in, out, n);
-        break;
-      case UnaryKind::Selu:
-        kernels::selu_reference(in, out, n);
-        break;
-      case UnaryKind::Softplus:
-        kernels::softplus_reference(in, out, n);
-        break;
-    }
+    if (a.op == "Selu")
+      kernels::selu_reference(in, out, n);
+    else if (a.op == "Softplus")
+      kernels::softplus_reference(in, out, n);
+    else
+      kernels::activation_elementwise_reference(a.kind, alpha, in, out, n);
   });
 }
 
@@ -67,21 +57,10 @@ void run_softmax(OpContext& ctx, bool log) {
 }  // namespace
 
 void register_nn_activation_ops(OpRegistry& r) {
-  struct Entry {
-    const char* name;
-    UnaryKind kind;
-    Activation act;
-  };
-  const Entry unary[] = {
-      {"Relu", UnaryKind::Fusable, Activation::kRelu},       {"Relu6", UnaryKind::Fusable, Activation::kRelu6},
-      {"Elu", UnaryKind::Fusable, Activation::kElu},         {"LeakyRelu", UnaryKind::Fusable, Activation::kLeakyRelu},
-      {"Sigmoid", UnaryKind::Fusable, Activation::kSigmoid}, {"Tanh", UnaryKind::Fusable, Activation::kTanh},
-      {"Selu", UnaryKind::Selu, Activation::kNone},          {"Softplus", UnaryKind::Softplus, Activation::kNone},
-  };
-  for (const Entry& e : unary)
-    r.add({.name = e.name,
+  for (const ActivationOp& a : activation_ops())
+    r.add({.name = std::string(a.op),
            .infer_shapes = shape_of_input0,
-           .reference = [e](OpContext& c) { run_activation(c, e.kind, e.act); },
+           .reference = [&a](OpContext& c) { run_activation(c, a); },
            .inplace_inputs = {0}});  // y[i] = f(x[i])
   r.add({.name = "Softmax",
          .infer_shapes = softmax_shape,

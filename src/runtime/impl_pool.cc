@@ -1,10 +1,11 @@
-// MaxPool / AvgPool (float32, NHWC) on the SIMD pooling kernels, and Mean
-// over the two spatial axes of a rank-4 NHWC tensor (Keras's global average
-// pooling), which is an average pool whose window is the whole image. The
-// attrs are read once when the node is lowered; the geometry depends on the
-// input shape, so it is computed at run time.
+// MaxPool / AvgPool (float32, NHWC) on the SIMD pooling kernels (pool/simd),
+// and Mean over the two spatial axes of a rank-4 NHWC tensor (Keras's global
+// average pooling), which is an average pool whose window is the whole image
+// (mean/spatial_pool). The attrs are read at prepare time; the geometry
+// depends on the input shape, so it is computed at run time.
 #include "kernels/pool.h"
-#include "runtime/cpu_lowerings.h"
+#include "runtime/impl_epilogue.h"
+#include "runtime/impl_families.h"
 #include "runtime/ops/nn_common.h"
 
 namespace frost {
@@ -21,7 +22,8 @@ bool spatial_axes(const Tensor& axes) {
   return (a[0] == 1 && a[1] == 2) || (a[0] == 2 && a[1] == 1);
 }
 
-KernelFn spatial_mean_kernel(const OpDef& def) {
+KernelFn prepare_spatial_mean(const PrepareContext& pc) {
+  const OpDef& def = pc.def;
   return [&def](OpContext& ctx) {
     if (ctx.num_inputs() != 2) return def.reference(ctx);
     const Tensor& x = ctx.input(0);
@@ -41,21 +43,19 @@ KernelFn spatial_mean_kernel(const OpDef& def) {
   };
 }
 
-}  // namespace
+// A constant reduction_indices must name the spatial axes; one computed at
+// run time is checked then.
+bool spatial_mean_applies(const PrepareContext& ctx) {
+  const Tensor* axes = ctx.constant(1);
+  return ctx.dtype() == DType::Float && (!axes || spatial_axes(*axes));
+}
 
-KernelFn lower_pool(const Node& n, const OpDef& def) {
-  if (n.op == "Mean")
-    return n.attr_type_or("T", DType::Float) == DType::Float ? spatial_mean_kernel(def) : KernelFn{};
-  const bool max = n.op == "MaxPool";
-  if ((!max && n.op != "AvgPool") || n.attr_type_or("T", DType::Float) != DType::Float ||
-      n.attr_string_or("data_format", "NHWC") != "NHWC")
-    return {};
-  nn::Window2DAttrs a;
-  try {
-    a = nn::read_pool_attrs(n, /*allow_explicit=*/max);
-  } catch (const Error&) {
-    return {};  // the reference reports bad attrs when the node runs
-  }
+bool is_max(const Node& n) { return n.op == "MaxPool"; }
+
+KernelFn prepare_pool(const PrepareContext& pc) {
+  const OpDef& def = pc.def;
+  const bool max = is_max(pc.node);
+  const nn::Window2DAttrs a = nn::read_pool_attrs(pc.node, /*allow_explicit=*/max);
   return [&def, a, max](OpContext& ctx) {
     if (ctx.num_inputs() != 1 || ctx.input(0).dtype() != DType::Float || ctx.input(0).rank() != 4)
       return def.reference(ctx);
@@ -66,6 +66,21 @@ KernelFn lower_pool(const Node& n, const OpDef& def) {
       kernels::max_pool2d_f32(p, x.data<float>(), y.data<float>());
     else
       kernels::avg_pool2d_f32(p, x.data<float>(), y.data<float>());
+  };
+}
+
+bool pool_applies(const PrepareContext& ctx) {
+  if (!float_nhwc(ctx.node)) return false;
+  nn::read_pool_attrs(ctx.node, is_max(ctx.node));  // throws on bad attrs: the reference reports them
+  return true;
+}
+
+}  // namespace
+
+std::vector<Implementation> pool_implementations() {
+  return {
+      {"pool/simd", {"MaxPool", "AvgPool"}, pool_applies, prepare_pool},
+      {"mean/spatial_pool", {"Mean"}, spatial_mean_applies, prepare_spatial_mean},
   };
 }
 

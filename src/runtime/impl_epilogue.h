@@ -1,0 +1,68 @@
+// What the GEMM-based implementations (conv2d, depthwise, matmul) share: the
+// _Fused* node's epilogue read once at prepare time, its arguments checked
+// per run, and constant weights packed at prepare time.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "kernels/gemm.h"
+#include "runtime/implementation.h"
+
+namespace frost {
+
+// What follows the contraction in a node (plain or _Fused*), in GEMM-epilogue
+// terms.
+struct Fusion {
+  bool bias = false, residual = false;
+  kernels::Activation activation = kernels::Activation::kNone;
+  float alpha = 0;
+};
+
+// nullopt when the epilogue cannot express the node's fused_ops
+// (FusedBatchNorm, an activation the epilogue lacks, a wrong num_args).
+std::optional<Fusion> read_fusion(const Node& n);
+
+// The epilogue for an output viewed as rows × `columns`; validates the
+// bias/residual inputs (inputs 2, 3) against the output.
+kernels::GemmEpilogue epilogue(const OpContext& ctx, const Fusion& f, const Shape& out_shape, int64_t columns);
+
+// A float node in NHWC (attrs T and data_format).
+bool float_nhwc(const Node& n);
+
+// Weights packed once at prepare time from a Const input; immutable after,
+// shared by every run on every thread.
+class PackedConstant {
+ public:
+  PackedConstant() = default;
+  // Packs `source` with `pack(float* out)` into `floats` floats.
+  template <class Pack>
+  PackedConstant(const Tensor& source, size_t floats, Pack pack) : source_(source.raw_data()) {
+    auto buffer = std::make_shared<std::vector<float>>(floats);
+    pack(buffer->data());
+    packed_ = std::move(buffer);
+  }
+  // The packed weights when `w` is the constant they were packed from (not a
+  // feed that replaced it), else nullptr.
+  const float* for_input(const Tensor& w) const {
+    return packed_ && w.raw_data() == source_ ? packed_->data() : nullptr;
+  }
+
+ private:
+  std::shared_ptr<const std::vector<float>> packed_;
+  const void* source_ = nullptr;
+};
+
+// Runs `use(packed)` with the packed weights: `prepared` when it holds them
+// for `w`, else a packing made now into a buffer of this call's own (weights
+// that are not constant change between runs).
+template <class Pack, class Use>
+void with_packed(const PackedConstant& prepared, const Tensor& w, size_t floats, Pack pack, Use use) {
+  if (const float* p = prepared.for_input(w)) return use(p);
+  std::vector<float> fresh(floats);
+  pack(fresh.data());
+  use(fresh.data());
+}
+
+}  // namespace frost

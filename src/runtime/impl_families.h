@@ -1,0 +1,22 @@
+// The CPU backend's implementation families (runtime/implementation.h), one
+// file each; implementation.cc lists them in the order they are tried.
+// Outputs come from ctx.allocate_output (the plan's arena). For the ops whose
+// OpDef lists inplace_inputs the output may be that input's storage: the SIMD
+// loops load a vector of inputs before storing the same elements, so they are
+// in-place safe; keep them so.
+#pragma once
+
+#include <vector>
+
+#include "runtime/implementation.h"
+
+namespace frost {
+
+std::vector<Implementation> conv_implementations();            // conv2d/im2col_gemm, depthwise/simd (impl_conv.cc)
+std::vector<Implementation> matmul_implementations();          // matmul/gemm (impl_matmul.cc)
+std::vector<Implementation> conv_transpose_implementations();  // conv2d_backprop_input/gemm_col2im
+std::vector<Implementation> pool_implementations();            // pool/simd, mean/spatial_pool (impl_pool.cc)
+std::vector<Implementation> elementwise_implementations();     // binary/simd, bias_add/simd, unary/simd
+std::vector<Implementation> activation_implementations();      // activation/simd, softmax/simd
+
+}  // namespace frost

@@ -1,0 +1,152 @@
+// Every CPU implementation (runtime/implementation.h) against its op's
+// reference on seeded random inputs of the shapes real models have: run_op
+// (op_test_util.h) runs each applicable implementation beside the reference,
+// with the inputs as constants (weights packed at prepare time) and fed
+// (packed per run). The last check is that every implementation in the
+// table ran here, so a new one cannot go untested.
+#include <random>
+
+#include "graph/activation_ops.h"
+#include "nn_test_util.h"
+#include "test_seed.h"
+
+using namespace frost;
+using namespace frost::testing;
+
+namespace {
+
+uint64_t seed() {
+  static const uint64_t s = seed_from_env("implementations", 20261206ULL);
+  return s;
+}
+
+Tensor random(const Shape& shape, uint32_t salt) {
+  return f32(pseudo_random(shape.num_elements(), static_cast<uint32_t>(seed()) + salt), shape);
+}
+
+Attrs conv_attrs(int64_t stride, const char* padding, int64_t dilation = 1) {
+  return {{"T", DType::Float},
+          {"strides", std::vector<int64_t>{1, stride, stride, 1}},
+          {"dilations", std::vector<int64_t>{1, dilation, dilation, 1}},
+          {"padding", std::string(padding)}};
+}
+
+Attrs fused(Attrs a, std::vector<std::string> ops, int64_t num_args) {
+  a["fused_ops"] = AttrValue(ops);
+  a["num_args"] = num_args;
+  return a;
+}
+
+Attrs pool_attrs(int64_t k, int64_t s, const char* padding) {
+  return {{"T", DType::Float},
+          {"ksize", std::vector<int64_t>{1, k, k, 1}},
+          {"strides", std::vector<int64_t>{1, s, s, 1}},
+          {"padding", std::string(padding)}};
+}
+
+}  // namespace
+
+TEST_CASE("every CPU implementation matches its op's reference") {
+  uint32_t salt = 0;
+  // conv2d/im2col_gemm: 1×1 (the direct GEMM), 3×3 SAME stride 1 and 2, dilated, 5×5 VALID; fused epilogues.
+  for (const auto& [k, stride, dil, pad] : {std::tuple{1, 1, 1, "VALID"}, std::tuple{3, 1, 1, "SAME"},
+                                            std::tuple{3, 2, 1, "SAME"}, std::tuple{3, 1, 2, "SAME"},
+                                            std::tuple{5, 1, 1, "VALID"}}) {
+    CAPTURE(k);
+    CAPTURE(stride);
+    const Tensor x = random(Shape{2, 11, 9, 13}, ++salt), w = random(Shape{k, k, 13, 17}, ++salt);
+    run_op("Conv2D", {x, w}, conv_attrs(stride, pad, dil));
+    const Tensor y = run_op1("Conv2D", {x, w}, conv_attrs(stride, pad, dil));
+    const Tensor bias = random(Shape{17}, ++salt), residual = random(y.shape(), ++salt);
+    run_op("_FusedConv2D", {x, w, bias}, fused(conv_attrs(stride, pad, dil), {"BiasAdd", "Relu"}, 1));
+    run_op("_FusedConv2D", {x, w, bias, residual}, fused(conv_attrs(stride, pad, dil), {"BiasAdd", "Add", "Relu6"}, 2));
+    Attrs leaky = fused(conv_attrs(stride, pad, dil), {"BiasAdd", "LeakyRelu"}, 1);
+    leaky["leakyrelu_alpha"] = 0.1f;
+    run_op("_FusedConv2D", {x, w, bias}, leaky);
+  }
+  // depthwise/simd: the 3×3 / 5×5 fast paths at stride 1 and 2, multiplier 2 (the generic path).
+  for (const auto& [k, stride, mult] : {std::tuple{3, 1, 1}, std::tuple{3, 2, 1}, std::tuple{5, 1, 1},
+                                        std::tuple{3, 1, 2}}) {
+    const Tensor x = random(Shape{1, 12, 10, 19}, ++salt), w = random(Shape{k, k, 19, mult}, ++salt);
+    run_op("DepthwiseConv2dNative", {x, w}, conv_attrs(stride, "SAME"));
+    run_op("_FusedDepthwiseConv2dNative", {x, w, random(Shape{19 * mult}, ++salt)},
+           fused(conv_attrs(stride, "SAME"), {"BiasAdd", "Relu6"}, 1));
+  }
+  // matmul/gemm: small M (a batch of 1) and a larger one, B transposed or not, fused bias + activation.
+  for (const auto& [m, tb] : {std::pair{1, false}, std::pair{37, false}, std::pair{5, true}}) {
+    const Tensor a = random(Shape{m, 70}, ++salt);
+    const Tensor b = tb ? random(Shape{33, 70}, ++salt) : random(Shape{70, 33}, ++salt);
+    run_op("MatMul", {a, b}, {{"T", DType::Float}, {"transpose_b", static_cast<bool>(tb)}});
+    run_op("_FusedMatMul", {a, b, random(Shape{33}, ++salt)},
+           fused({{"T", DType::Float}, {"transpose_b", static_cast<bool>(tb)}}, {"BiasAdd", "Tanh"}, 1));
+  }
+  // conv2d_backprop_input/gemm_col2im: stride 2 SAME (a decoder's upsampling), 1×1, grouped.
+  for (const auto& [k, stride, in_c, filter_in] : {std::tuple{3, 2, 8, 8}, std::tuple{1, 1, 8, 8},
+                                                   std::tuple{3, 1, 8, 4}}) {
+    const Shape in{2, 9, 7, in_c};
+    const Tensor probe = run_op1("Conv2D", {random(Shape{2, 9, 7, filter_in}, ++salt), random(Shape{k, k, filter_in, 6}, ++salt)},
+                                 conv_attrs(stride, "SAME"));
+    const Tensor sizes = i32({2, 9, 7, static_cast<int32_t>(in_c)}, Shape{4});
+    run_op("Conv2DBackpropInput", {sizes, random(Shape{k, k, filter_in, 6}, ++salt), random(probe.shape(), ++salt)},
+           conv_attrs(stride, "SAME"));
+  }
+  // pool/simd and mean/spatial_pool.
+  const Tensor image = random(Shape{2, 13, 11, 21}, ++salt);
+  for (const char* op : {"MaxPool", "AvgPool"}) {
+    run_op(op, {image}, pool_attrs(2, 2, "VALID"));
+    run_op(op, {image}, pool_attrs(3, 2, "SAME"));
+  }
+  run_op("Mean", {image, i32({1, 2}, Shape{2})}, {{"T", DType::Float}, {"keep_dims", false}});
+  run_op("Mean", {image, i32({1, 2}, Shape{2})}, {{"T", DType::Float}, {"keep_dims", true}});
+  // binary/simd (same shape, a per-channel row, a scalar), bias_add/simd, unary/simd.
+  const Tensor channel = random(Shape{21}, ++salt), scalar = random(Shape{}, ++salt);
+  for (const std::string& op : {"Add", "AddV2", "Sub", "Mul", "RealDiv", "Div", "Maximum", "Minimum", "SquaredDifference"})
+    for (const Tensor& other : {random(image.shape(), ++salt), channel, scalar})
+      run_op(op, {image, other}, {{"T", DType::Float}});
+  run_op("BiasAdd", {image, channel}, {{"T", DType::Float}});
+  run_op("BiasAddV1", {image, channel}, {{"T", DType::Float}});
+  const Tensor positive = f32(iota_values(image.num_elements(), 0.01f, 0.003f), image.shape());
+  for (const char* op : {"Abs", "Neg", "Square", "Sqrt", "Rsqrt", "Reciprocal", "Inv", "Exp"})
+    run_op(op, {std::string(op) == "Abs" || std::string(op) == "Neg" || std::string(op) == "Square" ? image : positive},
+           {{"T", DType::Float}});
+  // activation/simd: every op of the activation table (graph/activation_ops.h), softmax/simd.
+  const Tensor wide = f32(iota_values(1000, -12.0f, 0.024f), Shape{10, 100});
+  for (const ActivationOp& a : activation_ops()) {
+    CAPTURE(a.op);
+    run_op(std::string(a.op), {wide}, {{"T", DType::Float}});
+    if (a.alpha_attr) run_op(std::string(a.op), {wide}, {{"T", DType::Float}, {"alpha", 0.3f}});
+  }
+  for (const char* op : {"Softmax", "LogSoftmax"}) run_op(op, {wide}, {{"T", DType::Float}});
+
+  for (const Implementation& impl : all_implementations()) {
+    CAPTURE(impl.name);
+    CHECK(implementation_cases()[impl.name] >= 2);
+  }
+}
+
+TEST_CASE("implementations decline what they do not take: the reference runs it") {
+  // NCHW, float64 and transpose_a have no SIMD implementation: only the reference runs.
+  implementation_cases().clear();
+  Attrs nchw = conv_attrs(1, "SAME");
+  nchw["data_format"] = std::string("NCHW");
+  nchw["strides"] = std::vector<int64_t>{1, 1, 1, 1};
+  run_op("Conv2D", {random(Shape{1, 3, 5, 5}, 1), random(Shape{3, 3, 3, 2}, 2)}, nchw);
+  run_op("Relu", {Tensor::from_vector<double>({-1.0, 2.0}, Shape{2})}, {{"T", DType::Double}});
+  run_op("MatMul", {random(Shape{4, 3}, 3), random(Shape{4, 2}, 4)}, {{"T", DType::Float}, {"transpose_a", true}});
+  CHECK(implementation_cases().empty());
+}
+
+TEST_CASE("FROST_IMPL entries: names, families, variants; unknown ones and excluding the reference are errors") {
+  const Implementation* conv = implementations_for("Conv2D").at(0);
+  CHECK(conv->name == "conv2d/im2col_gemm");
+  CHECK(ImplFilter::parse("conv2d/im2col_gemm").allows("Conv2D", *conv));
+  CHECK_FALSE(ImplFilter::parse("-conv2d").allows("Conv2D", *conv));
+  CHECK_FALSE(ImplFilter::parse("reference").allows("Conv2D", *conv));
+  // Forcing one op's implementation leaves the other ops alone.
+  const Implementation* relu = implementations_for("Relu").at(0);
+  CHECK(ImplFilter::parse("conv2d/im2col_gemm").allows("Relu", *relu));
+  CHECK_FALSE(ImplFilter::parse("simd,-activation/simd").allows("Relu", *relu));
+  CHECK_THROWS_WITH_AS(ImplFilter::parse("conv3d/winograd"), doctest::Contains("conv3d/winograd"), Error);
+  CHECK_THROWS_WITH_AS(ImplFilter::parse("-reference"), doctest::Contains("cannot be excluded"), Error);
+  CHECK(reference_implementation_name("Conv2D") == "Conv2D/reference");
+}
