@@ -9,7 +9,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "freeze/freeze_graph.h"
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 
 namespace frost::cli {
 

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/omp_wait.h"
 #include "graph/error.h"
+#include "graph/op_registry.h"
 
 namespace {
 
@@ -59,7 +60,10 @@ int main(int argc, char** argv) {
     try {
       return c.run(args);
     } catch (const frost::Error& e) {
-      std::cerr << "frost " << name << ": " << e.what() << "\n";
+      // The library names what failed; the command line adds where to look.
+      const bool unknown_op = !e.op_name().empty() && !frost::OpRegistry::global().find(e.op_name());
+      std::cerr << "frost " << name << ": " << e.what() << (unknown_op ? "; `frost ops` lists the supported ones" : "")
+                << "\n";
       return 2;
     } catch (const std::bad_alloc&) {
       std::cerr << "frost " << name << ": out of memory\n";

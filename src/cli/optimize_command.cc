@@ -5,7 +5,7 @@
 #include "cli/commands.h"
 #include "cli/model_args.h"
 #include "freeze/pass_driver.h"
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 #include "graph/tensor_names.h"
 #include "graph/validate.h"
 

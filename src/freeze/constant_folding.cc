@@ -11,6 +11,7 @@
 
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
+#include "graph/control_flow.h"
 #include "graph/op_registry.h"
 #include "graph/shape_inference.h"
 
@@ -21,13 +22,12 @@ namespace {
 bool never_fold(const std::string& op) {
   static const std::unordered_set<std::string> ops = {
       "Placeholder", "PlaceholderWithDefault", "Const", "NoOp",
-      // control flow: values depend on which branch runs
-      "Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit", "RefExit", "NextIteration",
-      "RefNextIteration", "LoopCond", "ControlTrigger",
+      // control flow (beside is_control_flow's): values depend on which branch runs
+      "LoopCond", "ControlTrigger",
       // state and side effects
       "VariableV2", "Variable", "VarHandleOp", "ReadVariableOp", "Assign", "AssignAdd", "AssignSub",
       "AssignVariableOp", "Print", "PrintV2", "Assert", "CheckNumerics"};
-  return ops.count(op) != 0 || op.find("Random") != std::string::npos || op.find("Stateful") != std::string::npos ||
+  return ops.count(op) != 0 || is_control_flow(op) || op.find("Random") != std::string::npos || op.find("Stateful") != std::string::npos ||
          op == "TruncatedNormal" || op == "Multinomial" || op.rfind("Stateless", 0) == 0;
 }
 

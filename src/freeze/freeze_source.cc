@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 #include "io/graph_file.h"
 
 namespace fs = std::filesystem;

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "function.pb.h"
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 
 namespace frost {
 

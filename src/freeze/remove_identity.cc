@@ -11,6 +11,7 @@
 
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
+#include "graph/control_flow.h"
 
 namespace frost {
 
@@ -28,7 +29,7 @@ PassStats remove_identity(Graph& g, const PassContext& ctx) {
     bool reads_switch = false;
     for (int i = 0; i < n->num_data_inputs(); ++i) {
       const Node* p = g.find(n->input(i).node);
-      if (p && (p->op == "Switch" || p->op == "RefSwitch")) reads_switch = true;
+      if (p && control_flow_kind(p->op) == ControlFlow::kSwitch) reads_switch = true;
     }
     if (!reads_switch) removable.insert(n->name);
   }

@@ -5,6 +5,7 @@
 // wait on a constant, and such edges would keep dead nodes alive.
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
+#include "graph/control_flow.h"
 #include "graph/topology.h"
 
 namespace frost {
@@ -15,7 +16,7 @@ PassStats remove_unused(Graph& g, const PassContext& ctx) {
 
   bool control_flow = false;
   for (const Node* n : g.nodes())
-    if (n->op == "Switch" || n->op == "Merge" || n->op == "Enter" || n->op == "RefSwitch") control_flow = true;
+    if (is_control_flow(n->op)) control_flow = true;
   if (!control_flow) {
     for (Node* n : g.nodes())
       if (n->op == "Const" && n->num_data_inputs() == 0 && !n->inputs.empty()) {

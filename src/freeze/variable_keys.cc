@@ -67,34 +67,9 @@ std::map<std::string, std::string> keys_from_object_graph(const CheckpointReader
   return keys;
 }
 
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace
 
 bool is_variable_op(const std::string& op) { return op == "VariableV2" || op == "Variable" || op == "VarHandleOp"; }
-
-std::vector<std::string> closest_strings(const std::vector<std::string>& candidates, const std::string& name,
-                                         size_t count) {
-  std::vector<std::pair<size_t, std::string>> scored;
-  for (const auto& c : candidates) scored.emplace_back(edit_distance(c, name), c);
-  std::sort(scored.begin(), scored.end());
-  std::vector<std::string> out;
-  for (size_t i = 0; i < scored.size() && i < count; ++i) out.push_back(scored[i].second);
-  return out;
-}
 
 VariableKeys::VariableKeys(const Graph& full_graph, const CheckpointReader& reader,
                            const std::vector<std::string>& object_variable_names)

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "graph/tensor_names.h"
 #include "io/checkpoint/tensor_bundle.h"
 
 namespace frost {
@@ -37,9 +38,5 @@ class VariableKeys {
   std::map<std::string, std::string> saver_keys_;   // variable node -> key
   std::map<std::string, std::string> object_keys_;  // variable full name -> key
 };
-
-// Up to `count` of `candidates` closest to `name` (edit distance).
-std::vector<std::string> closest_strings(const std::vector<std::string>& candidates, const std::string& name,
-                                         size_t count = 3);
 
 }  // namespace frost

@@ -4,18 +4,6 @@
 
 namespace frost {
 
-// Each op family registers itself through one of these (src/runtime/ops/*.cc).
-void register_all_ops(OpRegistry& registry);
-
-const OpRegistry& OpRegistry::global() {
-  static const OpRegistry registry = [] {
-    OpRegistry r;
-    register_all_ops(r);
-    return r;
-  }();
-  return registry;
-}
-
 Tensor& OpContext::allocate_output(int i, DType dtype, Shape shape) {
   const auto k = static_cast<size_t>(i);
   Tensor& out = outputs_.at(k);
@@ -47,13 +35,6 @@ std::vector<std::string> OpRegistry::names() const {
 
 std::vector<PartialShape> shape_of_input0(const ShapeContext& ctx) {
   return {ctx.input_shapes.empty() ? PartialShape::unknown() : ctx.input_shapes[0]};
-}
-
-std::vector<PartialShape> shape_broadcast_all_inputs(const ShapeContext& ctx) {
-  if (ctx.input_shapes.empty()) return {PartialShape::unknown()};
-  PartialShape out = ctx.input_shapes[0];
-  for (size_t i = 1; i < ctx.input_shapes.size(); ++i) out = broadcast_shapes(out, ctx.input_shapes[i]);
-  return {out};
 }
 
 // One unknown shape; the inference driver pads it to the node's output count.

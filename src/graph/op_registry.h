@@ -86,7 +86,8 @@ struct OpDef {
 
 class OpRegistry {
  public:
-  // The process-wide registry, filled on first use with every op family.
+  // The process-wide registry, filled on first use with every op family
+  // (defined in runtime/ops/all_ops.cc, which owns the reference kernels).
   static const OpRegistry& global();
 
   void add(OpDef def);  // throws if the name is already registered
@@ -99,7 +100,6 @@ class OpRegistry {
 
 // Shape-function building blocks shared by many ops.
 std::vector<PartialShape> shape_of_input0(const ShapeContext& ctx);
-std::vector<PartialShape> shape_broadcast_all_inputs(const ShapeContext& ctx);
 std::vector<PartialShape> shape_unknown(const ShapeContext& ctx);
 
 }  // namespace frost

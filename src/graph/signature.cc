@@ -4,6 +4,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "graph/control_flow.h"
 #include "graph/topology.h"
 
 namespace frost {
@@ -42,7 +43,7 @@ bool writes_variable(const Node& n) {
 bool is_cond_pivot(const Graph& g, const Node& n) {
   if (n.op != "Identity" || n.num_data_inputs() != 1) return false;
   const Node* sw = g.find(n.input(0).node);
-  return sw && (sw->op == "Switch" || sw->op == "RefSwitch") && sw->num_data_inputs() == 2 &&
+  return sw && control_flow_kind(sw->op) == ControlFlow::kSwitch && sw->num_data_inputs() == 2 &&
          sw->input(0).node == sw->input(1).node && sw->input(0).index == sw->input(1).index;
 }
 

@@ -21,13 +21,20 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 }
 }  // namespace
 
-std::vector<std::string> similar_node_names(const Graph& g, const std::string& name, size_t count) {
+std::vector<std::string> closest_strings(const std::vector<std::string>& candidates, const std::string& name,
+                                         size_t count) {
   std::vector<std::pair<size_t, std::string>> scored;
-  for (const Node* n : g.nodes()) scored.emplace_back(edit_distance(name, n->name), n->name);
+  for (const std::string& c : candidates) scored.emplace_back(edit_distance(name, c), c);
   std::sort(scored.begin(), scored.end());
   std::vector<std::string> out;
   for (size_t i = 0; i < scored.size() && i < count; ++i) out.push_back(scored[i].second);
   return out;
+}
+
+std::vector<std::string> similar_node_names(const Graph& g, const std::string& name, size_t count) {
+  std::vector<std::string> names;
+  for (const Node* n : g.nodes()) names.push_back(n->name);
+  return closest_strings(names, name, count);
 }
 
 TensorId resolve_tensor(const Graph& g, const std::string& name) {

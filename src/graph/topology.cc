@@ -2,11 +2,13 @@
 
 #include <deque>
 
+#include "graph/control_flow.h"
+
 namespace frost {
 
 bool is_back_edge(const Node& producer, const Node& consumer) {
-  return (producer.op == "NextIteration" || producer.op == "RefNextIteration") &&
-         (consumer.op == "Merge" || consumer.op == "RefMerge");
+  return control_flow_kind(producer.op) == ControlFlow::kNextIteration &&
+         control_flow_kind(consumer.op) == ControlFlow::kMerge;
 }
 
 std::unordered_map<std::string, std::vector<const Node*>> consumers_of(const Graph& g) {

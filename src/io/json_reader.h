@@ -30,7 +30,6 @@ class JsonValue {
   std::string where;
 
   bool is_object() const { return kind == Kind::Object; }
-  bool is_array() const { return kind == Kind::Array; }
   // The member `key` of an object, or nullptr (also when this is no object).
   const JsonValue* find(const std::string& key) const;
 

@@ -16,6 +16,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "graph/control_flow.h"
 #include "graph/topology.h"
 
 namespace frost {
@@ -23,7 +24,7 @@ namespace frost {
 Error unknown_op_error(const Graph& g, const Node& n) {
   Error e("unknown op '" + n.op + "': Frost does not implement it (" +
           std::to_string(OpRegistry::global().names().size()) +
-          " ops are supported; `frost ops` lists them)");
+          " ops are supported)");
   e.node(n.name).op(n.op);
   if (!g.source.empty()) e.file(g.source);
   return e;
@@ -66,11 +67,14 @@ struct Entry {
 enum class Kind { Normal, Switch, Merge, Enter, Exit, NextIteration };
 
 Kind kind_of(const std::string& op) {
-  if (op == "Switch" || op == "RefSwitch") return Kind::Switch;
-  if (op == "Merge" || op == "RefMerge") return Kind::Merge;
-  if (op == "Enter" || op == "RefEnter") return Kind::Enter;
-  if (op == "Exit" || op == "RefExit") return Kind::Exit;
-  if (op == "NextIteration" || op == "RefNextIteration") return Kind::NextIteration;
+  switch (control_flow_kind(op)) {
+    case ControlFlow::kSwitch: return Kind::Switch;
+    case ControlFlow::kMerge: return Kind::Merge;
+    case ControlFlow::kEnter: return Kind::Enter;
+    case ControlFlow::kExit: return Kind::Exit;
+    case ControlFlow::kNextIteration: return Kind::NextIteration;
+    case ControlFlow::kNone: break;
+  }
   return Kind::Normal;
 }
 

@@ -1,6 +1,6 @@
 #include "runtime/model.h"
 
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 #include "graph/validate.h"
 #include "runtime/cpu_backend.h"
 #include "runtime/fpga/fpga_backend.h"
@@ -93,7 +93,7 @@ std::vector<Tensor> Model::run(const FeedMap& feeds, const std::vector<TensorId>
     }
     case Backend::Fpga:
       if (!fpga_)
-        throw Error("the fpga backend needs a calibrated plan: pass --calib DIR_OR_DATASET (see frost compile)");
+        throw Error("the fpga backend needs a calibrated plan (fpga::FpgaBackend::calibrate, then Model::set_fpga)");
       return fpga_->run(feeds, fetches, options);
   }
   throw Error("backend not available");

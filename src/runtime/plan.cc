@@ -4,7 +4,8 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
-#include <set>
+
+#include "graph/control_flow.h"
 
 namespace frost {
 
@@ -13,12 +14,6 @@ namespace {
 constexpr std::size_t kAlignment = 64;  // as Tensor's own buffers: SIMD kernels rely on it
 
 std::size_t round_up(std::size_t bytes) { return (bytes + kAlignment - 1) / kAlignment * kAlignment; }
-
-bool is_control_flow(const std::string& op) {
-  static const std::set<std::string> kOps = {"Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter",
-                                             "Exit", "RefExit", "NextIteration", "RefNextIteration"};
-  return kOps.count(op) > 0;
-}
 
 uintptr_t address(const void* p) { return reinterpret_cast<uintptr_t>(p); }
 

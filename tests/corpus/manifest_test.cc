@@ -7,7 +7,7 @@
 #include <regex>
 
 #include "cli_util.h"
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 #include "graph/op_registry.h"
 #include "graph/summary.h"
 #include "graph/validate.h"

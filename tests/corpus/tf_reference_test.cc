@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "cli_util.h"
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 #include "graph/tensor_names.h"
 #include "io/graph_file.h"
 #include "io/npy.h"

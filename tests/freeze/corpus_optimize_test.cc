@@ -9,7 +9,7 @@
 #include "cli_util.h"
 #include "freeze/pass_driver.h"
 #include "freeze_test_util.h"
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 
 using namespace frost;
 using namespace frost::testing;

@@ -9,7 +9,7 @@
 
 #include "freeze/pass_driver.h"
 #include "freeze_test_util.h"
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 #include "graph/tensor_names.h"
 #include "io/npy.h"
 #include "io/reference_file.h"

@@ -11,7 +11,7 @@
 
 #include "cli_util.h"
 #include "freeze/freeze_graph.h"
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 #include "graph/signature.h"
 #include "runtime/executor.h"
 #include "runtime/random_inputs.h"

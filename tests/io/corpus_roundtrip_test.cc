@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 #include "io/graph_file.h"
 #include "io/tensor_proto.h"
 #include "io_test_util.h"

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <random>
 
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 #include "io/graph_file.h"
 #include "io_test_util.h"
 

@@ -7,7 +7,7 @@
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/message_differencer.h>
 
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 #include "io/tensor_proto.h"
 #include "io_test_util.h"
 

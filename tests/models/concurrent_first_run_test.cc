@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "freeze/pass_driver.h"
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 #include "graph/tensor_names.h"
 #include "io/npy.h"
 #include "io/reference_file.h"

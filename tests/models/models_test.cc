@@ -7,7 +7,7 @@
 #include <regex>
 
 #include "cli_util.h"
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 #include "graph/tensor_names.h"
 #include "graph/validate.h"
 #include "io/npy.h"

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 #include "graph_test_util.h"
 #include "runtime/compare.h"
 #include "runtime/cpu_backend.h"

@@ -1,4 +1,5 @@
-// The list of op families. Adding a family: write its file, add it here.
+// The list of op families and the process-wide registry they fill. Adding a
+// family: write its file, add it here.
 #include "graph/op_registry.h"
 
 namespace frost {
@@ -16,6 +17,8 @@ void register_quant_ops(OpRegistry& r);    // (de)quantisation
 void register_random_ops(OpRegistry& r);   // random values (dropout masks)
 void register_reduce_ops(OpRegistry& r);   // reductions, arg-max/min
 
+namespace {
+
 void register_all_ops(OpRegistry& r) {
   register_array_ops(r);
   register_audio_ops(r);
@@ -29,6 +32,19 @@ void register_all_ops(OpRegistry& r) {
   register_quant_ops(r);
   register_random_ops(r);
   register_reduce_ops(r);
+}
+
+}  // namespace
+
+// Declared by the graph layer (graph/op_registry.h: the schema), filled here
+// with the reference kernels: the registry's contents belong to the runtime.
+const OpRegistry& OpRegistry::global() {
+  static const OpRegistry registry = [] {
+    OpRegistry r;
+    register_all_ops(r);
+    return r;
+  }();
+  return registry;
 }
 
 }  // namespace frost

@@ -1,4 +1,4 @@
-#include "graph/graphdef_convert.h"
+#include "io/graphdef_convert.h"
 
 #include <filesystem>
 #include <type_traits>
