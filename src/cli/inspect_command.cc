@@ -5,9 +5,9 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/json_writer.h"
-#include "io/graphdef_convert.h"
 #include "graph/summary.h"
 #include "graph/validate.h"
+#include "io/graphdef_convert.h"
 
 namespace frost::cli {
 

@@ -5,9 +5,9 @@
 #include "cli/commands.h"
 #include "cli/model_args.h"
 #include "freeze/pass_driver.h"
-#include "io/graphdef_convert.h"
 #include "graph/tensor_names.h"
 #include "graph/validate.h"
+#include "io/graphdef_convert.h"
 
 namespace frost::cli {
 

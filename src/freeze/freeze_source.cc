@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "io/graphdef_convert.h"
 #include "io/graph_file.h"
+#include "io/graphdef_convert.h"
 
 namespace fs = std::filesystem;
 

@@ -1,7 +1,8 @@
-// Element-wise activation ops (TensorFlow's Relu, Relu6, Elu, LeakyRelu,
-// Sigmoid, Tanh, Selu, Softplus) over a flat array. The fusable activations
-// use the scalar formulas of activation.h, the ones every fused epilogue is
-// tested against, so there is one definition of each.
+// Element-wise activation ops over a flat array: every kind of
+// kernels/activation.h (Relu, Relu6, Elu, LeakyRelu, Sigmoid, Tanh,
+// HardSwish, ...) through the scalar formulas there, the ones every fused
+// epilogue is tested against, so there is one definition of each; and Selu,
+// Softplus, which have kernels of their own.
 #pragma once
 
 #include <cstdint>
@@ -17,8 +18,9 @@ template <class T>
 void activation_elementwise_reference(Activation act, float alpha, const T* x, T* y, int64_t n);
 
 // The CPU backend's twin for float32 (src/kernels/simd/eltwise_f32.cc):
-// Relu, Relu6, LeakyRelu bit-identical; Elu, Sigmoid, Tanh through
-// vectorised polynomial exp/expm1/tanh (error bound: tests/simd/activation_test.cc).
+// Relu, Relu6, LeakyRelu bit-identical; the others within a few float
+// epsilons (Elu, Sigmoid, Tanh through vectorised polynomial exp/expm1/tanh;
+// error bound: tests/simd/activation_test.cc).
 // Threads and ISA as in GemmRun. y may equal x.
 void activation_elementwise_f32(Activation act, float alpha, const float* x, float* y, int64_t n,
                                 const GemmRun& run = {});

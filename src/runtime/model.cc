@@ -1,7 +1,7 @@
 #include "runtime/model.h"
 
-#include "io/graphdef_convert.h"
 #include "graph/validate.h"
+#include "io/graphdef_convert.h"
 #include "runtime/cpu_backend.h"
 #include "runtime/fpga/fpga_backend.h"
 

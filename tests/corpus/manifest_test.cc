@@ -7,10 +7,10 @@
 #include <regex>
 
 #include "cli_util.h"
-#include "io/graphdef_convert.h"
 #include "graph/op_registry.h"
 #include "graph/summary.h"
 #include "graph/validate.h"
+#include "io/graphdef_convert.h"
 #include "runtime/executor.h"
 #include "runtime/random_inputs.h"
 

@@ -8,13 +8,13 @@
 #include <filesystem>
 
 #include "cli_util.h"
-#include "io/graphdef_convert.h"
+#include "freeze/pass_driver.h"
 #include "graph/tensor_names.h"
 #include "io/graph_file.h"
+#include "io/graphdef_convert.h"
 #include "io/npy.h"
 #include "io/reference_file.h"
 #include "runtime/compare.h"
-#include "freeze/pass_driver.h"
 #include "runtime/model.h"
 
 using namespace frost;

@@ -9,8 +9,8 @@
 
 #include "freeze/pass_driver.h"
 #include "freeze_test_util.h"
-#include "io/graphdef_convert.h"
 #include "graph/tensor_names.h"
+#include "io/graphdef_convert.h"
 #include "io/npy.h"
 #include "io/reference_file.h"
 #include "runtime/compare.h"

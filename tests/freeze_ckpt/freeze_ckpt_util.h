@@ -11,8 +11,8 @@
 
 #include "cli_util.h"
 #include "freeze/freeze_graph.h"
-#include "io/graphdef_convert.h"
 #include "graph/signature.h"
+#include "io/graphdef_convert.h"
 #include "runtime/executor.h"
 #include "runtime/random_inputs.h"
 

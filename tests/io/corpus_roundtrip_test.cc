@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "io/graphdef_convert.h"
 #include "io/graph_file.h"
+#include "io/graphdef_convert.h"
 #include "io/tensor_proto.h"
 #include "io_test_util.h"
 

@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <random>
 
-#include "io/graphdef_convert.h"
 #include "io/graph_file.h"
+#include "io/graphdef_convert.h"
 #include "io_test_util.h"
 
 using namespace frost;

@@ -11,8 +11,8 @@
 #include <thread>
 
 #include "freeze/pass_driver.h"
-#include "io/graphdef_convert.h"
 #include "graph/tensor_names.h"
+#include "io/graphdef_convert.h"
 #include "io/npy.h"
 #include "io/reference_file.h"
 #include "runtime/model.h"

@@ -7,13 +7,13 @@
 #include <regex>
 
 #include "cli_util.h"
-#include "io/graphdef_convert.h"
+#include "freeze/pass_driver.h"
 #include "graph/tensor_names.h"
 #include "graph/validate.h"
+#include "io/graphdef_convert.h"
 #include "io/npy.h"
 #include "io/reference_file.h"
 #include "runtime/compare.h"
-#include "freeze/pass_driver.h"
 #include "runtime/model.h"
 
 using namespace frost;

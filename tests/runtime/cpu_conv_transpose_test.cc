@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "io/graphdef_convert.h"
 #include "graph_test_util.h"
+#include "io/graphdef_convert.h"
 #include "runtime/compare.h"
 #include "runtime/cpu_backend.h"
 #include "runtime/executor.h"

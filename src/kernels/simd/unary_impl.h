@@ -1,7 +1,6 @@
-// Element-wise activations (Relu, Relu6, LeakyRelu, Elu, Sigmoid, Tanh, Selu,
-// Softplus) and
-// unary math (Abs, Neg, Square, Sqrt, Rsqrt, Reciprocal, Exp) on float32, as
-// templates over the xsimd architecture. Included only by
+// Element-wise activations (every kind of kernels/activation.h, Selu,
+// Softplus) and unary math (Abs, Neg, Square, Sqrt, Rsqrt, Reciprocal, Exp)
+// on float32, as templates over the xsimd architecture. Included only by
 // eltwise_f32_<isa>.cc.
 //
 // The activations are activation_impl.h's (the fused epilogues' too); the

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "graph/activation_ops.h"
 #include "runtime/ops/nn_common.h"
 
 namespace frost::fpga {
@@ -72,7 +73,9 @@ std::string fused_ops_rejection(const Node& n, const DpuOpRule& rule, const DpuA
       if (std::find(rule.activations.begin(), rule.activations.end(), step) == rule.activations.end())
         return "fused activation " + step + " is not supported by the DPU for this op";
       if (step == "LeakyRelu")
-        if (std::string r = leaky_alpha_rejection(n.attr_float_or("leakyrelu_alpha", 0.2f), arch); !r.empty()) return r;
+        if (std::string r = leaky_alpha_rejection(fused_activation_alpha(n, *find_activation_op(step)), arch);
+            !r.empty())
+          return r;
     } else {
       return "fused " + step + " is not supported by the DPU";
     }
@@ -214,7 +217,7 @@ std::string op_rejection(const Node& n, const DpuArch& arch, const Shapes& s) {
   }
   if (base == "Pad") return s.constant(n, 1) ? "" : "paddings are not constant";
   if (base == "Reshape") return reshape_rejection(n, s);
-  if (base == "LeakyRelu") return leaky_alpha_rejection(n.attr_float_or("alpha", 0.2f), arch);
+  if (base == "LeakyRelu") return leaky_alpha_rejection(activation_alpha(n, *find_activation_op(base)), arch);
   return "";
 }
 
