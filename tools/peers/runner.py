@@ -60,7 +60,7 @@ class Worker:
         self.proc = subprocess.Popen([sys.executable, str(TOOLS / "peers" / "worker.py"), engine, str(folder),
                                       str(threads)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self.stderr, text=True)
-        self.hello = self.read()
+        self.hello = None  # read after every worker has started: they load side by side
 
     def read(self) -> dict:
         ready, _, _ = select.select([self.proc.stdout], [], [], self.timeout)
@@ -96,27 +96,30 @@ def run_model(spec: ModelSpec, args) -> dict:
     engines = [e for e in ENGINES if e in args.engines]
     formats = [f for f in ("onnx", "openvino", "tflite") if any(f in NEEDS.get(e, []) for e in engines)]
     convert(folder, formats, args.convert_timeout, args.reconvert)
+    keys = [f"{e}/{t}" for t in args.threads for e in engines]
+    started = {k: Worker(k.split("/")[0], folder, int(k.split("/")[1]), args.worker_timeout)
+               for k in keys if not k.startswith("frost/")}
     cells, workers = {}, {}
-    for threads in args.threads:
-        for engine in engines:
-            key = f"{engine}/{threads}"
-            if engine == "frost":
-                try:
-                    cells[key] = {"err": frost.check(args.frost, benched, threads), "detail": "frost CLI"}
-                except Exception as e:
-                    cells[key] = {"error": str(e)}
-                continue
-            w = Worker(engine, folder, threads, args.worker_timeout)
-            if "error" in w.hello:
-                cells[key] = {"error": w.hello["error"]}
-                continue
-            checked = w.ask(cmd="check")
-            if "error" in checked:
-                cells[key] = {"error": "ran but " + checked["error"]}
-                w.close()
-                continue
-            cells[key] = {"err": checked["err"], "detail": w.hello["ready"]}
-            workers[key] = w
+    for key in keys:
+        engine, threads = key.split("/")[0], int(key.split("/")[1])
+        if engine == "frost":
+            try:
+                cells[key] = {"err": frost.check(args.frost, benched, threads), "detail": "frost CLI"}
+            except Exception as e:
+                cells[key] = {"error": str(e)}
+            continue
+        w = started[key]
+        w.hello = w.read()
+        if "error" in w.hello:
+            cells[key] = {"error": w.hello["error"]}
+            continue
+        checked = w.ask(cmd="check")
+        if "error" in checked:
+            cells[key] = {"error": "ran but " + checked["error"]}
+            w.close()
+            continue
+        cells[key] = {"err": checked["err"], "detail": w.hello["ready"]}
+        workers[key] = w
     live = [k for k in cells if "error" not in cells[k]]
     for key in live:
         cells[key]["batches"] = []
