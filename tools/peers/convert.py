@@ -82,8 +82,9 @@ def to_openvino(spec: ModelSpec, out: Path) -> str:
 
     feeds = load_feeds(spec)
     try:
-        model = ov.convert_model(str(spec.graph), input=[(op_name(t), list(a.shape)) for t, a in feeds.items()],
-                                 output=[op_name(t) for t, _ in spec.outputs])
+        # The TensorFlow frontend names inputs and outputs by tensor ("x:0").
+        model = ov.convert_model(str(spec.graph), input=[(t, list(a.shape)) for t, a in feeds.items()],
+                                 output=[t for t, _ in spec.outputs])
         how = "convert_model on the frozen .pb"
     except Exception as e:  # the TensorFlow frontend declined: try the ONNX form
         onnx_path = out.parent / TARGET["onnx"]
@@ -92,7 +93,7 @@ def to_openvino(spec: ModelSpec, out: Path) -> str:
         model = ov.convert_model(str(onnx_path))
         how = f"convert_model on model.onnx (the .pb frontend said: {first_line(e)})"
     ov.save_model(model, str(out), compress_to_fp16=False)
-    return f"OpenVINO {ov.__version__}, {how}"
+    return f"OpenVINO {ov.__version__.split('-')[0]}, {how}"
 
 
 def first_line(e: BaseException) -> str:
