@@ -21,7 +21,12 @@ std::vector<const Tensor*> constant_inputs(const Graph& g, const Node& n) {
 KernelFn CpuBackend::kernel_for(const Node& n, const OpDef& def) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (const auto it = kernels_.find(n.name); it != kernels_.end()) return it->second.kernel;
-  const PrepareContext ctx{n, def, constant_inputs(graph_, n)};
+  if (!shapes_) shapes_ = infer_shapes(graph_);
+  PrepareContext ctx{n, def, constant_inputs(graph_, n)};
+  for (int i = 0; i < n.num_data_inputs(); ++i) {
+    const auto it = shapes_->find(n.input(i));
+    ctx.input_shapes.push_back(it != shapes_->end() ? it->second.shape : PartialShape::unknown());
+  }
   ChosenKernel chosen = choose_implementation(ctx, filter_);
   KernelFn k = chosen.kernel;
   kernels_.emplace(n.name, std::move(chosen));

@@ -5,14 +5,17 @@
 // arithmetic, activations and softmax, and the reference kernel for every
 // other node, so every graph the reference backend runs, this one runs too.
 // A node's implementation is chosen and prepared (constant weights packed)
-// the first time a run needs it, once per model.
+// the first time a run needs it, once per model, from its attrs, its Const
+// inputs and the statically inferred shapes of its inputs.
 #pragma once
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
+#include "graph/shape_inference.h"
 #include "runtime/executor.h"
 #include "runtime/implementation.h"
 
@@ -38,6 +41,8 @@ class CpuBackend {
   const ImplFilter filter_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, ChosenKernel> kernels_;  // by node name
+  // Static shapes of every tensor, inferred once, when the first node is prepared.
+  std::optional<std::map<TensorId, InferredTensor>> shapes_;
 };
 
 }  // namespace frost

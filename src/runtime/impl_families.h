@@ -18,5 +18,6 @@ std::vector<Implementation> conv_transpose_implementations();  // conv2d_backpro
 std::vector<Implementation> pool_implementations();            // pool/simd, mean/spatial_pool (impl_pool.cc)
 std::vector<Implementation> elementwise_implementations();     // binary/simd, bias_add/simd, unary/simd
 std::vector<Implementation> activation_implementations();      // activation/simd, softmax/simd
+std::vector<Implementation> transpose_implementations();       // transpose/permute
 
 }  // namespace frost

@@ -39,10 +39,20 @@ struct PrepareContext {
   // Per data input: its value when the input is a Const node's output (the
   // weights of a frozen graph), else nullptr.
   std::vector<const Tensor*> constants;
+  // Per data input: its shape as static shape inference knows it (unknown
+  // rank where it does not); run-time inputs may still differ (feeds of
+  // other shapes), so kernels check what they rely on.
+  std::vector<PartialShape> input_shapes = {};
   kernels::GemmIsa isa = kernels::GemmIsa::kAuto;
 
   const Tensor* constant(int i) const {
     return i >= 0 && static_cast<size_t>(i) < constants.size() ? constants[static_cast<size_t>(i)] : nullptr;
+  }
+  // Dimension `d` of input i, or -1 when not known.
+  int64_t input_dim(int i, int d) const {
+    if (i < 0 || static_cast<size_t>(i) >= input_shapes.size()) return -1;
+    const PartialShape& s = input_shapes[static_cast<size_t>(i)];
+    return s.known_rank() && d < s.rank() ? s.dim(d) : -1;
   }
   int num_inputs() const { return static_cast<int>(constants.size()); }
   // The node's element type (attr T, float when absent).

@@ -64,6 +64,10 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     leaky["leakyrelu_alpha"] = 0.1f;
     run_op("_FusedConv2D", {x, w, bias}, leaky);
   }
+  // Grouped (filter in-depth C / G): a GEMM per group.
+  for (int64_t groups : {2, 3, 12})
+    run_op("Conv2D", {random(Shape{1, 10, 9, 12}, ++salt), random(Shape{3, 3, 12 / groups, 2 * groups}, ++salt)},
+           conv_attrs(1, "SAME"));
   // depthwise/simd: the 3×3 / 5×5 fast paths at stride 1 and 2, multiplier 2 (the generic path).
   for (const auto& [k, stride, mult] : {std::tuple{3, 1, 1}, std::tuple{3, 2, 1}, std::tuple{5, 1, 1},
                                         std::tuple{3, 1, 2}}) {
@@ -117,6 +121,11 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     if (a.alpha_attr) run_op(std::string(a.op), {wide}, {{"T", DType::Float}, {"alpha", 0.3f}});
   }
   for (const char* op : {"Softmax", "LogSoftmax"}) run_op(op, {wide}, {{"T", DType::Float}});
+  // transpose/permute: NHWC ↔ NCHW and a full reversal, float and int32.
+  for (const std::vector<int32_t>& perm : {std::vector<int32_t>{0, 3, 1, 2}, std::vector<int32_t>{3, 2, 1, 0}}) {
+    run_op("Transpose", {image, i32(perm, Shape{4})}, {{"T", DType::Float}});
+    run_op("Transpose", {i32(std::vector<int32_t>(24, 7), Shape{2, 3, 4, 1}), i32(perm, Shape{4})}, {{"T", DType::Int32}});
+  }
 
   for (const Implementation& impl : all_implementations()) {
     CAPTURE(impl.name);

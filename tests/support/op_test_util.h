@@ -3,8 +3,8 @@
 // shapes the kernel produced, and that every other implementation of the op
 // (runtime/implementation.h: the CPU backend's SIMD ones) that applies to
 // the node computes the same outputs on the same inputs, once with every
-// input a constant (weights packed at prepare time) and once with none
-// (packed per run). For op unit tests: each case of the ops suites is a
+// input a constant of known shape (weights packed at prepare time) and once
+// with none (packed per run). For op unit tests: each case of the ops suites is a
 // case of every implementation.
 #pragma once
 
@@ -70,8 +70,12 @@ inline void check_implementations(const Node& node, const OpDef& def, const std:
                                   const std::vector<Tensor>& want) {
   for (const Implementation* impl : implementations_for(node.op))
     for (bool constant : {true, false}) {
+      // Constant: values and shapes known at prepare time; fed: neither.
       PrepareContext pc{node, def, {}};
-      for (const Tensor& t : inputs) pc.constants.push_back(constant ? &t : nullptr);
+      for (const Tensor& t : inputs) {
+        pc.constants.push_back(constant ? &t : nullptr);
+        pc.input_shapes.push_back(constant ? PartialShape(t.shape().dims()) : PartialShape::unknown());
+      }
       KernelFn kernel;
       try {
         if (!impl->applies(pc)) continue;
