@@ -35,13 +35,19 @@ inline Node make_node(const std::string& op, int num_inputs, Attrs attrs) {
 
 // Whether `got` is `want` up to rounding: floats within 1e-5 relative to the
 // element and to the output's largest magnitude (sums of products round
-// differently in a blocked GEMM), NaN where NaN; other dtypes exactly.
+// differently in a blocked GEMM), NaN where NaN; other dtypes (strings too)
+// exactly.
 inline bool implementation_agrees(const Tensor& got, const Tensor& want, std::string& why) {
   if (got.dtype() != want.dtype() || got.shape() != want.shape()) {
     why = "dtype/shape " + dtype_name(got.dtype()) + got.shape().to_string() + " vs " + dtype_name(want.dtype()) +
           want.shape().to_string();
     return false;
   }
+  if (want.dtype() == DType::String) {
+    why = "strings differ";
+    return got.strings() == want.strings();
+  }
+  if (dtype_size(want.dtype()) == 0) return true;  // resource/variant handles: nothing numeric to compare
   const bool floating = want.dtype() == DType::Float || want.dtype() == DType::Double;
   double scale = 0;
   for (int64_t i = 0; i < want.num_elements(); ++i)
