@@ -6,6 +6,7 @@
 #include "cli/model_args.h"
 #include "freeze/pass_driver.h"
 #include "graph/graphdef_convert.h"
+#include "io/model_file.h"
 #include "graph/tensor_names.h"
 #include "graph/validate.h"
 
@@ -20,7 +21,7 @@ int optimize_command(const Argv& raw) {
                   {"report", "no-verify"});
   const std::string in = args.only_positional("input graph");
   if (!args.has("output-file")) throw Error("name the optimised graph with -o OUT.pb");
-  Graph g = load_graph(in);
+  Graph g = load_model_file(in);
   validate_graph(g);
 
   OptimizeOptions options;
