@@ -1,6 +1,6 @@
 """Checks that the frozen graphs `frost convert` writes from Keras files load
 and run in TensorFlow itself and give Keras's outputs: every stanza of
-models/keras_zoo/reference.txt (or the names given) is converted with the
+models/keras_zoo/keras_reference.txt (or the names given) is converted with the
 built frost binary and run in a tf.compat.v1.Session.
 
 Usage (project venv, after building):
@@ -44,7 +44,7 @@ def main() -> int:
     zoo = REPO_ROOT / "models/keras_zoo"
     failures = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for s in stanzas(zoo / "reference.txt"):
+        for s in stanzas(zoo / "keras_reference.txt"):
             if args.names and Path(s["graph"]).stem not in args.names and s["graph"] not in args.names:
                 continue
             pb = Path(tmp) / (s["graph"] + ".pb")

@@ -19,7 +19,7 @@ using frost::testing::relative_error;
 TEST_CASE("keras zoo: every layer and option gives Keras's outputs within 1e-5 relative") {
   const char* root = std::getenv("FROST_SOURCE_ROOT");
   REQUIRE_MESSAGE(root, "FROST_SOURCE_ROOT is not set (run through meson test)");
-  const auto stanzas = read_reference_file(std::string(root) + "/models/keras_zoo/reference.txt");
+  const auto stanzas = read_reference_file(std::string(root) + "/models/keras_zoo/keras_reference.txt");
   REQUIRE(stanzas.size() >= 60);
   for (const ReferenceStanza& s : stanzas) {
     const std::string name = std::filesystem::path(s.graph).filename().string();

@@ -1,7 +1,7 @@
 """Keras zoo: one small model per Keras layer and option, saved as Keras 2
 HDF5 (.h5, written by tf.keras 2.21 = tf_keras) and Keras 3 (.keras), with
 seeded inputs and Keras's own outputs, for Frost's Keras conversion tests
-(tests/keras: every stanza of models/keras_zoo/reference.txt within 1e-5
+(tests/keras: every stanza of models/keras_zoo/keras_reference.txt within 1e-5
 relative). Also writes a few deliberately bad files (models/keras_zoo/bad/)
 for the error tests.
 
@@ -415,6 +415,9 @@ def main():
             print(f"{file}: {(OUT / file).stat().st_size} bytes")
     write_reference(OUT, stanzas, [f"Keras zoo made by tools/models/keras_zoo.py (seed {SEED}); outputs are",
                                    "Keras's own (model(x, training=False)) on the inputs beside them."])
+    # reference.txt's format, under another name: the suites that run every
+    # models/*/reference.txt take frozen graphs; tests/keras runs these.
+    (OUT / "reference.txt").rename(OUT / "keras_reference.txt")
     bad_files(fw)
 
 
