@@ -8,7 +8,7 @@
 #include "cli_util.h"
 #include "io/npy.h"
 #include "keras_test_util.h"
-#include "runtime/model.h"
+#include "runtime/session.h"
 
 using namespace frost;
 using frost::testing::corpus_dir;
@@ -53,8 +53,8 @@ TEST_CASE("keras: corpus .h5 files give the outputs of their frozen .pb twins") 
   for (const Twin& t : twins) {
     CAPTURE(t.h5);
     const std::string dir = corpus + "/graphs/";
-    const Model keras = Model::load(dir + t.h5);
-    const Model frozen = Model::load(dir + t.pb);
+    const Session keras = Session::load(dir + t.h5);
+    const Session frozen = Session::load(dir + t.pb);
     const Tensor x = seeded_input(t.shape, kSeed, t.lo, t.hi, t.integers);
     std::vector<TensorId> kf, ff;
     for (const auto& [k, f] : t.outputs) {
@@ -73,20 +73,20 @@ TEST_CASE("keras: corpus .h5 files give the outputs of their frozen .pb twins") 
 TEST_CASE("keras: a full model without InputLayer converts and runs; a weights-only file is refused") {
   const std::string corpus = corpus_dir();
   if (corpus.empty()) return;
-  const Model m = Model::load(corpus + "/graphs/lstm_timeseries_atechno_model.h5");
+  const Session m = Session::load(corpus + "/graphs/lstm_timeseries_atechno_model.h5");
   REQUIRE(m.inputs().size() == 1);
   CHECK(m.inputs()[0].name == "lstm_8_input");
   const Tensor x = seeded_input(Shape{5, 1, 1}, kSeed, 0, 1);
   const std::vector<Tensor> y = m.run({{TensorId::parse("lstm_8_input"), x}}, {TensorId::parse("dense_9")});
   CHECK(y[0].shape() == Shape{5, 1});
   for (int64_t i = 0; i < 5; ++i) CHECK(std::isfinite(y[0].data<float>()[i]));
-  CHECK_THROWS_WITH_AS(Model::load(corpus + "/graphs/lstm_timeseries_atechno.h5"),
+  CHECK_THROWS_WITH_AS(Session::load(corpus + "/graphs/lstm_timeseries_atechno.h5"),
                        doctest::Contains("a weights-only Keras file (no model_config attribute)"), Error);
 }
 
 TEST_CASE("keras: the Fashion-MNIST CNN's .h5 gives TensorFlow's outputs") {
   const std::string dir = source_root() + "/models/fashion_cnn/";
-  const Model m = Model::load(dir + "keras_model.h5");
+  const Session m = Session::load(dir + "keras_model.h5");
   REQUIRE(m.inputs().size() == 1);
   const Tensor x = read_npy(dir + "inputs.npy");
   const Tensor expected = read_npy(dir + "expected.npy");

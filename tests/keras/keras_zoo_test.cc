@@ -11,7 +11,7 @@
 #include "io/npy.h"
 #include "io/reference_file.h"
 #include "keras_test_util.h"
-#include "runtime/model.h"
+#include "runtime/session.h"
 
 using namespace frost;
 using frost::testing::relative_error;
@@ -26,7 +26,7 @@ TEST_CASE("keras zoo: every layer and option gives Keras's outputs within 1e-5 r
     CAPTURE(name);
     double worst = 0;
     try {
-      const Model model = Model::load(s.graph);
+      const Session model = Session::load(s.graph);
       FeedMap feeds;
       for (const ReferenceTensor& in : s.inputs) feeds[TensorId::parse(in.tensor)] = read_npy(in.file);
       std::vector<TensorId> fetches;
