@@ -43,7 +43,7 @@ void print_rows(const std::string& title, std::vector<Row> rows, long long runs,
 }
 
 // Time per node (with its op and implementation), per implementation, per op type.
-void print_profile(const Model& model, Backend backend, const std::map<std::string, NodeTime>& profile,
+void print_profile(const Session& model, Backend backend, const std::map<std::string, NodeTime>& profile,
                    long long runs) {
   std::vector<Row> nodes;
   std::map<std::string, Row> by_impl, by_op;
@@ -76,7 +76,7 @@ void print_profile(const Model& model, Backend backend, const std::map<std::stri
 int bench_command(const Argv& argv) {
   const Args args(argv, {"threads", "runs", "warmup", "backend", "input", "random-inputs", "output", "set", "batch"},
                   {"profile", "no-optimize", "no-plan"});
-  const Model model = prepared_model(args.only_positional("model file"), args);
+  const Session model = prepared_model(args.only_positional("model file"), args);
   const Backend backend = parse_backend(args.value("backend", "cpu"));
   set_threads_from_args(args);
   const long long runs = args.integer("runs", 20), warmup = args.integer("warmup", 3);

@@ -1,6 +1,6 @@
 // A small, bounded JSON reader for Frost's own configuration files (the FPGA
-// backend's DPU architecture description). The design card rules out a JSON
-// library, and these files are a few kilobytes, so a tree of values is fine.
+// backend's DPU architecture description) and Keras model configs (a few
+// hundred kilobytes for the largest applications), so a tree of values is fine.
 // Bounds: nesting depth at most kMaxJsonDepth, text at most kMaxJsonBytes.
 // Every error is a frost::Error "FILE:LINE:COL: what was expected".
 #pragma once
@@ -33,6 +33,7 @@ class JsonValue {
   // Where the value starts, for errors found after parsing ("dpu.json:12:5").
   std::string where;
 
+  bool is_array() const { return kind == Kind::Array; }
   bool is_object() const { return kind == Kind::Object; }
   // The member `key` of an object, or nullptr (also when this is no object).
   const JsonValue* find(const std::string& key) const;

@@ -55,8 +55,13 @@ struct PrepareContext {
     return s.known_rank() && d < s.rank() ? s.dim(d) : -1;
   }
   int num_inputs() const { return static_cast<int>(constants.size()); }
-  // The node's element type (attr T, float when absent).
-  DType dtype() const { return node.attr_type_or("T", DType::Float); }
+  // The node's element type: attr T, float when absent (TensorFlow's
+  // default), Invalid when T is not one type (IdentityN's list).
+  DType dtype() const {
+    const auto it = node.attrs.find("T");
+    if (it == node.attrs.end()) return DType::Float;
+    return it->second.is<DType>() ? it->second.type() : DType::Invalid;
+  }
 };
 
 struct Implementation {
