@@ -391,9 +391,12 @@ def bad_files(fw):
 
 def main():
     fw = frameworks()
+    # Everything here is generated except the README.
     if OUT.exists():
-        shutil.rmtree(OUT)
-    OUT.mkdir(parents=True)
+        for p in OUT.iterdir():
+            if p.name != "README.md":
+                shutil.rmtree(p) if p.is_dir() else p.unlink()
+    OUT.mkdir(parents=True, exist_ok=True)
     stanzas = []
     only = sys.argv[1:]
     for name, (build, only_fw) in CASES.items():
