@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/omp_wait.h"
+#include "runtime/omp_wait.h"
 #include "graph/error.h"
 
 namespace {
@@ -51,7 +51,7 @@ void usage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  frost::cli::prefer_passive_omp_wait(argv);
+  frost::prefer_passive_omp_wait(argv);
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     usage(argc < 2 ? std::cerr : std::cout);
     return argc < 2 ? 2 : 0;

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/model_args.h"
 #include "freeze/pass_driver.h"
+#include "freeze/set_values.h"
 #include "graph/graphdef_convert.h"
 #include "graph/tensor_names.h"
 #include "graph/validate.h"
@@ -26,7 +27,7 @@ int optimize_command(const Argv& raw) {
   OptimizeOptions options;
   for (const std::string& name : args.values("outputs")) options.outputs.push_back(resolve_tensor(g, name).to_string());
   for (const std::string& name : args.values("inputs")) options.inputs.push_back(resolve_tensor(g, name).to_string());
-  options.set = set_values_from_args(g, args);
+  options.set = set_values_for(g, set_specs_from_args(args));
   options.passes = args.values("passes");
   options.verify = !args.flag("no-verify");
   options.seed = static_cast<uint64_t>(args.integer("seed", 1));

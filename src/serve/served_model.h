@@ -9,7 +9,7 @@
 
 #include "graph/shape.h"
 #include "graph/tensor.h"
-#include "runtime/model.h"
+#include "runtime/session.h"
 
 namespace frost::serve {
 
@@ -22,9 +22,9 @@ struct TensorSpec {
 
 class ServedModel {
  public:
-  // `model` is already prepared for inference (optimised); the signature is
+  // `session` is already prepared for inference (optimised); the signature is
   // its required inputs (placeholders without a default) and detected outputs.
-  ServedModel(std::string name, std::string path, Model model);
+  ServedModel(std::string name, std::string path, Session session);
 
   const std::string& name() const { return name_; }
   const std::string& path() const { return path_; }
@@ -34,20 +34,20 @@ class ServedModel {
   // unknown first dim (the graph was written for any batch size).
   bool batchable() const { return batchable_; }
 
-  // Runs one (possibly merged) batch on the CPU backend; thread-safe.
-  std::vector<Tensor> run(const FeedMap& feeds) const;
+  // Runs one (possibly merged) batch on the CPU backend with `threads`
+  // OpenMP threads (0: OpenMP's default); thread-safe.
+  std::vector<Tensor> run(const FeedMap& feeds, int threads = 0) const;
 
  private:
   std::string name_, path_;
-  Model model_;
+  Session session_;
   std::vector<TensorSpec> inputs_, outputs_;
   std::vector<TensorId> fetches_;
   bool batchable_ = false;
 };
 
-// Loads a .pb/.pbtxt and prepares it for serving: optimised for inference
-// (BatchNorm folded, dropout and learning-phase conds resolved, fusions).
-// Throws frost::Error naming the file.
+// Loads a .pb/.pbtxt through the library's facade (load_session: optimised
+// for inference as `frost run` does). Throws frost::Error naming the file.
 std::shared_ptr<ServedModel> load_served_model(const std::string& name, const std::string& path);
 
 }  // namespace frost::serve

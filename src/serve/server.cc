@@ -1,7 +1,5 @@
 #include "serve/server.h"
 
-#include <omp.h>
-
 #include <thread>
 
 #include "graph/error.h"
@@ -24,10 +22,7 @@ Server::Server(std::vector<std::shared_ptr<ServedModel>> models, ServerOptions o
     b.max_queue = o.max_queue;
     b.before_batch = o.before_batch;
     b.on_batch = [state = state_.get(), name](int64_t rows) { state->metrics.count_batch(name, rows); };
-    auto run = [m = model, threads = o.threads](const FeedMap& feeds) {
-      if (threads > 0) omp_set_num_threads(threads);  // per thread: the batch worker's own setting
-      return m->run(feeds);
-    };
+    auto run = [m = model, threads = o.threads](const FeedMap& feeds) { return m->run(feeds, threads); };
     Endpoint e{model, std::make_unique<Batcher>(run, model->batchable(), b)};
     state_->endpoints.emplace(name, std::move(e));
   }

@@ -12,7 +12,7 @@
 #include "graph/op_registry.h"
 #include "runtime/compare.h"
 #include "runtime/cpu_backend.h"
-#include "runtime/model.h"
+#include "runtime/session.h"
 
 namespace frost {
 namespace {
@@ -43,7 +43,7 @@ void check_graph(const GraphBuilder& b, const std::vector<std::pair<std::string,
   FeedMap map;
   for (const auto& [name, shape] : feeds) map[TensorId::parse(name)] = random_tensor(rng, shape, dtype);
   CHECK(lowered(b.g) == expect_lowered);
-  const Model model(b.g);
+  const Session model(b.g);
   const std::vector<TensorId> fetch = {TensorId::parse(out)};
   const Tensor ref = model.run(map, fetch, Backend::Reference).at(0);
   const Tensor cpu = model.run(map, fetch, Backend::Cpu).at(0);
@@ -150,6 +150,32 @@ TEST_CASE("cpu backend: activations, unary math and softmax lowered and equal to
     if (std::string(op) == "LeakyRelu") attrs["alpha"] = 0.1f;
     b.op("y", op, {"x"}, attrs);
     check_graph(b, {{"x", Shape{3, 4, 37}}}, "y", 1, ++seed);
+  }
+}
+
+TEST_CASE("cpu backend: Transpose lowered for float and int32, equal to the reference") {
+  for (const std::vector<int32_t>& perm :
+       {std::vector<int32_t>{0, 2, 3, 1}, std::vector<int32_t>{0, 3, 1, 2}, std::vector<int32_t>{3, 1, 0, 2}})
+    for (DType dtype : {DType::Float, DType::Int32}) {
+      GraphBuilder b;
+      b.placeholder("x", PartialShape{2, 9, 17, 5}, dtype);
+      b.ints("perm", perm);
+      b.op("t", "Transpose", {"x", "perm"}, {{"T", dtype}, {"Tperm", DType::Int32}});
+      check_graph(b, {{"x", Shape{2, 9, 17, 5}}}, "t", 1, 20, dtype);
+    }
+}
+
+TEST_CASE("cpu backend: grouped Conv2D (filter in-depth C / G) on the SIMD kernel, equal to the reference") {
+  for (int64_t groups : {2, 3, 12}) {
+    CAPTURE(groups);
+    GraphBuilder b;
+    b.placeholder("x", PartialShape{1, 10, 9, 12});
+    const int64_t in = 12 / groups, out = 2 * groups;
+    b.floats("w", testing::varied_values(3 * 3 * in * out, 0.1f, 0.01f), Shape{3, 3, in, out});
+    b.op("conv", "Conv2D", {"x", "w"},
+         {{"strides", std::vector<int64_t>{1, 2, 1, 1}}, {"padding", std::string("SAME")},
+          {"data_format", std::string("NHWC")}, {"dilations", std::vector<int64_t>{1, 1, 1, 1}}});
+    check_graph(b, {{"x", Shape{1, 10, 9, 12}}}, "conv", 1, 21);
   }
 }
 

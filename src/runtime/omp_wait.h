@@ -8,7 +8,7 @@
 // means starting again.
 #pragma once
 
-namespace frost::cli {
+namespace frost {
 
 // Unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is set, sets
 // OMP_WAIT_POLICY=passive and re-executes this program with `argv` (which
@@ -16,4 +16,4 @@ namespace frost::cli {
 // (then libgomp's default stays). Call first thing in main.
 void prefer_passive_omp_wait(char** argv);
 
-}  // namespace frost::cli
+}  // namespace frost

@@ -1,5 +1,8 @@
-// A loaded model: the graph plus what Frost detected about it, and `run`.
-// This is the one place where graphs meet backends.
+// A graph ready to run: the graph plus what Frost detected about it (inputs,
+// outputs), the backends' state (lowered kernels, packed weights, plans) and
+// `run(feeds, fetches)`, as TensorFlow's Session. This is the one place where
+// graphs meet backends. Loading and optimising a model for users is the
+// facade's job (src/api/load_session.h).
 #pragma once
 
 #include <memory>
@@ -15,7 +18,7 @@
 namespace frost {
 
 // Fpga: the DPU emulator of src/runtime/fpga; it needs a calibrated plan
-// (Model::set_fpga) before it can run.
+// (Session::set_fpga) before it can run.
 enum class Backend { Reference, Cpu, Fpga };
 
 namespace fpga {
@@ -26,24 +29,24 @@ class FpgaBackend;
 Backend parse_backend(const std::string& name);
 std::string backend_name(Backend b);
 
-class Model {
+class Session {
  public:
   // Loads a .pb/.pbtxt GraphDef and validates its structure.
-  static Model load(const std::string& path);
-  explicit Model(Graph graph);
+  static Session load(const std::string& path);
+  explicit Session(Graph graph);
 
   const Graph& graph() const { return graph_; }
   const std::vector<GraphInput>& inputs() const { return inputs_; }
   const std::vector<GraphOutput>& outputs() const { return outputs_; }
 
   // Copies and moves start with an empty runtime state (it refers to graph_).
-  Model(const Model& other);
-  Model(Model&& other) noexcept;
-  Model& operator=(const Model& other);
-  Model& operator=(Model&& other) noexcept;
-  ~Model();
+  Session(const Session& other);
+  Session(Session&& other) noexcept;
+  Session& operator=(const Session& other);
+  Session& operator=(Session&& other) noexcept;
+  ~Session();
 
-  // Thread-safe. On the CPU backend the first run with a new set of feed
+  // Thread-safe. options.threads applies to this call only. On the CPU backend the first run with a new set of feed
   // names, dtypes and shapes (and fetches) traces the dataflow executor and
   // compiles a plan (src/runtime/plan.h) that later runs with that key reuse;
   // the reference backend always runs the plain dataflow executor (the oracle

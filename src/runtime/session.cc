@@ -1,9 +1,10 @@
-#include "runtime/model.h"
+#include "runtime/session.h"
 
 #include "graph/graphdef_convert.h"
 #include "graph/validate.h"
 #include "runtime/cpu_backend.h"
 #include "runtime/fpga/fpga_backend.h"
+#include "runtime/thread_count.h"
 
 namespace frost {
 
@@ -23,44 +24,44 @@ std::string backend_name(Backend b) {
   return "?";
 }
 
-Model Model::load(const std::string& path) {
+Session Session::load(const std::string& path) {
   Graph g = load_graph(path);
   validate_graph(g);
-  return Model(std::move(g));
+  return Session(std::move(g));
 }
 
-struct Model::Runtime {
+struct Session::Runtime {
   explicit Runtime(const Graph& g) : cpu(g) {}
   CpuBackend cpu;
   PlanCache plans;
 };
 
-Model::Model(Graph graph)
+Session::Session(Graph graph)
     : graph_(std::move(graph)),
       runtime_(std::make_unique<Runtime>(graph_)),
       inputs_(detect_inputs(graph_)),
       outputs_(detect_outputs(graph_)) {}
 
-Model::Model(const Model& other)
+Session::Session(const Session& other)
     : graph_(other.graph_),
       runtime_(std::make_unique<Runtime>(graph_)),
       fpga_(other.fpga_),
       inputs_(other.inputs_),
       outputs_(other.outputs_) {}
 
-Model::Model(Model&& other) noexcept
+Session::Session(Session&& other) noexcept
     : graph_(std::move(other.graph_)),
       runtime_(std::make_unique<Runtime>(graph_)),
       fpga_(std::move(other.fpga_)),
       inputs_(std::move(other.inputs_)),
       outputs_(std::move(other.outputs_)) {}
 
-Model& Model::operator=(const Model& other) {
-  if (this != &other) *this = Model(other);
+Session& Session::operator=(const Session& other) {
+  if (this != &other) *this = Session(other);
   return *this;
 }
 
-Model& Model::operator=(Model&& other) noexcept {
+Session& Session::operator=(Session&& other) noexcept {
   graph_ = std::move(other.graph_);
   runtime_ = std::make_unique<Runtime>(graph_);
   fpga_ = std::move(other.fpga_);
@@ -69,10 +70,11 @@ Model& Model::operator=(Model&& other) noexcept {
   return *this;
 }
 
-Model::~Model() = default;
+Session::~Session() = default;
 
-std::vector<Tensor> Model::run(const FeedMap& feeds, const std::vector<TensorId>& fetches, Backend backend,
+std::vector<Tensor> Session::run(const FeedMap& feeds, const std::vector<TensorId>& fetches, Backend backend,
                                const RunOptions& options) const {
+  const ThreadCountScope threads(options.threads);
   switch (backend) {
     case Backend::Reference: return run_reference(graph_, feeds, fetches, options);
     case Backend::Cpu: {
@@ -93,18 +95,18 @@ std::vector<Tensor> Model::run(const FeedMap& feeds, const std::vector<TensorId>
     }
     case Backend::Fpga:
       if (!fpga_)
-        throw Error("the fpga backend needs a calibrated plan: pass --calib DIR_OR_DATASET (see frost compile)");
+        throw Error("the fpga backend needs a calibrated plan (set_fpga): calibrate it on sample inputs first");
       return fpga_->run(feeds, fetches, options);
   }
   throw Error("backend not available");
 }
 
-std::optional<PlanStats> Model::plan_stats(const FeedMap& feeds, const std::vector<TensorId>& fetches) const {
+std::optional<PlanStats> Session::plan_stats(const FeedMap& feeds, const std::vector<TensorId>& fetches) const {
   std::shared_ptr<const Plan> plan;
   if (!runtime_->plans.find(plan_key(feeds, fetches), plan) || !plan) return std::nullopt;
   return plan->stats();
 }
 
-std::size_t Model::cached_plans() const { return runtime_->plans.size(); }
+std::size_t Session::cached_plans() const { return runtime_->plans.size(); }
 
 }  // namespace frost

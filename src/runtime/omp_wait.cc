@@ -1,10 +1,10 @@
-#include "cli/omp_wait.h"
+#include "runtime/omp_wait.h"
 
 #include <unistd.h>
 
 #include <cstdlib>
 
-namespace frost::cli {
+namespace frost {
 
 void prefer_passive_omp_wait(char** argv) {
   if (std::getenv("OMP_WAIT_POLICY") != nullptr || std::getenv("GOMP_SPINCOUNT") != nullptr) return;
@@ -12,4 +12,4 @@ void prefer_passive_omp_wait(char** argv) {
   execv("/proc/self/exe", argv);
 }
 
-}  // namespace frost::cli
+}  // namespace frost
