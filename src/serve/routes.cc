@@ -106,10 +106,11 @@ void get_model(Server::State& state, const httplib::Request& req, httplib::Respo
   });
 }
 
-// The whole body, refusing one longer than the limit before reading any of it
-// (the connection is then closed: its unread bytes cannot be parsed as a next
-// request). Reading it ourselves also keeps httplib from treating a body
-// sent as curl -d's form type as a form (it caps those at 8 KiB).
+// The whole body, refusing one longer than the limit from its Content-Length
+// before storing any of it. A body up to 4x the limit is read and dropped so
+// the client (still sending) gets the 413 cleanly; past that the connection
+// is closed unread. Reading it ourselves also keeps httplib from treating a
+// body sent as curl -d's form type as a form (it caps those at 8 KiB).
 std::string read_body(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
                       size_t max_body) {
   const std::string length = req.get_header_value("Content-Length");
@@ -118,7 +119,11 @@ std::string read_body(const httplib::Request& req, httplib::Response& res, const
     const unsigned long long n = std::strtoull(length.c_str(), &end, 10);
     if (*end != '\0') throw HttpError(400, "bad Content-Length '" + length + "'");
     if (n > max_body) {
-      res.set_header("Connection", "close");
+      if (n / 4 <= max_body) {
+        reader([](const char*, size_t) { return true; });
+      } else {
+        res.set_header("Connection", "close");
+      }
       throw HttpError(413, "request body too large: " + length + " bytes, the limit is " + std::to_string(max_body) +
                                " bytes (frost serve --max-body-mb)");
     }
