@@ -3,6 +3,7 @@
 //   GET  /v1/models/NAME[/versions/1]            model status
 //   GET  /v1/models/NAME[/versions/1]/metadata   signature_def
 //   POST /v1/models/NAME[/versions/1]:predict    predictions
+//   GET  /v1/models                               the served models (frost's own: the page lists them)
 //   GET  /healthz, /metrics, /
 #include <chrono>
 #include <cstdio>
@@ -193,6 +194,11 @@ void install_routes(Server::State& state) {
   http.Get(R"(/v1/models/.*)", [&state](const httplib::Request& req, httplib::Response& res) { get_model(state, req, res); });
   http.Post(R"(/v1/models/.*)", [&state](const httplib::Request& req, httplib::Response& res,
                                           const httplib::ContentReader& reader) { post_model(state, req, res, reader); });
+  http.Get("/v1/models", [&state](const httplib::Request&, httplib::Response& res) {
+    std::vector<std::string> names;
+    for (const auto& [name, e] : state.endpoints) names.push_back(name);
+    res.set_content(models_json(names), kJson);
+  });
   http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
   http.Get("/metrics", [&state](const httplib::Request&, httplib::Response& res) {
     std::map<std::string, size_t> depths;

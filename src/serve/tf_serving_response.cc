@@ -110,6 +110,12 @@ std::string metadata_json(const ServedModel& model) {
 
 std::string error_json(std::string_view message) { return dump({{"error", std::string(message)}}); }
 
+std::string models_json(const std::vector<std::string>& names) {
+  json models = json::array();
+  for (const std::string& name : names) models.push_back({{"name", name}, {"version", kModelVersion}});
+  return dump({{"models", models}});
+}
+
 std::string tf_dtype_name(DType dtype) {
   if (dtype == DType::Invalid) return "DT_INVALID";
   std::string name = "DT_" + dtype_name(dtype);

@@ -20,6 +20,9 @@ std::string predict_response_json(RequestFormat format, const ServedModel& model
 std::string status_json();
 std::string metadata_json(const ServedModel& model);
 std::string error_json(std::string_view message);
+// {"models": [{"name": ..., "version": "1"}, ...]}: not TF Serving's (it has no
+// list); frost's GET /v1/models, which the web page reads.
+std::string models_json(const std::vector<std::string>& names);
 // "DT_FLOAT", as TensorFlow's DataType enum names it.
 std::string tf_dtype_name(DType dtype);
 

@@ -155,6 +155,9 @@ TEST_CASE("healthz, the web page and Prometheus metrics by model and code") {
   CHECK(r->status == 200);
   CHECK(r->get_header_value("Content-Type") == "text/html; charset=utf-8");
   CHECK(r->body.find("<title>frost serve</title>") != std::string::npos);
+  r = c->Get("/v1/models");
+  REQUIRE(r);
+  CHECK(r->body == R"({"models":[{"name":"half_plus_three","version":"1"}]})");
 
   for (int i = 0; i < 3; ++i) c->Post("/v1/models/half_plus_three:predict", R"({"instances": [1]})", "application/json");
   c->Post("/v1/models/half_plus_three:predict", R"({"instances": ["x"]})", "application/json");
