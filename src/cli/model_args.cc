@@ -46,7 +46,7 @@ FeedMap feeds_from_args(const Model& model, const Args& args) {
   const bool random = args.has("random-inputs");
   const auto seed = static_cast<uint64_t>(args.integer("random-inputs", 0));
   for (const GraphInput& in : model.inputs()) {
-    const TensorId id{in.name, 0, false};
+    const TensorId id = in.tensor();
     if (feeds.count(id) || in.has_default) continue;
     if (!random)
       throw Error("input '" + in.name + "' (" + dtype_name(in.dtype) + " " + in.shape.to_string() +
@@ -107,6 +107,7 @@ Model optimized_model(const Model& model, const std::vector<TensorId>& outputs, 
   for (const TensorId& in : inputs) options.inputs.push_back(in.to_string());
   options.set = set;
   options.runtime_fusions = true;  // the graph runs on Frost, not TensorFlow
+  options.pipeline_placeholders = false;  // pipeline components keep the names they are fed by
   Graph optimised = optimize_for_inference(model.graph(), options);
   optimised.source = model.graph().source;
   return Model(std::move(optimised));
