@@ -62,8 +62,11 @@ PassStats fuse_bias_activation(Graph& g, const PassContext& ctx) {
     if (linear->attr_type_or("T", DType::Float) != DType::Float) continue;
     if (linear->op != "MatMul" && linear->attr_string_or("data_format", "NHWC") != "NHWC") continue;
     if (linear->num_data_inputs() != 2 || !single_use(g, ctx, linear->name)) continue;
-    // TensorFlow's _FusedDepthwiseConv2dNative has no explicit_paddings attr.
-    if (linear->op == "DepthwiseConv2dNative" && linear->attr_string_or("padding", "") == "EXPLICIT") continue;
+    // TensorFlow's _FusedDepthwiseConv2dNative has no explicit_paddings attr;
+    // Frost's runtime reads it (fused depthwise graphs are Frost's only anyway).
+    const bool explicit_depthwise =
+        linear->op == "DepthwiseConv2dNative" && linear->attr_string_or("padding", "") == "EXPLICIT";
+    if (explicit_depthwise && !ctx.runtime_fusions) continue;
 
     Node* act = only_consumer(g, ctx, bias_add->name);
     if (act && (!fusable_activation(act->op, ctx) || act->num_data_inputs() != 1)) act = nullptr;
@@ -81,6 +84,7 @@ PassStats fuse_bias_activation(Graph& g, const PassContext& ctx) {
     if (act && act->op == "LeakyRelu") fused.attrs["leakyrelu_alpha"] = act->attr_float_or("alpha", 0.2f);
     if (linear->op != "MatMul" && !fused.attrs.count("data_format")) fused.attrs["data_format"] = std::string("NHWC");
     set_tensorflow_fused_attrs(fused, 1);
+    if (explicit_depthwise) fused.attrs["explicit_paddings"] = linear->attr("explicit_paddings");
     std::vector<std::string> absorbed = {linear->name, bias_add->name};
     for (const Node* part : {linear, bias_add, act})
       if (part) add_control_inputs(fused, control_inputs(*part));

@@ -77,4 +77,23 @@ PassStats fuse_bias_activation(Graph& g, const PassContext& ctx);
 // -> _FusedConv2D[BiasAdd, Add(, act)]; only with PassContext::runtime_fusions.
 PassStats fuse_residual_add(Graph& g, const PassContext& ctx);
 
+// Layout rules for graphs converted from ONNX/PyTorch (layout_util.h).
+// cancel_transposes.cc: Transpose(Transpose(x, p), q) -> x when q undoes p,
+// else one Transpose; identity perms -> Identity.
+PassStats cancel_transposes(Graph& g, const PassContext& ctx);
+// sink_transposes.cc: Op(Transpose(x, p)) -> Transpose(Op'(x), p) for
+// element-wise ops, Pad, BiasAdd and ConcatV2.
+PassStats sink_transposes(Graph& g, const PassContext& ctx);
+// hoist_transpose_above_pad.cc: Transpose(Pad(x)) read by convolutions ->
+// Pad(Transpose(x)), for fold_pad_into_conv.
+PassStats hoist_transpose_above_pad(Graph& g, const PassContext& ctx);
+// nchw_to_nhwc.cc: NCHW Conv2D/DepthwiseConv2dNative/MaxPool/AvgPool ->
+// Transpose -> NHWC op -> Transpose.
+PassStats nchw_to_nhwc(Graph& g, const PassContext& ctx);
+// trivial_split_concat.cc: Split into one piece, ConcatV2 of one -> Identity.
+PassStats remove_trivial_split_concat(Graph& g, const PassContext& ctx);
+// group_convolutions.cc: channel slices -> G x Conv2D -> ConcatV2 -> one
+// grouped Conv2D, or DepthwiseConv2dNative for one channel per group.
+PassStats group_convolutions(Graph& g, const PassContext& ctx);
+
 }  // namespace frost

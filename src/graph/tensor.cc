@@ -1,12 +1,18 @@
 #include "graph/tensor.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
+
+#include "graph/tensor_limit.h"
 
 namespace frost {
 
 namespace {
 constexpr std::size_t kAlignment = 64;  // a cache line; AVX-512 loads need 64
+
+std::atomic<int64_t> byte_limit{kMaxTensorBytes};
 
 std::shared_ptr<void> allocate_zeroed(std::size_t bytes) {
   const std::size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
@@ -17,19 +23,27 @@ std::shared_ptr<void> allocate_zeroed(std::size_t bytes) {
 }
 }  // namespace
 
+int64_t tensor_byte_limit() { return byte_limit.load(std::memory_order_relaxed); }
+
+void set_tensor_byte_limit(int64_t bytes) {
+  byte_limit.store(std::clamp<int64_t>(bytes, 0, kMaxTensorBytes), std::memory_order_relaxed);
+}
+
 Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
   FROST_CHECK(dtype_supported(dtype), "unsupported dtype " + dtype_name(dtype));
   const int64_t n = shape_.num_elements();
   if (dtype == DType::String) {
-    FROST_CHECK(n <= kMaxTensorBytes / 32, "string tensor " + shape_.to_string() + " is too large");
+    FROST_CHECK(n <= tensor_byte_limit() / 32, "string tensor " + shape_.to_string() + " is too large");
     strings_ = std::make_shared<std::vector<std::string>>(static_cast<size_t>(n));
     return;
   }
   if (dtype == DType::Resource || dtype == DType::Variant) return;  // payload only
   const int64_t elem = static_cast<int64_t>(dtype_size(dtype));
-  FROST_CHECK(n <= kMaxTensorBytes / elem,
-              "tensor " + dtype_name(dtype) + " " + shape_.to_string() + " exceeds the " +
-                  std::to_string(kMaxTensorBytes >> 30) + " GiB limit");
+  const int64_t limit = tensor_byte_limit();
+  FROST_CHECK(n <= limit / elem, "tensor " + dtype_name(dtype) + " " + shape_.to_string() + " exceeds the " +
+                                     (limit >= (int64_t{1} << 30) ? std::to_string(limit >> 30) + " GiB"
+                                                                  : std::to_string(limit >> 20) + " MiB") +
+                                     " limit");
   bytes_ = static_cast<std::size_t>(n * elem);
   buffer_ = allocate_zeroed(bytes_);
 }

@@ -87,7 +87,7 @@ class Parser {
         skip_space();
         for (const auto& [k, unused] : v.object)
           if (k == key) fail("duplicate key \"" + key + "\"");
-        v.object.emplace_back(std::move(key), parse_value(depth + 1));
+        v.object.push_back(JsonMember{std::move(key), parse_value(depth + 1)});
         skip_space();
         if (peek() == ',') {
           ++pos_;

@@ -16,6 +16,8 @@ namespace frost {
 constexpr int kMaxJsonDepth = 64;
 constexpr size_t kMaxJsonBytes = size_t{1} << 24;
 
+struct JsonMember;
+
 class JsonValue {
  public:
   enum class Kind { Null, Bool, Number, String, Array, Object };
@@ -25,7 +27,9 @@ class JsonValue {
   double number = 0;
   std::string string;
   std::vector<JsonValue> array;
-  std::vector<std::pair<std::string, JsonValue>> object;  // in file order
+  // In file order. A struct, not std::pair: a pair of this still-incomplete
+  // class does not compile with clang and libstdc++ (the fuzz build).
+  std::vector<JsonMember> object;
   // Where the value starts, for errors found after parsing ("dpu.json:12:5").
   std::string where;
 
@@ -40,6 +44,11 @@ class JsonValue {
   bool as_bool() const;
   const std::string& as_string() const;
   const std::vector<JsonValue>& as_array() const;
+};
+
+struct JsonMember {
+  std::string key;
+  JsonValue value;
 };
 
 std::string json_kind_name(JsonValue::Kind k);

@@ -88,13 +88,18 @@ KernelFn conv_kernel(const OpDef& def, Fusion f, bool constant_filter) {
   return [&def, f, constant_filter, packed](OpContext& ctx) {
     const Tensor &x = ctx.input(0), &w = ctx.input(1);
     if (x.dtype() != DType::Float || w.dtype() != DType::Float || x.rank() != 4 || w.rank() != 4 ||
-        w.shape()[2] != x.shape()[3])
-      return def.reference(ctx);  // grouped or malformed: the reference validates and reports
-    const kernels::Conv2DParams p = conv_params(ctx.node(), x.shape(), w.shape(), false);
+        w.shape()[2] <= 0 || x.shape()[3] % w.shape()[2] != 0)
+      return def.reference(ctx);  // malformed: the reference validates and reports
+    kernels::Conv2DParams p = conv_params(ctx.node(), x.shape(), w.shape(), false);
+    // Grouped (filter in-depth C / G, as group_convolutions writes it): a GEMM per group.
+    p.groups = x.shape()[3] / w.shape()[2];
+    if (p.out_c % p.groups != 0) return def.reference(ctx);
     const auto pack = [&](float* out) { kernels::conv2d_pack_filter(p, w.data<float>(), out); };
     const size_t floats = kernels::conv2d_packed_filter_floats(p);
+    std::vector<int64_t> filter_key = w.shape().dims();
+    filter_key.push_back(p.groups);  // the packing depends on the group count
     const PackedWeights::Buffer filter =
-        constant_filter ? packed->get(w.raw_data(), w.shape().dims(), floats, pack) : pack_once(floats, pack);
+        constant_filter ? packed->get(w.raw_data(), filter_key, floats, pack) : pack_once(floats, pack);
     const Shape out_shape{p.batch, p.out_h, p.out_w, p.out_c};
     const GemmEpilogue ep = epilogue(ctx, f, out_shape, p.out_c);
     Tensor& y = ctx.allocate_output(0, DType::Float, out_shape);
@@ -166,6 +171,7 @@ KernelFn CpuBackend::kernel_for(const Node& n, const OpDef& def) {
   if (KernelFn v = lower_pool(n, def)) k = std::move(v);
   if (KernelFn v = lower_elementwise(n, def)) k = std::move(v);
   if (KernelFn v = lower_activation(n, def)) k = std::move(v);
+  if (KernelFn v = lower_transpose(n, def)) k = std::move(v);
   if (k.target_type() != def.reference.target_type()) ++lowered_;
   kernels_[n.name] = k;
   return k;

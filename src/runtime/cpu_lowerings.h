@@ -18,5 +18,6 @@ namespace frost {
 KernelFn lower_pool(const Node& n, const OpDef& def);         // MaxPool, AvgPool, spatial Mean
 KernelFn lower_elementwise(const Node& n, const OpDef& def);  // binary arithmetic, BiasAdd, unary math
 KernelFn lower_activation(const Node& n, const OpDef& def);   // Relu..Tanh, Selu, Softplus, Softmax, LogSoftmax
+KernelFn lower_transpose(const Node& n, const OpDef& def);    // Transpose, any fixed-size dtype
 
 }  // namespace frost

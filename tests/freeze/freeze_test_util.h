@@ -55,6 +55,13 @@ class GraphBuilder {
   }
 };
 
+// Deterministic, varied values (not all equal, some negative).
+inline std::vector<float> varied_values(int64_t n, float scale, float offset = 0.0f) {
+  std::vector<float> v(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = offset + scale * static_cast<float>((i * 7) % 11 - 5);
+  return v;
+}
+
 inline int count_ops(const Graph& g, const std::string& op) {
   int count = 0;
   for (const Node* n : g.nodes()) count += n->op == op;

@@ -8,6 +8,7 @@
 #include "graph/graph.h"
 #include "graph/shape.h"
 #include "graph/tensor.h"
+#include "graph/tensor_limit.h"
 
 using namespace frost;
 
@@ -56,6 +57,24 @@ TEST_CASE("tensor: allocation, typed access, storage classes, size limit") {
   Tensor s = Tensor::string_scalar("hello");
   CHECK(s.strings()[0] == "hello");
   CHECK_THROWS_AS(t.strings(), Error);
+}
+
+TEST_CASE("tensor: a lowered byte limit refuses bigger tensors with one clean error, and is clamped") {
+  REQUIRE(tensor_byte_limit() == kMaxTensorBytes);
+  set_tensor_byte_limit(int64_t{1} << 20);
+  CHECK_NOTHROW(Tensor(DType::Float, Shape{256, 1024}));  // exactly 1 MiB
+  try {
+    Tensor(DType::Float, Shape{257, 1024});
+    FAIL("a tensor over the limit was allocated");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()) == "tensor float [257,1024] exceeds the 1 MiB limit");
+  }
+  CHECK_THROWS_AS(Tensor(DType::String, Shape{int64_t{1} << 16}), Error);  // strings count 32 bytes each
+  set_tensor_byte_limit(-5);
+  CHECK(tensor_byte_limit() == 0);
+  set_tensor_byte_limit(kMaxTensorBytes * 4);
+  CHECK(tensor_byte_limit() == kMaxTensorBytes);
+  CHECK_THROWS_AS(Tensor(DType::Float, Shape{int64_t{1} << 40}), Error);
 }
 
 TEST_CASE("dtype: half and bfloat16 conversions") {

@@ -153,4 +153,30 @@ TEST_CASE("cpu backend: activations, unary math and softmax lowered and equal to
   }
 }
 
+TEST_CASE("cpu backend: Transpose lowered for float and int32, equal to the reference") {
+  for (const std::vector<int32_t>& perm :
+       {std::vector<int32_t>{0, 2, 3, 1}, std::vector<int32_t>{0, 3, 1, 2}, std::vector<int32_t>{3, 1, 0, 2}})
+    for (DType dtype : {DType::Float, DType::Int32}) {
+      GraphBuilder b;
+      b.placeholder("x", PartialShape{2, 9, 17, 5}, dtype);
+      b.ints("perm", perm);
+      b.op("t", "Transpose", {"x", "perm"}, {{"T", dtype}, {"Tperm", DType::Int32}});
+      check_graph(b, {{"x", Shape{2, 9, 17, 5}}}, "t", 1, 20, dtype);
+    }
+}
+
+TEST_CASE("cpu backend: grouped Conv2D (filter in-depth C / G) on the SIMD kernel, equal to the reference") {
+  for (int64_t groups : {2, 3, 12}) {
+    CAPTURE(groups);
+    GraphBuilder b;
+    b.placeholder("x", PartialShape{1, 10, 9, 12});
+    const int64_t in = 12 / groups, out = 2 * groups;
+    b.floats("w", testing::varied_values(3 * 3 * in * out, 0.1f, 0.01f), Shape{3, 3, in, out});
+    b.op("conv", "Conv2D", {"x", "w"},
+         {{"strides", std::vector<int64_t>{1, 2, 1, 1}}, {"padding", std::string("SAME")},
+          {"data_format", std::string("NHWC")}, {"dilations", std::vector<int64_t>{1, 1, 1, 1}}});
+    check_graph(b, {{"x", Shape{1, 10, 9, 12}}}, "conv", 1, 21);
+  }
+}
+
 }  // namespace frost

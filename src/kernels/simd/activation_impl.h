@@ -26,7 +26,8 @@ namespace {  // NOLINT: internal linkage on purpose
 
 // −x by flipping the sign bit, as the reference's unary minus does: xsimd 8's
 // AVX-512 `-x` is `0 - x`, which turns −(+0) into +0 instead of −0 (its AVX2
-// one flips the bit). Use this, never `-x`, on vectors.
+// one flips the bit). Use this, never `-x`, on vectors. (Also never `^` two
+// masks: xsimd 8's AVX-512 batch_bool xor is an OR.)
 template <class V>
 FROST_SIMD_INLINE V negate(V x) {
   return xsimd::bitwise_xor(x, V(-0.0f));

@@ -1,0 +1,153 @@
+// Front end of the fast Transpose: simplifies the geometry, then runs row
+// copies or cache-blocked 2-D tiles over the remaining outer dims.
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/transpose.h"
+
+namespace frost::kernels {
+
+namespace {
+
+// The permutation after dropping size-1 dims and merging input dims that
+// stay adjacent and in order in the output.
+struct Geometry {
+  int rank = 0;
+  int64_t dims[kMaxTransposeRank];  // of src
+  int64_t perm[kMaxTransposeRank];
+};
+
+Geometry simplify(const TransposeParams& p) {
+  const int rank = static_cast<int>(p.dims.size());
+  // Keep the dims of size > 1, renumbered.
+  int64_t renumber[kMaxTransposeRank];
+  int64_t dims[kMaxTransposeRank];
+  int kept = 0;
+  for (int k = 0; k < rank; ++k) {
+    renumber[k] = p.dims[static_cast<size_t>(k)] == 1 ? -1 : kept;
+    if (p.dims[static_cast<size_t>(k)] != 1) dims[kept++] = p.dims[static_cast<size_t>(k)];
+  }
+  int64_t perm[kMaxTransposeRank];
+  int np = 0;
+  for (int k = 0; k < rank; ++k)
+    if (renumber[p.perm[static_cast<size_t>(k)]] >= 0) perm[np++] = renumber[p.perm[static_cast<size_t>(k)]];
+  // Runs of consecutive input dims in the output order merge into one dim.
+  int64_t group_of[kMaxTransposeRank];  // input dim -> merged group (first input dim of the run)
+  Geometry g;
+  bool starts[kMaxTransposeRank] = {};
+  for (int k = 0; k < np; ++k) starts[perm[k]] = k == 0 || perm[k] != perm[k - 1] + 1;
+  int groups = 0;
+  for (int d = 0; d < kept; ++d) {
+    if (starts[d]) g.dims[groups++] = 1;
+    g.dims[groups - 1] *= dims[d];
+    group_of[d] = groups - 1;
+  }
+  g.rank = groups;
+  int out = 0;
+  for (int k = 0; k < np; ++k)
+    if (starts[perm[k]]) g.perm[out++] = group_of[perm[k]];
+  return g;
+}
+
+// Odometer over the outer dims (all but `skip_a`, `skip_b`) of the
+// geometry, calling f(src_offset, dst_offset) in elements.
+template <class F>
+void for_each_outer(const Geometry& g, const int64_t* src_strides, const int64_t* dst_strides_by_src_dim, int skip_a,
+                    int skip_b, F f) {
+  int64_t index[kMaxTransposeRank] = {};
+  int outer[kMaxTransposeRank];
+  int n = 0;
+  for (int d = 0; d < g.rank; ++d)
+    if (d != skip_a && d != skip_b) outer[n++] = d;
+  int64_t s = 0, t = 0;
+  for (;;) {
+    f(s, t);
+    int k = n - 1;
+    for (; k >= 0; --k) {
+      const int d = outer[k];
+      s += src_strides[d];
+      t += dst_strides_by_src_dim[d];
+      if (++index[k] < g.dims[d]) break;
+      s -= src_strides[d] * g.dims[d];
+      t -= dst_strides_by_src_dim[d] * g.dims[d];
+      index[k] = 0;
+    }
+    if (k < 0) return;
+  }
+}
+
+constexpr int64_t kBlock = 32;  // elements per side of a cache block
+
+// dst[a * ld_dst + b] = src[b * ld_src + a] for a < rows_a, b < rows_b.
+template <class E>
+void tile_2d(const E* src, int64_t ld_src, E* dst, int64_t ld_dst, int64_t len_a, int64_t len_b, bool avx2_f32) {
+  for (int64_t a0 = 0; a0 < len_a; a0 += kBlock)
+    for (int64_t b0 = 0; b0 < len_b; b0 += kBlock) {
+      const int64_t a1 = std::min(a0 + kBlock, len_a), b1 = std::min(b0 + kBlock, len_b);
+      int64_t a_full = a0, b_full = b0;
+      if constexpr (sizeof(E) == 4) {
+        if (avx2_f32) {
+          a_full = a0 + (a1 - a0) / 8 * 8;
+          b_full = b0 + (b1 - b0) / 8 * 8;
+          for (int64_t a = a0; a < a_full; a += 8)
+            for (int64_t b = b0; b < b_full; b += 8)
+              transpose_tile_8x8_f32_avx2(reinterpret_cast<const float*>(src + b * ld_src + a), ld_src,
+                                          reinterpret_cast<float*>(dst + a * ld_dst + b), ld_dst);
+        }
+      }
+      // What the 8x8 tiles left: the b tail of the full a rows, then the a tail.
+      for (int64_t a = a0; a < a_full; ++a)
+        for (int64_t b = b_full; b < b1; ++b) dst[a * ld_dst + b] = src[b * ld_src + a];
+      for (int64_t a = a_full; a < a1; ++a)
+        for (int64_t b = b0; b < b1; ++b) dst[a * ld_dst + b] = src[b * ld_src + a];
+    }
+}
+
+template <class E>
+void transpose_typed(const Geometry& g, const E* src, E* dst, bool avx2_f32) {
+  int64_t src_strides[kMaxTransposeRank], dst_strides[kMaxTransposeRank], dst_by_src[kMaxTransposeRank];
+  int64_t stride = 1;
+  for (int d = g.rank; d-- > 0;) src_strides[d] = stride, stride *= g.dims[d];
+  stride = 1;
+  for (int k = g.rank; k-- > 0;) dst_strides[k] = stride, stride *= g.dims[g.perm[k]];
+  for (int k = 0; k < g.rank; ++k) dst_by_src[g.perm[k]] = dst_strides[k];
+  const int a = g.rank - 1;                       // innermost in src
+  const int b = static_cast<int>(g.perm[g.rank - 1]);  // innermost in dst
+  if (a == b) {
+    // The innermost dim does not move: copy runs of it.
+    const size_t run = static_cast<size_t>(g.dims[a]) * sizeof(E);
+    for_each_outer(g, src_strides, dst_by_src, a, a,
+                   [&](int64_t s, int64_t t) { std::memcpy(dst + t, src + s, run); });
+    return;
+  }
+  const int64_t len_a = g.dims[a], len_b = g.dims[b];
+  const int64_t ld_src = src_strides[b], ld_dst = dst_by_src[a];
+  for_each_outer(g, src_strides, dst_by_src, a, b, [&](int64_t s, int64_t t) {
+    tile_2d(src + s, ld_src, dst + t, ld_dst, len_a, len_b, avx2_f32);
+  });
+}
+
+}  // namespace
+
+void transpose(const TransposeParams& p, const void* src, void* dst, std::size_t elem_bytes, GemmIsa isa) {
+  const Geometry g = simplify(p);
+  int64_t total = 1;
+  for (int d = 0; d < g.rank; ++d) total *= g.dims[d];
+  if (total == 0) return;
+  if (g.rank <= 1) {
+    // Nothing moves (all size-1 dims, or one run): a plain copy.
+    std::memcpy(dst, src, static_cast<size_t>(total) * elem_bytes);
+    return;
+  }
+  if (isa == GemmIsa::kAuto) isa = gemm_best_isa();
+  const bool avx2 = isa == GemmIsa::kAvx2 || isa == GemmIsa::kAvx512;
+  switch (elem_bytes) {
+    case 1: return transpose_typed(g, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst), false);
+    case 2: return transpose_typed(g, static_cast<const uint16_t*>(src), static_cast<uint16_t*>(dst), false);
+    case 4: return transpose_typed(g, static_cast<const uint32_t*>(src), static_cast<uint32_t*>(dst), avx2);
+    case 8: return transpose_typed(g, static_cast<const uint64_t*>(src), static_cast<uint64_t*>(dst), false);
+    default: return transpose_reference(p, src, dst, elem_bytes);
+  }
+}
+
+}  // namespace frost::kernels

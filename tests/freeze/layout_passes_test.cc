@@ -1,0 +1,239 @@
+// Layout rules for graphs converted from ONNX/PyTorch: Transpose pairs
+// cancel, Transposes sink through element-wise ops, Pad, BiasAdd and
+// ConcatV2, hoist above a Pad that feeds a convolution, NCHW convolutions run
+// in NHWC; Split/ConcatV2 of one piece vanish. Each where it fires
+// (structure + numbers on the reference backend) and where it must not.
+#include "freeze/passes.h"
+#include "freeze_test_util.h"
+
+using namespace frost;
+using namespace frost::testing;
+
+namespace {
+
+const std::vector<std::string> kLayoutPasses = {"remove_identity",   "remove_unused",     "trivial_split_concat",
+                                                "nchw_to_nhwc",      "sink_transposes",   "hoist_transpose_above_pad",
+                                                "cancel_transposes", "fold_pad_into_conv"};
+
+std::string transpose(GraphBuilder& b, const std::string& name, const std::string& x, std::vector<int32_t> perm) {
+  b.ints(name + "/perm", perm);
+  return b.op(name, "Transpose", {x, name + "/perm"}, {{"Tperm", DType::Int32}});
+}
+
+std::map<std::string, AttrValue> conv_attrs(const std::string& format, std::vector<int64_t> strides,
+                                            const std::string& padding = "VALID") {
+  return {{"T", DType::Float}, {"strides", strides}, {"padding", padding}, {"data_format", format},
+          {"dilations", std::vector<int64_t>{1, 1, 1, 1}}};
+}
+
+// An onnx-tf block: NHWC conv output -> NCHW BatchNorm (Mul, Add with [C,1,1]
+// constants) -> Relu -> NCHW Pad -> back to NHWC for the next conv.
+void converted_block(GraphBuilder& b, const std::string& x, int64_t c) {
+  transpose(b, "to_nchw", x, {0, 3, 1, 2});
+  b.floats("scale", varied_values(c, 0.3f, 1.0f), Shape{c, 1, 1});
+  b.op("bn_mul", "Mul", {"to_nchw", "scale"});
+  b.floats("shift", varied_values(c, 0.2f), Shape{c, 1, 1});
+  b.op("bn_add", "AddV2", {"bn_mul", "shift"});
+  b.op("relu", "Relu", {"bn_add"});
+  b.constant("pads", Tensor::from_vector<int32_t>({0, 0, 0, 0, 1, 2, 2, 1}, Shape{4, 2}));
+  b.op("pad", "Pad", {"relu", "pads"}, {{"Tpaddings", DType::Int32}});
+  transpose(b, "to_nhwc", "pad", {0, 2, 3, 1});
+}
+
+}  // namespace
+
+TEST_CASE("cancel_transposes: NHWC -> NCHW -> NHWC vanishes; two others compose into one") {
+  GraphBuilder b;
+  b.placeholder("x", {2, 3, 4, 5});
+  transpose(b, "t1", "x", {0, 3, 1, 2});
+  transpose(b, "t2", "t1", {0, 2, 3, 1});
+  b.op("y", "Relu", {"t2"});
+  transpose(b, "u1", "x", {0, 2, 3, 1});
+  transpose(b, "u2", "u1", {0, 2, 3, 1});  // composes to (0, 3, 1, 2)
+  b.op("z", "Relu", {"u2"});
+  const OptimizeResult r = optimize_with(b.g, {"x"}, {"y", "z"}, {"remove_unused", "cancel_transposes"});
+  CHECK(r.graph.at("y").inputs[0] == "x");
+  CHECK(count_ops(r.graph, "Transpose") == 1);
+  CHECK(r.graph.at("u2").inputs[0] == "x");
+  CHECK(r.report.total("transpose_pairs_cancelled") == 1);
+  CHECK(r.report.total("transposes_composed") == 1);
+  check_same_numbers(b.g, r.graph, {"x"}, {"y", "z"});
+}
+
+TEST_CASE("cancel_transposes: a computed perm, or a fetched outer Transpose, is kept (must not fire)") {
+  GraphBuilder b;
+  b.placeholder("x", {2, 3, 4, 5});
+  b.placeholder("perm", {4}, DType::Int32);
+  transpose(b, "t1", "x", {0, 3, 1, 2});
+  b.op("t2", "Transpose", {"t1", "perm"}, {{"Tperm", DType::Int32}});
+  b.op("y", "Relu", {"t2"});
+  const OptimizeResult r = optimize_with(b.g, {"x", "perm"}, {"y"}, kLayoutPasses);
+  CHECK(count_ops(r.graph, "Transpose") == 2);
+  CHECK(r.report.total("transpose_pairs_cancelled") == 0);
+
+  // Fetched: the name survives as an Identity of x, numbers unchanged.
+  GraphBuilder c;
+  c.placeholder("x", {2, 3, 4, 5});
+  transpose(c, "t1", "x", {0, 3, 1, 2});
+  transpose(c, "t2", "t1", {0, 2, 3, 1});
+  const OptimizeResult r2 = optimize_with(c.g, {"x"}, {"t2"}, kLayoutPasses);
+  REQUIRE(r2.graph.find("t2") != nullptr);
+  CHECK(count_ops(r2.graph, "Transpose") == 0);
+  check_same_numbers(c.g, r2.graph, {"x"}, {"t2"});
+}
+
+TEST_CASE("sink_transposes: an onnx-tf BatchNorm/Relu/Pad block between two convs loses both Transposes") {
+  GraphBuilder b;
+  b.placeholder("x", {1, 5, 6, 4});
+  converted_block(b, "x", 4);
+  b.floats("w", varied_values(3 * 3 * 4 * 2, 0.1f, 0.02f), Shape{3, 3, 4, 2});
+  b.op("conv", "Conv2D", {"to_nhwc", "w"}, conv_attrs("NHWC", {1, 1, 1, 1}));
+  b.op("y", "Relu", {"conv"});
+  const OptimizeResult r = optimize_with(b.g, {"x"}, {"y"}, kLayoutPasses);
+  CHECK(count_ops(r.graph, "Transpose") == 0);
+  CHECK(r.report.total("transposes_sunk") >= 3);
+  // The per-channel constants now broadcast along the last (channel) axis.
+  const Node* mul = nullptr;
+  for (const Node* n : r.graph.nodes())
+    if (n->op == "Mul") mul = n;
+  REQUIRE(mul != nullptr);
+  CHECK(mul->inputs[0] == "x");
+  CHECK(r.graph.at(mul->inputs[1]).attr_tensor("value").shape() == Shape{4});
+  // The Pad folded into the conv: it padded H by (1, 2) and W by (2, 1).
+  CHECK(count_ops(r.graph, "Pad") == 0);
+  CHECK(r.graph.at("conv").attr_ints("explicit_paddings") == std::vector<int64_t>{0, 0, 1, 2, 2, 1, 0, 0});
+  check_same_numbers(b.g, r.graph, {"x"}, {"y"});
+}
+
+TEST_CASE("sink_transposes: residual Add of two transposed branches, ConcatV2 on channels, NCHW BiasAdd") {
+  GraphBuilder b;
+  b.placeholder("a", {1, 3, 4, 5});
+  b.placeholder("c", {1, 3, 4, 5});
+  transpose(b, "ta", "a", {0, 3, 1, 2});
+  transpose(b, "tc", "c", {0, 3, 1, 2});
+  b.op("sum", "AddV2", {"ta", "tc"});
+  b.floats("bias", varied_values(5, 0.5f), Shape{5});
+  b.op("biased", "BiasAdd", {"sum", "bias"}, {{"data_format", std::string("NCHW")}});
+  b.op("sig", "Sigmoid", {"biased"});
+  transpose(b, "tb", "a", {0, 3, 1, 2});
+  b.ints("axis", {1});
+  b.g.at("axis").attrs["value"] = Tensor::scalar<int32_t>(1);
+  b.op("cat", "ConcatV2", {"sig", "tb", "axis"}, {{"N", int64_t{2}}, {"Tidx", DType::Int32}});
+  transpose(b, "out", "cat", {0, 2, 3, 1});
+  const OptimizeResult r = optimize_with(b.g, {"a", "c"}, {"out"}, kLayoutPasses);
+  CHECK(count_ops(r.graph, "Transpose") == 0);
+  const Node* cat = nullptr;
+  for (const Node* n : r.graph.nodes())
+    if (n->op == "ConcatV2") cat = n;
+  REQUIRE(cat != nullptr);
+  CHECK(r.graph.at(cat->inputs[2]).attr_tensor("value").as_int64(0) == 3);
+  check_same_numbers(b.g, r.graph, {"a", "c"}, {"out"});
+}
+
+TEST_CASE("sink_transposes: shared or fetched Transposes and unknown operands stay (must not fire)") {
+  GraphBuilder b;
+  b.placeholder("x", {1, 3, 4, 5});
+  b.placeholder("other", {1, 5, 3, 4});
+  transpose(b, "shared", "x", {0, 3, 1, 2});
+  b.op("r1", "Relu", {"shared"});
+  b.op("r2", "Tanh", {"shared"});
+  transpose(b, "t", "x", {0, 3, 1, 2});
+  b.op("plus", "AddV2", {"t", "other"});  // a non-constant, untransposed operand
+  transpose(b, "fetched", "x", {0, 3, 1, 2});
+  b.op("r3", "Relu", {"fetched"});
+  transpose(b, "before_reshape", "x", {0, 3, 1, 2});
+  b.ints("shape", {1, 60});
+  b.op("flat", "Reshape", {"before_reshape", "shape"}, {{"Tshape", DType::Int32}});
+  const std::vector<std::string> outs = {"r1", "r2", "plus", "fetched", "r3", "flat"};
+  const OptimizeResult r = optimize_with(b.g, {"x", "other"}, outs, kLayoutPasses);
+  CHECK(r.report.total("transposes_sunk") == 0);
+  CHECK(count_ops(r.graph, "Transpose") == 4);
+  check_same_numbers(b.g, r.graph, {"x", "other"}, outs);
+}
+
+TEST_CASE("hoist_transpose_above_pad: NCHW input -> Pad -> Transpose -> Conv2D: the Pad folds into the conv") {
+  GraphBuilder b;
+  b.placeholder("x", {1, 3, 9, 8});
+  b.constant("pads", Tensor::from_vector<int32_t>({0, 0, 0, 0, 1, 1, 0, 2}, Shape{4, 2}));
+  b.op("pad", "Pad", {"x", "pads"}, {{"Tpaddings", DType::Int32}});
+  transpose(b, "to_nhwc", "pad", {0, 2, 3, 1});
+  b.floats("w", varied_values(3 * 3 * 3 * 4, 0.1f), Shape{3, 3, 3, 4});
+  b.op("conv", "Conv2D", {"to_nhwc", "w"}, conv_attrs("NHWC", {1, 2, 2, 1}));
+  const OptimizeResult r = optimize_with(b.g, {"x"}, {"conv"}, kLayoutPasses);
+  CHECK(r.report.total("transposes_hoisted_above_pad") == 1);
+  CHECK(count_ops(r.graph, "Pad") == 0);
+  CHECK(count_ops(r.graph, "Transpose") == 1);
+  CHECK(r.graph.at("conv").attr_ints("explicit_paddings") == std::vector<int64_t>{0, 0, 1, 1, 0, 2, 0, 0});
+  check_same_numbers(b.g, r.graph, {"x"}, {"conv"});
+}
+
+TEST_CASE("hoist_transpose_above_pad: a Transpose also read by a non-convolution stays below its Pad (must not fire)") {
+  GraphBuilder b;
+  b.placeholder("x", {1, 3, 6, 6});
+  b.constant("pads", Tensor::from_vector<int32_t>({0, 0, 0, 0, 1, 1, 1, 1}, Shape{4, 2}));
+  b.op("pad", "Pad", {"x", "pads"}, {{"Tpaddings", DType::Int32}});
+  transpose(b, "to_nhwc", "pad", {0, 2, 3, 1});
+  b.floats("w", varied_values(3 * 3 * 3 * 2, 0.1f), Shape{3, 3, 3, 2});
+  b.op("conv", "Conv2D", {"to_nhwc", "w"}, conv_attrs("NHWC", {1, 1, 1, 1}));
+  b.op("relu", "Relu", {"to_nhwc"});
+  const OptimizeResult r = optimize_with(b.g, {"x"}, {"conv", "relu"}, kLayoutPasses);
+  CHECK(r.report.total("transposes_hoisted_above_pad") == 0);
+  CHECK(count_ops(r.graph, "Pad") == 1);
+  check_same_numbers(b.g, r.graph, {"x"}, {"conv", "relu"});
+}
+
+TEST_CASE("nchw_to_nhwc: NCHW Conv2D -> MaxPool -> Conv2D runs in NHWC with Transposes only at the ends") {
+  GraphBuilder b;
+  b.placeholder("x", {1, 3, 9, 10});
+  b.floats("w1", varied_values(3 * 3 * 3 * 4, 0.1f), Shape{3, 3, 3, 4});
+  std::map<std::string, AttrValue> explicit_conv = conv_attrs("NCHW", {1, 1, 2, 1}, "EXPLICIT");
+  explicit_conv["explicit_paddings"] = std::vector<int64_t>{0, 0, 0, 0, 1, 0, 2, 1};
+  b.op("conv1", "Conv2D", {"x", "w1"}, explicit_conv);
+  b.op("pool", "MaxPool", {"conv1"},
+       {{"ksize", std::vector<int64_t>{1, 1, 2, 2}}, {"strides", std::vector<int64_t>{1, 1, 2, 2}},
+        {"padding", std::string("VALID")}, {"data_format", std::string("NCHW")}});
+  b.floats("w2", varied_values(1 * 1 * 4 * 2, 0.3f), Shape{1, 1, 4, 2});
+  b.op("conv2", "Conv2D", {"pool", "w2"}, conv_attrs("NCHW", {1, 1, 1, 1}));
+  const OptimizeResult r = optimize_with(b.g, {"x"}, {"conv2"}, kLayoutPasses);
+  CHECK(r.report.total("nchw_ops_to_nhwc") == 3);
+  CHECK(count_ops(r.graph, "Transpose") == 2);
+  const Node& conv1 = r.graph.at("conv1/nhwc");
+  CHECK(conv1.attr_string("data_format") == "NHWC");
+  CHECK(conv1.attr_ints("strides") == std::vector<int64_t>{1, 2, 1, 1});
+  CHECK(conv1.attr_ints("explicit_paddings") == std::vector<int64_t>{0, 0, 1, 0, 2, 1, 0, 0});
+  CHECK(r.graph.at("conv2").op == "Transpose");
+  check_same_numbers(b.g, r.graph, {"x"}, {"conv2"});
+}
+
+TEST_CASE("nchw_to_nhwc: NHWC convs and a fused residual Add in NCHW are left alone (must not fire)") {
+  GraphBuilder b;
+  b.placeholder("x", {1, 6, 6, 2});
+  b.floats("w", varied_values(3 * 3 * 2 * 2, 0.1f), Shape{3, 3, 2, 2});
+  b.op("conv", "Conv2D", {"x", "w"}, conv_attrs("NHWC", {1, 1, 1, 1}, "SAME"));
+  b.placeholder("n", {1, 2, 6, 6});
+  b.floats("bias", varied_values(2, 0.5f), Shape{2});
+  std::map<std::string, AttrValue> fused = conv_attrs("NCHW", {1, 1, 1, 1}, "SAME");
+  fused["fused_ops"] = std::vector<std::string>{"BiasAdd", "Add"};
+  fused["num_args"] = int64_t{2};
+  b.op("fused", "_FusedConv2D", {"n", "w", "bias", "n"}, fused);
+  const OptimizeResult r = optimize_with(b.g, {"x", "n"}, {"conv", "fused"}, kLayoutPasses);
+  CHECK(r.report.total("nchw_ops_to_nhwc") == 0);
+  CHECK(count_ops(r.graph, "Transpose") == 0);
+}
+
+TEST_CASE("trivial_split_concat: Split into one and ConcatV2 of one vanish; a real Split stays (must not fire)") {
+  GraphBuilder b;
+  b.placeholder("x", {2, 3, 4});
+  b.ints("axis", {0});
+  b.g.at("axis").attrs["value"] = Tensor::scalar<int32_t>(2);
+  b.op("one", "Split", {"axis", "x"}, {{"num_split", int64_t{1}}});
+  b.op("r", "Relu", {"one"});
+  b.op("cat", "ConcatV2", {"r", "axis"}, {{"N", int64_t{1}}, {"Tidx", DType::Int32}});
+  b.op("two", "Split", {"axis", "x"}, {{"num_split", int64_t{2}}});
+  b.op("s", "Sub", {"two:1", "two"});
+  const OptimizeResult r = optimize_with(b.g, {"x"}, {"cat", "s"}, kLayoutPasses);
+  CHECK(r.report.total("trivial_split_concat_removed") == 2);
+  CHECK(r.graph.at("r").inputs[0] == "x");
+  CHECK(r.graph.at("two").op == "Split");
+  check_same_numbers(b.g, r.graph, {"x"}, {"cat", "s"});
+}

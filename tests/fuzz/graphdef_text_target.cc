@@ -1,0 +1,15 @@
+// A text GraphDef (.pbtxt): the same path as graphdef_binary, seeded with text
+// graphs so the fuzzer explores protobuf's text parser and what it produces.
+#include "fuzz_target.h"
+#include "graph/summary.h"
+#include "runtime/model.h"
+#include "scratch_file.h"
+
+namespace frost::fuzz {
+
+void graphdef_text(const std::string& bytes) {
+  const Model model = Model::load(write_scratch("graph.pbtxt", bytes));
+  summarize_graph(model.graph());
+}
+
+}  // namespace frost::fuzz
