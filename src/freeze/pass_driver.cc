@@ -124,7 +124,7 @@ Verification verify_equivalence(const Graph& before, const Graph& after, const s
       if (n && (n->op == "Placeholder" || n->op == "PlaceholderWithDefault")) {
         // An unconsumed placeholder: any value of its dtype will do.
         GraphInput gi{n->name, dtype_base(static_cast<int>(n->attr_type_or("dtype", DType::Float))),
-                      n->has_attr("shape") ? n->attr("shape").shape() : PartialShape::unknown(), false};
+                      n->has_attr("shape") ? n->attr("shape").shape() : PartialShape::unknown(), false, ""};
         feeds[in] = random_input(gi, seed, unknown_dim);
         continue;
       }

@@ -59,8 +59,14 @@ std::vector<PlaceholderForComponent> pipeline_inputs_to_placeholders(Graph& g, c
       made[TensorId{reader_name, 0, false}] = reader_name;
     }
   }
+  if (made.empty()) return {};
+  // Prune away what only the pipeline (and unlisted components) needed; the
+  // other listed inputs stay feedable.
   std::vector<TensorId> roots = outputs;
-  for (const auto& [component, name] : made) roots.push_back(TensorId{name, 0, false});
+  for (const TensorId& t : components) {
+    const auto it = made.find(TensorId{t.node, t.index, false});
+    roots.push_back(it != made.end() ? TensorId{it->second, 0, false} : t);
+  }
   prune_to(g, roots);
 
   std::vector<PlaceholderForComponent> out;

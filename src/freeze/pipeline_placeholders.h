@@ -20,9 +20,10 @@ struct PlaceholderForComponent {
 // Placeholders. Naming keeps feeds working: component 0 becomes a Placeholder
 // with the reader's own name (so "IteratorGetNext:0" still names it), component
 // i > 0 one named "<reader>_<i>". A reader some of whose read components are
-// not listed stays as it is (still fed at its components). Then prunes `g` to
-// `outputs` and the new placeholders, which removes what only the pipeline
-// needed. Returns what was replaced, in the order given.
+// not listed stays as it is (still fed at its components). When anything was
+// replaced, prunes `g` to `outputs` and the listed inputs (as renamed), which
+// removes what only the pipeline needed. Returns what was replaced, in the
+// order given; empty (and `g` untouched) when there was nothing to replace.
 std::vector<PlaceholderForComponent> pipeline_inputs_to_placeholders(Graph& g, const std::vector<TensorId>& components,
                                                                      const std::vector<TensorId>& outputs);
 

@@ -36,12 +36,14 @@ RoundingNoise float32_rounding_noise(const Graph& g, const FeedMap& feeds, const
     const KernelSelector perturb = [sample_seed](const Node& node, const OpDef& def) -> KernelFn {
       const uint64_t node_seed = sample_seed ^ std::hash<std::string>{}(node.name);
       return [reference = def.reference, node_seed](OpContext& ctx) {
-        reference(ctx);
+        std::vector<Tensor> outputs(static_cast<size_t>(ctx.num_outputs()));
+        OpContext inner(ctx.node(), ctx.inputs(), outputs);
+        reference(inner);
         std::mt19937_64 rng(node_seed);
         for (int i = 0; i < ctx.num_outputs(); ++i) {
-          const Tensor& out = ctx.output(i);
-          if (out.valid() && out.dtype() == DType::Float && out.num_elements() > 0)
-            ctx.set_output(i, perturbed(out, rng));
+          const Tensor& out = outputs[static_cast<size_t>(i)];
+          const bool perturb = out.valid() && out.dtype() == DType::Float && out.num_elements() > 0;
+          ctx.set_output(i, perturb ? perturbed(out, rng) : out);
         }
       };
     };

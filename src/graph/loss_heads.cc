@@ -15,17 +15,6 @@ bool is_comparison(const std::string& op) {
          op == "SigmoidCrossEntropyWithLogits";
 }
 
-// A float Const of more than one element: a weight. A loss compares a label
-// as it comes (cast, one-hot, reshaped, scaled by a scalar); a source whose
-// path to the candidate passes weights is the model's input, not a label.
-bool is_parameter(const Graph& g, const Node* n) {
-  for (int hops = 0; n && (n->op == "Identity" || n->op == "ReadVariableOp") && n->num_data_inputs() == 1 && hops < 4; ++hops)
-    n = g.find(n->input(0).node);
-  if (!n || n->op != "Const" || !n->has_attr("value") || !n->attr("value").is<Tensor>()) return false;
-  const Tensor& t = n->attr_tensor("value");
-  return t.num_elements() > 1 && (t.dtype() == DType::Float || t.dtype() == DType::Double || t.dtype() == DType::Half);
-}
-
 bool is_reduction(const std::string& op) {
   return op == "Mean" || op == "Sum" || op == "L2Loss" || op == "SoftmaxCrossEntropyWithLogits" ||
          op == "SparseSoftmaxCrossEntropyWithLogits";
@@ -89,7 +78,7 @@ std::vector<LossHead> find_loss_heads(const Graph& g, const ValueFlow& flow, con
                                       const std::vector<TensorId>& sources) {
   std::vector<std::set<std::string>> reach;
   for (const TensorId& s : sources) reach.push_back(flow.reach(s));
-  Shapes shapes{g};
+  Shapes shapes{g, false, {}};
   std::vector<LossHead> heads;
   for (size_t l = 0; l < sources.size(); ++l) {
     // Values computed from some other source: the inference side.
@@ -110,7 +99,10 @@ std::vector<LossHead> find_loss_heads(const Graph& g, const ValueFlow& flow, con
         reduces = reduces || is_reduction(n.op);
         for (int i = 0; i < n.num_data_inputs() && ok; ++i) {
           const TensorId in = n.input(i);
-          if (is_parameter(g, g.find(in.node))) {
+          // A loss compares a label as it comes (cast, one-hot, reshaped,
+          // scaled by a scalar); a source whose path passes weights is the
+          // model's input, not a label.
+          if (is_weight(g, in.node)) {
             ok = false;
             break;
           }

@@ -32,8 +32,6 @@ class OpContext {
   std::span<const Tensor> inputs() const { return inputs_; }
   int num_outputs() const { return static_cast<int>(outputs_.size()); }
   void set_output(int i, Tensor t) { outputs_.at(static_cast<size_t>(i)) = std::move(t); }
-  // What the kernel stored in output i (for wrappers that run after it).
-  const Tensor& output(int i) const { return outputs_.at(static_cast<size_t>(i)); }
   // Output i as a tensor of this dtype and shape: the planned arena view when
   // it has exactly this dtype and shape, else a new heap tensor. The contents
   // are unspecified (an arena view holds old values): the kernel must write

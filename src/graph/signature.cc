@@ -76,19 +76,11 @@ bool read_for_inference(const Node& n, const std::unordered_map<std::string, std
   return std::any_of(it->second.begin(), it->second.end(), [](const Node* r) { return !is_training_node(*r); });
 }
 
-// Float parameters (a Const of more than one float element) among `nodes`:
-// a value computed without any is a transform of its input (a label's Cast
-// or OneHot), not a model's prediction.
+// Whether any of `nodes` is a weight (value_flow.h): a value computed
+// without any is a transform of its input (a label's Cast or OneHot), not a
+// model's prediction.
 bool has_parameters(const Graph& g, const std::set<std::string>& nodes) {
-  for (const std::string& name : nodes) {
-    const Node* n = g.find(name);
-    if (n && n->op == "Const" && n->has_attr("value") && n->attr("value").is<Tensor>()) {
-      const Tensor& t = n->attr_tensor("value");
-      if (t.num_elements() > 1 && (t.dtype() == DType::Float || t.dtype() == DType::Double || t.dtype() == DType::Half))
-        return true;
-    }
-  }
-  return false;
+  return std::any_of(nodes.begin(), nodes.end(), [&](const std::string& n) { return is_weight(g, n); });
 }
 
 std::string join_names(const std::vector<TensorId>& ids) {
@@ -137,8 +129,9 @@ GraphSignature detect_signature(const Graph& g) {
     for (const Node* n : g.nodes())
       if (is_placeholder(*n) && users.count(n->name)) sources.push_back(TensorId{n->name, 0, false});
   std::set<std::string> computed;
+  std::map<TensorId, std::set<std::string>> reach;  // per source, computed once
   for (const TensorId& t : sources) {
-    const std::set<std::string> r = flow.reach(t);
+    const std::set<std::string>& r = reach[t] = flow.reach(t);
     computed.insert(r.begin(), r.end());
   }
 
@@ -188,7 +181,7 @@ GraphSignature detect_signature(const Graph& g) {
   auto source_nodes_of = [&](const std::string& c) {
     std::set<TensorId> out;
     for (const TensorId& s : sources)
-      if (flow.reach(s).count(c)) out.insert(s);
+      if (reach[s].count(c)) out.insert(s);
     return out;
   };
   if (kept.size() > 1) {
@@ -198,7 +191,7 @@ GraphSignature detect_signature(const Graph& g) {
       bool private_sources = true;
       for (const TensorId& s : source_nodes_of(c))
         for (const std::string& other : kept)
-          if (other != c && flow.reach(s).count(other)) private_sources = false;
+          if (other != c && reach[s].count(other)) private_sources = false;
       if (private_sources) transforms.push_back(c);
     }
     if (transforms.size() < kept.size())

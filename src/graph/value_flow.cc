@@ -6,6 +6,16 @@ bool reads_shape_only(const std::string& op) {
   return op == "Shape" || op == "ShapeN" || op == "Rank" || op == "Size";
 }
 
+bool is_weight(const Graph& g, const std::string& node) {
+  const Node* n = g.find(node);
+  for (int hops = 0; n && (n->op == "Identity" || n->op == "ReadVariableOp") && n->num_data_inputs() == 1 && hops < 4;
+       ++hops)
+    n = g.find(n->input(0).node);
+  if (!n || n->op != "Const" || !n->has_attr("value") || !n->attr("value").is<Tensor>()) return false;
+  const Tensor& t = n->attr_tensor("value");
+  return t.num_elements() > 1 && (t.dtype() == DType::Float || t.dtype() == DType::Double || t.dtype() == DType::Half);
+}
+
 ValueFlow::ValueFlow(const Graph& g) : g_(g) {
   for (const Node* n : g.nodes())
     for (int i = 0; i < n->num_data_inputs(); ++i) {

@@ -32,4 +32,8 @@ class ValueFlow {
 // Ops that read only their input's shape.
 bool reads_shape_only(const std::string& op);
 
+// Whether `node` is a weight: a float Const of more than one element, read
+// directly or through Identity/ReadVariableOp (a frozen variable's /read).
+bool is_weight(const Graph& g, const std::string& node);
+
 }  // namespace frost

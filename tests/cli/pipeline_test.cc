@@ -7,6 +7,7 @@
 
 #include "cli_util.h"
 #include "graph/graphdef_convert.h"
+#include "io/npy.h"
 #include "pipeline_graphs.h"
 
 using namespace frost;
@@ -40,6 +41,20 @@ TEST_CASE("cli: an iterator-fed graph: inspect, run --random-inputs, bench, opti
   CHECK(run_frost("run " + quote(model) + " --random-inputs 1 --no-optimize --backend reference --save " +
                   quote((dir / "out").string())).exit_code == 0);
   CHECK(run_frost("bench " + quote(model) + " --runs 2 --warmup 1").exit_code == 0);
+
+  // check against the outputs of a run fed from a file, by the component's name.
+  const std::string x = (dir / "x.npy").string();
+  Tensor features(DType::Float, Shape{2, 8});
+  for (int64_t i = 0; i < features.num_elements(); ++i) features.data<float>()[i] = 0.1f * static_cast<float>(i % 7);
+  write_npy(x, features);
+  const CommandResult fed = run_frost("run " + quote(model) + " --input IteratorGetNext:0=" + quote(x) + " --save " +
+                                      quote((dir / "fed").string()) + " --backend reference --no-optimize");
+  INFO(fed.err);
+  CHECK(fed.exit_code == 0);
+  const CommandResult check = run_frost("check " + quote(model) + " --inputs " + quote(x) + " --expected " +
+                                        quote((dir / "fed" / "probs.npy").string()));
+  INFO(check.out, check.err);
+  CHECK(check.exit_code == 0);
 
   const CommandResult missing = run_frost("run " + quote(model) + " --save " + quote((dir / "out").string()));
   CHECK(missing.exit_code == 2);

@@ -90,7 +90,7 @@ Graph deep_conv_bn_network(int depth, uint64_t seed) {
   }
   b.floats("head/w", normal(c * 2, 0, std::sqrt(1.0 / c)), Shape{1, 1, c, 2});
   b.op("head/conv", "Conv2D", {x, "head/w"}, conv_attrs());
-  const GraphInput calibration{"x", DType::Float, PartialShape({1, 8, 8, c}), false};
+  const GraphInput calibration{"x", DType::Float, PartialShape({1, 8, 8, c}), false, ""};
   const Tensor head = run_reference(b.g, {{TensorId{"x", 0, false}, random_input(calibration, seed + 1)}},
                                     {TensorId{"head/conv", 0, false}})[0];
   const auto [mean, variance] = channel_moments(head);
@@ -132,7 +132,7 @@ TEST_CASE("verify: a deep conv+BN network passes with the derived tolerance, and
 TEST_CASE("rounding noise: measured on the deep network, above zero and far below 1") {
   const uint64_t seed = seed_from_env("verify tolerance", 20261206);
   const Graph g = deep_conv_bn_network(52, seed);
-  GraphInput in{"x", DType::Float, PartialShape({1, 8, 8, 16}), false};
+  GraphInput in{"x", DType::Float, PartialShape({1, 8, 8, 16}), false, ""};
   const FeedMap feeds{{TensorId{"x", 0, false}, random_input(in, seed)}};
   const std::vector<TensorId> out{TensorId{"out", 0, false}};
   const std::vector<Tensor> exact = run_reference(g, feeds, out);
