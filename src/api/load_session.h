@@ -27,7 +27,7 @@ struct LoadOptions {
   bool optimize = true;
 };
 
-// Loads `path` (.pb/.pbtxt) and prepares it as `options` say. Throws
+// Loads `path` (.pb/.pbtxt, or a Keras .h5/.keras converted in memory) and prepares it as `options` say. Throws
 // frost::Error naming the file, node and op.
 Session load_session(const std::string& path, const LoadOptions& options = {});
 

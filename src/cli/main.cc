@@ -32,6 +32,8 @@ const Command kCommands[] = {
      "                                      DPU partition, MACs, fix positions -> DIR/partition.json (no xmodel)"},
     {"freeze", frost::cli::freeze_command,
      "(--graph G.pb | --meta M.meta | --saved-model DIR [--tag T] [--signature S]) [--checkpoint PREFIX] [--outputs a,b] [--set name=value ...] -o FROZEN.pb"},
+    {"convert", frost::cli::convert_command,
+     "MODEL.h5|MODEL.keras -o FROZEN.pb [--outputs A,B] [--batch N]   a Keras model as a frozen graph, without TensorFlow"},
     {"optimize", frost::cli::optimize_command,
      "IN -o OUT [--outputs A,B] [--inputs X] [--set NAME=VALUE] [--passes P,Q] [--report] [--no-verify]"},
     {"bench", frost::cli::bench_command,

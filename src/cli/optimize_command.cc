@@ -7,6 +7,7 @@
 #include "freeze/pass_driver.h"
 #include "freeze/set_values.h"
 #include "graph/graphdef_convert.h"
+#include "io/model_file.h"
 #include "graph/tensor_names.h"
 #include "graph/validate.h"
 
@@ -21,7 +22,7 @@ int optimize_command(const Argv& raw) {
                   {"report", "no-verify"});
   const std::string in = args.only_positional("input graph");
   if (!args.has("output-file")) throw Error("name the optimised graph with -o OUT.pb");
-  Graph g = load_graph(in);
+  Graph g = load_model_file(in);
   validate_graph(g);
 
   OptimizeOptions options;

@@ -2,6 +2,7 @@
 
 #include "graph/graphdef_convert.h"
 #include "graph/validate.h"
+#include "io/model_file.h"
 #include "runtime/cpu_backend.h"
 #include "runtime/fpga/fpga_backend.h"
 #include "runtime/thread_count.h"
@@ -25,7 +26,7 @@ std::string backend_name(Backend b) {
 }
 
 Session Session::load(const std::string& path) {
-  Graph g = load_graph(path);
+  Graph g = load_model_file(path);
   validate_graph(g);
   return Session(std::move(g));
 }
