@@ -7,6 +7,7 @@
 
 #include "cli_util.h"
 #include "graph/graphdef_convert.h"
+#include "graph/signature.h"
 #include "io/npy.h"
 #include "pipeline_graphs.h"
 
@@ -107,4 +108,36 @@ TEST_CASE("cli: optimize --help explains the derived tolerance") {
   CHECK(help.exit_code == 0);
   CHECK(has(help.out, "max(1e-5, 4 x noise)"));
   CHECK(has(help.out, "Monte Carlo"));
+}
+
+TEST_CASE("corpus: training graphs whose losses were the unconsumed nodes now give their predictions") {
+  const std::string corpus = corpus_dir();
+  if (corpus.empty()) return;
+  struct Case {
+    const char* file;
+    std::vector<std::string> inputs, outputs, labels, heads;
+  };
+  // Before loss heads were recognised, these reported the losses as outputs
+  // and the labels as inputs (tf2onnx_regression: truediv of the MSE; the
+  // finger-direction graph: the cross-entropy Neg and the accuracy Mean_1).
+  const std::vector<Case> cases = {
+      {"finger_direction_input_graph.pb", {"input_node"}, {"hypothesis"}, {"output_node"}, {"Neg", "Mean_1"}},
+      {"tf2onnx_regression_savedmodel.saved_model.pb", {"X"}, {"Add"}, {"Y"}, {"truediv"}},
+      {"volvo_nlu_graph_nonfrozen.pb", {"InputData/X"}, {"FullyConnected_2/Softmax"}, {"TargetsData/Y"},
+       {"Crossentropy/Mean"}},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.file);
+    const GraphSignature s = detect_signature(load_graph((std::filesystem::path(corpus) / "graphs" / c.file).string()));
+    std::vector<std::string> inputs, outputs, labels, heads;
+    for (const GraphInput& i : s.inputs)
+      if (!i.has_default) inputs.push_back(i.name);
+    for (const GraphOutput& o : s.outputs) outputs.push_back(o.name);
+    for (const UnusedInput& u : s.unused_inputs) labels.push_back(u.input.name);
+    for (const GraphOutput& h : s.loss_heads) heads.push_back(h.name);
+    CHECK(inputs == c.inputs);
+    CHECK(outputs == c.outputs);
+    CHECK(labels == c.labels);
+    CHECK(heads == c.heads);
+  }
 }
