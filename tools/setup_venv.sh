@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Creates the project-local virtual environment ./.venv (git-ignored) with the
-# exact versions pinned in tools/requirements.txt. Only the model generators in
-# tools/ use it; building, running and testing Frost never does.
+# exact versions pinned in tools/requirements.txt. Only the model generators and
+# the peer benchmark (tools/bench_peers.py) in tools/ use it; building, running
+# and testing Frost never does.
 #
 # Usage: tools/setup_venv.sh            (from anywhere inside the repo)
 # Then:  .venv/bin/python tools/models/fashion_cnn.py
@@ -24,4 +25,8 @@ python3 -m venv "$venv"
 import tensorflow as tf, tf_keras, numpy, h5py
 print("tensorflow", tf.__version__, "tf_keras", tf_keras.__version__,
       "numpy", numpy.__version__, "h5py", h5py.__version__)
+# The peers of tools/bench_peers.py.
+import onnxruntime, openvino, tf2onnx, ai_edge_litert.interpreter, matplotlib
+print("onnxruntime", onnxruntime.__version__, "openvino", openvino.__version__.split("-")[0],
+      "tf2onnx", tf2onnx.__version__, "matplotlib", matplotlib.__version__)
 PY

@@ -28,7 +28,7 @@ double percentile(std::vector<double> sorted, double p) {
 int bench_command(const Argv& argv) {
   const Args args(argv, {"threads", "runs", "warmup", "backend", "input", "random-inputs", "output", "set", "batch"},
                   {"profile", "no-optimize", "no-plan"});
-  const Model model = prepared_model(args.only_positional("model file"), args);
+  const Session model = prepared_model(args.only_positional("model file"), args);
   const Backend backend = parse_backend(args.value("backend", "cpu"));
   set_threads_from_args(args);
   const long long runs = args.integer("runs", 20), warmup = args.integer("warmup", 3);
@@ -40,7 +40,7 @@ int bench_command(const Argv& argv) {
   } else {
     const int64_t batch = args.integer("batch", 1);
     for (const GraphInput& in : model.inputs())
-      if (!in.has_default) feeds[TensorId{in.name, 0, false}] = random_input(in, static_cast<uint64_t>(args.integer("random-inputs", 1)), batch);
+      if (!in.has_default) feeds[in.tensor()] = random_input(in, static_cast<uint64_t>(args.integer("random-inputs", 1)), batch);
   }
   const std::vector<TensorId> fetches = fetches_from_args(model, args);
 

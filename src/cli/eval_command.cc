@@ -39,7 +39,7 @@ struct Accuracy {
   double percent() const { return predictions.empty() ? 0.0 : 100.0 * double(right) / double(predictions.size()); }
 };
 
-Accuracy evaluate(const Model& model, Backend backend, const EvalSetup& s) {
+Accuracy evaluate(const Session& model, Backend backend, const EvalSetup& s) {
   Accuracy acc;
   acc.correct.assign(static_cast<size_t>(s.data.num_classes), 0);
   acc.seen = acc.correct;
@@ -52,7 +52,7 @@ Accuracy evaluate(const Model& model, Backend backend, const EvalSetup& s) {
     const bool fixed = s.input.shape.known_rank() && s.input.shape.dim(0) > 0;
     const int64_t fed_count = fixed ? s.batch_size : count;
     if (first + fed_count > s.data.labels.num_elements()) throw Error("dataset too small for the fixed batch size");
-    feeds[TensorId{s.input.name, 0, false}] = image_batch(s.data, first, fed_count, s.input);
+    feeds[s.input.tensor()] = image_batch(s.data, first, fed_count, s.input);
     const Tensor scores = model.run(feeds, s.fetches, backend)[0];
     if (scores.rank() < 1 || scores.shape().dim(0) != fed_count)
       throw Error("output " + s.fetches[0].to_string() + " has shape " + scores.shape().to_string() +
@@ -95,7 +95,7 @@ int eval_command(const Argv& argv) {
                   {"dataset", "limit", "batch", "keras-predictions", "input", "output", "backend", "set", "arch",
                    "calib", "calib-count"},
                   {"no-optimize"});
-  Model model = prepared_model(args.only_positional("model file"), args);
+  Session model = prepared_model(args.only_positional("model file"), args);
   const Backend backend = parse_backend(args.value("backend", "cpu"));
   const LabelledImages data = load_dataset(args.value("dataset", "fashion-mnist:test"));
   EvalSetup s{data, image_input(model, args), fetches_from_args(model, args)};

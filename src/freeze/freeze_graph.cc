@@ -5,6 +5,7 @@
 #include "freeze/freeze_source.h"
 #include "freeze/inline_functions.h"
 #include "freeze/passes.h"
+#include "freeze/pipeline_placeholders.h"
 #include "freeze/rewrite_util.h"
 #include "freeze/set_values.h"
 #include "freeze/variable_keys.h"
@@ -20,23 +21,30 @@ namespace {
 // The tensors the frozen graph must compute: as given, else the signature's,
 // else the one detected output. Several plausible outputs are an error that
 // lists them with the reason for each, so the user can pick.
-std::vector<TensorId> choose_outputs(const Graph& g, const FreezeOptions& options, const FreezeSource& src) {
+std::vector<TensorId> choose_outputs(const Graph& g, const FreezeOptions& options, const FreezeSource& src,
+                                     std::vector<std::string>& notes) {
   std::vector<TensorId> ids;
   const std::vector<std::string>& names = options.outputs.empty() ? src.signature_outputs : options.outputs;
   for (const std::string& name : names) ids.push_back(resolve_tensor(g, name));
   if (!ids.empty()) return ids;
 
-  const std::vector<GraphOutput> found = detect_outputs(g);
-  if (found.size() == 1) return {resolve_tensor(g, found[0].name)};
+  const GraphSignature sig = detect_signature(g);
+  const std::vector<GraphOutput>& found = sig.outputs;
+  for (const GraphOutput& h : sig.loss_heads)
+    notes.push_back("'" + h.name + "' is not an output: " + h.reason);
+  if (found.size() == 1) {
+    notes.push_back("output '" + found[0].name + "': " + found[0].reason);
+    return {resolve_tensor(g, found[0].name)};
+  }
   if (found.empty())
-    throw Error("found no output candidates; name them with --outputs").file(g.source);
+    throw Error("found no output candidates: name the outputs to keep").file(g.source);
   std::string list;
   for (size_t i = 0; i < found.size() && i < 20; ++i) list += "\n  " + found[i].name + "  (" + found[i].reason + ")";
   if (found.size() > 20) list += "\n  ... and " + std::to_string(found.size() - 20) + " more";
-  throw Error(std::to_string(found.size()) + " plausible outputs; choose with --outputs:" + list).file(g.source);
+  throw Error(std::to_string(found.size()) + " plausible outputs: name the ones to keep:" + list).file(g.source);
 }
 
-// `--set` values: placeholders become Consts (set_constant_inputs); a
+// Set values: placeholders become Consts (set_constant_inputs); a
 // variable named this way (tflearn's `is_training`) takes the value instead of
 // the checkpoint's.
 void apply_set_values(Graph& g, const std::map<std::string, std::string>& set) {
@@ -44,9 +52,7 @@ void apply_set_values(Graph& g, const std::map<std::string, std::string>& set) {
   for (const auto& [name, text] : set) {
     const TensorId id = resolve_tensor(g, name);
     Node& n = g.at(id.node);
-    const DType dtype = dtype_base(static_cast<int>(n.attr_type_or("dtype", DType::Invalid)));
-    if (dtype == DType::Invalid) throw n.error("--set: node has no dtype; only placeholders and variables can be set");
-    Tensor value = scalar_from_text(dtype, text, n.name);
+    Tensor value = set_value_for(n, text);
     if (is_variable_op(n.op)) {
       Node replacement = make_const(n.name, value);
       replacement.device = n.device;
@@ -103,7 +109,7 @@ FreezeResult freeze_with_report(const FreezeInput& input, const FreezeOptions& o
   FreezeReport& report = result.report;
   report.nodes_before = g.size();
 
-  const std::vector<TensorId> outputs = choose_outputs(g, options, src);
+  const std::vector<TensorId> outputs = choose_outputs(g, options, src, report.notes);
   PassContext ctx;
   ctx.outputs = outputs;
   // The Saver's restore ops map variables to keys: read them before pruning.
@@ -120,7 +126,7 @@ FreezeResult freeze_with_report(const FreezeInput& input, const FreezeOptions& o
   if (!variable_nodes(g).empty()) {
     if (src.checkpoint.empty())
       throw Error("the graph reads " + std::to_string(variable_nodes(g).size()) + " variables (e.g. '" +
-                  variable_nodes(g)[0]->name + "'); give the checkpoint with --checkpoint")
+                  variable_nodes(g)[0]->name + "'); give the checkpoint that holds them")
           .file(g.source);
     const CheckpointReader reader(src.checkpoint);
     const VariableKeys keys(full, reader, src.object_variable_names);
@@ -132,6 +138,13 @@ FreezeResult freeze_with_report(const FreezeInput& input, const FreezeOptions& o
   forward_constant_predicates(g);
   report.switches_resolved += resolve_constant_conditionals(g, ctx);
   prune_to(g, outputs);
+
+  std::vector<TensorId> components;
+  for (const GraphInput& in : detect_inputs(g))
+    if (!in.pipeline.empty()) components.push_back(in.tensor());
+  for (const PlaceholderForComponent& p : pipeline_inputs_to_placeholders(g, components, outputs))
+    report.notes.push_back("input pipeline component " + p.component.node + ":" + std::to_string(p.component.index) + " -> Placeholder '" +
+                           p.placeholder + "'");
 
   make_legacy_placeholder_shapes_explicit(g);
   report.nodes_after = g.size();
