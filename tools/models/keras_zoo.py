@@ -153,6 +153,14 @@ def _(K):
                K.layers.GlobalAveragePooling2D(data_format="channels_first"))
 
 
+@case("conv_groups")
+def _(K):
+    x = K.Input((7, 6, 4), name="x")
+    a = K.layers.Conv2D(6, 3, groups=2, padding="same", activation="relu")(x)
+    b = K.layers.Reshape((42, 6))(a)
+    return K.Model(x, K.layers.Conv1D(4, 3, groups=2)(b))
+
+
 @case("conv1d")
 def _(K):
     return seq(K, (12, 3), K.layers.Conv1D(4, 3, padding="same"), K.layers.Conv1D(5, 2, strides=2),
