@@ -23,16 +23,23 @@ void print_text(const std::string& path, const GraphSummary& s) {
   if (s.inputs.empty()) std::cout << "  (none)\n";
   for (const GraphInput& in : s.inputs)
     std::cout << "  " << in.name << "  " << dtype_or_unknown(in.dtype) << " " << in.shape.to_string()
-              << (in.has_default ? "  (has a default; feeding is optional)" : "") << "\n";
+              << (in.has_default ? "  (has a default; feeding is optional)" : "")
+              << (in.pipeline.empty() ? "" : "  — input pipeline: " + in.pipeline) << "\n";
   if (!s.unused_placeholders.empty())
     std::cout << "  (+" << s.unused_placeholders.size() << " placeholders nothing consumes, e.g. "
               << s.unused_placeholders[0] << ")\n";
+  if (!s.unused_inputs.empty()) std::cout << "\nNot inputs (labels, unused pipeline components):\n";
+  for (const UnusedInput& u : s.unused_inputs)
+    std::cout << "  " << u.input.name << "  " << dtype_or_unknown(u.input.dtype) << " " << u.input.shape.to_string()
+              << "  — " << u.reason << "\n";
 
   std::cout << "\nLikely outputs:\n";
   if (s.outputs.empty()) std::cout << "  (none found)\n";
   for (const OutputSummary& o : s.outputs)
     std::cout << "  " << o.output.name << "  " << dtype_or_unknown(o.tensor.dtype) << " " << o.tensor.shape.to_string()
               << "  — " << o.output.reason << "\n";
+  if (!s.loss_heads.empty()) std::cout << "\nLoss heads (training only, not outputs):\n";
+  for (const GraphOutput& h : s.loss_heads) std::cout << "  " << h.name << "  — " << h.reason << "\n";
 
   std::cout << "\nOps (" << s.op_histogram.size() << " types):\n ";
   for (const auto& [op, count] : s.op_histogram) std::cout << " " << op << "×" << count;
@@ -68,8 +75,22 @@ void print_json(const std::string& path, const GraphSummary& s) {
     } else {
       j.null();
     }
-    j.key("has_default").value(in.has_default).end_object();
+    j.key("has_default").value(in.has_default);
+    if (!in.pipeline.empty()) j.key("pipeline").value(in.pipeline);
+    j.end_object();
   }
+  j.end_array();
+  j.key("not_inputs").begin_array();
+  for (const UnusedInput& u : s.unused_inputs)
+    j.begin_object()
+        .key("name").value(u.input.name)
+        .key("dtype").value(dtype_or_unknown(u.input.dtype))
+        .key("shape").value(u.input.shape.to_string())
+        .key("reason").value(u.reason)
+        .end_object();
+  j.end_array();
+  j.key("loss_heads").begin_array();
+  for (const GraphOutput& h : s.loss_heads) j.begin_object().key("name").value(h.name).key("reason").value(h.reason).end_object();
   j.end_array();
   j.key("unused_placeholders").begin_array();
   for (const std::string& p : s.unused_placeholders) j.value(p);
