@@ -119,7 +119,9 @@ TEST_CASE("c++ api: one Model, 8 threads on its first run; copies share it and o
       });
     for (std::thread& t : threads) t.join();
     model.reset();  // the copy keeps the model alive
-    for (const std::vector<float>& r : results) CHECK(r == serial);
-    CHECK(scores(copy, pixels, x.shape) == serial);
+    // Each thread feeds its own copy of the pixels (another alignment than the
+    // serial run's) with its own thread count: the same numbers up to rounding.
+    for (const std::vector<float>& r : results) CHECK(max_abs_diff(r.data(), serial) <= 1e-6);
+    CHECK(max_abs_diff(scores(copy, pixels, x.shape).data(), serial) <= 1e-6);
   }
 }
