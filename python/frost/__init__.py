@@ -15,6 +15,8 @@ import os as _os
 if "OMP_WAIT_POLICY" not in _os.environ and "GOMP_SPINCOUNT" not in _os.environ:
     _os.environ["OMP_WAIT_POLICY"] = "passive"
 
+import json as _json
+
 import numpy as _np
 
 from . import _frost
@@ -23,7 +25,7 @@ from .errors import Error
 Model = _frost.Model
 TensorInfo = _frost.TensorInfo
 
-__all__ = ["Error", "Model", "TensorInfo", "empty", "load"]
+__all__ = ["Error", "Model", "TensorInfo", "empty", "inspect", "load"]
 
 _ALIGNMENT = 64  # what Frost's kernels assume; see empty()
 
@@ -45,6 +47,13 @@ def load(path, *, backend="cpu", threads=None, outputs=None, inputs=None, set=No
     options.set = {str(k): _value_text(v) for k, v in (set or {}).items()}
     options.optimize = bool(optimize)
     return _frost.Model(_os.fspath(path), backend, int(threads or 0), options)
+
+
+def inspect(path):
+    """What ``frost inspect PATH --json`` says, as a dict: inputs (dtype and
+    shape), likely outputs with the reason each was chosen, op histogram,
+    parameters by dtype and training leftovers with what to do about each."""
+    return _json.loads(_frost.inspect_json(_os.fspath(path)))
 
 
 def empty(shape, dtype=_np.float32):

@@ -90,3 +90,20 @@ def test_errors_name_file_node_and_op(root, tmp_path, fashion_model):
 
     with pytest.raises(frost.Error):
         frost.load(root / "models/fashion_cnn/frozen_graph.pb", backend="tpu")
+
+
+def test_inspect_says_what_the_cli_says(root):
+    import json
+    import os
+    import subprocess
+    path = root / "models/fashion_cnn/frozen_graph.pb"
+    info = frost.inspect(path)
+    assert info["inputs"][0]["name"] == INPUT  # then keras_learning_phase, which has a default
+    assert info["inputs"][0]["shape"] == [-1, 28, 28, 1]
+    assert info["outputs"][0]["name"] == OUTPUT
+    cli = os.environ.get("FROST_BIN")
+    if cli:
+        printed = subprocess.run([cli, "inspect", str(path), "--json"], check=True, capture_output=True, text=True)
+        assert json.loads(printed.stdout) == info
+    with pytest.raises(frost.Error):
+        frost.inspect(root / "models/fashion_cnn/README.md")
