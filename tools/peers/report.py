@@ -135,6 +135,10 @@ def markdown(results: dict) -> list[str]:
                        f"{sum(q <= 0.8 for q in qs)}); median ratio {statistics.median(qs):.2f}.")
     out.append("")
     out += accuracy_table(models, engines, threads)
+    for m in models:
+        how = m.get("conversions", {}).get("openvino", "")
+        if "model.onnx" in how:
+            notes.mark(f"OV on {m['name']}: {how}")
     if notes.texts:
         out.append("Notes:\n")
         out += [f"{i + 1}. {t}" for i, t in enumerate(notes.texts)]
