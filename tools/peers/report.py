@@ -92,7 +92,9 @@ def markdown(results: dict) -> list[str]:
            "- Threads: Frost `--threads N` (OpenMP; the CLI sets OMP_WAIT_POLICY=passive); TensorFlow "
            "`intra_op_parallelism_threads=N, inter_op_parallelism_threads=1`; ONNX Runtime "
            "`intra_op_num_threads=N, inter_op_num_threads=1`, sequential execution; OpenVINO CPU "
-           "`INFERENCE_NUM_THREADS=N, NUM_STREAMS=1`, LATENCY hint, `INFERENCE_PRECISION_HINT=f32`; TFLite "
+           "`INFERENCE_NUM_THREADS=N, NUM_STREAMS=1`, LATENCY hint, `INFERENCE_PRECISION_HINT=f32`, "
+           "`ENABLE_CPU_PINNING=False` (pinned, its threads stay on a core another process keeps busy: on "
+           "resnet_small at load 17, 3.0 ms pinned vs 0.48 ms not, 1 thread); TFLite "
            "`Interpreter(num_threads=N)` with its default XNNPACK delegate.",
            "- Conversions (cached in build/peers/): ONNX Runtime runs the tf2onnx conversion of the frozen "
            "graph; OpenVINO converts the frozen .pb with its TensorFlow frontend (the ONNX file where that "
