@@ -78,6 +78,7 @@ def markdown(results: dict) -> list[str]:
            f"1-minute load average: {meta['load_before']:.2f} before the run, {load_after:.2f} after; "
            f"during it (sampled after every round) min {min(loads):.2f}, median {statistics.median(loads):.2f}, "
            f"max {max(loads):.2f} (the run itself adds about 1 at 1 thread, 2 at 2 threads)"
+           + (f"; the run took {meta['minutes']:.0f} min" if "minutes" in meta else "")
            + (" — **a shared, busy machine: other processes took CPU time during the run; 2-thread numbers "
               "suffer most**." if statistics.median(loads) > 2.5 else "."),
            f"- Method: batch 1 where the model allows (models/: the first sample of the stored batch of 4; "
