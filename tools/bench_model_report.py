@@ -72,7 +72,7 @@ def write_markdown(path, rows, context, load_before, load_after, args):
            f"`frost bench` does (GEMM kernel `{context.get('frost_kernel', '?')}`, OpenMP threads).",
            "- OpenMP wait policy: " + (f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}" if "OMP_WAIT_POLICY" in os.environ
                                          else "passive (bench_model, like the frost CLI, sets OMP_WAIT_POLICY=passive "
-                                              "when it is unset: src/cli/omp_wait.h)") + ".",
+                                              "when it is unset: src/runtime/omp_wait.h)") + ".",
            "- Frost/OpenCV: Frost's time over OpenCV's with the same thread count (below 1: Frost is faster).",
            "- Error: max |output − TensorFlow's| / max |TensorFlow's| over the outputs.\n",
            "| model | Frost 1T ms | Frost 2T ms | OpenCV 1T ms | OpenCV 2T ms | Frost/OpenCV 1T | Frost/OpenCV 2T "

@@ -28,7 +28,7 @@ double percentile(std::vector<double> sorted, double p) {
 int bench_command(const Argv& argv) {
   const Args args(argv, {"threads", "runs", "warmup", "backend", "input", "random-inputs", "output", "set", "batch"},
                   {"profile", "no-optimize", "no-plan"});
-  const Model model = prepared_model(args.only_positional("model file"), args);
+  const Session model = prepared_model(args.only_positional("model file"), args);
   const Backend backend = parse_backend(args.value("backend", "cpu"));
   set_threads_from_args(args);
   const long long runs = args.integer("runs", 20), warmup = args.integer("warmup", 3);

@@ -61,7 +61,7 @@ int check_command(const Argv& argv) {
                    "calib-count"},
                   {"layers", "no-optimize"});
   const std::string model_path = args.only_positional("model file");
-  const Model model = Model::load(model_path);
+  const Session model = Session::load(model_path);
   const Backend backend = parse_backend(args.value("backend", "cpu"));
   const double rtol = args.number("rtol", 1e-4), atol = args.number("atol", 0.0);
 
@@ -86,11 +86,11 @@ int check_command(const Argv& argv) {
 
   // Optimise for inference keeping exactly the compared tensors (layer checks
   // compare intermediate tensors by name, so they run the graph as written).
-  std::vector<TensorId> kept_inputs, kept_outputs;
-  for (const auto& [id, file] : input_files) kept_inputs.push_back(id);
-  for (const auto& [id, file] : expected_files) kept_outputs.push_back(id);
-  Model runnable = args.flag("no-optimize") || args.flag("layers") ? model
-                                                                    : optimized_model(model, kept_outputs, kept_inputs);
+  LoadOptions kept;
+  for (const auto& [id, file] : input_files) kept.inputs.push_back(id.to_string());
+  for (const auto& [id, file] : expected_files) kept.outputs.push_back(id.to_string());
+  kept.optimize = !args.flag("no-optimize") && !args.flag("layers");
+  Session runnable = prepare_session(model, kept);
 
   FeedMap feeds;
   for (const auto& [id, file] : input_files) {

@@ -128,7 +128,7 @@ int compile_command(const Argv& argv) {
   if (args.value("backend", "fpga") != "fpga")
     throw Error("frost compile targets the fpga backend only, got --backend " + args.value("backend"));
   if (!args.has("output-dir")) throw Error("give the output folder with -o DIR");
-  const Model model = prepared_model(model_path, args);
+  const Session model = prepared_model(model_path, args);
   const std::vector<TensorId> fetches = fetches_from_args(model, args);
   std::shared_ptr<fpga::FpgaBackend> plan = fpga_plan(model, args, fetches);
   std::string calibration;

@@ -39,7 +39,7 @@ struct Accuracy {
   double percent() const { return predictions.empty() ? 0.0 : 100.0 * double(right) / double(predictions.size()); }
 };
 
-Accuracy evaluate(const Model& model, Backend backend, const EvalSetup& s) {
+Accuracy evaluate(const Session& model, Backend backend, const EvalSetup& s) {
   Accuracy acc;
   acc.correct.assign(static_cast<size_t>(s.data.num_classes), 0);
   acc.seen = acc.correct;
@@ -95,7 +95,7 @@ int eval_command(const Argv& argv) {
                   {"dataset", "limit", "batch", "keras-predictions", "input", "output", "backend", "set", "arch",
                    "calib", "calib-count"},
                   {"no-optimize"});
-  Model model = prepared_model(args.only_positional("model file"), args);
+  Session model = prepared_model(args.only_positional("model file"), args);
   const Backend backend = parse_backend(args.value("backend", "cpu"));
   const LabelledImages data = load_dataset(args.value("dataset", "fashion-mnist:test"));
   EvalSetup s{data, image_input(model, args), fetches_from_args(model, args)};

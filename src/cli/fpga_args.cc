@@ -11,13 +11,13 @@ namespace frost::cli {
 
 namespace fs = std::filesystem;
 
-std::shared_ptr<fpga::FpgaBackend> fpga_plan(const Model& model, const Args& args,
+std::shared_ptr<fpga::FpgaBackend> fpga_plan(const Session& model, const Args& args,
                                              const std::vector<TensorId>& fetches) {
   fpga::DpuArch arch = args.has("arch") ? fpga::load_dpu_arch(args.value("arch")) : fpga::default_dpu_arch();
   return std::make_shared<fpga::FpgaBackend>(model.graph(), std::move(arch), fetches);
 }
 
-std::vector<FeedMap> calibration_feeds(const Model& model, const Args& args, const std::string& spec, int64_t count) {
+std::vector<FeedMap> calibration_feeds(const Session& model, const Args& args, const std::string& spec, int64_t count) {
   if (count <= 0) throw Error("--calib-count must be positive");
   const GraphInput input = image_input(model, args);
   const TensorId id{input.name, 0, false};
@@ -56,7 +56,7 @@ std::vector<FeedMap> calibration_feeds(const Model& model, const Args& args, con
   return batches;
 }
 
-std::string calibrate_fpga(fpga::FpgaBackend& plan, const Model& model, const Args& args,
+std::string calibrate_fpga(fpga::FpgaBackend& plan, const Session& model, const Args& args,
                            const std::string& default_spec, const std::vector<FeedMap>& fallback) {
   const int64_t count = args.integer("calib-count", kDefaultCalibCount);
   if (args.has("calib") || (fallback.empty() && !default_spec.empty())) {
@@ -73,7 +73,7 @@ std::string calibrate_fpga(fpga::FpgaBackend& plan, const Model& model, const Ar
   return "the run's own inputs (" + std::to_string(fallback.size()) + " run(s); give --calib for representative data)";
 }
 
-std::string prepare_fpga(Model& model, const Args& args, const std::vector<TensorId>& fetches,
+std::string prepare_fpga(Session& model, const Args& args, const std::vector<TensorId>& fetches,
                          const std::string& default_spec, const std::vector<FeedMap>& fallback) {
   std::shared_ptr<fpga::FpgaBackend> plan = fpga_plan(model, args, fetches);
   const std::string used = calibrate_fpga(*plan, model, args, default_spec, fallback);

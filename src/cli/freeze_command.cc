@@ -8,6 +8,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/model_args.h"
 #include "freeze/freeze_graph.h"
 #include "graph/graphdef_convert.h"
 
@@ -49,16 +50,6 @@ FreezeInput input_from_args(const Args& args) {
   return in;
 }
 
-std::map<std::string, std::string> set_values_from_args(const Args& args) {
-  std::map<std::string, std::string> set;
-  for (const std::string& item : args.values("set")) {
-    const size_t eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) throw Error("--set expects name=value, got '" + item + "'");
-    set[item.substr(0, eq)] = item.substr(eq + 1);
-  }
-  return set;
-}
-
 }  // namespace
 
 int freeze_command(const Argv& argv) {
@@ -70,7 +61,7 @@ int freeze_command(const Argv& argv) {
   const FreezeInput input = input_from_args(args);
   FreezeOptions options;
   options.outputs = args.values("outputs");
-  options.set = set_values_from_args(args);
+  options.set = set_specs_from_args(args);
 
   const auto start = std::chrono::steady_clock::now();
   const FreezeResult result = freeze_with_report(input, options);

@@ -4,7 +4,7 @@
 
 namespace frost::cli {
 
-GraphInput image_input(const Model& model, const Args& args) {
+GraphInput image_input(const Session& model, const Args& args) {
   if (args.has("input")) {
     const std::string spec = args.value("input");  // NAME, or run's NAME=FILE
     const TensorId id = resolve_tensor(model.graph(), spec.substr(0, spec.find('=')));

@@ -7,12 +7,12 @@
 
 #include "cli/args.h"
 #include "io/datasets.h"
-#include "runtime/model.h"
+#include "runtime/session.h"
 
 namespace frost::cli {
 
 // The one input to feed images into: --input, or the only required placeholder.
-GraphInput image_input(const Model& model, const Args& args);
+GraphInput image_input(const Session& model, const Args& args);
 
 // A float batch of images [first, first + count) scaled to [0, 1], shaped
 // like the placeholder with the batch dimension filled.

@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/json_writer.h"
 #include "graph/graphdef_convert.h"
+#include "io/model_file.h"
 #include "graph/summary.h"
 #include "graph/validate.h"
 
@@ -107,7 +108,7 @@ void print_json(const std::string& path, const GraphSummary& s) {
 int inspect_command(const Argv& argv) {
   const Args args(argv, {}, {"json"});
   const std::string& path = args.only_positional("model file");
-  const Graph g = load_graph(path);
+  const Graph g = load_model_file(path);
   validate_graph(g);
   const GraphSummary s = summarize_graph(g);
   if (args.flag("json")) print_json(path, s);

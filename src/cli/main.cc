@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/omp_wait.h"
+#include "runtime/omp_wait.h"
 #include "graph/error.h"
 
 namespace {
@@ -32,10 +32,16 @@ const Command kCommands[] = {
      "                                      DPU partition, MACs, fix positions -> DIR/partition.json (no xmodel)"},
     {"freeze", frost::cli::freeze_command,
      "(--graph G.pb | --meta M.meta | --saved-model DIR [--tag T] [--signature S]) [--checkpoint PREFIX] [--outputs a,b] [--set name=value ...] -o FROZEN.pb"},
+    {"convert", frost::cli::convert_command,
+     "MODEL.h5|MODEL.keras -o FROZEN.pb [--outputs A,B] [--batch N]   a Keras model as a frozen graph, without TensorFlow"},
     {"optimize", frost::cli::optimize_command,
      "IN -o OUT [--outputs A,B] [--inputs X] [--set NAME=VALUE] [--passes P,Q] [--report] [--no-verify]"},
     {"bench", frost::cli::bench_command,
      "MODEL [--threads N] [--runs N] [--warmup N] [--batch B] [--profile] [--backend cpu|reference] [--no-plan]"},
+    {"serve", frost::cli::serve_command,
+     "--model NAME=PATH [--model ...] [--port 8501] [--host 127.0.0.1] [--threads N] [--max-batch 32]\n"
+     "                                      [--batch-timeout-us 500] [--max-body-mb 16] [--max-queue 256] [--no-access-log]\n"
+     "                                      TensorFlow Serving's REST API: /v1/models/NAME[:predict|/metadata], /metrics, /"},
     {"ops", frost::cli::ops_command, "                                    list the ops Frost can run"},
 };
 
@@ -47,7 +53,7 @@ void usage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  frost::cli::prefer_passive_omp_wait(argv);
+  frost::prefer_passive_omp_wait(argv);
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     usage(argc < 2 ? std::cerr : std::cout);
     return argc < 2 ? 2 : 0;

@@ -2,7 +2,6 @@
 
 #include <omp.h>
 
-#include "freeze/pass_driver.h"
 #include "graph/tensor_names.h"
 #include "io/graph_file.h"
 #include "io/npy.h"
@@ -26,7 +25,7 @@ Tensor read_input_file(const std::string& file) {
   }
 }
 
-FeedMap feeds_from_args(const Model& model, const Args& args) {
+FeedMap feeds_from_args(const Session& model, const Args& args) {
   FeedMap feeds;
   for (const std::string& spec : args.values("input")) {
     const size_t eq = spec.find('=');
@@ -56,7 +55,7 @@ FeedMap feeds_from_args(const Model& model, const Args& args) {
   return feeds;
 }
 
-std::vector<TensorId> fetches_from_args(const Model& model, const Args& args) {
+std::vector<TensorId> fetches_from_args(const Session& model, const Args& args) {
   std::vector<TensorId> fetches;
   for (const std::string& name : args.values("output")) fetches.push_back(resolve_tensor(model.graph(), name));
   if (fetches.empty())
@@ -65,61 +64,27 @@ std::vector<TensorId> fetches_from_args(const Model& model, const Args& args) {
   return fetches;
 }
 
-std::map<std::string, Tensor> set_values_from_args(const Graph& g, const Args& args) {
-  std::map<std::string, Tensor> values;
+std::map<std::string, std::string> set_specs_from_args(const Args& args) {
+  std::map<std::string, std::string> set;
   for (const std::string& spec : args.values("set")) {
     const size_t eq = spec.find('=');
     if (eq == std::string::npos || eq == 0) throw Error("--set expects NAME=VALUE, got '" + spec + "'");
-    const TensorId id = resolve_tensor(g, spec.substr(0, eq));
-    const std::string text = spec.substr(eq + 1);
-    const Node& n = g.at(id.node);
-    const DType t = dtype_base(static_cast<int>(n.attr_type_or("dtype", DType::Float)));
-    char* end = nullptr;
-    const double number = std::strtod(text.c_str(), &end);
-    const bool numeric = !text.empty() && *end == '\0';
-    Tensor v;
-    if (t == DType::Bool) {
-      if (text != "true" && text != "false" && text != "1" && text != "0")
-        throw Error("--set " + id.node + ": expected true or false, got '" + text + "'");
-      v = Tensor::scalar<bool>(text == "true" || text == "1");
-    } else if (!numeric) {
-      throw Error("--set " + id.node + ": expected a number, got '" + text + "'");
-    } else if (t == DType::Float) {
-      v = Tensor::scalar<float>(static_cast<float>(number));
-    } else if (t == DType::Double) {
-      v = Tensor::scalar<double>(number);
-    } else if (t == DType::Int32) {
-      v = Tensor::scalar<int32_t>(static_cast<int32_t>(number));
-    } else if (t == DType::Int64) {
-      v = Tensor::scalar<int64_t>(static_cast<int64_t>(number));
-    } else {
-      throw Error("--set " + id.node + ": placeholders of dtype " + dtype_name(t) + " cannot be set");
-    }
-    values[id.node] = v;
+    set[spec.substr(0, eq)] = spec.substr(eq + 1);
   }
-  return values;
+  return set;
 }
 
-Model optimized_model(const Model& model, const std::vector<TensorId>& outputs, const std::vector<TensorId>& inputs,
-                      const std::map<std::string, Tensor>& set) {
-  OptimizeOptions options;
-  for (const TensorId& out : outputs) options.outputs.push_back(out.to_string());
-  for (const TensorId& in : inputs) options.inputs.push_back(in.to_string());
-  options.set = set;
-  options.runtime_fusions = true;  // the graph runs on Frost, not TensorFlow
-  Graph optimised = optimize_for_inference(model.graph(), options);
-  optimised.source = model.graph().source;
-  return Model(std::move(optimised));
+LoadOptions load_options_from_args(const Args& args) {
+  LoadOptions options;
+  options.outputs = args.values("output");
+  for (const std::string& spec : args.values("input")) options.inputs.push_back(spec.substr(0, spec.find('=')));
+  options.set = set_specs_from_args(args);
+  options.optimize = !args.flag("no-optimize");
+  return options;
 }
 
-Model prepared_model(const std::string& path, const Args& args) {
-  Model model = Model::load(path);
-  if (args.flag("no-optimize")) return model;
-  std::vector<TensorId> outputs, inputs;
-  for (const std::string& out : args.values("output")) outputs.push_back(resolve_tensor(model.graph(), out));
-  for (const std::string& spec : args.values("input"))
-    inputs.push_back(resolve_tensor(model.graph(), spec.substr(0, spec.find('='))));
-  return optimized_model(model, outputs, inputs, set_values_from_args(model.graph(), args));
+Session prepared_model(const std::string& path, const Args& args) {
+  return load_session(path, load_options_from_args(args));
 }
 
 std::string file_safe_name(const std::string& tensor_name) {

@@ -1,14 +1,16 @@
 // Argument handling shared by the commands that run a model (run, check, eval,
-// bench): feeds from .npy files or seeded random values, fetch names resolved
-// against the graph, the backend choice.
+// bench, compile): feeds from .npy files or seeded random values, fetch names
+// resolved against the graph, and the flags that become the library's
+// LoadOptions (src/api/load_session.h).
 #pragma once
 
 #include <map>
 #include <string>
 #include <vector>
 
+#include "api/load_session.h"
 #include "cli/args.h"
-#include "runtime/model.h"
+#include "runtime/session.h"
 
 namespace frost::cli {
 
@@ -19,25 +21,21 @@ Tensor read_input_file(const std::string& file);
 // `--input NAME=FILE.npy` (repeatable) and `--random-inputs SEED`: explicit
 // inputs win; every required input left over gets a random value if a seed
 // was given, otherwise an error says how to feed it.
-FeedMap feeds_from_args(const Model& model, const Args& args);
+FeedMap feeds_from_args(const Session& model, const Args& args);
 
 // `--output NAME` (repeatable, comma lists) or the detected outputs.
-std::vector<TensorId> fetches_from_args(const Model& model, const Args& args);
+std::vector<TensorId> fetches_from_args(const Session& model, const Args& args);
 
-// `--set NAME=VALUE` (repeatable): placeholders fixed for inference
-// (keras_learning_phase=false, keep_prob=1). VALUE is parsed as the
-// placeholder's dtype (bool: true/false/1/0; numbers otherwise).
-std::map<std::string, Tensor> set_values_from_args(const Graph& g, const Args& args);
+// `--set NAME=VALUE` (repeatable): name -> value text, for the one parser of
+// such values (freeze/set_values.h), which gives it the placeholder's dtype.
+std::map<std::string, std::string> set_specs_from_args(const Args& args);
 
-// The model as the user asked to run it: optimised for inference unless
-// `--no-optimize`, keeping the tensors named by --input/--output (and feeds
-// from --set fixed), so every later fetch still exists.
-Model prepared_model(const std::string& path, const Args& args);
+// --input/--output names kept, --set values, --no-optimize.
+LoadOptions load_options_from_args(const Args& args);
 
-// `model` optimised for inference (src/freeze), keeping `outputs` computable
-// and `inputs` feedable (empty: the detected ones), with `set` placeholders fixed.
-Model optimized_model(const Model& model, const std::vector<TensorId>& outputs, const std::vector<TensorId>& inputs,
-                      const std::map<std::string, Tensor>& set = {});
+// The model as the user asked to run it: load_session with the options above,
+// so every tensor named by --input/--output still exists.
+Session prepared_model(const std::string& path, const Args& args);
 
 // "conv1/Relu:0" -> "conv1_Relu_0", for file names.
 std::string file_safe_name(const std::string& tensor_name);

@@ -5,7 +5,9 @@
 #include "cli/commands.h"
 #include "cli/model_args.h"
 #include "freeze/pass_driver.h"
+#include "freeze/set_values.h"
 #include "graph/graphdef_convert.h"
+#include "io/model_file.h"
 #include "graph/tensor_names.h"
 #include "graph/validate.h"
 
@@ -20,13 +22,13 @@ int optimize_command(const Argv& raw) {
                   {"report", "no-verify"});
   const std::string in = args.only_positional("input graph");
   if (!args.has("output-file")) throw Error("name the optimised graph with -o OUT.pb");
-  Graph g = load_graph(in);
+  Graph g = load_model_file(in);
   validate_graph(g);
 
   OptimizeOptions options;
   for (const std::string& name : args.values("outputs")) options.outputs.push_back(resolve_tensor(g, name).to_string());
   for (const std::string& name : args.values("inputs")) options.inputs.push_back(resolve_tensor(g, name).to_string());
-  options.set = set_values_from_args(g, args);
+  options.set = set_values_for(g, set_specs_from_args(args));
   options.passes = args.values("passes");
   options.verify = !args.flag("no-verify");
   options.seed = static_cast<uint64_t>(args.integer("seed", 1));

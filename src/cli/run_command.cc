@@ -60,7 +60,7 @@ int run_command(const Argv& argv) {
                   {"input", "random-inputs", "output", "save", "backend", "set", "arch", "calib", "calib-count", "threads"},
                   {"no-optimize"});
   set_threads_from_args(args);
-  Model model = prepared_model(args.only_positional("model file"), args);
+  Session model = prepared_model(args.only_positional("model file"), args);
   const Backend backend = parse_backend(args.value("backend", "cpu"));
   const FeedMap feeds = feeds_from_args(model, args);
   const std::vector<TensorId> fetches = fetches_from_args(model, args);

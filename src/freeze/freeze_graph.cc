@@ -29,14 +29,14 @@ std::vector<TensorId> choose_outputs(const Graph& g, const FreezeOptions& option
   const std::vector<GraphOutput> found = detect_outputs(g);
   if (found.size() == 1) return {resolve_tensor(g, found[0].name)};
   if (found.empty())
-    throw Error("found no output candidates; name them with --outputs").file(g.source);
+    throw Error("found no output candidates: name the outputs to keep").file(g.source);
   std::string list;
   for (size_t i = 0; i < found.size() && i < 20; ++i) list += "\n  " + found[i].name + "  (" + found[i].reason + ")";
   if (found.size() > 20) list += "\n  ... and " + std::to_string(found.size() - 20) + " more";
-  throw Error(std::to_string(found.size()) + " plausible outputs; choose with --outputs:" + list).file(g.source);
+  throw Error(std::to_string(found.size()) + " plausible outputs: name the ones to keep:" + list).file(g.source);
 }
 
-// `--set` values: placeholders become Consts (set_constant_inputs); a
+// Set values: placeholders become Consts (set_constant_inputs); a
 // variable named this way (tflearn's `is_training`) takes the value instead of
 // the checkpoint's.
 void apply_set_values(Graph& g, const std::map<std::string, std::string>& set) {
@@ -44,9 +44,7 @@ void apply_set_values(Graph& g, const std::map<std::string, std::string>& set) {
   for (const auto& [name, text] : set) {
     const TensorId id = resolve_tensor(g, name);
     Node& n = g.at(id.node);
-    const DType dtype = dtype_base(static_cast<int>(n.attr_type_or("dtype", DType::Invalid)));
-    if (dtype == DType::Invalid) throw n.error("--set: node has no dtype; only placeholders and variables can be set");
-    Tensor value = scalar_from_text(dtype, text, n.name);
+    Tensor value = set_value_for(n, text);
     if (is_variable_op(n.op)) {
       Node replacement = make_const(n.name, value);
       replacement.device = n.device;
@@ -120,7 +118,7 @@ FreezeResult freeze_with_report(const FreezeInput& input, const FreezeOptions& o
   if (!variable_nodes(g).empty()) {
     if (src.checkpoint.empty())
       throw Error("the graph reads " + std::to_string(variable_nodes(g).size()) + " variables (e.g. '" +
-                  variable_nodes(g)[0]->name + "'); give the checkpoint with --checkpoint")
+                  variable_nodes(g)[0]->name + "'); give the checkpoint that holds them")
           .file(g.source);
     const CheckpointReader reader(src.checkpoint);
     const VariableKeys keys(full, reader, src.object_variable_names);

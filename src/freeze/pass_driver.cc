@@ -30,6 +30,7 @@ const std::vector<Pass>& registered_passes() {
       {"trivial_split_concat", remove_trivial_split_concat, "Split into one piece, ConcatV2 of one -> Identity"},
       {"nchw_to_nhwc", nchw_to_nhwc, "NCHW conv/pool -> Transpose, NHWC op, Transpose"},
       {"group_convolutions", group_convolutions, "slices -> G x Conv2D -> ConcatV2 -> grouped/depthwise conv"},
+      {"fold_space_to_batch_conv", fold_space_to_batch_conv, "SpaceToBatchND -> conv -> BatchToSpaceND -> dilated conv"},
       {"sink_transposes", sink_transposes, "Transpose moved below element-wise ops, Pad, BiasAdd, ConcatV2"},
       {"hoist_transpose_above_pad", hoist_transpose_above_pad, "Transpose(Pad) read by convs -> Pad(Transpose)"},
       {"cancel_transposes", cancel_transposes, "Transpose pairs that undo each other removed, others composed"},

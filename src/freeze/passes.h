@@ -92,6 +92,9 @@ PassStats hoist_transpose_above_pad(Graph& g, const PassContext& ctx);
 PassStats nchw_to_nhwc(Graph& g, const PassContext& ctx);
 // trivial_split_concat.cc: Split into one piece, ConcatV2 of one -> Identity.
 PassStats remove_trivial_split_concat(Graph& g, const PassContext& ctx);
+// fold_space_to_batch_conv.cc: SpaceToBatchND -> conv -> BatchToSpaceND ->
+// one dilated conv.
+PassStats fold_space_to_batch_conv(Graph& g, const PassContext& ctx);
 // group_convolutions.cc: channel slices -> G x Conv2D -> ConcatV2 -> one
 // grouped Conv2D, or DepthwiseConv2dNative for one channel per group.
 PassStats group_convolutions(Graph& g, const PassContext& ctx);

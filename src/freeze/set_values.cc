@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "graph/tensor_names.h"
+
 namespace frost {
 
 namespace {
@@ -18,7 +20,7 @@ std::string lower(std::string s) {
 
 Tensor scalar_from_text(DType dtype, const std::string& text, const std::string& what) {
   auto bad = [&]() {
-    return Error("--set " + what + "=" + text + ": not a " + dtype_name(dtype) + " value").node(what);
+    return Error("cannot set " + what + " to '" + text + "': not a " + dtype_name(dtype) + " value").node(what);
   };
   if (text.empty()) throw bad();
   if (dtype == DType::Bool) {
@@ -42,8 +44,23 @@ Tensor scalar_from_text(DType dtype, const std::string& text, const std::string&
     return Tensor::scalar<int32_t>(static_cast<int32_t>(v));
   }
   if (dtype == DType::String) return Tensor::string_scalar(text);
-  throw Error("--set " + what + ": placeholders of dtype " + dtype_name(dtype) + " cannot be set from text")
+  throw Error("cannot set " + what + ": placeholders of dtype " + dtype_name(dtype) + " cannot be set from text")
       .node(what);
+}
+
+Tensor set_value_for(const Node& n, const std::string& text) {
+  const DType dtype = dtype_base(static_cast<int>(n.attr_type_or("dtype", DType::Invalid)));
+  if (dtype == DType::Invalid) throw n.error("cannot set a value: node has no dtype; only placeholders and variables can be set");
+  return scalar_from_text(dtype, text, n.name);
+}
+
+std::map<std::string, Tensor> set_values_for(const Graph& g, const std::map<std::string, std::string>& set) {
+  std::map<std::string, Tensor> values;
+  for (const auto& [name, text] : set) {
+    const Node& n = g.at(resolve_tensor(g, name).node);
+    values[n.name] = set_value_for(n, text);
+  }
+  return values;
 }
 
 }  // namespace frost

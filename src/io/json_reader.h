@@ -1,6 +1,6 @@
 // A small, bounded JSON reader for Frost's own configuration files (the FPGA
-// backend's DPU architecture description). The design card rules out a JSON
-// library, and these files are a few kilobytes, so a tree of values is fine.
+// backend's DPU architecture description) and Keras model configs (a few
+// hundred kilobytes for the largest applications), so a tree of values is fine.
 // Bounds: nesting depth at most kMaxJsonDepth, text at most kMaxJsonBytes.
 // Every error is a frost::Error "FILE:LINE:COL: what was expected".
 #pragma once

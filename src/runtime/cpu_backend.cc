@@ -78,7 +78,7 @@ kernels::Conv2DParams conv_params(const Node& n, const Shape& input, const Shape
 }
 
 bool float_nhwc(const Node& n) {
-  return n.attr_type_or("T", DType::Float) == DType::Float && n.attr_string_or("data_format", "NHWC") == "NHWC";
+  return element_type_is_float(n) && n.attr_string_or("data_format", "NHWC") == "NHWC";
 }
 
 // Falls back to the reference kernel for inputs the lowering does not take

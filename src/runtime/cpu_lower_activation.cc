@@ -62,7 +62,7 @@ KernelFn softmax_kernel(const OpDef& def, bool log) {
 }  // namespace
 
 KernelFn lower_activation(const Node& n, const OpDef& def) {
-  if (n.attr_type_or("T", DType::Float) != DType::Float) return {};
+  if (!element_type_is_float(n)) return {};
   if (n.op == "Softmax" || n.op == "LogSoftmax") return softmax_kernel(def, n.op == "LogSoftmax");
   if (n.op == "Selu") return plain_kernel(def, kernels::selu_f32);
   if (n.op == "Softplus") return plain_kernel(def, kernels::softplus_f32);

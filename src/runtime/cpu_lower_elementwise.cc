@@ -79,7 +79,7 @@ KernelFn unary_kernel(const OpDef& def, UnaryOp op) {
 }  // namespace
 
 KernelFn lower_elementwise(const Node& n, const OpDef& def) {
-  if (n.attr_type_or("T", DType::Float) != DType::Float) return {};
+  if (!element_type_is_float(n)) return {};
   if (const std::optional<BinaryOp> op = binary_op(n.op)) return binary_kernel(def, *op);
   if ((n.op == "BiasAdd" && n.attr_string_or("data_format", "NHWC") == "NHWC") || n.op == "BiasAddV1")
     return bias_add_kernel(def);

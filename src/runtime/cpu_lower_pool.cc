@@ -45,9 +45,9 @@ KernelFn spatial_mean_kernel(const OpDef& def) {
 
 KernelFn lower_pool(const Node& n, const OpDef& def) {
   if (n.op == "Mean")
-    return n.attr_type_or("T", DType::Float) == DType::Float ? spatial_mean_kernel(def) : KernelFn{};
+    return element_type_is_float(n) ? spatial_mean_kernel(def) : KernelFn{};
   const bool max = n.op == "MaxPool";
-  if ((!max && n.op != "AvgPool") || n.attr_type_or("T", DType::Float) != DType::Float ||
+  if ((!max && n.op != "AvgPool") || !element_type_is_float(n) ||
       n.attr_string_or("data_format", "NHWC") != "NHWC")
     return {};
   nn::Window2DAttrs a;

@@ -15,6 +15,14 @@
 
 namespace frost {
 
+// Whether the node's element type `T` is float32 (absent counts as float, as
+// TensorFlow's default). A list-valued T (IdentityN) is not: these lowerings
+// are asked about every node and must not throw on it.
+inline bool element_type_is_float(const Node& n) {
+  const auto it = n.attrs.find("T");
+  return it == n.attrs.end() || (it->second.is<DType>() && it->second.type() == DType::Float);
+}
+
 KernelFn lower_pool(const Node& n, const OpDef& def);         // MaxPool, AvgPool, spatial Mean
 KernelFn lower_elementwise(const Node& n, const OpDef& def);  // binary arithmetic, BiasAdd, unary math
 KernelFn lower_activation(const Node& n, const OpDef& def);   // Relu..Tanh, Selu, Softplus, Softmax, LogSoftmax

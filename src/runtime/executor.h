@@ -52,6 +52,10 @@ struct RunOptions {
   // CPU backend: false runs the dataflow executor every time, without plans
   // (to measure what planning brings, `bench --no-plan`).
   bool use_plan = true;
+  // OpenMP threads the kernels of this call may use (> 0), set for the calling
+  // thread only and restored after the call; 0 keeps the caller's setting
+  // (omp_set_num_threads, OMP_NUM_THREADS, else one per core).
+  int threads = 0;
 };
 
 // Picks the kernel for each node once, before the run starts.

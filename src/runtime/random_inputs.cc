@@ -7,7 +7,7 @@ namespace frost {
 
 Tensor random_input(const GraphInput& input, uint64_t seed, int64_t unknown_dim) {
   if (!input.shape.known_rank())
-    throw Error("input '" + input.name + "' has no known rank; feed it with --input " + input.name + "=FILE.npy");
+    throw Error("input '" + input.name + "' has no known rank: feed it a value");
   std::vector<int64_t> dims = input.shape.dims();
   for (int64_t& d : dims)
     if (d < 0) d = unknown_dim;
@@ -25,7 +25,7 @@ Tensor random_input(const GraphInput& input, uint64_t seed, int64_t unknown_dim)
     case DType::Bool: for (int64_t i = 0; i < n; ++i) t.data<bool>()[i] = (rng() & 1) != 0; break;
     default:
       throw Error("cannot make random values of dtype " + dtype_name(input.dtype) + " for input '" + input.name +
-                  "'; feed it with --input " + input.name + "=FILE.npy");
+                  "': feed it a value");
   }
   return t;
 }

@@ -1,4 +1,4 @@
-// Model::run is thread-safe from the very first call: eight threads released
+// Session::run is thread-safe from the very first call: eight threads released
 // together on a freshly built (optimised) model, with no warm-up, each get
 // exactly the bits a serial run gives. Repeated on a new model every round,
 // for every bundled model, because the races this guards against (weights
@@ -15,7 +15,7 @@
 #include "graph/tensor_names.h"
 #include "io/npy.h"
 #include "io/reference_file.h"
-#include "runtime/model.h"
+#include "runtime/session.h"
 
 using namespace frost;
 namespace fs = std::filesystem;
@@ -50,10 +50,10 @@ TEST_CASE("models: 8 threads on the first run of a new model give the serial res
     for (const auto& [id, value] : feeds) options.inputs.push_back(id.to_string());
     const Graph optimised = optimize_for_inference(g, options);
 
-    const std::vector<Tensor> serial = Model(optimised).run(feeds, fetches, Backend::Cpu);
+    const std::vector<Tensor> serial = Session(optimised).run(feeds, fetches, Backend::Cpu);
     int mismatches = 0;
     for (int round = 0; round < kRounds; ++round) {
-      const Model fresh(optimised);
+      const Session fresh(optimised);
       std::latch start(kThreads);
       std::vector<std::vector<Tensor>> results(kThreads);
       std::vector<std::thread> threads;

@@ -15,7 +15,7 @@
 #include "io/reference_file.h"
 #include "runtime/compare.h"
 #include "freeze/pass_driver.h"
-#include "runtime/model.h"
+#include "runtime/session.h"
 
 using namespace frost;
 using namespace frost::testing;
@@ -47,7 +47,7 @@ void check_against_tensorflow(const std::string& name) {
   const fs::path ref = fs::path(std::getenv("FROST_SOURCE_ROOT")) / "tests" / "corpus" / name / "reference.txt";
   REQUIRE_MESSAGE(fs::exists(ref), "no TensorFlow reference at " << ref.string());
   for (const ReferenceStanza& stanza : read_reference_file(ref.string())) {
-    const Model model(load_graph(locate_graph(stanza.graph, corpus)));
+    const Session model(load_graph(locate_graph(stanza.graph, corpus)));
     FeedMap feeds;
     std::vector<TensorId> inputs, fetches;
     for (const ReferenceTensor& in : stanza.inputs) {
@@ -58,7 +58,7 @@ void check_against_tensorflow(const std::string& name) {
     OptimizeOptions options;
     for (const TensorId& id : fetches) options.outputs.push_back(id.to_string());
     for (const TensorId& id : inputs) options.inputs.push_back(id.to_string());
-    const Model optimised(optimize_for_inference(model.graph(), options));
+    const Session optimised(optimize_for_inference(model.graph(), options));
 
     const std::vector<Tensor> reference = model.run(feeds, fetches, Backend::Reference);
     const std::vector<Tensor> reference_optimised = optimised.run(feeds, fetches, Backend::Reference);

@@ -7,7 +7,7 @@
 #include "fpga_test_util.h"
 #include "freeze/pass_driver.h"
 #include "runtime/fpga/fpga_backend.h"
-#include "runtime/model.h"
+#include "runtime/session.h"
 
 using namespace frost;
 using namespace frost::testing;
@@ -78,7 +78,7 @@ TEST_CASE("fpga emulator: DPU tensors are exact fix-point values; int8 close to 
     ++checked;
   };
   const FeedMap test = random_feed(rng, 16);
-  Model model(g);
+  Session model(g);
   model.set_fpga(plan);
   const Tensor q = model.run(test, out, Backend::Fpga, options)[0];
   CHECK(checked == static_cast<int>(p.nodes.size()));
@@ -96,9 +96,9 @@ TEST_CASE("fpga emulator: DPU tensors are exact fix-point values; int8 close to 
 TEST_CASE("fpga emulator: running before calibration is an error") {
   std::mt19937 rng(5);
   const Graph g = small_cnn(rng);
-  Model model(g);
+  Session model(g);
   CHECK_THROWS_WITH_AS(model.run(random_feed(rng, 1), {TensorId::parse("logits")}, Backend::Fpga),
-                       doctest::Contains("--calib"), Error);
+                       doctest::Contains("calibrated plan"), Error);
   fpga::FpgaBackend plan(g, fpga::default_dpu_arch(), {TensorId::parse("logits")});
   CHECK_THROWS_AS(plan.run(random_feed(rng, 1), {TensorId::parse("logits")}), Error);
 }

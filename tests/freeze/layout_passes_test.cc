@@ -237,3 +237,53 @@ TEST_CASE("trivial_split_concat: Split into one and ConcatV2 of one vanish; a re
   CHECK(r.graph.at("two").op == "Split");
   check_same_numbers(b.g, r.graph, {"x"}, {"cat", "s"});
 }
+
+namespace {
+
+// x -> Pad -> SpaceToBatchND(block 2, pads) -> `op` (VALID) -> BatchToSpaceND(crops) named "y".
+GraphBuilder atrous(const std::string& op, std::vector<int32_t> pads, std::vector<int32_t> crops,
+                    std::vector<int64_t> strides = {1, 1, 1, 1}) {
+  GraphBuilder b;
+  b.placeholder("x", {1, 9, 11, 3});
+  b.constant("zero_pads", Tensor::from_vector<int32_t>({0, 0, 2, 2, 2, 2, 0, 0}, Shape{4, 2}));
+  b.op("pad", "Pad", {"x", "zero_pads"}, {{"Tpaddings", DType::Int32}});
+  b.ints("block", {2, 2});
+  b.constant("pads", Tensor::from_vector<int32_t>(pads, Shape{2, 2}));
+  b.op("s2b", "SpaceToBatchND", {"pad", "block", "pads"}, {{"Tblock_shape", DType::Int32}, {"Tpaddings", DType::Int32}});
+  const int64_t out = op == "Conv2D" ? 4 : 2;
+  b.floats("w", varied_values(3 * 3 * 3 * out, 0.1f, 0.03f), Shape{3, 3, 3, out});
+  b.op("conv", op, {"s2b", "w"}, conv_attrs("NHWC", strides));
+  b.constant("crops", Tensor::from_vector<int32_t>(crops, Shape{2, 2}));
+  b.op("y", "BatchToSpaceND", {"conv", "block", "crops"}, {{"Tblock_shape", DType::Int32}, {"Tcrops", DType::Int32}});
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("fold_space_to_batch_conv: SpaceToBatchND -> conv -> BatchToSpaceND is one dilated conv, Pad folded") {
+  for (const std::string op : {"Conv2D", "DepthwiseConv2dNative"}) {
+    CAPTURE(op);
+    GraphBuilder b = atrous(op, {0, 1, 0, 1}, {0, 1, 0, 0});
+    const OptimizeResult r = optimize_with(b.g, {"x"}, {"y"}, {"remove_unused", "fold_space_to_batch_conv",
+                                                              "fold_pad_into_conv"});
+    CHECK(r.report.total("space_to_batch_convs_dilated") == 1);
+    const Node& y = r.graph.at("y");
+    CHECK(y.op == op);
+    CHECK(y.inputs[0] == "x");
+    CHECK(y.attr_ints("dilations") == std::vector<int64_t>{1, 2, 2, 1});
+    CHECK(y.attr_ints("explicit_paddings") == std::vector<int64_t>{0, 0, 2, 2, 2, 3, 0, 0});
+    CHECK(count_ops(r.graph, "SpaceToBatchND") == 0);
+    CHECK(count_ops(r.graph, "Pad") == 0);
+    check_same_numbers(b.g, r.graph, {"x"}, {"y"});
+  }
+}
+
+TEST_CASE("fold_space_to_batch_conv: crops beyond the padding, a strided conv stay (must not fire)") {
+  const std::vector<std::string> passes = {"remove_unused", "fold_space_to_batch_conv"};
+  GraphBuilder cropped = atrous("Conv2D", {0, 1, 0, 1}, {1, 0, 0, 0});
+  const OptimizeResult r = optimize_with(cropped.g, {"x"}, {"y"}, passes);
+  CHECK(r.report.total("space_to_batch_convs_dilated") == 0);
+  check_same_numbers(cropped.g, r.graph, {"x"}, {"y"});
+  GraphBuilder strided = atrous("Conv2D", {0, 1, 0, 1}, {0, 0, 0, 0}, {1, 2, 2, 1});
+  CHECK(optimize_with(strided.g, {"x"}, {"y"}, passes).report.total("space_to_batch_convs_dilated") == 0);
+}

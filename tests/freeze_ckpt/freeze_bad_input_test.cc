@@ -177,7 +177,7 @@ TEST_CASE("freeze bad input: a variable the checkpoint lacks, with close keys") 
                       quote((dir / "f.pb").string()),
                   {"Wx", "closest keys: W"});
   // A graph with variables and no checkpoint says to give one.
-  CHECK_THROWS_WITH_AS(freeze(graph_input(graph, ""), out_option()), doctest::Contains("--checkpoint"), Error);
+  CHECK_THROWS_WITH_AS(freeze(graph_input(graph, ""), out_option()), doctest::Contains("give the checkpoint"), Error);
   fs::remove_all(dir);
 }
 
@@ -222,7 +222,7 @@ TEST_CASE("freeze bad input: unknown output names suggest close names; several p
                   {"softmax_linear/ad", "softmax_linear/add"});
   check_cli_error("--meta " + quote(in.path) + " --graph x.pb -o f.pb", {"exactly one"});
   check_cli_error("--meta " + quote(in.path), {"-o"});
-  check_cli_error("--meta " + quote(in.path) + " --set keep_prob -o f.pb", {"name=value"});
+  check_cli_error("--meta " + quote(in.path) + " --set keep_prob -o f.pb", {"NAME=VALUE"});
   fs::remove_all(dir);
 }
 

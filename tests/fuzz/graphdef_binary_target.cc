@@ -3,13 +3,13 @@
 // static shape inference and folds small constant subgraphs).
 #include "fuzz_target.h"
 #include "graph/summary.h"
-#include "runtime/model.h"
+#include "runtime/session.h"
 #include "scratch_file.h"
 
 namespace frost::fuzz {
 
 void graphdef_binary(const std::string& bytes) {
-  const Model model = Model::load(write_scratch("graph.pb", bytes));
+  const Session model = Session::load(write_scratch("graph.pb", bytes));
   summarize_graph(model.graph());
 }
 

@@ -3,7 +3,7 @@
 // backend with seeded random inputs (unknown dimensions 1). Tensors are capped
 // at kFuzzTensorBytes (prepare_process), so a graph that asks for more ends
 // in a clean error.
-#include "cli/model_args.h"
+#include "api/load_session.h"
 #include "fuzz_target.h"
 #include "runtime/random_inputs.h"
 #include "scratch_file.h"
@@ -11,9 +11,9 @@
 namespace frost::fuzz {
 
 void model_run(const std::string& bytes) {
-  const Model loaded = Model::load(write_scratch("model.pb", bytes));
+  const Session loaded = Session::load(write_scratch("model.pb", bytes));
   if (loaded.outputs().empty()) return;
-  const Model model = cli::optimized_model(loaded, {}, {});
+  const Session model = prepare_session(loaded, LoadOptions{});
   FeedMap feeds;
   for (const GraphInput& in : model.inputs())
     if (!in.has_default) feeds[TensorId{in.name, 0, false}] = random_input(in, /*seed=*/1);

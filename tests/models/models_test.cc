@@ -14,7 +14,7 @@
 #include "io/reference_file.h"
 #include "runtime/compare.h"
 #include "freeze/pass_driver.h"
-#include "runtime/model.h"
+#include "runtime/session.h"
 
 using namespace frost;
 using namespace frost::testing;
@@ -55,7 +55,7 @@ TEST_CASE("models: every bundled model matches TensorFlow on the reference backe
       OptimizeOptions options;
       for (const TensorId& id : fetches) options.outputs.push_back(id.to_string());
       for (const auto& [id, value] : feeds) options.inputs.push_back(id.to_string());
-      const Model optimised(optimize_for_inference(g, options));
+      const Session optimised(optimize_for_inference(g, options));
       // The first CPU run traces the dataflow executor and plans; the second runs the plan (arena, in place).
       const std::vector<Tensor> cpu_first = optimised.run(feeds, fetches, Backend::Cpu);
       const std::vector<Tensor> cpu = optimised.run(feeds, fetches, Backend::Cpu);

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "graph_test_util.h"
-#include "runtime/model.h"
+#include "runtime/session.h"
 
 using namespace frost;
 using frost::testing::node;
@@ -72,7 +72,7 @@ void check_close(const Tensor& got, const Tensor& want) {
 
 // Runs the model on the CPU backend twice (the first run traces and plans,
 // the second runs the plan) and checks both against the reference backend.
-void check_against_reference(const Model& m, const FeedMap& feeds, const std::vector<TensorId>& fetches) {
+void check_against_reference(const Session& m, const FeedMap& feeds, const std::vector<TensorId>& fetches) {
   const std::vector<Tensor> want = run_reference(m.graph(), feeds, fetches);
   for (int run = 0; run < 3; ++run) {
     const std::vector<Tensor> got = m.run(feeds, fetches);
@@ -88,7 +88,7 @@ TensorId id(const char* name) { return TensorId::parse(name); }
 TEST_CASE("plan: one plan per feed shape, reused, outputs as the reference's") {
   const uint32_t seed = std::random_device{}();
   std::printf("plan cache test seed %u\n", seed);
-  const Model m(chain_graph(seed));
+  const Session m(chain_graph(seed));
   const FeedMap batch1{{id("x"), random_tensor(Shape{1, 8}, seed + 10)}};
   const FeedMap batch4{{id("x"), random_tensor(Shape{4, 8}, seed + 11)}};
   check_against_reference(m, batch1, {id("out")});
@@ -124,7 +124,7 @@ TEST_CASE("plan: the arena's size for a hand-computed graph") {
   g.add(cat);
   g.add(op("d", "Softmax", {"cat"}));
   g.add(op("out", "Softmax", {"d"}));
-  const Model m(g);
+  const Session m(g);
   const FeedMap feeds{{id("x"), random_tensor(Shape{1, 16}, 7)}};
   check_against_reference(m, feeds, {id("out")});
   const std::optional<PlanStats> s = m.plan_stats(feeds, {id("out")});
@@ -145,7 +145,7 @@ TEST_CASE("plan: in place never overwrites a value still needed") {
   g.add(op("c", "Relu", {"a"}));
   g.add(op("sq", "Mul", {"c", "c"}));  // both inputs the same storage: not in place
   g.add(op("out", "AddV2", {"b", "sq"}));
-  const Model m(g);
+  const Session m(g);
   const FeedMap feeds{{id("x"), random_tensor(Shape{2, 8}, 3)}};
   check_against_reference(m, feeds, {id("out")});
   const std::optional<PlanStats> s = m.plan_stats(feeds, {id("out")});
@@ -175,7 +175,7 @@ TEST_CASE("plan: a view keeps the storage it views alive") {
   g.add(r2);
   g.add(op("id", "Identity", {"d"}));
   g.add(op("out", "Mul", {"r2", "id"}));
-  const Model m(g);
+  const Session m(g);
   const FeedMap feeds{{id("x"), random_tensor(Shape{4, 4}, 5)}};
   check_against_reference(m, feeds, {id("out")});
   CHECK_FALSE(m.plan_stats(feeds, {id("out")})->arena_given_up);
@@ -184,7 +184,7 @@ TEST_CASE("plan: a view keeps the storage it views alive") {
 TEST_CASE("plan: concurrent runs of one model agree with the reference") {
   const uint32_t seed = std::random_device{}();
   std::printf("plan threads test seed %u\n", seed);
-  const Model m(chain_graph(seed));
+  const Session m(chain_graph(seed));
   const FeedMap feeds{{id("x"), random_tensor(Shape{3, 8}, seed + 1)}};
   const Tensor want = run_reference(m.graph(), feeds, {id("out")})[0];
   m.run(feeds, {id("out")});  // plan first
@@ -199,7 +199,7 @@ TEST_CASE("plan: concurrent runs of one model agree with the reference") {
 }
 
 TEST_CASE("plan: on_node sees every node's values, which stay valid after the run") {
-  const Model m(chain_graph(11));
+  const Session m(chain_graph(11));
   const FeedMap feeds{{id("x"), random_tensor(Shape{2, 8}, 12)}};
   m.run(feeds, {id("out")});
   std::map<std::string, Tensor> seen;
@@ -314,7 +314,7 @@ TEST_CASE("plan: random graphs of element-wise ops, views and shared inputs matc
     }
     std::vector<TensorId> fetches{TensorId::parse(names.back())};
     for (size_t k = rng() % 3; k > 0; --k) fetches.push_back(TensorId::parse(names[1 + rng() % (names.size() - 1)]));
-    const Model m(g);
+    const Session m(g);
     const int64_t batch = 1 + static_cast<int64_t>(rng() % 3);
     const FeedMap feeds{{id("x"), random_tensor(Shape{batch, 8}, seed + 100 + static_cast<uint32_t>(graph))}};
     INFO("graph " << graph << " with " << nodes << " nodes");

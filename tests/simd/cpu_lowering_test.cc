@@ -12,7 +12,7 @@
 #include "graph/op_registry.h"
 #include "runtime/compare.h"
 #include "runtime/cpu_backend.h"
-#include "runtime/model.h"
+#include "runtime/session.h"
 
 namespace frost {
 namespace {
@@ -43,7 +43,7 @@ void check_graph(const GraphBuilder& b, const std::vector<std::pair<std::string,
   FeedMap map;
   for (const auto& [name, shape] : feeds) map[TensorId::parse(name)] = random_tensor(rng, shape, dtype);
   CHECK(lowered(b.g) == expect_lowered);
-  const Model model(b.g);
+  const Session model(b.g);
   const std::vector<TensorId> fetch = {TensorId::parse(out)};
   const Tensor ref = model.run(map, fetch, Backend::Reference).at(0);
   const Tensor cpu = model.run(map, fetch, Backend::Cpu).at(0);

@@ -103,6 +103,25 @@ void tile_2d(const E* src, int64_t ld_src, E* dst, int64_t ld_dst, int64_t len_a
     }
 }
 
+// Few destination columns (an NCHW image of 1-4 channels to NHWC): the
+// column count known at compile time, so the inner loop unrolls and the
+// source rows stream.
+template <class E, int64_t B>
+void narrow_2d(const E* src, int64_t ld_src, E* dst, int64_t ld_dst, int64_t len_a) {
+  for (int64_t a = 0; a < len_a; ++a)
+    for (int64_t b = 0; b < B; ++b) dst[a * ld_dst + b] = src[b * ld_src + a];
+}
+
+template <class E>
+bool narrow(const E* src, int64_t ld_src, E* dst, int64_t ld_dst, int64_t len_a, int64_t len_b) {
+  switch (len_b) {
+    case 2: narrow_2d<E, 2>(src, ld_src, dst, ld_dst, len_a); return true;
+    case 3: narrow_2d<E, 3>(src, ld_src, dst, ld_dst, len_a); return true;
+    case 4: narrow_2d<E, 4>(src, ld_src, dst, ld_dst, len_a); return true;
+    default: return false;
+  }
+}
+
 template <class E>
 void transpose_typed(const Geometry& g, const E* src, E* dst, bool avx2_f32) {
   int64_t src_strides[kMaxTransposeRank], dst_strides[kMaxTransposeRank], dst_by_src[kMaxTransposeRank];
@@ -123,7 +142,8 @@ void transpose_typed(const Geometry& g, const E* src, E* dst, bool avx2_f32) {
   const int64_t len_a = g.dims[a], len_b = g.dims[b];
   const int64_t ld_src = src_strides[b], ld_dst = dst_by_src[a];
   for_each_outer(g, src_strides, dst_by_src, a, b, [&](int64_t s, int64_t t) {
-    tile_2d(src + s, ld_src, dst + t, ld_dst, len_a, len_b, avx2_f32);
+    if (!narrow(src + s, ld_src, dst + t, ld_dst, len_a, len_b))
+      tile_2d(src + s, ld_src, dst + t, ld_dst, len_a, len_b, avx2_f32);
   });
 }
 

@@ -31,7 +31,7 @@ void FpgaBackend::calibrate(const std::vector<FeedMap>& batches) {
 
 std::vector<Tensor> FpgaBackend::run(const FeedMap& feeds, const std::vector<TensorId>& fetches,
                                      const RunOptions& options) const {
-  if (!calibrated_) throw Error("the FPGA backend runs only after calibration (give --calib)");
+  if (!calibrated_) throw Error("the FPGA backend runs only after calibration (calibrate it on sample inputs)");
   CpuBackend* cpu = cpu_.get();
   const auto& dpu = dpu_kernels_;
   return run_graph(

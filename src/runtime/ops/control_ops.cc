@@ -10,8 +10,8 @@ namespace {
 
 void placeholder(OpContext& ctx) {
   const Node& n = ctx.node();
-  throw ctx.error("placeholder has no value: feed it (e.g. --input " + n.name + "=file.npy, dtype " +
-                  dtype_name(dtype_base(static_cast<int>(n.attr_type_or("dtype", DType::Float)))) + ")");
+  throw ctx.error("placeholder has no value: feed it a " +
+                  dtype_name(dtype_base(static_cast<int>(n.attr_type_or("dtype", DType::Float)))) + " tensor");
 }
 
 std::vector<PartialShape> placeholder_shape(const ShapeContext& ctx) {
