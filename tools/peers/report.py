@@ -100,7 +100,9 @@ def markdown(results: dict) -> list[str]:
            "- Conversions (cached in build/peers/): ONNX Runtime runs the tf2onnx conversion of the frozen "
            "graph; OpenVINO converts the frozen .pb with its TensorFlow frontend (the ONNX file where that "
            "fails); TFLite runs the TFLiteConverter's float32 conversion with built-in ops only. Every "
-           "converter gets the fed inputs' fixed shapes.",
+           "converter reads the same .pb: the fed inputs' shapes set on its placeholders, quint8 Const + "
+           "Dequantize weights replaced by the float32 values TensorFlow computes from them (no converter takes "
+           "quint8).",
            "- Versions: " + ", ".join(versions(models).get(e, e) for e in engines if e != "frost") + ".",
            f"- Frost/best: Frost's time over the fastest peer's at the same thread count, among peers whose "
            f"output is within {ERR_OK:g} of TensorFlow's (below 1: Frost is faster). Frost 2T/1T: Frost's "
