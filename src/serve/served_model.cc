@@ -16,7 +16,7 @@ ServedModel::ServedModel(std::string name, std::string path, Session session)
     : name_(std::move(name)), path_(std::move(path)), session_(std::move(session)) {
   for (const GraphInput& in : session_.inputs()) {
     if (in.has_default) continue;  // optional feeds (learning phase) are not part of the signature
-    inputs_.push_back({in.name, TensorId{in.name, 0, false}, in.dtype, in.shape});
+    inputs_.push_back({in.name, in.tensor(), in.dtype, in.shape});
   }
   FROST_CHECK(!inputs_.empty(), "model '" + name_ + "' (" + path_ + ") has no inputs to feed");
   FROST_CHECK(!session_.outputs().empty(), "model '" + name_ + "' (" + path_ + ") has no detected outputs");

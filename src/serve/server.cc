@@ -34,6 +34,12 @@ Server::Server(std::vector<std::shared_ptr<ServedModel>> models, ServerOptions o
   http.set_read_timeout(o.read_timeout_s, 0);
   http.set_keep_alive_max_count(1u << 30);  // a load generator keeps its connections
   http.set_tcp_nodelay(true);
+  // httplib's default also sets SO_REUSEPORT, which lets a second server bind
+  // the same port and silently share the traffic: keep only SO_REUSEADDR.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   install_routes(*state_);
 }
 

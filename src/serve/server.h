@@ -15,7 +15,11 @@ namespace frost::serve {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8501;  // 0: any free port (bind() returns it)
-  int threads = 0;  // OpenMP threads per model run (0: OpenMP's default)
+  // OpenMP threads per model run (0: OpenMP's default). 1 by default: the
+  // server already runs requests side by side (HTTP threads parse while a
+  // batch runs), and on a busy machine a team of 2 waiting on each other at
+  // every op stretched the -c64 p99 from 0.17 s to 1 s (docs/bench/serve.md).
+  int threads = 1;
   int64_t max_batch = 32;
   int64_t batch_timeout_us = 500;
   size_t max_body_bytes = size_t{16} << 20;  // larger bodies get 413
