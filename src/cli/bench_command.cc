@@ -88,7 +88,7 @@ int bench_command(const Argv& argv) {
   } else {
     const int64_t batch = args.integer("batch", 1);
     for (const GraphInput& in : model.inputs())
-      if (!in.has_default) feeds[TensorId{in.name, 0, false}] = random_input(in, static_cast<uint64_t>(args.integer("random-inputs", 1)), batch);
+      if (!in.has_default) feeds[in.tensor()] = random_input(in, static_cast<uint64_t>(args.integer("random-inputs", 1)), batch);
   }
   const std::vector<TensorId> fetches = fetches_from_args(model, args);
 

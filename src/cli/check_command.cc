@@ -79,7 +79,7 @@ int check_command(const Argv& argv) {
       throw Error("give --reference FILE, or both --inputs and --expected");
     std::vector<TensorId> required, outputs = fetches_from_args(model, args);
     for (const GraphInput& in : model.inputs())
-      if (!in.has_default) required.push_back(TensorId{in.name, 0, false});
+      if (!in.has_default) required.push_back(in.tensor());
     input_files = reference_files(model.graph(), args.value("inputs"), required, "input");
     expected_files = reference_files(model.graph(), args.value("expected"), outputs, "output");
   }

@@ -20,5 +20,6 @@ int optimize_command(const Argv& args);
 int bench_command(const Argv& args);
 int compile_command(const Argv& args);
 int convert_command(const Argv& args);
+int serve_command(const Argv& args);
 
 }  // namespace frost::cli

@@ -52,7 +52,7 @@ Accuracy evaluate(const Session& model, Backend backend, const EvalSetup& s) {
     const bool fixed = s.input.shape.known_rank() && s.input.shape.dim(0) > 0;
     const int64_t fed_count = fixed ? s.batch_size : count;
     if (first + fed_count > s.data.labels.num_elements()) throw Error("dataset too small for the fixed batch size");
-    feeds[TensorId{s.input.name, 0, false}] = image_batch(s.data, first, fed_count, s.input);
+    feeds[s.input.tensor()] = image_batch(s.data, first, fed_count, s.input);
     const Tensor scores = model.run(feeds, s.fetches, backend)[0];
     if (scores.rank() < 1 || scores.shape().dim(0) != fed_count)
       throw Error("output " + s.fetches[0].to_string() + " has shape " + scores.shape().to_string() +

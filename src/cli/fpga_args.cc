@@ -20,7 +20,7 @@ std::shared_ptr<fpga::FpgaBackend> fpga_plan(const Session& model, const Args& a
 std::vector<FeedMap> calibration_feeds(const Session& model, const Args& args, const std::string& spec, int64_t count) {
   if (count <= 0) throw Error("--calib-count must be positive");
   const GraphInput input = image_input(model, args);
-  const TensorId id{input.name, 0, false};
+  const TensorId id = input.tensor();
   std::vector<FeedMap> batches;
   if (fs::is_directory(spec)) {
     std::vector<std::string> files;

@@ -79,7 +79,9 @@ int freeze_command(const Argv& argv) {
   for (const auto& n : r.inputs) std::cout << " " << n;
   std::cout << (r.inputs.empty() ? " (none)" : "") << "\n  outputs:";
   for (const auto& n : r.outputs) std::cout << " " << n;
-  std::cout << "\n" << std::fixed << std::setprecision(3) << "  time: " << seconds << " s\n";
+  std::cout << "\n";
+  for (const std::string& note : r.notes) std::cout << "  " << note << "\n";
+  std::cout << std::fixed << std::setprecision(3) << "  time: " << seconds << " s\n";
   return 0;
 }
 

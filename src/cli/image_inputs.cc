@@ -9,7 +9,7 @@ GraphInput image_input(const Session& model, const Args& args) {
     const std::string spec = args.value("input");  // NAME, or run's NAME=FILE
     const TensorId id = resolve_tensor(model.graph(), spec.substr(0, spec.find('=')));
     for (const GraphInput& in : model.inputs())
-      if (in.name == id.node) return in;
+      if (in.tensor() == id) return in;
     throw Error("'" + id.node + "' is not a placeholder of the model");
   }
   std::vector<GraphInput> required;

@@ -45,7 +45,7 @@ FeedMap feeds_from_args(const Session& model, const Args& args) {
   const bool random = args.has("random-inputs");
   const auto seed = static_cast<uint64_t>(args.integer("random-inputs", 0));
   for (const GraphInput& in : model.inputs()) {
-    const TensorId id{in.name, 0, false};
+    const TensorId id = in.tensor();
     if (feeds.count(id) || in.has_default) continue;
     if (!random)
       throw Error("input '" + in.name + "' (" + dtype_name(in.dtype) + " " + in.shape.to_string() +

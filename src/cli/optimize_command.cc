@@ -33,7 +33,7 @@ int optimize_command(const Argv& raw) {
   options.passes = args.values("passes");
   options.verify = !args.flag("no-verify");
   options.seed = static_cast<uint64_t>(args.integer("seed", 1));
-  options.tolerance = args.number("tolerance", options.tolerance);
+  options.tolerance = args.number("tolerance", 0);  // 0: derived
 
   OptimizeResult result = optimize_graph(g, options);
   const std::string out = args.value("output-file");
@@ -45,10 +45,12 @@ int optimize_command(const Argv& raw) {
             << r.iterations << " iteration(s); BNs folded " << r.total("bn_folded") << ", dropouts removed "
             << r.total("dropout_masks_removed") << ", constants folded " << r.total("constants_folded") << ", fusions "
             << r.total("fusions") << "\n";
+  for (const auto& [component, placeholder] : r.pipeline_placeholders)
+    std::cout << "input pipeline component " << component << " -> Placeholder '" << placeholder << "'\n";
   const Verification& v = r.verification;
   if (v.ran)
     std::cout << "verified on seeded random inputs (seed " << v.seed << "): max relative error "
-              << v.max_relative_error << " (tolerance " << v.tolerance << ")\n";
+              << v.max_relative_error << " (tolerance " << v.tolerance << ", " << v.tolerance_basis << ")\n";
   else if (options.verify)
     std::cout << "not verified: " << v.skipped_reason << "\n";
   return 0;

@@ -6,7 +6,11 @@
 // usual source. Layouts: NHWC or NCHW, with explicit_paddings in the conv's
 // data_format (TensorFlow's convention: 2 entries per dimension).
 // Not applicable: SAME padding (its amounts depend on the input size),
-// non-zero pad value, padding on batch or channels, MirrorPad.
+// non-zero pad value, padding on batch or channels, MirrorPad; a depthwise
+// convolution in a graph written for TensorFlow (without
+// PassContext::runtime_fusions): TensorFlow 2.21's grappler aborts on
+// DepthwiseConv2dNative(EXPLICIT) + BiasAdd (its fused depthwise kernel has
+// no explicit padding), so only Frost's runtime gets that form.
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
 
@@ -17,6 +21,7 @@ PassStats fold_pad_into_conv(Graph& g, const PassContext& ctx) {
   std::vector<std::string> doomed;
   for (Node* conv : g.nodes()) {
     if ((conv->op != "Conv2D" && conv->op != "DepthwiseConv2dNative") || conv->num_data_inputs() != 2) continue;
+    if (conv->op == "DepthwiseConv2dNative" && !ctx.runtime_fusions) continue;
     const std::string padding = conv->attr_string_or("padding", "");
     if (padding != "VALID" && padding != "EXPLICIT") continue;
     const TensorId xid = conv->input(0);

@@ -5,6 +5,7 @@
 #include "freeze/freeze_source.h"
 #include "freeze/inline_functions.h"
 #include "freeze/passes.h"
+#include "freeze/pipeline_placeholders.h"
 #include "freeze/rewrite_util.h"
 #include "freeze/set_values.h"
 #include "freeze/variable_keys.h"
@@ -20,14 +21,21 @@ namespace {
 // The tensors the frozen graph must compute: as given, else the signature's,
 // else the one detected output. Several plausible outputs are an error that
 // lists them with the reason for each, so the user can pick.
-std::vector<TensorId> choose_outputs(const Graph& g, const FreezeOptions& options, const FreezeSource& src) {
+std::vector<TensorId> choose_outputs(const Graph& g, const FreezeOptions& options, const FreezeSource& src,
+                                     std::vector<std::string>& notes) {
   std::vector<TensorId> ids;
   const std::vector<std::string>& names = options.outputs.empty() ? src.signature_outputs : options.outputs;
   for (const std::string& name : names) ids.push_back(resolve_tensor(g, name));
   if (!ids.empty()) return ids;
 
-  const std::vector<GraphOutput> found = detect_outputs(g);
-  if (found.size() == 1) return {resolve_tensor(g, found[0].name)};
+  const GraphSignature sig = detect_signature(g);
+  const std::vector<GraphOutput>& found = sig.outputs;
+  for (const GraphOutput& h : sig.loss_heads)
+    notes.push_back("'" + h.name + "' is not an output: " + h.reason);
+  if (found.size() == 1) {
+    notes.push_back("output '" + found[0].name + "': " + found[0].reason);
+    return {resolve_tensor(g, found[0].name)};
+  }
   if (found.empty())
     throw Error("found no output candidates: name the outputs to keep").file(g.source);
   std::string list;
@@ -101,7 +109,7 @@ FreezeResult freeze_with_report(const FreezeInput& input, const FreezeOptions& o
   FreezeReport& report = result.report;
   report.nodes_before = g.size();
 
-  const std::vector<TensorId> outputs = choose_outputs(g, options, src);
+  const std::vector<TensorId> outputs = choose_outputs(g, options, src, report.notes);
   PassContext ctx;
   ctx.outputs = outputs;
   // The Saver's restore ops map variables to keys: read them before pruning.
@@ -130,6 +138,13 @@ FreezeResult freeze_with_report(const FreezeInput& input, const FreezeOptions& o
   forward_constant_predicates(g);
   report.switches_resolved += resolve_constant_conditionals(g, ctx);
   prune_to(g, outputs);
+
+  std::vector<TensorId> components;
+  for (const GraphInput& in : detect_inputs(g))
+    if (!in.pipeline.empty()) components.push_back(in.tensor());
+  for (const PlaceholderForComponent& p : pipeline_inputs_to_placeholders(g, components, outputs))
+    report.notes.push_back("input pipeline component " + p.component.node + ":" + std::to_string(p.component.index) + " -> Placeholder '" +
+                           p.placeholder + "'");
 
   make_legacy_placeholder_shapes_explicit(g);
   report.nodes_after = g.size();

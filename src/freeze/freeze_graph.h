@@ -13,7 +13,9 @@
 //  4. every remaining variable (VariableV2/Variable, VarHandleOp, with their
 //     ReadVariableOp reads) becomes a Const holding the checkpoint's bytes;
 //  5. Switch/Merge on constant predicates are resolved (the dead branch goes)
-//     and the graph is pruned again.
+//     and the graph is pruned again;
+//  6. input pipeline components the outputs read (tf.data IteratorGetNext,
+//     queue dequeues) become Placeholders (pipeline_placeholders.h).
 // The result is a standard GraphDef (save_graph writes it).
 #pragma once
 
@@ -53,6 +55,9 @@ struct FreezeReport {
   size_t nodes_before = 0, nodes_after = 0;
   std::vector<std::string> inputs, outputs;
   std::string checkpoint_prefix;  // "" when the graph had no variables to freeze
+  // For the user: why each detected output was chosen (loss heads replaced by
+  // their predictions), pipeline components made Placeholders.
+  std::vector<std::string> notes;
 };
 
 struct FreezeResult {

@@ -5,7 +5,9 @@
 #include <set>
 
 #include "freeze/passes.h"
+#include "freeze/pipeline_placeholders.h"
 #include "freeze/rewrite_util.h"
+#include "freeze/rounding_noise.h"
 #include "graph/signature.h"
 #include "graph/tensor_names.h"
 #include "runtime/compare.h"
@@ -67,9 +69,9 @@ std::string OptimizeReport::to_string() const {
   }
   const Verification& v = verification;
   if (v.ran) {
-    std::snprintf(line, sizeof line, "verify: max relative error %.3g (tolerance %.3g, seed %llu): %s\n",
-                  v.max_relative_error, v.tolerance, static_cast<unsigned long long>(v.seed),
-                  v.passed ? "OK" : "FAILED");
+    std::snprintf(line, sizeof line, "verify: max relative error %.3g (tolerance %.3g, %s; seed %llu): %s\n",
+                  v.max_relative_error, v.tolerance, v.tolerance_basis.c_str(),
+                  static_cast<unsigned long long>(v.seed), v.passed ? "OK" : "FAILED");
     s += line;
   } else if (!v.skipped_reason.empty()) {
     s += "verify: skipped (" + v.skipped_reason + ")\n";
@@ -77,9 +79,38 @@ std::string OptimizeReport::to_string() const {
   return s;
 }
 
+namespace {
+
+std::string short_number(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2g", x);
+  return text;
+}
+
+// v.tolerance as given, or derived (kDerivedToleranceFloor): the rounding
+// noise is measured on `before` only when the error is above the floor.
+void set_tolerance(Verification& v, const Graph& before, const FeedMap& feeds, const std::vector<TensorId>& outputs,
+                   const std::vector<Tensor>& expected) {
+  if (v.tolerance > 0) {
+    v.tolerance_basis = "fixed";
+    return;
+  }
+  v.tolerance = kDerivedToleranceFloor;
+  v.tolerance_basis = "the floor: error below it, rounding noise not measured";
+  if (!(v.max_relative_error > kDerivedToleranceFloor) || !std::isfinite(v.max_relative_error)) return;
+  const RoundingNoise noise = float32_rounding_noise(before, feeds, outputs, expected, v.seed);
+  v.rounding_noise = noise.relative;
+  v.tolerance = std::max(kDerivedToleranceFloor, kDerivedToleranceFactor * noise.relative);
+  v.tolerance_basis = short_number(kDerivedToleranceFactor) + " x float32 rounding noise " +
+                      short_number(noise.relative) + " (" + std::to_string(noise.samples) + " Monte Carlo runs)";
+}
+
+}  // namespace
+
 Verification verify_equivalence(const Graph& before, const Graph& after, const std::vector<TensorId>& inputs,
                                 const std::vector<TensorId>& outputs, uint64_t seed, double tolerance,
-                                const std::map<TensorId, Tensor>& extra_feeds, int64_t unknown_dim) {
+                                const std::map<TensorId, Tensor>& extra_feeds, int64_t unknown_dim,
+                                const std::map<TensorId, TensorId>& renamed_inputs) {
   Verification v;
   v.seed = seed;
   v.tolerance = tolerance;
@@ -88,13 +119,13 @@ Verification verify_equivalence(const Graph& before, const Graph& after, const s
   for (const TensorId& in : inputs) {
     const GraphInput* info = nullptr;
     for (const GraphInput& k : known)
-      if (k.name == in.node) info = &k;
+      if (k.tensor() == in) info = &k;
     if (!info) {
       const Node* n = before.find(in.node);
       if (n && (n->op == "Placeholder" || n->op == "PlaceholderWithDefault")) {
         // An unconsumed placeholder: any value of its dtype will do.
         GraphInput gi{n->name, dtype_base(static_cast<int>(n->attr_type_or("dtype", DType::Float))),
-                      n->has_attr("shape") ? n->attr("shape").shape() : PartialShape::unknown(), false};
+                      n->has_attr("shape") ? n->attr("shape").shape() : PartialShape::unknown(), false, ""};
         feeds[in] = random_input(gi, seed, unknown_dim);
         continue;
       }
@@ -105,6 +136,12 @@ Verification verify_equivalence(const Graph& before, const Graph& after, const s
   }
   FeedMap before_feeds = feeds;
   for (const auto& [id, value] : extra_feeds) before_feeds[id] = value;
+  for (const auto& [from, to] : renamed_inputs)
+    if (const auto it = feeds.find(from); it != feeds.end()) {
+      const Tensor value = it->second;
+      feeds.erase(it);
+      feeds[to] = value;
+    }
 
   std::vector<Tensor> expected, got;
   try {
@@ -121,14 +158,14 @@ Verification verify_equivalence(const Graph& before, const Graph& after, const s
     v.max_relative_error = INFINITY;
     return v;
   }
-  v.passed = true;
   for (size_t i = 0; i < outputs.size(); ++i) {
     const Comparison c = compare_tensors(got[i], expected[i]);
     const double err = c.shape_matches && c.nan_mismatches == 0 ? c.relative_error() : INFINITY;
     v.per_output.emplace_back(outputs[i].to_string(), err);
     v.max_relative_error = std::max(v.max_relative_error, err);
-    if (!(err <= tolerance)) v.passed = false;
   }
+  set_tolerance(v, before, before_feeds, outputs, expected);
+  v.passed = v.max_relative_error <= v.tolerance;
   return v;
 }
 
@@ -171,10 +208,20 @@ OptimizeResult optimize_graph(const Graph& original, const OptimizeOptions& opti
   }
   if (options.inputs.empty()) {
     for (const GraphInput& in : detect_inputs(original))
-      if (!in.has_default && !options.set.count(in.name)) ctx.inputs.push_back(TensorId{in.name, 0, false});
+      if (!in.has_default && !options.set.count(in.name)) ctx.inputs.push_back(in.tensor());
   } else {
     for (const std::string& name : options.inputs) ctx.inputs.push_back(resolve_tensor(original, name));
   }
+  // Pipeline components fed by the user become Placeholders first.
+  std::map<TensorId, TensorId> renamed;
+  if (options.pipeline_placeholders)
+    for (const PlaceholderForComponent& p : pipeline_inputs_to_placeholders(g, ctx.inputs, ctx.outputs)) {
+      report.pipeline_placeholders.emplace_back(p.component.node + ":" + std::to_string(p.component.index), p.placeholder);
+      renamed[p.component] = TensorId{p.placeholder, 0, false};
+    }
+  const std::vector<TensorId> original_inputs = ctx.inputs;
+  for (TensorId& t : ctx.inputs)
+    if (const auto it = renamed.find(t); it != renamed.end()) t = it->second;
   for (const TensorId& t : ctx.outputs) report.outputs.push_back(t.to_string());
   for (const TensorId& t : ctx.inputs) report.inputs.push_back(t.to_string());
 
@@ -227,13 +274,13 @@ OptimizeResult optimize_graph(const Graph& original, const OptimizeOptions& opti
   report.nodes_after = static_cast<int64_t>(g.size());
 
   if (options.verify) {
-    report.verification = verify_equivalence(original, g, ctx.inputs, ctx.outputs, options.seed, options.tolerance,
-                                             set_feeds, options.unknown_dim);
+    report.verification = verify_equivalence(original, g, original_inputs, ctx.outputs, options.seed,
+                                             options.tolerance, set_feeds, options.unknown_dim, renamed);
     const Verification& v = report.verification;
     if (v.ran && !v.passed)
       throw Error("optimised graph differs from the original: max relative error " +
-                  std::to_string(v.max_relative_error) + " over tolerance " + std::to_string(v.tolerance) +
-                  (v.skipped_reason.empty() ? "" : " (" + v.skipped_reason + ")"));
+                  short_number(v.max_relative_error) + " over tolerance " + short_number(v.tolerance) +
+                  (v.tolerance_basis.empty() ? "" : " (" + v.tolerance_basis + ")") + (v.skipped_reason.empty() ? "" : " (" + v.skipped_reason + ")"));
   }
   return result;
 }

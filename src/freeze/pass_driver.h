@@ -27,6 +27,10 @@ struct OptimizeOptions {
   std::map<std::string, Tensor> set;
   // Pass names to run, in registry order (empty: all). See registered_passes().
   std::vector<std::string> passes;
+  // Pipeline components among the inputs (graph/input_pipeline.h) become
+  // Placeholders (freeze/pipeline_placeholders.h), so the written graph can
+  // be served; off to keep feeding them by their own names in memory.
+  bool pipeline_placeholders = true;
   int max_iterations = 16;
   bool runtime_fusions = false;  // see PassContext
   int64_t max_folded_bytes = int64_t{16} << 20;
@@ -35,8 +39,22 @@ struct OptimizeOptions {
   bool verify = false;
   uint64_t seed = 1;
   int64_t unknown_dim = 1;   // value for unknown input dims (batch)
-  double tolerance = 1e-5;   // on max|after - before| / max|before|
+  // On max|after - before| / max|before|. 0: derived from the graph's own
+  // float32 rounding noise (see kDerivedTolerance* below); > 0: fixed.
+  double tolerance = 0;
 };
+
+// The derived verification tolerance: max(floor, factor x noise), where noise
+// is how far float32 rounding alone moves the original graph's outputs on the
+// verification inputs (freeze/rounding_noise.h: every float value the graph
+// computes, weights included, perturbed by up to one float32 epsilon, two
+// samples). A correct rewrite changes each value by a few roundings (a folded
+// weight is rounded once more, a fused sum is taken in another order), so its
+// error is a small multiple of that noise; a wrong rewrite (a dropped bias, a
+// misplaced epsilon, a wrong channel) is far above it. The noise is measured
+// only when the error exceeds the floor (below it the floor decides).
+inline constexpr double kDerivedToleranceFloor = 1e-5;
+inline constexpr double kDerivedToleranceFactor = 4;
 
 struct PassReport {
   std::string name;
@@ -50,6 +68,8 @@ struct Verification {
   std::string skipped_reason;  // why it did not run (unsupported op, fed intermediate...)
   uint64_t seed = 0;
   double tolerance = 0;
+  std::string tolerance_basis;  // how the tolerance was set, for the user
+  double rounding_noise = -1;   // measured float32 noise (-1: not measured)
   double max_relative_error = 0;
   std::vector<std::pair<std::string, double>> per_output;  // output -> relative error
   bool passed = false;
@@ -60,6 +80,8 @@ struct OptimizeReport {
   int iterations = 0;
   bool reached_fixed_point = false;
   std::vector<std::string> outputs, inputs;  // the names that were kept
+  // Pipeline components replaced by Placeholders: component -> placeholder.
+  std::vector<std::pair<std::string, std::string>> pipeline_placeholders;
   std::vector<PassReport> passes;            // in run order
   Verification verification;
 
@@ -86,10 +108,14 @@ Graph optimize_for_inference(const Graph& g, const OptimizeOptions& options = {}
 
 // Runs `before` and `after` with the reference executor on the same seeded
 // random values for `inputs` (plus `extra_feeds` given to `before` only, e.g.
-// the `set` values), fetching `outputs`, and compares. Never throws for a
-// graph the reference backend cannot run: the reason goes in skipped_reason.
+// the `set` values), fetching `outputs`, and compares against `tolerance`
+// (<= 0: derived, see kDerivedToleranceFloor). `after` is fed input `in` as
+// renamed_inputs[in] where listed (pipeline components made Placeholders).
+// Never throws for a graph the
+// reference backend cannot run: the reason goes in skipped_reason.
 Verification verify_equivalence(const Graph& before, const Graph& after, const std::vector<TensorId>& inputs,
                                 const std::vector<TensorId>& outputs, uint64_t seed, double tolerance,
-                                const std::map<TensorId, Tensor>& extra_feeds = {}, int64_t unknown_dim = 1);
+                                const std::map<TensorId, Tensor>& extra_feeds = {}, int64_t unknown_dim = 1,
+                                const std::map<TensorId, TensorId>& renamed_inputs = {});
 
 }  // namespace frost

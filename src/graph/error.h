@@ -21,6 +21,8 @@ class Error : public std::exception {
   Error& item(const std::string& i) { return set(item_, i); }
 
   const std::string& message() const { return message_; }
+  const std::string& file_name() const { return file_; }
+  const std::string& node_name() const { return node_; }
   const std::string& op_name() const { return op_; }
 
   const char* what() const noexcept override { return text_.c_str(); }

@@ -1,5 +1,6 @@
 #include "graph/shape_inference.h"
 
+#include "graph/input_pipeline.h"
 #include "graph/topology.h"
 
 namespace frost {
@@ -59,10 +60,18 @@ std::map<TensorId, InferredTensor> infer_shapes(const Graph& g, const std::map<s
     }
     if (const auto override_shape = input_shapes.find(n->name); override_shape != input_shapes.end())
       shapes = {override_shape->second};
+    // A pipeline reader's components are declared by its (or its queue's) attrs.
+    const std::vector<PipelineComponent> components = pipeline_components(g, *n);
+    if (!components.empty()) {
+      num_outputs = static_cast<int>(components.size());
+      shapes.clear();
+      for (const PipelineComponent& c : components) shapes.push_back(c.shape);
+    }
     shapes.resize(static_cast<size_t>(num_outputs), PartialShape::unknown());
 
     for (int i = 0; i < num_outputs; ++i)
-      out[TensorId{n->name, i, false}] = {output_dtype(*n, i, inputs), shapes[static_cast<size_t>(i)]};
+      out[TensorId{n->name, i, false}] = {components.empty() ? output_dtype(*n, i, inputs) : components[static_cast<size_t>(i)].dtype,
+                                          shapes[static_cast<size_t>(i)]};
 
     // Evaluate small all-constant nodes (Const itself, and shape arithmetic on it).
     const bool stateless = n->op != "Placeholder" && n->op != "PlaceholderWithDefault" &&

@@ -49,8 +49,11 @@ GraphSummary summarize_graph(const Graph& g) {
   GraphSummary s;
   s.node_count = g.size();
   s.producer = g.versions.producer;
-  s.inputs = detect_inputs(g);
-  s.unused_placeholders = unused_placeholders(g);
+  const GraphSignature sig = detect_signature(g);
+  s.inputs = sig.inputs;
+  s.unused_placeholders = sig.unused_placeholders;
+  s.unused_inputs = sig.unused_inputs;
+  s.loss_heads = sig.loss_heads;
 
   std::map<std::string, int> histogram;
   for (const Node* n : g.nodes()) {
@@ -81,7 +84,7 @@ GraphSummary summarize_graph(const Graph& g) {
   } catch (const Error&) {
     // A graph that cannot be ordered (a cycle) still gets a summary; validation reports the cycle.
   }
-  for (const GraphOutput& o : detect_outputs(g)) {
+  for (const GraphOutput& o : sig.outputs) {
     const auto it = shapes.find(TensorId::parse(o.name));
     s.outputs.push_back({o, it == shapes.end() ? InferredTensor{} : it->second});
   }

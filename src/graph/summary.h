@@ -35,6 +35,8 @@ struct GraphSummary {
   int producer = 0;
   std::vector<GraphInput> inputs;
   std::vector<std::string> unused_placeholders;
+  std::vector<UnusedInput> unused_inputs;  // labels, pipeline components no output needs
+  std::vector<GraphOutput> loss_heads;     // left out of the outputs
   std::vector<OutputSummary> outputs;
   std::vector<std::pair<std::string, int>> op_histogram;  // most frequent first
   std::map<DType, ParameterCount> parameters;           // Const values by dtype

@@ -80,7 +80,7 @@ enum class UnaryOp {
   // any numeric type
   Abs, Neg, Square, Sign, Round,
   // floating types only (callers check)
-  Rsqrt, Sqrt, Exp, Log, Log1p, Floor, Ceil, Reciprocal,
+  Rsqrt, Sqrt, Exp, Log, Log1p, Floor, Ceil, Reciprocal, Erf,
 };
 
 bool unary_op_needs_float(UnaryOp op);

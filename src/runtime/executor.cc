@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "graph/control_flow.h"
+#include "graph/input_pipeline.h"
 #include "graph/topology.h"
 
 namespace frost {
@@ -34,6 +35,22 @@ void check_feed(const Graph& g, const TensorId& id, const Tensor& value) {
   const Node* n = g.find(id.node);
   if (!n) throw Error("cannot feed '" + id.to_string() + "': no node of that name");
   if (!value.valid()) throw Error("feed for '" + id.to_string() + "' has no value");
+  if (is_pipeline_reader_op(n->op)) {
+    // A pipeline component takes what its reader's attrs declare.
+    const std::vector<PipelineComponent> components = pipeline_components(g, *n);
+    if (id.index >= static_cast<int>(components.size()))
+      throw n->error("cannot feed '" + id.to_string() + "': the reader has " + std::to_string(components.size()) +
+                     " components");
+    const PipelineComponent& c = components[static_cast<size_t>(id.index)];
+    const std::string name = id.node + ":" + std::to_string(id.index);
+    if (c.dtype != DType::Invalid && value.dtype() != c.dtype)
+      throw n->error("fed value for '" + name + "' is " + dtype_name(value.dtype()) +
+                     " but the component is " + dtype_name(c.dtype));
+    if (!c.shape.accepts(value.shape()) && c.shape.known_rank())
+      throw n->error("fed value for '" + name + "' has shape " + value.shape().to_string() +
+                     " but the component is " + c.shape.to_string());
+    return;
+  }
   if (n->op != "Placeholder" && n->op != "PlaceholderWithDefault") return;
   if (id.index != 0) throw n->error("a placeholder has one output; cannot feed '" + id.to_string() + "'");
   if (n->has_attr("dtype")) {

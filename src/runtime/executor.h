@@ -48,7 +48,7 @@ struct RunOptions {
   // Called after each node runs with its outputs (for layer-by-layer checks).
   std::function<void(const Node&, const std::vector<Tensor>&)> on_node;
   // When set, kernel time is added up here by node name (for `bench
-  // --profile`; Model::implementation names what ran).
+  // --profile`; Session::implementation names what ran).
   std::map<std::string, NodeTime>* profile = nullptr;
   // When set, every node the run executes is appended here, in order.
   std::vector<NodeTrace>* trace = nullptr;

@@ -242,7 +242,12 @@ TEST_CASE("fold_pad_into_conv: zero spatial Pad becomes EXPLICIT padding (Conv2D
     b.op("pad", "Pad", {"x", "paddings"}, {{"Tpaddings", DType::Int32}});
     b.floats("w", ramp(3 * 3 * 2 * 2, 0.1f, 0.02f), Shape{3, 3, 2, 2});
     b.op("conv", op, {"pad", "w"}, conv_attrs("VALID", 2));
-    const OptimizeResult r = optimize_with(b.g, {"x"}, {"conv"}, kFoldPasses);
+    OptimizeOptions o;
+    o.inputs = {"x"};
+    o.outputs = {"conv"};
+    o.passes = kFoldPasses;
+    o.runtime_fusions = true;  // a depthwise conv takes EXPLICIT padding only on Frost's runtime
+    const OptimizeResult r = optimize_graph(b.g, o);
     CHECK(count_ops(r.graph, "Pad") == 0);
     const Node& conv = r.graph.at("conv");
     CHECK(conv.inputs[0] == "x");
@@ -250,6 +255,18 @@ TEST_CASE("fold_pad_into_conv: zero spatial Pad becomes EXPLICIT padding (Conv2D
     CHECK(conv.attr_ints("explicit_paddings") == std::vector<int64_t>{0, 0, 1, 2, 2, 1, 0, 0});
     check_same_numbers(b.g, r.graph, {"x"}, {"conv"});
   }
+}
+
+TEST_CASE("fold_pad_into_conv: a depthwise conv in a graph for TensorFlow keeps its Pad (must not fire)") {
+  GraphBuilder b;
+  b.placeholder("x", {1, 6, 7, 2});
+  b.constant("paddings", Tensor::from_vector<int32_t>({0, 0, 1, 1, 1, 1, 0, 0}, Shape{4, 2}));
+  b.op("pad", "Pad", {"x", "paddings"}, {{"Tpaddings", DType::Int32}});
+  b.floats("w", ramp(3 * 3 * 2 * 1, 0.1f), Shape{3, 3, 2, 1});
+  b.op("conv", "DepthwiseConv2dNative", {"pad", "w"}, conv_attrs("VALID"));
+  const OptimizeResult r = optimize_with(b.g, {"x"}, {"conv"}, kFoldPasses);
+  CHECK(count_ops(r.graph, "Pad") == 1);
+  CHECK(r.graph.at("conv").attr_string("padding") == "VALID");
 }
 
 TEST_CASE("fold_pad_into_conv: channel padding, SAME conv, non-zero PadV2 stay (must not fire)") {

@@ -41,5 +41,8 @@ void checkpoint(const std::string& bytes);
 void npy(const std::string& bytes);
 void arch_json(const std::string& bytes);
 void model_run(const std::string& bytes);
+void keras_h5(const std::string& bytes);       // keras_targets.cc
+void keras_archive(const std::string& bytes);
+void keras_config(const std::string& bytes);
 
 }  // namespace frost::fuzz

@@ -95,6 +95,7 @@ std::vector<Value> convert_layer(LayerContext& ctx, const std::vector<Value>& in
   const std::string& cls = ctx.layer.class_name;
   if (cls == "Lambda" || cls == "TFOpLambda" || cls == "SlicingOpLambda")
     throw ctx.error("a " + cls + " layer holds Python code, which Frost cannot convert; rebuild the model with standard Keras layers");
+  if (cls == "Masking") throw ctx.error("masking is not supported (the conversion does not carry masks)");
   const LayerConverter* convert = find_layer_converter(cls);
   if (!convert) throw ctx.error("layer class '" + cls + "' is not a Keras layer Frost converts (a custom class?)");
   return (*convert)(ctx, inputs);

@@ -113,6 +113,7 @@ T unary_scalar(UnaryOp op, T x) {
       case UnaryOp::Floor: return std::floor(x);
       case UnaryOp::Ceil: return std::ceil(x);
       case UnaryOp::Reciprocal: return T(1) / x;
+      case UnaryOp::Erf: return std::erf(x);
     }
   } else {
     switch (op) {

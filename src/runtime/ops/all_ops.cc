@@ -13,6 +13,7 @@ void register_fused_ops(OpRegistry& r);    // _FusedConv2D/_FusedDepthwiseConv2d
 void register_image_ops(OpRegistry& r);    // resize, space<->batch
 void register_math_ops(OpRegistry& r);     // element-wise unary/binary, compare, cast, select
 void register_nn_ops(OpRegistry& r);       // conv, matmul, bias, batch norm, activations, pool
+void register_pipeline_ops(OpRegistry& r);  // tf.data iterators, queues (fed, not run)
 void register_quant_ops(OpRegistry& r);    // (de)quantisation
 void register_random_ops(OpRegistry& r);   // random values (dropout masks)
 void register_reduce_ops(OpRegistry& r);   // reductions, arg-max/min
@@ -29,6 +30,7 @@ void register_all_ops(OpRegistry& r) {
   register_image_ops(r);
   register_math_ops(r);
   register_nn_ops(r);
+  register_pipeline_ops(r);
   register_quant_ops(r);
   register_random_ops(r);
   register_reduce_ops(r);

@@ -18,6 +18,7 @@ constexpr UnarySpec kUnaryOps[] = {
     {"Sqrt", UnaryOp::Sqrt},   {"Exp", UnaryOp::Exp},       {"Log", UnaryOp::Log},
     {"Log1p", UnaryOp::Log1p}, {"Floor", UnaryOp::Floor},   {"Ceil", UnaryOp::Ceil},
     {"Reciprocal", UnaryOp::Reciprocal}, {"Inv", UnaryOp::Reciprocal},  // Inv: Reciprocal's old name
+    {"Erf", UnaryOp::Erf},  // Keras's exact gelu
 };
 
 // op(x) into output 0 of `ctx` when given (else into a new tensor, returned).

@@ -81,6 +81,47 @@ Value apply_activation(LayerContext& ctx, const std::string& a, const Value& x) 
     const Value neg = tf::unary(b, ctx.name("Neg"), "Neg", x);
     return tf::unary(b, ctx.name("Neg_1"), "Neg", softplus(ctx, neg));
   }
+  if (a == "gelu") {  // exact: 0.5 x (1 + erf(x / sqrt(2))), as tf.nn.gelu(approximate=False)
+    const Value scaled = tf::binary(b, ctx.name("truediv"), "RealDiv", x, tf::scalar(b, ctx.name("sqrt_two"), 1.4142135623730951f));
+    const Value erf = tf::unary(b, ctx.name("Erf"), "Erf", scaled);
+    const Value one_plus = tf::binary(b, ctx.name("add"), "AddV2", tf::scalar(b, ctx.name("one"), 1.0f), erf);
+    const Value half_x = tf::binary(b, ctx.name("mul"), "Mul", tf::scalar(b, ctx.name("half"), 0.5f), x);
+    return tf::binary(b, ctx.name("mul_1"), "Mul", half_x, one_plus);
+  }
+  if (a == "glu") {  // first half of the last axis times sigmoid of the second
+    const std::vector<Value> halves = tf::split(b, ctx.name("split"), x, x.rank() - 1, 2);
+    return tf::binary(b, ctx.name("mul"), "Mul", halves[0], tf::unary(b, ctx.name("Sigmoid"), "Sigmoid", halves[1]));
+  }
+  if (a == "hard_shrink") {  // x where |x| > 0.5, else 0
+    const Value big = tf::binary(b, ctx.name("Greater"), "Greater", tf::unary(b, ctx.name("Abs"), "Abs", x),
+                                 tf::scalar(b, ctx.name("threshold"), 0.5f));
+    return tf::select(b, ctx.name("SelectV2"), big, x, tf::unary(b, ctx.name("ZerosLike"), "ZerosLike", x));
+  }
+  if (a == "soft_shrink") {  // x - 0.5 above 0.5, x + 0.5 below -0.5, else 0
+    const Value half = tf::scalar(b, ctx.name("threshold"), 0.5f);
+    const Value minus_half = tf::scalar(b, ctx.name("minus_threshold"), -0.5f);
+    const Value zeros = tf::unary(b, ctx.name("ZerosLike"), "ZerosLike", x);
+    const Value low = tf::select(b, ctx.name("SelectV2"), tf::binary(b, ctx.name("Less"), "Less", x, minus_half),
+                                 tf::binary(b, ctx.name("add"), "AddV2", x, half), zeros);
+    return tf::select(b, ctx.name("SelectV2_1"), tf::binary(b, ctx.name("Greater"), "Greater", x, half),
+                      tf::binary(b, ctx.name("sub"), "Sub", x, half), low);
+  }
+  if (a == "squareplus") {  // (x + sqrt(x^2 + 4)) / 2
+    const Value sq = tf::binary(b, ctx.name("add"), "AddV2", tf::unary(b, ctx.name("Square"), "Square", x),
+                                tf::scalar(b, ctx.name("b"), 4.0f));
+    const Value sum = tf::binary(b, ctx.name("add_1"), "AddV2", x, tf::unary(b, ctx.name("Sqrt"), "Sqrt", sq));
+    return tf::binary(b, ctx.name("truediv"), "RealDiv", sum, tf::scalar(b, ctx.name("two"), 2.0f));
+  }
+  if (a == "sparse_plus") {  // 0 for x <= -1, (x + 1)^2 / 4 for x < 1, else x
+    const Value one = tf::scalar(b, ctx.name("one"), 1.0f);
+    const Value quarter = tf::binary(b, ctx.name("mul"), "Mul", tf::scalar(b, ctx.name("quarter"), 0.25f),
+                                     tf::binary(b, ctx.name("Pow"), "Pow", tf::binary(b, ctx.name("add"), "AddV2", x, one),
+                                                tf::scalar(b, ctx.name("two"), 2.0f)));
+    const Value mid = tf::select(b, ctx.name("SelectV2"), tf::binary(b, ctx.name("Less"), "Less", x, one), quarter, x);
+    return tf::select(b, ctx.name("SelectV2_1"),
+                      tf::binary(b, ctx.name("LessEqual"), "LessEqual", x, tf::scalar(b, ctx.name("minus_one"), -1.0f)),
+                      tf::unary(b, ctx.name("ZerosLike"), "ZerosLike", x), mid);
+  }
   throw ctx.error("activation '" + a + "' is not supported");
 }
 

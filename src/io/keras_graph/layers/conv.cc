@@ -58,7 +58,9 @@ Value causal_pad(LayerContext& ctx, const Value& x4, int64_t kernel, int64_t dil
 std::vector<Value> conv(LayerContext& ctx, const std::vector<Value>& in, int spatial) {
   const bool first = channels_first(ctx);
   const bool use_bias = ctx.config.bool_or("use_bias", true);
-  if (ctx.config.int_or("groups", 1) != 1) throw ctx.error("grouped convolution (groups > 1) is not supported");
+  // groups > 1: the kernel is [kh, kw, in / groups, out], which Conv2D reads
+  // as a grouped convolution (as TensorFlow does).
+  if (ctx.config.int_or("groups", 1) < 1) throw ctx.error("groups must be at least 1");
   const std::vector<Tensor> w =
       ctx.weight_tensors(use_bias ? std::vector<std::string>{"kernel", "bias"} : std::vector<std::string>{"kernel"});
   if (w[0].rank() != spatial + 2) throw ctx.error("kernel rank does not match the layer");

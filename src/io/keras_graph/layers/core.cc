@@ -78,6 +78,9 @@ std::vector<Value> repeat_vector(LayerContext& ctx, const std::vector<Value>& in
 // Row lookup; indices are cast to int32 first, as Keras does for float inputs.
 std::vector<Value> embedding(LayerContext& ctx, const std::vector<Value>& in) {
   Value ids = single_input(ctx, in);
+  // A mask changes what later layers (RNNs) compute; the conversion does not
+  // carry masks, so refusing is the honest answer.
+  if (ctx.config.bool_or("mask_zero", false)) throw ctx.error("mask_zero=True (masking) is not supported");
   const Value table = ctx.take_weights({"embeddings"})[0];
   if (ids.dtype != DType::Int32 && ids.dtype != DType::Int64) ids = tf::cast(ctx.b, ctx.name("Cast"), ids, DType::Int32);
   return {tf::gather(ctx.b, ctx.name("embedding_lookup"), table, ids, 0)};

@@ -1,0 +1,125 @@
+#include "numpy_tensor.h"
+
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "graph/error.h"
+
+namespace frost::python {
+
+namespace {
+
+// 64 bytes: what Frost's own allocations and arena slices guarantee.
+constexpr std::uintptr_t kAlignment = 64;
+
+// Inputs copied because their memory could not be read in place (for tests).
+std::atomic<uint64_t> input_copies{0};
+
+// Keeps an output tensor's storage alive for the arrays viewing it.
+struct Buffer {
+  Tensor tensor;
+};
+
+struct DTypePair {
+  DType frost;
+  const char* numpy;
+};
+
+constexpr DTypePair kDTypes[] = {
+    {DType::Float, "float32"}, {DType::Double, "float64"}, {DType::Half, "float16"},
+    {DType::Int8, "int8"},     {DType::Int16, "int16"},    {DType::Int32, "int32"},
+    {DType::Int64, "int64"},   {DType::UInt8, "uint8"},    {DType::UInt16, "uint16"},
+    {DType::UInt32, "uint32"}, {DType::UInt64, "uint64"},  {DType::Bool, "bool"},
+    {DType::QUInt8, "uint8"},  {DType::QInt8, "int8"},     {DType::QInt32, "int32"},
+    {DType::QUInt16, "uint16"}, {DType::QInt16, "int16"},  {DType::BFloat16, "uint16"},
+};
+
+std::vector<py::ssize_t> dims_of(const Shape& s) { return {s.dims().begin(), s.dims().end()}; }
+
+bool is_string_kind(const py::dtype& d) {
+  const char k = d.kind();
+  return k == 'S' || k == 'U' || k == 'O';
+}
+
+Tensor string_tensor(const py::array& array) {
+  std::vector<int64_t> dims(array.shape(), array.shape() + array.ndim());
+  Tensor t(DType::String, Shape(dims));
+  const py::list flat = array.attr("ravel")().attr("tolist")();
+  std::vector<std::string>& out = t.strings();
+  for (size_t i = 0; i < out.size(); ++i) {
+    const py::handle v = flat[i];
+    out[i] = py::isinstance<py::bytes>(v) ? std::string(py::reinterpret_borrow<py::bytes>(v))
+                                           : std::string(py::str(v));
+  }
+  return t;
+}
+
+}  // namespace
+
+py::dtype numpy_dtype(DType t) {
+  for (const DTypePair& p : kDTypes)
+    if (p.frost == t) return py::dtype(p.numpy);
+  if (t == DType::String) return py::dtype("O");
+  throw Error("NumPy has no dtype for Frost's " + dtype_name(t));
+}
+
+DType frost_dtype(const py::dtype& d, const std::string& what) {
+  if (is_string_kind(d)) return DType::String;
+  const std::string name = py::str(d.attr("name"));
+  for (const DTypePair& p : kDTypes)
+    if (name == p.numpy) return p.frost;
+  throw Error(what + ": NumPy dtype " + name + " has no Frost equivalent");
+}
+
+Tensor tensor_from_array(const py::array& array, const std::string& what) {
+  const py::dtype dt = array.dtype();
+  const DType dtype = frost_dtype(dt, what);
+  if (dtype == DType::String) return string_tensor(array);
+  std::vector<int64_t> dims(array.shape(), array.shape() + array.ndim());
+  Shape shape(dims);
+  const auto address = reinterpret_cast<std::uintptr_t>(array.data());
+  const bool in_place = (array.flags() & py::array::c_style) && dt.attr("isnative").cast<bool>() &&
+                        address % kAlignment == 0;
+  if (in_place) {
+    // The view holds a reference to the array; dropping it may run without the GIL.
+    PyObject* owner = array.ptr();
+    Py_INCREF(owner);
+    std::shared_ptr<void> storage(const_cast<void*>(array.data()), [owner](void*) {
+      py::gil_scoped_acquire gil;
+      Py_DECREF(owner);
+    });
+    return Tensor::view(dtype, std::move(shape), std::move(storage));
+  }
+  Tensor copy(dtype, std::move(shape));  // the one copy: strided, misaligned or byte-swapped input
+  ++input_copies;
+  py::array destination(dt.attr("newbyteorder")("="), dims_of(copy.shape()), copy.raw_data(), py::cast(Buffer{copy}));
+  py::module_::import("numpy").attr("copyto")(destination, array, "unsafe");
+  return copy;
+}
+
+py::array array_from_tensor(const Tensor& t) {
+  if (t.dtype() == DType::String) {
+    py::list items;
+    for (const std::string& s : t.strings()) items.append(py::bytes(s));
+    py::array out = py::module_::import("numpy").attr("array")(items, py::dtype("O"));
+    return out.attr("reshape")(dims_of(t.shape()));
+  }
+  const py::dtype dt = numpy_dtype(t.dtype());
+  if (t.num_elements() == 0) return py::array(dt, dims_of(t.shape()));
+  py::object base = py::cast(Buffer{t});
+  return py::array(dt, dims_of(t.shape()), const_cast<void*>(t.raw_data()), base);
+}
+
+void bind_buffer(py::module_& m) {
+  py::class_<Buffer>(m, "Buffer",
+                     "Frost's storage of one output tensor; the base object of the arrays run() returns.")
+      .def_property_readonly("address",
+                             [](const Buffer& b) { return reinterpret_cast<std::uintptr_t>(b.tensor.raw_data()); })
+      .def_property_readonly("nbytes", [](const Buffer& b) { return b.tensor.byte_size(); });
+  m.def("_input_copies", [] { return input_copies.load(); },
+        "How many fed arrays were copied because they could not be read in place (for tests).");
+}
+
+}  // namespace frost::python

@@ -1,0 +1,133 @@
+#!/usr/bin/python3
+"""Load test of `frost serve` with wrk (Debian's): models/fashion_cnn, one
+Fashion-MNIST 28x28 image per request in TF Serving's body, wrk at 8 and 64
+connections for a fixed time each: no socket errors, no non-2xx answers; then
+RSS before and after 100,000 more requests (no growth past a bound).
+Behind a flag (meson -Dserve_load_test=true, or run it by hand; ~1-2 minutes).
+Ends with "N passed, M failed".
+Usage: tools/serve_load_test.py [--frost PATH] [--seconds 10] [--requests 100000]
+"""
+import argparse
+import gzip
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.environ.get("FROST_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FASHION_TEST_IMAGES = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request_body():
+    """TF Serving's row format for the first test image (pixel/255, NHWC [1,28,28,1])."""
+    with gzip.open(FASHION_TEST_IMAGES, "rb") as f:
+        f.read(16)
+        raw = f.read(784)
+    image = [[[raw[y * 28 + x] / 255.0] for x in range(28)] for y in range(28)]
+    return json.dumps({"instances": [image]})
+
+
+def wrk_script(directory, body):
+    """The Lua script that makes wrk POST the body (also used by docs/bench/serve.md)."""
+    body_path = os.path.join(directory, "body.json")
+    with open(body_path, "w") as f:
+        f.write(body)
+    lua = os.path.join(directory, "post.lua")
+    with open(lua, "w") as f:
+        f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                f'local f = io.open("{body_path}", "r")\nwrk.body = f:read("*a")\nf:close()\n')
+    return lua
+
+
+def run_wrk(url, lua, connections, seconds, threads=2):
+    # wrk's default 2 s timeout counts as an error; on a machine shared by many
+    # jobs a request can wait longer than that for a core without anything
+    # being wrong, so the test allows 10 s (latency is the benchmark's job).
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency",
+                          "-s", lua, url],
+                         check=True, capture_output=True, text=True).stdout
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    socket_errors = sum(int(g) for g in errors.groups()) if errors else 0
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return {"out": out, "requests": requests, "socket_errors": socket_errors,
+            "non2xx": int(non2xx.group(1)) if non2xx else 0, "rps": rps}
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frost", default=os.environ.get("FROST_BIN", os.path.join(ROOT, "build/src/cli/frost")))
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=100_000)
+    args = parser.parse_args()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/v1/models/fashion:predict"
+    server = subprocess.Popen([args.frost, "serve", "--port", str(port), "--no-access-log",
+                               "--model", "fashion=" + os.path.join(ROOT, "models/fashion_cnn/frozen_graph.pb")])
+    failures, checks = [], []
+
+    def check(what, ok, got=""):
+        print(("ok    " if ok else "FAIL  ") + what + ("" if ok else f": got {got}"))
+        checks.append(what)
+        if not ok:
+            failures.append(what)
+
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        with tempfile.TemporaryDirectory() as tmp:
+            lua = wrk_script(tmp, request_body())
+            for connections in (8, 64):
+                r = run_wrk(url, lua, connections, args.seconds)
+                print(r["out"])
+                check(f"wrk -c{connections} -d{args.seconds}s: {r['requests']} requests, {r['rps']:.0f}/s, "
+                      "0 socket errors, 0 non-2xx", r["socket_errors"] == 0 and r["non2xx"] == 0 and r["requests"] > 0,
+                      f"{r['socket_errors']} socket errors, {r['non2xx']} non-2xx")
+            # Memory: RSS after a warm-up, then after --requests more requests (both batch sizes seen).
+            before = rss_kib(server.pid)
+            done = 0
+            while done < args.requests:
+                r = run_wrk(url, lua, 64, 5)
+                done += r["requests"]
+                check(f"  {r['requests']} more requests without errors", r["socket_errors"] == 0 and r["non2xx"] == 0,
+                      f"{r['socket_errors']} socket errors, {r['non2xx']} non-2xx")
+            after = rss_kib(server.pid)
+            # Allocator noise and a plan cached for a new batch size are fine; a leak of a
+            # few bytes per request over 100,000 is not.
+            check(f"RSS {before} KiB before, {after} KiB after {done} requests (growth <= 8 MiB)",
+                  after - before <= 8 * 1024, after - before)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            check("SIGTERM: exit 0", server.wait(timeout=30) == 0)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            check("SIGTERM: exit 0", False, "timeout")
+    print(f"{len(checks) - len(failures)} passed, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
