@@ -131,7 +131,9 @@ TEST_CASE("corpus: finger_direction, neural_encryption and volvo_nlu read every 
   FROST_REQUIRE_CORPUS(corpus);
   const std::map<std::string, std::size_t> expected_counts{
       {"finger_direction_input_graph_ckpt", 2}, {"neural_encryption_ckpt", 4}, {"volvo_nlu_tflearn_ckpt", 27}};
-  for (const auto& [prefix, count] : expected_counts) {
+  for (const auto& entry : expected_counts) {
+    const std::string& prefix = entry.first;  // not a structured binding: clang 14's CAPTURE cannot take one
+    const std::size_t count = entry.second;
     CAPTURE(prefix);
     CheckpointReader r(corpus + "/" + prefix);
     CHECK(r.entries().size() == count);

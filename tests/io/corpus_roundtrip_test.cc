@@ -104,7 +104,9 @@ TEST_CASE("corpus: node counts and inputs of known graphs") {
       {"har_srijannadas.pbtxt", 186},         {"ultraface_frozen.pb", 3893}, {"tf2onnx_regression.pb", 8},
       {"opencv_face_detector_uint8.pbtxt", 145}, {"signlang_tf_complete_model.pb", 2604},
   };
-  for (const auto& [name, count] : expected) {
+  for (const auto& entry : expected) {
+    const std::string& name = entry.first;  // not a structured binding: CAPTURE's lambda cannot take one in clang 14
+    const size_t count = entry.second;
     CAPTURE(name);
     const Graph g = load_graph(dir + "/" + name);
     CHECK(g.size() == count);

@@ -102,10 +102,11 @@ std::vector<PartialShape> base_shape(const ShapeContext& ctx, const std::string&
 }  // namespace
 
 void register_fused_ops(OpRegistry& r) {
-  for (const auto& [fused, base] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto& [fused, base_op] : std::vector<std::pair<std::string, std::string>>{
            {"_FusedConv2D", "Conv2D"},
            {"_FusedDepthwiseConv2dNative", "DepthwiseConv2dNative"},
            {"_FusedMatMul", "MatMul"}}) {
+    const std::string base = base_op;  // a copy: clang 14 cannot capture a structured binding
     r.add({.name = fused,
            .infer_shapes = [base](const ShapeContext& ctx) { return base_shape(ctx, base); },
            .reference = [base](OpContext& ctx) { fused_contraction(ctx, base); },
