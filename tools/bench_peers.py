@@ -29,6 +29,7 @@ import platform
 import shlex
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -117,11 +118,13 @@ def main() -> None:
                             "min_runs": args.min_runs, "max_runs": args.max_runs},
                    "models": []}
         Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
+        start = time.monotonic()
         for spec in specs:
-            log(f"{spec.name} (load {os.getloadavg()[0]:.2f})")
+            log(f"{spec.name} (load {os.getloadavg()[0]:.2f}, {time.monotonic() - start:.0f} s into the run)")
             results["models"].append(run_model(spec, args))
             Path(args.json_out).write_text(json.dumps(results, indent=1))
         results["meta"]["load_after"] = os.getloadavg()[0]
+        results["meta"]["minutes"] = (time.monotonic() - start) / 60
         if args.profile_worst and "frost" in args.engines and 1 in args.threads:
             results["profiles"] = profile_worst(results, args)
         Path(args.json_out).write_text(json.dumps(results, indent=1))

@@ -22,6 +22,11 @@ import numpy as _np
 from . import _frost
 from .errors import Error
 
+if _frost.pybind11_version < (2, 12) and int(_np.__version__.split(".")[0]) >= 2:
+    raise ImportError(f"frost was built with pybind11 {_frost.pybind11_version}, which reads NumPy 1's array "
+                      f"layout, and NumPy {_np.__version__} is loaded: install it with `pip install .` "
+                      "(pybind11 2.13) or use NumPy 1.x (Debian's python3-numpy)")
+
 Model = _frost.Model
 TensorInfo = _frost.TensorInfo
 

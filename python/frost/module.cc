@@ -11,6 +11,8 @@ namespace py = pybind11;
 
 PYBIND11_MODULE(_frost, m) {
   m.doc() = "Frost's C++ runtime (use the frost package, not this module)";
+  // pybind11 before 2.12 reads NumPy 1's dtype layout; frost/__init__.py refuses NumPy 2 with it.
+  m.attr("pybind11_version") = py::make_tuple(PYBIND11_VERSION_MAJOR, PYBIND11_VERSION_MINOR);
   frost::python::bind_buffer(m);
   frost::python::bind_model(m);
   m.def(

@@ -25,8 +25,10 @@ tf_keras = random_models.tf_keras
 LARGE = {
     "mobilenet_v2_224": lambda: tf_keras.applications.MobileNetV2(
         input_shape=(224, 224, 3), alpha=1.0, weights=None),
+    # Logits, not Softmax: with random weights ResNet50's logits are so large
+    # that its softmax is exactly one-hot, and every engine would match it.
     "resnet50_224": lambda: tf_keras.applications.ResNet50(
-        input_shape=(224, 224, 3), weights=None),
+        input_shape=(224, 224, 3), weights=None, classifier_activation=None),
     "inception_v3_299": lambda: tf_keras.applications.InceptionV3(
         input_shape=(299, 299, 3), weights=None),
 }

@@ -7,7 +7,8 @@ Threads, made honest per engine (the report repeats this):
   ort       SessionOptions intra_op_num_threads=N, inter_op_num_threads=1,
             sequential execution, all graph optimisations
   openvino  CPU plugin INFERENCE_NUM_THREADS=N, NUM_STREAMS=1, LATENCY hint,
-            INFERENCE_PRECISION_HINT=f32 (no bf16 on this AVX-512 BF16 CPU)
+            INFERENCE_PRECISION_HINT=f32 (no bf16 on this AVX-512 BF16 CPU),
+            ENABLE_CPU_PINNING=False (see OpenVino)
   tflite    Interpreter(num_threads=N), default op resolver (XNNPACK delegate)
 """
 
@@ -98,8 +99,11 @@ class OpenVino:
         import openvino as ov
 
         core = ov.Core()
+        # Pinning off: on a machine shared with other work, OpenVINO's default
+        # pinning keeps its threads on a busy core (resnet_small, 1 thread, load
+        # 17: 3.0 ms pinned vs 0.48 ms not); no other engine here pins.
         config = {"INFERENCE_NUM_THREADS": threads, "NUM_STREAMS": 1, "PERFORMANCE_HINT": "LATENCY",
-                  "INFERENCE_PRECISION_HINT": "f32"}
+                  "INFERENCE_PRECISION_HINT": "f32", "ENABLE_CPU_PINNING": False}
         compiled = core.compile_model(str(cached(folder, "openvino", "openvino.xml")), "CPU", config)
         self.request = compiled.create_infer_request()
         feeds = load_feeds(spec)

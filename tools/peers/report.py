@@ -78,6 +78,7 @@ def markdown(results: dict) -> list[str]:
            f"1-minute load average: {meta['load_before']:.2f} before the run, {load_after:.2f} after; "
            f"during it (sampled after every round) min {min(loads):.2f}, median {statistics.median(loads):.2f}, "
            f"max {max(loads):.2f} (the run itself adds about 1 at 1 thread, 2 at 2 threads)"
+           + (f"; the run took {meta['minutes']:.0f} min" if "minutes" in meta else "")
            + (" — **a shared, busy machine: other processes took CPU time during the run; 2-thread numbers "
               "suffer most**." if statistics.median(loads) > 2.5 else "."),
            f"- Method: batch 1 where the model allows (models/: the first sample of the stored batch of 4; "
@@ -87,16 +88,21 @@ def markdown(results: dict) -> list[str]:
            f"engine × thread count in an order rotated per round (interleaved); a batch is {meta['warmup']} "
            f"untimed runs, then timed runs for {meta['budget']} s ({meta['min_runs']}–{meta['max_runs']} runs). "
            f"The table gives the median over rounds of each batch's median, in ms, timed around one inference "
-           f"call (C++ `Model::run` for Frost; the Python call for the peers, feeding and fetching included).",
+           f"call (C++ `Model::run` for Frost, as `frost bench` prints it, to 1 µs; the Python call for the peers, "
+           f"feeding and fetching included).",
            "- Threads: Frost `--threads N` (OpenMP; the CLI sets OMP_WAIT_POLICY=passive); TensorFlow "
            "`intra_op_parallelism_threads=N, inter_op_parallelism_threads=1`; ONNX Runtime "
            "`intra_op_num_threads=N, inter_op_num_threads=1`, sequential execution; OpenVINO CPU "
-           "`INFERENCE_NUM_THREADS=N, NUM_STREAMS=1`, LATENCY hint, `INFERENCE_PRECISION_HINT=f32`; TFLite "
+           "`INFERENCE_NUM_THREADS=N, NUM_STREAMS=1`, LATENCY hint, `INFERENCE_PRECISION_HINT=f32`, "
+           "`ENABLE_CPU_PINNING=False` (pinned, its threads stay on a core another process keeps busy: on "
+           "resnet_small at load 17, 3.0 ms pinned vs 0.48 ms not, 1 thread); TFLite "
            "`Interpreter(num_threads=N)` with its default XNNPACK delegate.",
            "- Conversions (cached in build/peers/): ONNX Runtime runs the tf2onnx conversion of the frozen "
            "graph; OpenVINO converts the frozen .pb with its TensorFlow frontend (the ONNX file where that "
            "fails); TFLite runs the TFLiteConverter's float32 conversion with built-in ops only. Every "
-           "converter gets the fed inputs' fixed shapes.",
+           "converter reads the same .pb: the fed inputs' shapes set on its placeholders, quint8 Const + "
+           "Dequantize weights replaced by the float32 values TensorFlow computes from them (no converter takes "
+           "quint8).",
            "- Versions: " + ", ".join(versions(models).get(e, e) for e in engines if e != "frost") + ".",
            f"- Frost/best: Frost's time over the fastest peer's at the same thread count, among peers whose "
            f"output is within {ERR_OK:g} of TensorFlow's (below 1: Frost is faster). Frost 2T/1T: Frost's "
@@ -112,7 +118,11 @@ def markdown(results: dict) -> list[str]:
     out.append("| " + " | ".join(head) + " |")
     out.append("|" + "---|" * len(head))
     for m in models:
-        row = [m["name"]] + [cell_text(m, e, t, notes) for t in threads for e in engines]
+        name = m["name"]
+        if m.get("expected_all_zero"):
+            name += " " + notes.mark(f"{m['name']}: TensorFlow's output on this input is all zeros, so the "
+                                     "accuracy column says little for it")
+        row = [name] + [cell_text(m, e, t, notes) for t in threads for e in engines]
         for t in (1, 2):
             if t in threads:
                 q, best = ratio(m, t), best_peer(m["cells"], t)
@@ -122,7 +132,18 @@ def markdown(results: dict) -> list[str]:
             row.append(f"{f1['ms'] / f2['ms']:.2f}×" if "ms" in f1 and "ms" in f2 else "–")
         out.append("| " + " | ".join(row) + " |")
     out.append("")
+    for t in threads:
+        qs = [q for m in models if (q := ratio(m, t))]
+        if qs:
+            out.append(f"- {t} thread{'s' if t > 1 else ''}: Frost at or below the best peer on "
+                       f"{sum(q <= 1 for q in qs)} of {len(qs)} models (target of issue 14: all; stretch ≤ 0.8×: "
+                       f"{sum(q <= 0.8 for q in qs)}); median ratio {statistics.median(qs):.2f}.")
+    out.append("")
     out += accuracy_table(models, engines, threads)
+    for m in models:
+        how = m.get("conversions", {}).get("openvino", "")
+        if "model.onnx" in how:
+            notes.mark(f"OV on {m['name']}: {how}")
     if notes.texts:
         out.append("Notes:\n")
         out += [f"{i + 1}. {t}" for i, t in enumerate(notes.texts)]
