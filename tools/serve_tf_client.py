@@ -109,6 +109,13 @@ def main():
         predictions = json.loads(json_response.text)["predictions"]
         classes = [max(range(10), key=p.__getitem__) for p in predictions]
         check("requests predict /versions/1", classes == keras_predictions(3), classes)
+        # A burst of concurrent requests (batched runs start the runtime's
+        # threads) before the SIGTERM below: it must still stop cleanly.
+        import concurrent.futures
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            codes = list(pool.map(lambda _: requests.post(f"{base}/v1/models/fashion_model:predict", data=data,
+                                                          headers=headers).status_code, range(64)))
+        check("64 concurrent requests", codes == [200] * 64, codes)
         bad = requests.post(f"{base}/v1/models/fashion_model:predict", data='{"instances": [[1]]}', headers=headers)
         check("requests 400 with error", bad.status_code == 400 and "conv2d_input" in bad.json()["error"], bad.text)
     finally:

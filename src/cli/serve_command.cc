@@ -2,6 +2,9 @@
 // graphs (src/serve). SIGTERM or SIGINT stops accepting connections, finishes
 // the requests in flight, and exits 0.
 #include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <iostream>
 #include <thread>
@@ -46,12 +49,20 @@ int serve_command(const Argv& argv) {
                   {"no-access-log"});
   if (!args.positional().empty()) throw Error("unexpected argument '" + args.positional().front() + "'");
 
-  // Block the stop signals before any thread starts, so only the watcher below takes them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // SIGTERM/SIGINT write a byte to a pipe that the watcher below reads: a
+  // handler works whichever thread the kernel picks (masking the signals in
+  // every thread is not enough: threads the runtime starts on its own may
+  // leave them unblocked, and SIGTERM's default action would kill us).
+  static int stop_pipe[2] = {-1, -1};
+  if (pipe(stop_pipe) != 0) throw Error("cannot create the stop-signal pipe");
+  struct sigaction action {};
+  action.sa_handler = [](int signal) {
+    const char byte = static_cast<char>(signal);
+    (void)!write(stop_pipe[1], &byte, 1);
+  };
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
 
   serve::ServerOptions options;
   options.host = args.value("host", "127.0.0.1");
@@ -69,9 +80,10 @@ int serve_command(const Argv& argv) {
   for (size_t i = 0; i < args.values("model").size(); ++i) std::cerr << (i ? ", " : "") << args.values("model")[i];
   std::cerr << ")" << std::endl;
 
-  std::thread watcher([&server, stop_signals] {
-    int signal = 0;
-    sigwait(&stop_signals, &signal);
+  std::thread watcher([&server] {
+    char signal = 0;
+    while (read(stop_pipe[0], &signal, 1) < 0 && errno == EINTR) {
+    }
     std::cerr << "frost serve: " << (signal == SIGTERM ? "SIGTERM" : "SIGINT")
               << ": finishing the requests in flight" << std::endl;
     server.stop();
