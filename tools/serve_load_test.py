@@ -13,21 +13,16 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
+from serve_checks import Checks, free_port
+
 ROOT = os.environ.get("FROST_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FASHION_TEST_IMAGES = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def request_body():
@@ -82,13 +77,7 @@ def main():
     url = f"http://127.0.0.1:{port}/v1/models/fashion:predict"
     server = subprocess.Popen([args.frost, "serve", "--port", str(port), "--no-access-log",
                                "--model", "fashion=" + os.path.join(ROOT, "models/fashion_cnn/frozen_graph.pb")])
-    failures, checks = [], []
-
-    def check(what, ok, got=""):
-        print(("ok    " if ok else "FAIL  ") + what + ("" if ok else f": got {got}"))
-        checks.append(what)
-        if not ok:
-            failures.append(what)
+    check = Checks()
 
     try:
         for _ in range(600):
@@ -125,8 +114,7 @@ def main():
         except subprocess.TimeoutExpired:
             server.kill()
             check("SIGTERM: exit 0", False, "timeout")
-    print(f"{len(checks) - len(failures)} passed, {len(failures)} failed")
-    return 1 if failures else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ import gzip
 import json
 import os
 import signal
-import socket
 import struct
 import subprocess
 import sys
@@ -26,14 +25,10 @@ import time
 
 import requests
 
+from serve_checks import Checks, free_port
+
 ROOT = os.environ.get("FROST_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FASHION_TEST_IMAGES = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_images(count):
@@ -71,13 +66,7 @@ def main():
          "--model", "half_plus_three=" + os.path.join(ROOT, "tests/serve/half_plus_three.pbtxt"),
          "--model", "fashion_model=" + os.path.join(ROOT, "models/fashion_cnn/frozen_graph.pb")],
         stderr=subprocess.PIPE, text=True)
-    failures, checks = [], []
-
-    def check(what, ok, got):
-        print(("ok    " if ok else "FAIL  ") + what + ("" if ok else f": got {got}"))
-        checks.append(what)
-        if not ok:
-            failures.append(what)
+    check = Checks()
 
     try:
         base = f"http://localhost:{port}"
@@ -126,8 +115,7 @@ def main():
             server.kill()
             code = "timeout"
         check("SIGTERM: exit 0", code == 0, f"{code}: {server.stderr.read()}")
-    print(f"{len(checks) - len(failures)} passed, {len(failures)} failed")
-    return 1 if failures else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

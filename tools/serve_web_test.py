@@ -28,15 +28,11 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from serve_checks import Checks, free_port
+
 ROOT = os.environ.get("FROST_SOURCE_ROOT", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FASHION_TEST_IMAGES = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
 IMAGES = 3
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_image_bytes(index):
@@ -70,13 +66,7 @@ def main():
     port = free_port()
     server = subprocess.Popen([args.frost, "serve", "--port", str(port), "--no-access-log",
                                "--model", "fashion=" + os.path.join(ROOT, "models/fashion_cnn/frozen_graph.pb")])
-    failures, checks = [], []
-
-    def check(what, ok, got=""):
-        print(("ok    " if ok else "FAIL  ") + what + ("" if ok else f": got {got}"))
-        checks.append(what)
-        if not ok:
-            failures.append(what)
+    check = Checks()
 
     options = Options()
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
@@ -143,8 +133,7 @@ def main():
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
-    print(f"{len(checks) - len(failures)} passed, {len(failures)} failed")
-    return 1 if failures else 0
+    return check.summary()
 
 
 if __name__ == "__main__":
