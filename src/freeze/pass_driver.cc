@@ -39,9 +39,13 @@ const std::vector<Pass>& registered_passes() {
       {"fold_batch_norm", fold_batch_norm, "FusedBatchNorm -> conv weights+bias, or Mul+Add"},
       {"fold_mul_into_weights", fold_mul_into_weights, "per-channel Mul after conv/matmul -> weights"},
       {"fold_add_into_bias", fold_add_into_bias, "per-channel Add/Sub after conv/matmul -> BiasAdd"},
+      {"fold_scale_into_next_conv", fold_scale_into_next_conv,
+       "per-channel Mul/Add read by convs/matmuls -> their weights and bias (where padding allows)"},
       {"fold_pad_into_conv", fold_pad_into_conv, "zero Pad before conv -> EXPLICIT padding"},
       {"fuse_bias_activation", fuse_bias_activation, "conv/matmul + BiasAdd + activation -> _Fused*", true},
       {"fuse_residual_add", fuse_residual_add, "_FusedConv2D + residual Add (+ act), oneDNN form only", true},
+      {"fuse_scale_after_activation", fuse_scale_after_activation,
+       "per-channel Mul/Add after a fused activation -> epilogue Scale/Shift, Frost only", true},
   };
   return passes;
 }

@@ -66,6 +66,10 @@ PassStats fold_batch_norm(Graph& g, const PassContext& ctx);
 PassStats fold_mul_into_weights(Graph& g, const PassContext& ctx);
 PassStats fold_add_into_bias(Graph& g, const PassContext& ctx);
 
+// fold_scale_into_next_conv.cc: per-channel Mul/Add read only by convs
+// (VALID or 1x1 when shifting) or matmuls -> their weights and bias.
+PassStats fold_scale_into_next_conv(Graph& g, const PassContext& ctx);
+
 // fold_pad_into_conv.cc: zero spatial Pad before a convolution -> EXPLICIT padding.
 PassStats fold_pad_into_conv(Graph& g, const PassContext& ctx);
 
@@ -76,6 +80,11 @@ PassStats fuse_bias_activation(Graph& g, const PassContext& ctx);
 // fuse_residual_add.cc: _FusedConv2D[BiasAdd] + same-shape Add (+ activation)
 // -> _FusedConv2D[BiasAdd, Add(, act)]; only with PassContext::runtime_fusions.
 PassStats fuse_residual_add(Graph& g, const PassContext& ctx);
+
+// fuse_scale_after_activation.cc: per-channel Mul/Add after a _Fused*
+// contraction's activation -> its "Scale"/"Shift" epilogue steps; only with
+// PassContext::runtime_fusions.
+PassStats fuse_scale_after_activation(Graph& g, const PassContext& ctx);
 
 // Layout rules for graphs converted from ONNX/PyTorch (layout_util.h).
 // cancel_transposes.cc: Transpose(Transpose(x, p), q) -> x when q undoes p,

@@ -35,10 +35,12 @@ void gemm_reference(const GemmShape& s, const float* a, const float* b, float* c
 //   x = P[i,j] + (accumulate ? C_old[i,j] : 0) + bias[j]
 //   x = x + residual[i,j]                     (unless residual_after_activation)
 //   x = act(x)
+//   x = x * post_scale[j] + post_shift[j]     (either may be null: 1 / 0)
 //   x = x + residual[i,j]                     (if residual_after_activation)
 //   C[i,j] = x
 // The default (all null / kNone / false) stores the plain product.
-// ResNet's "conv → bias → add shortcut → relu" is bias + residual + kRelu.
+// ResNet's "conv → bias → add shortcut → relu" is bias + residual + kRelu;
+// Keras' "conv → relu → BatchNormalization" is bias + kRelu + post_scale/shift.
 struct GemmEpilogue {
   const float* bias = nullptr;      // n floats, one per output column, or null
   const float* residual = nullptr;  // m×n with row stride ldr, or null; must not overlap C
@@ -47,6 +49,9 @@ struct GemmEpilogue {
   float alpha = 0.0f;               // slope of kLeakyRelu, scale of kElu; unused otherwise
   bool accumulate = false;          // add the previous contents of C (C is read)
   bool residual_after_activation = false;
+  // A per-column affine after the activation, n floats each, or null.
+  const float* post_scale = nullptr;
+  const float* post_shift = nullptr;
 };
 
 // Instruction sets the optimised GEMM has micro-kernels for. kAuto picks the

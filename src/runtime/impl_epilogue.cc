@@ -21,9 +21,11 @@ std::optional<Fusion> read_fusion(const Node& n) {
     if (!a || a->tf_fusion == TfFusion::kNone || a->kind == Activation::kNone) return std::nullopt;
     f.activation = a->kind;
     f.alpha = fused_activation_alpha(n, *a);
+    if (i < ops.size() && ops[i] == "Scale") f.scale = true, ++i;
+    if (i < ops.size() && ops[i] == "Shift") f.shift = true, ++i;
   }
   if (i != ops.size()) return std::nullopt;
-  const int64_t args = (f.bias ? 1 : 0) + (f.residual ? 1 : 0);
+  const int64_t args = (f.bias ? 1 : 0) + (f.residual ? 1 : 0) + (f.scale ? 1 : 0) + (f.shift ? 1 : 0);
   if (n.attr_int_or("num_args", 0) != args) return std::nullopt;
   return f;
 }
@@ -31,12 +33,15 @@ std::optional<Fusion> read_fusion(const Node& n) {
 kernels::GemmEpilogue epilogue(const OpContext& ctx, const Fusion& f, const Shape& out_shape, int64_t columns) {
   kernels::GemmEpilogue ep;
   int next = 2;
-  if (f.bias) {
-    const Tensor& bias = ctx.input(next++);
-    if (bias.dtype() != DType::Float || bias.num_elements() != columns)
-      throw ctx.error("bias has shape " + bias.shape().to_string() + ", expected [" + std::to_string(columns) + "]");
-    ep.bias = bias.data<float>();
-  }
+  // A per-column vector argument: bias, scale or shift.
+  auto columns_arg = [&](const char* what) {
+    const Tensor& v = ctx.input(next++);
+    if (v.dtype() != DType::Float || v.num_elements() != columns)
+      throw ctx.error(std::string(what) + " has shape " + v.shape().to_string() + ", expected [" +
+                      std::to_string(columns) + "]");
+    return v.data<float>();
+  };
+  if (f.bias) ep.bias = columns_arg("bias");
   if (f.residual) {
     const Tensor& r = ctx.input(next++);
     if (r.dtype() != DType::Float || r.shape() != out_shape)
@@ -46,6 +51,8 @@ kernels::GemmEpilogue epilogue(const OpContext& ctx, const Fusion& f, const Shap
   }
   ep.activation = f.activation;
   ep.alpha = f.alpha;
+  if (f.scale) ep.post_scale = columns_arg("scale");
+  if (f.shift) ep.post_shift = columns_arg("shift");
   return ep;
 }
 

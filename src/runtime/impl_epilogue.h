@@ -18,14 +18,16 @@ struct Fusion {
   bool bias = false, residual = false;
   kernels::Activation activation = kernels::Activation::kNone;
   float alpha = 0;
+  bool scale = false, shift = false;  // Frost's "Scale"/"Shift" after the activation
 };
 
 // nullopt when the epilogue cannot express the node's fused_ops
 // (FusedBatchNorm, an activation the epilogue lacks, a wrong num_args).
+// Args, in order: bias, residual, scale, shift (those present).
 std::optional<Fusion> read_fusion(const Node& n);
 
 // The epilogue for an output viewed as rows × `columns`; validates the
-// bias/residual inputs (inputs 2, 3) against the output.
+// bias/residual/scale/shift inputs (from input 2 on) against the output.
 kernels::GemmEpilogue epilogue(const OpContext& ctx, const Fusion& f, const Shape& out_shape, int64_t columns);
 
 // A float node in NHWC (attrs T and data_format).

@@ -273,3 +273,99 @@ TEST_CASE("fusion: a depthwise convolution is fused only for Frost's runtime (st
   CHECK(r.graph.find("lin") != nullptr);
   check_same_numbers(b.g, r.graph, {"x"}, {"act"});
 }
+
+namespace {
+
+// x -> op(x, w) + b -> Relu -> (the BN after the activation, as fold_batch_norm
+// leaves it) Mul(s) -> Add(t), named "bn".
+GraphBuilder bn_after_activation(const std::string& op) {
+  GraphBuilder b = contraction_chain(op, "Relu");
+  const int64_t c = op == "Conv2D" ? 2 : 4;
+  b.floats("s", ramp(c, 0.3f, 0.1f), Shape{c});
+  b.floats("t", ramp(c, 0.5f, -0.2f), op == "MatMul" ? Shape{1, c} : Shape{1, 1, 1, c});
+  b.op("scaled", "Mul", {"act", "s"});
+  b.op("bn", "AddV2", {"scaled", "t"});
+  return b;
+}
+
+OptimizeOptions frost_runtime(const std::vector<std::string>& outputs) {
+  OptimizeOptions o;
+  o.inputs = {"x"};
+  o.outputs = outputs;
+  o.runtime_fusions = true;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("fuse_scale_after_activation: conv/depthwise/matmul + Relu + Mul + Add -> one fused op with Scale, Shift") {
+  for (const std::string op : {"Conv2D", "DepthwiseConv2dNative", "MatMul"}) {
+    CAPTURE(op);
+    GraphBuilder b = bn_after_activation(op);
+    const OptimizeResult r = optimize_graph(b.g, frost_runtime({"bn"}));
+    const Node& f = r.graph.at("bn");
+    CHECK(f.op == "_Fused" + op);
+    CHECK(f.attr("fused_ops").list_s() == std::vector<std::string>{"BiasAdd", "Relu", "Scale", "Shift"});
+    CHECK(f.attr_int("num_args") == 3);
+    CHECK(r.graph.find("scaled") == nullptr);
+    CHECK(r.graph.find("act") == nullptr);
+    CHECK(r.report.total("scales_fused_after_activation") == 1);
+    CHECK(r.report.total("shifts_fused_after_activation") == 1);
+    check_same_numbers(b.g, r.graph, {"x"}, {"bn"});
+  }
+  // Sub, then another Mul: composed into one scale and shift.
+  GraphBuilder b = contraction_chain("Conv2D", "Relu6");
+  b.floats("t", {0.5f, -1.5f}, Shape{2});
+  b.floats("c", {3.0f}, Shape{});
+  b.op("shifted", "Sub", {"act", "t"});
+  b.op("out", "Mul", {"c", "shifted"});
+  const OptimizeResult r = optimize_graph(b.g, frost_runtime({"out"}));
+  CHECK(r.graph.at("out").op == "_FusedConv2D");
+  CHECK(r.graph.at("out").attr("fused_ops").list_s() == std::vector<std::string>{"BiasAdd", "Relu6", "Scale", "Shift"});
+  check_same_numbers(b.g, r.graph, {"x"}, {"out"});
+}
+
+TEST_CASE("fuse_scale_after_activation: must not fire") {
+  SUBCASE("for TensorFlow (no runtime fusions): the Mul and Add stay") {
+    GraphBuilder b = bn_after_activation("Conv2D");
+    OptimizeOptions o = frost_runtime({"bn"});
+    o.runtime_fusions = false;
+    const OptimizeResult r = optimize_graph(b.g, o);
+    CHECK(r.graph.at("bn").op == "AddV2");
+    CHECK(r.graph.at("scaled").op == "Mul");
+    check_same_numbers(b.g, r.graph, {"x"}, {"bn"});
+  }
+  SUBCASE("the activation output is also fetched") {
+    GraphBuilder b = bn_after_activation("Conv2D");
+    const OptimizeResult r = optimize_graph(b.g, frost_runtime({"bn", "act"}));
+    CHECK(r.graph.at("act").attr("fused_ops").list_s() == std::vector<std::string>{"BiasAdd", "Relu"});
+    CHECK(r.graph.at("scaled").op == "Mul");
+    check_same_numbers(b.g, r.graph, {"x"}, {"bn", "act"});
+  }
+  SUBCASE("the other operand is not per channel (a feature map, c - x, a per-row constant)") {
+    GraphBuilder b = contraction_chain("Conv2D", "Relu");
+    b.floats("map", ramp(32, 0.1f), Shape{1, 4, 4, 2});
+    b.op("masked", "Mul", {"act", "map"});
+    GraphBuilder b2 = contraction_chain("Conv2D", "Relu");
+    b2.floats("t", {0.5f, -1.5f}, Shape{2});
+    b2.op("masked", "Sub", {"t", "act"});
+    GraphBuilder b3 = contraction_chain("Conv2D", "Relu");
+    b3.floats("rows", ramp(4, 0.1f), Shape{1, 4, 1, 1});
+    b3.op("masked", "Mul", {"act", "rows"});
+    for (GraphBuilder* g : {&b, &b2, &b3}) {
+      const OptimizeResult r = optimize_graph(g->g, frost_runtime({"masked"}));
+      CHECK(r.report.total("scales_fused_after_activation") + r.report.total("shifts_fused_after_activation") == 0);
+      CHECK(r.graph.at("act").op == "_FusedConv2D");
+      check_same_numbers(g->g, r.graph, {"x"}, {"masked"});
+    }
+  }
+  SUBCASE("no activation: the Mul folds into the weights instead (fold_mul_into_weights)") {
+    GraphBuilder b = contraction_chain("Conv2D", "");
+    b.floats("s", {2.0f, -1.0f}, Shape{2});
+    b.op("out", "Mul", {"bias", "s"});
+    const OptimizeResult r = optimize_graph(b.g, frost_runtime({"out"}));
+    CHECK(r.report.total("scales_fused_after_activation") == 0);
+    CHECK(r.graph.at("out").attr("fused_ops").list_s() == std::vector<std::string>{"BiasAdd"});
+    check_same_numbers(b.g, r.graph, {"x"}, {"out"});
+  }
+}

@@ -63,6 +63,12 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     Attrs leaky = fused(conv_attrs(stride, pad, dil), {"BiasAdd", "LeakyRelu"}, 1);
     leaky["leakyrelu_alpha"] = 0.1f;
     run_op("_FusedConv2D", {x, w, bias}, leaky);
+    // Frost's per-channel Scale/Shift after the activation (a BatchNorm after the ReLU).
+    const Tensor scale = random(Shape{17}, ++salt), shift = random(Shape{17}, ++salt);
+    run_op("_FusedConv2D", {x, w, bias, scale, shift},
+           fused(conv_attrs(stride, pad, dil), {"BiasAdd", "Relu", "Scale", "Shift"}, 3));
+    run_op("_FusedConv2D", {x, w, bias, residual, shift},
+           fused(conv_attrs(stride, pad, dil), {"BiasAdd", "Add", "Relu6", "Shift"}, 3));
   }
   // Grouped (filter in-depth C / G): a GEMM per group.
   for (int64_t groups : {2, 3, 12})
@@ -75,6 +81,8 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     run_op("DepthwiseConv2dNative", {x, w}, conv_attrs(stride, "SAME"));
     run_op("_FusedDepthwiseConv2dNative", {x, w, random(Shape{19 * mult}, ++salt)},
            fused(conv_attrs(stride, "SAME"), {"BiasAdd", "Relu6"}, 1));
+    run_op("_FusedDepthwiseConv2dNative", {x, w, random(Shape{19 * mult}, ++salt), random(Shape{19 * mult}, ++salt)},
+           fused(conv_attrs(stride, "SAME"), {"BiasAdd", "Relu", "Scale"}, 2));
   }
   // matmul/gemm: small M (a batch of 1) and a larger one, B transposed or not, fused bias + activation.
   for (const auto& [m, tb] : {std::pair{1, false}, std::pair{37, false}, std::pair{5, true}}) {
@@ -83,6 +91,9 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     run_op("MatMul", {a, b}, {{"T", DType::Float}, {"transpose_b", static_cast<bool>(tb)}});
     run_op("_FusedMatMul", {a, b, random(Shape{33}, ++salt)},
            fused({{"T", DType::Float}, {"transpose_b", static_cast<bool>(tb)}}, {"BiasAdd", "Tanh"}, 1));
+    run_op("_FusedMatMul", {a, b, random(Shape{33}, ++salt), random(Shape{33}, ++salt), random(Shape{33}, ++salt)},
+           fused({{"T", DType::Float}, {"transpose_b", static_cast<bool>(tb)}}, {"BiasAdd", "Relu", "Scale", "Shift"},
+                 3));
   }
   // conv2d_backprop_input/gemm_col2im: stride 2 SAME (a decoder's upsampling), 1×1, grouped.
   for (const auto& [k, stride, in_c, filter_in] : {std::tuple{3, 2, 8, 8}, std::tuple{1, 1, 8, 8},

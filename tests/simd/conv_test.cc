@@ -29,6 +29,7 @@ struct Options {
   GemmIsa isa = GemmIsa::kAuto;
   int threads = 1;
   bool bias = false, residual = false;
+  bool scale_shift = false;  // the per-channel affine after the activation
   Activation act = Activation::kNone;
 };
 
@@ -40,6 +41,7 @@ bool check(std::mt19937_64& rng, const Conv2DParams& p, bool depthwise, const Op
                                 : p.filter_h * p.filter_w * (p.in_c / p.groups) * p.out_c;
   const std::vector<float> in = random_vec(rng, in_n), filter = random_vec(rng, f_n);
   const std::vector<float> bias = random_vec(rng, p.out_c), res = random_vec(rng, out_n);
+  const std::vector<float> post_scale = random_vec(rng, p.out_c), post_shift = random_vec(rng, p.out_c);
 
   std::vector<float> want(static_cast<size_t>(out_n)), absdot(static_cast<size_t>(out_n));
   std::vector<float> abs_in = in, abs_f = filter;
@@ -56,7 +58,9 @@ bool check(std::mt19937_64& rng, const Conv2DParams& p, bool depthwise, const Op
     double x = want[static_cast<size_t>(i)];
     if (o.bias) x += bias[static_cast<size_t>(i % p.out_c)];
     if (o.residual) x += res[static_cast<size_t>(i)];
-    want[static_cast<size_t>(i)] = static_cast<float>(activation_reference(o.act, x, 0.1));
+    x = activation_reference(o.act, x, 0.1);
+    if (o.scale_shift) x = x * post_scale[static_cast<size_t>(i % p.out_c)] + post_shift[static_cast<size_t>(i % p.out_c)];
+    want[static_cast<size_t>(i)] = static_cast<float>(x);
   }
 
   GemmEpilogue ep;
@@ -65,6 +69,10 @@ bool check(std::mt19937_64& rng, const Conv2DParams& p, bool depthwise, const Op
   ep.ldr = p.out_c;
   ep.activation = o.act;
   ep.alpha = 0.1f;
+  if (o.scale_shift) {
+    ep.post_scale = post_scale.data();
+    ep.post_shift = post_shift.data();
+  }
   GemmRun run;
   run.isa = o.isa;
   run.threads = o.threads;
@@ -102,6 +110,7 @@ bool check(std::mt19937_64& rng, const Conv2DParams& p, bool depthwise, const Op
                                       << std::string(depthwise ? " depthwise " : " conv2d ")
                                       << std::string(gemm_kernel_name(o.isa)) << " threads=" << o.threads
                                       << " bias=" << o.bias << " residual=" << o.residual
+                                      << " scale_shift=" << o.scale_shift
                                       << " act=" << static_cast<int>(o.act));
       return false;
     }
@@ -143,6 +152,8 @@ TEST_CASE("conv2d_f32: random geometry against conv2d_reference") {
       Options o;
       o.isa = isa;
       o.threads = 1 + iter % 2;
+      o.scale_shift = iter % 3 == 0;
+      o.act = iter % 6 == 0 ? Activation::kRelu : Activation::kNone;
       if (!check(rng, p, false, o)) return;
     }
   }
@@ -176,6 +187,7 @@ TEST_CASE("conv2d_f32: 1x1 direct GEMM, strided 1x1, 3x3 SAME, stem, groups, wit
         o.bias = variant >= 1;
         o.residual = variant >= 2;
         o.act = acts[variant];
+        o.scale_shift = variant == 1 || variant == 3;
         if (!check(rng, p, false, o)) return;
       }
 }
@@ -203,6 +215,7 @@ TEST_CASE("depthwise_conv2d_f32: fast paths (3x3, 5x5, stride 1 and 2) and the p
               o.bias = c % 2 == 1;
               o.act = c == 32 ? Activation::kRelu6 : Activation::kNone;
               o.residual = w == 13;
+              o.scale_shift = w == 7 || w == 13;
               if (!check(rng, p, true, o)) return;
             }
   }
@@ -218,6 +231,7 @@ TEST_CASE("depthwise_conv2d_f32: random geometry (multipliers, dilation, odd fil
       o.threads = 1 + iter % 2;
       o.bias = iter % 3 == 0;
       o.act = iter % 4 == 0 ? Activation::kTanh : Activation::kNone;
+      o.scale_shift = iter % 5 == 0;
       if (!check(rng, p, true, o)) return;
     }
   }

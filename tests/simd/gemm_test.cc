@@ -38,6 +38,7 @@ struct Case {
   bool packed = false;
   int threads = 1;
   bool bias = false, residual = false, accumulate = false, res_after = false;
+  bool post_scale = false, post_shift = false;  // the per-column affine after the activation
   Activation act = Activation::kNone;
   float alpha = 0.0f;
   int64_t ldr = 0;
@@ -48,7 +49,8 @@ struct Case {
       << " trans_b=" << s.trans_b << " lda=" << s.lda << " ldb=" << s.ldb << " ldc=" << s.ldc
       << (packed ? " packed" : " unpacked") << " threads=" << threads << " bias=" << bias
       << " residual=" << residual << (res_after ? "(after)" : "") << " ldr=" << ldr << " accumulate=" << accumulate
-      << " act=" << act_name(act) << " alpha=" << alpha;
+      << " act=" << act_name(act) << " alpha=" << alpha
+      << " post_scale=" << post_scale << " post_shift=" << post_shift;
     return o.str();
   }
 };
@@ -87,6 +89,8 @@ bool run_case(std::mt19937_64& rng, const Case& c) {
   const std::vector<float> b = random_matrix(rng, b_rows, b_cols, s.ldb);
   const std::vector<float> bias = random_matrix(rng, 1, s.n, s.n);
   const std::vector<float> res = random_matrix(rng, s.m, s.n, c.ldr);
+  const std::vector<float> post_scale = random_matrix(rng, 1, s.n, s.n);
+  const std::vector<float> post_shift = random_matrix(rng, 1, s.n, s.n);
   // C starts random (read when accumulating); its padding holds a sentinel
   // that must survive.
   const float kSentinel = -12345.0f;
@@ -102,6 +106,8 @@ bool run_case(std::mt19937_64& rng, const Case& c) {
   ep.alpha = c.alpha;
   ep.accumulate = c.accumulate;
   ep.residual_after_activation = c.res_after;
+  ep.post_scale = c.post_scale ? post_scale.data() : nullptr;
+  ep.post_shift = c.post_shift ? post_shift.data() : nullptr;
 
   std::vector<float> want = c0;
   gemm_f32_reference(s, a.data(), b.data(), want.data(), ep);
@@ -144,7 +150,8 @@ bool run_case(std::mt19937_64& rng, const Case& c) {
       // Product rounding (sqrt(k) growth of blocked float sums, generous
       // constant) plus a few ulps for the epilogue and its exp/tanh.
       const double scale = 1.0 + std::fabs(c0[idx]) + std::fabs(bias[static_cast<size_t>(j)]) +
-                           std::fabs(res[static_cast<size_t>(i * c.ldr + j)]) + std::fabs(want[idx]);
+                           std::fabs(res[static_cast<size_t>(i * c.ldr + j)]) + std::fabs(want[idx]) +
+                           std::fabs(post_shift[static_cast<size_t>(j)]);
       const double tol = 8.0 * eps * std::sqrt(static_cast<double>(s.k) + 1.0) * absdot[idx] + 16.0 * eps * scale;
       const double err = std::fabs(static_cast<double>(got[idx]) - static_cast<double>(want[idx]));
       if (!(err <= tol)) {
@@ -199,6 +206,12 @@ TEST_CASE("gemm_f32_reference: hand-computed product and epilogue") {
   ep.residual_after_activation = true;
   gemm_f32_reference(s, a, b, c, ep);
   CHECK(c[0] == doctest::Approx(-5.5 + 1));  // leaky(-11) = -5.5, then + 1
+  const float post_scale[] = {2, -1}, post_shift[] = {0.25f, 3};
+  ep.post_scale = post_scale;
+  ep.post_shift = post_shift;
+  gemm_f32_reference(s, a, b, c, ep);
+  CHECK(c[0] == doctest::Approx(-5.5 * 2 + 0.25 + 1));  // scale and shift after the activation, before the residual
+  CHECK(c[1] == doctest::Approx(-(22 + 1) + 3 + 2));
   CHECK(activation_reference(Activation::kSigmoid, 0.0, 0.0) == doctest::Approx(0.5));
   CHECK(activation_reference(Activation::kElu, -1.0, 2.0) == doctest::Approx(2.0 * (std::exp(-1.0) - 1.0)));
 }
@@ -264,6 +277,8 @@ TEST_CASE("gemm_f32: each epilogue option, packed and unpacked, on tails") {
           c.residual = variant & 2;
           c.accumulate = variant & 4;
           c.res_after = rng() % 2 == 0;
+          c.post_scale = rng() % 2 == 0;
+          c.post_shift = rng() % 2 == 0;
           c.packed = rng() % 2 == 0;
           // Large inputs push sigmoid/tanh/elu into saturation now and then.
           fill_strides(rng, c);
@@ -285,6 +300,7 @@ TEST_CASE("gemm_f32: random shapes, 1 and 2 threads") {
       c.bias = rng() % 2 == 0;
       c.act = rng() % 2 == 0 ? Activation::kRelu : Activation::kNone;
       c.residual = rng() % 4 == 0;
+      c.post_scale = c.post_shift = rng() % 4 == 0;
       fill_strides(rng, c);
       if (!run_case(rng, c)) ++failures;
     }

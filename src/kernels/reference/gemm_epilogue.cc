@@ -20,6 +20,8 @@ void gemm_f32_reference(const GemmShape& s, const float* a, const float* b, floa
       const double r = ep.residual != nullptr ? ep.residual[i * ep.ldr + j] : 0.0;
       if (!ep.residual_after_activation) x += r;
       x = activation_reference(ep.activation, x, ep.alpha);
+      if (ep.post_scale != nullptr) x *= ep.post_scale[j];
+      if (ep.post_shift != nullptr) x += ep.post_shift[j];
       if (ep.residual_after_activation) x += r;
       *out = static_cast<float>(x);
     }

@@ -195,6 +195,8 @@ void im2col_rows(const Conv2DParams& p, const ConvGemm& g, const float* input, i
 GemmEpilogue group_epilogue(const GemmEpilogue& ep, const ConvGemm& g, int64_t grp, int64_t m0) {
   GemmEpilogue e = ep;
   if (e.bias != nullptr) e.bias += grp * g.group_n;
+  if (e.post_scale != nullptr) e.post_scale += grp * g.group_n;
+  if (e.post_shift != nullptr) e.post_shift += grp * g.group_n;
   if (e.residual != nullptr) e.residual += m0 * e.ldr + grp * g.group_n;
   return e;
 }

@@ -1,6 +1,6 @@
 // The fused epilogue of GEMM and convolution kernels (bias per column,
-// residual add, activation; see GemmEpilogue in kernels/gemm.h), vectorised
-// with xsimd for one ISA. Included only by per-ISA translation units, with
+// residual add, activation, a per-column scale and shift after it; see
+// GemmEpilogue in kernels/gemm.h), vectorised with xsimd for one ISA. Included only by per-ISA translation units, with
 // internal linkage for the same reason as gemm_impl.h.
 #pragma once
 
@@ -14,48 +14,63 @@ namespace frost::kernels::simd {
 namespace {  // NOLINT: internal linkage on purpose
 
 // ---------------------------------------------------------------------------
-// Epilogue (bias, residual, activation) on a stored C region, applied while
+// Epilogue (bias, residual, activation, scale/shift) on a stored C region, applied while
 // the tile is still in L1.
 
 template <class T, Activation kAct>
 FROST_SIMD_INLINE typename T::V epilogue_vector(typename T::V x, const float* bias, const float* res,
-                                                bool res_after, typename T::V alpha) {
+                                                bool res_after, typename T::V alpha,
+                                                const float* scale = nullptr, const float* shift = nullptr) {
   using V = typename T::V;
   if (bias != nullptr) x += V::load_unaligned(bias);
   if (res != nullptr && !res_after) x += V::load_unaligned(res);
   x = activation_op<kAct>(x, alpha);
+  if (scale != nullptr) x *= V::load_unaligned(scale);
+  if (shift != nullptr) x += V::load_unaligned(shift);
   if (res != nullptr && res_after) x += V::load_unaligned(res);
   return x;
 }
 
-// c points at C[i0, j0]; bias at bias[j0] (or null); res at residual[i0, j0] (or null).
+// The per-column pointers of an epilogue region (each at column j0, or null).
+struct EpilogueColumns {
+  const float* bias = nullptr;
+  const float* scale = nullptr;
+  const float* shift = nullptr;
+};
+
+// c points at C[i0, j0]; the column pointers at column j0 (or null); res at
+// residual[i0, j0] (or null).
 template <class T, Activation kAct>
-void epilogue_region(float* c, int64_t ldc, int64_t rows, int64_t cols, const float* bias,
-                     const float* res, int64_t ldr, bool res_after, float alpha) {
+void epilogue_region(float* c, int64_t ldc, int64_t rows, int64_t cols, EpilogueColumns col, const float* res,
+                     int64_t ldr, bool res_after, float alpha) {
   using V = typename T::V;
   constexpr int W = T::W;
   const V va(alpha);
+  auto at = [](const float* p, int64_t j) { return p != nullptr ? p + j : nullptr; };
   for (int64_t r = 0; r < rows; ++r) {
     float* cr = c + r * ldc;
     const float* rr = res != nullptr ? res + r * ldr : nullptr;
     int64_t j = 0;
     for (; j + W <= cols; j += W) {
-      const V x = epilogue_vector<T, kAct>(V::load_unaligned(cr + j), bias != nullptr ? bias + j : nullptr,
-                                           rr != nullptr ? rr + j : nullptr, res_after, va);
+      const V x = epilogue_vector<T, kAct>(V::load_unaligned(cr + j), at(col.bias, j), at(rr, j), res_after, va,
+                                           at(col.scale, j), at(col.shift, j));
       x.store_unaligned(cr + j);
     }
     if (j < cols) {
       // The last < W columns go through zero-padded copies so that they get
       // exactly the same vector arithmetic as the others.
-      alignas(64) float xb[W] = {}, bb[W] = {}, rb[W] = {};
+      alignas(64) float xb[W] = {}, bb[W] = {}, rb[W] = {}, sb[W] = {}, tb[W] = {};
       const int64_t t = cols - j;
       for (int64_t q = 0; q < t; ++q) {
         xb[q] = cr[j + q];
-        if (bias != nullptr) bb[q] = bias[j + q];
+        if (col.bias != nullptr) bb[q] = col.bias[j + q];
         if (rr != nullptr) rb[q] = rr[j + q];
+        if (col.scale != nullptr) sb[q] = col.scale[j + q];
+        if (col.shift != nullptr) tb[q] = col.shift[j + q];
       }
-      const V x = epilogue_vector<T, kAct>(V::load_aligned(xb), bias != nullptr ? bb : nullptr,
-                                           rr != nullptr ? rb : nullptr, res_after, va);
+      const V x = epilogue_vector<T, kAct>(V::load_aligned(xb), col.bias != nullptr ? bb : nullptr,
+                                           rr != nullptr ? rb : nullptr, res_after, va,
+                                           col.scale != nullptr ? sb : nullptr, col.shift != nullptr ? tb : nullptr);
       x.store_aligned(xb);
       for (int64_t q = 0; q < t; ++q) cr[j + q] = xb[q];
     }
@@ -63,7 +78,8 @@ void epilogue_region(float* c, int64_t ldc, int64_t rows, int64_t cols, const fl
 }
 
 inline bool epilogue_active(const GemmEpilogue& ep) {
-  return ep.bias != nullptr || ep.residual != nullptr || ep.activation != Activation::kNone;
+  return ep.bias != nullptr || ep.residual != nullptr || ep.activation != Activation::kNone ||
+         ep.post_scale != nullptr || ep.post_shift != nullptr;
 }
 
 // Applies the epilogue to C[i0:i0+rows, j0:j0+cols]; c is the base of C.
@@ -72,11 +88,12 @@ void apply_epilogue(float* c, int64_t ldc, int64_t i0, int64_t j0, int64_t rows,
                     const GemmEpilogue& ep) {
   if (!epilogue_active(ep)) return;
   float* ct = c + i0 * ldc + j0;
-  const float* bias = ep.bias != nullptr ? ep.bias + j0 : nullptr;
+  auto at = [j0](const float* p) { return p != nullptr ? p + j0 : nullptr; };
+  const EpilogueColumns col{at(ep.bias), at(ep.post_scale), at(ep.post_shift)};
   const float* res = ep.residual != nullptr ? ep.residual + i0 * ep.ldr + j0 : nullptr;
   const bool after = ep.residual_after_activation;
   with_activation(ep.activation, [&](auto tag) {
-    epilogue_region<T, decltype(tag)::value>(ct, ldc, rows, cols, bias, res, ep.ldr, after, ep.alpha);
+    epilogue_region<T, decltype(tag)::value>(ct, ldc, rows, cols, col, res, ep.ldr, after, ep.alpha);
   });
 }
 

@@ -8,6 +8,11 @@
 //   ["FusedBatchNorm"] (+ activation)            args = [scale, offset, mean, variance], attr epsilon
 // Activations: those graph/activation_ops.h marks as fused by TensorFlow
 // (Relu, Relu6, Elu, LeakyRelu with attr leakyrelu_alpha, Sigmoid, Tanh).
+// Frost's own extension (fuse_scale_after_activation writes it; TensorFlow
+// cannot load it): after the activation, "Scale" (y·s) and/or "Shift"
+// (y + t), each with one per-channel arg — a BatchNorm placed after the
+// activation, e.g. ["BiasAdd", "Relu", "Scale", "Shift"], args
+// [bias, s, t].
 // The reference composes the registered reference kernels of the unfused
 // ops, so a fused graph computes exactly what the unfused one did.
 #include "graph/activation_ops.h"
@@ -63,8 +68,18 @@ void fused_contraction(OpContext& ctx, const std::string& base_op) {
 
   Tensor y = run_step(ctx, base_op, base_attrs(n), {ctx.input(0), ctx.input(1)});
   int64_t next_arg = 0;
+  bool activated = false;  // Scale/Shift only follow an activation
+  // A per-channel arg broadcast along the channel axis of y.
+  auto channel_arg = [&](int64_t i) {
+    Tensor v = arg(i);
+    if (y.rank() != 4 || format != "NCHW") return v;
+    return v.reshaped(Shape{v.num_elements(), 1, 1});
+  };
   for (size_t i = 0; i < fused.size(); ++i) {
     const std::string& step = fused[i];
+    if (activated && step != "Scale" && step != "Shift")
+      throw ctx.error("unsupported fused_ops entry '" + step + "' after the activation at position " +
+                      std::to_string(i));
     if (step == "BiasAdd") {
       y = run_step(ctx, "BiasAdd", {{"T", t}, {"data_format", format}}, {y, arg(next_arg++)});
     } else if (step == "Add") {
@@ -76,10 +91,15 @@ void fused_contraction(OpContext& ctx, const std::string& base_op) {
                    {{"T", t}, {"epsilon", n.attr_float_or("epsilon", 0.0001f)}, {"is_training", false},
                     {"data_format", format}},
                    in);
-    } else if (const ActivationOp* a = fused_activation(step); a && i + 1 == fused.size()) {
+    } else if (const ActivationOp* a = fused_activation(step); a && !activated) {
       std::map<std::string, AttrValue> attrs = {{"T", t}};
       if (a->alpha_attr) attrs["alpha"] = fused_activation_alpha(n, *a);
       y = run_step(ctx, step, attrs, {y});
+      activated = true;
+    } else if (step == "Scale" && activated) {
+      y = run_step(ctx, "Mul", {{"T", t}}, {y, channel_arg(next_arg++)});
+    } else if (step == "Shift" && activated) {
+      y = run_step(ctx, "AddV2", {{"T", t}}, {y, channel_arg(next_arg++)});
     } else {
       throw ctx.error("unsupported fused_ops entry '" + step + "' at position " + std::to_string(i));
     }
