@@ -46,6 +46,8 @@ const std::vector<Pass>& registered_passes() {
       {"fuse_residual_add", fuse_residual_add, "_FusedConv2D + residual Add (+ act), oneDNN form only", true},
       {"fuse_scale_after_activation", fuse_scale_after_activation,
        "per-channel Mul/Add after a fused activation -> epilogue Scale/Shift, Frost only", true},
+      {"fuse_elementwise_chain", fuse_elementwise_chain,
+       "chains of element-wise ops -> one _FusedElementwise pass over memory, Frost only", true},
   };
   return passes;
 }

@@ -86,6 +86,10 @@ PassStats fuse_residual_add(Graph& g, const PassContext& ctx);
 // PassContext::runtime_fusions.
 PassStats fuse_scale_after_activation(Graph& g, const PassContext& ctx);
 
+// fuse_elementwise_chain.cc: chains of element-wise ops -> one
+// _FusedElementwise (one pass over memory); only with runtime_fusions.
+PassStats fuse_elementwise_chain(Graph& g, const PassContext& ctx);
+
 // Layout rules for graphs converted from ONNX/PyTorch (layout_util.h).
 // cancel_transposes.cc: Transpose(Transpose(x, p), q) -> x when q undoes p,
 // else one Transpose; identity perms -> Identity.

@@ -17,7 +17,9 @@ std::vector<Implementation> matmul_implementations();          // matmul/gemm (i
 std::vector<Implementation> conv_transpose_implementations();  // conv2d_backprop_input/gemm_col2im
 std::vector<Implementation> pool_implementations();            // pool/simd, mean/spatial_pool (impl_pool.cc)
 std::vector<Implementation> elementwise_implementations();     // binary/simd, bias_add/simd, unary/simd
+std::vector<Implementation> elementwise_chain_implementations();  // chain/simd (impl_elementwise_chain.cc)
 std::vector<Implementation> activation_implementations();      // activation/simd, softmax/simd
 std::vector<Implementation> transpose_implementations();       // transpose/permute
+std::vector<Implementation> constant_implementations();        // const/prepared (impl_constant.cc)
 
 }  // namespace frost

@@ -95,6 +95,21 @@ TEST_CASE("every CPU implementation matches its op's reference") {
            fused({{"T", DType::Float}, {"transpose_b", static_cast<bool>(tb)}}, {"BiasAdd", "Relu", "Scale", "Shift"},
                  3));
   }
+  // const/prepared.
+  {
+    const Tensor v = random(Shape{3, 4}, ++salt);
+    run_op("Const", {}, {{"dtype", DType::Float}, {"value", v}});
+  }
+  // chain/simd: hard-swish written out (scalar and per-channel operands, x read again) and a same-shape operand.
+  {
+    const Tensor x = random(Shape{2, 7, 5, 19}, ++salt), s = random(Shape{19}, ++salt);
+    Attrs chain = {{"T", DType::Float},
+                   {"steps", AttrValue(std::vector<std::string>{"AddV2", "Relu6", "Mul", "Mul", "Sigmoid", "Sub"})},
+                   {"operands", std::vector<int64_t>{1, -1, 2, 0, -1, 3}},
+                   {"operand_first", std::vector<int64_t>{0, 0, 0, 1, 0, 1}},
+                   {"alphas", std::vector<float>{0, 0, 0, 0, 0, 0}}};
+    run_op("_FusedElementwise", {x, f32({3.0f}, Shape{}), s, random(x.shape(), ++salt)}, chain);
+  }
   // conv2d_backprop_input/gemm_col2im: stride 2 SAME (a decoder's upsampling), 1×1, grouped.
   for (const auto& [k, stride, in_c, filter_in] : {std::tuple{3, 2, 8, 8}, std::tuple{1, 1, 8, 8},
                                                    std::tuple{3, 1, 8, 4}}) {

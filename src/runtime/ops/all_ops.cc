@@ -10,6 +10,7 @@ void register_container_ops(OpRegistry& r);  // TensorArray, TensorList
 void register_control_ops(OpRegistry& r);  // placeholders, constants, identity, control flow
 void register_ctc_ops(OpRegistry& r);      // CTC decoding
 void register_fused_ops(OpRegistry& r);    // _FusedConv2D/_FusedDepthwiseConv2dNative/_FusedMatMul
+void register_fused_elementwise_ops(OpRegistry& r);  // _FusedElementwise (element-wise chains)
 void register_image_ops(OpRegistry& r);    // resize, space<->batch
 void register_math_ops(OpRegistry& r);     // element-wise unary/binary, compare, cast, select
 void register_nn_ops(OpRegistry& r);       // conv, matmul, bias, batch norm, activations, pool
@@ -27,6 +28,7 @@ void register_all_ops(OpRegistry& r) {
   register_control_ops(r);
   register_ctc_ops(r);
   register_fused_ops(r);
+  register_fused_elementwise_ops(r);
   register_image_ops(r);
   register_math_ops(r);
   register_nn_ops(r);

@@ -17,14 +17,12 @@
 // ops, so a fused graph computes exactly what the unfused one did.
 #include "graph/activation_ops.h"
 #include "graph/op_registry.h"
+#include "runtime/ops/reference_step.h"
 
 namespace frost {
 
-namespace {
-
-// Runs the registered reference kernel of `op` with `attrs` on `inputs`.
-Tensor run_step(const OpContext& ctx, const std::string& op, std::map<std::string, AttrValue> attrs,
-                std::vector<Tensor> inputs) {
+Tensor run_reference_step(const OpContext& ctx, const std::string& op, std::map<std::string, AttrValue> attrs,
+                          std::vector<Tensor> inputs) {
   const OpDef* def = OpRegistry::global().find(op);
   if (!def) throw ctx.error("fused op '" + op + "' has no reference kernel");
   Node step;
@@ -38,6 +36,8 @@ Tensor run_step(const OpContext& ctx, const std::string& op, std::map<std::strin
   if (outputs.empty() || !outputs[0].valid()) throw ctx.error("fused step " + op + " produced no value");
   return outputs[0];
 }
+
+namespace {
 
 // An activation TensorFlow runs fused (graph/activation_ops.h), or nullptr.
 const ActivationOp* fused_activation(const std::string& op) {
@@ -66,7 +66,7 @@ void fused_contraction(OpContext& ctx, const std::string& base_op) {
     return ctx.input(static_cast<int>(2 + i));
   };
 
-  Tensor y = run_step(ctx, base_op, base_attrs(n), {ctx.input(0), ctx.input(1)});
+  Tensor y = run_reference_step(ctx, base_op, base_attrs(n), {ctx.input(0), ctx.input(1)});
   int64_t next_arg = 0;
   bool activated = false;  // Scale/Shift only follow an activation
   // A per-channel arg broadcast along the channel axis of y.
@@ -81,25 +81,25 @@ void fused_contraction(OpContext& ctx, const std::string& base_op) {
       throw ctx.error("unsupported fused_ops entry '" + step + "' after the activation at position " +
                       std::to_string(i));
     if (step == "BiasAdd") {
-      y = run_step(ctx, "BiasAdd", {{"T", t}, {"data_format", format}}, {y, arg(next_arg++)});
+      y = run_reference_step(ctx, "BiasAdd", {{"T", t}, {"data_format", format}}, {y, arg(next_arg++)});
     } else if (step == "Add") {
-      y = run_step(ctx, "AddV2", {{"T", t}}, {y, arg(next_arg++)});
+      y = run_reference_step(ctx, "AddV2", {{"T", t}}, {y, arg(next_arg++)});
     } else if (step == "FusedBatchNorm") {
       std::vector<Tensor> in = {y};
       for (int k = 0; k < 4; ++k) in.push_back(arg(next_arg++));
-      y = run_step(ctx, "FusedBatchNorm",
+      y = run_reference_step(ctx, "FusedBatchNorm",
                    {{"T", t}, {"epsilon", n.attr_float_or("epsilon", 0.0001f)}, {"is_training", false},
                     {"data_format", format}},
                    in);
     } else if (const ActivationOp* a = fused_activation(step); a && !activated) {
       std::map<std::string, AttrValue> attrs = {{"T", t}};
       if (a->alpha_attr) attrs["alpha"] = fused_activation_alpha(n, *a);
-      y = run_step(ctx, step, attrs, {y});
+      y = run_reference_step(ctx, step, attrs, {y});
       activated = true;
     } else if (step == "Scale" && activated) {
-      y = run_step(ctx, "Mul", {{"T", t}}, {y, channel_arg(next_arg++)});
+      y = run_reference_step(ctx, "Mul", {{"T", t}}, {y, channel_arg(next_arg++)});
     } else if (step == "Shift" && activated) {
-      y = run_step(ctx, "AddV2", {{"T", t}}, {y, channel_arg(next_arg++)});
+      y = run_reference_step(ctx, "AddV2", {{"T", t}}, {y, channel_arg(next_arg++)});
     } else {
       throw ctx.error("unsupported fused_ops entry '" + step + "' at position " + std::to_string(i));
     }
