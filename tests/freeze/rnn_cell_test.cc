@@ -227,3 +227,159 @@ TEST_CASE("fuse_lstm_cells: must not fire on variants the fused cell does not im
     check_same_numbers(b.g, r.graph, step_inputs(2), outputs);
   }
 }
+
+namespace {
+
+// Which GRU variant gru_steps builds.
+struct GruForm {
+  std::string style = "keras";  // "keras" or "tf_nn"
+  bool reset_after = true;      // keras only
+  std::string recurrent = "Sigmoid";
+  bool read_gate = false;       // the reset gate read outside the cell
+};
+
+// `steps` GRU steps over inputs x0.. from the state h0; output "out".
+GraphBuilder gru_steps(const GruForm& form, int steps) {
+  GraphBuilder b;
+  const int64_t H = kHidden, I = kIn;
+  b.placeholder("h0", {kBatch, H});
+  b.ints("axis", {1});
+  b.constant("split_dim", Tensor::scalar<int32_t>(-1));
+  b.constant("one", Tensor::scalar<float>(1.0f));
+  b.ints("sizes", {static_cast<int32_t>(H), static_cast<int32_t>(H), -1});
+  if (form.style == "keras") {
+    b.floats("kernel", weights(I * 3 * H, 1.2f, 11), Shape{I, 3 * H});
+    b.floats("recurrent", weights(H * 3 * H, 1.2f, 12), Shape{H, 3 * H});
+    b.floats("bias", weights(2 * 3 * H, 0.6f, 13), Shape{2, 3 * H});
+    b.op("biases", "Unpack", {"bias"}, {{"num", int64_t{2}}, {"axis", int64_t{0}}});
+    b.ints("rk_begin", {0, 0});
+    b.ints("rk_end", {0, static_cast<int32_t>(2 * H)});
+    b.ints("rn_begin", {0, static_cast<int32_t>(2 * H)});
+    b.ints("rn_end", {0, 0});
+    b.ints("strides", {1, 1});
+    const std::map<std::string, AttrValue> slice_attrs = {{"Index", DType::Int32}, {"begin_mask", int64_t{1}},
+                                                          {"end_mask", int64_t{1}}, {"ellipsis_mask", int64_t{0}},
+                                                          {"new_axis_mask", int64_t{0}}, {"shrink_axis_mask", int64_t{0}}};
+    b.op("rk_zr", "StridedSlice", {"recurrent", "rk_begin", "rk_end", "strides"}, slice_attrs);
+    std::map<std::string, AttrValue> tail = slice_attrs;
+    tail["end_mask"] = int64_t{3};
+    b.op("rk_n", "StridedSlice", {"recurrent", "rn_begin", "rn_end", "strides"}, tail);
+  } else {
+    b.floats("gate_kernel", weights((I + H) * 2 * H, 1.2f, 14), Shape{I + H, 2 * H});
+    b.floats("gate_bias", weights(2 * H, 0.6f, 15), Shape{2 * H});
+    b.floats("cand_kernel", weights((I + H) * H, 1.2f, 16), Shape{I + H, H});
+    b.floats("cand_bias", weights(H, 0.6f, 17), Shape{H});
+  }
+  std::string h = "h0";
+  const std::string act = form.recurrent;
+  for (int t = 0; t < steps; ++t) {
+    const std::string p = "s" + std::to_string(t) + "/", x = "x" + std::to_string(t);
+    b.placeholder(x, {kBatch, I});
+    std::string u, n;
+    if (form.style == "keras") {
+      b.op(p + "mx", "MatMul", {x, "kernel"});
+      b.op(p + "bx", "BiasAdd", {p + "mx", "biases:0"});
+      b.op(p + "xs", "Split", {"split_dim", p + "bx"}, {{"num_split", int64_t{3}}});
+      if (form.reset_after) {
+        b.op(p + "mh", "MatMul", {h, "recurrent"});
+        b.op(p + "bh", "BiasAdd", {p + "mh", "biases:1"});
+      } else {
+        b.op(p + "bh", "MatMul", {h, "rk_zr"});
+      }
+      b.op(p + "hs", "SplitV", {p + "bh", "sizes", "split_dim"}, {{"num_split", int64_t{3}}, {"Tlen", DType::Int32}});
+      b.op(p + "au", "AddV2", {p + "xs:0", p + "hs:0"});
+      u = b.op(p + "u", act, {p + "au"});
+      b.op(p + "ar", "AddV2", {p + "xs:1", p + "hs:1"});
+      b.op(p + "r", act, {p + "ar"});
+      if (form.reset_after) {
+        b.op(p + "rh", "Mul", {p + "r", p + "hs:2"});
+      } else {
+        b.op(p + "rhh", "Mul", {p + "r", h});
+        b.op(p + "rh", "MatMul", {p + "rhh", "rk_n"});
+      }
+      n = b.op(p + "an", "AddV2", {p + "xs:2", p + "rh"});
+    } else {
+      b.op(p + "concat", "ConcatV2", {x, h, "axis"}, {{"N", int64_t{2}}, {"Tidx", DType::Int32}});
+      b.op(p + "gm", "MatMul", {p + "concat", "gate_kernel"});
+      b.op(p + "gb", "BiasAdd", {p + "gm", "gate_bias"});
+      b.op(p + "gs", act, {p + "gb"});
+      b.op(p + "split", "Split", {"split_dim", p + "gs"}, {{"num_split", int64_t{2}}});
+      u = p + "split:1";
+      b.op(p + "rh", "Mul", {p + "split:0", h});
+      b.op(p + "concat1", "ConcatV2", {x, p + "rh", "axis"}, {{"N", int64_t{2}}, {"Tidx", DType::Int32}});
+      b.op(p + "cm", "MatMul", {p + "concat1", "cand_kernel"});
+      n = b.op(p + "cb", "BiasAdd", {p + "cm", "cand_bias"});
+    }
+    b.op(p + "tn", "Tanh", {n});
+    b.op(p + "keep", "Mul", {u, h});
+    b.op(p + "sub", "Sub", {"one", u});
+    b.op(p + "new", "Mul", {p + "sub", p + "tn"});
+    h = b.op(p + "h", "AddV2", {p + "keep", p + "new"});
+  }
+  b.op("out", "Identity", {h});
+  if (form.read_gate) b.op("gate_out", "Identity", {form.style == "keras" ? "s0/r" : "s0/split:0"});
+  return b;
+}
+
+std::vector<std::string> gru_inputs(int steps) {
+  std::vector<std::string> v = {"h0"};
+  for (int t = 0; t < steps; ++t) v.push_back("x" + std::to_string(t));
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("fuse_gru_cells: Keras (both reset variants) and tf.nn forms fuse each step and compute the same") {
+  for (const GruForm& form : {GruForm{"keras", true}, GruForm{"keras", false}, GruForm{"tf_nn", false}}) {
+    CAPTURE(form.style);
+    CAPTURE(form.reset_after);
+    const GraphBuilder b = gru_steps(form, 3);
+    const OptimizeResult r = optimize_runtime(b.g, gru_inputs(3), {"out"});
+    CHECK(count_ops(r.graph, "_FrostGRUCell") == 3);
+    CHECK(count_ops(r.graph, "Sigmoid") == 0);
+    CHECK(count_ops(r.graph, "Tanh") == 0);
+    for (const Node* n : r.graph.nodes())
+      if (n->op == "_FrostGRUCell") CHECK(n->attr_bool_or("reset_after", true) == form.reset_after);
+    check_same_numbers(b.g, r.graph, gru_inputs(3), {"out"});
+    FeedMap feeds;
+    feeds[TensorId::parse("h0")] = Tensor::from_vector(weights(kBatch * kHidden, 2.0f, 18), Shape{kBatch, kHidden});
+    for (int t = 0; t < 3; ++t)
+      feeds[TensorId::parse("x" + std::to_string(t))] =
+          Tensor::from_vector(weights(kBatch * kIn, 4.0f, 20 + t), Shape{kBatch, kIn});
+    const std::vector<Tensor> want = run_reference(b.g, feeds, {TensorId::parse("out")});
+    const std::vector<Tensor> got = Session(r.graph).run(feeds, {TensorId::parse("out")});
+    CHECK(compare_tensors(got[0], want[0]).relative_error() <= 1e-5);
+  }
+}
+
+TEST_CASE("fuse_gru_cells: must not fire on other gate activations or a gate read outside the cell") {
+  GruForm relu;
+  relu.recurrent = "Relu";
+  GruForm relu_nn{"tf_nn", false, "Relu"};
+  GruForm read_gate;
+  read_gate.read_gate = true;
+  GruForm read_gate_nn{"tf_nn", false, "Sigmoid", true};
+  for (const GruForm& form : {relu, relu_nn, read_gate, read_gate_nn}) {
+    CAPTURE(form.style);
+    CAPTURE(form.recurrent);
+    const GraphBuilder b = gru_steps(form, 2);
+    std::vector<std::string> outputs = {"out"};
+    if (form.read_gate) outputs.push_back("gate_out");
+    const OptimizeResult r = optimize_runtime(b.g, gru_inputs(2), outputs);
+    CHECK(count_ops(r.graph, "_FrostGRUCell") == (form.read_gate ? 1 : 0));
+    check_same_numbers(b.g, r.graph, gru_inputs(2), outputs);
+  }
+}
+
+TEST_CASE("rnn cells: models and corpus graphs with recurrent layers fuse and still match TensorFlow") {
+  check_model(source_root() / "models/gru_while/reference.txt", "_FrostGRUCell", 2);
+  const fs::path corpus = source_root() / "tests/corpus";
+  if (!fs::exists(source_root() / "../shared/corpus")) {
+    MESSAGE("SKIPPED corpus graphs: ../shared/corpus not found");
+    return;
+  }
+  check_model(corpus / "charrnn_lstm_receipts/reference.txt", "_FrostLSTMCell", 20);
+  check_model(corpus / "tf2onnx_gru/reference.txt", "_FrostGRUCell", 28);
+  // hard_sigmoid gates (a TF1 Keras GRU): left alone.
+  check_model(corpus / "captcha_cnn/reference.txt", "_FrostGRUCell", 0);
+}
