@@ -42,6 +42,8 @@ const std::vector<Pass>& registered_passes() {
       {"fold_scale_into_next_conv", fold_scale_into_next_conv,
        "per-channel Mul/Add read by convs/matmuls -> their weights and bias (where padding allows)"},
       {"fold_pad_into_conv", fold_pad_into_conv, "zero Pad before conv -> EXPLICIT padding"},
+      {"fuse_lstm_cells", fuse_lstm_cells, "LSTM step (MatMul, Split, gates) -> _FrostLSTMCell, Frost runtime only", true},
+      {"fuse_gru_cells", fuse_gru_cells, "GRU step (MatMuls, gates) -> _FrostGRUCell, Frost runtime only", true},
       {"fuse_bias_activation", fuse_bias_activation, "conv/matmul + BiasAdd + activation -> _Fused*", true},
       {"fuse_residual_add", fuse_residual_add, "_FusedConv2D + residual Add (+ act), oneDNN form only", true},
       {"fuse_scale_after_activation", fuse_scale_after_activation,
