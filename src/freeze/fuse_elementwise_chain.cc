@@ -18,6 +18,7 @@
 #include "freeze/linear_fold_util.h"
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
+#include "graph/activation_ops.h"
 #include "graph/shape_inference.h"
 #include "graph/topology.h"
 #include "kernels/elementwise_chain.h"
