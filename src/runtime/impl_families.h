@@ -21,6 +21,5 @@ std::vector<Implementation> elementwise_chain_implementations();  // chain/simd 
 std::vector<Implementation> activation_implementations();      // activation/simd, softmax/simd
 std::vector<Implementation> transpose_implementations();       // transpose/permute
 std::vector<Implementation> rnn_implementations();             // lstm_cell/gemm, gru_cell/gemm (impl_rnn.cc)
-std::vector<Implementation> constant_implementations();        // const/prepared (impl_constant.cc)
 
 }  // namespace frost

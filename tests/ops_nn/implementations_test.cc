@@ -95,11 +95,6 @@ TEST_CASE("every CPU implementation matches its op's reference") {
            fused({{"T", DType::Float}, {"transpose_b", static_cast<bool>(tb)}}, {"BiasAdd", "Relu", "Scale", "Shift"},
                  3));
   }
-  // const/prepared.
-  {
-    const Tensor v = random(Shape{3, 4}, ++salt);
-    run_op("Const", {}, {{"dtype", DType::Float}, {"value", v}});
-  }
   // chain/simd: hard-swish written out (scalar and per-channel operands, x read again) and a same-shape operand.
   {
     const Tensor x = random(Shape{2, 7, 5, 19}, ++salt), s = random(Shape{19}, ++salt);
