@@ -46,22 +46,32 @@ constexpr double kG[6][3] = {
 // V and M of a block together take about this many bytes, so that with one
 // U[ξ] they stay in a 1 MiB L2 while the 36 GEMMs stream the filter.
 constexpr int64_t kBlockBytes = int64_t{512} << 10;
-// Fewest tiles in a block: below this the GEMMs reload each B panel too often.
-constexpr int64_t kMinBlockTiles = 12;
 
-// How a call is cut into work: `blocks` blocks of `block_tiles` tiles, each
-// for the output channels of one of `parts` column ranges of `part_n`
-// channels (a whole number of GEMM panels). Several parts when there are too
-// few blocks to share between the threads; each part then transforms the
-// block's input again, which costs little next to its GEMMs.
+// The 36 matrices of V (and of M) start this many floats further apart than
+// their size: a transform touches all 36 at once, and with sizes of a
+// multiple of 4 KiB (or 2 KiB) its stores would alias the loads that follow
+// them in the 4 KiB-indexed store buffer.
+constexpr int64_t kXiSkew = 16;
+
+// How a call is cut into work. Each thread takes a range of tiles (`groups`
+// ranges) for the output channels of one column range (`parts` ranges of
+// part_n channels, a whole number of GEMM panels), groups · parts = threads:
+// by tiles when there are enough to share, else by output channels (each
+// thread then transforms the same input, which costs little next to its
+// GEMMs). A range is done in blocks of block_tiles tiles, a multiple of the
+// GEMM's MR so that only a range's last block has a partial row tile.
 struct Plan {
   int64_t tiles_h = 0, tiles_w = 0, tiles = 0;
-  int64_t block_tiles = 0, blocks = 0;
-  int64_t parts = 1, part_n = 0;
+  int64_t block_tiles = 0;
+  int64_t groups = 1, parts = 1, part_n = 0;
   int64_t ldv = 0, ldm = 0;             // row strides of V and M
   int64_t v_floats = 0, m_floats = 0;   // per thread
   int64_t gemm_floats = 0;              // GEMM scratch per thread
   int64_t per_thread() const { return v_floats + m_floats + gemm_floats + 3 * kAlignFloats; }
+  // Tiles [first, end) of group g: boundaries on multiples of MR.
+  int64_t group_begin(int64_t g, int64_t mr) const {
+    return g >= groups ? tiles : std::min(tiles, round_up(tiles * g / groups, mr));
+  }
 };
 
 Plan make_plan(const Conv2DParams& p, const WinogradKernelTable& t, int threads) {
@@ -69,28 +79,26 @@ Plan make_plan(const Conv2DParams& p, const WinogradKernelTable& t, int threads)
   pl.tiles_h = div_up(p.out_h, simd::kWinogradTile);
   pl.tiles_w = div_up(p.out_w, simd::kWinogradTile);
   pl.tiles = p.batch * pl.tiles_h * pl.tiles_w;
-  const int64_t lanes = t.lanes;
+  const int64_t lanes = t.lanes, mr = t.gemm.mr;
   pl.ldv = round_up(p.in_c, lanes);
-  const int64_t per_tile = kWinogradPoints * (pl.ldv + round_up(p.out_c, lanes)) * int64_t{sizeof(float)};
-  const int64_t want = std::max(kMinBlockTiles, kBlockBytes / per_tile);
-  pl.blocks = div_up(pl.tiles, want);
   const int64_t panels = div_up(p.out_c, t.gemm.nr);
-  if (threads > 1 && pl.blocks < 4 * threads && panels >= threads) {
+  // By tiles when each thread gets at least two row tiles of the GEMM.
+  if (threads > 1 && (pl.tiles >= 2 * mr * threads || panels < threads)) {
+    pl.groups = threads;
+  } else {
     pl.parts = threads;
-  } else if (threads > 1) {
-    pl.blocks = round_up(pl.blocks, threads);
   }
-  pl.block_tiles = std::max<int64_t>(1, div_up(pl.tiles, pl.blocks));
-  pl.blocks = div_up(pl.tiles, pl.block_tiles);
   pl.part_n = div_up(panels, pl.parts) * t.gemm.nr;
-  pl.parts = div_up(p.out_c, pl.part_n);
   const int64_t n = std::min(pl.part_n, p.out_c);
   pl.ldm = round_up(n, lanes);
-  pl.v_floats = kWinogradPoints * pl.block_tiles * pl.ldv;
-  pl.m_floats = kWinogradPoints * pl.block_tiles * pl.ldm;
-  // The last block may be shorter (the GEMM's scratch depends on m).
-  const int64_t last = pl.tiles - (pl.blocks - 1) * pl.block_tiles;
-  for (int64_t m : {pl.block_tiles, last}) {
+  const int64_t per_tile = kWinogradPoints * (pl.ldv + pl.ldm) * int64_t{sizeof(float)};
+  const int64_t group_tiles = div_up(pl.tiles, pl.groups);
+  pl.block_tiles = std::min(round_up(group_tiles, mr), std::max(mr, kBlockBytes / per_tile / mr * mr));
+  pl.v_floats = kWinogradPoints * (pl.block_tiles * pl.ldv + kXiSkew);
+  pl.m_floats = kWinogradPoints * (pl.block_tiles * pl.ldm + kXiSkew);
+  // The GEMM's scratch depends on m: full blocks, and a last block shorter
+  // than MR (another path, with scratch of its own).
+  for (int64_t m : {pl.block_tiles, int64_t{1}}) {
     const GemmShape s{m, n, p.in_c, false, false, pl.ldv, 0, pl.ldm};
     pl.gemm_floats = std::max(pl.gemm_floats, static_cast<int64_t>(t.gemm.scratch_floats(s, true, 1)));
   }
@@ -111,10 +119,24 @@ bool conv2d_winograd_supported(const Conv2DParams& p, GemmIsa isa) {
          p.in_c > 0 && p.out_c > 0;
 }
 
+// Measured with the thread-CPU time of conv2d_f32 and conv2d_winograd_f32
+// on one thread, SAME 3×3 layers, AVX-512 and AVX2 tables (2-core Zen 4):
+//  - 16+ channels in and out: Winograd is 1.3-3.2× faster on images of 7×7
+//    and up (56²×64: 2.8×, 28²×128: 3.1×, 14²×256: 2.0×, 7²×512: 1.3×);
+//  - 8-15 input channels (half a zmm vector): 1.2-1.4× from about 32×32 up,
+//    about even below; fewer than 8: slower (0.7-0.8× at 56×56);
+//  - small images lose to the tiles' padding: the transform does 36·T
+//    products per channel pair for 9·P direct ones (T tiles, P pixels), so
+//    P / 16T (1 for whole tiles) below 1/2 loses (5×5: 0.39, measured
+//    0.8×), and so does a single tile (3×3: 0.6-0.75×; the filter's 36
+//    matrices are streamed for one row of the GEMM).
 bool conv2d_winograd_pays(const Conv2DParams& p) {
-  if (p.in_c < 16 || p.out_c < 16) return false;
-  if (p.out_h <= 0 || p.out_w <= 0) return true;
-  return p.out_h * p.out_w >= 64;
+  if (p.in_c < 8 || p.out_c < 4) return false;
+  if (p.out_h <= 0 || p.out_w <= 0) return p.in_c >= 16;  // size unknown: the channels decide
+  const int64_t tiles = div_up(p.out_h, simd::kWinogradTile) * div_up(p.out_w, simd::kWinogradTile);
+  const int64_t pixels = p.out_h * p.out_w;
+  if (std::max<int64_t>(p.batch, 1) * tiles < 2 || 2 * pixels < 16 * tiles) return false;
+  return p.in_c >= 16 || pixels >= 1024;
 }
 
 size_t conv2d_winograd_packed_filter_floats(const Conv2DParams& p, GemmIsa isa) {
@@ -172,35 +194,34 @@ void conv2d_winograd_f32(const Conv2DParams& p, const float* input, const float*
   const WinogradKernelTable& t = *table_for(run.isa);
   if (p.batch * p.out_h * p.out_w <= 0) return;
   const int threads = threads_for(p, run);
-  const Plan pl = make_plan(p, t, threads);
-  float* scratch = run.scratch != nullptr ? run.scratch
-                                          : simd::own_scratch(static_cast<size_t>(threads * pl.per_thread() + kAlignFloats));
+  const Plan planned = make_plan(p, t, threads);
+  float* scratch = run.scratch != nullptr
+                       ? run.scratch
+                       : simd::own_scratch(conv2d_winograd_scratch_floats(p, threads, run.isa));
   const size_t per_point = t.gemm.packed_b_floats(p.out_c, p.in_c);
-  const int64_t items = pl.blocks * pl.parts;
   simd::parallel_run(threads, [&](int tid, int nth) {
+    // OpenMP may start fewer threads than asked for: then plan for those.
+    const Plan pl = nth == threads ? planned : make_plan(p, t, nth);
     float* v = align_up(scratch + tid * pl.per_thread());
     float* m = align_up(v + pl.v_floats);
     float* gemm_scratch = align_up(m + pl.m_floats);
-    int64_t transformed = -1;  // the block whose input V holds
-    // Items in part-major order: a thread's consecutive items share a part,
-    // and with one part, a thread's blocks are consecutive tiles.
-    for (int64_t item = items * tid / nth; item < items * (tid + 1) / nth; ++item) {
-      const int64_t part = item / pl.blocks, block = item % pl.blocks;
+    // This thread's share (see Plan).
+    const int64_t group = pl.groups > 1 ? tid : 0, part = pl.parts > 1 ? tid : 0;
+    if (part * pl.part_n >= p.out_c) return;  // more threads than panels
+    const int64_t c0 = part * pl.part_n, c1 = std::min(p.out_c, c0 + pl.part_n);
+    // A packed B is panels of NR columns over the full K: the part's columns
+    // start c0 / NR panels in.
+    const int64_t b_offset = c0 / t.gemm.nr * p.in_c * t.gemm.nr;
+    const int64_t end = pl.group_begin(group + 1, t.gemm.mr);
+    for (int64_t tile0 = pl.group_begin(group, t.gemm.mr); tile0 < end; tile0 += pl.block_tiles) {
       WinogradBlock b;
-      b.tile0 = block * pl.block_tiles;
-      b.tiles = std::min(pl.block_tiles, pl.tiles - b.tile0);
+      b.tile0 = tile0;
+      b.tiles = std::min(pl.block_tiles, end - tile0);
       b.tiles_h = pl.tiles_h;
       b.tiles_w = pl.tiles_w;
-      const int64_t xi_v = b.tiles * pl.ldv, xi_m = b.tiles * pl.ldm;
-      if (block != transformed) {
-        t.input_transform(p, input, b, v, pl.ldv, xi_v);
-        transformed = block;
-      }
-      const int64_t c0 = part * pl.part_n, c1 = std::min(p.out_c, c0 + pl.part_n);
+      const int64_t xi_v = b.tiles * pl.ldv + kXiSkew, xi_m = b.tiles * pl.ldm + kXiSkew;
+      t.input_transform(p, input, b, v, pl.ldv, xi_v);
       const GemmShape s{b.tiles, c1 - c0, p.in_c, false, false, pl.ldv, 0, pl.ldm};
-      // A packed B is panels of NR columns over the full K: the part's
-      // columns start c0 / NR panels in.
-      const int64_t b_offset = c0 / t.gemm.nr * p.in_c * t.gemm.nr;
       for (int xi = 0; xi < kWinogradPoints; ++xi) {
         t.gemm.run(s, v + xi * xi_v, packed_filter + static_cast<size_t>(xi) * per_point + b_offset, true,
                    m + xi * xi_m, GemmEpilogue{}, 1, gemm_scratch);
