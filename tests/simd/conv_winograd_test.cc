@@ -20,6 +20,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "conv_test_util.h"
@@ -198,6 +199,31 @@ TEST_CASE("conv2d_winograd_f32: layers of real networks' shapes, blocks and chan
         o.act = Activation::kRelu;
         if (!check(rng, p, o)) return;
       }
+}
+
+TEST_CASE("conv2d_winograd_f32: the same bits on 1 and 2 threads") {
+  // Blocks are whole GEMM row tiles whatever the thread count, so every
+  // output is summed in the same order.
+  std::mt19937_64 rng(seed() + 102);
+  for (GemmIsa isa : winograd_isas())
+    for (const auto& [batch, h, cin, cout] : {std::tuple{2, 29, 24, 40}, std::tuple{1, 13, 64, 96}, std::tuple{1, 5, 8, 8}}) {
+      Conv2DParams p;
+      REQUIRE(square_conv(p, batch, h, h + 2, cin, cout, 3, 1, true, 1));
+      const std::vector<float> in = random_vec(rng, p.batch * p.in_h * p.in_w * p.in_c);
+      const std::vector<float> filter = random_vec(rng, 9 * p.in_c * p.out_c);
+      std::vector<float> packed(conv2d_winograd_packed_filter_floats(p, isa));
+      conv2d_winograd_pack_filter(p, filter.data(), packed.data(), isa);
+      std::vector<std::vector<float>> out;
+      for (int threads : {1, 2}) {
+        GemmRun run;
+        run.isa = isa;
+        run.threads = threads;
+        run.force_threads = true;
+        out.emplace_back(static_cast<size_t>(p.batch * p.out_h * p.out_w * p.out_c));
+        conv2d_winograd_f32(p, in.data(), packed.data(), out.back().data(), {}, run);
+      }
+      CHECK_MESSAGE(out[0] == out[1], describe(p) << " " << conv2d_winograd_kernel_name(isa));
+    }
 }
 
 TEST_CASE("conv2d_winograd: what it supports and where its cost rule sends it") {

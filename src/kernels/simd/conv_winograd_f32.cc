@@ -53,25 +53,29 @@ constexpr int64_t kBlockBytes = int64_t{512} << 10;
 // them in the 4 KiB-indexed store buffer.
 constexpr int64_t kXiSkew = 16;
 
-// How a call is cut into work. Each thread takes a range of tiles (`groups`
-// ranges) for the output channels of one column range (`parts` ranges of
-// part_n channels, a whole number of GEMM panels), groups · parts = threads:
-// by tiles when there are enough to share, else by output channels (each
-// thread then transforms the same input, which costs little next to its
-// GEMMs). A range is done in blocks of block_tiles tiles, a multiple of the
-// GEMM's MR so that only a range's last block has a partial row tile.
+// How a call is cut into work: `blocks` blocks of tiles, each for the output
+// channels of one of `parts` column ranges of part_n channels (a whole
+// number of GEMM panels); a chunk is one (block, part), and the threads take
+// chunks in turn (parallel_for). Several parts only when there are too few
+// tiles to give every thread several blocks; each part then transforms the
+// block's input again, which costs little next to its GEMMs.
+//
+// Blocks are whole units of MR tiles (the GEMM's row tile), the last one
+// also taking the tiles left over: so no block is shorter than MR unless all
+// the tiles are, and a GEMM that short would take the small-M path, which
+// sums in another order. Every output is then computed the same way whatever
+// the thread count.
 struct Plan {
   int64_t tiles_h = 0, tiles_w = 0, tiles = 0;
-  int64_t block_tiles = 0;
-  int64_t groups = 1, parts = 1, part_n = 0;
+  int64_t mr = 0, units = 0, blocks = 0, max_block_tiles = 0;
+  int64_t parts = 1, part_n = 0;
   int64_t ldv = 0, ldm = 0;             // row strides of V and M
   int64_t v_floats = 0, m_floats = 0;   // per thread
   int64_t gemm_floats = 0;              // GEMM scratch per thread
   int64_t per_thread() const { return v_floats + m_floats + gemm_floats + 3 * kAlignFloats; }
-  // Tiles [first, end) of group g: boundaries on multiples of MR.
-  int64_t group_begin(int64_t g, int64_t mr) const {
-    return g >= groups ? tiles : std::min(tiles, round_up(tiles * g / groups, mr));
-  }
+  // Tiles [begin, end) of block b.
+  int64_t block_begin(int64_t b) const { return b >= blocks ? tiles : units * b / blocks * mr; }
+  int64_t block_end(int64_t b) const { return b + 1 >= blocks ? tiles : block_begin(b + 1); }
 };
 
 Plan make_plan(const Conv2DParams& p, const WinogradKernelTable& t, int threads) {
@@ -79,29 +83,27 @@ Plan make_plan(const Conv2DParams& p, const WinogradKernelTable& t, int threads)
   pl.tiles_h = div_up(p.out_h, simd::kWinogradTile);
   pl.tiles_w = div_up(p.out_w, simd::kWinogradTile);
   pl.tiles = p.batch * pl.tiles_h * pl.tiles_w;
-  const int64_t lanes = t.lanes, mr = t.gemm.mr;
+  pl.mr = t.gemm.mr;
+  pl.units = std::max<int64_t>(1, pl.tiles / pl.mr);
+  const int64_t lanes = t.lanes;
   pl.ldv = round_up(p.in_c, lanes);
   const int64_t panels = div_up(p.out_c, t.gemm.nr);
-  // By tiles when each thread gets at least two row tiles of the GEMM.
-  if (threads > 1 && (pl.tiles >= 2 * mr * threads || panels < threads)) {
-    pl.groups = threads;
-  } else {
-    pl.parts = threads;
-  }
+  const int64_t want_chunks = simd::kChunksPerThread * threads;
+  if (threads > 1 && pl.units < want_chunks) pl.parts = std::min<int64_t>(panels, threads);
   pl.part_n = div_up(panels, pl.parts) * t.gemm.nr;
+  pl.parts = div_up(p.out_c, pl.part_n);
   const int64_t n = std::min(pl.part_n, p.out_c);
   pl.ldm = round_up(n, lanes);
   const int64_t per_tile = kWinogradPoints * (pl.ldv + pl.ldm) * int64_t{sizeof(float)};
-  const int64_t group_tiles = div_up(pl.tiles, pl.groups);
-  pl.block_tiles = std::min(round_up(group_tiles, mr), std::max(mr, kBlockBytes / per_tile / mr * mr));
-  pl.v_floats = kWinogradPoints * (pl.block_tiles * pl.ldv + kXiSkew);
-  pl.m_floats = kWinogradPoints * (pl.block_tiles * pl.ldm + kXiSkew);
-  // The GEMM's scratch depends on m: full blocks, and a last block shorter
-  // than MR (another path, with scratch of its own).
-  for (int64_t m : {pl.block_tiles, int64_t{1}}) {
-    const GemmShape s{m, n, p.in_c, false, false, pl.ldv, 0, pl.ldm};
-    pl.gemm_floats = std::max(pl.gemm_floats, static_cast<int64_t>(t.gemm.scratch_floats(s, true, 1)));
-  }
+  const int64_t fit = std::max<int64_t>(1, kBlockBytes / per_tile / pl.mr);  // units in a block's budget
+  pl.blocks = div_up(pl.units, fit);
+  if (pl.parts == 1 && threads > 1) pl.blocks = std::max(pl.blocks, want_chunks);
+  pl.blocks = std::min(pl.blocks, pl.units);
+  for (int64_t b = 0; b < pl.blocks; ++b) pl.max_block_tiles = std::max(pl.max_block_tiles, pl.block_end(b) - pl.block_begin(b));
+  pl.v_floats = kWinogradPoints * (pl.max_block_tiles * pl.ldv + kXiSkew);
+  pl.m_floats = kWinogradPoints * (pl.max_block_tiles * pl.ldm + kXiSkew);
+  const GemmShape s{pl.max_block_tiles, n, p.in_c, false, false, pl.ldv, 0, pl.ldm};
+  pl.gemm_floats = static_cast<int64_t>(t.gemm.scratch_floats(s, true, 1));
   return pl;
 }
 
@@ -194,40 +196,38 @@ void conv2d_winograd_f32(const Conv2DParams& p, const float* input, const float*
   const WinogradKernelTable& t = *table_for(run.isa);
   if (p.batch * p.out_h * p.out_w <= 0) return;
   const int threads = threads_for(p, run);
-  const Plan planned = make_plan(p, t, threads);
+  const Plan pl = make_plan(p, t, threads);
   float* scratch = run.scratch != nullptr
                        ? run.scratch
                        : simd::own_scratch(conv2d_winograd_scratch_floats(p, threads, run.isa));
   const size_t per_point = t.gemm.packed_b_floats(p.out_c, p.in_c);
-  simd::parallel_run(threads, [&](int tid, int nth) {
-    // OpenMP may start fewer threads than asked for: then plan for those.
-    const Plan pl = nth == threads ? planned : make_plan(p, t, nth);
+  std::vector<int64_t> transformed(static_cast<size_t>(threads), -1);  // the block whose V a thread holds
+  simd::parallel_for(threads, pl.blocks * pl.parts, [&](int64_t chunk, int tid) {
     float* v = align_up(scratch + tid * pl.per_thread());
     float* m = align_up(v + pl.v_floats);
     float* gemm_scratch = align_up(m + pl.m_floats);
-    // This thread's share (see Plan).
-    const int64_t group = pl.groups > 1 ? tid : 0, part = pl.parts > 1 ? tid : 0;
-    if (part * pl.part_n >= p.out_c) return;  // more threads than panels
+    // Block-major: a thread that takes consecutive chunks keeps its V.
+    const int64_t block = chunk / pl.parts, part = chunk % pl.parts;
+    WinogradBlock b;
+    b.tile0 = pl.block_begin(block);
+    b.tiles = pl.block_end(block) - b.tile0;
+    b.tiles_h = pl.tiles_h;
+    b.tiles_w = pl.tiles_w;
+    const int64_t xi_v = b.tiles * pl.ldv + kXiSkew, xi_m = b.tiles * pl.ldm + kXiSkew;
+    if (transformed[static_cast<size_t>(tid)] != block) {
+      t.input_transform(p, input, b, v, pl.ldv, xi_v);
+      transformed[static_cast<size_t>(tid)] = block;
+    }
     const int64_t c0 = part * pl.part_n, c1 = std::min(p.out_c, c0 + pl.part_n);
     // A packed B is panels of NR columns over the full K: the part's columns
     // start c0 / NR panels in.
     const int64_t b_offset = c0 / t.gemm.nr * p.in_c * t.gemm.nr;
-    const int64_t end = pl.group_begin(group + 1, t.gemm.mr);
-    for (int64_t tile0 = pl.group_begin(group, t.gemm.mr); tile0 < end; tile0 += pl.block_tiles) {
-      WinogradBlock b;
-      b.tile0 = tile0;
-      b.tiles = std::min(pl.block_tiles, end - tile0);
-      b.tiles_h = pl.tiles_h;
-      b.tiles_w = pl.tiles_w;
-      const int64_t xi_v = b.tiles * pl.ldv + kXiSkew, xi_m = b.tiles * pl.ldm + kXiSkew;
-      t.input_transform(p, input, b, v, pl.ldv, xi_v);
-      const GemmShape s{b.tiles, c1 - c0, p.in_c, false, false, pl.ldv, 0, pl.ldm};
-      for (int xi = 0; xi < kWinogradPoints; ++xi) {
-        t.gemm.run(s, v + xi * xi_v, packed_filter + static_cast<size_t>(xi) * per_point + b_offset, true,
-                   m + xi * xi_m, GemmEpilogue{}, 1, gemm_scratch);
-      }
-      t.output_transform(p, m, pl.ldm, xi_m, b, c0, c1, output, ep);
+    const GemmShape s{b.tiles, c1 - c0, p.in_c, false, false, pl.ldv, 0, pl.ldm};
+    for (int xi = 0; xi < kWinogradPoints; ++xi) {
+      t.gemm.run(s, v + xi * xi_v, packed_filter + static_cast<size_t>(xi) * per_point + b_offset, true,
+                 m + xi * xi_m, GemmEpilogue{}, 1, gemm_scratch);
     }
+    t.output_transform(p, m, pl.ldm, xi_m, b, c0, c1, output, ep);
   });
 }
 
