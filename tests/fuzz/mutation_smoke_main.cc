@@ -88,6 +88,12 @@ void on_timeout(int) {
 }
 
 void install_handlers() {
+  // Its own stack, so a stack overflow (deep recursion in a parser) still gets its input saved.
+  static char alternate_stack[1 << 16];
+  stack_t ss{};
+  ss.ss_sp = alternate_stack;
+  ss.ss_size = sizeof alternate_stack;
+  sigaltstack(&ss, nullptr);
   for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP}) {
     struct sigaction action {};
     action.sa_handler = on_crash;

@@ -37,6 +37,10 @@ bool write_all(int fd, const char* p, size_t left) {
 // atexit handlers, stdio buffers).
 [[noreturn]] void child_main(int fd, const std::function<std::string()>& work) {
   signal(SIGPIPE, SIG_IGN);  // the parent may have given up (timeout): write fails, we exit
+  // A crash here is the library's, and the parent reports it: the default
+  // action, not a handler inherited from the parent (a fuzzer's would record
+  // the parent's current input as a crash, Python's would print a traceback).
+  for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP}) signal(sig, SIG_DFL);
   char tag = kResult;
   std::string body;
   try {
