@@ -33,6 +33,18 @@ void gru_gates_reference(const RnnGates& g, bool reset_after, const float* z, co
 // rh = σ(r)·h, r being z's second block.
 void gru_reset_state_reference(const RnnGates& g, const float* z, const float* h, float* rh);
 
+// z[r, :] = [a[r, :] | b[r, :]]·W + bias (or += when `accumulate`, no bias)
+// for a few rows: W row-major [ka + kb, n] as stored (no packing), a and b
+// read in place (no concatenation). A small batch's step is a handful of
+// rows, where a GEMM's packing and blocking cost more than they bring.
+struct RnnAffine {
+  int64_t rows = 0, ka = 0, kb = 0, n = 0;
+  int64_t lda = 0, ldb = 0, ldz = 0;
+  bool accumulate = false;
+};
+void rnn_affine_reference(const RnnAffine& p, const float* a, const float* b, const float* w, const float* bias,
+                          float* z);
+
 // The CPU backend's twins (src/kernels/simd/rnn_f32.cc), one thread (a cell's
 // step is far too small to share). `isa` as in GemmRun. Outputs must not
 // overlap the inputs.
@@ -42,5 +54,7 @@ void gru_gates_f32(const RnnGates& g, bool reset_after, const float* z, const fl
                    GemmIsa isa = GemmIsa::kAuto);
 void gru_reset_state_f32(const RnnGates& g, const float* z, const float* h, float* rh,
                          GemmIsa isa = GemmIsa::kAuto);
+void rnn_affine_f32(const RnnAffine& p, const float* a, const float* b, const float* w, const float* bias, float* z,
+                    GemmIsa isa = GemmIsa::kAuto);
 
 }  // namespace frost::kernels

@@ -1,9 +1,11 @@
 // The fused recurrent cells (runtime/ops/rnn_cell_ops.h), float32:
-// rnn_cell/gemm. One time step is one GEMM of [x | h] against the cell's
-// kernel (packed once at prepare time when it is constant, as it is in a
+// lstm_cell/gemm, gru_cell/gemm. One time step is one product of [x | h]
+// with the cell's kernel, the bias added, then the gate math of
+// kernels/rnn_cell.h in one pass. A batch of up to kAffineRows rows takes the
+// product from rnn_affine_f32 on the kernel as stored; larger ones from the
+// GEMM with the kernel packed once at prepare time (it is constant in a
 // frozen graph, in a loop body too: cpu_backend.cc sees through constant
-// Enters), the bias in its epilogue, then the gate math of kernels/rnn_cell.h
-// in one pass (lstm_cell/gemm, gru_cell/gemm). The GRU before reset needs a second, [H, H] GEMM on σ(r)·h.
+// Enters). The GRU before reset needs a second, [H, H] product on σ(r)·h.
 #include <vector>
 
 #include "kernels/rnn_cell.h"
@@ -46,21 +48,37 @@ Scratch& scratch() {
   return s;
 }
 
-// z = [x | h]·W + bias with W from `packed` (or packed now).
+// Up to this many rows a step's product runs on rnn_affine_f32 (W as
+// stored, x and h in place); more go through the packed GEMM.
+constexpr int64_t kAffineRows = 8;
+
+// z = [x | h]·W + bias, W from `packed` (or packed now) for the GEMM.
 void gate_inputs(const OpContext& ctx, const RnnCellDims& d, int kernel_input, const PackedConstant& packed,
                  Scratch& s) {
-  const int64_t k = d.input + d.state;
-  s.xh.resize(static_cast<size_t>(d.batch * k));
   s.z.resize(static_cast<size_t>(d.batch * d.gates));
   const float *x = ctx.input(0).data<float>(), *h = ctx.input(1).data<float>();
+  const float* bias = ctx.input(kernel_input + 1).data<float>();
+  const Tensor& w = ctx.input(kernel_input);
+  if (d.batch <= kAffineRows) {
+    kernels::RnnAffine p;
+    p.rows = d.batch;
+    p.ka = d.input;
+    p.kb = d.state;
+    p.n = d.gates;
+    p.lda = d.input;
+    p.ldb = d.state;
+    p.ldz = d.gates;
+    return kernels::rnn_affine_f32(p, x, h, w.data<float>(), bias, s.z.data());
+  }
+  const int64_t k = d.input + d.state;
+  s.xh.resize(static_cast<size_t>(d.batch * k));
   for (int64_t b = 0; b < d.batch; ++b) {
     std::copy(x + b * d.input, x + (b + 1) * d.input, s.xh.begin() + b * k);
     std::copy(h + b * d.state, h + (b + 1) * d.state, s.xh.begin() + b * k + d.input);
   }
   const kernels::GemmShape gs = shape_of(d.batch, k, d.gates, d.gates);
   kernels::GemmEpilogue ep;
-  ep.bias = ctx.input(kernel_input + 1).data<float>();
-  const Tensor& w = ctx.input(kernel_input);
+  ep.bias = bias;
   with_packed(
       packed, w, kernels::gemm_packed_b_floats(gs.n, gs.k),
       [&](float* out) { kernels::gemm_pack_b(gs, w.data<float>(), out); },
@@ -92,14 +110,25 @@ KernelFn prepare_gru(const PrepareContext& pc) {
     if (!reset_after) {  // n̂ += (σ(r)·h)·candidate_kernel
       s.rh.resize(static_cast<size_t>(d.batch * d.hidden));
       kernels::gru_reset_state_f32(g, s.z.data(), h, s.rh.data());
-      const kernels::GemmShape gs = shape_of(d.batch, d.hidden, d.hidden, d.gates);
-      kernels::GemmEpilogue ep;
-      ep.accumulate = true;
       const Tensor& u = ctx.input(4);
-      with_packed(
+      if (d.batch <= kAffineRows) {
+        kernels::RnnAffine p;
+        p.rows = d.batch;
+        p.ka = d.hidden;
+        p.n = d.hidden;
+        p.lda = d.hidden;
+        p.ldz = d.gates;
+        p.accumulate = true;
+        kernels::rnn_affine_f32(p, s.rh.data(), nullptr, u.data<float>(), nullptr, s.z.data() + 2 * d.hidden);
+      } else {
+        const kernels::GemmShape gs = shape_of(d.batch, d.hidden, d.hidden, d.gates);
+        kernels::GemmEpilogue ep;
+        ep.accumulate = true;
+        with_packed(
           candidate, u, kernels::gemm_packed_b_floats(gs.n, gs.k),
           [&](float* out) { kernels::gemm_pack_b(gs, u.data<float>(), out); },
-          [&](const float* pu) { kernels::gemm_f32_packed(gs, s.rh.data(), pu, s.z.data() + 2 * d.hidden, ep); });
+            [&](const float* pu) { kernels::gemm_f32_packed(gs, s.rh.data(), pu, s.z.data() + 2 * d.hidden, ep); });
+      }
     }
     Tensor& out = ctx.allocate_output(0, DType::Float, Shape{d.batch, d.hidden});
     kernels::gru_gates_f32(g, reset_after, s.z.data(), h, out.data<float>());

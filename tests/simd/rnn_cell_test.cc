@@ -63,4 +63,38 @@ TEST_CASE("rnn gates: lstm, gru and gru reset state against the reference on eve
   }
 }
 
+TEST_CASE("rnn_affine_f32: [a | b]·W + bias and accumulate against the reference on every ISA") {
+  std::mt19937_64 rng(43);
+  for (const GemmIsa isa : testing::runnable_isas()) {
+    CAPTURE(gemm_kernel_name(isa));
+    for (int iter = 0; iter < 40; ++iter) {
+      RnnAffine p;
+      p.rows = 1 + static_cast<int64_t>(rng() % 5);
+      p.ka = 1 + static_cast<int64_t>(rng() % 20);
+      p.kb = static_cast<int64_t>(rng() % 20);
+      p.n = 1 + static_cast<int64_t>(rng() % 150);
+      p.lda = p.ka + static_cast<int64_t>(rng() % 3);
+      p.ldb = p.kb + static_cast<int64_t>(rng() % 3);
+      p.ldz = p.n + static_cast<int64_t>(rng() % 3);
+      p.accumulate = rng() % 3 == 0;
+      CAPTURE(p.rows);
+      CAPTURE(p.ka);
+      CAPTURE(p.kb);
+      CAPTURE(p.n);
+      const std::vector<float> a = random_floats(rng, p.rows * p.lda, -1.0f, 1.0f);
+      const std::vector<float> b = random_floats(rng, p.rows * p.ldb, -1.0f, 1.0f);
+      const std::vector<float> w = random_floats(rng, (p.ka + p.kb) * p.n, -1.0f, 1.0f);
+      const std::vector<float> bias = random_floats(rng, p.n, -1.0f, 1.0f);
+      const std::vector<float> z0 = random_floats(rng, p.rows * p.ldz, -1.0f, 1.0f);
+      std::vector<float> want = z0, got = z0;
+      const float* bp = p.kb > 0 ? b.data() : nullptr;
+      const float* biasp = p.accumulate ? nullptr : bias.data();
+      rnn_affine_reference(p, a.data(), bp, w.data(), biasp, want.data());
+      rnn_affine_f32(p, a.data(), bp, w.data(), biasp, got.data(), isa);
+      // Float sums of up to 40 products of O(1) values.
+      CHECK(max_diff(got, want) <= 1e-5);
+    }
+  }
+}
+
 }  // namespace frost::kernels

@@ -44,4 +44,15 @@ void gru_reset_state_reference(const RnnGates& g, const float* z, const float* h
       rh[b * H + j] = static_cast<float>(sigmoid(z[b * g.ldz + H + j]) * h[b * H + j]);
 }
 
+void rnn_affine_reference(const RnnAffine& p, const float* a, const float* b, const float* w, const float* bias,
+                          float* z) {
+  for (int64_t r = 0; r < p.rows; ++r)
+    for (int64_t j = 0; j < p.n; ++j) {
+      double sum = p.accumulate ? z[r * p.ldz + j] : bias ? bias[j] : 0.0;
+      for (int64_t k = 0; k < p.ka; ++k) sum += double{a[r * p.lda + k]} * w[k * p.n + j];
+      for (int64_t k = 0; k < p.kb; ++k) sum += double{b[r * p.ldb + k]} * w[(p.ka + k) * p.n + j];
+      z[r * p.ldz + j] = static_cast<float>(sum);
+    }
+}
+
 }  // namespace frost::kernels

@@ -31,4 +31,9 @@ void gru_reset_state_f32(const RnnGates& g, const float* z, const float* h, floa
   table(isa).gru_reset(g, z, h, rh);
 }
 
+void rnn_affine_f32(const RnnAffine& p, const float* a, const float* b, const float* w, const float* bias, float* z,
+                    GemmIsa isa) {
+  table(isa).affine(p, a, b, w, bias, z);
+}
+
 }  // namespace frost::kernels

@@ -74,12 +74,46 @@ struct RnnKernels {
       store(sigmoid(load(z + b * g.ldz + H + j, n)) * load(h + b * H + j, n), rh + b * H + j, n);
     });
   }
+
+  // Columns [j, j + n) of one row of z: kU full vectors at a time (n = kU·W),
+  // or one partial vector (n < W).
+  template <int kU>
+  static void affine_block(const RnnAffine& p, const float* a, const float* b, const float* w, const float* bias,
+                           float* z, int64_t j, int64_t n) {
+    V acc[kU];
+    for (int u = 0; u < kU; ++u) {
+      const int64_t m = std::min(W, n - u * W);
+      acc[u] = p.accumulate ? load(z + j + u * W, m) : bias ? load(bias + j + u * W, m) : V(0.0f);
+    }
+    auto add_rows = [&](const float* x, int64_t count, const float* wk) {
+      for (int64_t k = 0; k < count; ++k) {
+        const V xk(x[k]);
+        for (int u = 0; u < kU; ++u)
+          acc[u] = xsimd::fma(xk, load(wk + k * p.n + j + u * W, std::min(W, n - u * W)), acc[u]);
+      }
+    };
+    add_rows(a, p.ka, w);
+    add_rows(b, p.kb, w + p.ka * p.n);
+    for (int u = 0; u < kU; ++u) store(acc[u], z + j + u * W, std::min(W, n - u * W));
+  }
+
+  static void affine(const RnnAffine& p, const float* a, const float* b, const float* w, const float* bias, float* z) {
+    for (int64_t r = 0; r < p.rows; ++r) {
+      const float* ar = a + r * p.lda;
+      const float* br = b ? b + r * p.ldb : nullptr;
+      float* zr = z + r * p.ldz;
+      int64_t j = 0;
+      for (; j + 4 * W <= p.n; j += 4 * W) affine_block<4>(p, ar, br, w, bias, zr, j, 4 * W);
+      for (; j + W <= p.n; j += W) affine_block<1>(p, ar, br, w, bias, zr, j, W);
+      if (j < p.n) affine_block<1>(p, ar, br, w, bias, zr, j, p.n - j);
+    }
+  }
 };
 
 template <class Arch>
 const RnnKernelTable& make_rnn_table(const char* name) {
   static const RnnKernelTable table{name, &RnnKernels<Arch>::lstm, &RnnKernels<Arch>::gru,
-                                    &RnnKernels<Arch>::gru_reset};
+                                    &RnnKernels<Arch>::gru_reset, &RnnKernels<Arch>::affine};
   return table;
 }
 

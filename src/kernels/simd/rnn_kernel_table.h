@@ -11,6 +11,7 @@ struct RnnKernelTable {
   void (*lstm)(const RnnGates& g, const float* z, const float* c, float* h_out, float* c_out);
   void (*gru)(const RnnGates& g, bool reset_after, const float* z, const float* h, float* h_out);
   void (*gru_reset)(const RnnGates& g, const float* z, const float* h, float* rh);
+  void (*affine)(const RnnAffine& p, const float* a, const float* b, const float* w, const float* bias, float* z);
 };
 
 const RnnKernelTable& rnn_table_sse2();
