@@ -1,5 +1,6 @@
 """frost.integrations.spark for real: predict_batch_udf on Spark local[2]
-scoring the Fashion-MNIST test set, rows handed over as 784 floats."""
+scoring the Fashion-MNIST test set, rows handed over as 784 floats (which
+the predict function reshapes to the model's [N,28,28,1])."""
 import os
 import sys
 
@@ -32,7 +33,7 @@ def test_predict_batch_udf_scores_fashion_mnist_like_keras(spark, fashion_test_s
     rows = pd.DataFrame({"index": np.arange(len(images)), "pixels": list(images.reshape(len(images), 784))})
     df = spark.createDataFrame(rows).repartition(4)
     classify = predict_batch_udf(frost_spark.make_predict_fn(str(MODEL)),
-                                 return_type=ArrayType(FloatType()), batch_size=500)
+                                 return_type=ArrayType(FloatType()), batch_size=500, input_tensor_shapes=[[784]])
     scored = df.select("index", classify("pixels").alias("probs")).toPandas().sort_values("index")
     probs = np.stack(scored["probs"].to_numpy())
     assert probs.shape == (10000, 10)

@@ -7,12 +7,13 @@ once per batch of rows.
     from pyspark.sql.types import ArrayType, FloatType
     import frost.integrations.spark as frost_spark
     classify = predict_batch_udf(frost_spark.make_predict_fn("models/fashion_cnn/frozen_graph.pb"),
-                                 return_type=ArrayType(FloatType()), batch_size=256)
+                                 return_type=ArrayType(FloatType()), batch_size=256,
+                                 input_tensor_shapes=[[784]])
     df.withColumn("probs", classify("pixels"))        # pixels: array<float> of 784
 
-Spark hands array columns over flattened ([batch, 784]); the predict function
-reshapes them to the model input's shape when that is known (or pass
-input_tensor_shapes to predict_batch_udf)."""
+predict_batch_udf needs input_tensor_shapes for array columns; with a flat
+shape ([[784]]) the predict function reshapes the rows to the model input's
+shape when that is known, or give the model's row shape ([[28, 28, 1]])."""
 import frost as _frost
 
 from ._batch import conform as _conform
@@ -28,7 +29,7 @@ def make_predict_fn(path, *, inputs=None, outputs=None, threads=1, **load_option
     outputs: model output names. One output: predict returns its array (for an
         ArrayType or scalar return type); several: {output name: array}, for a
         StructType whose fields are the output names (pass {output: field} to
-        name the fields otherwise).
+        name the fields otherwise; a {output: field} dict always gives a dict).
     threads: OpenMP threads per run (1: Spark runs one Python worker per task
         slot). Other keyword arguments go to frost.load."""
     inputs = list(inputs) if inputs else None
@@ -45,7 +46,7 @@ def make_predict_fn(path, *, inputs=None, outputs=None, threads=1, **load_option
             if len(columns) != len(names):
                 raise _frost.Error(f"predict got {len(columns)} column(s) for the inputs {names}")
             results = model.run({n: _conform(c, infos[n]) for n, c in zip(names, columns)}, outputs=list(fields))
-            if len(fields) == 1:
+            if renames is None and len(fields) == 1:
                 return next(iter(results.values()))
             return {field: results[name] for name, field in fields.items()}
 
