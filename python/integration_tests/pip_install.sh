@@ -43,4 +43,6 @@ for name, array in out.items():
     assert np.array_equal(array, expected), f"{name}: differs from frost run by {np.abs(array - expected).max()}"
 print(f"installed {frost.__file__} (NumPy {np.__version__}): outputs equal to `frost run`'s")
 PY
-FROST_SOURCE_ROOT=$repo FROST_BIN=$frost_bin "$work/venv/bin/python" -m pytest -q -p no:cacheprovider "$repo/python/tests"
+# The clone's tests and models: the committed state, as the package.
+FROST_SOURCE_ROOT=$work/clone FROST_BIN=$frost_bin "$work/venv/bin/python" -m pytest -q -p no:cacheprovider \
+  "$work/clone/python/tests"
