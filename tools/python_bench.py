@@ -8,6 +8,9 @@ Frost and ONNX Runtime are timed in alternating rounds (A, B, A, B, ...), so
 both see the same machine load; min and median over the rounds are printed.
 Feeds are plain numpy arrays (np.load / np.resize: what a user has), so
 Frost's one input copy for memory that is not 64-byte aligned is included.
+The last column is the `frost` command's own `frost bench` (no Python: its
+p50 per round, its mean for models/mlp) on the same model, batch and threads: the engine alone, so
+the difference to the first column is what the Python binding costs.
 
     nice -n -10 .venv/bin/python tools/python_bench.py [--rounds 15]
 
@@ -55,6 +58,24 @@ def interleaved(a, b, calls, rounds):
     return times_a, times_b
 
 
+def frost_bench_seconds(frost_bin, model, threads, batch, runs):
+    """Seconds per batch that the `frost` command itself measures: its p50
+    over `runs`, or for runs under 100 µs (printed in ms with 3 decimals) its
+    mean from the throughput line. The engine without Python, to tell binding
+    overhead from kernels."""
+    out = subprocess.run([frost_bin, "bench", str(model), "--threads", str(threads), "--batch", str(batch),
+                          "--runs", str(runs), "--warmup", "2"], check=True, capture_output=True, text=True).stdout
+    p50 = throughput = None
+    for line in out.splitlines():
+        if line.startswith("latency ms:"):
+            p50 = float(line.split("p50")[1].split()[0]) / 1e3
+        elif line.startswith("throughput:"):
+            throughput = float(line.split()[1])
+    if p50 is None or throughput is None:
+        raise RuntimeError("frost bench printed no latency or throughput line:\n" + out)
+    return p50 if p50 >= 1e-4 else batch / throughput
+
+
 def min_median(times):
     ordered = sorted(times)
     return ordered[0], ordered[len(ordered) // 2]
@@ -94,6 +115,8 @@ def main():
         options.inter_op_num_threads = 1
         return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
+    frost_bin = ROOT / "build/src/cli/frost"
+    frost_bin = str(frost_bin) if frost_bin.exists() else None
     load_before = os.getloadavg()[0]
     rows = []
     row = np.load(ROOT / "models/mlp/inputs.npy")[:1].copy()
@@ -104,8 +127,11 @@ def main():
     f, o = interleaved(lambda: mlp.run({"features": row}), lambda: mlp_ort.run(["dense_2/Softmax:0"], {"features:0": row}),
                        5000, args.rounds)
     (fmin, fmed), (omin, omed) = min_median(f), min_median(o)
-    rows.append(("models/mlp, 1 row, 1 thread: µs per call", f"{fmin * 1e6:.1f} / {fmed * 1e6:.1f}",
-                 f"{omin * 1e6:.1f} / {omed * 1e6:.1f}"))
+    mlp_cells = [f"{fmin * 1e6:.1f} / {fmed * 1e6:.1f}", f"{omin * 1e6:.1f} / {omed * 1e6:.1f}"]
+    if frost_bin:
+        c = [frost_bench_seconds(frost_bin, mlp_pb, 1, 1, 2000) for _ in range(3)]
+        mlp_cells.append(f"{min(c) * 1e6:.1f} / {sorted(c)[1] * 1e6:.1f}")
+    rows.append(("models/mlp, 1 row, 1 thread: µs per call", *mlp_cells))
 
     images = np.load(ROOT / "models/fashion_cnn/inputs.npy")
     batch = np.resize(images, (64, 28, 28, 1))
@@ -115,18 +141,28 @@ def main():
         name = session.get_inputs()[0].name
         np.testing.assert_allclose(model({"conv2d_input": batch})["Identity"], session.run(None, {name: batch})[0],
                                    rtol=1e-4, atol=1e-5)
-        f, o = interleaved(lambda: model({"conv2d_input": batch}), lambda: session.run(None, {name: batch}),
-                           20, args.rounds)
-        (fmin, fmed), (omin, omed) = min_median(f), min_median(o)
+        frost_call = lambda: model({"conv2d_input": batch})
+        ort_call = lambda: session.run(None, {name: batch})
+        f, o, c = [], [], []
+        steps = [lambda: f.append(per_call_seconds(frost_call, 20)), lambda: o.append(per_call_seconds(ort_call, 20))]
+        if frost_bin:
+            steps.append(lambda: c.append(frost_bench_seconds(frost_bin, fashion_pb, threads, 64, 20)))
+        for r in range(args.rounds):  # rotating which goes first
+            for k in range(len(steps)):
+                steps[(r + k) % len(steps)]()
+        cells = [f"{64 / a:,.0f} / {64 / m:,.0f}" for a, m in (min_median(f), min_median(o))]
+        if frost_bin:
+            a, m = min_median(c)
+            cells.append(f"{64 / a:,.0f} / {64 / m:,.0f}")
         # images/s: best = 64 / min time, median = 64 / median time.
-        rows.append((f"Fashion-MNIST CNN, batch 64, {threads} thread(s): images/s",
-                     f"{64 / fmin:,.0f} / {64 / fmed:,.0f}", f"{64 / omin:,.0f} / {64 / omed:,.0f}"))
+        rows.append((f"Fashion-MNIST CNN, batch 64, {threads} thread(s): images/s", *cells))
 
     print(f"frost {frost.__file__}; onnxruntime {ort.__version__}; numpy {np.__version__}; {isa()}; "
           f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; {args.rounds} interleaved rounds; "
           f"nice {os.nice(0)}")
-    print("| case | Frost `Model.run` (best / median) | ONNX Runtime `InferenceSession.run` (best / median) |\n"
-          "|---|---|---|")
+    print("| case | Frost `Model.run` (best / median) | ONNX Runtime `InferenceSession.run` (best / median) |"
+          + (" `frost bench`, no Python (best / median of p50s) |" if frost_bin else "") + "\n|---|---|---|"
+          + ("---|" if frost_bin else ""))
     for r in rows:
         print("| " + " | ".join(r) + " |")
 
