@@ -46,7 +46,7 @@ def per_call_seconds(fn, calls):
 
 def interleaved(a, b, calls, rounds):
     """Seconds per call of a and b: [per round], alternating which goes first."""
-    a(), b()  # warm-up: first-run allocations, OpenMP thread start
+    a(), b()  # warm-up: first-run allocations, worker threads start
     times_a, times_b = [], []
     for r in range(rounds):
         if r % 2:
@@ -98,7 +98,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
 
-    import frost  # first: OMP_WAIT_POLICY before any OpenMP runtime loads
+    import frost
     import numpy as np
     import onnxruntime as ort
 

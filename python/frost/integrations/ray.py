@@ -8,7 +8,7 @@ each actor of the pool loads the model once and scores every batch it gets.
                                                    "inputs": {"data": "conv2d_input"},
                                                    "outputs": {"activation_3/Softmax": "probs"}})
 
-Each actor runs `threads` OpenMP threads (1 by default: Ray schedules one
+Each actor runs `threads` threads (1 by default: Ray schedules one
 CPU per actor, so parallelism comes from the number of actors)."""
 import frost as _frost
 
@@ -24,7 +24,7 @@ class Predictor:
         batch's only column.
     outputs: {model output name: column}; default: the model's outputs, each
         under its own name.
-    threads: OpenMP threads per run. Other keyword arguments go to frost.load.
+    threads: threads per run. Other keyword arguments go to frost.load.
     Columns are converted to the input's dtype and reshaped to its shape when
     only the row layout differs (28x28 images for a [N,28,28,1] input)."""
 

@@ -30,7 +30,7 @@ def make_predict_fn(path, *, inputs=None, outputs=None, threads=1, **load_option
         ArrayType or scalar return type); several: {output name: array}, for a
         StructType whose fields are the output names (pass {output: field} to
         name the fields otherwise; a {output: field} dict always gives a dict).
-    threads: OpenMP threads per run (1: Spark runs one Python worker per task
+    threads: threads per run (1: Spark runs one Python worker per task
         slot). Other keyword arguments go to frost.load."""
     inputs = list(inputs) if inputs else None
     renames = dict(outputs) if isinstance(outputs, dict) else None
