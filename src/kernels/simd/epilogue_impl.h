@@ -39,8 +39,10 @@ struct EpilogueColumns {
 };
 
 // c points at C[i0, j0]; the column pointers at column j0 (or null); res at
-// residual[i0, j0] (or null).
-template <class T, Activation kAct>
+// residual[i0, j0] (or null). kPost: whether col.scale or col.shift may be
+// set (a compile-time switch, so the common epilogue without them keeps its
+// loop and tail as they were).
+template <class T, Activation kAct, bool kPost>
 void epilogue_region(float* c, int64_t ldc, int64_t rows, int64_t cols, EpilogueColumns col, const float* res,
                      int64_t ldr, bool res_after, float alpha) {
   using V = typename T::V;
@@ -52,25 +54,36 @@ void epilogue_region(float* c, int64_t ldc, int64_t rows, int64_t cols, Epilogue
     const float* rr = res != nullptr ? res + r * ldr : nullptr;
     int64_t j = 0;
     for (; j + W <= cols; j += W) {
-      const V x = epilogue_vector<T, kAct>(V::load_unaligned(cr + j), at(col.bias, j), at(rr, j), res_after, va,
-                                           at(col.scale, j), at(col.shift, j));
+      const V x = kPost ? epilogue_vector<T, kAct>(V::load_unaligned(cr + j), at(col.bias, j), at(rr, j), res_after,
+                                                   va, at(col.scale, j), at(col.shift, j))
+                        : epilogue_vector<T, kAct>(V::load_unaligned(cr + j), at(col.bias, j), at(rr, j), res_after,
+                                                   va);
       x.store_unaligned(cr + j);
     }
     if (j < cols) {
       // The last < W columns go through zero-padded copies so that they get
       // exactly the same vector arithmetic as the others.
-      alignas(64) float xb[W] = {}, bb[W] = {}, rb[W] = {}, sb[W] = {}, tb[W] = {};
+      alignas(64) float xb[W] = {}, bb[W] = {}, rb[W] = {};
       const int64_t t = cols - j;
       for (int64_t q = 0; q < t; ++q) {
         xb[q] = cr[j + q];
         if (col.bias != nullptr) bb[q] = col.bias[j + q];
         if (rr != nullptr) rb[q] = rr[j + q];
-        if (col.scale != nullptr) sb[q] = col.scale[j + q];
-        if (col.shift != nullptr) tb[q] = col.shift[j + q];
       }
-      const V x = epilogue_vector<T, kAct>(V::load_aligned(xb), col.bias != nullptr ? bb : nullptr,
-                                           rr != nullptr ? rb : nullptr, res_after, va,
-                                           col.scale != nullptr ? sb : nullptr, col.shift != nullptr ? tb : nullptr);
+      V x;
+      if constexpr (kPost) {
+        alignas(64) float sb[W] = {}, tb[W] = {};
+        for (int64_t q = 0; q < t; ++q) {
+          if (col.scale != nullptr) sb[q] = col.scale[j + q];
+          if (col.shift != nullptr) tb[q] = col.shift[j + q];
+        }
+        x = epilogue_vector<T, kAct>(V::load_aligned(xb), col.bias != nullptr ? bb : nullptr,
+                                     rr != nullptr ? rb : nullptr, res_after, va,
+                                     col.scale != nullptr ? sb : nullptr, col.shift != nullptr ? tb : nullptr);
+      } else {
+        x = epilogue_vector<T, kAct>(V::load_aligned(xb), col.bias != nullptr ? bb : nullptr,
+                                     rr != nullptr ? rb : nullptr, res_after, va);
+      }
       x.store_aligned(xb);
       for (int64_t q = 0; q < t; ++q) cr[j + q] = xb[q];
     }
@@ -93,7 +106,10 @@ void apply_epilogue(float* c, int64_t ldc, int64_t i0, int64_t j0, int64_t rows,
   const float* res = ep.residual != nullptr ? ep.residual + i0 * ep.ldr + j0 : nullptr;
   const bool after = ep.residual_after_activation;
   with_activation(ep.activation, [&](auto tag) {
-    epilogue_region<T, decltype(tag)::value>(ct, ldc, rows, cols, col, res, ep.ldr, after, ep.alpha);
+    if (col.scale != nullptr || col.shift != nullptr)
+      epilogue_region<T, decltype(tag)::value, true>(ct, ldc, rows, cols, col, res, ep.ldr, after, ep.alpha);
+    else
+      epilogue_region<T, decltype(tag)::value, false>(ct, ldc, rows, cols, col, res, ep.ldr, after, ep.alpha);
   });
 }
 
