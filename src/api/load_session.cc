@@ -15,6 +15,7 @@ Session prepare_session(const Session& loaded, const LoadOptions& options) {
   for (const std::string& name : options.inputs) optimize.inputs.push_back(resolve_tensor(g, name).to_string());
   optimize.set = set_values_for(g, options.set);
   optimize.runtime_fusions = true;  // the graph runs on Frost, not TensorFlow
+  optimize.cpu_fusions = options.cpu_fusions;
   optimize.pipeline_placeholders = false;  // pipeline components keep the names they are fed by
   Graph optimised = optimize_for_inference(g, optimize);
   optimised.source = g.source;

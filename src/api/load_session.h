@@ -25,6 +25,8 @@ struct LoadOptions {
   std::map<std::string, std::string> set;
   // Off: the graph runs as written (layer-by-layer checks need its names).
   bool optimize = true;
+  // Off for the FPGA backend: no CPU-only fusions (PassContext::cpu_fusions).
+  bool cpu_fusions = true;
 };
 
 // Loads `path` (.pb/.pbtxt, or a Keras .h5/.keras converted in memory) and prepares it as `options` say. Throws

@@ -80,6 +80,7 @@ LoadOptions load_options_from_args(const Args& args) {
   for (const std::string& spec : args.values("input")) options.inputs.push_back(spec.substr(0, spec.find('=')));
   options.set = set_specs_from_args(args);
   options.optimize = !args.flag("no-optimize");
+  options.cpu_fusions = args.value("backend", "cpu") != "fpga";
   return options;
 }
 

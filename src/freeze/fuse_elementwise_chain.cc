@@ -122,8 +122,10 @@ class ChainBuilder {
       if (o == c.x) {
         s.operand = 0;
       } else if (const Tensor* k = const_input(g_, n, other)) {
-        if (k->dtype() != DType::Float || !per_channel(*k, x_shape_.dim(x_shape_.rank() - 1), x_shape_.rank()))
-          return false;
+        // One value, or one per channel of a known channel count.
+        const int64_t channels = x_shape_.dim(x_shape_.rank() - 1);
+        if (k->dtype() != DType::Float || k->rank() > x_shape_.rank()) return false;
+        if (k->num_elements() != 1 && (channels <= 0 || !per_channel(*k, channels, x_shape_.rank()))) return false;
         s.operand = operand_index(c, n.inputs[static_cast<size_t>(other)]);
       } else {
         const auto os = shapes_.find(TensorId{o.node, o.index, false});
@@ -154,7 +156,7 @@ class ChainBuilder {
 
 PassStats fuse_elementwise_chain(Graph& g, const PassContext& ctx) {
   PassStats stats;
-  if (!ctx.runtime_fusions) return stats;
+  if (!ctx.runtime_fusions || !ctx.cpu_fusions) return stats;
   bool any = false;
   for (const Node* n : g.nodes()) any = any || is_step(*n);
   if (!any) return stats;

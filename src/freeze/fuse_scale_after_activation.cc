@@ -48,7 +48,7 @@ std::optional<Tail> read_tail(const std::vector<std::string>& ops) {
 
 PassStats fuse_scale_after_activation(Graph& g, const PassContext& ctx) {
   PassStats stats;
-  if (!ctx.runtime_fusions) return stats;
+  if (!ctx.runtime_fusions || !ctx.cpu_fusions) return stats;
   std::vector<std::string> names;
   for (const Node* n : g.nodes()) names.push_back(n->name);
   for (const std::string& name : names) {

@@ -29,6 +29,10 @@ struct PassContext {
   // TensorFlow to load (`frost optimize`), which keep conv/matmul + BiasAdd +
   // Relu/Relu6/Elu/LeakyRelu fusions only.
   bool runtime_fusions = false;
+  // With runtime_fusions: also the fusions only the CPU backend's kernels
+  // run (a scale/shift in a convolution's epilogue, element-wise chains);
+  // off for the FPGA backend, whose DPU takes those ops as they are.
+  bool cpu_fusions = true;
 
   // Node names that must survive: those of `outputs` and `inputs`.
   std::set<std::string> keep() const;

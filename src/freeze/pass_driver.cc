@@ -209,6 +209,7 @@ OptimizeResult optimize_graph(const Graph& original, const OptimizeOptions& opti
   PassContext ctx;
   ctx.max_folded_bytes = options.max_folded_bytes;
   ctx.runtime_fusions = options.runtime_fusions;
+  ctx.cpu_fusions = options.cpu_fusions;
   if (options.outputs.empty()) {
     for (const GraphOutput& o : detect_outputs(original)) ctx.outputs.push_back(TensorId::parse(o.name));
   } else {

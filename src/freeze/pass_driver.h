@@ -33,6 +33,7 @@ struct OptimizeOptions {
   bool pipeline_placeholders = true;
   int max_iterations = 16;
   bool runtime_fusions = false;  // see PassContext
+  bool cpu_fusions = true;       // see PassContext
   int64_t max_folded_bytes = int64_t{16} << 20;
 
   // Verification (off by default: it runs the graph twice).
