@@ -5,7 +5,6 @@
 #include "bench_util.h"
 #include "graph/tensor_names.h"
 #include "io/npy.h"
-#include "runtime/omp_wait.h"
 
 namespace frost::bench {
 
@@ -40,6 +39,5 @@ void register_all() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  frost::prefer_passive_omp_wait(argv);  // as the frost CLI runs
   return frost::bench::run_benchmarks(argc, argv, frost::bench::Peak::kSkip, register_all);
 }

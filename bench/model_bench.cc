@@ -11,7 +11,6 @@
 #include "api/load_session.h"
 #include "graph/tensor_names.h"
 #include "model_cases.h"
-#include "runtime/omp_wait.h"
 
 namespace {
 
@@ -49,6 +48,5 @@ void register_all() { bench::register_model_benchmarks("frost", bm_frost); }
 }  // namespace
 
 int main(int argc, char** argv) {
-  frost::prefer_passive_omp_wait(argv);  // as the frost CLI runs
   return frost::bench::run_benchmarks(argc, argv, frost::bench::Peak::kSkip, register_all);
 }

@@ -49,7 +49,7 @@ def median_seconds(fn, calls, repeats=7):
 
 
 def main():
-    import frost  # first: OMP_WAIT_POLICY before any OpenMP runtime loads
+    import frost
     import numpy as np
     import onnxruntime as ort
 

@@ -5,17 +5,8 @@ without TensorFlow.
     model = frost.load("models/fashion_cnn/frozen_graph.pb")
     probs = model({"conv2d_1_input": images})["dense_2/Softmax"]
 """
-import os as _os
-
-# Before libgomp loads with the extension: idle OpenMP threads sleep at once
-# instead of spinning, which the `frost` command gets by re-executing itself
-# with this setting (src/runtime/omp_wait.h) — runs between idle periods are
-# as fast or faster. A value the user set (or GOMP_SPINCOUNT) is kept. Too late
-# if another library already loaded libgomp in this process.
-if "OMP_WAIT_POLICY" not in _os.environ and "GOMP_SPINCOUNT" not in _os.environ:
-    _os.environ["OMP_WAIT_POLICY"] = "passive"
-
 import json as _json
+import os as _os
 
 import numpy as _np
 

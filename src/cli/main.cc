@@ -3,7 +3,6 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "runtime/omp_wait.h"
 #include "graph/error.h"
 #include "graph/op_registry.h"
 
@@ -81,7 +80,6 @@ void usage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  frost::prefer_passive_omp_wait(argv);
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     usage(argc < 2 ? std::cerr : std::cout);
     return argc < 2 ? 2 : 0;

@@ -40,6 +40,8 @@ const std::vector<Pass>& registered_passes() {
       {"fold_mul_into_weights", fold_mul_into_weights, "per-channel Mul after conv/matmul -> weights"},
       {"fold_add_into_bias", fold_add_into_bias, "per-channel Add/Sub after conv/matmul -> BiasAdd"},
       {"fold_pad_into_conv", fold_pad_into_conv, "zero Pad before conv -> EXPLICIT padding"},
+      {"fuse_lstm_cells", fuse_lstm_cells, "LSTM step (MatMul, Split, gates) -> _FrostLSTMCell, Frost runtime only", true},
+      {"fuse_gru_cells", fuse_gru_cells, "GRU step (MatMuls, gates) -> _FrostGRUCell, Frost runtime only", true},
       {"fuse_bias_activation", fuse_bias_activation, "conv/matmul + BiasAdd + activation -> _Fused*", true},
       {"fuse_residual_add", fuse_residual_add, "_FusedConv2D + residual Add (+ act), oneDNN form only", true},
   };

@@ -99,4 +99,11 @@ PassStats fold_space_to_batch_conv(Graph& g, const PassContext& ctx);
 // grouped Conv2D, or DepthwiseConv2dNative for one channel per group.
 PassStats group_convolutions(Graph& g, const PassContext& ctx);
 
+// fuse_lstm_cell.cc: one LSTM step (Keras, tf.nn, tf.contrib; unrolled or in
+// a loop body) -> _FrostLSTMCell; only with PassContext::runtime_fusions.
+PassStats fuse_lstm_cells(Graph& g, const PassContext& ctx);
+// fuse_gru_cell.cc: one GRU step (Keras reset_after true/false, tf.nn
+// GRUCell) -> _FrostGRUCell; only with PassContext::runtime_fusions.
+PassStats fuse_gru_cells(Graph& g, const PassContext& ctx);
+
 }  // namespace frost

@@ -5,11 +5,21 @@ namespace frost {
 namespace {
 
 // Per data input of `n`: the value of the Const node it reads, else nullptr.
+// A constant Enter (is_constant: the same value in every iteration of a
+// loop) of a Const counts as that Const, so weights in loop bodies are
+// packed once too; the kernel still checks at run time that the value it
+// gets is that constant (PackedConstant::for_input).
 std::vector<const Tensor*> constant_inputs(const Graph& g, const Node& n) {
   std::vector<const Tensor*> values;
   for (int i = 0; i < n.num_data_inputs(); ++i) {
-    const TensorId id = n.input(i);
+    TensorId id = n.input(i);
     const Node* p = g.find(id.node);
+    for (int depth = 0; p && id.index == 0 && p->op == "Enter" && p->attr_bool_or("is_constant", false) &&
+                        p->num_data_inputs() == 1 && depth < 8;
+         ++depth) {
+      id = p->input(0);
+      p = g.find(id.node);
+    }
     values.push_back(p && p->op == "Const" && id.index == 0 && p->has_attr("value") ? &p->attr_tensor("value")
                                                                                    : nullptr);
   }

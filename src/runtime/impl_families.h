@@ -19,5 +19,6 @@ std::vector<Implementation> pool_implementations();            // pool/simd, mea
 std::vector<Implementation> elementwise_implementations();     // binary/simd, bias_add/simd, unary/simd
 std::vector<Implementation> activation_implementations();      // activation/simd, softmax/simd
 std::vector<Implementation> transpose_implementations();       // transpose/permute
+std::vector<Implementation> rnn_implementations();             // lstm_cell/gemm, gru_cell/gemm (impl_rnn.cc)
 
 }  // namespace frost

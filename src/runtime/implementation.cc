@@ -14,7 +14,7 @@ std::vector<Implementation> build_table() {
   std::vector<Implementation> all;
   for (auto family : {conv_implementations, matmul_implementations, conv_transpose_implementations,
                       pool_implementations, elementwise_implementations, activation_implementations,
-                      transpose_implementations})
+                      transpose_implementations, rnn_implementations})
     for (Implementation& impl : family()) all.push_back(std::move(impl));
   return all;
 }

@@ -127,6 +127,20 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     run_op("Transpose", {image, i32(perm, Shape{4})}, {{"T", DType::Float}});
     run_op("Transpose", {i32(std::vector<int32_t>(24, 7), Shape{2, 3, 4, 1}), i32(perm, Shape{4})}, {{"T", DType::Int32}});
   }
+  // lstm_cell/gemm, gru_cell/gemm: a batch of 1 and of 5, hidden sizes with and without a vector tail.
+  for (const auto& [batch, in, hidden] : {std::tuple{1, 6, 16}, std::tuple{5, 11, 13}}) {
+    const Tensor x = random(Shape{batch, in}, ++salt), h = random(Shape{batch, hidden}, ++salt);
+    run_op("_FrostLSTMCell",
+           {x, h, random(Shape{batch, hidden}, ++salt), random(Shape{in + hidden, 4 * hidden}, ++salt),
+            random(Shape{4 * hidden}, ++salt)},
+           {{"T", DType::Float}});
+    run_op("_FrostGRUCell", {x, h, random(Shape{in + hidden, 4 * hidden}, ++salt), random(Shape{4 * hidden}, ++salt)},
+           {{"T", DType::Float}, {"reset_after", true}});
+    run_op("_FrostGRUCell",
+           {x, h, random(Shape{in + hidden, 3 * hidden}, ++salt), random(Shape{3 * hidden}, ++salt),
+            random(Shape{hidden, hidden}, ++salt)},
+           {{"T", DType::Float}, {"reset_after", false}});
+  }
 
   for (const Implementation& impl : all_implementations()) {
     CAPTURE(impl.name);

@@ -3,6 +3,7 @@
 // every thread id once. No timings are asserted.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <vector>
 
@@ -60,6 +61,45 @@ TEST_CASE("thread policy: parallel_run runs the body once per thread id") {
     });
     CHECK(team.load() >= 1);
     for (int t = 0; t < team.load(); ++t) CHECK(seen[static_cast<size_t>(t)].load() == 1);
+  }
+}
+
+TEST_CASE("thread policy: chunks cover the items once, in pieces differing by at most one") {
+  CHECK(chunk_count(1000, 1) == 1);
+  CHECK(chunk_count(0, 2) == 1);
+  CHECK(chunk_count(1000, 2) == 2 * kChunksPerThread);
+  CHECK(chunk_count(3, 2) == 3);
+  for (int64_t items : {1, 2, 7, 8, 9, 49, 1000}) {
+    for (int threads : {1, 2, 3, 4}) {
+      const int64_t chunks = chunk_count(items, threads);
+      CHECK(chunks >= 1);
+      CHECK(chunks <= std::max<int64_t>(items, 1));
+      int64_t next = 0, smallest = items, largest = 0;
+      for (int64_t c = 0; c < chunks; ++c) {
+        const ChunkRange r = chunk_range(items, chunks, c);
+        CHECK(r.begin == next);
+        next = r.end;
+        smallest = std::min(smallest, r.end - r.begin);
+        largest = std::max(largest, r.end - r.begin);
+      }
+      CHECK(next == items);
+      CHECK(largest - smallest <= 1);
+    }
+  }
+}
+
+TEST_CASE("thread policy: parallel_for runs every chunk once, on thread ids below the count") {
+  for (int threads : {1, 2, 3}) {
+    for (int64_t chunks : {1, 2, 5, 64}) {
+      std::vector<std::atomic<int>> seen(static_cast<size_t>(chunks));
+      std::atomic<int> bad_tid{0};
+      parallel_for(threads, chunks, [&](int64_t c, int tid) {
+        seen[static_cast<size_t>(c)]++;
+        if (tid < 0 || tid >= threads) bad_tid++;
+      });
+      CHECK(bad_tid.load() == 0);
+      for (int64_t c = 0; c < chunks; ++c) CHECK(seen[static_cast<size_t>(c)].load() == 1);
+    }
   }
 }
 

@@ -56,12 +56,18 @@ ConvGemm conv_gemm(const Conv2DParams& p) {
   return g;
 }
 
-// How the im2col path splits the output pixels: `count` tiles of at most
-// `rows` rows; with several threads, a multiple of the thread count so that
-// each thread gets the same work, unless there are too few pixels, in which
-// case the tiles run one after another and the GEMM inside uses the threads.
+// How the im2col path splits the output pixels: `count` tiles of whole
+// kTileRowQuantum-row units, the last tile also taking the pixels left over
+// (fewer than a unit), so that no tile is shorter than a micro-kernel's MR
+// unless all of M is: a GEMM that short takes the small-M path, which sums
+// in another order, and the result would depend on the tiling. With several
+// threads, at least kChunksPerThread tiles a thread, which the threads take
+// in turn (parallel_for), unless there are too few pixels, in which case the
+// tiles run one after another and the GEMM inside uses the threads. Every
+// output element is then computed the same way whatever the thread count.
 struct TilePlan {
-  int64_t rows = 0, count = 0;
+  int64_t rows = 0;  // rows of the largest tile (the im2col buffer's height)
+  int64_t count = 0, units = 0, pixels = 0;
   bool parallel_tiles = false;
 };
 
@@ -70,14 +76,26 @@ TilePlan plan_tiles(const ConvGemm& g, int threads) {
   const int64_t max_rows = std::max<int64_t>(
       kTileRowQuantum, std::min<int64_t>(kMaxTileRows, kIm2colTileFloats / std::max<int64_t>(g.k, 1)) /
                            kTileRowQuantum * kTileRowQuantum);
+  t.pixels = g.pixels;
+  t.units = std::max<int64_t>(1, g.pixels / kTileRowQuantum);
   int64_t count = div_up(g.pixels, max_rows);
-  if (threads > 1 && g.pixels >= 4 * threads * kTileRowQuantum) {
-    count = round_up(std::max<int64_t>(count, 2 * threads), threads);
+  if (threads > 1 && g.pixels >= simd::kChunksPerThread * threads * kTileRowQuantum) {
+    count = std::max<int64_t>(count, simd::kChunksPerThread * threads);
     t.parallel_tiles = true;
   }
-  t.rows = round_up(div_up(g.pixels, count), kTileRowQuantum);
-  t.count = div_up(g.pixels, t.rows);
+  t.count = std::min(count, t.units);
+  t.rows = div_up(t.units, t.count) * kTileRowQuantum + (g.pixels - t.units * kTileRowQuantum);
   return t;
+}
+
+// Pixels [m0, m1) of tile `tile`.
+struct TileRows {
+  int64_t m0, m1;
+};
+TileRows tile_rows(const TilePlan& t, int64_t tile) {
+  const int64_t m0 = t.units * tile / t.count * kTileRowQuantum;
+  const int64_t m1 = tile + 1 == t.count ? t.pixels : t.units * (tile + 1) / t.count * kTileRowQuantum;
+  return {m0, m1};
 }
 
 GemmShape tile_shape(const ConvGemm& g, const Conv2DParams& p, int64_t rows) {
@@ -264,7 +282,7 @@ void conv2d_f32(const Conv2DParams& p, const float* input, const float* packed_f
 
   const TilePlan t = plan_tiles(g, threads);
   auto do_tile = [&](int64_t tile, float* thread_scratch, int gemm_threads, float* gemm_scratch) {
-    const int64_t m0 = tile * t.rows, m1 = std::min(g.pixels, m0 + t.rows);
+    const auto [m0, m1] = tile_rows(t, tile);
     float* cols = align_up(thread_scratch);
     GemmRun r{gemm_threads, run.force_threads, isa, gemm_scratch};
     for (int64_t grp = 0; grp < p.groups; ++grp) {
@@ -274,11 +292,9 @@ void conv2d_f32(const Conv2DParams& p, const float* input, const float* packed_f
     }
   };
   if (t.parallel_tiles) {
-    simd::parallel_run(threads, [&](int tid, int nth) {
+    simd::parallel_for(threads, t.count, [&](int64_t tile, int tid) {
       float* mine = scratch + tid * l.per_thread;
-      for (int64_t tile = t.count * tid / nth; tile < t.count * (tid + 1) / nth; ++tile) {
-        do_tile(tile, mine, 1, align_up(mine + l.im2col));
-      }
+      do_tile(tile, mine, 1, align_up(mine + l.im2col));
     });
   } else {
     float* shared = align_up(scratch + l.per_thread);

@@ -137,10 +137,10 @@ int64_t dw_chunk(int64_t channels) {
   return chunk < T::OXB ? T::OXB : chunk;
 }
 
-// One output row (n, oy) of the fast path.
+// Output columns [col0, col1) of one output row (n, oy) of the fast path.
 template <class T, int FH, int FW, int S>
 void dw_row_fast(const Conv2DParams& p, const float* input, const float* filter, float* out_row, int64_t n,
-                 int64_t oy, const float* zero_row) {
+                 int64_t oy, const float* zero_row, int64_t col0, int64_t col1) {
   using V = typename T::V;
   constexpr int W = T::W, OXB = T::OXB;
   const int64_t C = p.in_c;
@@ -158,8 +158,8 @@ void dw_row_fast(const Conv2DParams& p, const float* input, const float* filter,
 
   const int64_t c_vec_end = C / W * W;
   const int64_t chunk = dw_chunk<T, FH, FW, S>(C);
-  for (int64_t x0 = 0; x0 < p.out_w; x0 += chunk) {
-    const int64_t x1 = x0 + chunk < p.out_w ? x0 + chunk : p.out_w;
+  for (int64_t x0 = col0; x0 < col1; x0 += chunk) {
+    const int64_t x1 = x0 + chunk < col1 ? x0 + chunk : col1;
     for (int64_t c = 0; c < c_vec_end; c += W) {
       V f[FH][FW];
 #pragma GCC unroll 8
@@ -188,7 +188,7 @@ void dw_row_fast(const Conv2DParams& p, const float* input, const float* filter,
   }
   // The last C mod W channels, one at a time.
   if (c_vec_end < C) {
-    for (int64_t ox = 0; ox < p.out_w; ++ox) {
+    for (int64_t ox = col0; ox < col1; ++ox) {
       const int64_t ix0 = ox * S - p.pad_left;
       for (int64_t c = c_vec_end; c < C; ++c) {
         float acc = 0.0f;
@@ -205,12 +205,13 @@ void dw_row_fast(const Conv2DParams& p, const float* input, const float* filter,
 
 template <class T>
 void dw_row_generic(const Conv2DParams& p, const float* input, const float* filter, float* out_row, int64_t n,
-                    int64_t oy, const float*) {
-  for (int64_t ox = 0; ox < p.out_w; ++ox) dw_pixel<T>(p, input, filter, out_row + ox * p.out_c, n, oy, ox);
+                    int64_t oy, const float*, int64_t col0, int64_t col1) {
+  for (int64_t ox = col0; ox < col1; ++ox) dw_pixel<T>(p, input, filter, out_row + ox * p.out_c, n, oy, ox);
 }
 
 template <class T>
-using DwRowFn = void (*)(const Conv2DParams&, const float*, const float*, float*, int64_t, int64_t, const float*);
+using DwRowFn = void (*)(const Conv2DParams&, const float*, const float*, float*, int64_t, int64_t, const float*,
+                         int64_t, int64_t);
 
 template <class T>
 DwRowFn<T> choose_row_kernel(const Conv2DParams& p) {
@@ -231,6 +232,24 @@ size_t dw_scratch_floats(const Conv2DParams& p) {
   return static_cast<size_t>(p.in_w * p.in_c + 1);  // the zero row
 }
 
+// The threads share the output as pieces of rows: whole rows when there are
+// enough of them, otherwise each row cut into `parts` column ranges (a 7×7
+// output on 2 threads: 14 half-rows, not 4 rows against 3). Up to twice the
+// wanted chunk count, a chunk is one piece, so that equal threads end
+// together. Each pixel is computed the same way whatever the cut.
+struct DwPieces {
+  int64_t parts, items, chunks;
+};
+inline DwPieces dw_pieces(int64_t rows, int64_t out_w, int threads) {
+  const int64_t want = chunk_count(rows * out_w, threads);
+  DwPieces d;
+  d.parts = rows >= want ? 1 : (want + rows - 1) / rows;
+  if (d.parts > out_w) d.parts = out_w;
+  d.items = rows * d.parts;
+  d.chunks = threads <= 1 ? 1 : d.items <= 2 * want ? d.items : want;
+  return d;
+}
+
 template <class T>
 void dw_run(const Conv2DParams& p, const float* input, const float* filter, float* output, const GemmEpilogue& ep,
             int threads, float* scratch) {
@@ -238,20 +257,18 @@ void dw_run(const Conv2DParams& p, const float* input, const float* filter, floa
   if (rows <= 0 || p.out_w <= 0 || p.out_c <= 0) return;
   for (int64_t i = 0; i < p.in_w * p.in_c; ++i) scratch[i] = 0.0f;
   const DwRowFn<T> row_fn = choose_row_kernel<T>(p);
-  auto body = [&](int tid, int nth) {
-    const int64_t r0 = rows * tid / nth, r1 = rows * (tid + 1) / nth;
-    for (int64_t r = r0; r < r1; ++r) {
+  const DwPieces pieces = dw_pieces(rows, p.out_w, threads);
+  parallel_for(threads, pieces.chunks, [&](int64_t chunk, int) {
+    const ChunkRange range = chunk_range(pieces.items, pieces.chunks, chunk);
+    for (int64_t i = range.begin; i < range.end; ++i) {
+      const int64_t r = i / pieces.parts, part = i % pieces.parts;
+      const ChunkRange cols = chunk_range(p.out_w, pieces.parts, part);
       const int64_t n = r / p.out_h, oy = r % p.out_h;
-      row_fn(p, input, filter, output + r * p.out_w * p.out_c, n, oy, scratch);
-      // Epilogue while the row is in cache: C here is (pixels × channels).
-      apply_epilogue<T>(output, p.out_c, r * p.out_w, 0, p.out_w, p.out_c, ep);
+      row_fn(p, input, filter, output + r * p.out_w * p.out_c, n, oy, scratch, cols.begin, cols.end);
+      // Epilogue while the piece is in cache: C here is (pixels × channels).
+      apply_epilogue<T>(output, p.out_c, r * p.out_w + cols.begin, 0, cols.end - cols.begin, p.out_c, ep);
     }
-  };
-  if (threads <= 1 || rows < 2) {
-    body(0, 1);
-    return;
-  }
-  simd::parallel_run(threads, body);
+  });
 }
 
 template <class T>

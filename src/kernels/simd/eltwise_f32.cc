@@ -17,17 +17,20 @@ namespace frost::kernels {
 
 namespace {
 
-// Work units: one cheap operation on one element (≈ 0.1 ns when streaming);
-// exp/tanh count kTranscendental. A thread gets ≥ 512K units (≈ 50 µs), so
-// waking it and the barrier (and, on a shared machine, waiting for a core)
-// stay small beside its slice: a batch-1 CNN's element-wise ops run on one
-// thread, large batches on all.
-constexpr int64_t kMinWorkPerThread = 1 << 19;
+// Work units: one cheap operation on one element (≈ 0.1-0.3 ns when the
+// data is in cache); exp/tanh count kTranscendental. A thread gets ≥ 32K
+// units (a few µs), several times what a region of the worker team costs
+// (kernels/simd/worker_team.h), so a batch-1 CNN's larger element-wise ops
+// split too.
+constexpr int64_t kMinWorkPerThread = 1 << 15;
 constexpr int64_t kTranscendental = 8;
-// About a unit per nanosecond on one core (these ops stream memory); with
-// the measured cost of a parallel region this keeps work on one thread when
-// the machine is busy (kernels/simd/thread_policy.h).
-constexpr simd::WorkRate kWorkRate{1e9, static_cast<double>(kMinWorkPerThread)};
+// Units per second on one core; with the measured cost of a parallel region
+// this keeps work on one thread when the machine is busy
+// (kernels/simd/thread_policy.h).
+constexpr simd::WorkRate kWorkRate{3e9, static_cast<double>(kMinWorkPerThread)};
+// Element ranges start at multiples of this (the widest vector), so that
+// every element is computed by the same vector code whatever the split.
+constexpr int64_t kElementQuantum = 16;
 
 const simd::EltwiseKernelTable& table(GemmIsa isa) {
   if (isa == GemmIsa::kAuto) isa = gemm_best_isa();
@@ -44,22 +47,28 @@ int threads_for(int64_t work, int64_t items, const GemmRun& run) {
   return static_cast<int>(std::clamp<int64_t>(threads, 1, std::max<int64_t>(items, 1)));
 }
 
-// Calls f(begin, end) on `threads` threads for contiguous slices of [0, items).
+// Calls f(begin, end) for consecutive slices of [0, items) that start at
+// multiples of `quantum`, shared by `threads` threads.
 template <class F>
-void split(int64_t items, int threads, F f) {
-  simd::parallel_run(threads, [&](int t, int nt) { f(items * t / nt, items * (t + 1) / nt); });
+void split(int64_t items, int threads, int64_t quantum, F f) {
+  const int64_t units = (items + quantum - 1) / quantum;
+  const int64_t chunks = simd::chunk_count(units, threads);
+  simd::parallel_for(threads, chunks, [&](int64_t c, int) {
+    const simd::ChunkRange r = simd::chunk_range(units, chunks, c);
+    f(std::min(items, r.begin * quantum), std::min(items, r.end * quantum));
+  });
 }
 
 void pool(bool max, const Pool2DParams& p, const float* input, float* output, const GemmRun& run) {
   const auto k = max ? table(run.isa).max_pool : table(run.isa).avg_pool;
   const int64_t rows = p.batch * p.out_h;
   const int64_t work = rows * p.out_w * p.channels * p.window_h * p.window_w;
-  split(rows, threads_for(work, rows, run), [&](int64_t r0, int64_t r1) { k(p, input, output, r0, r1); });
+  split(rows, threads_for(work, rows, run), 1, [&](int64_t r0, int64_t r1) { k(p, input, output, r0, r1); });
 }
 
 void softmax_any(const SoftmaxParams& p, const float* x, float* y, bool log, const GemmRun& run) {
   const auto k = table(run.isa).softmax;
-  split(p.outer, threads_for(p.outer * p.depth * kTranscendental, p.outer, run), [&](int64_t r0, int64_t r1) {
+  split(p.outer, threads_for(p.outer * p.depth * kTranscendental, p.outer, run), 1, [&](int64_t r0, int64_t r1) {
     SoftmaxParams slice = p;
     slice.outer = r1 - r0;
     k(slice, x + r0 * p.depth, y + r0 * p.depth, log);
@@ -94,7 +103,7 @@ bool binary_f32_supported(BinaryOp op) {
 void binary_f32(BinaryOp op, const Broadcast& b, const float* x, const float* y, float* out, const GemmRun& run) {
   const auto k = table(run.isa).binary;
   const int64_t n = b.num_elements;
-  split(n, threads_for(n, n, run), [&](int64_t e0, int64_t e1) { k(op, b, x, y, out, e0, e1); });
+  split(n, threads_for(n, n, run), kElementQuantum, [&](int64_t e0, int64_t e1) { k(op, b, x, y, out, e0, e1); });
 }
 
 bool unary_f32_supported(UnaryOp op) {
@@ -113,24 +122,28 @@ bool unary_f32_supported(UnaryOp op) {
 void unary_f32(UnaryOp op, int64_t n, const float* x, float* out, const GemmRun& run) {
   const auto k = table(run.isa).unary;
   const int64_t work = n * (op == UnaryOp::Exp ? kTranscendental : 1);
-  split(n, threads_for(work, n, run), [&](int64_t i0, int64_t i1) { k(op, i1 - i0, x + i0, out + i0); });
+  split(n, threads_for(work, n, run), kElementQuantum,
+        [&](int64_t i0, int64_t i1) { k(op, i1 - i0, x + i0, out + i0); });
 }
 
 void activation_elementwise_f32(Activation act, float alpha, const float* x, float* y, int64_t n,
                                 const GemmRun& run) {
   const auto k = table(run.isa).activation;
   const int64_t work = n * (is_transcendental(act) ? kTranscendental : 1);
-  split(n, threads_for(work, n, run), [&](int64_t i0, int64_t i1) { k(act, alpha, x + i0, y + i0, i1 - i0); });
+  split(n, threads_for(work, n, run), kElementQuantum,
+        [&](int64_t i0, int64_t i1) { k(act, alpha, x + i0, y + i0, i1 - i0); });
 }
 
 void selu_f32(const float* x, float* y, int64_t n, const GemmRun& run) {
   const auto k = table(run.isa).selu;
-  split(n, threads_for(n * kTranscendental, n, run), [&](int64_t i0, int64_t i1) { k(x + i0, y + i0, i1 - i0); });
+  split(n, threads_for(n * kTranscendental, n, run), kElementQuantum,
+        [&](int64_t i0, int64_t i1) { k(x + i0, y + i0, i1 - i0); });
 }
 
 void softplus_f32(const float* x, float* y, int64_t n, const GemmRun& run) {
   const auto k = table(run.isa).softplus;
-  split(n, threads_for(n * kTranscendental, n, run), [&](int64_t i0, int64_t i1) { k(x + i0, y + i0, i1 - i0); });
+  split(n, threads_for(n * kTranscendental, n, run), kElementQuantum,
+        [&](int64_t i0, int64_t i1) { k(x + i0, y + i0, i1 - i0); });
 }
 
 void softmax_f32(const SoftmaxParams& p, const float* x, float* y, const GemmRun& run) {

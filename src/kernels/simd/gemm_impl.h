@@ -179,9 +179,7 @@ void general(const GemmShape& s, const float* a, const float* b, bool b_packed, 
           const int64_t j = jc + q * NR;
           pack_b_panel<T>(bv.b + pc * bv.ks + j * bv.cs, bv.ks, bv.cs, min_i64(NR, n - j), kc, bbuf + q * kc * NR);
         }
-        if (nth > 1) {
-#pragma omp barrier
-        }
+        if (nth > 1) team_barrier();
         bp = bbuf;
         panel_stride = kc * NR;
       }
@@ -208,12 +206,68 @@ void general(const GemmShape& s, const float* a, const float* b, bool b_packed, 
           }
         }
       }
-      if (!b_packed && nth > 1) {
-        // The shared B block is repacked next round: wait until everyone is done with it.
-#pragma omp barrier
+      // The shared B block is repacked next round: wait until everyone is done with it.
+      if (!b_packed && nth > 1) team_barrier();
+    }
+  }
+}
+
+// Rows [m0, m1) × panels [q0, q1) of C with a prepacked B: one chunk of
+// parallel_for. Each C element goes through the same K blocks in the same
+// order as in general(), so the result does not depend on the chunking.
+template <class T>
+void packed_chunk(const GemmShape& s, const float* a, const float* b, float* c, const GemmEpilogue& ep, int64_t m0,
+                  int64_t m1, int64_t q0, int64_t q1, float* abuf) {
+  constexpr int MR = T::MR, NR = T::NR;
+  const int64_t k = s.k;
+  const AView av = a_view(s, a);
+  const int64_t kc_step = kc_step_for<T>(k);
+  const int64_t my_rows = m1 - m0;
+  const int64_t mblocks = div_up(my_rows, T::MC);
+  const int64_t mc_step = round_up(div_up(my_rows, mblocks), MR);
+  const bool pack_a = q1 - q0 >= kPackAMinPanels;
+  for (int64_t pc = 0; pc < k; pc += kc_step) {
+    const int64_t kc = min_i64(kc_step, k - pc);
+    const bool accumulate = pc != 0 || ep.accumulate, last = pc + kc == k;
+    for (int64_t ic = m0; ic < m1; ic += mc_step) {
+      const int64_t mc = min_i64(mc_step, m1 - ic);
+      const float* a_block = av.a + ic * av.rs + pc * av.ks;
+      if (pack_a) pack_a_block<T>(AView{a_block, av.rs, av.ks}, mc, kc, abuf);
+      for (int64_t q = q0; q < q1; ++q) {
+        const int64_t j = q * NR, cols = min_i64(NR, s.n - j);
+        const float* bpanel = b + q * k * NR + pc * NR;
+        for (int64_t ir = 0; ir < mc; ir += MR) {
+          const int64_t rows = min_i64(MR, mc - ir);
+          float* ct = c + (ic + ir) * s.ldc + j;
+          if (pack_a) {
+            tile<T, true>(kc, abuf + ir * kc, nullptr, 0, bpanel, ct, s.ldc, rows, cols, accumulate);
+          } else {
+            const float* ar[MR];
+            for (int r = 0; r < MR; ++r) ar[r] = a_block + (ir + (r < rows ? r : rows - 1)) * av.rs;
+            tile<T, false>(kc, nullptr, ar, av.ks, bpanel, ct, s.ldc, rows, cols, accumulate);
+          }
+          if (last) apply_epilogue<T>(c, s.ldc, ic + ir, j, rows, cols, ep);
+        }
       }
     }
   }
+}
+
+// A prepacked B on several threads: chunks of C taken in turn (parallel_for),
+// rows first (grid_chunks), each thread packing A into its own buffer.
+template <class T>
+void packed_parallel(const GemmShape& s, const float* a, const float* b, float* c, const GemmEpilogue& ep,
+                     int threads, float* scratch) {
+  const int64_t mtiles = div_up(s.m, T::MR), panels = div_up(s.n, T::NR);
+  const GridChunks g = grid_chunks(mtiles, panels, threads);
+  const int64_t kc_max = kc_step_for<T>(s.k);
+  const int64_t mc_max = min_i64(T::MC, round_up(s.m, T::MR));
+  parallel_for(threads, g.row_chunks * g.col_chunks, [&](int64_t chunk, int tid) {
+    const ChunkRange rows = chunk_range(mtiles, g.row_chunks, chunk / g.col_chunks);
+    const ChunkRange cols = chunk_range(panels, g.col_chunks, chunk % g.col_chunks);
+    float* abuf = align_up(scratch + tid * (mc_max * kc_max + kAlignFloats));
+    packed_chunk<T>(s, a, b, c, ep, rows.begin * T::MR, min_i64(s.m, rows.end * T::MR), cols.begin, cols.end, abuf);
+  });
 }
 
 // k == 0: the product is zero, only the epilogue remains.
@@ -243,6 +297,7 @@ void run(const GemmShape& s, const float* a, const float* b, bool b_packed, floa
     body(0, 1);
     return;
   }
+  if (b_packed && s.m >= T::MR) return packed_parallel<T>(s, a, b, c, ep, threads, scratch);
   simd::parallel_run(threads, body);
 }
 

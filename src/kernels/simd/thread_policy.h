@@ -1,23 +1,26 @@
-// How many threads one kernel call uses, and the OpenMP region that runs it.
+// How many threads one kernel call uses, how it cuts its work, and the
+// regions that run it on the worker team (kernels/simd/worker_team.h).
 //
-// Waking the OpenMP team and joining it again costs 1–2 µs on an idle
-// machine. On the 2-core VM these kernels are measured on, shared with other
-// busy processes, an empty 2-thread region measured 20 µs at best and 0.1 ms
-// (OMP_WAIT_POLICY=passive) to 1–13 ms (libgomp's default spin-waiting) on
-// average: the woken thread waits for a core, and while the master waits at
-// the join its spinning partner is the one the scheduler preempts. Whole
-// models then ran several times slower on 2 threads than on 1, because each
-// of their tens of convolutions paid that cost. A fixed work threshold is
-// either far too low for a busy machine or too high for an idle one, so the
-// dispatch measures what its own parallel regions cost and splits a call only
-// when each thread's share of the work is worth more than that.
+// A region of the team costs about a microsecond while its workers spin,
+// tens of µs when they have gone to sleep. On a machine whose cores other
+// processes also use, it can cost much more: a worker waits for a core, or
+// is preempted mid-way and the others wait for its share. Whole models then
+// ran slower on 2 threads than on 1. So the dispatch measures what its own
+// regions cost beyond their work and splits a call only when each thread's
+// share is worth more than that; and the work is cut into chunks that the
+// threads take in turn (parallel_for), so a delayed thread does less of it
+// and a worker that has not started when the chunks run out is not waited
+// for.
 #pragma once
 
 #include <omp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+
+#include "kernels/simd/worker_team.h"
 
 namespace frost::kernels::simd {
 
@@ -44,10 +47,11 @@ double parallel_overhead();
 void note_parallel_overhead(double seconds);
 
 // The threads a kernel call may use: `threads`, or omp_get_max_threads() for
-// 0; always 1 inside a parallel region (no nested teams: the caller already
-// split the work).
+// 0 (the count is OpenMP's setting: OMP_NUM_THREADS, omp_set_num_threads);
+// always 1 inside a parallel region, ours or OpenMP's (no nested teams: the
+// caller already split the work).
 inline int resolve_threads(int threads) {
-  if (omp_in_parallel()) return 1;
+  if (in_worker_region() || omp_in_parallel()) return 1;
   if (threads <= 0) threads = omp_get_max_threads();
   return threads < 1 ? 1 : threads;
 }
@@ -55,13 +59,51 @@ inline int resolve_threads(int threads) {
 // The dispatch's choice: threads_for_work with the running estimate.
 int choose_threads(double work, int threads, WorkRate rate = kFlops);
 
+// Partitioning for parallel_for (pure). Each thread gets about
+// kChunksPerThread chunks: enough that a thread delayed mid-way (a busy
+// machine) leaves little for the others to wait on, and that uneven chunks
+// even out; few enough that a chunk's fixed costs stay small.
+inline constexpr int64_t kChunksPerThread = 4;
+
+// Chunks for `items` independent items on `threads` threads: at most one an
+// item, 1 for one thread.
+inline int64_t chunk_count(int64_t items, int threads) {
+  if (threads <= 1 || items <= 1) return 1;
+  const int64_t want = kChunksPerThread * threads;
+  return items < want ? items : want;
+}
+
+// Items [begin, end) of chunk c of `chunks` over `items`: consecutive, all
+// items covered once, sizes differing by at most one.
+struct ChunkRange {
+  int64_t begin, end;
+};
+inline ChunkRange chunk_range(int64_t items, int64_t chunks, int64_t c) {
+  return {items * c / chunks, items * (c + 1) / chunks};
+}
+
+// Chunks of a rows × cols grid of equal tiles (a GEMM's MR-row tiles by its
+// NR-column panels): rows only when there are enough of them, since chunks
+// side by side each read all of their rows' input; otherwise every row its
+// own chunk, its columns cut into as many pieces as the count needs.
+struct GridChunks {
+  int64_t row_chunks, col_chunks;
+};
+inline GridChunks grid_chunks(int64_t rows, int64_t cols, int threads) {
+  const int64_t want = chunk_count(rows * cols, threads);
+  if (rows >= want) return {want, 1};
+  const int64_t col_chunks = (want + rows - 1) / rows;
+  return {rows, col_chunks < cols ? col_chunks : cols};
+}
+
 namespace {  // internal linkage: included by the per-ISA translation units too
 
-// body(tid, nth) on `threads` OpenMP threads (directly when 1). Records what
-// the region cost beyond the work: the latest thread start after the fork,
-// the join's delay after the last thread finished, and the longest minus the
-// shortest thread (the callers give threads equal shares, so that difference
-// is mostly a thread the scheduler preempted mid-way).
+// body(tid, nth) for tid in [0, nth) on the WorkerTeam (directly, as
+// body(0, 1), when threads is 1 or another thread is using the team).
+// Records what the region cost beyond the work: the latest thread start
+// after the fork, the join's delay after the last thread finished, and the
+// longest minus the shortest thread (the callers give threads equal shares,
+// so that difference is mostly a thread the scheduler preempted mid-way).
 template <class Body>
 void parallel_run(int threads, Body&& body) {
   if (threads <= 1) {
@@ -76,19 +118,64 @@ void parallel_run(int threads, Body&& body) {
   };
   const int64_t t0 = ns();
   std::atomic<int64_t> last_start{t0}, last_end{t0}, longest{0}, minus_shortest{INT64_MIN};
-#pragma omp parallel num_threads(threads)
-  {
+  auto part = [&](int tid, int nth) {
     const int64_t start = ns();
     raise(last_start, start);
-    body(omp_get_thread_num(), omp_get_num_threads());
+    body(tid, nth);
     const int64_t end = ns();
     raise(last_end, end);
     raise(longest, end - start);
     raise(minus_shortest, start - end);
+  };
+  using Part = decltype(part);
+  const WorkerTeam::Task task = [](void* context, int tid, int nth) { (*static_cast<Part*>(context))(tid, nth); };
+  if (!worker_team().run(threads, task, &part)) {
+    body(0, 1);
+    return;
   }
   const int64_t t1 = ns();
   const int64_t lost = (last_start.load() - t0) + (t1 - last_end.load()) + (longest.load() + minus_shortest.load());
   note_parallel_overhead(1e-9 * static_cast<double>(lost));
+}
+
+// body(chunk, tid) for every chunk in [0, chunks), shared dynamically by up
+// to `threads` threads: each takes the next chunk when it is done with one,
+// so a thread that the scheduler delays does less of the work, and a worker
+// that has not started when the chunks run out is not waited for (on a
+// machine whose other core is busy, the caller then does it all, as with one
+// thread). tid < threads names per-thread scratch. A chunk's result must not
+// depend on the thread that runs it. Records the region's cost beyond the
+// work: its time minus the summed busy time shared by the threads that took
+// part. A worker that never started costs nothing but the wake-up (the
+// caller did the work as it would have alone), so only the waits count: for
+// a fork, and for a thread preempted mid-chunk.
+template <class Body>
+void parallel_for(int threads, int64_t chunks, Body&& body) {
+  if (threads > chunks) threads = static_cast<int>(chunks);
+  if (threads <= 1) {
+    for (int64_t c = 0; c < chunks; ++c) body(c, 0);
+    return;
+  }
+  using Clock = std::chrono::steady_clock;
+  auto ns = [] { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); };
+  std::atomic<int64_t> next{0}, busy{0}, took_part{0};
+  auto part = [&](int tid, int) {
+    const int64_t start = ns();
+    int64_t c = next.fetch_add(1, std::memory_order_relaxed);
+    if (c >= chunks) return;
+    for (; c < chunks; c = next.fetch_add(1, std::memory_order_relaxed)) body(c, tid);
+    busy.fetch_add(ns() - start, std::memory_order_relaxed);
+    took_part.fetch_add(1, std::memory_order_relaxed);
+  };
+  using Part = decltype(part);
+  const WorkerTeam::Task task = [](void* context, int tid, int nth) { (*static_cast<Part*>(context))(tid, nth); };
+  const int64_t t0 = ns();
+  if (!worker_team().run(threads, task, &part, WorkerTeam::Join::kStartedWorkers)) {
+    for (int64_t c = 0; c < chunks; ++c) body(c, 0);
+    return;
+  }
+  const int64_t lost = (ns() - t0) - busy.load() / std::max<int64_t>(took_part.load(), 1);
+  note_parallel_overhead(1e-9 * static_cast<double>(lost > 0 ? lost : 0));
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ void register_pipeline_ops(OpRegistry& r);  // tf.data iterators, queues (fed, n
 void register_quant_ops(OpRegistry& r);    // (de)quantisation
 void register_random_ops(OpRegistry& r);   // random values (dropout masks)
 void register_reduce_ops(OpRegistry& r);   // reductions, arg-max/min
+void register_rnn_cell_ops(OpRegistry& r);  // _FrostLSTMCell, _FrostGRUCell (fused recurrent steps)
 
 namespace {
 
@@ -34,6 +35,7 @@ void register_all_ops(OpRegistry& r) {
   register_quant_ops(r);
   register_random_ops(r);
   register_reduce_ops(r);
+  register_rnn_cell_ops(r);
 }
 
 }  // namespace

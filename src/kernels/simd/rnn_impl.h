@@ -1,0 +1,121 @@
+// Recurrent-cell gate math (kernels/rnn_cell.h) for one ISA, a template over
+// xsimd's architecture tag, instantiated by rnn_f32_<isa>.cc. Each row is
+// walked in vectors of the ISA's width; the last partial vector goes through
+// a zero-padded buffer, so every element sees the same vector code (the
+// sigmoid/tanh of activation_impl.h, shared with the activation kernels).
+#pragma once
+
+#include <cstring>
+
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/simd/activation_impl.h"
+#include "kernels/simd/rnn_kernel_table.h"
+
+namespace frost::kernels::simd {
+namespace {  // NOLINT: internal linkage on purpose (one instantiation per ISA unit)
+
+template <class Arch>
+struct RnnKernels {
+  using V = xsimd::batch<float, Arch>;
+  static constexpr int64_t W = static_cast<int64_t>(V::size);
+
+  static V sigmoid(V x) { return activation_op<Activation::kSigmoid>(x, V(0.0f)); }
+  static V tanh(V x) { return activation_op<Activation::kTanh>(x, V(0.0f)); }
+
+  // n (≤ W) floats at p as a vector, zero-padded.
+  static V load(const float* p, int64_t n) {
+    if (n == W) return V::load_unaligned(p);
+    alignas(64) float buffer[W] = {};
+    std::memcpy(buffer, p, static_cast<size_t>(n) * sizeof(float));
+    return V::load_aligned(buffer);
+  }
+  static void store(V v, float* p, int64_t n) {
+    if (n == W) return v.store_unaligned(p);
+    alignas(64) float buffer[W];
+    v.store_aligned(buffer);
+    std::memcpy(p, buffer, static_cast<size_t>(n) * sizeof(float));
+  }
+
+  // f(row, j, n) for every row and every vector of columns [j, j + n).
+  template <class F>
+  static void for_each(const RnnGates& g, F f) {
+    for (int64_t b = 0; b < g.batch; ++b)
+      for (int64_t j = 0; j < g.hidden; j += W) f(b, j, std::min(W, g.hidden - j));
+  }
+
+  static void lstm(const RnnGates& g, const float* z, const float* c, float* h_out, float* c_out) {
+    const int64_t H = g.hidden;
+    for_each(g, [&](int64_t b, int64_t j, int64_t n) {
+      const float* zr = z + b * g.ldz + j;
+      const V i = sigmoid(load(zr, n)), f = sigmoid(load(zr + H, n)), gg = tanh(load(zr + 2 * H, n)),
+              o = sigmoid(load(zr + 3 * H, n));
+      const V cn = f * load(c + b * H + j, n) + i * gg;
+      store(cn, c_out + b * H + j, n);
+      store(o * tanh(cn), h_out + b * H + j, n);
+    });
+  }
+
+  static void gru(const RnnGates& g, bool reset_after, const float* z, const float* h, float* h_out) {
+    const int64_t H = g.hidden;
+    const V one(1.0f);
+    for_each(g, [&](int64_t b, int64_t j, int64_t n) {
+      const float* zr = z + b * g.ldz + j;
+      const V u = sigmoid(load(zr, n));
+      const V cand = reset_after ? load(zr + 2 * H, n) + sigmoid(load(zr + H, n)) * load(zr + 3 * H, n)
+                                 : load(zr + 2 * H, n);
+      store(u * load(h + b * H + j, n) + (one - u) * tanh(cand), h_out + b * H + j, n);
+    });
+  }
+
+  static void gru_reset(const RnnGates& g, const float* z, const float* h, float* rh) {
+    const int64_t H = g.hidden;
+    for_each(g, [&](int64_t b, int64_t j, int64_t n) {
+      store(sigmoid(load(z + b * g.ldz + H + j, n)) * load(h + b * H + j, n), rh + b * H + j, n);
+    });
+  }
+
+  // Columns [j, j + n) of one row of z: kU full vectors at a time (n = kU·W),
+  // or one partial vector (n < W).
+  template <int kU>
+  static void affine_block(const RnnAffine& p, const float* a, const float* b, const float* w, const float* bias,
+                           float* z, int64_t j, int64_t n) {
+    V acc[kU];
+    for (int u = 0; u < kU; ++u) {
+      const int64_t m = std::min(W, n - u * W);
+      acc[u] = p.accumulate ? load(z + j + u * W, m) : bias ? load(bias + j + u * W, m) : V(0.0f);
+    }
+    auto add_rows = [&](const float* x, int64_t count, const float* wk) {
+      for (int64_t k = 0; k < count; ++k) {
+        const V xk(x[k]);
+        for (int u = 0; u < kU; ++u)
+          acc[u] = xsimd::fma(xk, load(wk + k * p.n + j + u * W, std::min(W, n - u * W)), acc[u]);
+      }
+    };
+    add_rows(a, p.ka, w);
+    add_rows(b, p.kb, w + p.ka * p.n);
+    for (int u = 0; u < kU; ++u) store(acc[u], z + j + u * W, std::min(W, n - u * W));
+  }
+
+  static void affine(const RnnAffine& p, const float* a, const float* b, const float* w, const float* bias, float* z) {
+    for (int64_t r = 0; r < p.rows; ++r) {
+      const float* ar = a + r * p.lda;
+      const float* br = b ? b + r * p.ldb : nullptr;
+      float* zr = z + r * p.ldz;
+      int64_t j = 0;
+      for (; j + 4 * W <= p.n; j += 4 * W) affine_block<4>(p, ar, br, w, bias, zr, j, 4 * W);
+      for (; j + W <= p.n; j += W) affine_block<1>(p, ar, br, w, bias, zr, j, W);
+      if (j < p.n) affine_block<1>(p, ar, br, w, bias, zr, j, p.n - j);
+    }
+  }
+};
+
+template <class Arch>
+const RnnKernelTable& make_rnn_table(const char* name) {
+  static const RnnKernelTable table{name, &RnnKernels<Arch>::lstm, &RnnKernels<Arch>::gru,
+                                    &RnnKernels<Arch>::gru_reset, &RnnKernels<Arch>::affine};
+  return table;
+}
+
+}  // namespace
+}  // namespace frost::kernels::simd

@@ -1,0 +1,213 @@
+#include "kernels/simd/worker_team.h"
+
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <csignal>
+#include <thread>
+
+namespace frost::kernels::simd {
+namespace {
+
+// The generation word carries the region's thread count in its low byte, so
+// that a worker learns it from the value it waited on.
+constexpr uint32_t kCountBits = 8;
+constexpr int kMaxThreads = (1 << kCountBits) - 1;
+constexpr uint32_t kMaxRound = (uint32_t{1} << (32 - kCountBits)) - 1;
+// The admission word: the region's round, a closed flag, and how many
+// workers entered the region before it closed.
+constexpr uint32_t kRoundShift = 16;
+constexpr uint64_t kClosed = uint64_t{1} << 15;
+constexpr uint64_t kEnteredMask = kClosed - 1;
+
+thread_local bool t_in_region = false;
+thread_local WorkerTeam* t_team = nullptr;
+thread_local int t_nth = 1;
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+void futex_wait(std::atomic<uint32_t>& word, uint32_t value) {
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAIT_PRIVATE, value, nullptr, nullptr, 0);
+}
+
+void futex_wake_all(std::atomic<uint32_t>& word) {
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
+}
+
+// Waits until done(), which reads `word`: spins (checking the clock every
+// 32 pauses, ~1 µs) for up to spin_ns, then sleeps on the futex. The
+// sleepers count and the waker's "change word, then read sleepers" are both
+// sequentially consistent, so either the waker sees a sleeper and wakes it,
+// or the sleeper sees the new word and does not sleep.
+template <class Done>
+void wait_until(std::atomic<uint32_t>& word, std::atomic<int>& sleepers, int64_t spin_ns, Done done) {
+  if (done()) return;
+  const int64_t deadline = now_ns() + spin_ns;
+  for (int i = 1;; ++i) {
+    cpu_relax();
+    if (done()) return;
+    if ((i & 31) == 0 && now_ns() >= deadline) break;
+  }
+  for (;;) {
+    sleepers.fetch_add(1);
+    const uint32_t value = word.load();
+    if (done()) {
+      sleepers.fetch_sub(1);
+      return;
+    }
+    futex_wait(word, value);
+    sleepers.fetch_sub(1);
+    if (done()) return;
+  }
+}
+
+void wake_sleepers(std::atomic<uint32_t>& word, std::atomic<int>& sleepers) {
+  if (sleepers.load() > 0) futex_wake_all(word);
+}
+
+// Runs one thread's part with the thread-local state that barrier() and
+// in_worker_region() read.
+struct RegionScope {
+  RegionScope(WorkerTeam* team, int nth) {
+    t_in_region = true;
+    t_team = team;
+    t_nth = nth;
+  }
+  ~RegionScope() {
+    t_in_region = false;
+    t_team = nullptr;
+    t_nth = 1;
+  }
+};
+
+std::atomic<WorkerTeam*> g_team{nullptr};
+
+void new_team_after_fork() {
+  // The child has only the forking thread; the parent's workers do not
+  // exist here (the old team is leaked: its state may be mid-region).
+  g_team.store(new WorkerTeam);
+}
+
+}  // namespace
+
+WorkerTeam& worker_team() {
+  static const bool init = [] {
+    g_team.store(new WorkerTeam);  // never destroyed: workers may be asleep on it at exit
+    pthread_atfork(nullptr, nullptr, &new_team_after_fork);
+    return true;
+  }();
+  (void)init;
+  return *g_team.load();
+}
+
+bool in_worker_region() { return t_in_region; }
+
+void WorkerTeam::start_workers(int count) {
+  // Workers never handle signals: a signal meant for the program goes to
+  // one of its own threads.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
+  const uint32_t seen = generation_.load();
+  for (int tid = workers_ + 1; tid <= count; ++tid) {
+    std::thread([this, tid, seen] { worker_loop(tid, seen); }).detach();
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  workers_ = std::max(workers_, count);
+}
+
+void WorkerTeam::worker_loop(int tid, uint32_t seen) {
+  pthread_setname_np(pthread_self(), "frost-worker");
+  for (;;) {
+    wait_until(generation_, generation_sleepers_, spin_ns_.load(std::memory_order_relaxed),
+               [&] { return generation_.load(std::memory_order_acquire) != seen; });
+    seen = generation_.load(std::memory_order_acquire);
+    const int nth = static_cast<int>(seen & kMaxThreads);
+    if (tid >= nth || !admit(seen >> kCountBits)) continue;  // not needed, or too late: the caller does not wait
+    {
+      const RegionScope scope(this, nth);
+      task_(context_, tid, nth);
+    }
+    done_.fetch_add(1);
+    wake_sleepers(done_, done_sleepers_);
+  }
+}
+
+bool WorkerTeam::admit(uint64_t round) {
+  uint64_t a = admission_.load(std::memory_order_acquire);
+  do {
+    if ((a >> kRoundShift) != round || (a & kClosed) != 0) return false;
+  } while (!admission_.compare_exchange_weak(a, a + 1, std::memory_order_acq_rel));
+  return true;
+}
+
+bool WorkerTeam::run(int nth, Task task, void* context, Join join) {
+  if (nth < 2 || t_in_region) return false;
+  bool expected = false;
+  if (!busy_.compare_exchange_strong(expected, true, std::memory_order_acquire)) return false;
+  nth = std::min(nth, kMaxThreads);
+  if (workers_ < nth - 1) start_workers(nth - 1);
+  task_ = task;
+  context_ = context;
+  done_.store(0, std::memory_order_relaxed);
+  barrier_arrived_.store(0, std::memory_order_relaxed);
+  const uint32_t round = ((generation_.load(std::memory_order_relaxed) >> kCountBits) + 1) & (kMaxRound);
+  admission_.store(static_cast<uint64_t>(round) << kRoundShift, std::memory_order_relaxed);
+  generation_.store((round << kCountBits) | static_cast<uint32_t>(nth));
+  wake_sleepers(generation_, generation_sleepers_);
+  auto wait_for_workers = [&] {
+    // Workers that have not started by now never will: close the region to
+    // them unless every thread must take part (barriers, fixed shares).
+    uint32_t workers = static_cast<uint32_t>(nth - 1);
+    if (join == Join::kStartedWorkers)
+      workers = static_cast<uint32_t>(admission_.fetch_or(kClosed, std::memory_order_acq_rel) & kEnteredMask);
+    wait_until(done_, done_sleepers_, spin_ns_.load(std::memory_order_relaxed),
+               [&] { return done_.load(std::memory_order_acquire) == workers; });
+    busy_.store(false, std::memory_order_release);
+  };
+  try {
+    const RegionScope scope(this, nth);
+    task(context, 0, nth);
+  } catch (...) {
+    wait_for_workers();  // the workers use the caller's context until they finish
+    throw;
+  }
+  wait_for_workers();
+  return true;
+}
+
+void WorkerTeam::barrier() {
+  const int nth = t_nth;
+  if (nth <= 1) return;
+  const uint32_t generation = barrier_generation_.load(std::memory_order_acquire);
+  if (barrier_arrived_.fetch_add(1) + 1 == static_cast<uint32_t>(nth)) {
+    barrier_arrived_.store(0, std::memory_order_relaxed);
+    barrier_generation_.fetch_add(1);
+    wake_sleepers(barrier_generation_, barrier_sleepers_);
+    return;
+  }
+  wait_until(barrier_generation_, barrier_sleepers_, spin_ns_.load(std::memory_order_relaxed),
+             [&] { return barrier_generation_.load(std::memory_order_acquire) != generation; });
+}
+
+void team_barrier() {
+  if (t_team != nullptr) t_team->barrier();
+}
+
+}  // namespace frost::kernels::simd

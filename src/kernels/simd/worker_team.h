@@ -1,0 +1,84 @@
+// The threads that run the kernels' parallel regions: the calling thread
+// plus workers that, between regions, spin for a bounded time and then sleep
+// on a futex.
+//
+// Why not OpenMP's own team: libgomp fixes its waiting policy when the
+// program starts (OMP_WAIT_POLICY, GOMP_SPINCOUNT). Passive, a region costs
+// a futex wake-up and, on a VM, the wake-up of an idle virtual CPU: 20-25 µs
+// measured on the 2-core AVX-512 VM, so most layers of a batch-1 CNN were
+// not worth splitting. Spinning (libgomp's default, ~7 ms at 25 ns a PAUSE)
+// makes a region cost about 1 µs but keeps a whole core busy between runs,
+// and the program had to re-execute itself to choose. Here the spin is
+// bounded by time (kSpinSeconds) and can be changed at run time, a region
+// costs about a microsecond while the workers spin, and a wake-up is only
+// paid after a pause longer than the spin (a new run of a model).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace frost::kernels::simd {
+
+// How long a waiting thread spins before it sleeps, by default.
+inline constexpr double kSpinSeconds = 2e-4;
+
+class WorkerTeam {
+ public:
+  using Task = void (*)(void* context, int tid, int nth);
+
+  // Whom the caller waits for once its own task has returned.
+  enum class Join {
+    kEveryThread,     // all nth threads run the task (fixed shares, barriers)
+    kStartedWorkers,  // workers that have not started by then are skipped:
+                      // the tasks share the work dynamically, and the
+                      // caller's task returns only when none is left
+  };
+
+  // task(context, t, nth) for t in [0, nth), t = 0 on the calling thread,
+  // the others on workers (started on first use). Returns false without
+  // running anything when another thread is using the team or nth < 2: the
+  // caller then runs the work itself.
+  bool run(int nth, Task task, void* context, Join join = Join::kEveryThread);
+
+  // Inside a task: waits until every thread of the region has arrived.
+  void barrier();
+
+  void set_spin_seconds(double seconds) { spin_ns_.store(static_cast<int64_t>(seconds * 1e9)); }
+  double spin_seconds() const { return 1e-9 * static_cast<double>(spin_ns_.load()); }
+
+ private:
+  void start_workers(int count);
+  void worker_loop(int tid, uint32_t seen);
+  bool admit(uint64_t round);  // a worker enters the region of `round` unless it has closed
+
+  std::atomic<bool> busy_{false};
+  std::atomic<int64_t> spin_ns_{static_cast<int64_t>(kSpinSeconds * 1e9)};
+  int workers_ = 0;  // started so far (only the thread holding busy_ changes it)
+
+  // The current region, published by the release increment of generation_.
+  Task task_ = nullptr;
+  void* context_ = nullptr;
+  int nth_ = 0;
+
+  // Futex words (32-bit) and the number of threads asleep on each: a waker
+  // makes the system call only when someone sleeps.
+  std::atomic<uint32_t> generation_{0};
+  std::atomic<int> generation_sleepers_{0};
+  std::atomic<uint64_t> admission_{0};
+  std::atomic<uint32_t> done_{0};  // workers that finished the region's task
+  std::atomic<int> done_sleepers_{0};
+  std::atomic<uint32_t> barrier_generation_{0};
+  std::atomic<uint32_t> barrier_arrived_{0};
+  std::atomic<int> barrier_sleepers_{0};
+};
+
+// The process's team (a child process after fork gets a new, empty one).
+WorkerTeam& worker_team();
+
+// True on a thread while it runs a task of a WorkerTeam region.
+bool in_worker_region();
+
+// Inside a region: barrier() of the team running it; elsewhere nothing.
+void team_barrier();
+
+}  // namespace frost::kernels::simd

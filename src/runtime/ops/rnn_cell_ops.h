@@ -1,0 +1,39 @@
+// Frost's fused recurrent cells, written by the rnn_cells pass
+// (freeze/fuse_rnn_cells.cc) in place of the dozen ops one time step of an
+// LSTM or GRU layer freezes into. Not TensorFlow ops: a graph holding them
+// runs on Frost only (they are made only with PassContext::runtime_fusions).
+//
+// _FrostLSTMCell(x [B,I], h [B,J], c [B,H], kernel [I+J, 4H], bias [4H])
+//     -> (h' [B,H], c' [B,H])
+//   z = [x | h]·kernel + bias, gates in the order i, f, g, o (any forget bias
+//   folded into bias): c' = σ(f)·c + σ(i)·tanh(g), h' = σ(o)·tanh(c').
+// _FrostGRUCell(x [B,I], h [B,H], kernel, bias[, candidate_kernel]) -> h' [B,H]
+//   attr reset_after:
+//   true:  kernel [I+H, 4H], bias [4H], z = [x | h]·kernel + bias = [u | r | x̂ | ĥ]
+//          (x̂ the input's and ĥ the state's share of the candidate):
+//          h' = σ(u)·h + (1 − σ(u))·tanh(x̂ + σ(r)·ĥ)
+//   false: kernel [I+H, 3H], bias [3H], candidate_kernel [H, H]:
+//          z = [x | h]·kernel + bias = [u | r | n̂], n̂ += (σ(r)·h)·candidate_kernel,
+//          h' = σ(u)·h + (1 − σ(u))·tanh(n̂)
+// (kernels/rnn_cell.h has the gate math.)
+#pragma once
+
+#include <cstdint>
+
+#include "graph/op_registry.h"
+
+namespace frost {
+
+struct RnnCellDims {
+  int64_t batch = 0;
+  int64_t input = 0;   // I: columns of x
+  int64_t state = 0;   // J: columns of h (the GRU's h has H)
+  int64_t hidden = 0;  // H
+  int64_t gates = 0;   // columns of kernel: 4H, or 3H (GRU before reset)
+};
+
+// The dimensions of a cell's inputs; throws ctx.error naming what does not fit.
+RnnCellDims lstm_cell_dims(const OpContext& ctx);
+RnnCellDims gru_cell_dims(const OpContext& ctx);
+
+}  // namespace frost

@@ -1,0 +1,385 @@
+// The recurrent-cell rewrites (fuse_lstm_cell.cc, fuse_gru_cell.cc): cells
+// built in code in each framework's form fuse into one _FrostLSTMCell /
+// _FrostGRUCell and compute what the unfused graph did; variants the fused
+// cells do not implement are left alone; the bundled models with recurrent
+// layers fuse every step and still match TensorFlow.
+#include <cstdlib>
+#include <filesystem>
+
+#include "freeze/passes.h"
+#include "freeze_test_util.h"
+#include "graph/tensor_names.h"
+#include "io/graphdef_convert.h"
+#include "io/npy.h"
+#include "io/reference_file.h"
+#include "runtime/compare.h"
+#include "runtime/executor.h"
+#include "runtime/session.h"
+
+using namespace frost;
+using namespace frost::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<float> weights(int64_t n, float scale, int seed) {
+  std::vector<float> v(static_cast<size_t>(n));
+  uint32_t s = 2654435761u * static_cast<uint32_t>(seed + 1);
+  for (auto& x : v) {
+    s = s * 1664525u + 1013904223u;
+    x = scale * (static_cast<float>(s >> 8) / static_cast<float>(1 << 24) - 0.5f);
+  }
+  return v;
+}
+
+OptimizeResult optimize_runtime(const Graph& g, const std::vector<std::string>& inputs,
+                                const std::vector<std::string>& outputs) {
+  OptimizeOptions o;
+  o.inputs = inputs;
+  o.outputs = outputs;
+  o.runtime_fusions = true;
+  return optimize_graph(g, o);
+}
+
+fs::path source_root() { return fs::path(std::getenv("FROST_SOURCE_ROOT")); }
+
+// A reference.txt stanza optimised with runtime fusions: `cells` fused cells of
+// `op`, outputs within 1e-5 of the unfused graph and 1e-4 of TensorFlow, on the
+// reference and the CPU backend.
+void check_model(const fs::path& reference, const std::string& op, int cells) {
+  for (const ReferenceStanza& stanza : read_reference_file(reference.string())) {
+    CAPTURE(stanza.graph);
+    const Graph g = load_graph(stanza.graph);
+    FeedMap feeds;
+    std::vector<std::string> inputs, outputs;
+    std::vector<TensorId> fetches;
+    for (const ReferenceTensor& in : stanza.inputs) {
+      inputs.push_back(in.tensor);
+      feeds[resolve_tensor(g, in.tensor)] = read_npy(in.file);
+    }
+    for (const ReferenceTensor& out : stanza.outputs) {
+      outputs.push_back(out.tensor);
+      fetches.push_back(resolve_tensor(g, out.tensor));
+    }
+    const OptimizeResult r = optimize_runtime(g, inputs, outputs);
+    CHECK(count_ops(r.graph, op) == cells);
+    const std::vector<Tensor> before = run_reference(g, feeds, fetches);
+    const std::vector<Tensor> after = run_reference(r.graph, feeds, fetches);
+    const Session session(r.graph);
+    const std::vector<Tensor> cpu = session.run(feeds, fetches);
+    const std::vector<Tensor> cpu_again = session.run(feeds, fetches);  // a planned run
+    for (size_t i = 0; i < stanza.outputs.size(); ++i) {
+      const Tensor expected = read_npy(stanza.outputs[i].file);
+      CHECK(compare_tensors(after[i], before[i]).relative_error() <= 1e-5);
+      CHECK(compare_tensors(after[i], expected).relative_error() <= 1e-4);
+      CHECK(compare_tensors(cpu[i], expected).relative_error() <= 1e-4);
+      CHECK(compare_tensors(cpu_again[i], expected).relative_error() <= 1e-4);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("fuse_lstm_cells: models/lstm_unrolled (Keras LSTM, unrolled) fuses all 16 steps") {
+  check_model(source_root() / "models/lstm_unrolled/reference.txt", "_FrostLSTMCell", 16);
+}
+
+namespace {
+
+constexpr int64_t kBatch = 3, kIn = 5, kHidden = 7;
+
+// Which LSTM variant lstm_steps builds.
+struct LstmForm {
+  bool keras = true;         // two MatMuls added (Keras) or a MatMul of a ConcatV2 (tf.nn)
+  float forget_bias = 0;     // tf.nn: added to the forget piece before its sigmoid
+  std::string recurrent = "Sigmoid";  // the gates' activation
+  bool peephole = false;     // σ(f + w·c)
+  bool clip = false;         // c' clipped before tanh
+  bool read_gate = false;    // a gate read outside the cell
+};
+
+// `steps` LSTM steps over inputs x0..x{steps-1}, from the state h0, c0
+// (placeholders: a constant state would fold the first step's recurrent
+// MatMul away); output "out".
+GraphBuilder lstm_steps(const LstmForm& form, int steps) {
+  GraphBuilder b;
+  b.placeholder("h0", {kBatch, kHidden});
+  b.placeholder("c0", {kBatch, kHidden});
+  b.ints("axis", {1});
+  b.constant("split_dim", Tensor::scalar<int32_t>(1));
+  if (form.keras) {
+    b.floats("kernel", weights(kIn * 4 * kHidden, 1.2f, 1), Shape{kIn, 4 * kHidden});
+    b.floats("recurrent", weights(kHidden * 4 * kHidden, 1.2f, 2), Shape{kHidden, 4 * kHidden});
+  } else {
+    b.floats("kernel", weights((kIn + kHidden) * 4 * kHidden, 1.2f, 3), Shape{kIn + kHidden, 4 * kHidden});
+  }
+  b.floats("bias", weights(4 * kHidden, 0.5f, 4), Shape{4 * kHidden});
+  b.constant("fb", Tensor::scalar<float>(form.forget_bias));
+  b.floats("peep", weights(kHidden, 1.0f, 5), Shape{kHidden});
+  b.constant("lo", Tensor::scalar<float>(-0.5f));
+  b.constant("hi", Tensor::scalar<float>(0.5f));
+  std::string h = "h0", c = "c0";
+  for (int t = 0; t < steps; ++t) {
+    const std::string p = "s" + std::to_string(t) + "/", x = "x" + std::to_string(t);
+    b.placeholder(x, {kBatch, kIn});
+    if (form.keras) {
+      b.op(p + "mm", "MatMul", {x, "kernel"});
+      b.op(p + "mm1", "MatMul", {h, "recurrent"});
+      b.op(p + "add", "AddV2", {p + "mm", p + "mm1"});
+    } else {
+      b.op(p + "concat", "ConcatV2", {x, h, "axis"}, {{"N", int64_t{2}}, {"Tidx", DType::Int32}});
+      b.op(p + "add", "MatMul", {p + "concat", "kernel"});
+    }
+    b.op(p + "z", "BiasAdd", {p + "add", "bias"});
+    b.op(p + "split", "Split", {"split_dim", p + "z"}, {{"num_split", int64_t{4}}});
+    // Keras: i, f, c, o; tf.nn: i, j, f, o.
+    const std::string i = p + "split:0", g = form.keras ? p + "split:2" : p + "split:1",
+                      f = form.keras ? p + "split:1" : p + "split:2", o = p + "split:3";
+    const std::string act = form.recurrent;
+    b.op(p + "si", act, {i});
+    std::string f_in = f;
+    if (form.forget_bias != 0) f_in = b.op(p + "fadd", "Add", {f, "fb"});
+    if (form.peephole) {
+      b.op(p + "pc", "Mul", {"peep", c});
+      f_in = b.op(p + "fpeep", "AddV2", {f_in, p + "pc"});
+    }
+    b.op(p + "sf", act, {f_in});
+    b.op(p + "tg", "Tanh", {g});
+    b.op(p + "so", act, {o});
+    if (form.keras) b.op(p + "fc", "Mul", {p + "sf", c});
+    else b.op(p + "fc", "Mul", {c, p + "sf"});
+    b.op(p + "ig", "Mul", {p + "si", p + "tg"});
+    b.op(p + "c", "AddV2", {p + "fc", p + "ig"});
+    std::string c_read = p + "c";
+    if (form.clip) {
+      b.op(p + "cmin", "Minimum", {p + "c", "hi"});
+      c_read = b.op(p + "cclip", "Maximum", {p + "cmin", "lo"});
+    }
+    b.op(p + "tc", "Tanh", {c_read});
+    b.op(p + "h", "Mul", form.keras ? std::vector<std::string>{p + "so", p + "tc"}
+                                    : std::vector<std::string>{p + "tc", p + "so"});
+    h = p + "h";
+    c = p + "c";
+  }
+  b.op("out", "Identity", {h});
+  if (form.read_gate) b.op("gate_out", "Identity", {"s0/sf"});
+  return b;
+}
+
+std::vector<std::string> step_inputs(int steps) {
+  std::vector<std::string> v = {"h0", "c0"};
+  for (int t = 0; t < steps; ++t) v.push_back("x" + std::to_string(t));
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("fuse_lstm_cells: Keras and tf.nn forms fuse each step and compute the same") {
+  for (const LstmForm& form : {LstmForm{true}, LstmForm{false, 1.0f}, LstmForm{false, 0.0f}}) {
+    CAPTURE(form.keras);
+    CAPTURE(form.forget_bias);
+    const GraphBuilder b = lstm_steps(form, 3);
+    const OptimizeResult r = optimize_runtime(b.g, step_inputs(3), {"out"});
+    CHECK(count_ops(r.graph, "_FrostLSTMCell") == 3);
+    CHECK(count_ops(r.graph, "Sigmoid") == 0);
+    CHECK(count_ops(r.graph, "Split") == 0);
+    check_same_numbers(b.g, r.graph, step_inputs(3), {"out"});
+    // The CPU backend's kernel too.
+    FeedMap feeds;
+    feeds[TensorId::parse("h0")] = Tensor::from_vector(weights(kBatch * kHidden, 2.0f, 8), Shape{kBatch, kHidden});
+    feeds[TensorId::parse("c0")] = Tensor::from_vector(weights(kBatch * kHidden, 2.0f, 9), Shape{kBatch, kHidden});
+    for (int t = 0; t < 3; ++t)
+      feeds[TensorId::parse("x" + std::to_string(t))] =
+          Tensor::from_vector(weights(kBatch * kIn, 4.0f, 10 + t), Shape{kBatch, kIn});
+    const std::vector<Tensor> want = run_reference(b.g, feeds, {TensorId::parse("out")});
+    const std::vector<Tensor> got = Session(r.graph).run(feeds, {TensorId::parse("out")});
+    CHECK(compare_tensors(got[0], want[0]).relative_error() <= 1e-5);
+  }
+}
+
+TEST_CASE("fuse_lstm_cells: without runtime fusions, graphs stay TensorFlow's") {
+  const GraphBuilder b = lstm_steps(LstmForm{}, 2);
+  OptimizeOptions o;
+  o.inputs = step_inputs(2);
+  o.outputs = {"out"};
+  CHECK(count_ops(optimize_graph(b.g, o).graph, "_FrostLSTMCell") == 0);
+}
+
+TEST_CASE("fuse_lstm_cells: must not fire on variants the fused cell does not implement") {
+  LstmForm hard;
+  hard.recurrent = "Relu";  // another gate activation
+  LstmForm peephole;
+  peephole.keras = false;
+  peephole.peephole = true;
+  LstmForm clip;
+  clip.clip = true;
+  LstmForm read_gate;
+  read_gate.read_gate = true;
+  for (const auto& [what, form] : std::vector<std::pair<std::string, LstmForm>>{
+           {"relu gates", hard}, {"peephole", peephole}, {"cell clip", clip}, {"gate read outside", read_gate}}) {
+    CAPTURE(what);
+    const GraphBuilder b = lstm_steps(form, 2);
+    std::vector<std::string> outputs = {"out"};
+    if (form.read_gate) outputs.push_back("gate_out");
+    const OptimizeResult r = optimize_runtime(b.g, step_inputs(2), outputs);
+    // The read-gate graph's second step has no outside reader: it alone may fuse.
+    CHECK(count_ops(r.graph, "_FrostLSTMCell") == (form.read_gate ? 1 : 0));
+    check_same_numbers(b.g, r.graph, step_inputs(2), outputs);
+  }
+}
+
+namespace {
+
+// Which GRU variant gru_steps builds.
+struct GruForm {
+  std::string style = "keras";  // "keras" or "tf_nn"
+  bool reset_after = true;      // keras only
+  std::string recurrent = "Sigmoid";
+  bool read_gate = false;       // the reset gate read outside the cell
+};
+
+// `steps` GRU steps over inputs x0.. from the state h0; output "out".
+GraphBuilder gru_steps(const GruForm& form, int steps) {
+  GraphBuilder b;
+  const int64_t H = kHidden, I = kIn;
+  b.placeholder("h0", {kBatch, H});
+  b.ints("axis", {1});
+  b.constant("split_dim", Tensor::scalar<int32_t>(-1));
+  b.constant("one", Tensor::scalar<float>(1.0f));
+  b.ints("sizes", {static_cast<int32_t>(H), static_cast<int32_t>(H), -1});
+  if (form.style == "keras") {
+    b.floats("kernel", weights(I * 3 * H, 1.2f, 11), Shape{I, 3 * H});
+    b.floats("recurrent", weights(H * 3 * H, 1.2f, 12), Shape{H, 3 * H});
+    b.floats("bias", weights(2 * 3 * H, 0.6f, 13), Shape{2, 3 * H});
+    b.op("biases", "Unpack", {"bias"}, {{"num", int64_t{2}}, {"axis", int64_t{0}}});
+    b.ints("rk_begin", {0, 0});
+    b.ints("rk_end", {0, static_cast<int32_t>(2 * H)});
+    b.ints("rn_begin", {0, static_cast<int32_t>(2 * H)});
+    b.ints("rn_end", {0, 0});
+    b.ints("strides", {1, 1});
+    const std::map<std::string, AttrValue> slice_attrs = {{"Index", DType::Int32}, {"begin_mask", int64_t{1}},
+                                                          {"end_mask", int64_t{1}}, {"ellipsis_mask", int64_t{0}},
+                                                          {"new_axis_mask", int64_t{0}}, {"shrink_axis_mask", int64_t{0}}};
+    b.op("rk_zr", "StridedSlice", {"recurrent", "rk_begin", "rk_end", "strides"}, slice_attrs);
+    std::map<std::string, AttrValue> tail = slice_attrs;
+    tail["end_mask"] = int64_t{3};
+    b.op("rk_n", "StridedSlice", {"recurrent", "rn_begin", "rn_end", "strides"}, tail);
+  } else {
+    b.floats("gate_kernel", weights((I + H) * 2 * H, 1.2f, 14), Shape{I + H, 2 * H});
+    b.floats("gate_bias", weights(2 * H, 0.6f, 15), Shape{2 * H});
+    b.floats("cand_kernel", weights((I + H) * H, 1.2f, 16), Shape{I + H, H});
+    b.floats("cand_bias", weights(H, 0.6f, 17), Shape{H});
+  }
+  std::string h = "h0";
+  const std::string act = form.recurrent;
+  for (int t = 0; t < steps; ++t) {
+    const std::string p = "s" + std::to_string(t) + "/", x = "x" + std::to_string(t);
+    b.placeholder(x, {kBatch, I});
+    std::string u, n;
+    if (form.style == "keras") {
+      b.op(p + "mx", "MatMul", {x, "kernel"});
+      b.op(p + "bx", "BiasAdd", {p + "mx", "biases:0"});
+      b.op(p + "xs", "Split", {"split_dim", p + "bx"}, {{"num_split", int64_t{3}}});
+      if (form.reset_after) {
+        b.op(p + "mh", "MatMul", {h, "recurrent"});
+        b.op(p + "bh", "BiasAdd", {p + "mh", "biases:1"});
+      } else {
+        b.op(p + "bh", "MatMul", {h, "rk_zr"});
+      }
+      b.op(p + "hs", "SplitV", {p + "bh", "sizes", "split_dim"}, {{"num_split", int64_t{3}}, {"Tlen", DType::Int32}});
+      b.op(p + "au", "AddV2", {p + "xs:0", p + "hs:0"});
+      u = b.op(p + "u", act, {p + "au"});
+      b.op(p + "ar", "AddV2", {p + "xs:1", p + "hs:1"});
+      b.op(p + "r", act, {p + "ar"});
+      if (form.reset_after) {
+        b.op(p + "rh", "Mul", {p + "r", p + "hs:2"});
+      } else {
+        b.op(p + "rhh", "Mul", {p + "r", h});
+        b.op(p + "rh", "MatMul", {p + "rhh", "rk_n"});
+      }
+      n = b.op(p + "an", "AddV2", {p + "xs:2", p + "rh"});
+    } else {
+      b.op(p + "concat", "ConcatV2", {x, h, "axis"}, {{"N", int64_t{2}}, {"Tidx", DType::Int32}});
+      b.op(p + "gm", "MatMul", {p + "concat", "gate_kernel"});
+      b.op(p + "gb", "BiasAdd", {p + "gm", "gate_bias"});
+      b.op(p + "gs", act, {p + "gb"});
+      b.op(p + "split", "Split", {"split_dim", p + "gs"}, {{"num_split", int64_t{2}}});
+      u = p + "split:1";
+      b.op(p + "rh", "Mul", {p + "split:0", h});
+      b.op(p + "concat1", "ConcatV2", {x, p + "rh", "axis"}, {{"N", int64_t{2}}, {"Tidx", DType::Int32}});
+      b.op(p + "cm", "MatMul", {p + "concat1", "cand_kernel"});
+      n = b.op(p + "cb", "BiasAdd", {p + "cm", "cand_bias"});
+    }
+    b.op(p + "tn", "Tanh", {n});
+    b.op(p + "keep", "Mul", {u, h});
+    b.op(p + "sub", "Sub", {"one", u});
+    b.op(p + "new", "Mul", {p + "sub", p + "tn"});
+    h = b.op(p + "h", "AddV2", {p + "keep", p + "new"});
+  }
+  b.op("out", "Identity", {h});
+  if (form.read_gate) b.op("gate_out", "Identity", {form.style == "keras" ? "s0/r" : "s0/split:0"});
+  return b;
+}
+
+std::vector<std::string> gru_inputs(int steps) {
+  std::vector<std::string> v = {"h0"};
+  for (int t = 0; t < steps; ++t) v.push_back("x" + std::to_string(t));
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("fuse_gru_cells: Keras (both reset variants) and tf.nn forms fuse each step and compute the same") {
+  for (const GruForm& form : {GruForm{"keras", true}, GruForm{"keras", false}, GruForm{"tf_nn", false}}) {
+    CAPTURE(form.style);
+    CAPTURE(form.reset_after);
+    const GraphBuilder b = gru_steps(form, 3);
+    const OptimizeResult r = optimize_runtime(b.g, gru_inputs(3), {"out"});
+    CHECK(count_ops(r.graph, "_FrostGRUCell") == 3);
+    CHECK(count_ops(r.graph, "Sigmoid") == 0);
+    CHECK(count_ops(r.graph, "Tanh") == 0);
+    for (const Node* n : r.graph.nodes())
+      if (n->op == "_FrostGRUCell") CHECK(n->attr_bool_or("reset_after", true) == form.reset_after);
+    check_same_numbers(b.g, r.graph, gru_inputs(3), {"out"});
+    FeedMap feeds;
+    feeds[TensorId::parse("h0")] = Tensor::from_vector(weights(kBatch * kHidden, 2.0f, 18), Shape{kBatch, kHidden});
+    for (int t = 0; t < 3; ++t)
+      feeds[TensorId::parse("x" + std::to_string(t))] =
+          Tensor::from_vector(weights(kBatch * kIn, 4.0f, 20 + t), Shape{kBatch, kIn});
+    const std::vector<Tensor> want = run_reference(b.g, feeds, {TensorId::parse("out")});
+    const std::vector<Tensor> got = Session(r.graph).run(feeds, {TensorId::parse("out")});
+    CHECK(compare_tensors(got[0], want[0]).relative_error() <= 1e-5);
+  }
+}
+
+TEST_CASE("fuse_gru_cells: must not fire on other gate activations or a gate read outside the cell") {
+  GruForm relu;
+  relu.recurrent = "Relu";
+  GruForm relu_nn{"tf_nn", false, "Relu"};
+  GruForm read_gate;
+  read_gate.read_gate = true;
+  GruForm read_gate_nn{"tf_nn", false, "Sigmoid", true};
+  for (const GruForm& form : {relu, relu_nn, read_gate, read_gate_nn}) {
+    CAPTURE(form.style);
+    CAPTURE(form.recurrent);
+    const GraphBuilder b = gru_steps(form, 2);
+    std::vector<std::string> outputs = {"out"};
+    if (form.read_gate) outputs.push_back("gate_out");
+    const OptimizeResult r = optimize_runtime(b.g, gru_inputs(2), outputs);
+    CHECK(count_ops(r.graph, "_FrostGRUCell") == (form.read_gate ? 1 : 0));
+    check_same_numbers(b.g, r.graph, gru_inputs(2), outputs);
+  }
+}
+
+TEST_CASE("rnn cells: models and corpus graphs with recurrent layers fuse and still match TensorFlow") {
+  check_model(source_root() / "models/gru_while/reference.txt", "_FrostGRUCell", 2);
+  const fs::path corpus = source_root() / "tests/corpus";
+  if (!fs::exists(source_root() / "../shared/corpus")) {
+    MESSAGE("SKIPPED corpus graphs: ../shared/corpus not found");
+    return;
+  }
+  check_model(corpus / "charrnn_lstm_receipts/reference.txt", "_FrostLSTMCell", 20);
+  check_model(corpus / "tf2onnx_gru/reference.txt", "_FrostGRUCell", 28);
+  // hard_sigmoid gates (a TF1 Keras GRU): left alone.
+  check_model(corpus / "captcha_cnn/reference.txt", "_FrostGRUCell", 0);
+}

@@ -1,0 +1,125 @@
+// The kernels' worker team (kernels/simd/worker_team.h): every thread id runs
+// once per region, barriers order the phases of a region, a region started
+// inside a region or while another thread holds the team runs nothing, and
+// the workers wake up after sleeping. No timings are asserted.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "kernels/simd/worker_team.h"
+
+namespace frost::kernels::simd {
+namespace {
+
+// Calls f(tid, nth) through the team's plain function-pointer interface.
+template <class F>
+bool run_on(WorkerTeam& team, int nth, F& f) {
+  return team.run(nth, [](void* c, int tid, int n) { (*static_cast<F*>(c))(tid, n); }, &f);
+}
+
+}  // namespace
+
+TEST_CASE("worker team: each thread id runs once per region, many regions in a row") {
+  WorkerTeam& team = worker_team();
+  for (int nth : {2, 3, 2, 4}) {
+    for (int region = 0; region < 200; ++region) {
+      std::vector<std::atomic<int>> seen(static_cast<size_t>(nth));
+      std::atomic<int> wrong_nth{0};
+      auto f = [&](int tid, int n) {
+        if (n != nth) wrong_nth++;
+        seen[static_cast<size_t>(tid)]++;
+      };
+      REQUIRE(run_on(team, nth, f));
+      CHECK(wrong_nth.load() == 0);
+      for (int t = 0; t < nth; ++t) CHECK(seen[static_cast<size_t>(t)].load() == 1);
+    }
+  }
+}
+
+TEST_CASE("worker team: one thread runs nothing, and the caller runs tid 0") {
+  WorkerTeam& team = worker_team();
+  int calls = 0;
+  auto one = [&](int, int) { ++calls; };
+  CHECK_FALSE(run_on(team, 1, one));
+  CHECK(calls == 0);
+  const std::thread::id me = std::this_thread::get_id();
+  std::thread::id tid0;
+  auto f = [&](int tid, int) {
+    if (tid == 0) tid0 = std::this_thread::get_id();
+  };
+  REQUIRE(run_on(team, 2, f));
+  CHECK(tid0 == me);
+}
+
+TEST_CASE("worker team: a barrier separates the phases of a region") {
+  WorkerTeam& team = worker_team();
+  constexpr int kPhases = 50;
+  for (int nth : {2, 3}) {
+    std::vector<int> slot(static_cast<size_t>(nth), -1);
+    std::atomic<int> mismatches{0};
+    auto f = [&](int tid, int n) {
+      for (int phase = 0; phase < kPhases; ++phase) {
+        slot[static_cast<size_t>(tid)] = phase;  // plain writes: the barrier must order them
+        team_barrier();
+        for (int t = 0; t < n; ++t)
+          if (slot[static_cast<size_t>(t)] != phase) mismatches++;
+        team_barrier();
+      }
+    };
+    REQUIRE(run_on(team, nth, f));
+    CHECK(mismatches.load() == 0);
+  }
+}
+
+TEST_CASE("worker team: no nested regions, no sharing with another thread's region") {
+  WorkerTeam& team = worker_team();
+  std::atomic<int> nested_ran{0}, inside{0};
+  auto inner = [&](int, int) { nested_ran++; };
+  auto outer = [&](int, int) {
+    if (in_worker_region()) inside++;
+    if (run_on(team, 2, inner)) nested_ran += 100;
+  };
+  REQUIRE(run_on(team, 2, outer));
+  CHECK(nested_ran.load() == 0);
+  CHECK(inside.load() == 2);
+  CHECK_FALSE(in_worker_region());
+
+  // While one thread's region runs, another thread's call returns false.
+  std::atomic<bool> holding{false}, release{false};
+  auto hold = [&](int tid, int) {
+    if (tid != 0) return;
+    holding = true;
+    while (!release) std::this_thread::yield();
+  };
+  std::thread owner([&] { run_on(team, 2, hold); });
+  while (!holding) std::this_thread::yield();
+  int ran = 0;
+  auto other = [&](int, int) { ++ran; };
+  CHECK_FALSE(run_on(team, 2, other));
+  CHECK(ran == 0);
+  release = true;
+  owner.join();
+  CHECK(run_on(team, 2, other));
+  CHECK(ran == 2);
+}
+
+TEST_CASE("worker team: workers that went to sleep wake up for the next region") {
+  WorkerTeam& team = worker_team();
+  const double spin = team.spin_seconds();
+  team.set_spin_seconds(0.0);  // sleep at once: every region wakes the workers through the futex
+  for (int region = 0; region < 100; ++region) {
+    std::atomic<int> count{0};
+    auto f = [&](int, int) {
+      count++;
+      team_barrier();
+    };
+    REQUIRE(run_on(team, 3, f));
+    CHECK(count.load() == 3);
+    if (region % 10 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  team.set_spin_seconds(spin);
+}
+
+}  // namespace frost::kernels::simd
