@@ -3,8 +3,8 @@
 // by the per-ISA translation units conv_direct_f32_<isa>.cc; internal linkage
 // for the reason given in gemm_impl.h.
 //
-// Loop nest of one thread (its share: a range of pixel tiles × a range of
-// filter panels, see split_work):
+// Loop nest of one chunk of the work (a range of pixel tiles × a range of
+// filter panels, see direct_run):
 //
 //   for a block of the reduction K (all of it unless a panel would not stay in L2)
 //     for a chunk of filter panels (≤ kChunkFloats floats: stays in L2)
@@ -213,22 +213,10 @@ FROST_SIMD_INLINE void store_tile(typename T::V (&acc)[T::MR][T::NV], float* c, 
   }
 }
 
-// How the threads share the work: a tm × tn grid over pixel tiles × panels.
-// Pixel tiles first (each thread then reads only its own input rows and the
-// whole filter from the shared L3); panels only when there are too few tiles.
+// A thread's share of the work: pixel tiles [t0, t1) × filter panels [q0, q1).
 struct WorkSplit {
   int64_t t0, t1, q0, q1;
 };
-
-inline WorkSplit split_work(int64_t tiles, int64_t panels, int tid, int nth) {
-  int tm = nth, tn = 1;
-  if (tiles < 2 * nth && panels >= nth) {
-    tm = 1;
-    tn = nth;
-  }
-  const int ti = tid / tn, tj = tid % tn;
-  return {tiles * ti / tm, tiles * (ti + 1) / tm, panels * tj / tn, panels * (tj + 1) / tn};
-}
 
 // Reduction blocks: K is split so that one block of a filter panel
 // (kc·NR floats) stays in L2 while every pixel tile of the thread reads it;
@@ -242,13 +230,12 @@ inline int64_t k_block(int64_t k, int nr) {
 
 template <class T, Activation kAct>
 void run_share(const Conv2DParams& p, const float* input, const float* packed, float* output,
-               const GemmEpilogue& ep, const float* zeros, const float** ptrs, int tid, int nth) {
+               const GemmEpilogue& ep, const float* zeros, const float** ptrs, const WorkSplit& w) {
   constexpr int MR = T::MR, NR = T::NR;
   using V = typename T::V;
   const int64_t pixels = p.batch * p.out_h * p.out_w;
   const int64_t k = p.filter_h * p.filter_w * p.in_c;
   const int64_t panel_floats = k * NR;
-  const WorkSplit w = split_work(dc_div_up(pixels, MR), dc_div_up(p.out_c, NR), tid, nth);
   const int64_t kc = k_block(k, NR);
   const V alpha(ep.alpha);
   for (int64_t k0 = 0; k0 < k; k0 += kc) {
@@ -294,13 +281,19 @@ void direct_run(const Conv2DParams& p, const float* input, const float* packed, 
   float* zeros = dc_align_up(scratch);
   std::memset(zeros, 0, static_cast<size_t>(p.filter_w * p.in_c) * sizeof(float));
   float* tables = zeros + zeros_floats(p) - kScratchAlign;
+  // Chunks of pixel tiles × filter panels that the threads take in turn
+  // (thread_policy.h); a tile's sums do not depend on which thread or chunk
+  // computes it, so the output is the same for every thread count.
+  const int64_t tiles = dc_div_up(p.batch * p.out_h * p.out_w, T::MR), panels = dc_div_up(p.out_c, T::NR);
+  const GridChunks grid = grid_chunks(tiles, panels, threads);
   with_activation(ep.activation, [&](auto tag) {
     constexpr Activation kAct = decltype(tag)::value;
-    auto body = [&](int tid, int nth) {
+    parallel_for(threads, grid.row_chunks * grid.col_chunks, [&](int64_t c, int tid) {
       auto** ptrs = reinterpret_cast<const float**>(dc_align_up(tables + tid * table_floats(T::MR, p)));
-      run_share<T, kAct>(p, input, packed, output, ep, zeros, ptrs, tid, nth);
-    };
-    parallel_run(threads, body);
+      const ChunkRange rows = chunk_range(tiles, grid.row_chunks, c / grid.col_chunks);
+      const ChunkRange cols = chunk_range(panels, grid.col_chunks, c % grid.col_chunks);
+      run_share<T, kAct>(p, input, packed, output, ep, zeros, ptrs, WorkSplit{rows.begin, rows.end, cols.begin, cols.end});
+    });
   });
 }
 
