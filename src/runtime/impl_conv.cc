@@ -1,6 +1,8 @@
 // Conv2D and DepthwiseConv2dNative (plain and _Fused*: bias, residual add,
 // activation in the GEMM epilogue), float32 NHWC, on the SIMD kernels
-// (kernels/conv_simd.h, kernels/conv_direct.h):
+// (kernels/conv_simd.h, kernels/conv_direct.h), tried in this order after
+// conv2d/winograd (impl_conv_winograd.cc, 3×3 stride 1 where its cost rule
+// says it wins):
 //  - conv2d/direct_nhwc: the direct (implicit-GEMM) kernel, which reads the
 //    input in place and keeps each output tile in registers over the whole
 //    reduction. Chosen for every ungrouped convolution with a constant filter
@@ -168,6 +170,7 @@ KernelFn prepare_depthwise(const PrepareContext& ctx) {
 
 std::vector<Implementation> conv_implementations() {
   return {
+      conv_winograd_implementation(),  // 3×3 stride 1 where its cost rule says it wins
       {"conv2d/direct_nhwc", {"Conv2D", "_FusedConv2D"}, direct_applies, prepare_direct},
       {"conv2d/im2col_gemm", {"Conv2D", "_FusedConv2D"}, conv_applies, prepare_conv},
       {"depthwise/simd", {"DepthwiseConv2dNative", "_FusedDepthwiseConv2dNative"}, conv_applies, prepare_depthwise},
