@@ -8,6 +8,7 @@
 #include <random>
 
 #include "graph/activation_ops.h"
+#include "kernels/conv_direct.h"
 #include "kernels/conv_winograd.h"
 #include "nn_test_util.h"
 #include "test_seed.h"
@@ -208,19 +209,23 @@ TEST_CASE("conv2d/winograd is chosen for 3x3 stride-1 layers its cost rule accep
     return choose_implementation(pc).implementation;
   };
   const bool has_winograd = kernels::conv2d_winograd_kernel_name() != nullptr;
+  // What takes the layers Winograd declines: the direct kernel (one group, AVX2 or AVX-512), else im2col.
+  const std::string others = kernels::conv2d_direct_isa_supported() ? "conv2d/direct_nhwc" : "conv2d/im2col_gemm";
   CHECK(chosen(Shape{1, 56, 56, 64}, Shape{3, 3, 64, 64}, conv_attrs(1, "SAME")) ==
-        (has_winograd ? "conv2d/winograd" : "conv2d/im2col_gemm"));
+        (has_winograd ? "conv2d/winograd" : others));
   // Not Winograd: an RGB stem (too few channels), stride 2, dilation 2, 5×5, a tiny image, groups.
-  CHECK(chosen(Shape{1, 56, 56, 3}, Shape{3, 3, 3, 64}, conv_attrs(1, "SAME")) == "conv2d/im2col_gemm");
-  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{3, 3, 64, 64}, conv_attrs(2, "SAME")) == "conv2d/im2col_gemm");
-  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{3, 3, 64, 64}, conv_attrs(1, "SAME", 2)) == "conv2d/im2col_gemm");
-  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{5, 5, 64, 64}, conv_attrs(1, "SAME")) == "conv2d/im2col_gemm");
-  CHECK(chosen(Shape{1, 3, 3, 64}, Shape{3, 3, 64, 64}, conv_attrs(1, "SAME")) == "conv2d/im2col_gemm");
+  CHECK(chosen(Shape{1, 56, 56, 3}, Shape{3, 3, 3, 64}, conv_attrs(1, "SAME")) == others);
+  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{3, 3, 64, 64}, conv_attrs(2, "SAME")) == others);
+  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{3, 3, 64, 64}, conv_attrs(1, "SAME", 2)) == others);
+  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{5, 5, 64, 64}, conv_attrs(1, "SAME")) == others);
+  CHECK(chosen(Shape{1, 3, 3, 64}, Shape{3, 3, 64, 64}, conv_attrs(1, "SAME")) == others);
   CHECK(chosen(Shape{1, 56, 56, 64}, Shape{3, 3, 32, 64}, conv_attrs(1, "SAME")) == "conv2d/im2col_gemm");
-  // FROST_IMPL=-conv2d/winograd leaves its layers to im2col_gemm.
+  // FROST_IMPL=-conv2d/winograd leaves its layers to the others.
   const Node node = make_node("Conv2D", 2, conv_attrs(1, "SAME"));
   const Tensor w = random(Shape{3, 3, 64, 64}, 98);
   PrepareContext pc{node, *OpRegistry::global().find("Conv2D"), {nullptr, &w},
                     {PartialShape({1, 56, 56, 64}), PartialShape({3, 3, 64, 64})}};
-  CHECK(choose_implementation(pc, ImplFilter::parse("-conv2d/winograd")).implementation == "conv2d/im2col_gemm");
+  CHECK(choose_implementation(pc, ImplFilter::parse("-conv2d/winograd")).implementation == others);
+  CHECK(choose_implementation(pc, ImplFilter::parse("-conv2d/winograd,-conv2d/direct_nhwc")).implementation ==
+        "conv2d/im2col_gemm");
 }
