@@ -54,7 +54,7 @@ flask_port=$(free_port)
 servers+=("flask+tf|$flask_port")
 start_frost "frost serve"
 start_frost "frost serve --max-batch 1" --max-batch 1
-start_frost "frost serve --max-batch 8" --max-batch 8
+start_frost "frost serve --max-batch 32" --max-batch 32
 start_frost "frost serve --batch-timeout-us 0" --batch-timeout-us 0
 for s in "${servers[@]}"; do wait_http "http://127.0.0.1:${s#*|}/v1/models/fashion:predict"; done
 
@@ -73,7 +73,7 @@ for connections in 8 64; do
   for round in $(seq "$rounds"); do
     for s in "${servers[@]}"; do
       # At -c8 only the defaults and no batching: the rest differ under load.
-      if [ "$connections" = 8 ] && [[ "${s%|*}" == *"--max-batch 8"* || "${s%|*}" == *"timeout"* ]]; then continue; fi
+      if [ "$connections" = 8 ] && [[ "${s%|*}" == *"--max-batch 32"* || "${s%|*}" == *"timeout"* ]]; then continue; fi
       run "${s%|*}" "${s#*|}" "$connections"
     done
   done
