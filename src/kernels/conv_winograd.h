@@ -24,8 +24,9 @@
 // the project's tests is far off).
 //
 // The epilogue is conv2d_f32's (GemmEpilogue over pixels × out_c: bias,
-// residual NHWC with row stride ldr, activation), applied in the output
-// transform while the tile is in registers.
+// residual NHWC with row stride ldr, activation, ...), applied by the GEMM's
+// own epilogue code to each tile's outputs right after its output transform,
+// while they are in L1.
 #pragma once
 
 #include <cstddef>
