@@ -20,6 +20,7 @@
 
 #include "kernels/conv.h"
 #include "kernels/conv_simd.h"
+#include "kernels/conv_winograd.h"
 #include "kernels/padding.h"
 #include "bench_util.h"
 
@@ -70,6 +71,10 @@ Conv2DParams same_conv(int64_t h, int64_t w, int64_t cin, int64_t cout, int64_t 
 std::vector<ConvCase> cases() {
   return {
       {"3x3_56x56x64_to_64", same_conv(56, 56, 64, 64, 3, 1, false), false},
+      // The other 3×3 stride-1 stages of ResNet50 / VGG (Winograd's shapes).
+      {"3x3_28x28x128_to_128", same_conv(28, 28, 128, 128, 3, 1, false), false},
+      {"3x3_14x14x256_to_256", same_conv(14, 14, 256, 256, 3, 1, false), false},
+      {"3x3_7x7x512_to_512", same_conv(7, 7, 512, 512, 3, 1, false), false},
       {"1x1_56x56x64_to_256", same_conv(56, 56, 64, 256, 1, 1, false), false},
       {"3x3s2_224x224x3_to_32", same_conv(224, 224, 3, 32, 3, 2, false), false},
       {"dw3x3_112x112x32", same_conv(112, 112, 32, 32, 3, 1, true), true},
@@ -142,6 +147,27 @@ void bm_frost(benchmark::State& st, const ConvCase& c, int threads) {
       frost::kernels::conv2d_f32(p, in.data(), packed.data(), out.data(), {}, run);
       benchmark::ClobberMemory();
     }
+  }
+  add_counters(st, c, threads);
+}
+
+// Winograd F(4×4, 3×3) (kernels/conv_winograd.h), whatever its cost rule
+// says; counted in the direct convolution's FLOPs like every other row.
+void bm_frost_winograd(benchmark::State& st, const ConvCase& c, int threads) {
+  frost::bench::set_threads(threads);
+  const Conv2DParams& p = c.p;
+  const std::vector<float> in = random_floats(input_size(p)), filter = random_floats(filter_size(c));
+  std::vector<float> out(output_size(p));
+  std::vector<float> packed(frost::kernels::conv2d_winograd_packed_filter_floats(p));
+  frost::kernels::conv2d_winograd_pack_filter(p, filter.data(), packed.data());
+  std::vector<float> scratch(frost::kernels::conv2d_winograd_scratch_floats(p, threads));
+  frost::kernels::GemmRun run;
+  run.threads = threads;
+  run.scratch = scratch.data();
+  frost::kernels::conv2d_winograd_f32(p, in.data(), packed.data(), out.data(), {}, run);  // warm-up
+  for (auto _ : st) {
+    frost::kernels::conv2d_winograd_f32(p, in.data(), packed.data(), out.data(), {}, run);
+    benchmark::ClobberMemory();
   }
   add_counters(st, c, threads);
 }
@@ -233,7 +259,7 @@ void time_onednn(benchmark::State& st, const ConvCase& c, int threads, const dnn
   add_counters(st, c, threads);
 }
 
-void bm_onednn_primitive(benchmark::State& st, const ConvCase& c, int threads) {
+void onednn_conv(benchmark::State& st, const ConvCase& c, int threads, dnnl::algorithm algo) {
   frost::bench::set_threads(threads);
   const Conv2DParams& p = c.p;
   using dnnl::memory;
@@ -250,10 +276,25 @@ void bm_onednn_primitive(benchmark::State& st, const ConvCase& c, int threads) {
   const memory::desc src_md(src_dims, memory::data_type::f32, memory::format_tag::nhwc);
   const memory::desc dst_md(dst_dims, memory::data_type::f32, memory::format_tag::nhwc);
   const memory::desc w_md(w_dims, memory::data_type::f32, memory::format_tag::any);
-  const dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-                                             src_md, w_md, dst_md, strides, pad_l, pad_r);
-  const dnnl::convolution_forward::primitive_desc pd(desc, eng);
+  const dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, algo, src_md, w_md, dst_md, strides,
+                                             pad_l, pad_r);
+  dnnl::convolution_forward::primitive_desc pd;
+  try {
+    pd = dnnl::convolution_forward::primitive_desc(desc, eng);
+  } catch (const dnnl::error&) {
+    st.SkipWithError("oneDNN has no implementation of this algorithm here");
+    return;
+  }
   time_onednn(st, c, threads, eng, dnnl::convolution_forward(pd), pd);
+}
+
+void bm_onednn_primitive(benchmark::State& st, const ConvCase& c, int threads) {
+  onednn_conv(st, c, threads, dnnl::algorithm::convolution_direct);
+}
+
+// oneDNN's own Winograd (F(4×4, 3×3) on AVX-512 cores; skipped where it has none).
+void bm_onednn_winograd(benchmark::State& st, const ConvCase& c, int threads) {
+  onednn_conv(st, c, threads, dnnl::algorithm::convolution_winograd);
 }
 
 // The transposed convolution as oneDNN's deconvolution primitive: its source
@@ -293,6 +334,12 @@ void register_all() {
       reg("onednn", c.transpose ? bm_onednn_deconv : bm_onednn_primitive);
 #endif
       if (c.depthwise || c.transpose) continue;
+      if (frost::kernels::conv2d_winograd_supported(c.p)) {
+        reg("frost_winograd", bm_frost_winograd);
+#if FROST_BENCH_HAVE_ONEDNN
+        reg("onednn_winograd", bm_onednn_winograd);
+#endif
+      }
 #if FROST_BENCH_HAVE_ONEDNN
       reg("im2col_onednn_sgemm", bm_im2col, Gemm::kOneDnn);
 #endif

@@ -108,6 +108,7 @@ KernelFn prepare_depthwise(const PrepareContext& ctx) {
 
 std::vector<Implementation> conv_implementations() {
   return {
+      conv_winograd_implementation(),  // 3×3 stride 1 where its cost rule says it wins
       {"conv2d/im2col_gemm", {"Conv2D", "_FusedConv2D"}, conv_applies, prepare_conv},
       {"depthwise/simd", {"DepthwiseConv2dNative", "_FusedDepthwiseConv2dNative"}, conv_applies, prepare_depthwise},
   };

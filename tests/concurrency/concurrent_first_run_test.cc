@@ -37,7 +37,8 @@ TEST_CASE("models: 8 threads on the first run of a new model give the serial res
   int checked = 0;
   for (const auto& entry : fs::directory_iterator(models)) {
     const fs::path reference = entry.path() / "reference.txt";
-    if (!fs::exists(reference)) continue;
+    std::error_code unreadable;  // e.g. a models/large link that loops: not a bundled model
+    if (!fs::exists(reference, unreadable)) continue;
     const ReferenceStanza stanza = read_reference_file(reference.string()).front();
     CAPTURE(stanza.graph);
     const Graph g = load_graph(stanza.graph);

@@ -4,9 +4,11 @@
 // with the inputs as constants (weights packed at prepare time) and fed
 // (packed per run). The last check is that every implementation in the
 // table ran here, so a new one cannot go untested.
+#include <algorithm>
 #include <random>
 
 #include "graph/activation_ops.h"
+#include "kernels/conv_winograd.h"
 #include "nn_test_util.h"
 #include "test_seed.h"
 
@@ -63,6 +65,16 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     Attrs leaky = fused(conv_attrs(stride, pad, dil), {"BiasAdd", "LeakyRelu"}, 1);
     leaky["leakyrelu_alpha"] = 0.1f;
     run_op("_FusedConv2D", {x, w, bias}, leaky);
+  }
+  // conv2d/winograd: 3×3 stride 1 with enough channels (its cost rule), SAME and VALID, fused epilogues;
+  // channels that are not a multiple of the vector width, batch 2.
+  for (const char* pad : {"SAME", "VALID"}) {
+    const Tensor x = random(Shape{2, 13, 11, 20}, ++salt), w = random(Shape{3, 3, 20, 33}, ++salt);
+    run_op("Conv2D", {x, w}, conv_attrs(1, pad));
+    const Tensor y = run_op1("Conv2D", {x, w}, conv_attrs(1, pad));
+    const Tensor bias = random(Shape{33}, ++salt), residual = random(y.shape(), ++salt);
+    run_op("_FusedConv2D", {x, w, bias}, fused(conv_attrs(1, pad), {"BiasAdd", "Relu"}, 1));
+    run_op("_FusedConv2D", {x, w, bias, residual}, fused(conv_attrs(1, pad), {"BiasAdd", "Add", "Relu6"}, 2));
   }
   // Grouped (filter in-depth C / G): a GEMM per group.
   for (int64_t groups : {2, 3, 12})
@@ -160,9 +172,19 @@ TEST_CASE("implementations decline what they do not take: the reference runs it"
 }
 
 TEST_CASE("FROST_IMPL entries: names, families, variants; unknown ones and excluding the reference are errors") {
-  const Implementation* conv = implementations_for("Conv2D").at(0);
-  CHECK(conv->name == "conv2d/im2col_gemm");
+  const std::vector<const Implementation*>& convs = implementations_for("Conv2D");
+  auto named = [&](const std::string& name) -> const Implementation& {
+    const auto it = std::find_if(convs.begin(), convs.end(), [&](const Implementation* i) { return i->name == name; });
+    REQUIRE(it != convs.end());
+    return **it;
+  };
+  const Implementation* conv = &named("conv2d/im2col_gemm");
+  const Implementation& winograd = named("conv2d/winograd");
+  CHECK(convs.front() == &winograd);  // tried first: it declines what its cost rule does not take
   CHECK(ImplFilter::parse("conv2d/im2col_gemm").allows("Conv2D", *conv));
+  CHECK_FALSE(ImplFilter::parse("conv2d/im2col_gemm").allows("Conv2D", winograd));
+  CHECK_FALSE(ImplFilter::parse("-conv2d/winograd").allows("Conv2D", winograd));
+  CHECK(ImplFilter::parse("-conv2d/winograd").allows("Conv2D", *conv));
   CHECK_FALSE(ImplFilter::parse("-conv2d").allows("Conv2D", *conv));
   CHECK_FALSE(ImplFilter::parse("reference").allows("Conv2D", *conv));
   // Forcing one op's implementation leaves the other ops alone.
@@ -172,4 +194,32 @@ TEST_CASE("FROST_IMPL entries: names, families, variants; unknown ones and exclu
   CHECK_THROWS_WITH_AS(ImplFilter::parse("conv3d/winograd"), doctest::Contains("conv3d/winograd"), Error);
   CHECK_THROWS_WITH_AS(ImplFilter::parse("-reference"), doctest::Contains("cannot be excluded"), Error);
   CHECK(reference_implementation_name("Conv2D") == "Conv2D/reference");
+}
+
+TEST_CASE("conv2d/winograd is chosen for 3x3 stride-1 layers its cost rule accepts, and only for those") {
+  // The implementation the planner picks for a Conv2D with a constant
+  // filter, given the input shape static inference knows.
+  auto chosen = [](const Shape& input, const Shape& filter, Attrs attrs) {
+    const Node node = make_node("Conv2D", 2, std::move(attrs));
+    const OpDef& def = *OpRegistry::global().find("Conv2D");
+    const Tensor w = random(filter, 99);
+    PrepareContext pc{node, def, {nullptr, &w}, {PartialShape(input.dims()), PartialShape(filter.dims())}};
+    return choose_implementation(pc).implementation;
+  };
+  const bool has_winograd = kernels::conv2d_winograd_kernel_name() != nullptr;
+  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{3, 3, 64, 64}, conv_attrs(1, "SAME")) ==
+        (has_winograd ? "conv2d/winograd" : "conv2d/im2col_gemm"));
+  // Not Winograd: an RGB stem (too few channels), stride 2, dilation 2, 5×5, a tiny image, groups.
+  CHECK(chosen(Shape{1, 56, 56, 3}, Shape{3, 3, 3, 64}, conv_attrs(1, "SAME")) == "conv2d/im2col_gemm");
+  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{3, 3, 64, 64}, conv_attrs(2, "SAME")) == "conv2d/im2col_gemm");
+  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{3, 3, 64, 64}, conv_attrs(1, "SAME", 2)) == "conv2d/im2col_gemm");
+  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{5, 5, 64, 64}, conv_attrs(1, "SAME")) == "conv2d/im2col_gemm");
+  CHECK(chosen(Shape{1, 3, 3, 64}, Shape{3, 3, 64, 64}, conv_attrs(1, "SAME")) == "conv2d/im2col_gemm");
+  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{3, 3, 32, 64}, conv_attrs(1, "SAME")) == "conv2d/im2col_gemm");
+  // FROST_IMPL=-conv2d/winograd leaves its layers to im2col_gemm.
+  const Node node = make_node("Conv2D", 2, conv_attrs(1, "SAME"));
+  const Tensor w = random(Shape{3, 3, 64, 64}, 98);
+  PrepareContext pc{node, *OpRegistry::global().find("Conv2D"), {nullptr, &w},
+                    {PartialShape({1, 56, 56, 64}), PartialShape({3, 3, 64, 64})}};
+  CHECK(choose_implementation(pc, ImplFilter::parse("-conv2d/winograd")).implementation == "conv2d/im2col_gemm");
 }

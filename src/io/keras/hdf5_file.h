@@ -3,6 +3,8 @@
 // scalar or 1-D) and numeric datasets. Files come from users, so every size is
 // checked before memory is taken, HDF5's own error printing is switched off,
 // and every failure is one frost::Error naming the file and the object path.
+// The library itself can still crash or hang on a corrupt file, so Frost
+// calls this only inside a child process (keras_hdf5_reader.h).
 #pragma once
 
 #include <cstdint>

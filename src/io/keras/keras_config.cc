@@ -115,13 +115,15 @@ std::shared_ptr<const JsonValue> implied_input(const KerasLayer& first, const Js
   JsonValue name;
   name.kind = JsonValue::Kind::String;
   name.string = first.name + "_input";
-  config.object.emplace_back("name", name);
-  config.object.emplace_back("batch_input_shape", *shape);
+  // JsonMember{...}, not emplace_back(key, value): clang 14 (the sanitizer and fuzz build)
+  // has no parenthesised aggregate initialisation.
+  config.object.push_back(JsonMember{"name", name});
+  config.object.push_back(JsonMember{"batch_input_shape", *shape});
   if (const JsonValue* c = member(*first.json, "config"))
     if (const JsonValue* dtype = member(*c, "dtype"); dtype && dtype->kind == JsonValue::Kind::String)
-      config.object.emplace_back("dtype", *dtype);
-  input->object.emplace_back("class_name", cls);
-  input->object.emplace_back("config", config);
+      config.object.push_back(JsonMember{"dtype", *dtype});
+  input->object.push_back(JsonMember{"class_name", cls});
+  input->object.push_back(JsonMember{"config", config});
   return input;
 }
 

@@ -5,7 +5,7 @@
 #include "io/keras/hdf5_file.h"
 #include "io/keras/keras_archive.h"
 #include "io/keras/keras_config.h"
-#include "io/keras/keras_weights.h"
+#include "io/keras/keras_hdf5_reader.h"
 #include "io/keras_graph/model_builder.h"
 
 namespace frost {
@@ -54,29 +54,26 @@ Graph build(const KerasConfig& config, const KerasWeights& weights, const std::s
 }
 
 Graph load_hdf5(const std::string& path, const KerasLoadOptions& options) {
-  const Hdf5File file = Hdf5File::open(path);
-  const Hdf5Group root = file.root();
-  const std::optional<std::string> config_json = root.string_attribute("model_config");
-  if (!config_json) {
-    const bool weights = root.has_attribute("layer_names") || root.is_group("model_weights");
-    throw std::move(Error(weights ? "a weights-only Keras file (no model_config attribute): it holds the weights but "
-                                    "not the architecture; load it into the model in Keras and save the whole model"
-                                  : "an HDF5 file that is not a Keras model (no model_config attribute)")
+  const Keras2File file = read_keras2_file(path);
+  if (!file.model_config) {
+    throw std::move(Error(file.weights_only ? "a weights-only Keras file (no model_config attribute): it holds the "
+                                              "weights but not the architecture; load it into the model in Keras "
+                                              "and save the whole model"
+                                            : "an HDF5 file that is not a Keras model (no model_config attribute)")
                         .file(path));
   }
-  const KerasConfig config = parse_keras_config(*config_json, path);
-  const int major = major_version(root.string_attribute("keras_version").value_or(""), 2);
-  if (!root.is_group("model_weights"))
+  const KerasConfig config = parse_keras_config(*file.model_config, path);
+  const int major = major_version(file.keras_version, 2);
+  if (!file.has_model_weights)
     throw std::move(Error("the Keras file has a model_config but no model_weights group (saved without weights?)").file(path));
-  const KerasWeights weights = read_keras2_weights(root.group("model_weights"));
-  return build(config, weights, path, major, options);
+  if (file.weights_error) throw *file.weights_error;
+  return build(config, file.weights, path, major, options);
 }
 
 Graph load_archive(const std::string& path, const KerasLoadOptions& options) {
   const KerasArchive archive = read_keras_archive(path);
   const KerasConfig config = parse_keras_config(archive.config_json, path + ":config.json");
-  const Hdf5File file = Hdf5File::from_bytes(archive.weights_h5, path + ":model.weights.h5");
-  const KerasWeights weights = read_keras3_weights(file.root());
+  const KerasWeights weights = read_keras3_weights_image(archive.weights_h5, path + ":model.weights.h5");
   return build(config, weights, path, archive_major(archive.metadata_json, path), options);
 }
 

@@ -1,0 +1,239 @@
+// Front end of the Winograd convolution (kernels/conv_winograd.h): the
+// filter transform and packing, the cost rule, the blocking of tiles, the
+// threads and the 36 GEMMs per block. ISA-neutral: the transforms and the
+// GEMM are reached through the per-ISA tables.
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "kernels/conv_winograd.h"
+#include "kernels/simd/conv_util.h"
+#include "kernels/simd/winograd_kernel_table.h"
+
+namespace frost::kernels {
+namespace {
+
+using simd::align_up;
+using simd::div_up;
+using simd::kAlignFloats;
+using simd::kWinogradPoints;
+using simd::round_up;
+using simd::WinogradBlock;
+using simd::WinogradKernelTable;
+
+GemmIsa resolve(GemmIsa isa) { return isa == GemmIsa::kAuto ? gemm_best_isa() : isa; }
+
+const WinogradKernelTable* table_for(GemmIsa isa) {
+  switch (resolve(isa)) {
+    case GemmIsa::kAvx512: return &simd::winograd_table_avx512();
+    case GemmIsa::kAvx2: return &simd::winograd_table_avx2();
+    default: return nullptr;
+  }
+}
+
+// G of F(4×4, 3×3) for the points of winograd_impl.h: row j is
+// (1, a, a²) / Π_{l≠j}(a − a_l) for the finite point a = a_j, (0, 0, 1) for ∞.
+// U = G g Gᵀ.
+constexpr double kG[6][3] = {
+    {1, 0, 0},
+    {1.0 / 3, 1.0 / 3, 1.0 / 3},
+    {-1.0 / 3, 1.0 / 3, -1.0 / 3},
+    {-16.0 / 15, -8.0 / 15, -4.0 / 15},
+    {1.0 / 15, -2.0 / 15, 4.0 / 15},
+    {0, 0, 1},
+};
+
+// V and M of a block together take about this many bytes, so that with one
+// U[ξ] they stay in a 1 MiB L2 while the 36 GEMMs stream the filter.
+constexpr int64_t kBlockBytes = int64_t{512} << 10;
+
+// The 36 matrices of V (and of M) start this many floats further apart than
+// their size: a transform touches all 36 at once, and with sizes of a
+// multiple of 4 KiB (or 2 KiB) its stores would alias the loads that follow
+// them in the 4 KiB-indexed store buffer.
+constexpr int64_t kXiSkew = 16;
+
+// How a call is cut into work: `blocks` blocks of tiles, each for the output
+// channels of one of `parts` column ranges of part_n channels (a whole
+// number of GEMM panels); a chunk is one (block, part), and the threads take
+// chunks in turn (parallel_for). Several parts only when there are too few
+// tiles to give every thread several blocks; each part then transforms the
+// block's input again, which costs little next to its GEMMs.
+//
+// Blocks are whole units of MR tiles (the GEMM's row tile), the last one
+// also taking the tiles left over: so no block is shorter than MR unless all
+// the tiles are, and a GEMM that short would take the small-M path, which
+// sums in another order. Every output is then computed the same way whatever
+// the thread count.
+struct Plan {
+  int64_t tiles_h = 0, tiles_w = 0, tiles = 0;
+  int64_t mr = 0, units = 0, blocks = 0, max_block_tiles = 0;
+  int64_t parts = 1, part_n = 0;
+  int64_t ldv = 0, ldm = 0;             // row strides of V and M
+  int64_t v_floats = 0, m_floats = 0;   // per thread
+  int64_t gemm_floats = 0;              // GEMM scratch per thread
+  int64_t per_thread() const { return v_floats + m_floats + gemm_floats + 3 * kAlignFloats; }
+  // Tiles [begin, end) of block b.
+  int64_t block_begin(int64_t b) const { return b >= blocks ? tiles : units * b / blocks * mr; }
+  int64_t block_end(int64_t b) const { return b + 1 >= blocks ? tiles : block_begin(b + 1); }
+};
+
+Plan make_plan(const Conv2DParams& p, const WinogradKernelTable& t, int threads) {
+  Plan pl;
+  pl.tiles_h = div_up(p.out_h, simd::kWinogradTile);
+  pl.tiles_w = div_up(p.out_w, simd::kWinogradTile);
+  pl.tiles = p.batch * pl.tiles_h * pl.tiles_w;
+  pl.mr = t.gemm.mr;
+  pl.units = std::max<int64_t>(1, pl.tiles / pl.mr);
+  const int64_t lanes = t.lanes;
+  pl.ldv = round_up(p.in_c, lanes);
+  const int64_t panels = div_up(p.out_c, t.gemm.nr);
+  const int64_t want_chunks = simd::kChunksPerThread * threads;
+  if (threads > 1 && pl.units < want_chunks) pl.parts = std::min<int64_t>(panels, threads);
+  pl.part_n = div_up(panels, pl.parts) * t.gemm.nr;
+  pl.parts = div_up(p.out_c, pl.part_n);
+  const int64_t n = std::min(pl.part_n, p.out_c);
+  pl.ldm = round_up(n, lanes);
+  const int64_t per_tile = kWinogradPoints * (pl.ldv + pl.ldm) * int64_t{sizeof(float)};
+  const int64_t fit = std::max<int64_t>(1, kBlockBytes / per_tile / pl.mr);  // units in a block's budget
+  pl.blocks = div_up(pl.units, fit);
+  if (pl.parts == 1 && threads > 1) pl.blocks = std::max(pl.blocks, want_chunks);
+  pl.blocks = std::min(pl.blocks, pl.units);
+  for (int64_t b = 0; b < pl.blocks; ++b) pl.max_block_tiles = std::max(pl.max_block_tiles, pl.block_end(b) - pl.block_begin(b));
+  pl.v_floats = kWinogradPoints * (pl.max_block_tiles * pl.ldv + kXiSkew);
+  pl.m_floats = kWinogradPoints * (pl.max_block_tiles * pl.ldm + kXiSkew);
+  const GemmShape s{pl.max_block_tiles, n, p.in_c, false, false, pl.ldv, 0, pl.ldm};
+  pl.gemm_floats = static_cast<int64_t>(t.gemm.scratch_floats(s, true, 1));
+  return pl;
+}
+
+int threads_for(const Conv2DParams& p, const GemmRun& run) {
+  const double tiles = static_cast<double>(p.batch * div_up(p.out_h, 4) * div_up(p.out_w, 4));
+  const double flops = 2.0 * kWinogradPoints * tiles * static_cast<double>(p.in_c) * static_cast<double>(p.out_c);
+  return simd::threads_for_flops(flops, run.threads, run.force_threads);
+}
+
+}  // namespace
+
+bool conv2d_winograd_supported(const Conv2DParams& p, GemmIsa isa) {
+  return table_for(isa) != nullptr && gemm_isa_available(resolve(isa)) && p.filter_h == 3 && p.filter_w == 3 &&
+         p.stride_h == 1 && p.stride_w == 1 && p.dilation_h == 1 && p.dilation_w == 1 && p.groups == 1 &&
+         p.in_c > 0 && p.out_c > 0;
+}
+
+// Measured with the thread-CPU time of conv2d_f32 and conv2d_winograd_f32
+// on one thread, SAME 3×3 layers, AVX-512 and AVX2 tables (2-core Zen 4):
+//  - 16+ channels in and out: Winograd is 1.3-3.2× faster on images of 7×7
+//    and up (56²×64: 2.8×, 28²×128: 3.1×, 14²×256: 2.0×, 7²×512: 1.3×);
+//  - 8-15 input channels (half a zmm vector): 1.2-1.4× from about 32×32 up,
+//    about even below; fewer than 8: slower (0.7-0.8× at 56×56);
+//  - small images lose to the tiles' padding: the transform does 36·T
+//    products per channel pair for 9·P direct ones (T tiles, P pixels), so
+//    P / 16T (1 for whole tiles) below 1/2 loses (5×5: 0.39, measured
+//    0.8×), and so does a single tile (3×3: 0.6-0.75×; the filter's 36
+//    matrices are streamed for one row of the GEMM).
+bool conv2d_winograd_pays(const Conv2DParams& p) {
+  if (p.in_c < 8 || p.out_c < 4) return false;
+  if (p.out_h <= 0 || p.out_w <= 0) return p.in_c >= 16;  // size unknown: the channels decide
+  const int64_t tiles = div_up(p.out_h, simd::kWinogradTile) * div_up(p.out_w, simd::kWinogradTile);
+  const int64_t pixels = p.out_h * p.out_w;
+  if (std::max<int64_t>(p.batch, 1) * tiles < 2 || 2 * pixels < 16 * tiles) return false;
+  return p.in_c >= 16 || pixels >= 1024;
+}
+
+size_t conv2d_winograd_packed_filter_floats(const Conv2DParams& p, GemmIsa isa) {
+  const WinogradKernelTable* t = table_for(isa);
+  return t == nullptr ? 0 : kWinogradPoints * t->gemm.packed_b_floats(p.out_c, p.in_c);
+}
+
+void conv2d_winograd_pack_filter(const Conv2DParams& p, const float* filter, float* packed_filter, GemmIsa isa) {
+  const WinogradKernelTable& t = *table_for(isa);
+  const int64_t k = p.in_c, n = p.out_c, kn = k * n;
+  const size_t per_point = t.gemm.packed_b_floats(n, k);
+  // One row i of points at a time: h = G[i]·g (3 values per filter column
+  // and channel pair), then U[6i + j] = h·G[j]ᵀ, in double.
+  std::vector<float> u(static_cast<size_t>(6 * kn));
+  std::vector<double> h(static_cast<size_t>(3 * n));
+  for (int i = 0; i < 6; ++i) {
+    for (int64_t ci = 0; ci < k; ++ci) {
+      for (int l = 0; l < 3; ++l) {
+        double* hl = h.data() + l * n;
+        for (int64_t co = 0; co < n; ++co) hl[co] = 0;
+        for (int a = 0; a < 3; ++a) {
+          if (kG[i][a] == 0) continue;
+          const float* g = filter + ((a * 3 + l) * k + ci) * n;
+          for (int64_t co = 0; co < n; ++co) hl[co] += kG[i][a] * static_cast<double>(g[co]);
+        }
+      }
+      for (int j = 0; j < 6; ++j) {
+        float* uj = u.data() + j * kn + ci * n;
+        for (int64_t co = 0; co < n; ++co) {
+          uj[co] = static_cast<float>(kG[j][0] * h[static_cast<size_t>(co)] + kG[j][1] * h[static_cast<size_t>(n + co)] +
+                                      kG[j][2] * h[static_cast<size_t>(2 * n + co)]);
+        }
+      }
+    }
+    for (int j = 0; j < 6; ++j) {
+      const GemmShape s{0, n, k, false, false, 0, n, 0};
+      t.gemm.pack_b(s, u.data() + j * kn, packed_filter + static_cast<size_t>(6 * i + j) * per_point);
+    }
+  }
+}
+
+size_t conv2d_winograd_scratch_floats(const Conv2DParams& p, int threads, GemmIsa isa) {
+  const WinogradKernelTable* t = table_for(isa);
+  if (t == nullptr) return 0;
+  threads = simd::resolve_threads(threads);
+  size_t most = 0;
+  for (int th = 1; th <= threads; ++th) {
+    most = std::max(most, static_cast<size_t>(th * make_plan(p, *t, th).per_thread() + kAlignFloats));
+  }
+  return most;
+}
+
+void conv2d_winograd_f32(const Conv2DParams& p, const float* input, const float* packed_filter, float* output,
+                         const GemmEpilogue& ep, const GemmRun& run) {
+  const WinogradKernelTable& t = *table_for(run.isa);
+  if (p.batch * p.out_h * p.out_w <= 0) return;
+  const int threads = threads_for(p, run);
+  const Plan pl = make_plan(p, t, threads);
+  float* scratch = run.scratch != nullptr
+                       ? run.scratch
+                       : simd::own_scratch(conv2d_winograd_scratch_floats(p, threads, run.isa));
+  const size_t per_point = t.gemm.packed_b_floats(p.out_c, p.in_c);
+  std::vector<int64_t> transformed(static_cast<size_t>(threads), -1);  // the block whose V a thread holds
+  simd::parallel_for(threads, pl.blocks * pl.parts, [&](int64_t chunk, int tid) {
+    float* v = align_up(scratch + tid * pl.per_thread());
+    float* m = align_up(v + pl.v_floats);
+    float* gemm_scratch = align_up(m + pl.m_floats);
+    // Block-major: a thread that takes consecutive chunks keeps its V.
+    const int64_t block = chunk / pl.parts, part = chunk % pl.parts;
+    WinogradBlock b;
+    b.tile0 = pl.block_begin(block);
+    b.tiles = pl.block_end(block) - b.tile0;
+    b.tiles_h = pl.tiles_h;
+    b.tiles_w = pl.tiles_w;
+    const int64_t xi_v = b.tiles * pl.ldv + kXiSkew, xi_m = b.tiles * pl.ldm + kXiSkew;
+    if (transformed[static_cast<size_t>(tid)] != block) {
+      t.input_transform(p, input, b, v, pl.ldv, xi_v);
+      transformed[static_cast<size_t>(tid)] = block;
+    }
+    const int64_t c0 = part * pl.part_n, c1 = std::min(p.out_c, c0 + pl.part_n);
+    // A packed B is panels of NR columns over the full K: the part's columns
+    // start c0 / NR panels in.
+    const int64_t b_offset = c0 / t.gemm.nr * p.in_c * t.gemm.nr;
+    const GemmShape s{b.tiles, c1 - c0, p.in_c, false, false, pl.ldv, 0, pl.ldm};
+    for (int xi = 0; xi < kWinogradPoints; ++xi) {
+      t.gemm.run(s, v + xi * xi_v, packed_filter + static_cast<size_t>(xi) * per_point + b_offset, true,
+                 m + xi * xi_m, GemmEpilogue{}, 1, gemm_scratch);
+    }
+    t.output_transform(p, m, pl.ldm, xi_m, b, c0, c1, output, ep);
+  });
+}
+
+const char* conv2d_winograd_kernel_name(GemmIsa isa) {
+  const WinogradKernelTable* t = table_for(isa);
+  return t == nullptr ? nullptr : t->name;
+}
+
+}  // namespace frost::kernels

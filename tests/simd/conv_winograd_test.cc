@@ -1,0 +1,270 @@
+// The Winograd convolution (kernels/conv_winograd.h) against conv2d_reference
+// on every ISA the CPU can run that has a Winograd kernel: random geometry
+// (odd sizes, images smaller than a tile, SAME, VALID and explicit padding,
+// batch > 1, channel counts that are not multiples of the vector width),
+// each epilogue option, 1 and 2 threads, both ways of sharing the work
+// between threads (by blocks of tiles and by output channels). Randomised
+// with a printed seed (FROST_TEST_SEED replays a run).
+//
+// Tolerance: Winograd's rounding error is not that of the direct sum. The
+// transforms mix a tile's 6×6 inputs with weights up to 8 (outputs) and 5
+// (inputs) before the products, so an output's error scales with the
+// magnitudes of its whole tile, not with its own |x|·|w| sum. The bound used
+// is kWinogradErrorFactor · ε · sqrt(taps) · max |x|·|w| over the output;
+// measured on these cases the error stays below ~1/4 of it (printed).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "conv_test_util.h"
+#include "kernels/conv.h"
+#include "kernels/conv_winograd.h"
+
+namespace frost::kernels {
+namespace {
+
+constexpr double kWinogradErrorFactor = 8.0;
+
+struct Options {
+  GemmIsa isa = GemmIsa::kAuto;
+  int threads = 1;
+  bool bias = false, residual = false, residual_after = false, accumulate = false;
+  Activation act = Activation::kNone;
+};
+
+// The largest error seen, as a fraction of the tolerance.
+double& worst_ratio() {
+  static double worst = 0;
+  return worst;
+}
+
+bool check(std::mt19937_64& rng, const Conv2DParams& p, const Options& o) {
+  REQUIRE(conv2d_winograd_supported(p, o.isa));
+  const int64_t out_n = p.batch * p.out_h * p.out_w * p.out_c;
+  const std::vector<float> in = random_vec(rng, p.batch * p.in_h * p.in_w * p.in_c);
+  const std::vector<float> filter = random_vec(rng, 9 * p.in_c * p.out_c);
+  const std::vector<float> bias = random_vec(rng, p.out_c), res = random_vec(rng, out_n);
+  const std::vector<float> old = random_vec(rng, out_n);
+
+  std::vector<float> want(static_cast<size_t>(out_n)), absdot(static_cast<size_t>(out_n));
+  std::vector<float> abs_in = in, abs_f = filter;
+  for (float& x : abs_in) x = std::fabs(x);
+  for (float& x : abs_f) x = std::fabs(x);
+  conv2d_reference(p, in.data(), filter.data(), want.data());
+  conv2d_reference(p, abs_in.data(), abs_f.data(), absdot.data());
+  double scale = 0;
+  for (float x : absdot) scale = std::max(scale, static_cast<double>(x));
+  for (int64_t i = 0; i < out_n; ++i) {
+    const size_t u = static_cast<size_t>(i);
+    double x = want[u];
+    if (o.accumulate) x += old[u];
+    if (o.bias) x += bias[static_cast<size_t>(i % p.out_c)];
+    if (o.residual && !o.residual_after) x += res[u];
+    x = activation_reference(o.act, x, 0.1);
+    if (o.residual && o.residual_after) x += res[u];
+    want[u] = static_cast<float>(x);
+  }
+
+  GemmEpilogue ep;
+  ep.bias = o.bias ? bias.data() : nullptr;
+  ep.residual = o.residual ? res.data() : nullptr;
+  ep.ldr = p.out_c;
+  ep.activation = o.act;
+  ep.alpha = 0.1f;
+  ep.accumulate = o.accumulate;
+  ep.residual_after_activation = o.residual_after;
+  GemmRun run;
+  run.isa = o.isa;
+  run.threads = o.threads;
+  run.force_threads = true;
+  std::vector<float> got(static_cast<size_t>(out_n) + 1, std::numeric_limits<float>::quiet_NaN());
+  if (o.accumulate) std::copy(old.begin(), old.end(), got.begin());
+  const float kSentinel = 4242.0f;
+  got[static_cast<size_t>(out_n)] = kSentinel;  // one past the end must survive
+  std::vector<float> packed(conv2d_winograd_packed_filter_floats(p, o.isa));
+  conv2d_winograd_pack_filter(p, filter.data(), packed.data(), o.isa);
+  std::vector<float> scratch(conv2d_winograd_scratch_floats(p, o.threads, o.isa),
+                             std::numeric_limits<float>::quiet_NaN());
+  run.scratch = scratch.data();
+  conv2d_winograd_f32(p, in.data(), packed.data(), got.data(), ep, run);
+  if (got[static_cast<size_t>(out_n)] != kSentinel) {
+    FAIL_CHECK("wrote past the output: " << describe(p));
+    return false;
+  }
+  const double eps = std::numeric_limits<float>::epsilon();
+  const double winograd_tol = kWinogradErrorFactor * eps * std::sqrt(9.0 * static_cast<double>(p.in_c)) * scale;
+  for (int64_t i = 0; i < out_n; ++i) {
+    const size_t u = static_cast<size_t>(i);
+    const double tol = winograd_tol + 16.0 * eps * (2.0 + std::fabs(want[u]) + std::fabs(res[u]) + std::fabs(old[u]));
+    const double err = std::fabs(static_cast<double>(got[u]) - want[u]);
+    worst_ratio() = std::max(worst_ratio(), err / tol);
+    if (!(err <= tol)) {
+      const int64_t c = i % p.out_c, px = i / p.out_c;
+      FAIL_CHECK("mismatch at pixel " << px << " (x=" << px % p.out_w << ", y=" << (px / p.out_w) % p.out_h
+                                      << ", n=" << px / (p.out_w * p.out_h) << ") channel " << c << ": got " << got[u]
+                                      << " want " << want[u] << " tol " << tol << "; " << describe(p) << " "
+                                      << conv2d_winograd_kernel_name(o.isa) << " threads=" << o.threads
+                                      << " bias=" << o.bias << " residual=" << o.residual
+                                      << " after=" << o.residual_after << " accumulate=" << o.accumulate
+                                      << " act=" << static_cast<int>(o.act));
+      return false;
+    }
+  }
+  return true;
+}
+
+// 3×3, stride 1: SAME, VALID, or explicit padding (any amounts before and
+// after, including more than the filter needs).
+Conv2DParams random_conv(std::mt19937_64& rng) {
+  for (;;) {
+    Conv2DParams p;
+    p.batch = pick(rng, {1, 1, 2, 3});
+    p.in_h = 1 + static_cast<int64_t>(rng() % 19);
+    p.in_w = 1 + static_cast<int64_t>(rng() % 19);
+    p.in_c = pick(rng, {1, 3, 8, 13, 16, 17, 32, 40});
+    p.out_c = pick(rng, {1, 5, 16, 17, 33, 40, 64});
+    p.filter_h = p.filter_w = 3;
+    const int64_t mode = static_cast<int64_t>(rng() % 3);
+    if (mode < 2) {
+      if (finish_geometry(p, mode == 0)) return p;
+      continue;
+    }
+    p.pad_top = static_cast<int64_t>(rng() % 3);
+    p.pad_left = static_cast<int64_t>(rng() % 3);
+    p.out_h = p.in_h + p.pad_top + static_cast<int64_t>(rng() % 3) - 2;
+    p.out_w = p.in_w + p.pad_left + static_cast<int64_t>(rng() % 3) - 2;
+    if (p.out_h > 0 && p.out_w > 0) return p;
+  }
+}
+
+std::vector<GemmIsa> winograd_isas() {
+  std::vector<GemmIsa> out;
+  Conv2DParams p;
+  p.filter_h = p.filter_w = 3;
+  p.in_c = p.out_c = 1;
+  for (GemmIsa isa : ::frost::testing::runnable_isas())
+    if (conv2d_winograd_supported(p, isa)) out.push_back(isa);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("conv2d_winograd_f32: random 3x3 stride-1 geometry against conv2d_reference") {
+  std::mt19937_64 rng(seed() + 100);
+  const Activation acts[] = {Activation::kNone, Activation::kRelu, Activation::kRelu6, Activation::kLeakyRelu,
+                             Activation::kElu, Activation::kSigmoid};
+  for (GemmIsa isa : winograd_isas()) {
+    CAPTURE(std::string(conv2d_winograd_kernel_name(isa)));
+    for (int iter = 0; iter < 150; ++iter) {
+      const Conv2DParams p = random_conv(rng);
+      Options o;
+      o.isa = isa;
+      o.threads = 1 + iter % 2;
+      o.bias = iter % 3 != 0;
+      o.residual = iter % 4 == 1;
+      o.residual_after = iter % 8 == 5;
+      o.accumulate = iter % 7 == 3;
+      o.act = acts[iter % 6];
+      if (!check(rng, p, o)) return;
+    }
+  }
+  MESSAGE("largest Winograd error: " << worst_ratio() << " of the tolerance");
+}
+
+TEST_CASE("conv2d_winograd_f32: layers of real networks' shapes, blocks and channel splits across threads") {
+  // Enough tiles for several blocks per thread (split by tiles), and few
+  // tiles with many output channels (split by channels).
+  std::mt19937_64 rng(seed() + 101);
+  struct Geo {
+    int64_t batch, h, w, cin, cout;
+  };
+  const Geo geos[] = {{1, 28, 28, 32, 32}, {2, 14, 14, 64, 96}, {1, 7, 7, 128, 160}, {1, 9, 11, 48, 136}};
+  for (GemmIsa isa : winograd_isas())
+    for (const Geo& g : geos)
+      for (int threads : {1, 2}) {
+        Conv2DParams p;
+        REQUIRE(square_conv(p, g.batch, g.h, g.w, g.cin, g.cout, 3, 1, true, 1));
+        Options o;
+        o.isa = isa;
+        o.threads = threads;
+        o.bias = true;
+        o.residual = threads == 2;
+        o.act = Activation::kRelu;
+        if (!check(rng, p, o)) return;
+      }
+}
+
+TEST_CASE("conv2d_winograd_f32: the same bits on 1 and 2 threads") {
+  // Blocks are whole GEMM row tiles whatever the thread count, so every
+  // output is summed in the same order.
+  std::mt19937_64 rng(seed() + 102);
+  for (GemmIsa isa : winograd_isas())
+    for (const auto& [batch, h, cin, cout] : {std::tuple{2, 29, 24, 40}, std::tuple{1, 13, 64, 96}, std::tuple{1, 5, 8, 8}}) {
+      Conv2DParams p;
+      REQUIRE(square_conv(p, batch, h, h + 2, cin, cout, 3, 1, true, 1));
+      const std::vector<float> in = random_vec(rng, p.batch * p.in_h * p.in_w * p.in_c);
+      const std::vector<float> filter = random_vec(rng, 9 * p.in_c * p.out_c);
+      std::vector<float> packed(conv2d_winograd_packed_filter_floats(p, isa));
+      conv2d_winograd_pack_filter(p, filter.data(), packed.data(), isa);
+      std::vector<std::vector<float>> out;
+      for (int threads : {1, 2}) {
+        GemmRun run;
+        run.isa = isa;
+        run.threads = threads;
+        run.force_threads = true;
+        out.emplace_back(static_cast<size_t>(p.batch * p.out_h * p.out_w * p.out_c));
+        conv2d_winograd_f32(p, in.data(), packed.data(), out.back().data(), {}, run);
+      }
+      CHECK_MESSAGE(out[0] == out[1], describe(p) << " " << conv2d_winograd_kernel_name(isa));
+    }
+}
+
+TEST_CASE("conv2d_winograd: what it supports and where its cost rule sends it") {
+  Conv2DParams p;
+  REQUIRE(square_conv(p, 1, 56, 56, 64, 64, 3, 1, true, 1));
+  const GemmIsa best = gemm_best_isa();
+  CHECK(conv2d_winograd_supported(p, best) == (best != GemmIsa::kSse2));
+  CHECK_FALSE(conv2d_winograd_supported(p, GemmIsa::kSse2));
+  CHECK(conv2d_winograd_pays(p));
+  Conv2DParams s = p;
+  s.stride_h = s.stride_w = 2;
+  CHECK_FALSE(conv2d_winograd_supported(s));
+  Conv2DParams d = p;
+  d.dilation_h = 2;
+  CHECK_FALSE(conv2d_winograd_supported(d));
+  Conv2DParams g = p;
+  g.groups = 2;
+  CHECK_FALSE(conv2d_winograd_supported(g));
+  Conv2DParams f = p;
+  f.filter_w = 5;
+  CHECK_FALSE(conv2d_winograd_supported(f));
+  // An RGB stem has too few channels for the transforms to pay; 8 channels
+  // pay on large images only; tiny images (one tile, or mostly padding) never.
+  auto pays = [](int64_t batch, int64_t h, int64_t w, int64_t cin, int64_t cout) {
+    Conv2DParams q;
+    REQUIRE(square_conv(q, batch, h, w, cin, cout, 3, 1, true, 1));
+    return conv2d_winograd_pays(q);
+  };
+  CHECK_FALSE(pays(1, 224, 224, 3, 32));
+  CHECK(pays(1, 368, 640, 8, 8));
+  CHECK_FALSE(pays(1, 14, 14, 8, 8));
+  CHECK(pays(1, 7, 7, 512, 512));
+  CHECK(pays(1, 9, 9, 64, 64));
+  CHECK_FALSE(pays(1, 5, 5, 64, 64));
+  CHECK_FALSE(pays(1, 4, 4, 64, 64));
+  CHECK(pays(2, 4, 4, 64, 64));
+  Conv2DParams unknown = p;  // input size not known at prepare time
+  unknown.out_h = unknown.out_w = 0;
+  CHECK(conv2d_winograd_pays(unknown));
+  unknown.in_c = 8;
+  CHECK_FALSE(conv2d_winograd_pays(unknown));
+}
+
+}  // namespace frost::kernels
