@@ -225,6 +225,9 @@ std::unique_ptr<LoopProgram> LoopProgram::build(const Graph& g, const FeedMap& f
     const int f = frame_of.at(n->name);
     const bool exit = control_flow_kind(n->op) == ControlFlow::kExit;
     if (f == 0 && !exit) {
+      // A Switch or Merge outside loops is a cond (tf.cond, Keras's dropout
+      // on a fed learning phase): dead values, the dataflow executor's job.
+      if (is_control_flow(n->op) || n->op == "LoopCond") return nullptr;
       unit_of[n->name] = static_cast<int>(units.size());
       units.push_back({n, -1, {}});
       continue;
