@@ -54,7 +54,6 @@ Model::Model(const std::string& path, const std::string& backend, int threads, c
 
 py::dict Model::run(const py::dict& feeds, const std::optional<std::vector<std::string>>& fetch_names) const {
   const Graph& g = session_->graph();
-  const py::module_ numpy = py::module_::import("numpy");
   FeedMap feed_map;
   for (const auto& [key, value] : feeds) {
     const std::string name = py::str(key);
@@ -63,7 +62,8 @@ py::dict Model::run(const py::dict& feeds, const std::optional<std::vector<std::
       array = py::reinterpret_borrow<py::array>(value);
     } else {  // a list or scalar: the input's dtype when known
       const auto it = input_dtypes_.find(name);
-      array = numpy.attr("asarray")(value, it == input_dtypes_.end() ? py::object(py::none()) : it->second);
+      array = py::module_::import("numpy").attr("asarray")(
+          value, it == input_dtypes_.end() ? py::object(py::none()) : it->second);
     }
     feed_map[resolve_tensor(g, name)] = tensor_from_array(array, "input '" + name + "'");
   }

@@ -1,7 +1,9 @@
 // The extension module frost._frost: Model, the output Buffer type, inspect_json,
+// freeze/optimize/compare (frost/__init__.py wraps them),
 // and frost::Error turned into frost.Error with its file/node/op.
 #include <pybind11/pybind11.h>
 
+#include "commands.h"
 #include "graph/error.h"
 #include "inspect.h"
 #include "model.h"
@@ -15,6 +17,7 @@ PYBIND11_MODULE(_frost, m) {
   m.attr("pybind11_version") = py::make_tuple(PYBIND11_VERSION_MAJOR, PYBIND11_VERSION_MINOR);
   frost::python::bind_buffer(m);
   frost::python::bind_model(m);
+  frost::python::bind_commands(m);
   m.def(
       "inspect_json",
       [](const std::string& path) {

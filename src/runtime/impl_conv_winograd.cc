@@ -3,7 +3,8 @@
 // NHWC, by Winograd F(4×4, 3×3) (kernels/conv_winograd.h). Chosen before
 // conv2d/im2col_gemm when the layer's shape passes the kernel's cost rule
 // (conv2d_winograd_pays): enough input and output channels and an image
-// that is not tiny. The filter is transformed and packed at prepare time;
+// that is not tiny. The filter is transformed and packed at prepare time,
+// for the ISA conv2d_winograd_isa picks for the layer's channel counts;
 // a filter that is not a Const (a feed) leaves the node to im2col_gemm.
 #include <algorithm>
 #include <optional>
@@ -63,9 +64,10 @@ KernelFn prepare_winograd(const PrepareContext& ctx) {
   const OpDef* def = &ctx.def;
   const Fusion f = *read_fusion(ctx.node);
   const nn::Window2DAttrs attrs = nn::read_conv_attrs(ctx.node);
-  const kernels::GemmIsa isa = ctx.isa;
   const Tensor& w = *ctx.constant(1);
   const kernels::Conv2DParams fp = *known_params(ctx, attrs);
+  // The kernel for this layer's channel counts unless the caller forces one.
+  const kernels::GemmIsa isa = ctx.isa == kernels::GemmIsa::kAuto ? kernels::conv2d_winograd_isa(fp) : ctx.isa;
   const PackedConstant packed(w, kernels::conv2d_winograd_packed_filter_floats(fp, isa), [&](float* out) {
     kernels::conv2d_winograd_pack_filter(fp, w.data<float>(), out, isa);
   });

@@ -186,7 +186,7 @@ std::string model_label(const Server::State& state, const std::string& path) {
 }  // namespace
 
 void install_routes(Server::State& state) {
-  httplib::Server& http = state.http;
+  httplib::Server& http = *state.http;
   http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     request_start = std::chrono::steady_clock::now();
     return httplib::Server::HandlerResponse::Unhandled;

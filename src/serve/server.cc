@@ -27,12 +27,13 @@ Server::Server(std::vector<std::shared_ptr<ServedModel>> models, ServerOptions o
     state_->endpoints.emplace(name, std::move(e));
   }
 
-  httplib::Server& http = state_->http;
-  const int threads = o.http_threads;
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  ConnectionLimits limits;
+  limits.threads = o.http_threads;
+  limits.read_timeout = std::chrono::seconds(o.read_timeout_s);
+  limits.keep_alive_timeout = std::chrono::seconds(o.keep_alive_timeout_s);
+  state_->http = std::make_unique<HttpServer>(limits);
+  httplib::Server& http = *state_->http;
   http.set_payload_max_length(o.max_body_bytes);
-  http.set_read_timeout(o.read_timeout_s, 0);
-  http.set_keep_alive_max_count(1u << 30);  // a load generator keeps its connections
   http.set_tcp_nodelay(true);
   // httplib's default also sets SO_REUSEPORT, which lets a second server bind
   // the same port and silently share the traffic: keep only SO_REUSEADDR.
@@ -50,21 +51,17 @@ Server::~Server() {
 
 int Server::bind() {
   const ServerOptions& o = state_->options;
-  int port = o.port;
-  if (port == 0) {
-    port = state_->http.bind_to_any_port(o.host);
-    FROST_CHECK(port > 0, "cannot listen on " + o.host + " (any port)");
-  } else {
-    FROST_CHECK(state_->http.bind_to_port(o.host, port),
-                "cannot listen on " + o.host + ":" + std::to_string(port) + " (in use, or not an address of this host)");
-  }
+  const int port = state_->http->bind(o.host, o.port);
+  FROST_CHECK(port > 0, o.port == 0 ? "cannot listen on " + o.host + " (any port)"
+                                    : "cannot listen on " + o.host + ":" + std::to_string(o.port) +
+                                          " (in use, or not an address of this host)");
   return port;
 }
 
 void Server::serve() {
   state_->serving = true;
   // listen_after_bind returns after stop(), once the connection threads have finished.
-  if (!state_->stop_requested) state_->http.listen_after_bind();
+  if (!state_->stop_requested) state_->http->listen_after_bind();
   state_->serve_done = true;
   for (auto& [name, e] : state_->endpoints) e.batcher->stop();
 }
@@ -74,8 +71,8 @@ void Server::stop() {
   // httplib's stop() only acts on a running server: wait out the moment
   // between serve() being entered and the socket being listened on.
   while (state_->serving && !state_->serve_done) {
-    if (state_->http.is_running()) {
-      state_->http.stop();
+    if (state_->http->is_running()) {
+      state_->http->stop();
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));

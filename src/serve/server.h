@@ -24,8 +24,11 @@ struct ServerOptions {
   int64_t batch_timeout_us = 500;
   size_t max_body_bytes = size_t{16} << 20;  // larger bodies get 413
   size_t max_queue = 256;                    // per model; more get 503
-  int http_threads = 128;  // connections served at once (keep-alive holds one each)
-  int read_timeout_s = 5;  // a client silent this long mid-request is dropped
+  int http_threads = 128;  // connections served at once (an idle keep-alive one gives way when others wait)
+  // A client silent this long mid-request is dropped, and a request's headers
+  // must arrive within it (its body then at 64 KiB/s or more: http_server.h).
+  int read_timeout_s = 5;
+  int keep_alive_timeout_s = 5;  // an idle connection is closed after this long
   bool access_log = true;  // one line per request on stderr
   std::function<void()> before_batch;  // tests: hold the batch workers
 };

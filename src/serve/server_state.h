@@ -2,12 +2,11 @@
 // metrics and the options. Internal to src/serve.
 #pragma once
 
-#include <httplib.h>
-
 #include <atomic>
 #include <map>
 
 #include "serve/batcher.h"
+#include "serve/http_server.h"
 #include "serve/metrics.h"
 #include "serve/server.h"
 
@@ -20,7 +19,7 @@ struct Endpoint {
 
 struct Server::State {
   ServerOptions options;
-  httplib::Server http;
+  std::unique_ptr<HttpServer> http;
   std::map<std::string, Endpoint> endpoints;  // by model name
   Metrics metrics;
   std::atomic<bool> serving{false}, serve_done{false}, stop_requested{false};

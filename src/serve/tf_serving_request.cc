@@ -6,6 +6,7 @@
 
 #include "serve/base64.h"
 #include "serve/http_error.h"
+#include "serve/numeric_predict_request.h"
 
 namespace frost::serve {
 
@@ -265,10 +266,15 @@ PredictRequest parse_columns(const json& inputs, const ServedModel& model) {
 }  // namespace
 
 PredictRequest parse_predict_request(std::string_view body, const ServedModel& model) {
+  if (auto fast = parse_numeric_predict_request(body, model)) return std::move(*fast);
+  return parse_predict_request_dom(body, model);
+}
+
+PredictRequest parse_predict_request_dom(std::string_view body, const ServedModel& model) {
   json doc;
   try {
     doc = json::parse(body.begin(), body.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1e400
     bad(std::string("malformed JSON: ") + e.what());
   }
   if (!doc.is_object()) bad(std::string("the request body must be a JSON object, got ") + json_kind(doc));

@@ -23,6 +23,10 @@ struct PredictRequest {
   int64_t rows = -1;  // the shared dim 0 of every input; -1 when they have none
 };
 
+// Takes the numeric fast path (numeric_predict_request.h) when the body fits
+// it, the DOM path otherwise.
 PredictRequest parse_predict_request(std::string_view body, const ServedModel& model);
+// The general path alone (nlohmann's DOM): every form, every error.
+PredictRequest parse_predict_request_dom(std::string_view body, const ServedModel& model);
 
 }  // namespace frost::serve

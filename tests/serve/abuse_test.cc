@@ -98,6 +98,59 @@ TEST_CASE("garbage and unknown requests get 4xx; slow clients do not hold up oth
   for (auto& s : slow) CHECK(s->receive(4000).find("HTTP/1.1 200") == std::string::npos);
 }
 
+TEST_CASE("slowloris: clients trickling a request are dropped at its deadline, and more of them than threads "
+          "do not starve the others") {
+  serve::ServerOptions options;
+  options.http_threads = 4;
+  options.read_timeout_s = 1;
+  TestServer server({half_plus_three_model()}, options);
+  // 8 connections, each sent a byte of a request every 200 ms: every read
+  // succeeds well within the read timeout, so only the request deadline (the
+  // headers within 1 s of the first byte) ends them.
+  std::vector<std::unique_ptr<RawSocket>> slow;
+  for (int i = 0; i < 8; ++i) slow.push_back(std::make_unique<RawSocket>(server.port()));
+  std::atomic<bool> stop{false}, gave_up{false};
+  std::thread trickler([&] {
+    const std::string request = post_head(20) + R"({"instances": [2]} )";
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    for (size_t i = 0; !stop; ++i) {
+      if (std::chrono::steady_clock::now() > until) {
+        gave_up = true;
+        break;
+      }
+      for (auto& s : slow) s->send(request.substr(i % request.size(), 1));
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  });
+  // Served while the trickling goes on (before, the 8 held all 4 threads for as long as they kept sending).
+  check_alive(server);
+  CHECK(!gave_up);
+  stop = true;
+  trickler.join();
+  for (auto& s : slow) CHECK(s->receive(3000).find("HTTP/1.1 200") == std::string::npos);
+}
+
+TEST_CASE("idle keep-alive connections give way to connections waiting for a thread") {
+  serve::ServerOptions options;
+  options.http_threads = 2;
+  options.keep_alive_timeout_s = 120;  // longer than the client waits: only giving way can serve the third
+  TestServer server({half_plus_three_model()}, options);
+  auto a = server.client(), b = server.client();
+  a->set_keep_alive(true);
+  b->set_keep_alive(true);
+  for (auto* c : {a.get(), b.get()}) {
+    auto r = c->Post(kPredict, R"({"instances": [2]})", "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 200);
+  }
+  // Both threads now hold an idle keep-alive connection.
+  check_alive(server);
+  // The idle ones were closed, not broken: their clients reconnect.
+  auto r = a->Post(kPredict, R"({"instances": [2]})", "application/json");
+  REQUIRE(r);
+  CHECK(r->body == R"({"predictions":[4.0]})");
+}
+
 TEST_CASE("a full queue answers 503 with a message, and the queued request still completes") {
   std::counting_semaphore<16> gate(0);
   serve::ServerOptions options;

@@ -90,6 +90,7 @@ TEST_CASE("malformed and misshapen requests are 400s that say what was wrong") {
   const ServedModel& m = *half_plus_three_model();
   CHECK(rejection("{\"instances\": [1.0,", m).find("malformed JSON") == 0);
   CHECK(rejection("", m).find("malformed JSON") == 0);
+  CHECK(rejection("{\"instances\": [1e400]}", m).find("malformed JSON") == 0);  // nlohmann: out_of_range, not parse_error
   CHECK(rejection("[1, 2]", m) == "the request body must be a JSON object, got a list");
   CHECK(rejection("{}", m) == "the request has neither \"instances\" (row format) nor \"inputs\" (columnar format)");
   CHECK(rejection(R"({"instances": [1], "inputs": [1]})", m) == "the request has both \"instances\" and \"inputs\"; send one");

@@ -122,4 +122,28 @@ TEST_CASE("worker team: workers that went to sleep wake up for the next region")
   team.set_spin_seconds(spin);
 }
 
+TEST_CASE("worker team: the spin budget shrinks when spinners are preempted and recovers") {
+  SpinBudget b;
+  constexpr int64_t kLimit = 200'000;
+  int64_t now = 1'000'000'000;
+  CHECK(b.allowed(kLimit, now) == kLimit);  // nothing seen yet: the whole setting
+  b.preempted(kLimit, now);
+  CHECK(b.allowed(kLimit, now) == kLimit / 2);
+  b.preempted(kLimit, now);
+  b.preempted(kLimit, now);
+  CHECK(b.allowed(kLimit, now) == kLimit / 8);
+  for (int i = 0; i < 20; ++i) b.preempted(kLimit, now);
+  CHECK(b.allowed(kLimit, now) == 0);  // a busy machine: sleep at once
+  b.succeeded(kLimit);
+  CHECK(b.allowed(kLimit, now) == SpinBudget::kMinNs);
+  b.succeeded(kLimit);
+  CHECK(b.allowed(kLimit, now) == 2 * SpinBudget::kMinNs);
+  for (int i = 0; i < 20; ++i) b.succeeded(kLimit);
+  CHECK(b.allowed(kLimit, now) == kLimit);
+  b.preempted(kLimit, now);
+  CHECK(b.allowed(kLimit, now + SpinBudget::kRecoverNs - 1) == kLimit / 2);
+  CHECK(b.allowed(kLimit, now + SpinBudget::kRecoverNs) == kLimit);  // quiet again for a while
+  CHECK(b.allowed(kLimit / 4, now) == kLimit / 4);                   // never above the setting
+}
+
 }  // namespace frost::kernels::simd

@@ -141,6 +141,12 @@ bool conv2d_winograd_pays(const Conv2DParams& p) {
   return p.in_c >= 16 || pixels >= 1024;
 }
 
+GemmIsa conv2d_winograd_isa(const Conv2DParams& p) {
+  const GemmIsa best = gemm_best_isa();
+  const bool narrow = p.out_c <= 16 || p.in_c <= 8;
+  return best == GemmIsa::kAvx512 && narrow && gemm_isa_available(GemmIsa::kAvx2) ? GemmIsa::kAvx2 : best;
+}
+
 size_t conv2d_winograd_packed_filter_floats(const Conv2DParams& p, GemmIsa isa) {
   const WinogradKernelTable* t = table_for(isa);
   return t == nullptr ? 0 : kWinogradPoints * t->gemm.packed_b_floats(p.out_c, p.in_c);

@@ -50,33 +50,6 @@ void futex_wake_all(std::atomic<uint32_t>& word) {
   syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
 }
 
-// Waits until done(), which reads `word`: spins (checking the clock every
-// 32 pauses, ~1 µs) for up to spin_ns, then sleeps on the futex. The
-// sleepers count and the waker's "change word, then read sleepers" are both
-// sequentially consistent, so either the waker sees a sleeper and wakes it,
-// or the sleeper sees the new word and does not sleep.
-template <class Done>
-void wait_until(std::atomic<uint32_t>& word, std::atomic<int>& sleepers, int64_t spin_ns, Done done) {
-  if (done()) return;
-  const int64_t deadline = now_ns() + spin_ns;
-  for (int i = 1;; ++i) {
-    cpu_relax();
-    if (done()) return;
-    if ((i & 31) == 0 && now_ns() >= deadline) break;
-  }
-  for (;;) {
-    sleepers.fetch_add(1);
-    const uint32_t value = word.load();
-    if (done()) {
-      sleepers.fetch_sub(1);
-      return;
-    }
-    futex_wait(word, value);
-    sleepers.fetch_sub(1);
-    if (done()) return;
-  }
-}
-
 void wake_sleepers(std::atomic<uint32_t>& word, std::atomic<int>& sleepers) {
   if (sleepers.load() > 0) futex_wake_all(word);
 }
@@ -118,6 +91,45 @@ WorkerTeam& worker_team() {
 
 bool in_worker_region() { return t_in_region; }
 
+// Waits until done(), which reads `word`: spins for what the budget allows,
+// then sleeps on the futex. The sleepers count and the waker's "change word,
+// then read sleepers" are both sequentially consistent, so either the waker
+// sees a sleeper and wakes it, or the sleeper sees the new word and does not
+// sleep.
+template <class Done>
+void WorkerTeam::wait_until(std::atomic<uint32_t>& word, std::atomic<int>& sleepers, Done done) {
+  if (done()) return;
+  const int64_t limit = spin_ns_.load(std::memory_order_relaxed);
+  int64_t last = now_ns();
+  const int64_t deadline = last + spin_budget_.allowed(limit, last);
+  for (int i = 1; last < deadline; ++i) {
+    cpu_relax();
+    if (done()) {
+      spin_budget_.succeeded(limit);
+      return;
+    }
+    if ((i & 31) == 0) {  // ~1 µs of pauses between looks at the clock
+      const int64_t now = now_ns();
+      if (now - last >= SpinBudget::kPreemptedNs) {
+        spin_budget_.preempted(limit, now);
+        break;
+      }
+      last = now;
+    }
+  }
+  for (;;) {
+    sleepers.fetch_add(1);
+    const uint32_t value = word.load();
+    if (done()) {
+      sleepers.fetch_sub(1);
+      return;
+    }
+    futex_wait(word, value);
+    sleepers.fetch_sub(1);
+    if (done()) return;
+  }
+}
+
 void WorkerTeam::start_workers(int count) {
   // Workers never handle signals: a signal meant for the program goes to
   // one of its own threads.
@@ -135,8 +147,7 @@ void WorkerTeam::start_workers(int count) {
 void WorkerTeam::worker_loop(int tid, uint32_t seen) {
   pthread_setname_np(pthread_self(), "frost-worker");
   for (;;) {
-    wait_until(generation_, generation_sleepers_, spin_ns_.load(std::memory_order_relaxed),
-               [&] { return generation_.load(std::memory_order_acquire) != seen; });
+    wait_until(generation_, generation_sleepers_, [&] { return generation_.load(std::memory_order_acquire) != seen; });
     seen = generation_.load(std::memory_order_acquire);
     const int nth = static_cast<int>(seen & kMaxThreads);
     if (tid >= nth || !admit(seen >> kCountBits)) continue;  // not needed, or too late: the caller does not wait
@@ -177,8 +188,7 @@ bool WorkerTeam::run(int nth, Task task, void* context, Join join) {
     uint32_t workers = static_cast<uint32_t>(nth - 1);
     if (join == Join::kStartedWorkers)
       workers = static_cast<uint32_t>(admission_.fetch_or(kClosed, std::memory_order_acq_rel) & kEnteredMask);
-    wait_until(done_, done_sleepers_, spin_ns_.load(std::memory_order_relaxed),
-               [&] { return done_.load(std::memory_order_acquire) == workers; });
+    wait_until(done_, done_sleepers_, [&] { return done_.load(std::memory_order_acquire) == workers; });
     busy_.store(false, std::memory_order_release);
   };
   try {
@@ -202,7 +212,7 @@ void WorkerTeam::barrier() {
     wake_sleepers(barrier_generation_, barrier_sleepers_);
     return;
   }
-  wait_until(barrier_generation_, barrier_sleepers_, spin_ns_.load(std::memory_order_relaxed),
+  wait_until(barrier_generation_, barrier_sleepers_,
              [&] { return barrier_generation_.load(std::memory_order_acquire) != generation; });
 }
 

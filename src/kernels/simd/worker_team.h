@@ -22,6 +22,39 @@ namespace frost::kernels::simd {
 // How long a waiting thread spins before it sleeps, by default.
 inline constexpr double kSpinSeconds = 2e-4;
 
+// How long the waiting threads spin now: the team's setting, unless a
+// spinner lately found itself preempted (a gap between two looks at the
+// clock). Then the cores are busy, and a spinner takes CPU time from the
+// thread doing the work (with group scheduling even from one on another
+// core: both draw on the process's share): each preemption halves the spin,
+// each spin that ends with the awaited change doubles it back (from 1 µs),
+// and kRecoverNs without a preemption restores the setting. Pure but for
+// the two atomics; times in ns on the steady clock.
+class SpinBudget {
+ public:
+  static constexpr int64_t kPreemptedNs = 20'000;   // a gap this long between looks
+  static constexpr int64_t kRecoverNs = 100'000'000;
+  static constexpr int64_t kMinNs = 1'000;
+
+  int64_t allowed(int64_t limit, int64_t now) const {
+    if (now - last_preempted_.load(std::memory_order_relaxed) >= kRecoverNs) return limit;
+    const int64_t b = budget_.load(std::memory_order_relaxed);
+    return b < limit ? b : limit;
+  }
+  void preempted(int64_t limit, int64_t now) {
+    budget_.store(allowed(limit, now) / 2, std::memory_order_relaxed);
+    last_preempted_.store(now, std::memory_order_relaxed);
+  }
+  void succeeded(int64_t limit) {
+    const int64_t b = budget_.load(std::memory_order_relaxed);
+    if (b < limit) budget_.store(b * 2 > kMinNs ? (b * 2 < limit ? b * 2 : limit) : kMinNs, std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<int64_t> budget_{0};
+  std::atomic<int64_t> last_preempted_{-kRecoverNs};
+};
+
 class WorkerTeam {
  public:
   using Task = void (*)(void* context, int tid, int nth);
@@ -43,16 +76,20 @@ class WorkerTeam {
   // Inside a task: waits until every thread of the region has arrived.
   void barrier();
 
+  // The longest spin (the budget's limit).
   void set_spin_seconds(double seconds) { spin_ns_.store(static_cast<int64_t>(seconds * 1e9)); }
   double spin_seconds() const { return 1e-9 * static_cast<double>(spin_ns_.load()); }
 
  private:
   void start_workers(int count);
   void worker_loop(int tid, uint32_t seen);
+  template <class Done>
+  void wait_until(std::atomic<uint32_t>& word, std::atomic<int>& sleepers, Done done);
   bool admit(uint64_t round);  // a worker enters the region of `round` unless it has closed
 
   std::atomic<bool> busy_{false};
   std::atomic<int64_t> spin_ns_{static_cast<int64_t>(kSpinSeconds * 1e9)};
+  SpinBudget spin_budget_;
   int workers_ = 0;  // started so far (only the thread holding busy_ changes it)
 
   // The current region, published by the release increment of generation_.
