@@ -24,8 +24,9 @@
 // the project's tests is far off).
 //
 // The epilogue is conv2d_f32's (GemmEpilogue over pixels × out_c: bias,
-// residual NHWC with row stride ldr, activation), applied in the output
-// transform while the tile is in registers.
+// residual NHWC with row stride ldr, activation, ...), applied by the GEMM's
+// own epilogue code to each tile's outputs right after its output transform,
+// while they are in L1.
 #pragma once
 
 #include <cstddef>
@@ -43,6 +44,14 @@ bool conv2d_winograd_supported(const Conv2DParams& p, GemmIsa isa = GemmIsa::kAu
 // rule, measured with bench_conv; see its comment). p.out_h/out_w may be 0
 // when the input's size is not known at prepare time: then the channels decide.
 bool conv2d_winograd_pays(const Conv2DParams& p);
+
+// The ISA whose Winograd kernel suits p best among those the CPU runs
+// (SSE2 when none has one). AVX-512's transforms take 16 channels a vector
+// and its GEMM tile is 32 columns wide, so layers with few channels run
+// faster on the AVX2 kernel (8 and 16): measured (thread-CPU time, 1 thread,
+// Zen 4) 1.9× at 368×640×8→8, 1.5× at 184×320×16→16, even at 32→32, and
+// AVX-512 1.1× ahead at 32→64. The rule: AVX2 when out_c ≤ 16 or in_c ≤ 8.
+GemmIsa conv2d_winograd_isa(const Conv2DParams& p);
 
 // The 36 transformed filters U[ξ] (in_c × out_c each), each packed for the
 // GEMM of `isa`. Depends only on the filter (HWIO [3, 3, in_c, out_c]) and the ISA.

@@ -223,3 +223,26 @@ TEST_CASE("conv2d/winograd is chosen for 3x3 stride-1 layers its cost rule accep
                     {PartialShape({1, 56, 56, 64}), PartialShape({3, 3, 64, 64})}};
   CHECK(choose_implementation(pc, ImplFilter::parse("-conv2d/winograd")).implementation == "conv2d/im2col_gemm");
 }
+
+TEST_CASE("conv2d/winograd prepared for a Const filter computes a feed that replaces it") {
+  // The Const is packed at prepare time; a run that feeds another filter
+  // (of the same or another 3×3 shape) must use that one, transformed then.
+  const bool has_winograd = kernels::conv2d_winograd_kernel_name() != nullptr;
+  if (!has_winograd) return;
+  const Node node = make_node("Conv2D", 2, conv_attrs(1, "SAME"));
+  const OpDef& def = *OpRegistry::global().find("Conv2D");
+  const Tensor x = random(Shape{1, 16, 16, 24}, 201), w_const = random(Shape{3, 3, 24, 32}, 202);
+  PrepareContext pc{node, def, {nullptr, &w_const}, {PartialShape({1, 16, 16, 24}), PartialShape({3, 3, 24, 32})}};
+  const ChosenKernel k = choose_implementation(pc);
+  REQUIRE(k.implementation == "conv2d/winograd");
+  for (const Tensor& w : {w_const, random(Shape{3, 3, 24, 32}, 203), random(Shape{3, 3, 24, 20}, 204)}) {
+    const std::vector<Tensor> inputs{x, w};
+    std::vector<Tensor> want(1), got(1);
+    OpContext ref_ctx(node, inputs, want);
+    def.reference(ref_ctx);
+    OpContext ctx(node, inputs, got);
+    k.kernel(ctx);
+    std::string why;
+    CHECK_MESSAGE(implementation_agrees(got[0], want[0], why), why);
+  }
+}

@@ -256,10 +256,18 @@ TEST_CASE("conv2d_winograd: what it supports and where its cost rule sends it") 
   CHECK(pays(1, 368, 640, 8, 8));
   CHECK_FALSE(pays(1, 14, 14, 8, 8));
   CHECK(pays(1, 7, 7, 512, 512));
+  CHECK(pays(1, 14, 14, 256, 256));
   CHECK(pays(1, 9, 9, 64, 64));
   CHECK_FALSE(pays(1, 5, 5, 64, 64));
   CHECK_FALSE(pays(1, 4, 4, 64, 64));
   CHECK(pays(2, 4, 4, 64, 64));
+  // Narrow layers take the AVX2 kernel where AVX-512 would leave its vectors half empty.
+  if (best == GemmIsa::kAvx512) {
+    Conv2DParams narrow;
+    REQUIRE(square_conv(narrow, 1, 368, 640, 8, 8, 3, 1, true, 1));
+    CHECK(conv2d_winograd_isa(narrow) == GemmIsa::kAvx2);
+    CHECK(conv2d_winograd_isa(p) == GemmIsa::kAvx512);
+  }
   Conv2DParams unknown = p;  // input size not known at prepare time
   unknown.out_h = unknown.out_w = 0;
   CHECK(conv2d_winograd_pays(unknown));

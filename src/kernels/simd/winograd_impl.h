@@ -26,7 +26,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/gemm.h"
-#include "kernels/simd/activation_impl.h"
+#include "kernels/simd/epilogue_impl.h"
 #include "kernels/simd/winograd_kernel_table.h"
 
 namespace frost::kernels::simd {
@@ -147,19 +147,6 @@ void input_transform(const Conv2DParams& p, const float* input, const WinogradBl
   }
 }
 
-// The epilogue of one output vector (see GemmEpilogue): bias and residual
-// already loaded (zero vectors when absent), `old` the previous output when
-// accumulating.
-template <class V, Activation kAct>
-FROST_SIMD_INLINE V epilogue_point(V x, V bias, V res, V old, const GemmEpilogue& ep, V alpha) {
-  if (ep.accumulate) x += old;
-  x += bias;
-  if (ep.residual != nullptr && !ep.residual_after_activation) x += res;
-  x = activation_op<kAct>(x, alpha);
-  if (ep.residual != nullptr && ep.residual_after_activation) x += res;
-  return x;
-}
-
 template <class V>
 FROST_SIMD_INLINE V load_part(const float* p, int64_t count) {
   constexpr int W = static_cast<int>(V::size);
@@ -178,12 +165,24 @@ FROST_SIMD_INLINE void store_part(V x, float* p, int64_t count) {
   for (int64_t l = 0; l < count; ++l) p[l] = buf[l];
 }
 
-template <class Arch, Activation kAct>
-void output_transform_act(const Conv2DParams& p, const float* m, int64_t ld, int64_t xi_stride,
-                          const WinogradBlock& b, int64_t c0, int64_t c1, float* output, const GemmEpilogue& ep) {
+// What epilogue_impl.h needs of a tile's traits: the vector and its width.
+template <class Arch>
+struct EpilogueTraits {
+  using V = xsimd::batch<float, Arch>;
+  static constexpr int W = static_cast<int>(V::size);
+};
+
+// Each tile's outputs are stored (added to the old ones when accumulating),
+// then the GEMM's own epilogue (apply_epilogue: bias, residual, activation,
+// and whatever else GemmEpilogue gains) runs on them while they are in L1,
+// one output row of the tile at a time: pixels × channels [c0, c1) of the
+// output viewed as the pixels × out_c matrix the epilogue expects.
+template <class Arch>
+void output_transform(const Conv2DParams& p, const float* m, int64_t ld, int64_t xi_stride, const WinogradBlock& b,
+                      int64_t c0, int64_t c1, float* output, const GemmEpilogue& ep) {
   using V = xsimd::batch<float, Arch>;
   constexpr int W = static_cast<int>(V::size);
-  const V alpha(ep.alpha), zero(0.0f);
+  const bool epilogue = epilogue_active(ep);
   for (int64_t t = b.tile0; t < b.tile0 + b.tiles; ++t) {
     const TilePos pos = tile_pos(b, t);
     const int64_t oy0 = pos.ty * kWinogradTile, ox0 = pos.tx * kWinogradTile;
@@ -203,28 +202,20 @@ void output_transform_act(const Conv2DParams& p, const float* m, int64_t ld, int
 #pragma GCC unroll 4
         for (int i = 0; i < 4; ++i) s[i][j] = r[i];
       }
-      const V bias = ep.bias != nullptr ? load_part<V>(ep.bias + c, count) : zero;
       for (int64_t i = 0; i < rows; ++i) {
         V y[4];
         at_transform(s[i], y);
         for (int64_t j = 0; j < cols; ++j) {
-          const int64_t pixel = pixel0 + i * p.out_w + j;
-          float* out = output + pixel * p.out_c + c;
-          const V res = ep.residual != nullptr ? load_part<V>(ep.residual + pixel * ep.ldr + c, count) : zero;
-          const V old = ep.accumulate ? load_part<V>(out, count) : zero;
-          store_part(epilogue_point<V, kAct>(y[j], bias, res, old, ep, alpha), out, count);
+          float* out = output + (pixel0 + i * p.out_w + j) * p.out_c + c;
+          store_part(ep.accumulate ? y[j] + load_part<V>(out, count) : y[j], out, count);
         }
       }
     }
+    if (epilogue) {
+      for (int64_t i = 0; i < rows; ++i)
+        apply_epilogue<EpilogueTraits<Arch>>(output, p.out_c, pixel0 + i * p.out_w, c0, cols, c1 - c0, ep);
+    }
   }
-}
-
-template <class Arch>
-void output_transform(const Conv2DParams& p, const float* m, int64_t ld, int64_t xi_stride, const WinogradBlock& b,
-                      int64_t c0, int64_t c1, float* output, const GemmEpilogue& ep) {
-  with_activation(ep.activation, [&](auto tag) {
-    output_transform_act<Arch, decltype(tag)::value>(p, m, ld, xi_stride, b, c0, c1, output, ep);
-  });
 }
 
 template <class Arch>
