@@ -139,8 +139,12 @@ void parallel_run(int threads, Body&& body) {
 }
 
 // body(chunk, tid) for every chunk in [0, chunks), shared dynamically by up
-// to `threads` threads: each takes the next chunk when it is done with one,
-// so a thread that the scheduler delays does less of the work, and a worker
+// to `threads` threads: each takes another chunk when it is done with one,
+// the caller from the front and the worker from the back (measured on
+// MobileNetV2 224 with both cores to itself: 2 threads took 8.3 ms, as 1,
+// with chunks handed out in order, and 6.7 ms so), so that each keeps the
+// same part of every layer and mostly reads what it wrote itself; a thread
+// that the scheduler delays does less of the work, and a worker
 // that has not started when the chunks run out is not waited for (on a
 // machine whose other core is busy, the caller then does it all, as with one
 // thread). tid < threads names per-thread scratch. A chunk's result must not
@@ -158,12 +162,27 @@ void parallel_for(int threads, int64_t chunks, Body&& body) {
   }
   using Clock = std::chrono::steady_clock;
   auto ns = [] { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); };
-  std::atomic<int64_t> next{0}, busy{0}, took_part{0};
+  // Unclaimed chunks are [front, back) of one word: even thread ids take
+  // from the front, odd ones from the back, so with 2 threads the caller
+  // keeps the first part of every layer and the worker the last part, and
+  // a layer's input is mostly in the cache of the thread that wrote it.
+  std::atomic<uint64_t> range{static_cast<uint64_t>(chunks)};
+  std::atomic<int64_t> busy{0}, took_part{0};
+  auto take = [&](bool front) -> int64_t {
+    uint64_t r = range.load(std::memory_order_relaxed);
+    for (;;) {
+      const int64_t f = static_cast<int64_t>(r >> 32), b = static_cast<int64_t>(r & 0xffffffffu);
+      if (f >= b) return -1;
+      const uint64_t next = front ? r + (uint64_t{1} << 32) : r - 1;
+      if (range.compare_exchange_weak(r, next, std::memory_order_relaxed)) return front ? f : b - 1;
+    }
+  };
   auto part = [&](int tid, int) {
     const int64_t start = ns();
-    int64_t c = next.fetch_add(1, std::memory_order_relaxed);
-    if (c >= chunks) return;
-    for (; c < chunks; c = next.fetch_add(1, std::memory_order_relaxed)) body(c, tid);
+    const bool front = tid % 2 == 0;
+    int64_t c = take(front);
+    if (c < 0) return;
+    for (; c >= 0; c = take(front)) body(c, tid);
     busy.fetch_add(ns() - start, std::memory_order_relaxed);
     took_part.fetch_add(1, std::memory_order_relaxed);
   };
