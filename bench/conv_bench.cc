@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "kernels/conv.h"
+#include "kernels/conv_direct.h"
 #include "kernels/conv_simd.h"
 #include "kernels/conv_winograd.h"
 #include "kernels/padding.h"
@@ -67,7 +68,8 @@ Conv2DParams same_conv(int64_t h, int64_t w, int64_t cin, int64_t cout, int64_t 
 }
 
 // Issue 8's shapes (ResNet 3×3 and 1×1 at 56×56, MobileNet depthwise at
-// 112×112) plus a stride-2 RGB stem and a stride-2 depthwise.
+// 112×112) plus ResNet's last stage, a stride-2 RGB stem and a stride-2
+// depthwise.
 std::vector<ConvCase> cases() {
   return {
       {"3x3_56x56x64_to_64", same_conv(56, 56, 64, 64, 3, 1, false), false},
@@ -76,6 +78,9 @@ std::vector<ConvCase> cases() {
       {"3x3_14x14x256_to_256", same_conv(14, 14, 256, 256, 3, 1, false), false},
       {"3x3_7x7x512_to_512", same_conv(7, 7, 512, 512, 3, 1, false), false},
       {"1x1_56x56x64_to_256", same_conv(56, 56, 64, 256, 1, 1, false), false},
+      // ResNet50's last stage: few pixels, a deep reduction (the filter, not
+      // the input, is what streams through the caches).
+      {"1x1_7x7x2048_to_512", same_conv(7, 7, 2048, 512, 1, 1, false), false},
       {"3x3s2_224x224x3_to_32", same_conv(224, 224, 3, 32, 3, 2, false), false},
       {"dw3x3_112x112x32", same_conv(112, 112, 32, 32, 3, 1, true), true},
       {"dw3x3s2_112x112x64", same_conv(112, 112, 64, 64, 3, 2, true), true},
@@ -148,6 +153,35 @@ void bm_frost(benchmark::State& st, const ConvCase& c, int threads) {
       benchmark::ClobberMemory();
     }
   }
+  add_counters(st, c, threads);
+}
+
+// The direct (implicit-GEMM) convolution with the tile its plan picks for
+// the shape, on `isa` (kAuto: the best the CPU has); the label names the tile.
+// tile >= 0 forces that tile of the ISA's table instead.
+void bm_frost_direct(benchmark::State& st, const ConvCase& c, int threads, frost::kernels::GemmIsa isa, int tile) {
+  frost::bench::set_threads(threads);
+  const Conv2DParams& p = c.p;
+  const frost::kernels::ConvDirectPlan plan =
+      tile >= 0 ? frost::kernels::conv2d_direct_tile(tile, isa) : frost::kernels::conv2d_direct_plan(p, isa);
+  if (!plan.valid()) {
+    st.SkipWithError("no direct kernel for this ISA");
+    return;
+  }
+  const std::vector<float> in = random_floats(input_size(p)), filter = random_floats(filter_size(c));
+  std::vector<float> out(output_size(p));
+  std::vector<float> packed(frost::kernels::conv2d_direct_packed_filter_floats(plan, p));
+  frost::kernels::conv2d_direct_pack_filter(plan, p, filter.data(), packed.data());
+  std::vector<float> scratch(frost::kernels::conv2d_direct_scratch_floats(plan, p, threads));
+  frost::kernels::GemmRun run;
+  run.threads = threads;
+  run.scratch = scratch.data();
+  frost::kernels::conv2d_direct_f32(plan, p, in.data(), packed.data(), out.data(), {}, run);  // warm-up
+  for (auto _ : st) {
+    frost::kernels::conv2d_direct_f32(plan, p, in.data(), packed.data(), out.data(), {}, run);
+    benchmark::ClobberMemory();
+  }
+  st.SetLabel(frost::kernels::conv2d_direct_kernel_name(plan));
   add_counters(st, c, threads);
 }
 
@@ -330,6 +364,13 @@ void register_all() {
             ->Unit(benchmark::kMicrosecond);
       };
       reg("frost", bm_frost);
+      if (!c.depthwise && !c.transpose) {
+        reg("frost_direct", bm_frost_direct, frost::kernels::GemmIsa::kAuto, -1);
+        reg("frost_direct_avx2", bm_frost_direct, frost::kernels::GemmIsa::kAvx2, -1);
+        // Every tile of the best ISA, to check the plan's choice.
+        for (int i = 0; i < frost::kernels::conv2d_direct_tile_count(); ++i)
+          reg("frost_direct_tile" + std::to_string(i), bm_frost_direct, frost::kernels::GemmIsa::kAuto, i);
+      }
 #if FROST_BENCH_HAVE_ONEDNN
       reg("onednn", c.transpose ? bm_onednn_deconv : bm_onednn_primitive);
 #endif

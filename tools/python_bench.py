@@ -88,7 +88,8 @@ def isa():
             if line.startswith("flags"):
                 flags = set(line.split(":", 1)[1].split())
                 break
-    avx512 = [f.removeprefix("avx512") for f in ("avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_vnni")
+    avx512 = [f.removeprefix("avx512").lstrip("_") for f in
+              ("avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512ifma", "avx512vbmi", "avx512_vnni")
               if f in flags]
     return ("AVX-512 " + "/".join(avx512)) if avx512 else ("AVX2" if "avx2" in flags else "SSE2")
 

@@ -1,6 +1,10 @@
 // frost._frost.Model: a loaded, optimised graph as Python sees it. run() converts
 // the feeds while holding the GIL, runs with the GIL released (Session::run is
 // thread-safe, so one Model serves many Python threads), and converts the results.
+// It sits on the facade the public C/C++ API wraps (load_session, Session),
+// not on include/frost/frost.h itself: that API has no string, float16 or
+// quantised tensors and resolves tensor names on every run, where this
+// resolves the default fetches once; the preparation is the same code.
 #pragma once
 
 #include <map>

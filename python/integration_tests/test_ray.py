@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import ray
 
-import frost
 import frost.integrations.ray as frost_ray
 from conftest import MODEL, check_scores
 
@@ -47,8 +46,3 @@ def test_ray_data_scores_fashion_mnist_like_keras(local_ray, fashion_test_set, t
     loads = load_log.read_text().split()
     assert 1 <= len(loads) <= 2 and len(set(loads)) == len(loads)  # once per actor
 
-
-def test_predictor_names_the_columns_it_cannot_match():
-    predictor = frost_ray.Predictor(str(MODEL))
-    with pytest.raises(frost.Error, match="pass inputs="):
-        predictor({"a": np.zeros((1, 784), np.float32), "b": np.zeros(1)})

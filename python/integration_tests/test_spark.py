@@ -39,8 +39,3 @@ def test_predict_batch_udf_scores_fashion_mnist_like_keras(spark, fashion_test_s
     assert probs.shape == (10000, 10)
     check_scores(np.argmax(probs, axis=1), labels, keras)
 
-
-def test_predict_fn_with_named_outputs_returns_fields():
-    predict = frost_spark.make_predict_fn(str(MODEL), outputs={"activation_3/Softmax": "probs"})()
-    out = predict(np.zeros((3, 784), np.float32))
-    assert list(out) == ["probs"] and out["probs"].shape == (3, 10)

@@ -124,6 +124,8 @@ int bench_command(const Argv& argv) {
               << " tensors totalling " << static_cast<double>(plan->intermediate_bytes) / 1024.0 << " KiB), "
               << plan->inplace_ops << " ops in place"
               << (plan->arena_given_up ? " (arena given up: a kernel's output landed off plan)" : "") << "\n";
+  else if (const size_t loops = model.loop_programs(feeds, fetches); backend == Backend::Cpu && options.use_plan && loops)
+    std::cout << "plan: a loop program (" << loops << " while loop(s) compiled, runtime/loop_program.h)\n";
   else if (backend == Backend::Cpu && options.use_plan)
     std::cout << "plan: none (TF1 control flow runs on the dataflow executor)\n";
   if (args.flag("profile")) print_profile(model, backend, profile, runs);

@@ -66,7 +66,7 @@ const Command kCommands[] = {
     {"bench", frost::cli::bench_command,
      "MODEL [--threads N] [--runs N] [--warmup N] [--batch B] [--profile] [--backend cpu|reference] [--no-plan]"},
     {"serve", frost::cli::serve_command,
-     "--model NAME=PATH [--model ...] [--port 8501] [--host 127.0.0.1] [--threads N] [--max-batch 32]\n"
+     "--model NAME=PATH [--model ...] [--port 8501] [--host 127.0.0.1] [--threads N] [--max-batch 8]\n"
      "                                      [--batch-timeout-us 500] [--max-body-mb 16] [--max-queue 256] [--no-access-log]\n"
      "                                      TensorFlow Serving's REST API: /v1/models/NAME[:predict|/metadata], /metrics, /"},
     {"ops", frost::cli::ops_command, "                                    list the ops Frost can run"},

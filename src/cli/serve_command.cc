@@ -68,7 +68,7 @@ int serve_command(const Argv& argv) {
   options.host = args.value("host", "127.0.0.1");
   options.port = static_cast<int>(bounded(args, "port", 8501, 0, 65535));
   options.threads = static_cast<int>(bounded(args, "threads", 1, 0, 1024));
-  options.max_batch = bounded(args, "max-batch", 32, 1, 4096);
+  options.max_batch = bounded(args, "max-batch", serve::ServerOptions{}.max_batch, 1, 4096);
   options.batch_timeout_us = bounded(args, "batch-timeout-us", 500, 0, 10'000'000);
   options.max_body_bytes = static_cast<size_t>(bounded(args, "max-body-mb", 16, 1, 4096)) << 20;
   options.max_queue = static_cast<size_t>(bounded(args, "max-queue", 256, 1, 1'000'000));

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <set>
 
+#include "freeze/transpose_folds.h"
 #include "freeze/passes.h"
 #include "freeze/pipeline_placeholders.h"
 #include "freeze/rewrite_util.h"
@@ -36,6 +37,8 @@ const std::vector<Pass>& registered_passes() {
       {"sink_transposes", sink_transposes, "Transpose moved below element-wise ops, Pad, BiasAdd, ConcatV2"},
       {"hoist_transpose_above_pad", hoist_transpose_above_pad, "Transpose(Pad) read by convs -> Pad(Transpose)"},
       {"cancel_transposes", cancel_transposes, "Transpose pairs that undo each other removed, others composed"},
+      {"fold_transpose_into_matmul", fold_transpose_into_matmul, "MatMul(Reshape(Transpose(x)), W) -> W rows permuted"},
+      {"fold_transpose_into_reduction", fold_transpose_into_reduction, "Mean/Sum/Max(Transpose(x)) -> over permuted axes"},
       {"fold_batch_norm", fold_batch_norm, "FusedBatchNorm -> conv weights+bias, or Mul+Add"},
       {"fold_mul_into_weights", fold_mul_into_weights, "per-channel Mul after conv/matmul -> weights"},
       {"fold_add_into_bias", fold_add_into_bias, "per-channel Add/Sub after conv/matmul -> BiasAdd"},

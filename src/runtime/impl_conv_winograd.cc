@@ -4,8 +4,9 @@
 // conv2d/im2col_gemm when the layer's shape passes the kernel's cost rule
 // (conv2d_winograd_pays): enough input and output channels and an image
 // that is not tiny. The filter is transformed and packed at prepare time,
-// for the ISA conv2d_winograd_isa picks for the layer's channel counts;
-// a filter that is not a Const (a feed) leaves the node to im2col_gemm.
+// for the ISA conv2d_winograd_isa picks for the layer's channel counts; a
+// filter that is not a Const leaves the node to im2col_gemm, and a feed that
+// replaces the Const at run time is transformed per run.
 #include <algorithm>
 #include <optional>
 
@@ -73,19 +74,24 @@ KernelFn prepare_winograd(const PrepareContext& ctx) {
   });
   return [def, f, attrs, packed, isa](OpContext& ctx) {
     const Tensor &x = ctx.input(0), &w = ctx.input(1);
-    const float* filter = packed.for_input(w);
-    // A run the prepared filter does not fit (a fed filter, other channels):
-    // the reference computes or reports it.
-    if (filter == nullptr || x.dtype() != DType::Float || x.rank() != 4 || x.shape()[3] != w.shape()[2])
+    // Malformed inputs: the reference reports them.
+    if (x.dtype() != DType::Float || w.dtype() != DType::Float || x.rank() != 4 || w.rank() != 4 ||
+        x.shape()[3] != w.shape()[2])
       return def->reference(ctx);
     kernels::Conv2DParams p = nn::conv_params(ctx.node(), attrs, x.shape(), w.shape());
     p.out_c = w.shape()[3];
+    // A fed filter that is not 3×3: the reference computes it.
+    if (!kernels::conv2d_winograd_supported(p, isa)) return def->reference(ctx);
     const Shape out_shape{p.batch, p.out_h, p.out_w, p.out_c};
     const kernels::GemmEpilogue ep = epilogue(ctx, f, out_shape, p.out_c);
     Tensor& y = ctx.allocate_output(0, DType::Float, out_shape);
     kernels::GemmRun run;
     run.isa = isa;
-    kernels::conv2d_winograd_f32(p, x.data<float>(), filter, y.data<float>(), ep, run);
+    // The prepared filter, or one transformed now from a fed filter.
+    with_packed(
+        packed, w, kernels::conv2d_winograd_packed_filter_floats(p, isa),
+        [&](float* out) { kernels::conv2d_winograd_pack_filter(p, w.data<float>(), out, isa); },
+        [&](const float* filter) { kernels::conv2d_winograd_f32(p, x.data<float>(), filter, y.data<float>(), ep, run); });
   };
 }
 

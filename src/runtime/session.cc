@@ -5,6 +5,7 @@
 #include "io/model_file.h"
 #include "runtime/cpu_backend.h"
 #include "runtime/fpga/fpga_backend.h"
+#include "runtime/loop_program.h"
 #include "runtime/thread_count.h"
 
 namespace frost {
@@ -35,6 +36,21 @@ struct Session::Runtime {
   explicit Runtime(const Graph& g) : cpu(g) {}
   CpuBackend cpu;
   PlanCache plans;
+  // Graphs with while loops (no Plan): their compiled loop programs by plan
+  // key (nullptr: the loops are of a shape the program does not take).
+  std::mutex loops_mutex;
+  std::map<std::string, std::shared_ptr<const LoopProgram>> loops;
+
+  std::shared_ptr<const LoopProgram> loop_program(const std::string& key) {
+    std::lock_guard<std::mutex> lock(loops_mutex);
+    const auto it = loops.find(key);
+    return it == loops.end() ? nullptr : it->second;
+  }
+  void add_loop_program(const std::string& key, std::shared_ptr<const LoopProgram> program) {
+    std::lock_guard<std::mutex> lock(loops_mutex);
+    if (loops.size() >= 8) loops.clear();  // as the plan cache, a few keys at most
+    loops[key] = std::move(program);
+  }
 };
 
 Session::Session(Graph graph)
@@ -84,14 +100,22 @@ std::vector<Tensor> Session::run(const FeedMap& feeds, const std::vector<TensorI
       if (!options.use_plan) return run_graph(graph_, feeds, fetches, select, options);
       const std::string key = plan_key(feeds, fetches);
       std::shared_ptr<const Plan> plan;
-      if (runtime_->plans.find(key, plan))
-        return plan ? plan->run(graph_, feeds, options) : run_graph(graph_, feeds, fetches, select, options);
+      if (runtime_->plans.find(key, plan)) {
+        if (plan) return plan->run(graph_, feeds, options);
+        // Control flow: while loops run as compiled loop programs where they can.
+        if (!options.on_node && !options.trace)
+          if (const std::shared_ptr<const LoopProgram> loops = runtime_->loop_program(key))
+            return loops->run(graph_, feeds, options);
+        return run_graph(graph_, feeds, fetches, select, options);
+      }
       // First run with this key: the dataflow executor runs it and tells the planner what it did.
       std::vector<NodeTrace> trace;
       RunOptions traced = options;
       traced.trace = &trace;
       std::vector<Tensor> results = run_graph(graph_, feeds, fetches, select, traced);
-      runtime_->plans.insert(key, Plan::build(feeds, fetches, trace));
+      std::shared_ptr<const Plan> built = Plan::build(feeds, fetches, trace);
+      if (!built) runtime_->add_loop_program(key, LoopProgram::build(graph_, feeds, fetches, select));
+      runtime_->plans.insert(key, std::move(built));
       return results;
     }
     case Backend::Fpga:
@@ -117,5 +141,10 @@ std::string Session::implementation(const std::string& name, Backend backend) co
 }
 
 std::size_t Session::cached_plans() const { return runtime_->plans.size(); }
+
+std::size_t Session::loop_programs(const FeedMap& feeds, const std::vector<TensorId>& fetches) const {
+  const std::shared_ptr<const LoopProgram> program = runtime_->loop_program(plan_key(feeds, fetches));
+  return program ? program->loops() : 0;
+}
 
 }  // namespace frost

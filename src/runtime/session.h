@@ -48,7 +48,8 @@ class Session {
 
   // Thread-safe. options.threads applies to this call only. On the CPU backend the first run with a new set of feed
   // names, dtypes and shapes (and fetches) traces the dataflow executor and
-  // compiles a plan (src/runtime/plan.h) that later runs with that key reuse;
+  // compiles a plan (src/runtime/plan.h) that later runs with that key reuse
+  // (for a graph with while loops, a loop program: runtime/loop_program.h);
   // the reference backend always runs the plain dataflow executor (the oracle
   // stays independent of the planner).
   std::vector<Tensor> run(const FeedMap& feeds, const std::vector<TensorId>& fetches,
@@ -63,6 +64,10 @@ class Session {
   std::string implementation(const std::string& name, Backend backend = Backend::Cpu) const;
   // How many plans the CPU backend holds (for tests).
   std::size_t cached_plans() const;
+  // How many while loops the CPU backend runs as compiled loop programs
+  // (runtime/loop_program.h) for these feeds and fetches: 0 before a run with
+  // them, for a straight-line graph, or loops the program does not take.
+  std::size_t loop_programs(const FeedMap& feeds, const std::vector<TensorId>& fetches) const;
 
   // The partitioned, calibrated FPGA plan `run(..., Backend::Fpga)` uses
   // (built by the caller once: it needs an arch and calibration inputs).

@@ -17,8 +17,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr int kBacklog = 1024;
-// How often a wait re-checks whether the server is stopping.
+// How often an idle connection re-checks whether the server is stopping or
+// others wait for its thread.
 constexpr std::chrono::milliseconds kStopCheck{100};
+constexpr std::chrono::milliseconds kIdleBeforeGivingWay{500};
 
 int poll_ms(Clock::duration d) {
   const auto ms = std::chrono::ceil<std::chrono::milliseconds>(d).count();
@@ -186,13 +188,17 @@ bool HttpServer::wait_for_request(ConnectionStream& stream, bool first) {
   if (stream.has_buffered()) return true;  // pipelined
   // A new connection's request is usually on its way: it gets the read
   // timeout, and does not give way to waiting connections.
-  const auto deadline = Clock::now() + (first ? limits_.read_timeout : limits_.keep_alive_timeout);
+  const auto start = Clock::now();
+  const auto deadline = start + (first ? limits_.read_timeout : limits_.keep_alive_timeout);
   for (;;) {
     // Readable: a request, or the client closing (then the read finds 0 bytes and ends the connection).
     if (wait_socket(stream.socket(), POLLIN, Clock::duration::zero())) return true;
-    if (svr_sock_ == INVALID_SOCKET || (!first && pool_ && pool_->starved())) return false;
     const auto now = Clock::now();
-    if (now >= deadline) return false;
+    if (svr_sock_ == INVALID_SOCKET || now >= deadline) return false;
+    // Closing an idle keep-alive connection races with the client's next
+    // request (sent before it sees the close): give way only when it has
+    // been idle a while, which a client about to send never is.
+    if (!first && pool_ && pool_->starved() && now - start >= kIdleBeforeGivingWay) return false;
     if (wait_socket(stream.socket(), POLLIN, std::min<Clock::duration>(deadline - now, kStopCheck))) return true;
   }
 }

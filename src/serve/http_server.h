@@ -8,8 +8,9 @@
 //   that. httplib's read timeout applies to each read, so a client sending a
 //   byte every few seconds (slowloris) held a connection thread for ever;
 // - fair keep-alive: while accepted connections wait with every thread
-//   taken, an idle keep-alive connection is closed at once and a busy one
-//   after its current request, so a few clients cannot keep every thread.
+//   taken, a keep-alive connection idle for 0.5 s is closed, and a busy one
+//   after its current request (its response says Connection: close), so a
+//   few clients cannot keep every thread.
 // httplib runs one thread per connection; these bound how long any client
 // holds one.
 #pragma once

@@ -20,7 +20,11 @@ struct ServerOptions {
   // batch runs), and on a busy machine a team of 2 waiting on each other at
   // every op stretched the -c64 p99 from 0.17 s to 1 s (docs/bench/serve.md).
   int threads = 1;
-  int64_t max_batch = 32;
+  // Rows in one merged run. 8: on fashion_cnn a row costs the same in a batch
+  // of 8 as of 32 (0.145 vs 0.151 ms), and at wrk -c64 both gave ~4,850
+  // requests/s, but the shorter runs kept the p99 at 17.9 ms instead of 20.6
+  // (docs/bench/serve.md).
+  int64_t max_batch = 8;
   int64_t batch_timeout_us = 500;
   size_t max_body_bytes = size_t{16} << 20;  // larger bodies get 413
   size_t max_queue = 256;                    // per model; more get 503

@@ -3,6 +3,7 @@
 // ConcatV2, hoist above a Pad that feeds a convolution, NCHW convolutions run
 // in NHWC; Split/ConcatV2 of one piece vanish. Each where it fires
 // (structure + numbers on the reference backend) and where it must not.
+#include "freeze/transpose_folds.h"
 #include "freeze/passes.h"
 #include "freeze_test_util.h"
 
@@ -290,4 +291,102 @@ TEST_CASE("fold_space_to_batch_conv: crops beyond the padding, a strided conv st
   check_same_numbers(cropped.g, r.graph, {"x"}, {"y"});
   GraphBuilder strided = atrous("Conv2D", {0, 1, 0, 1}, {0, 0, 0, 0}, {1, 2, 2, 1});
   CHECK(optimize_with(strided.g, {"x"}, {"y"}, passes).report.total("space_to_batch_convs_dilated") == 0);
+}
+
+namespace {
+
+// x -> Transpose(perm) -> Reshape(shape) -> MatMul(w): an onnx-tf Flatten of
+// an NCHW tensor before its Gemm, once the convolutions run in NHWC.
+void flatten_dense(GraphBuilder& b, PartialShape x_shape, std::vector<int32_t> perm, std::vector<int32_t> shape,
+                   int64_t k, bool const_weights = true) {
+  b.placeholder("x", x_shape);
+  transpose(b, "to_nchw", "x", perm);
+  b.ints("shape", shape);
+  b.op("flatten", "Reshape", {"to_nchw", "shape"}, {{"Tshape", DType::Int32}});
+  if (const_weights) b.floats("w", varied_values(k * 7, 0.1f), Shape{k, 7});
+  else b.placeholder("w", {k, 7});
+  b.op("dense", "MatMul", {"flatten", "w"}, {{"transpose_a", false}, {"transpose_b", false}});
+}
+
+}  // namespace
+
+TEST_CASE("fold_transpose_into_matmul: an NCHW Flatten before a Dense loses its Transpose (known and unknown batch)") {
+  for (const PartialShape& x_shape : {PartialShape{2, 3, 4, 5}, PartialShape{-1, 3, 4, 5}}) {
+    CAPTURE(x_shape.to_string());
+    GraphBuilder b;
+    flatten_dense(b, x_shape, {0, 3, 1, 2}, {-1, 60}, 60);
+    const OptimizeResult r = optimize_with(b.g, {"x"}, {"dense"}, {"remove_unused", "fold_transpose_into_matmul"});
+    CHECK(count_ops(r.graph, "Transpose") == 0);
+    CHECK(r.report.total("transposes_folded_into_matmul") == 1);
+    check_same_numbers(b.g, r.graph, {"x"}, {"dense"});
+  }
+  // Rank 3 with another permutation.
+  GraphBuilder b;
+  flatten_dense(b, {3, 4, 5}, {0, 2, 1}, {3, 20}, 20);
+  const OptimizeResult r = optimize_with(b.g, {"x"}, {"dense"}, {"remove_unused", "fold_transpose_into_matmul"});
+  CHECK(count_ops(r.graph, "Transpose") == 0);
+  check_same_numbers(b.g, r.graph, {"x"}, {"dense"});
+}
+
+TEST_CASE("fold_transpose_into_matmul: batch moved, partial flatten, computed weights, fetched Reshape (must not fire)") {
+  const auto unchanged = [](const GraphBuilder& b, std::vector<std::string> inputs, std::vector<std::string> outputs) {
+    const OptimizeResult r = optimize_with(b.g, inputs, outputs, {"remove_unused", "fold_transpose_into_matmul"});
+    CHECK(count_ops(r.graph, "Transpose") == 1);
+    CHECK(r.report.total("transposes_folded_into_matmul") == 0);
+    check_same_numbers(b.g, r.graph, inputs, outputs);
+  };
+  GraphBuilder moved_batch;  // rows would mix batch elements
+  flatten_dense(moved_batch, {2, 3, 4, 5}, {1, 0, 2, 3}, {3, 40}, 40);
+  unchanged(moved_batch, {"x"}, {"dense"});
+  GraphBuilder partial;  // [2,5,3,4] -> [10,12]: the batch is not kept
+  flatten_dense(partial, {2, 3, 4, 5}, {0, 3, 1, 2}, {10, 12}, 12);
+  unchanged(partial, {"x"}, {"dense"});
+  GraphBuilder computed;  // weights fed at run time cannot be permuted once
+  flatten_dense(computed, {2, 3, 4, 5}, {0, 3, 1, 2}, {2, 60}, 60, false);
+  unchanged(computed, {"x", "w"}, {"dense"});
+  GraphBuilder fetched;  // the flattened tensor itself is an output
+  flatten_dense(fetched, {2, 3, 4, 5}, {0, 3, 1, 2}, {2, 60}, 60);
+  unchanged(fetched, {"x"}, {"dense", "flatten"});
+}
+
+namespace {
+
+// x (NHWC) -> Transpose to NCHW -> reduction over `axes`: an onnx-tf global
+// average pool once the convolutions run in NHWC.
+void reduce_transposed(GraphBuilder& b, const std::string& op, std::vector<int32_t> perm, std::vector<int32_t> axes,
+                       bool keep_dims) {
+  b.placeholder("x", {2, 3, 4, 5});
+  transpose(b, "to_nchw", "x", perm);
+  b.ints("axes", axes);
+  b.op("pool", op, {"to_nchw", "axes"}, {{"keep_dims", keep_dims}, {"Tidx", DType::Int32}});
+}
+
+}  // namespace
+
+TEST_CASE("fold_transpose_into_reduction: NCHW Mean/Max over H,W reads the NHWC tensor over axes 1,2") {
+  for (const char* op : {"Mean", "Max", "Sum"}) {
+    CAPTURE(op);
+    GraphBuilder b;
+    reduce_transposed(b, op, {0, 3, 1, 2}, {2, -1}, false);
+    const OptimizeResult r = optimize_with(b.g, {"x"}, {"pool"}, {"remove_unused", "fold_transpose_into_reduction"});
+    CHECK(count_ops(r.graph, "Transpose") == 0);
+    CHECK(r.report.total("transposes_folded_into_reduction") == 1);
+    const Node& pool = r.graph.at("pool");
+    CHECK(r.graph.at(pool.inputs[1]).attr_tensor("value").to_int64_vector() == std::vector<int64_t>{1, 2});
+    check_same_numbers(b.g, r.graph, {"x"}, {"pool"});
+  }
+}
+
+TEST_CASE("fold_transpose_into_reduction: keep_dims, or kept dims reordered by the perm (must not fire)") {
+  for (const bool keep_dims : {true, false}) {
+    CAPTURE(keep_dims);
+    GraphBuilder b;
+    // keep_dims: [N,C,1,1] is not Mean(x)'s [N,1,1,C]; without it, reducing
+    // only H keeps (C, W) = x's dims (3, 2): reordered.
+    reduce_transposed(b, "Mean", {0, 3, 1, 2}, keep_dims ? std::vector<int32_t>{2, 3} : std::vector<int32_t>{2}, keep_dims);
+    const OptimizeResult r = optimize_with(b.g, {"x"}, {"pool"}, {"remove_unused", "fold_transpose_into_reduction"});
+    CHECK(count_ops(r.graph, "Transpose") == 1);
+    CHECK(r.report.total("transposes_folded_into_reduction") == 0);
+    check_same_numbers(b.g, r.graph, {"x"}, {"pool"});
+  }
 }

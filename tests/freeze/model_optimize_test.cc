@@ -1,7 +1,8 @@
 // Every bundled model (models/<name>/reference.txt): the optimised graph gives
 // the unoptimised graph's outputs on the model's own inputs (1e-5 of
 // max|before|) and still TensorFlow's (1e-4). For fashion_cnn's TF1 frozen
-// graph (learning phase, dropout, batch norm) nothing training-only is left.
+// graph (learning phase, dropout, batch norm) nothing training-only is left;
+// layout_twin's converted NCHW graph keeps only its input's Transpose.
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -87,6 +88,14 @@ TEST_CASE("models: optimised graphs give the unoptimised outputs on the models' 
           if (training_only(n->op) && !fetched) FAIL_CHECK("left in the optimised graph: " << n->name << " (" << n->op << ")");
         }
         CHECK(rep.total("switches_resolved") > 0);
+      }
+      // The converted NCHW twin keeps only the Transpose of its NCHW input:
+      // every convolution, pool, Concat, Flatten+Dense and global pool runs in
+      // NHWC as in nhwc.pb (issue 15's layout target).
+      if (model == "layout_twin") {
+        int transposes = 0;
+        for (const Node* n : r.graph.nodes()) transposes += n->op == "Transpose";
+        CHECK(transposes == (fs::path(stanza.graph).filename() == "nchw.pb" ? 1 : 0));
       }
     }
   }

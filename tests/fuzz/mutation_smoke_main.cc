@@ -4,8 +4,10 @@
 // without clang or libFuzzer; `scripts/fuzz mutate TARGET` makes the seeds and
 // runs this, and meson runs that once per target.
 //
-//   fuzz_mutation_smoke TARGET SEED_DIR FINDING_FILE SECONDS MAX_LEN TIMEOUT_S
+//   fuzz_mutation_smoke TARGET SEED_DIR FINDING_FILE SECONDS MAX_LEN TIMEOUT_S [DICT]
 //
+// DICT is a libFuzzer dictionary (scripts/fuzz writes one for the graph
+// targets: protobuf field names, attribute keys, op names).
 // The target's contract is the libFuzzer one: return, or throw frost::Error.
 // On a crash signal, a sanitizer's report, an escaping exception of another
 // type, or an input that runs longer than TIMEOUT_S, the input is written to
@@ -137,8 +139,8 @@ uint64_t name_seed(const std::string& name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 7) {
-    std::cerr << "usage: " << argv[0] << " TARGET SEED_DIR FINDING_FILE SECONDS MAX_LEN TIMEOUT_S\n";
+  if (argc != 7 && argc != 8) {
+    std::cerr << "usage: " << argv[0] << " TARGET SEED_DIR FINDING_FILE SECONDS MAX_LEN TIMEOUT_S [DICT]\n";
     return 2;
   }
   const std::string name = argv[1];
@@ -152,6 +154,8 @@ int main(int argc, char** argv) {
   const double seconds = std::atof(argv[4]);
   const size_t max_len = static_cast<size_t>(std::atoll(argv[5]));
   const unsigned timeout = static_cast<unsigned>(std::atoi(argv[6]));
+  const std::vector<std::string> words =
+      argc == 8 ? frost::fuzz::read_dictionary(frost::read_file_bytes(argv[7])) : std::vector<std::string>{};
 
   frost::fuzz::prepare_process();
   const std::vector<std::string> seeds = read_seeds(seed_dir, max_len);
@@ -192,17 +196,20 @@ int main(int argc, char** argv) {
   for (size_t i = 0; ok && i < seeds.size(); ++i) ok = run(seeds[i]);
   const auto seeds_done = Clock::now();
   frost::fuzz::SplitMix64 rng(name_seed(name));
+  const frost::fuzz::MutationSources sources{seeds, words};
   int64_t mutations = 0;
   const auto budget = std::chrono::duration<double>(seconds);
   while (ok && Clock::now() - seeds_done < budget) {
-    const std::string input = frost::fuzz::mutate(seeds[rng.below(seeds.size())], seeds, max_len, rng);
+    const std::string input = frost::fuzz::mutate(seeds[rng.below(seeds.size())], sources, max_len, rng);
     ok = run(input);
     ++mutations;
   }
   const auto secs = [](auto d) { return std::chrono::duration<double>(d).count(); };
-  std::printf("%s: %zu seeds (%.1f s), %lld mutations (%.1f s), %lld refused with frost::Error, %s\n", name.c_str(),
+  std::printf("%s: %zu seeds (%.1f s), %lld mutations (%.1f s%s), %lld refused with frost::Error, %s\n", name.c_str(),
               seeds.size(), secs(seeds_done - start), static_cast<long long>(mutations),
-              secs(Clock::now() - seeds_done), static_cast<long long>(refused),
+              secs(Clock::now() - seeds_done),
+              words.empty() ? "" : (", " + std::to_string(words.size()) + "-word dictionary").c_str(),
+              static_cast<long long>(refused),
               ok ? "no findings" : ("finding saved to " + finding_path).c_str());
   std::printf("%s\n", ok ? "1 passed, 0 failed" : "0 passed, 1 failed");
   return ok ? 0 : 1;

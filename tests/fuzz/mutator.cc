@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 
 namespace frost::fuzz {
 
@@ -39,9 +40,10 @@ void put_field(std::string& s, size_t pos, uint64_t value, size_t width, bool bi
   }
 }
 
-void mutate_once(std::string& s, const std::vector<std::string>& seeds, SplitMix64& rng) {
+void mutate_once(std::string& s, const MutationSources& from, SplitMix64& rng) {
   // An empty input can only grow.
-  const uint64_t kind = s.empty() ? 5 : rng.below(10);
+  const uint64_t kinds = from.words.empty() ? 10 : 12;
+  const uint64_t kind = s.empty() ? 5 : rng.below(kinds);
   const size_t pos = s.empty() ? 0 : rng.below(s.size());
   switch (kind) {
     case 0:  // bit flip
@@ -83,10 +85,18 @@ void mutate_once(std::string& s, const std::vector<std::string>& seeds, SplitMix
       s.resize(pos);
       break;
     case 9: {  // splice: this input's head, another seed's tail
-      const std::string& other = seeds[rng.below(seeds.size())];
+      const std::string& other = from.seeds[rng.below(from.seeds.size())];
       if (other.empty()) break;
-      const size_t from = rng.below(other.size());
-      s = s.substr(0, pos) + other.substr(from);
+      const size_t at = rng.below(other.size());
+      s = s.substr(0, pos) + other.substr(at);
+      break;
+    }
+    case 10:  // insert a dictionary word
+      s.insert(rng.below(s.size() + 1), from.words[rng.below(from.words.size())]);
+      break;
+    case 11: {  // write a dictionary word over the input
+      const std::string& word = from.words[rng.below(from.words.size())];
+      s.replace(pos, std::min(word.size(), s.size() - pos), word);
       break;
     }
   }
@@ -94,15 +104,41 @@ void mutate_once(std::string& s, const std::vector<std::string>& seeds, SplitMix
 
 }  // namespace
 
-std::string mutate(const std::string& input, const std::vector<std::string>& seeds, size_t max_len,
-                   SplitMix64& rng) {
+std::string mutate(const std::string& input, const MutationSources& from, size_t max_len, SplitMix64& rng) {
   std::string s = input;
   const uint64_t rounds = 1 + rng.below(4);
   for (uint64_t i = 0; i < rounds; ++i) {
-    mutate_once(s, seeds, rng);
+    mutate_once(s, from, rng);
     if (s.size() > max_len) s.resize(max_len);
   }
   return s;
+}
+
+std::vector<std::string> read_dictionary(const std::string& text) {
+  std::vector<std::string> words;
+  size_t line_start = 0;
+  while (line_start < text.size()) {
+    size_t line_end = text.find('\n', line_start);
+    if (line_end == std::string::npos) line_end = text.size();
+    const size_t open = text.find('"', line_start);
+    const size_t close = text.rfind('"', line_end - 1);
+    if (open < line_end && close != std::string::npos && close > open) {
+      std::string word;
+      for (size_t i = open + 1; i < close; ++i) {
+        if (text[i] != '\\' || i + 1 >= close) {
+          word += text[i];
+        } else if (text[i + 1] == 'x' && i + 3 < close) {
+          word += static_cast<char>(std::strtol(text.substr(i + 2, 2).c_str(), nullptr, 16));
+          i += 3;
+        } else {
+          word += text[++i];
+        }
+      }
+      if (!word.empty()) words.push_back(std::move(word));
+    }
+    line_start = line_end + 1;
+  }
+  return words;
 }
 
 }  // namespace frost::fuzz

@@ -22,11 +22,21 @@ class SplitMix64 {
   uint64_t state_;
 };
 
+// What mutations draw from besides the input itself.
+struct MutationSources {
+  const std::vector<std::string>& seeds;  // for splices
+  const std::vector<std::string>& words;  // a dictionary (field names, op names); may be empty
+};
+
 // One mutation of `input` (a bit flip, a byte or 2/4/8-byte field set to an
 // interesting value such as 0, -1, 0x7f.., 0x80.., a truncation, an insertion
-// of random or copied bytes, a deletion, or a splice with another seed),
-// stacked 1 to 4 times. The result is at most `max_len` bytes.
-std::string mutate(const std::string& input, const std::vector<std::string>& seeds, size_t max_len,
-                   SplitMix64& rng);
+// of random or copied bytes, a deletion, a splice with another seed, or a
+// dictionary word inserted or written over), stacked 1 to 4 times. The
+// result is at most `max_len` bytes.
+std::string mutate(const std::string& input, const MutationSources& from, size_t max_len, SplitMix64& rng);
+
+// The words of a libFuzzer dictionary file: one "quoted" word a line, with
+// \\, \" and \xHH escapes; other lines are ignored.
+std::vector<std::string> read_dictionary(const std::string& text);
 
 }  // namespace frost::fuzz

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "graph/activation_ops.h"
+#include "kernels/conv_direct.h"
 #include "kernels/conv_winograd.h"
 #include "nn_test_util.h"
 #include "test_seed.h"
@@ -50,7 +51,8 @@ Attrs pool_attrs(int64_t k, int64_t s, const char* padding) {
 
 TEST_CASE("every CPU implementation matches its op's reference") {
   uint32_t salt = 0;
-  // conv2d/im2col_gemm: 1×1 (the direct GEMM), 3×3 SAME stride 1 and 2, dilated, 5×5 VALID; fused epilogues.
+  // conv2d/direct_nhwc and conv2d/im2col_gemm: 1×1 (the direct GEMM), 3×3 SAME stride 1 and 2, dilated,
+  // 5×5 VALID; fused epilogues.
   for (const auto& [k, stride, dil, pad] : {std::tuple{1, 1, 1, "VALID"}, std::tuple{3, 1, 1, "SAME"},
                                             std::tuple{3, 2, 1, "SAME"}, std::tuple{3, 1, 2, "SAME"},
                                             std::tuple{5, 1, 1, "VALID"}}) {
@@ -228,19 +230,46 @@ TEST_CASE("conv2d/winograd is chosen for 3x3 stride-1 layers its cost rule accep
     return choose_implementation(pc).implementation;
   };
   const bool has_winograd = kernels::conv2d_winograd_kernel_name() != nullptr;
+  // What takes the layers Winograd declines: the direct kernel (one group, AVX2 or AVX-512), else im2col.
+  const std::string others = kernels::conv2d_direct_isa_supported() ? "conv2d/direct_nhwc" : "conv2d/im2col_gemm";
   CHECK(chosen(Shape{1, 56, 56, 64}, Shape{3, 3, 64, 64}, conv_attrs(1, "SAME")) ==
-        (has_winograd ? "conv2d/winograd" : "conv2d/im2col_gemm"));
+        (has_winograd ? "conv2d/winograd" : others));
   // Not Winograd: an RGB stem (too few channels), stride 2, dilation 2, 5×5, a tiny image, groups.
-  CHECK(chosen(Shape{1, 56, 56, 3}, Shape{3, 3, 3, 64}, conv_attrs(1, "SAME")) == "conv2d/im2col_gemm");
-  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{3, 3, 64, 64}, conv_attrs(2, "SAME")) == "conv2d/im2col_gemm");
-  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{3, 3, 64, 64}, conv_attrs(1, "SAME", 2)) == "conv2d/im2col_gemm");
-  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{5, 5, 64, 64}, conv_attrs(1, "SAME")) == "conv2d/im2col_gemm");
-  CHECK(chosen(Shape{1, 3, 3, 64}, Shape{3, 3, 64, 64}, conv_attrs(1, "SAME")) == "conv2d/im2col_gemm");
+  CHECK(chosen(Shape{1, 56, 56, 3}, Shape{3, 3, 3, 64}, conv_attrs(1, "SAME")) == others);
+  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{3, 3, 64, 64}, conv_attrs(2, "SAME")) == others);
+  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{3, 3, 64, 64}, conv_attrs(1, "SAME", 2)) == others);
+  CHECK(chosen(Shape{1, 56, 56, 64}, Shape{5, 5, 64, 64}, conv_attrs(1, "SAME")) == others);
+  CHECK(chosen(Shape{1, 3, 3, 64}, Shape{3, 3, 64, 64}, conv_attrs(1, "SAME")) == others);
   CHECK(chosen(Shape{1, 56, 56, 64}, Shape{3, 3, 32, 64}, conv_attrs(1, "SAME")) == "conv2d/im2col_gemm");
-  // FROST_IMPL=-conv2d/winograd leaves its layers to im2col_gemm.
+  // FROST_IMPL=-conv2d/winograd leaves its layers to the others.
   const Node node = make_node("Conv2D", 2, conv_attrs(1, "SAME"));
   const Tensor w = random(Shape{3, 3, 64, 64}, 98);
   PrepareContext pc{node, *OpRegistry::global().find("Conv2D"), {nullptr, &w},
                     {PartialShape({1, 56, 56, 64}), PartialShape({3, 3, 64, 64})}};
-  CHECK(choose_implementation(pc, ImplFilter::parse("-conv2d/winograd")).implementation == "conv2d/im2col_gemm");
+  CHECK(choose_implementation(pc, ImplFilter::parse("-conv2d/winograd")).implementation == others);
+  CHECK(choose_implementation(pc, ImplFilter::parse("-conv2d/winograd,-conv2d/direct_nhwc")).implementation ==
+        "conv2d/im2col_gemm");
+}
+
+TEST_CASE("conv2d/winograd prepared for a Const filter computes a feed that replaces it") {
+  // The Const is packed at prepare time; a run that feeds another filter
+  // (of the same or another 3×3 shape) must use that one, transformed then.
+  const bool has_winograd = kernels::conv2d_winograd_kernel_name() != nullptr;
+  if (!has_winograd) return;
+  const Node node = make_node("Conv2D", 2, conv_attrs(1, "SAME"));
+  const OpDef& def = *OpRegistry::global().find("Conv2D");
+  const Tensor x = random(Shape{1, 16, 16, 24}, 201), w_const = random(Shape{3, 3, 24, 32}, 202);
+  PrepareContext pc{node, def, {nullptr, &w_const}, {PartialShape({1, 16, 16, 24}), PartialShape({3, 3, 24, 32})}};
+  const ChosenKernel k = choose_implementation(pc);
+  REQUIRE(k.implementation == "conv2d/winograd");
+  for (const Tensor& w : {w_const, random(Shape{3, 3, 24, 32}, 203), random(Shape{3, 3, 24, 20}, 204)}) {
+    const std::vector<Tensor> inputs{x, w};
+    std::vector<Tensor> want(1), got(1);
+    OpContext ref_ctx(node, inputs, want);
+    def.reference(ref_ctx);
+    OpContext ctx(node, inputs, got);
+    k.kernel(ctx);
+    std::string why;
+    CHECK_MESSAGE(implementation_agrees(got[0], want[0], why), why);
+  }
 }

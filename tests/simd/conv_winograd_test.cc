@@ -256,6 +256,7 @@ TEST_CASE("conv2d_winograd: what it supports and where its cost rule sends it") 
   CHECK(pays(1, 368, 640, 8, 8));
   CHECK_FALSE(pays(1, 14, 14, 8, 8));
   CHECK(pays(1, 7, 7, 512, 512));
+  CHECK(pays(1, 14, 14, 256, 256));
   CHECK(pays(1, 9, 9, 64, 64));
   CHECK_FALSE(pays(1, 5, 5, 64, 64));
   CHECK_FALSE(pays(1, 4, 4, 64, 64));

@@ -34,6 +34,7 @@ TEST_CASE("thread policy: a costly region keeps mid-sized work on one thread") {
 }
 
 TEST_CASE("thread policy: the overhead estimate follows lasting changes, not single delays, and decays") {
+  forget_parallel_stalls();  // a loaded test machine may have stalled an earlier region
   for (int i = 0; i < 200; ++i) note_parallel_overhead(1e-3);
   // (it decays while the test runs: at most a little, unless the test is descheduled for long)
   CHECK(parallel_overhead() <= 1e-3 * 1.001);
@@ -101,6 +102,31 @@ TEST_CASE("thread policy: parallel_for runs every chunk once, on thread ids belo
       for (int64_t c = 0; c < chunks; ++c) CHECK(seen[static_cast<size_t>(c)].load() == 1);
     }
   }
+}
+
+TEST_CASE("thread policy: a stall keeps calls on one thread for a back-off that doubles while stalls recur") {
+  CHECK_FALSE(is_stall(1e-4, 1e-6));  // short waits are not stalls
+  CHECK_FALSE(is_stall(1e-3, 6e-4));  // nor waits for one long chunk
+  CHECK(is_stall(1e-3, 1e-5));
+  StallState s;
+  s = after_stall(s, 10.0);
+  CHECK(s.until == doctest::Approx(10.0 + kStallBackoffSeconds));
+  s = after_clean_region(s, 10.1);  // soon after: the next stall doubles the back-off
+  s = after_stall(s, 10.2);
+  CHECK(s.backoff == doctest::Approx(2 * kStallBackoffSeconds));
+  for (int i = 0; i < 20; ++i) s = after_stall(s, 11.0);
+  CHECK(s.backoff == doctest::Approx(64 * kStallBackoffSeconds));  // bounded
+  s = after_clean_region(s, s.until + kStallForgetSeconds);       // long clean: from the first step again
+  s = after_stall(s, 100.0);
+  CHECK(s.backoff == doctest::Approx(kStallBackoffSeconds));
+
+  forget_parallel_stalls();
+  CHECK(choose_threads(1e9, 2) == 2);
+  note_parallel_stall(true);
+  CHECK(parallel_stalled());
+  CHECK(choose_threads(1e9, 2) == 1);
+  forget_parallel_stalls();
+  CHECK(choose_threads(1e9, 2) == 2);
 }
 
 }  // namespace frost::kernels::simd

@@ -131,7 +131,12 @@ bool conv2d_winograd_supported(const Conv2DParams& p, GemmIsa isa) {
 //    products per channel pair for 9·P direct ones (T tiles, P pixels), so
 //    P / 16T (1 for whole tiles) below 1/2 loses (5×5: 0.39, measured
 //    0.8×), and so does a single tile (3×3: 0.6-0.75×; the filter's 36
-//    matrices are streamed for one row of the GEMM).
+//    matrices are streamed for one row of the GEMM);
+//  - a transformed filter too large for the cache (36·in_c·out_c floats, 4×
+//    the HWIO one) still pays on few pixels: with the weights evicted before
+//    each call, as in a model, 7²×512→512 runs 1.5× faster than im2col
+//    (bench_conv's repeated calls keep im2col's 9.4 MB filter in L3 but not
+//    Winograd's 37.7 MB, and show them even).
 bool conv2d_winograd_pays(const Conv2DParams& p) {
   if (p.in_c < 8 || p.out_c < 4) return false;
   if (p.out_h <= 0 || p.out_w <= 0) return p.in_c >= 16;  // size unknown: the channels decide

@@ -21,6 +21,9 @@ constexpr double kHalfLifeSeconds = 0.05;
 std::atomic<double> g_overhead{0.0};  // starts optimistic: the first regions measure it
 std::atomic<int64_t> g_updated_ns{0};
 
+constexpr double kMaxStallBackoffSeconds = 64 * kStallBackoffSeconds;
+std::atomic<double> g_stall_until{0.0}, g_stall_backoff{0.0};
+
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
@@ -52,7 +55,39 @@ void note_parallel_overhead(double seconds) {
   g_updated_ns.store(now_ns(), std::memory_order_relaxed);
 }
 
+StallState after_stall(StallState s, double now) {
+  s.backoff = s.backoff <= 0 ? kStallBackoffSeconds : std::min(2 * s.backoff, kMaxStallBackoffSeconds);
+  s.until = now + s.backoff;
+  return s;
+}
+
+StallState after_clean_region(StallState s, double now) {
+  if (now >= s.until + kStallForgetSeconds) s.backoff = 0;
+  return s;
+}
+
+bool is_stall(double waited_seconds, double chunk_seconds) {
+  return waited_seconds > kStallSeconds && waited_seconds > 2 * chunk_seconds;
+}
+
+void note_parallel_stall(bool stalled) {
+  // Racing updates may lose one; the back-off only needs to be rough.
+  StallState s{g_stall_until.load(std::memory_order_relaxed), g_stall_backoff.load(std::memory_order_relaxed)};
+  const double now = 1e-9 * static_cast<double>(now_ns());
+  s = stalled ? after_stall(s, now) : after_clean_region(s, now);
+  g_stall_until.store(s.until, std::memory_order_relaxed);
+  g_stall_backoff.store(s.backoff, std::memory_order_relaxed);
+}
+
+void forget_parallel_stalls() {
+  g_stall_until.store(0.0);
+  g_stall_backoff.store(0.0);
+}
+
+bool parallel_stalled() { return 1e-9 * static_cast<double>(now_ns()) < g_stall_until.load(std::memory_order_relaxed); }
+
 int choose_threads(double work, int threads, WorkRate rate) {
+  if (threads > 1 && parallel_stalled()) return 1;
   return threads_for_work(work, threads, parallel_overhead(), rate);
 }
 

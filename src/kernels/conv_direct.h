@@ -1,0 +1,72 @@
+// Direct (implicit-GEMM) convolution on NHWC, the twin of conv2d_reference
+// for groups == 1 (src/kernels/simd/conv_direct_f32.cc and its per-ISA
+// translation units). Unlike conv2d_f32 (im2col + GEMM), nothing is copied:
+// a register tile of MR output pixels × NR output channels is computed over
+// the whole reduction fh·fw·in_c in one pass, reading the input in place
+// through a small table of row pointers, and the fused epilogue (bias,
+// residual, activation) is applied while the tile is still in registers.
+//
+// The pointer table of a tile has one entry per (segment, pixel): a segment
+// is a run of the reduction that is contiguous in the input. When every
+// pixel's window lies inside the input horizontally (and dilation_w == 1),
+// one filter row's taps fw·in_c are one run (so a 3-channel stem reduces over
+// runs of 9, not 3); at the borders each tap is its own run of in_c. Taps in
+// the padding point at a buffer of zeros, so padding costs no copy.
+//
+// Tiles: per ISA a few shapes with the same number of accumulators (AVX-512:
+// 24 of 32 zmm, AVX2: 12 of 16 ymm), differing in NR (AVX-512: 1, 2, 4
+// vectors; AVX2: 1, 2). The
+// plan picks one per layer at prepare time from out_c and the pixel count
+// (conv2d_direct_plan says how); the filter is packed for that tile.
+#pragma once
+
+#include <cstddef>
+
+#include "kernels/conv.h"
+#include "kernels/gemm.h"
+
+namespace frost::kernels {
+
+// A tile chosen for a layer: the ISA and the index of the tile in its table.
+struct ConvDirectPlan {
+  GemmIsa isa = GemmIsa::kAuto;
+  int tile = -1;     // -1: the direct kernel does not apply
+  int mr = 0, nr = 0;  // output pixels × output channels of the register tile
+  bool valid() const { return tile >= 0; }
+};
+
+// Whether an ISA has direct kernels (AVX2 and AVX-512; SSE2 has none).
+bool conv2d_direct_isa_supported(GemmIsa isa = GemmIsa::kAuto);
+
+// The tile for p (groups must be 1; p.batch·out_h·out_w may be 0 when the
+// input shape is not known at prepare time: then only out_c decides).
+// Rule: the least padded work (output channels rounded up to NR, pixels to
+// MR) weighted by the cost of the input broadcasts, which fall with NR
+// (conv_direct_f32.cc has the numbers). Invalid when groups != 1 or the ISA has no direct kernel.
+ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa = GemmIsa::kAuto);
+// Every tile of an ISA (tests and benchmarks run each): how many, and the
+// plan of tile i.
+int conv2d_direct_tile_count(GemmIsa isa = GemmIsa::kAuto);
+ConvDirectPlan conv2d_direct_tile(int tile, GemmIsa isa = GemmIsa::kAuto);
+// "conv2d_direct_f32_<MR>x<NR>_<isa>".
+const char* conv2d_direct_kernel_name(const ConvDirectPlan& plan);
+
+// The HWIO filter (a K × out_c matrix, K = fh·fw·in_c) as panels of NR
+// columns: panel q holds K rows of NR floats (columns past out_c are 0).
+// Depends on the filter shape and the plan only.
+size_t conv2d_direct_packed_filter_floats(const ConvDirectPlan& plan, const Conv2DParams& p);
+void conv2d_direct_pack_filter(const ConvDirectPlan& plan, const Conv2DParams& p, const float* filter,
+                               float* packed_filter);
+
+// Working memory of one call (pointer tables and the zero run), for up to
+// `threads` threads (0: omp_get_max_threads()).
+size_t conv2d_direct_scratch_floats(const ConvDirectPlan& plan, const Conv2DParams& p, int threads = 0);
+
+// output = epilogue(conv(input, filter)); the epilogue as in conv2d_f32
+// (bias per channel, residual NHWC with row stride ep.ldr, activation).
+// run.isa is ignored (the plan's ISA is used); run.scratch may be null.
+void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const float* input,
+                       const float* packed_filter, float* output, const GemmEpilogue& ep = {},
+                       const GemmRun& run = {});
+
+}  // namespace frost::kernels

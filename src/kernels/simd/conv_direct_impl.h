@@ -1,0 +1,373 @@
+// The direct (implicit-GEMM) NHWC convolution of kernels/conv_direct.h as
+// templates over the xsimd architecture and the register tile. Included only
+// by the per-ISA translation units conv_direct_f32_<isa>.cc; internal linkage
+// for the reason given in gemm_impl.h.
+//
+// Loop nest of one chunk of the work (a range of pixel tiles × a range of
+// filter panels, see direct_run):
+//
+//   for a block of the reduction K (all of it unless a panel would not stay in L2)
+//     for a chunk of filter panels (≤ kChunkFloats floats: stays in L2)
+//       for a tile of MR consecutive output pixels (any rows, any images)
+//         build the tile's pointer table (segments × MR input pointers)
+//         for each panel q of the chunk (NR output channels)
+//           MR×NV accumulators = Σ over the block's reduction indices k:
+//               broadcast(input of pixel r at k) · packed_filter[q][k][0:NR]
+//           last block: epilogue in registers, store; else store partial sums
+//
+// The same MR pixels' input (a few KiB) stays in L1 while the panels of the
+// chunk stream from L2; with one K block every output element is stored once.
+#pragma once
+
+#include <omp.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/conv.h"
+#include "kernels/gemm.h"
+#include "kernels/simd/conv_direct_kernel_table.h"
+#include "kernels/simd/epilogue_impl.h"
+#include "kernels/simd/thread_policy.h"
+
+namespace frost::kernels::simd {
+namespace {  // NOLINT: internal linkage on purpose, see the file comment
+
+template <class ArchT, int kMR, int kNV>
+struct DirectTraits {
+  using Arch = ArchT;
+  using V = xsimd::batch<float, Arch>;
+  static constexpr int W = static_cast<int>(V::size);
+  static constexpr int MR = kMR;
+  static constexpr int NV = kNV;
+  static constexpr int NR = kNV * W;
+};
+
+constexpr int64_t dc_div_up(int64_t a, int64_t b) { return (a + b - 1) / b; }
+constexpr int64_t dc_round_up(int64_t a, int64_t b) { return dc_div_up(a, b) * b; }
+constexpr int64_t dc_min(int64_t a, int64_t b) { return a < b ? a : b; }
+
+// Filter panels processed together over the same pixel tiles: about 256 KiB,
+// half of a 512 KiB–1 MiB L2.
+constexpr int64_t kChunkFloats = int64_t{1} << 16;
+constexpr int64_t kScratchAlign = 16;  // floats (64 bytes)
+
+inline float* dc_align_up(float* p) {
+  const auto v = reinterpret_cast<uintptr_t>(p);
+  return reinterpret_cast<float*>((v + 63) & ~uintptr_t{63});
+}
+
+inline int64_t zeros_floats(const Conv2DParams& p) {
+  return dc_round_up(p.filter_w * p.in_c, kScratchAlign) + kScratchAlign;
+}
+inline int64_t table_floats(int mr, const Conv2DParams& p) {
+  // Pointers are two floats wide.
+  return dc_round_up(2 * mr * p.filter_h * p.filter_w, kScratchAlign) + kScratchAlign;
+}
+
+// The segments of one tile's reduction (see kernels/conv_direct.h).
+struct Segments {
+  int64_t count, length;
+};
+
+// Fills ptrs[s·MR + r] with where pixel m0 + r reads segment s; rows past
+// `rows` repeat the last valid pixel (their results are not stored).
+template <int MR>
+Segments build_table(const Conv2DParams& p, const float* input, const float* zeros, int64_t m0, int64_t rows,
+                     const float** ptrs) {
+  const int64_t per_image = p.out_h * p.out_w;
+  {
+    // The common case first: MR pixels of one output row, all windows inside
+    // horizontally. Then pixel r reads at the first one's pointer plus
+    // r·stride_w·in_c in every filter row, with no per-pixel arithmetic (for
+    // a 3-channel stem the table costs as much as a third of the FMAs).
+    const int64_t oy = (m0 % per_image) / p.out_w, ox = m0 % p.out_w;
+    const int64_t ix0 = ox * p.stride_w - p.pad_left, ix_last = ix0 + (MR - 1) * p.stride_w;
+    if (rows == MR && ox + MR <= p.out_w && ix0 >= 0 && ix_last + (p.filter_w - 1) * p.dilation_w < p.in_w &&
+        (p.dilation_w == 1 || p.filter_w == 1)) {
+      const float* image = input + (m0 / per_image) * p.in_h * p.in_w * p.in_c;
+      const int64_t step = p.stride_w * p.in_c;
+      for (int64_t ky = 0; ky < p.filter_h; ++ky) {
+        const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
+        const float** seg = ptrs + ky * MR;
+        if (iy < 0 || iy >= p.in_h) {
+          for (int r = 0; r < MR; ++r) seg[r] = zeros;
+        } else {
+          const float* first = image + (iy * p.in_w + ix0) * p.in_c;
+          for (int r = 0; r < MR; ++r) seg[r] = first + r * step;
+        }
+      }
+      return {p.filter_h, p.filter_w * p.in_c};
+    }
+  }
+  const int64_t image_floats = p.in_h * p.in_w * p.in_c;
+  const float* base[MR];
+  int64_t iy0[MR], ix0[MR];
+  bool inside = true;  // every pixel's window lies inside the input horizontally
+  const int64_t span = (p.filter_w - 1) * p.dilation_w;
+  // The first pixel's position by division, the others by stepping (a
+  // division per pixel cost as much as a 3-channel stem's FMAs).
+  int64_t n = m0 / per_image, oy = (m0 % per_image) / p.out_w, ox = m0 % p.out_w;
+  for (int r = 0; r < MR; ++r) {
+    base[r] = input + n * image_floats;
+    iy0[r] = oy * p.stride_h - p.pad_top;
+    ix0[r] = ox * p.stride_w - p.pad_left;
+    if (ix0[r] < 0 || ix0[r] + span >= p.in_w) inside = false;
+    if (r + 1 < rows && ++ox == p.out_w) {
+      ox = 0;
+      if (++oy == p.out_h) {
+        oy = 0;
+        ++n;
+      }
+    }
+  }
+  const int64_t row_floats = p.in_w * p.in_c;
+  if (inside && (p.dilation_w == 1 || p.filter_w == 1)) {
+    // One run of fw·in_c per filter row.
+    for (int64_t ky = 0; ky < p.filter_h; ++ky) {
+      for (int r = 0; r < MR; ++r) {
+        const int64_t iy = iy0[r] + ky * p.dilation_h;
+        ptrs[ky * MR + r] = (iy < 0 || iy >= p.in_h) ? zeros : base[r] + iy * row_floats + ix0[r] * p.in_c;
+      }
+    }
+    return {p.filter_h, p.filter_w * p.in_c};
+  }
+  for (int64_t ky = 0; ky < p.filter_h; ++ky) {
+    for (int64_t kx = 0; kx < p.filter_w; ++kx) {
+      const float** seg = ptrs + (ky * p.filter_w + kx) * MR;
+      for (int r = 0; r < MR; ++r) {
+        const int64_t iy = iy0[r] + ky * p.dilation_h, ix = ix0[r] + kx * p.dilation_w;
+        seg[r] = (iy < 0 || iy >= p.in_h || ix < 0 || ix >= p.in_w) ? zeros
+                                                                     : base[r] + iy * row_floats + ix * p.in_c;
+      }
+    }
+  }
+  return {p.filter_h * p.filter_w, p.in_c};
+}
+
+// acc = Σ over reduction indices k in [k0, k1) of
+// broadcast(input of pixel r at k) · b[k][0:NR], where index k lies in
+// segment k / length at offset k % length; b points at the panel's row k0.
+template <class T>
+FROST_SIMD_INLINE void accumulate_tile(Segments segs, const float* const* ptrs, int64_t k0, int64_t k1,
+                                       const float* b, typename T::V (&acc)[T::MR][T::NV]) {
+  using V = typename T::V;
+  constexpr int MR = T::MR, NV = T::NV, W = T::W, NR = T::NR;
+#pragma GCC unroll 32
+  for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[r][v] = V(0.0f);
+  }
+  for (int64_t s = k0 / segs.length, seg_start = s * segs.length; seg_start < k1; ++s, seg_start += segs.length) {
+    const float* a[MR];
+    const float* const* sp = ptrs + s * MR;
+    const int64_t from = k0 > seg_start ? k0 - seg_start : 0;
+    const int64_t to = dc_min(segs.length, k1 - seg_start);
+#pragma GCC unroll 32
+    for (int r = 0; r < MR; ++r) a[r] = sp[r];
+    for (int64_t k = from; k < to; ++k) {
+      V bv[NV];
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) bv[v] = V::load_unaligned(b + v * W);
+#pragma GCC unroll 32
+      for (int r = 0; r < MR; ++r) {
+        const V av(a[r][k]);
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) acc[r][v] = xsimd::fma(av, bv[v], acc[r][v]);
+      }
+      b += NR;
+    }
+  }
+}
+
+// The epilogue's pointers for one tile: bias at its first channel, residual
+// at its first pixel and channel (either may be null).
+struct TileEpilogue {
+  const float* bias;
+  const float* res;
+  int64_t ldr;
+  bool res_after, accumulate;
+};
+
+// One vector of `count` < W valid lanes through zero-padded copies, so that
+// it gets the same arithmetic as a full one.
+template <class T, Activation kAct>
+FROST_SIMD_INLINE void store_partial(typename T::V x, float* c, int64_t count, const float* bias, const float* res,
+                                     const TileEpilogue& e, typename T::V alpha) {
+  using V = typename T::V;
+  alignas(64) float xb[T::W], bb[T::W] = {}, rb[T::W] = {}, cb[T::W] = {};
+  for (int64_t q = 0; q < count; ++q) {
+    if (bias != nullptr) bb[q] = bias[q];
+    if (res != nullptr) rb[q] = res[q];
+    if (e.accumulate) cb[q] = c[q];
+  }
+  if (e.accumulate) x += V::load_aligned(cb);
+  x = epilogue_vector<T, kAct>(x, bias != nullptr ? bb : nullptr, res != nullptr ? rb : nullptr, e.res_after, alpha);
+  x.store_aligned(xb);
+  for (int64_t q = 0; q < count; ++q) c[q] = xb[q];
+}
+
+// Stores rows × cols of the tile at c (row stride ldc) through the epilogue.
+template <class T, Activation kAct>
+FROST_SIMD_INLINE void store_tile(typename T::V (&acc)[T::MR][T::NV], float* c, int64_t ldc, int64_t rows,
+                                  int64_t cols, const TileEpilogue& e, typename T::V alpha) {
+  using V = typename T::V;
+  constexpr int MR = T::MR, NV = T::NV, W = T::W;
+#pragma GCC unroll 32
+  for (int r = 0; r < MR; ++r) {
+    if (r >= rows) break;
+    float* cr = c + r * ldc;
+    const float* rr = e.res != nullptr ? e.res + r * e.ldr : nullptr;
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      const int64_t j = v * W;
+      const float* bj = e.bias != nullptr ? e.bias + j : nullptr;
+      const float* rj = rr != nullptr ? rr + j : nullptr;
+      if (j + W <= cols) {
+        V x = acc[r][v];
+        if (e.accumulate) x += V::load_unaligned(cr + j);
+        x = epilogue_vector<T, kAct>(x, bj, rj, e.res_after, alpha);
+        x.store_unaligned(cr + j);
+      } else if (j < cols) {
+        store_partial<T, kAct>(acc[r][v], cr + j, cols - j, bj, rj, e, alpha);
+      }
+    }
+  }
+}
+
+// A thread's share of the work: pixel tiles [t0, t1) × filter panels [q0, q1).
+struct WorkSplit {
+  int64_t t0, t1, q0, q1;
+};
+
+// Reduction blocks: K is split so that one block of a filter panel
+// (kc·NR floats) stays in L2 while every pixel tile of the thread reads it;
+// the partial sums go through the output (a few loads and stores per tile
+// and block, against kc·MR·NV FMAs).
+inline int64_t k_block(int64_t k, int nr) {
+  const int64_t most = kChunkFloats / nr;
+  if (k <= most) return k;
+  return dc_div_up(k, dc_div_up(k, most));
+}
+
+template <class T, Activation kAct>
+void run_share(const Conv2DParams& p, const float* input, const float* packed, float* output,
+               const GemmEpilogue& ep, const float* zeros, const float** ptrs, const WorkSplit& w) {
+  constexpr int MR = T::MR, NR = T::NR;
+  using V = typename T::V;
+  const int64_t pixels = p.batch * p.out_h * p.out_w;
+  const int64_t k = p.filter_h * p.filter_w * p.in_c;
+  const int64_t panel_floats = k * NR;
+  const int64_t kc = k_block(k, NR);
+  const V alpha(ep.alpha);
+  for (int64_t k0 = 0; k0 < k; k0 += kc) {
+    const int64_t k1 = dc_min(k, k0 + kc);
+    const bool first = k0 == 0, last = k1 == k;
+    // Filter panels processed together over the same pixel tiles.
+    const int64_t chunk = dc_div_up(kChunkFloats, (k1 - k0) * NR);
+    for (int64_t qa = w.q0; qa < w.q1; qa += chunk) {
+      const int64_t qb = dc_min(w.q1, qa + chunk);
+      for (int64_t t = w.t0; t < w.t1; ++t) {
+        const int64_t m0 = t * MR, rows = dc_min(MR, pixels - m0);
+        const Segments segs = build_table<MR>(p, input, zeros, m0, rows, ptrs);
+        for (int64_t q = qa; q < qb; ++q) {
+          const int64_t j0 = q * NR, cols = dc_min(NR, p.out_c - j0);
+          float* c = output + m0 * p.out_c + j0;
+          V acc[MR][T::NV];
+          accumulate_tile<T>(segs, ptrs, k0, k1, packed + q * panel_floats + k0 * NR, acc);
+          const bool accumulate = ep.accumulate || !first;
+          if (last) {
+            const TileEpilogue e{ep.bias != nullptr ? ep.bias + j0 : nullptr,
+                                 ep.residual != nullptr ? ep.residual + m0 * ep.ldr + j0 : nullptr, ep.ldr,
+                                 ep.residual_after_activation, accumulate};
+            store_tile<T, kAct>(acc, c, p.out_c, rows, cols, e, alpha);
+          } else {
+            const TileEpilogue e{nullptr, nullptr, 0, false, accumulate};
+            store_tile<T, Activation::kNone>(acc, c, p.out_c, rows, cols, e, alpha);
+          }
+        }
+      }
+    }
+  }
+}
+
+template <class T>
+size_t direct_scratch_floats(const Conv2DParams& p, int threads) {
+  return static_cast<size_t>(zeros_floats(p) + (threads < 1 ? 1 : threads) * table_floats(T::MR, p) + kScratchAlign);
+}
+
+template <class T>
+void direct_run(const Conv2DParams& p, const float* input, const float* packed, float* output,
+                const GemmEpilogue& ep, int threads, float* scratch) {
+  if (p.batch * p.out_h * p.out_w <= 0 || p.out_c <= 0) return;
+  float* zeros = dc_align_up(scratch);
+  std::memset(zeros, 0, static_cast<size_t>(p.filter_w * p.in_c) * sizeof(float));
+  float* tables = zeros + zeros_floats(p) - kScratchAlign;
+  // Chunks of pixel tiles × filter panels that the threads take in turn
+  // (thread_policy.h); a tile's sums do not depend on which thread or chunk
+  // computes it, so the output is the same for every thread count.
+  const int64_t tiles = dc_div_up(p.batch * p.out_h * p.out_w, T::MR), panels = dc_div_up(p.out_c, T::NR);
+  const GridChunks grid = grid_chunks(tiles, panels, threads);
+  with_activation(ep.activation, [&](auto tag) {
+    constexpr Activation kAct = decltype(tag)::value;
+    parallel_for(threads, grid.row_chunks * grid.col_chunks, [&](int64_t c, int tid) {
+      auto** ptrs = reinterpret_cast<const float**>(dc_align_up(tables + tid * table_floats(T::MR, p)));
+      const ChunkRange rows = chunk_range(tiles, grid.row_chunks, c / grid.col_chunks);
+      const ChunkRange cols = chunk_range(panels, grid.col_chunks, c % grid.col_chunks);
+      run_share<T, kAct>(p, input, packed, output, ep, zeros, ptrs, WorkSplit{rows.begin, rows.end, cols.begin, cols.end});
+    });
+  });
+}
+
+// A table of tiles T0, T1, ... (names given in the same order).
+template <class... Ts>
+struct DirectTiles {
+  template <int I, class First, class... Rest>
+  struct At {
+    using type = typename At<I - 1, Rest...>::type;
+  };
+  template <class First, class... Rest>
+  struct At<0, First, Rest...> {
+    using type = First;
+  };
+
+  template <size_t... I>
+  static size_t scratch(int tile, const Conv2DParams& p, int threads, std::index_sequence<I...>) {
+    size_t out = 0;
+    ((tile == static_cast<int>(I) ? (out = direct_scratch_floats<Ts>(p, threads), 0) : 0), ...);
+    return out;
+  }
+  static size_t scratch_floats(int tile, const Conv2DParams& p, int threads) {
+    return scratch(tile, p, threads, std::index_sequence_for<Ts...>{});
+  }
+  template <size_t... I>
+  static void dispatch(const Conv2DParams& p, const float* input, const float* packed, float* output,
+                       const GemmEpilogue& ep, const DirectConvRun& r, std::index_sequence<I...>) {
+    ((r.tile == static_cast<int>(I) ? (direct_run<Ts>(p, input, packed, output, ep, r.threads, r.scratch), 0) : 0),
+     ...);
+  }
+  static void run(const Conv2DParams& p, const float* input, const float* packed, float* output,
+                  const GemmEpilogue& ep, const DirectConvRun& r) {
+    dispatch(p, input, packed, output, ep, r, std::index_sequence_for<Ts...>{});
+  }
+};
+
+template <class... Ts>
+DirectConvKernelTable make_direct_table(const char* isa_name, const char* const (&names)[sizeof...(Ts)]) {
+  static_assert(sizeof...(Ts) <= DirectConvKernelTable::kMaxTiles);
+  DirectConvKernelTable t{};
+  t.isa_name = isa_name;
+  using First = typename DirectTiles<Ts...>::template At<0, Ts...>::type;
+  t.lanes = First::W;
+  t.num_tiles = static_cast<int>(sizeof...(Ts));
+  int i = 0;
+  ((t.tiles[i] = {names[i], Ts::MR, Ts::NR}, ++i), ...);
+  t.scratch_floats = &DirectTiles<Ts...>::scratch_floats;
+  t.run = &DirectTiles<Ts...>::run;
+  return t;
+}
+
+}  // namespace
+}  // namespace frost::kernels::simd

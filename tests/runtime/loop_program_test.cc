@@ -1,0 +1,176 @@
+// Compiled while loops (runtime/loop_program.h): a loop built by hand and the
+// bundled/corpus graphs with Keras while loops run as loop programs on the
+// CPU backend (after the first, traced run) and give what the dataflow
+// executor gives; loops of shapes the program does not take (a cond in the
+// body) fall back to the dataflow executor, with the same results.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "graph/tensor_names.h"
+#include "graph_test_util.h"
+#include "io/graphdef_convert.h"
+#include "io/npy.h"
+#include "io/reference_file.h"
+#include "runtime/compare.h"
+#include "runtime/executor.h"
+#include "runtime/session.h"
+
+using namespace frost;
+using frost::testing::node;
+namespace fs = std::filesystem;
+
+namespace {
+
+Node constant(std::string name, Tensor value, std::vector<std::string> inputs = {}) {
+  Node n = node(std::move(name), "Const", std::move(inputs));
+  n.attrs["dtype"] = value.dtype();
+  n.attrs["value"] = value;
+  return n;
+}
+
+Node enter(std::string name, std::string input, bool is_constant) {
+  Node n = node(std::move(name), "Enter", {std::move(input)});
+  n.attrs["frame_name"] = std::string("while/while_context");
+  n.attrs["is_constant"] = is_constant;
+  return n;
+}
+
+// i = 0; acc = x; while i < n: acc = acc * scale + float(i); i += 1
+// With `cond_in_body`, the body also takes a tf.cond (Switch/Merge on i < 2);
+// with `cond_after`, the result goes through a tf.cond on a fed `flip` (neg).
+Graph loop(bool cond_in_body, bool cond_after = false) {
+  Graph g;
+  Node n = node("n", "Placeholder");
+  n.attrs["dtype"] = DType::Int32;
+  g.add(n);
+  Node x = node("x", "Placeholder");
+  x.attrs["dtype"] = DType::Float;
+  g.add(x);
+  g.add(constant("i0", Tensor::scalar<int32_t>(0)));
+  g.add(constant("scale", Tensor::from_vector<float>({0.5f, -1.0f, 2.0f})));
+  g.add(enter("while/Enter_i", "i0", false));
+  g.add(enter("while/Enter_acc", "x", false));
+  g.add(enter("while/Enter_n", "n", true));
+  g.add(enter("while/Enter_scale", "scale", true));
+  g.add(node("while/Merge_i", "Merge", {"while/Enter_i", "while/NextIteration_i"}));
+  g.add(node("while/Merge_acc", "Merge", {"while/Enter_acc", "while/NextIteration_acc"}));
+  g.add(node("while/Less", "Less", {"while/Merge_i", "while/Enter_n"}));
+  g.add(node("while/LoopCond", "LoopCond", {"while/Less"}));
+  g.add(node("while/Switch_i", "Switch", {"while/Merge_i", "while/LoopCond"}));
+  g.add(node("while/Switch_acc", "Switch", {"while/Merge_acc", "while/LoopCond"}));
+  g.add(node("while/Identity_i", "Identity", {"while/Switch_i:1"}));
+  g.add(node("while/Identity_acc", "Identity", {"while/Switch_acc:1"}));
+  g.add(constant("while/one", Tensor::scalar<int32_t>(1), {"^while/Identity_i"}));
+  g.add(node("while/add_i", "AddV2", {"while/Identity_i", "while/one"}));
+  Node cast = node("while/Cast", "Cast", {"while/Identity_i"});
+  cast.attrs["SrcT"] = DType::Int32;
+  cast.attrs["DstT"] = DType::Float;
+  g.add(cast);
+  g.add(node("while/mul", "Mul", {"while/Identity_acc", "while/Enter_scale"}));
+  std::string acc = g.add(node("while/add_acc", "AddV2", {"while/mul", "while/Cast"})).name;
+  if (cond_in_body) {
+    g.add(constant("while/two", Tensor::scalar<int32_t>(2), {"^while/Identity_i"}));
+    g.add(node("while/small", "Less", {"while/Identity_i", "while/two"}));
+    g.add(node("while/cond/Switch", "Switch", {acc, "while/small"}));
+    g.add(node("while/cond/Neg", "Neg", {"while/cond/Switch:1"}));
+    g.add(node("while/cond/Merge", "Merge", {"while/cond/Switch:0", "while/cond/Neg"}));
+    acc = "while/cond/Merge";
+  }
+  g.add(node("while/NextIteration_i", "NextIteration", {"while/add_i"}));
+  g.add(node("while/NextIteration_acc", "NextIteration", {acc}));
+  g.add(node("while/Exit_i", "Exit", {"while/Switch_i"}));
+  g.add(node("while/Exit_acc", "Exit", {"while/Switch_acc"}));
+  if (!cond_after) {
+    g.add(node("result", "Identity", {"while/Exit_acc"}));
+    return g;
+  }
+  Node flip = node("flip", "Placeholder");
+  flip.attrs["dtype"] = DType::Bool;
+  g.add(flip);
+  g.add(node("after/Switch", "Switch", {"while/Exit_acc", "flip"}));
+  g.add(node("after/Neg", "Neg", {"after/Switch:1"}));
+  g.add(node("result", "Merge", {"after/Switch:0", "after/Neg"}));
+  return g;
+}
+
+fs::path source_root() { return fs::path(std::getenv("FROST_SOURCE_ROOT")); }
+
+}  // namespace
+
+TEST_CASE("loop program: a while loop runs compiled and gives the dataflow executor's values") {
+  for (const bool cond_in_body : {false, true}) {
+    CAPTURE(cond_in_body);
+    const Session session(loop(cond_in_body));
+    const std::vector<TensorId> fetches = {TensorId::parse("result"), TensorId::parse("while/Exit_i")};
+    for (const int32_t n : {0, 1, 5, 40}) {
+      CAPTURE(n);
+      const FeedMap feeds = {{TensorId::parse("n"), Tensor::scalar<int32_t>(n)},
+                             {TensorId::parse("x"), Tensor::from_vector<float>({1.0f, 2.0f, -3.0f})}};
+      const std::vector<Tensor> want = run_reference(session.graph(), feeds, fetches);
+      for (int run = 0; run < 2; ++run) {  // traced, then compiled
+        const std::vector<Tensor> got = session.run(feeds, fetches);
+        CHECK(compare_tensors(got[0], want[0]).max_abs_error == 0);
+        CHECK(got[1].data<int32_t>()[0] == n);
+      }
+      // The cond in the body is not a loop program's shape: the dataflow executor keeps it.
+      CHECK(session.loop_programs(feeds, fetches) == (cond_in_body ? 0u : 1u));
+    }
+  }
+}
+
+TEST_CASE("loop program: a cond outside the loop keeps the dataflow executor") {
+  const Session session(loop(false, true));
+  const std::vector<TensorId> fetches = {TensorId::parse("result")};
+  for (const bool flip : {false, true}) {
+    const FeedMap feeds = {{TensorId::parse("n"), Tensor::scalar<int32_t>(4)},
+                           {TensorId::parse("x"), Tensor::from_vector<float>({1.0f, 2.0f, -3.0f})},
+                           {TensorId::parse("flip"), Tensor::scalar<bool>(flip)}};
+    const std::vector<Tensor> want = run_reference(session.graph(), feeds, fetches);
+    for (int run = 0; run < 2; ++run) CHECK(compare_tensors(session.run(feeds, fetches)[0], want[0]).max_abs_error == 0);
+    CHECK(session.loop_programs(feeds, fetches) == 0);
+  }
+}
+
+TEST_CASE("loop program: models and corpus graphs with while loops match TensorFlow run after run") {
+  // Every reference graph with an Enter; how many loops each compiles is printed.
+  std::vector<fs::path> references = {source_root() / "models/gru_while/reference.txt"};
+  if (fs::exists(source_root() / "../shared/corpus"))
+    for (const auto& entry : fs::directory_iterator(source_root() / "tests/corpus"))
+      if (fs::exists(entry.path() / "reference.txt")) references.push_back(entry.path() / "reference.txt");
+  std::sort(references.begin() + 1, references.end());
+  size_t compiled = 0;
+  for (const fs::path& reference : references) {
+    for (const ReferenceStanza& stanza : read_reference_file(reference.string())) {
+      CAPTURE(stanza.graph);
+      if (!fs::exists(stanza.graph)) continue;
+      Graph g;
+      try {
+        g = load_graph(stanza.graph);
+      } catch (const Error&) {
+        continue;  // not a GraphDef (the corpus tests cover those)
+      }
+      bool loops = false;
+      for (const Node* n : g.nodes()) loops = loops || n->op == "Enter";
+      if (!loops) continue;
+      const Session session(std::move(g));
+      FeedMap feeds;
+      std::vector<TensorId> fetches;
+      for (const ReferenceTensor& in : stanza.inputs) feeds[resolve_tensor(session.graph(), in.tensor)] = read_npy(in.file);
+      for (const ReferenceTensor& out : stanza.outputs) fetches.push_back(resolve_tensor(session.graph(), out.tensor));
+      for (int run = 0; run < 3; ++run) {  // traced, then compiled
+        const std::vector<Tensor> got = session.run(feeds, fetches);
+        for (size_t i = 0; i < fetches.size(); ++i)
+          CHECK(compare_tensors(got[i], read_npy(stanza.outputs[i].file)).relative_error() <= 1e-4);
+      }
+      const size_t n = session.loop_programs(feeds, fetches);
+      MESSAGE(fs::path(stanza.graph).filename().string() << ": " << n << " loop(s) compiled");
+      compiled += n > 0;
+      if (reference.parent_path().filename() == "gru_while") CHECK(n == 2);
+      if (reference.parent_path().filename() == "captcha_cnn") CHECK(n == 1);
+    }
+  }
+  CHECK(compiled >= 1);
+}

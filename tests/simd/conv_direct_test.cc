@@ -1,0 +1,213 @@
+// The direct convolution (kernels/conv_direct.h) against conv2d_reference,
+// on every ISA with direct kernels the CPU can run and every tile of each:
+// random geometry (odd sizes, 1×1, k×k up to 7, SAME/VALID/explicit padding,
+// strides 1–3, dilation, channel counts that are not multiples of the vector
+// width, batches), each epilogue option, 1 and 2 threads. Randomised with a
+// printed seed (FROST_TEST_SEED replays a run).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "conv_test_util.h"
+#include "kernels/conv.h"
+#include "kernels/conv_direct.h"
+
+namespace frost::kernels {
+namespace {
+
+struct Options {
+  ConvDirectPlan plan;
+  int threads = 1;
+  bool bias = false, residual = false, residual_after = false;
+  Activation act = Activation::kNone;
+};
+
+std::string describe_run(const Conv2DParams& p, const Options& o) {
+  return describe(p) + " " + conv2d_direct_kernel_name(o.plan) + " threads=" + std::to_string(o.threads) +
+         " bias=" + std::to_string(o.bias) + " residual=" + std::to_string(o.residual) +
+         " after=" + std::to_string(o.residual_after) + " act=" + std::to_string(static_cast<int>(o.act));
+}
+
+bool check(std::mt19937_64& rng, const Conv2DParams& p, const Options& o) {
+  const int64_t in_n = p.batch * p.in_h * p.in_w * p.in_c;
+  const int64_t out_n = p.batch * p.out_h * p.out_w * p.out_c;
+  const int64_t f_n = p.filter_h * p.filter_w * p.in_c * p.out_c;
+  const std::vector<float> in = random_vec(rng, in_n), filter = random_vec(rng, f_n);
+  const std::vector<float> bias = random_vec(rng, p.out_c), res = random_vec(rng, out_n);
+
+  std::vector<float> want(static_cast<size_t>(out_n)), absdot(static_cast<size_t>(out_n));
+  std::vector<float> abs_in = in, abs_f = filter;
+  for (float& x : abs_in) x = std::fabs(x);
+  for (float& x : abs_f) x = std::fabs(x);
+  conv2d_reference(p, in.data(), filter.data(), want.data());
+  conv2d_reference(p, abs_in.data(), abs_f.data(), absdot.data());
+  for (int64_t i = 0; i < out_n; ++i) {
+    const size_t u = static_cast<size_t>(i);
+    double x = want[u];
+    if (o.bias) x += bias[static_cast<size_t>(i % p.out_c)];
+    if (o.residual && !o.residual_after) x += res[u];
+    x = activation_reference(o.act, x, 0.1);
+    if (o.residual && o.residual_after) x += res[u];
+    want[u] = static_cast<float>(x);
+  }
+
+  GemmEpilogue ep;
+  ep.bias = o.bias ? bias.data() : nullptr;
+  ep.residual = o.residual ? res.data() : nullptr;
+  ep.ldr = p.out_c;
+  ep.activation = o.act;
+  ep.alpha = 0.1f;
+  ep.residual_after_activation = o.residual_after;
+  GemmRun run;
+  run.threads = o.threads;
+  run.force_threads = true;
+  std::vector<float> packed(conv2d_direct_packed_filter_floats(o.plan, p));
+  conv2d_direct_pack_filter(o.plan, p, filter.data(), packed.data());
+  std::vector<float> scratch(conv2d_direct_scratch_floats(o.plan, p, o.threads),
+                             std::numeric_limits<float>::quiet_NaN());
+  run.scratch = scratch.data();
+  std::vector<float> got(static_cast<size_t>(out_n) + 1, std::numeric_limits<float>::quiet_NaN());
+  const float kSentinel = 4242.0f;
+  got[static_cast<size_t>(out_n)] = kSentinel;  // one past the end must survive
+  conv2d_direct_f32(o.plan, p, in.data(), packed.data(), got.data(), ep, run);
+  if (got[static_cast<size_t>(out_n)] != kSentinel) {
+    FAIL_CHECK("wrote past the output: " << describe_run(p, o));
+    return false;
+  }
+  const double eps = std::numeric_limits<float>::epsilon();
+  const int64_t taps = p.filter_h * p.filter_w * p.in_c;
+  for (int64_t i = 0; i < out_n; ++i) {
+    const size_t u = static_cast<size_t>(i);
+    const double tol = 8.0 * eps * std::sqrt(static_cast<double>(taps) + 1.0) * absdot[u] +
+                       16.0 * eps * (2.0 + std::fabs(want[u]) + std::fabs(res[u]));
+    const double err = std::fabs(static_cast<double>(got[u]) - want[u]);
+    if (!(err <= tol)) {
+      const int64_t c = i % p.out_c, px = i / p.out_c;
+      FAIL_CHECK("mismatch at pixel " << px << " (x=" << px % p.out_w << ", y=" << (px / p.out_w) % p.out_h
+                                      << ", n=" << px / (p.out_w * p.out_h) << ") channel " << c << ": got "
+                                      << got[u] << " want " << want[u] << " tol " << tol << "; "
+                                      << describe_run(p, o));
+      return false;
+    }
+  }
+  return true;
+}
+
+// Explicit padding (TensorFlow's EXPLICIT): pad_top/pad_left and an output
+// size that implies some padding after.
+bool explicit_geometry(Conv2DParams& p, std::mt19937_64& rng) {
+  p.pad_top = static_cast<int64_t>(rng() % 3);
+  p.pad_left = static_cast<int64_t>(rng() % 3);
+  const int64_t after_h = static_cast<int64_t>(rng() % 3), after_w = static_cast<int64_t>(rng() % 3);
+  const int64_t eff_h = (p.filter_h - 1) * p.dilation_h + 1, eff_w = (p.filter_w - 1) * p.dilation_w + 1;
+  const int64_t span_h = p.in_h + p.pad_top + after_h - eff_h, span_w = p.in_w + p.pad_left + after_w - eff_w;
+  if (span_h < 0 || span_w < 0) return false;
+  p.out_h = span_h / p.stride_h + 1;
+  p.out_w = span_w / p.stride_w + 1;
+  return true;
+}
+
+Conv2DParams random_conv(std::mt19937_64& rng) {
+  for (;;) {
+    Conv2DParams p;
+    p.batch = pick(rng, {1, 1, 2});
+    p.in_h = 1 + static_cast<int64_t>(rng() % 14);
+    p.in_w = 1 + static_cast<int64_t>(rng() % 14);
+    p.filter_h = pick(rng, {1, 1, 2, 3, 3, 5, 7});
+    p.filter_w = rng() % 3 == 0 ? pick(rng, {1, 3, 5}) : p.filter_h;
+    p.stride_h = pick(rng, {1, 1, 2, 3});
+    p.stride_w = rng() % 3 == 0 ? pick(rng, {1, 2}) : p.stride_h;
+    p.dilation_h = rng() % 5 == 0 ? 2 : 1;
+    p.dilation_w = rng() % 5 == 0 ? 2 : p.dilation_h;
+    p.in_c = pick(rng, {1, 2, 3, 4, 7, 16, 17, 33});
+    p.out_c = pick(rng, {1, 5, 8, 16, 17, 24, 33, 64, 70});
+    const int mode = static_cast<int>(rng() % 3);
+    if (mode == 2 ? explicit_geometry(p, rng) : finish_geometry(p, mode == 0)) return p;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("conv2d_direct_f32: every tile, random geometry against conv2d_reference") {
+  std::mt19937_64 rng(seed() + 10);
+  const Activation acts[] = {Activation::kNone, Activation::kRelu, Activation::kRelu6, Activation::kLeakyRelu,
+                             Activation::kSigmoid};
+  int runs = 0;
+  for (GemmIsa isa : ::frost::testing::runnable_isas()) {
+    for (int tile = 0; tile < conv2d_direct_tile_count(isa); ++tile) {
+      for (int iter = 0; iter < 60; ++iter) {
+        const Conv2DParams p = random_conv(rng);
+        Options o;
+        o.plan = conv2d_direct_tile(tile, isa);
+        o.threads = 1 + iter % 2;
+        o.bias = iter % 3 != 0;
+        o.residual = iter % 4 == 1 || iter % 4 == 2;
+        o.residual_after = iter % 4 == 2;
+        o.act = acts[iter % 5];
+        if (!check(rng, p, o)) return;
+        ++runs;
+      }
+    }
+  }
+  // A CPU without AVX2 has no direct kernels: nothing to check there.
+  if (!conv2d_direct_isa_supported(GemmIsa::kAvx2)) MESSAGE("no direct convolution kernels on this CPU");
+  CHECK(runs % 60 == 0);
+}
+
+TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 stem, deep K) with the planned tile") {
+  std::mt19937_64 rng(seed() + 11);
+  struct Geo {
+    int64_t h, w, cin, cout, f, stride;
+    bool same;
+  };
+  const Geo geos[] = {
+      {14, 14, 64, 64, 3, 1, true},   // ResNet 3×3 (small)
+      {13, 11, 32, 40, 1, 1, false},  // 1×1: one run per pixel
+      {12, 12, 24, 48, 1, 2, false},  // strided 1×1 (ResNet's projection)
+      {31, 29, 3, 32, 3, 2, true},    // RGB stem, stride 2
+      {23, 23, 3, 16, 7, 2, true},    // ResNet's 7×7 stem
+      {9, 9, 1, 8, 3, 1, true},       // one channel in (MNIST)
+      {5, 6, 520, 40, 3, 1, true},    // K = 4680: the reduction in blocks, partial sums through the output
+  };
+  for (GemmIsa isa : ::frost::testing::runnable_isas()) {
+    if (!conv2d_direct_isa_supported(isa)) continue;
+    for (const Geo& g : geos) {
+      for (int variant = 0; variant < 4; ++variant) {
+        Conv2DParams p;
+        REQUIRE(square_conv(p, /*batch=*/1 + variant % 2, g.h, g.w, g.cin, g.cout, g.f, g.stride, g.same, 1));
+        Options o;
+        o.plan = conv2d_direct_plan(p, isa);
+        REQUIRE(o.plan.valid());
+        o.threads = 1 + variant % 2;
+        o.bias = variant >= 1;
+        o.residual = variant >= 2;
+        o.act = variant == 3 ? Activation::kRelu : Activation::kNone;
+        if (!check(rng, p, o)) return;
+      }
+    }
+  }
+}
+
+TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c") {
+  Conv2DParams p;
+  REQUIRE(square_conv(p, 1, 8, 8, 8, 8, 3, 1, true, 2));
+  CHECK_FALSE(conv2d_direct_plan(p, GemmIsa::kAvx512).valid());
+  REQUIRE(square_conv(p, 1, 8, 8, 8, 64, 3, 1, true, 1));
+  CHECK_FALSE(conv2d_direct_plan(p, GemmIsa::kSse2).valid());
+  if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) {
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).nr == 64);  // 64 channels: no padding at any NR, widest wins
+    p.out_c = 16;
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).nr == 16);  // 16 channels: wider tiles would compute padding
+  }
+  if (conv2d_direct_isa_supported(GemmIsa::kAvx2)) {
+    p.out_c = 8;
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx2).nr == 8);
+  }
+}
+
+}  // namespace frost::kernels
