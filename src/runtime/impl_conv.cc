@@ -102,6 +102,9 @@ KernelFn prepare_conv(const PrepareContext& ctx) {
 // in-depth (a grouped or unknown-depth input stays with im2col_gemm).
 bool direct_applies(const PrepareContext& ctx) {
   const Tensor* w = constant_filter(ctx);
+  // Its register epilogue has no post-activation scale/shift (yet): im2col_gemm takes those.
+  const std::optional<Fusion> f = read_fusion(ctx.node);
+  if (f && (f->scale || f->shift)) return false;
   return conv_applies(ctx) && w != nullptr && ctx.input_dim(0, 3) == w->shape()[2] && w->shape()[2] > 0 &&
          w->shape()[3] > 0 && kernels::conv2d_direct_isa_supported(ctx.isa);
 }
