@@ -4,6 +4,10 @@
 
 namespace frost {
 
+void OpContext::throw_missing_input(int i) const {
+  throw error("reads input " + std::to_string(i) + " but the node has " + std::to_string(inputs_.size()) + " input(s)");
+}
+
 Tensor& OpContext::allocate_output(int i, DType dtype, Shape shape) {
   const auto k = static_cast<size_t>(i);
   Tensor& out = outputs_.at(k);

@@ -28,7 +28,13 @@ class OpContext {
 
   const Node& node() const { return node_; }
   int num_inputs() const { return static_cast<int>(inputs_.size()); }
-  const Tensor& input(int i) const { return inputs_[static_cast<size_t>(i)]; }
+  // Checked: a malformed graph may give a node fewer inputs than its kernel
+  // reads (shape inference evaluates constant nodes before validation).
+  const Tensor& input(int i) const {
+    if (static_cast<size_t>(i) >= inputs_.size()) [[unlikely]]
+      throw_missing_input(i);
+    return inputs_[static_cast<size_t>(i)];
+  }
   std::span<const Tensor> inputs() const { return inputs_; }
   int num_outputs() const { return static_cast<int>(outputs_.size()); }
   void set_output(int i, Tensor t) { outputs_.at(static_cast<size_t>(i)) = std::move(t); }
@@ -44,6 +50,11 @@ class OpContext {
 
   // An Error naming this node and op; `throw ctx.error("...")`.
   Error error(const std::string& message) const { return node_.error(message); }
+
+ private:
+  [[noreturn]] void throw_missing_input(int i) const;
+
+ public:
 
  private:
   const Node& node_;
