@@ -90,7 +90,7 @@ def markdown(results: dict) -> list[str]:
            f"The table gives the median over rounds of each batch's median, in ms, timed around one inference "
            f"call (C++ `Model::run` for Frost, as `frost bench` prints it, to 1 µs; the Python call for the peers, "
            f"feeding and fetching included).",
-           "- Threads: Frost `--threads N` (OpenMP; the CLI sets OMP_WAIT_POLICY=passive); TensorFlow "
+           "- Threads: Frost `--threads N` (its own worker team: a bounded spin, then a futex sleep); TensorFlow "
            "`intra_op_parallelism_threads=N, inter_op_parallelism_threads=1`; ONNX Runtime "
            "`intra_op_num_threads=N, inter_op_num_threads=1`, sequential execution; OpenVINO CPU "
            "`INFERENCE_NUM_THREADS=N, NUM_STREAMS=1`, LATENCY hint, `INFERENCE_PRECISION_HINT=f32`, "
