@@ -46,23 +46,13 @@ bool check(std::mt19937_64& rng, const Conv2DParams& p, const Options& o) {
   for (float& x : abs_f) x = std::fabs(x);
   conv2d_reference(p, in.data(), filter.data(), want.data());
   conv2d_reference(p, abs_in.data(), abs_f.data(), absdot.data());
-  for (int64_t i = 0; i < out_n; ++i) {
-    const size_t u = static_cast<size_t>(i);
-    double x = want[u];
-    if (o.bias) x += bias[static_cast<size_t>(i % p.out_c)];
-    if (o.residual && !o.residual_after) x += res[u];
-    x = activation_reference(o.act, x, 0.1);
-    if (o.residual && o.residual_after) x += res[u];
-    want[u] = static_cast<float>(x);
-  }
-
-  GemmEpilogue ep;
-  ep.bias = o.bias ? bias.data() : nullptr;
-  ep.residual = o.residual ? res.data() : nullptr;
-  ep.ldr = p.out_c;
-  ep.activation = o.act;
-  ep.alpha = 0.1f;
-  ep.residual_after_activation = o.residual_after;
+  EpilogueSteps steps;
+  steps.bias = o.bias ? bias.data() : nullptr;
+  steps.residual = o.residual ? res.data() : nullptr;
+  steps.residual_after = o.residual_after;
+  steps.act = o.act;
+  apply_reference_epilogue(steps, p.out_c, want);
+  const GemmEpilogue ep = epilogue_for(steps, p.out_c);
   GemmRun run;
   run.threads = o.threads;
   run.force_threads = true;

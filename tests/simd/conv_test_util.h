@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/activation.h"
 #include "kernels/conv.h"
 #include "kernels/gemm.h"
 #include "runnable_isas.h"
@@ -73,6 +74,43 @@ inline std::vector<float> random_vec(std::mt19937_64& rng, int64_t n) {
 
 inline int64_t pick(std::mt19937_64& rng, std::initializer_list<int64_t> values) {
   return *(values.begin() + static_cast<std::ptrdiff_t>(rng() % values.size()));
+}
+
+// The epilogue the convolution kernel tests ask for (alpha 0.1 for the
+// leaky activations): `want` (the bare convolution) gets it in double, in
+// the kernels' order — accumulate onto `old`, bias, residual before or after
+// the activation — and epilogue_for builds the GemmEpilogue that requests it.
+// A null pointer leaves that step out.
+struct EpilogueSteps {
+  const float* bias = nullptr;
+  const float* residual = nullptr;
+  const float* old = nullptr;  // accumulate onto these outputs
+  bool residual_after = false;
+  Activation act = Activation::kNone;
+};
+
+inline void apply_reference_epilogue(const EpilogueSteps& e, int64_t out_c, std::vector<float>& want) {
+  for (size_t u = 0; u < want.size(); ++u) {
+    double x = want[u];
+    if (e.old) x += e.old[u];
+    if (e.bias) x += e.bias[u % static_cast<size_t>(out_c)];
+    if (e.residual && !e.residual_after) x += e.residual[u];
+    x = activation_reference(e.act, x, 0.1);
+    if (e.residual && e.residual_after) x += e.residual[u];
+    want[u] = static_cast<float>(x);
+  }
+}
+
+inline GemmEpilogue epilogue_for(const EpilogueSteps& e, int64_t out_c) {
+  GemmEpilogue ep;
+  ep.bias = e.bias;
+  ep.residual = e.residual;
+  ep.ldr = out_c;
+  ep.activation = e.act;
+  ep.alpha = 0.1f;
+  ep.accumulate = e.old != nullptr;
+  ep.residual_after_activation = e.residual_after;
+  return ep;
 }
 
 }  // namespace frost::kernels
