@@ -85,7 +85,7 @@ void register_all() {
 
   for (const auto& [label, act] : {std::pair{"relu", Activation::kRelu}, std::pair{"relu6", Activation::kRelu6},
                                    std::pair{"sigmoid", Activation::kSigmoid}, std::pair{"tanh", Activation::kTanh},
-                                   std::pair{"elu", Activation::kElu}})
+                                   std::pair{"elu", Activation::kElu}, std::pair{"swish", Activation::kSwish}})
     add(std::string(label) + "/56x56x64", 8 * n,
         [px, po, act, n] { activation_elementwise_reference(act, 1.0f, px, po, n); },
         [px, po, act, n] { activation_elementwise_f32(act, 1.0f, px, po, n, kOneThread); });

@@ -12,8 +12,8 @@
 // that name still work; an absorbed intermediate must not be kept or read
 // by anything else. NHWC float only (TF's CPU fused kernels are NHWC).
 // Activations: Relu, Relu6, Elu, LeakyRelu everywhere TF's stock CPU kernels
-// take them; Sigmoid and Tanh only when PassContext::runtime_fusions
-// (TF runs those fused only in oneDNN builds).
+// take them; Sigmoid, Tanh and _MklSwish (fuse_swish.cc) only when
+// PassContext::runtime_fusions (TF runs those fused only in oneDNN builds).
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
 #include "graph/activation_ops.h"

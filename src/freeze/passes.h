@@ -73,6 +73,10 @@ PassStats fold_scale_into_next_conv(Graph& g, const PassContext& ctx);
 // fold_pad_into_conv.cc: zero spatial Pad before a convolution -> EXPLICIT padding.
 PassStats fold_pad_into_conv(Graph& g, const PassContext& ctx);
 
+// fuse_swish.cc: Mul(x, Sigmoid(x)) (either order) -> _MklSwish(x), an
+// activation the epilogue fusions take; only with runtime_fusions and cpu_fusions.
+PassStats fuse_swish(Graph& g, const PassContext& ctx);
+
 // fuse_bias_activation.cc: Conv2D/DepthwiseConv2dNative/MatMul + BiasAdd
 // (+ activation) -> _FusedConv2D/_FusedDepthwiseConv2dNative/_FusedMatMul.
 PassStats fuse_bias_activation(Graph& g, const PassContext& ctx);

@@ -14,6 +14,10 @@ constexpr ActivationOp kActivationOps[] = {
     {"Sigmoid", Activation::kSigmoid, TfFusion::kOneDnn},
     {"Tanh", Activation::kTanh, TfFusion::kOneDnn},
     {"HardSwish", Activation::kHardSwish},
+    // x·sigmoid(x) as one op, under the name TensorFlow's oneDNN builds give
+    // it (their remapper fuses Mul(x, Sigmoid(x)) into _MklSwish, and takes
+    // it as a fused_ops activation); fuse_swish.cc writes it.
+    {"_MklSwish", Activation::kSwish, TfFusion::kOneDnn},
     {"Selu", Activation::kNone},
     {"Softplus", Activation::kNone},
 };

@@ -19,6 +19,7 @@ enum class Activation : uint8_t {
   kSigmoid,    // 1 / (1 + exp(−x))
   kTanh,       // tanh(x)
   kHardSwish,  // x·relu6(x + 3)/6                 (MobileNetV3, Keras hard_swish)
+  kSwish,      // x·sigmoid(x)                     (Swish / SiLU: EfficientNet, Keras "swish")
 };
 
 // Every activation, for code that dispatches on the kind at compile time
@@ -33,7 +34,8 @@ enum class Activation : uint8_t {
   X(kElu, "elu", true)               \
   X(kSigmoid, "sigmoid", true)       \
   X(kTanh, "tanh", true)             \
-  X(kHardSwish, "hard_swish", false)
+  X(kHardSwish, "hard_swish", false) \
+  X(kSwish, "swish", true)
 
 inline constexpr Activation kAllActivations[] = {
 #define FROST_ACTIVATION_ENTRY(kind, name, transcendental) Activation::kind,
@@ -88,6 +90,8 @@ inline double activation_reference(Activation act, double x, double alpha) {
     case Activation::kSigmoid: return 1.0 / (1.0 + std::exp(-x));
     case Activation::kTanh: return std::tanh(x);
     case Activation::kHardSwish: return x * std::min(std::max(x + 3.0, 0.0), 6.0) / 6.0;
+    // As the graph it replaces computes it, Mul(x, Sigmoid(x)): −inf gives NaN (−inf·0).
+    case Activation::kSwish: return x * (1.0 / (1.0 + std::exp(-x)));
   }
   return x;
 }

@@ -33,8 +33,9 @@ TEST_CASE("fuse_elementwise_chain: Mul -> Add -> Relu6, swish, hard-swish become
   b.op("scaled", "Mul", {"x", "s"});
   b.op("shifted", "AddV2", {"scaled", "t"});
   b.op("bn_act", "Relu6", {"shifted"});
-  // swish on the result: x read twice.
-  b.op("sig", "Sigmoid", {"bn_act"});
+  // x·tanh(x) on the result: x read twice. (Written with Sigmoid it would be
+  // swish, which fuse_swish makes one _MklSwish op first.)
+  b.op("sig", "Tanh", {"bn_act"});
   b.op("swish", "Mul", {"bn_act", "sig"});
   // hard-swish written out on another branch of x.
   b.floats("three", {3.0f}, Shape{});
@@ -44,11 +45,11 @@ TEST_CASE("fuse_elementwise_chain: Mul -> Add -> Relu6, swish, hard-swish become
   b.op("div6", "Mul", {"r6", "sixth"});
   b.op("hswish", "Mul", {"x", "div6"});
   const OptimizeResult r = optimize_for_frost(b.g, {"swish", "hswish"});
-  // bn_act is read twice (Sigmoid and Mul): the first chain ends there.
+  // bn_act is read twice (Tanh and Mul): the first chain ends there.
   CHECK(r.graph.at("bn_act").op == "_FusedElementwise");
   CHECK(step_ops(r.graph.at("bn_act")) == std::vector<std::string>{"Mul", "AddV2", "Relu6"});
   CHECK(r.graph.at("swish").op == "_FusedElementwise");
-  CHECK(step_ops(r.graph.at("swish")) == std::vector<std::string>{"Sigmoid", "Mul"});
+  CHECK(step_ops(r.graph.at("swish")) == std::vector<std::string>{"Tanh", "Mul"});
   CHECK(read_elementwise_steps(r.graph.at("swish"))[1].operand == 0);
   CHECK(r.graph.at("hswish").op == "_FusedElementwise");
   CHECK(step_ops(r.graph.at("hswish")) == std::vector<std::string>{"AddV2", "Relu6", "Mul", "Mul"});

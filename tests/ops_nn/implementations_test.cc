@@ -67,6 +67,7 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     Attrs leaky = fused(conv_attrs(stride, pad, dil), {"BiasAdd", "LeakyRelu"}, 1);
     leaky["leakyrelu_alpha"] = 0.1f;
     run_op("_FusedConv2D", {x, w, bias}, leaky);
+    run_op("_FusedConv2D", {x, w, bias}, fused(conv_attrs(stride, pad, dil), {"BiasAdd", "_MklSwish"}, 1));
     // Frost's per-channel Scale/Shift after the activation (a BatchNorm after the ReLU).
     const Tensor scale = random(Shape{17}, ++salt), shift = random(Shape{17}, ++salt);
     run_op("_FusedConv2D", {x, w, bias, scale, shift},
@@ -83,6 +84,7 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     const Tensor bias = random(Shape{33}, ++salt), residual = random(y.shape(), ++salt);
     run_op("_FusedConv2D", {x, w, bias}, fused(conv_attrs(1, pad), {"BiasAdd", "Relu"}, 1));
     run_op("_FusedConv2D", {x, w, bias, residual}, fused(conv_attrs(1, pad), {"BiasAdd", "Add", "Relu6"}, 2));
+    run_op("_FusedConv2D", {x, w, bias}, fused(conv_attrs(1, pad), {"BiasAdd", "_MklSwish"}, 1));
   }
   // Grouped (filter in-depth C / G): a GEMM per group.
   for (int64_t groups : {2, 3, 12})
@@ -95,6 +97,8 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     run_op("DepthwiseConv2dNative", {x, w}, conv_attrs(stride, "SAME"));
     run_op("_FusedDepthwiseConv2dNative", {x, w, random(Shape{19 * mult}, ++salt)},
            fused(conv_attrs(stride, "SAME"), {"BiasAdd", "Relu6"}, 1));
+    run_op("_FusedDepthwiseConv2dNative", {x, w, random(Shape{19 * mult}, ++salt)},
+           fused(conv_attrs(stride, "SAME"), {"BiasAdd", "_MklSwish"}, 1));
     run_op("_FusedDepthwiseConv2dNative", {x, w, random(Shape{19 * mult}, ++salt), random(Shape{19 * mult}, ++salt)},
            fused(conv_attrs(stride, "SAME"), {"BiasAdd", "Relu", "Scale"}, 2));
   }
@@ -105,6 +109,8 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     run_op("MatMul", {a, b}, {{"T", DType::Float}, {"transpose_b", static_cast<bool>(tb)}});
     run_op("_FusedMatMul", {a, b, random(Shape{33}, ++salt)},
            fused({{"T", DType::Float}, {"transpose_b", static_cast<bool>(tb)}}, {"BiasAdd", "Tanh"}, 1));
+    run_op("_FusedMatMul", {a, b, random(Shape{33}, ++salt)},
+           fused({{"T", DType::Float}, {"transpose_b", static_cast<bool>(tb)}}, {"BiasAdd", "_MklSwish"}, 1));
     run_op("_FusedMatMul", {a, b, random(Shape{33}, ++salt), random(Shape{33}, ++salt), random(Shape{33}, ++salt)},
            fused({{"T", DType::Float}, {"transpose_b", static_cast<bool>(tb)}}, {"BiasAdd", "Relu", "Scale", "Shift"},
                  3));

@@ -80,7 +80,9 @@ TEST_CASE("activation_elementwise_f32, unary_f32 Exp: polynomial accuracy over a
   // the edges of exp's range.
   std::vector<float> x;
   for (int i = -20 * 256; i <= 20 * 256; ++i) x.push_back(static_cast<float>(i) / 256.0f);
-  for (float v : {-87.0f, -80.0f, -50.0f, 50.0f, 80.0f, 88.0f, 1e-6f, -1e-6f, 1e-20f, -1e-20f}) x.push_back(v);
+  // (Below -87.3 exp is denormal: the next test covers sigmoid and swish there.)
+  for (float v : {-87.0f, -80.0f, -50.0f, 50.0f, 80.0f, 87.0f, 87.5f, 88.0f, 1e-6f, -1e-6f, 1e-20f, -1e-20f})
+    x.push_back(v);
   const int64_t n = static_cast<int64_t>(x.size());
   for (const GemmRun& run : testing::eltwise_runs()) {
     if (run.threads != 1) continue;
@@ -101,6 +103,33 @@ TEST_CASE("activation_elementwise_f32, unary_f32 Exp: polynomial accuracy over a
       worst = std::max(worst, rel_error(got[i], std::exp(static_cast<double>(x[static_cast<size_t>(i)]))));
     MESSAGE(run_name(run) << " exp: max relative error " << worst << " (" << worst / kEps << " eps)");
     CHECK(worst <= kApproxUlps * kEps);
+  }
+}
+
+TEST_CASE("activation_elementwise_f32: sigmoid and swish out to where float underflows") {
+  // Every 1/64 over [-110, 110]. Past x ≈ -88.4 e^-x overflows float in
+  // some formulations (xsimd's exp, 2^128 in the table-driven one); 1/inf
+  // then gives 0 (sigmoid) and x·0 (swish) where the exact values are below
+  // 5e-39 and 4e-37: those stay within that absolute bound, everything else
+  // within the relative one.
+  std::vector<float> x;
+  for (int i = -110 * 64; i <= 110 * 64; ++i) x.push_back(static_cast<float>(i) / 64.0f);
+  const int64_t n = static_cast<int64_t>(x.size());
+  for (const GemmRun& run : testing::eltwise_runs()) {
+    if (run.threads != 1) continue;
+    Guarded got(n);
+    for (const auto& [act, floor] : {std::pair{Activation::kSigmoid, 5e-39}, std::pair{Activation::kSwish, 4e-37}}) {
+      activation_elementwise_f32(act, 1.0f, x.data(), got.data(), n, run);
+      for (int64_t i = 0; i < n; ++i) {
+        const double want = activation_reference(act, x[static_cast<size_t>(i)], 1.0);
+        const double err = std::fabs(static_cast<double>(got[i]) - want);
+        if (!(err <= kApproxUlps * kEps * std::fabs(want) || err <= floor)) {
+          FAIL_CHECK(std::string(activation_name(act)) << " x=" << x[static_cast<size_t>(i)] << " got " << got[i]
+                                                       << " want " << want << " " << run_name(run));
+          break;
+        }
+      }
+    }
   }
 }
 

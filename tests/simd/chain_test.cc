@@ -55,7 +55,7 @@ Case random_case(std::mt19937_64& rng, int64_t rows, int64_t channels) {
   const int num = 1 + static_cast<int>(rng() % 6);
   c.data.resize(static_cast<size_t>(num));
   const Activation acts[] = {Activation::kRelu,    Activation::kRelu6, Activation::kLeakyRelu, Activation::kElu,
-                             Activation::kSigmoid, Activation::kTanh,  Activation::kHardSwish};
+                             Activation::kSigmoid, Activation::kTanh,  Activation::kHardSwish, Activation::kSwish};
   // Steps that keep the values finite and away from poles (no Sqrt of a
   // negative, no division by ~0): the point is the kernels' agreement.
   const UnaryOp unaries[] = {UnaryOp::Abs, UnaryOp::Neg, UnaryOp::Square};

@@ -126,7 +126,7 @@ Conv2DParams random_conv(std::mt19937_64& rng) {
 TEST_CASE("conv2d_direct_f32: every tile, random geometry against conv2d_reference") {
   std::mt19937_64 rng(seed() + 10);
   const Activation acts[] = {Activation::kNone, Activation::kRelu, Activation::kRelu6, Activation::kLeakyRelu,
-                             Activation::kSigmoid};
+                             Activation::kSigmoid, Activation::kSwish};
   int runs = 0;
   for (GemmIsa isa : ::frost::testing::runnable_isas()) {
     for (int tile = 0; tile < conv2d_direct_tile_count(isa); ++tile) {
@@ -138,7 +138,7 @@ TEST_CASE("conv2d_direct_f32: every tile, random geometry against conv2d_referen
         o.bias = iter % 3 != 0;
         o.residual = iter % 4 == 1 || iter % 4 == 2;
         o.residual_after = iter % 4 == 2;
-        o.act = acts[iter % 5];
+        o.act = acts[iter % 6];
         if (!check(rng, p, o)) return;
         ++runs;
       }

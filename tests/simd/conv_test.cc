@@ -153,7 +153,7 @@ TEST_CASE("conv2d_f32: random geometry against conv2d_reference") {
       o.isa = isa;
       o.threads = 1 + iter % 2;
       o.scale_shift = iter % 3 == 0;
-      o.act = iter % 6 == 0 ? Activation::kRelu : Activation::kNone;
+      o.act = iter % 6 == 0 ? Activation::kRelu : iter % 6 == 3 ? Activation::kSwish : Activation::kNone;
       if (!check(rng, p, false, o)) return;
     }
   }
@@ -213,7 +213,7 @@ TEST_CASE("depthwise_conv2d_f32: fast paths (3x3, 5x5, stride 1 and 2) and the p
               o.isa = isa;
               o.threads = 1 + static_cast<int>(w % 2);
               o.bias = c % 2 == 1;
-              o.act = c == 32 ? Activation::kRelu6 : Activation::kNone;
+              o.act = c == 32 ? Activation::kRelu6 : c == 17 ? Activation::kSwish : Activation::kNone;
               o.residual = w == 13;
               o.scale_shift = w == 7 || w == 13;
               if (!check(rng, p, true, o)) return;
@@ -230,7 +230,7 @@ TEST_CASE("depthwise_conv2d_f32: random geometry (multipliers, dilation, odd fil
       o.isa = isa;
       o.threads = 1 + iter % 2;
       o.bias = iter % 3 == 0;
-      o.act = iter % 4 == 0 ? Activation::kTanh : Activation::kNone;
+      o.act = iter % 4 == 0 ? Activation::kTanh : iter % 4 == 2 ? Activation::kSwish : Activation::kNone;
       o.scale_shift = iter % 5 == 0;
       if (!check(rng, p, true, o)) return;
     }

@@ -6,16 +6,18 @@
 //
 // The selects follow the reference formulas literally (`x < 0 ? 0 : x` for
 // Relu, ...), so NaN and −0 come out as in the reference: Relu, Relu6 and
-// LeakyRelu are bit-identical to it. exp, expm1 and tanh are xsimd's
-// vectorised polynomial approximations (Cephes-style range reduction and
-// minimax polynomial); sigmoid is 1 / (1 + exp(−x)) on them. Measured against
-// the double-precision formulas, all stay within about 1.2 float epsilons
-// (tests/simd/activation_test.cc checks ≤ 4).
+// LeakyRelu are bit-identical to it. expm1 and tanh are xsimd's vectorised
+// polynomial approximations (Cephes-style range reduction and minimax
+// polynomial); sigmoid 1/(1 + e^−x) and swish x/(1 + e^−x) divide by
+// sigmoid_impl.h's table-driven 1 + e^−x (about half the operations of
+// xsimd::exp). Measured against the double-precision formulas, all stay
+// within about 2 float epsilons (tests/simd/activation_test.cc checks ≤ 4).
 #pragma once
 
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/activation.h"
+#include "kernels/simd/sigmoid_impl.h"
 
 #ifndef FROST_SIMD_INLINE
 #define FROST_SIMD_INLINE inline __attribute__((always_inline))
@@ -49,10 +51,13 @@ FROST_SIMD_INLINE V activation_op(V x, V alpha) {
   } else if constexpr (kAct == Activation::kElu) {
     return xsimd::select(x > zero, x, alpha * xsimd::expm1(x));
   } else if constexpr (kAct == Activation::kSigmoid) {
-    const V one(1.0f);
-    return one / (one + xsimd::exp(negate(x)));
+    return V(1.0f) / one_plus_exp_neg(x);
   } else if constexpr (kAct == Activation::kTanh) {
     return xsimd::tanh(x);
+  } else if constexpr (kAct == Activation::kSwish) {
+    // x·(1/(1 + e^−x)) as x/(1 + e^−x): one rounding fewer, and the same
+    // specials (−inf/inf = NaN as −inf·0; x/inf = ∓0 as x·0).
+    return x / one_plus_exp_neg(x);
   } else {
     static_assert(kAct == Activation::kHardSwish);
     const V r = xsimd::min(xsimd::max(x + V(3.0f), zero), V(6.0f));

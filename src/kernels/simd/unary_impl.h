@@ -66,7 +66,9 @@ void activation_f32(Activation act, float alpha, const float* x, float* y, int64
   const V a(alpha);
   auto with = [&](auto tag) {
     constexpr Activation kAct = decltype(tag)::value;
-    map_vectors<V>(x, y, n, [a](V v) { return activation_op<kAct>(v, a); });
+    // Inlined, so that the constants of exp-based activations stay in
+    // registers across the loop (GCC otherwise calls the lambda per vector).
+    map_vectors<V>(x, y, n, [a](V v) __attribute__((always_inline)) { return activation_op<kAct>(v, a); });
   };
   with_activation(act, with);
 }

@@ -7,7 +7,8 @@
 //   ["BiasAdd", "Add"] (+ activation)            args = [bias, residual]
 //   ["FusedBatchNorm"] (+ activation)            args = [scale, offset, mean, variance], attr epsilon
 // Activations: those graph/activation_ops.h marks as fused by TensorFlow
-// (Relu, Relu6, Elu, LeakyRelu with attr leakyrelu_alpha, Sigmoid, Tanh).
+// (Relu, Relu6, Elu, LeakyRelu with attr leakyrelu_alpha, Sigmoid, Tanh,
+// _MklSwish as TensorFlow's oneDNN builds name x·sigmoid(x)).
 // Frost's own extension (fuse_scale_after_activation writes it; TensorFlow
 // cannot load it): after the activation, "Scale" (y·s) and/or "Shift"
 // (y + t), each with one per-channel arg — a BatchNorm placed after the
