@@ -4,7 +4,8 @@
 // a register tile of MR output pixels × NR output channels is computed over
 // the whole reduction fh·fw·in_c in one pass, reading the input in place
 // through a small table of row pointers, and the fused epilogue (bias,
-// residual, activation) is applied while the tile is still in registers.
+// residual, activation, post-activation scale and shift) is applied while the
+// tile is still in registers.
 //
 // The pointer table of a tile has one entry per (segment, pixel): a segment
 // is a run of the reduction that is contiguous in the input. When every
@@ -63,7 +64,8 @@ void conv2d_direct_pack_filter(const ConvDirectPlan& plan, const Conv2DParams& p
 size_t conv2d_direct_scratch_floats(const ConvDirectPlan& plan, const Conv2DParams& p, int threads = 0);
 
 // output = epilogue(conv(input, filter)); the epilogue as in conv2d_f32
-// (bias per channel, residual NHWC with row stride ep.ldr, activation).
+// (bias per channel, residual NHWC with row stride ep.ldr, activation,
+// post_scale and post_shift per channel).
 // run.isa is ignored (the plan's ISA is used); run.scratch may be null.
 void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const float* input,
                        const float* packed_filter, float* output, const GemmEpilogue& ep = {},

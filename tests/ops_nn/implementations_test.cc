@@ -273,3 +273,30 @@ TEST_CASE("conv2d/winograd prepared for a Const filter computes a feed that repl
     CHECK_MESSAGE(implementation_agrees(got[0], want[0], why), why);
   }
 }
+
+TEST_CASE("conv2d/direct_nhwc takes a layer whose input depth is unknown at prepare time; a grouped feed still runs") {
+  // A U-Net decoder's Conv2D reads a Concat of a Conv2DBackpropInput whose
+  // input_sizes is computed, so static inference knows no depth there.
+  if (!kernels::conv2d_direct_isa_supported()) return;
+  const Node node = make_node("_FusedConv2D", 5, fused(conv_attrs(1, "SAME"), {"BiasAdd", "Relu", "Scale", "Shift"}, 3));
+  const OpDef& def = *OpRegistry::global().find("_FusedConv2D");
+  const Tensor w = random(Shape{3, 3, 8, 12}, 301), bias = random(Shape{12}, 302), scale = random(Shape{12}, 303),
+               shift = random(Shape{12}, 304);
+  PrepareContext pc{node, def, {nullptr, &w, &bias, &scale, &shift},
+                    {PartialShape({-1, -1, -1, -1}), PartialShape({3, 3, 8, 12}), PartialShape({12}),
+                     PartialShape({12}), PartialShape({12})}};
+  const ChosenKernel k = choose_implementation(pc);
+  REQUIRE(k.implementation == "conv2d/direct_nhwc");
+  // Depth 8 (one group: the direct kernel) and 16 (two groups: im2col_gemm behind it).
+  for (const int64_t depth : {8, 16}) {
+    CAPTURE(depth);
+    const std::vector<Tensor> inputs{random(Shape{1, 9, 7, depth}, 305), w, bias, scale, shift};
+    std::vector<Tensor> want(1), got(1);
+    OpContext ref_ctx(node, inputs, want);
+    def.reference(ref_ctx);
+    OpContext ctx(node, inputs, got);
+    k.kernel(ctx);
+    std::string why;
+    CHECK_MESSAGE(implementation_agrees(got[0], want[0], why), why);
+  }
+}

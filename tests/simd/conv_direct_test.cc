@@ -23,14 +23,15 @@ namespace {
 struct Options {
   ConvDirectPlan plan;
   int threads = 1;
-  bool bias = false, residual = false, residual_after = false;
+  bool bias = false, residual = false, residual_after = false, scale = false, shift = false;
   Activation act = Activation::kNone;
 };
 
 std::string describe_run(const Conv2DParams& p, const Options& o) {
   return describe(p) + " " + conv2d_direct_kernel_name(o.plan) + " threads=" + std::to_string(o.threads) +
          " bias=" + std::to_string(o.bias) + " residual=" + std::to_string(o.residual) +
-         " after=" + std::to_string(o.residual_after) + " act=" + std::to_string(static_cast<int>(o.act));
+         " after=" + std::to_string(o.residual_after) + " scale=" + std::to_string(o.scale) +
+         " shift=" + std::to_string(o.shift) + " act=" + std::to_string(static_cast<int>(o.act));
 }
 
 bool check(std::mt19937_64& rng, const Conv2DParams& p, const Options& o) {
@@ -39,6 +40,7 @@ bool check(std::mt19937_64& rng, const Conv2DParams& p, const Options& o) {
   const int64_t f_n = p.filter_h * p.filter_w * p.in_c * p.out_c;
   const std::vector<float> in = random_vec(rng, in_n), filter = random_vec(rng, f_n);
   const std::vector<float> bias = random_vec(rng, p.out_c), res = random_vec(rng, out_n);
+  const std::vector<float> scale = random_vec(rng, p.out_c), shift = random_vec(rng, p.out_c);
 
   std::vector<float> want(static_cast<size_t>(out_n)), absdot(static_cast<size_t>(out_n));
   std::vector<float> abs_in = in, abs_f = filter;
@@ -50,6 +52,8 @@ bool check(std::mt19937_64& rng, const Conv2DParams& p, const Options& o) {
   steps.bias = o.bias ? bias.data() : nullptr;
   steps.residual = o.residual ? res.data() : nullptr;
   steps.residual_after = o.residual_after;
+  steps.scale = o.scale ? scale.data() : nullptr;
+  steps.shift = o.shift ? shift.data() : nullptr;
   steps.act = o.act;
   apply_reference_epilogue(steps, p.out_c, want);
   const GemmEpilogue ep = epilogue_for(steps, p.out_c);
@@ -139,6 +143,8 @@ TEST_CASE("conv2d_direct_f32: every tile, random geometry against conv2d_referen
         o.residual = iter % 4 == 1 || iter % 4 == 2;
         o.residual_after = iter % 4 == 2;
         o.act = acts[iter % 5];
+        o.scale = iter % 7 < 3;
+        o.shift = iter % 7 == 1 || iter % 7 == 4;
         if (!check(rng, p, o)) return;
         ++runs;
       }
@@ -177,6 +183,7 @@ TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 
         o.bias = variant >= 1;
         o.residual = variant >= 2;
         o.act = variant == 3 ? Activation::kRelu : Activation::kNone;
+        o.scale = o.shift = variant == 3;
         if (!check(rng, p, o)) return;
       }
     }
