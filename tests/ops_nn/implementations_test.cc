@@ -74,6 +74,20 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     run_op("_FusedConv2D", {x, w, bias, residual, shift},
            fused(conv_attrs(stride, pad, dil), {"BiasAdd", "Add", "Relu6", "Shift"}, 3));
   }
+  // conv2d/direct_nhwc's stem mode (in_c · stride ≤ 8): grayscale and RGB first layers, a 1×1 head with 3
+  // outputs, stride 1 and 2; fused bias, activation, scale and shift.
+  for (const auto& [k, stride, in_c, out_c] : {std::tuple{3, 1, 1, 28}, std::tuple{3, 2, 3, 32},
+                                               std::tuple{3, 1, 3, 8}, std::tuple{1, 1, 8, 3}}) {
+    CAPTURE(in_c);
+    CAPTURE(out_c);
+    const Tensor x = random(Shape{2, 13, 11, in_c}, ++salt), w = random(Shape{k, k, in_c, out_c}, ++salt);
+    run_op("Conv2D", {x, w}, conv_attrs(stride, "SAME"));
+    const Tensor bias = random(Shape{out_c}, ++salt), scale = random(Shape{out_c}, ++salt),
+                 shift = random(Shape{out_c}, ++salt);
+    run_op("_FusedConv2D", {x, w, bias}, fused(conv_attrs(stride, "VALID"), {"BiasAdd", "Sigmoid"}, 1));
+    run_op("_FusedConv2D", {x, w, bias, scale, shift},
+           fused(conv_attrs(stride, "SAME"), {"BiasAdd", "Relu", "Scale", "Shift"}, 3));
+  }
   // conv2d/winograd: 3×3 stride 1 with enough channels (its cost rule), SAME and VALID, fused epilogues;
   // channels that are not a multiple of the vector width, batch 2.
   for (const char* pad : {"SAME", "VALID"}) {
