@@ -222,6 +222,32 @@ template <class T, Activation kAct>
 FROST_SIMD_INLINE void store_tile(typename T::V (&acc)[T::MR][T::NV], float* c, int64_t ldc, int64_t rows,
                                   int64_t cols, const TileEpilogue& e, typename T::V alpha) {
   constexpr int MR = T::MR, NV = T::NV, W = T::W;
+  using V = typename T::V;
+  if (rows == MR && cols == T::NR && e.res == nullptr && !e.accumulate) {
+    // The common whole tile: the per-channel vectors loaded once, not per
+    // row, and no tail or residual tests in the loop (the same operations
+    // in the same order as epilogue_vector).
+    V bias[NV], scale[NV], shift[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      bias[v] = e.bias != nullptr ? V::load_unaligned(e.bias + v * W) : V(0.0f);
+      scale[v] = e.scale != nullptr ? V::load_unaligned(e.scale + v * W) : V(1.0f);
+      shift[v] = e.shift != nullptr ? V::load_unaligned(e.shift + v * W) : V(0.0f);
+    }
+#pragma GCC unroll 32
+    for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) {
+        V x = acc[r][v];
+        if (e.bias != nullptr) x += bias[v];
+        x = activation_op<kAct>(x, alpha);
+        if (e.scale != nullptr) x *= scale[v];
+        if (e.shift != nullptr) x += shift[v];
+        x.store_unaligned(c + r * ldc + v * W);
+      }
+    }
+    return;
+  }
   auto at = [](const float* p, int64_t j) { return p != nullptr ? p + j : nullptr; };
 #pragma GCC unroll 32
   for (int r = 0; r < MR; ++r) {
@@ -299,8 +325,17 @@ void run_share(const Conv2DParams& p, const float* input, const float* packed, f
   }
 }
 
+}  // namespace
+}  // namespace frost::kernels::simd
+
+#include "kernels/simd/conv_direct_stem_impl.h"
+
+namespace frost::kernels::simd {
+namespace {  // NOLINT: internal linkage on purpose, see the file comment
+
 template <class T>
-size_t direct_scratch_floats(const Conv2DParams& p, int threads) {
+size_t direct_scratch_floats(const Conv2DParams& p, int threads, bool stem) {
+  if (stem) return static_cast<size_t>(stem_scratch_floats(p, T::MR));
   return static_cast<size_t>(zeros_floats(p) + (threads < 1 ? 1 : threads) * table_floats(T::MR, p) + kScratchAlign);
 }
 
@@ -340,19 +375,28 @@ struct DirectTiles {
   };
 
   template <size_t... I>
-  static size_t scratch(int tile, const Conv2DParams& p, int threads, std::index_sequence<I...>) {
+  static size_t scratch(int tile, const Conv2DParams& p, int threads, bool stem, std::index_sequence<I...>) {
     size_t out = 0;
-    ((tile == static_cast<int>(I) ? (out = direct_scratch_floats<Ts>(p, threads), 0) : 0), ...);
+    ((tile == static_cast<int>(I) ? (out = direct_scratch_floats<Ts>(p, threads, stem), 0) : 0), ...);
     return out;
   }
-  static size_t scratch_floats(int tile, const Conv2DParams& p, int threads) {
-    return scratch(tile, p, threads, std::index_sequence_for<Ts...>{});
+  static size_t scratch_floats(int tile, const Conv2DParams& p, int threads, bool stem) {
+    return scratch(tile, p, threads, stem, std::index_sequence_for<Ts...>{});
+  }
+  template <class T>
+  static void run_one(const Conv2DParams& p, const float* input, const float* packed, float* output,
+                      const GemmEpilogue& ep, const DirectConvRun& r) {
+    if (r.stem) {
+      stem_dispatch<T>(p, input, packed, output, ep, r.threads, r.scratch,
+                       std::make_integer_sequence<int, kStemMaxStep>{});
+    } else {
+      direct_run<T>(p, input, packed, output, ep, r.threads, r.scratch);
+    }
   }
   template <size_t... I>
   static void dispatch(const Conv2DParams& p, const float* input, const float* packed, float* output,
                        const GemmEpilogue& ep, const DirectConvRun& r, std::index_sequence<I...>) {
-    ((r.tile == static_cast<int>(I) ? (direct_run<Ts>(p, input, packed, output, ep, r.threads, r.scratch), 0) : 0),
-     ...);
+    ((r.tile == static_cast<int>(I) ? (run_one<Ts>(p, input, packed, output, ep, r), 0) : 0), ...);
   }
   static void run(const Conv2DParams& p, const float* input, const float* packed, float* output,
                   const GemmEpilogue& ep, const DirectConvRun& r) {
@@ -361,7 +405,8 @@ struct DirectTiles {
 };
 
 template <class... Ts>
-DirectConvKernelTable make_direct_table(const char* isa_name, const char* const (&names)[sizeof...(Ts)]) {
+DirectConvKernelTable make_direct_table(const char* isa_name, const char* const (&names)[sizeof...(Ts)],
+                                        const char* const (&stem_names)[sizeof...(Ts)]) {
   static_assert(sizeof...(Ts) <= DirectConvKernelTable::kMaxTiles);
   DirectConvKernelTable t{};
   t.isa_name = isa_name;
@@ -369,7 +414,7 @@ DirectConvKernelTable make_direct_table(const char* isa_name, const char* const 
   t.lanes = First::W;
   t.num_tiles = static_cast<int>(sizeof...(Ts));
   int i = 0;
-  ((t.tiles[i] = {names[i], Ts::MR, Ts::NR}, ++i), ...);
+  ((t.tiles[i] = {names[i], stem_names[i], Ts::MR, Ts::NR}, ++i), ...);
   t.scratch_floats = &DirectTiles<Ts...>::scratch_floats;
   t.run = &DirectTiles<Ts...>::run;
   return t;
