@@ -96,6 +96,8 @@ TEST_CASE("binary_f32: same shape, scalar, row and column broadcasts, bit-exact"
         CHECK(check(rng, op, {}, {m, n}, run));              // scalar x
         CHECK(check(rng, op, {2, m, 3, c}, {c}, run));       // per-channel (NHWC op [C])
         CHECK(check(rng, op, {c}, {m, 1, 2, c}, run));       // per-channel on the left
+        CHECK(check(rng, op, {1, m, 5, c}, {1, 1, 1, c}, run));  // squeeze-excite scale
+        CHECK(check(rng, op, {1, 1, 1, c}, {1, 5, m, c}, run));  // ... on the left
         CHECK(check(rng, op, {m, n}, {m, 1}, run));          // column
         CHECK(check(rng, op, {m, 1}, {1, n}, run));          // outer product
       }
