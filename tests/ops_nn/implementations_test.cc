@@ -161,6 +161,11 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     run_op("Transpose", {image, i32(perm, Shape{4})}, {{"T", DType::Float}});
     run_op("Transpose", {i32(std::vector<int32_t>(24, 7), Shape{2, 3, 4, 1}), i32(perm, Shape{4})}, {{"T", DType::Int32}});
   }
+  // concat/memcpy, split/view: the inner and the outer axis (tests/ops_array/join_split_random_test.cc has more).
+  for (const int32_t axis : {0, 3}) {
+    run_op("ConcatV2", {image, image, i32({axis}, Shape{})}, {{"T", DType::Float}, {"N", int64_t{2}}});
+    run_op("Split", {i32({axis}, Shape{}), image}, {{"T", DType::Float}, {"num_split", image.shape().dim(axis)}});
+  }
   // lstm_cell/gemm, gru_cell/gemm: a batch of 1 and of 5, hidden sizes with and without a vector tail.
   for (const auto& [batch, in, hidden] : {std::tuple{1, 6, 16}, std::tuple{5, 11, 13}}) {
     const Tensor x = random(Shape{batch, in}, ++salt), h = random(Shape{batch, hidden}, ++salt);
