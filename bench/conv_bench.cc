@@ -82,6 +82,12 @@ std::vector<ConvCase> cases() {
       // the input, is what streams through the caches).
       {"1x1_7x7x2048_to_512", same_conv(7, 7, 2048, 512, 1, 1, false), false},
       {"3x3s2_224x224x3_to_32", same_conv(224, 224, 3, 32, 3, 2, false), false},
+      // ResNet50's stem, and the few-channel ends of small CNNs: an RGB
+      // first layer with 8 outputs, a grayscale one, a 1×1 head with 3.
+      {"7x7s2_224x224x3_to_64", same_conv(224, 224, 3, 64, 7, 2, false), false},
+      {"3x3_32x32x3_to_8", same_conv(32, 32, 3, 8, 3, 1, false), false},
+      {"3x3_28x28x1_to_28", same_conv(28, 28, 1, 28, 3, 1, false), false},
+      {"1x1_32x32x8_to_3", same_conv(32, 32, 8, 3, 1, 1, false), false},
       {"dw3x3_112x112x32", same_conv(112, 112, 32, 32, 3, 1, true), true},
       {"dw3x3s2_112x112x64", same_conv(112, 112, 64, 64, 3, 2, true), true},
       // A U-Net/decoder upsampling step: 28×28×64 -> 56×56×32, 3×3 stride 2 SAME.
@@ -158,12 +164,14 @@ void bm_frost(benchmark::State& st, const ConvCase& c, int threads) {
 
 // The direct (implicit-GEMM) convolution with the tile its plan picks for
 // the shape, on `isa` (kAuto: the best the CPU has); the label names the tile.
-// tile >= 0 forces that tile of the ISA's table instead.
+// tile >= 0 forces that tile of the ISA's table instead, in the stem mode
+// where it fits (conv2d_direct_stem_fits), as the plan would.
 void bm_frost_direct(benchmark::State& st, const ConvCase& c, int threads, frost::kernels::GemmIsa isa, int tile) {
   frost::bench::set_threads(threads);
   const Conv2DParams& p = c.p;
-  const frost::kernels::ConvDirectPlan plan =
+  frost::kernels::ConvDirectPlan plan =
       tile >= 0 ? frost::kernels::conv2d_direct_tile(tile, isa) : frost::kernels::conv2d_direct_plan(p, isa);
+  if (tile >= 0 && plan.valid()) plan.stem = frost::kernels::conv2d_direct_stem_fits(p, plan.nr);
   if (!plan.valid()) {
     st.SkipWithError("no direct kernel for this ISA");
     return;

@@ -4,7 +4,8 @@
 // a register tile of MR output pixels × NR output channels is computed over
 // the whole reduction fh·fw·in_c in one pass, reading the input in place
 // through a small table of row pointers, and the fused epilogue (bias,
-// residual, activation) is applied while the tile is still in registers.
+// residual, activation, post-activation scale and shift) is applied while the
+// tile is still in registers.
 //
 // The pointer table of a tile has one entry per (segment, pixel): a segment
 // is a run of the reduction that is contiguous in the input. When every
@@ -15,9 +16,18 @@
 //
 // Tiles: per ISA a few shapes with the same number of accumulators (AVX-512:
 // 24 of 32 zmm, AVX2: 12 of 16 ymm), differing in NR (AVX-512: 1, 2, 4
-// vectors; AVX2: 1, 2). The
-// plan picks one per layer at prepare time from out_c and the pixel count
+// vectors; AVX2: 1, 2), and one narrower in MR for the stem mode. The plan
+// picks one per layer at prepare time from out_c and the pixel count
 // (conv2d_direct_plan says how); the filter is packed for that tile.
+//
+// The stem mode (plan.stem) is for layers whose neighbouring input pixels
+// are at most 8 floats apart (in_c · stride_w ≤ 8: RGB and grayscale first
+// layers, thin layers): the input is first copied into a zero-padded image,
+// and a tile is MR pixels of one output row, read at a constant step known
+// at compile time, so neither border runs of in_c floats nor pointer tables
+// cost more than the few FMAs per pixel such layers have
+// (src/kernels/simd/conv_direct_stem_impl.h). Same packed filter, same
+// epilogue; chosen by the plan whenever it fits.
 #pragma once
 
 #include <cstddef>
@@ -32,23 +42,31 @@ struct ConvDirectPlan {
   GemmIsa isa = GemmIsa::kAuto;
   int tile = -1;     // -1: the direct kernel does not apply
   int mr = 0, nr = 0;  // output pixels × output channels of the register tile
+  bool stem = false;   // the stem mode, where it fits the run's geometry (else the plain one)
   bool valid() const { return tile >= 0; }
 };
 
 // Whether an ISA has direct kernels (AVX2 and AVX-512; SSE2 has none).
 bool conv2d_direct_isa_supported(GemmIsa isa = GemmIsa::kAuto);
 
+// Whether the stem mode fits p with a tile of nr channels: one group,
+// in_c · stride_w ≤ 8, and one filter panel (K·NR floats) within 256 KiB.
+bool conv2d_direct_stem_fits(const Conv2DParams& p, int nr);
+
 // The tile for p (groups must be 1; p.batch·out_h·out_w may be 0 when the
-// input shape is not known at prepare time: then only out_c decides).
-// Rule: the least padded work (output channels rounded up to NR, pixels to
-// MR) weighted by the cost of the input broadcasts, which fall with NR
-// (conv_direct_f32.cc has the numbers). Invalid when groups != 1 or the ISA has no direct kernel.
+// input shape is not known at prepare time: then only out_c decides), and
+// the stem mode where it fits. Rule: the least padded work (output channels
+// rounded up to NR, pixels to MR — per output row in the stem mode) weighted
+// by the cost of the input broadcasts, which fall with NR (conv_direct_f32.cc
+// has the numbers). With out_c == 8, AVX-512 gives way to the AVX2 tiles
+// (a full 8-lane vector; the returned plan names its ISA). Invalid when
+// groups != 1 or the ISA has no direct kernel.
 ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa = GemmIsa::kAuto);
 // Every tile of an ISA (tests and benchmarks run each): how many, and the
-// plan of tile i.
+// plan of tile i (in the stem mode if asked).
 int conv2d_direct_tile_count(GemmIsa isa = GemmIsa::kAuto);
-ConvDirectPlan conv2d_direct_tile(int tile, GemmIsa isa = GemmIsa::kAuto);
-// "conv2d_direct_f32_<MR>x<NR>_<isa>".
+ConvDirectPlan conv2d_direct_tile(int tile, GemmIsa isa = GemmIsa::kAuto, bool stem = false);
+// "conv2d_direct_f32_<MR>x<NR>_<isa>", "conv2d_direct_stem_f32_<MR>x<NR>_<isa>".
 const char* conv2d_direct_kernel_name(const ConvDirectPlan& plan);
 
 // The HWIO filter (a K × out_c matrix, K = fh·fw·in_c) as panels of NR
@@ -58,12 +76,13 @@ size_t conv2d_direct_packed_filter_floats(const ConvDirectPlan& plan, const Conv
 void conv2d_direct_pack_filter(const ConvDirectPlan& plan, const Conv2DParams& p, const float* filter,
                                float* packed_filter);
 
-// Working memory of one call (pointer tables and the zero run), for up to
-// `threads` threads (0: omp_get_max_threads()).
+// Working memory of one call (pointer tables and the zero run; in the stem
+// mode the padded images), for up to `threads` threads (0: omp_get_max_threads()).
 size_t conv2d_direct_scratch_floats(const ConvDirectPlan& plan, const Conv2DParams& p, int threads = 0);
 
 // output = epilogue(conv(input, filter)); the epilogue as in conv2d_f32
-// (bias per channel, residual NHWC with row stride ep.ldr, activation).
+// (bias per channel, residual NHWC with row stride ep.ldr, activation,
+// post_scale and post_shift per channel).
 // run.isa is ignored (the plan's ISA is used); run.scratch may be null.
 void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const float* input,
                        const float* packed_filter, float* output, const GemmEpilogue& ep = {},

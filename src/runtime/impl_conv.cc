@@ -98,15 +98,15 @@ KernelFn prepare_conv(const PrepareContext& ctx) {
   };
 }
 
-// One group: the input's channel count is known and equals the filter's
-// in-depth (a grouped or unknown-depth input stays with im2col_gemm).
+// One group: the input's channel count equals the filter's in-depth, or is
+// not known at prepare time (a Conv2DBackpropInput whose input_sizes is
+// computed, concatenated with a skip branch: U-Net decoders); a known grouped
+// depth stays with im2col_gemm.
 bool direct_applies(const PrepareContext& ctx) {
   const Tensor* w = constant_filter(ctx);
-  // Its register epilogue has no post-activation scale/shift (yet): im2col_gemm takes those.
-  const std::optional<Fusion> f = read_fusion(ctx.node);
-  if (f && (f->scale || f->shift)) return false;
-  return conv_applies(ctx) && w != nullptr && ctx.input_dim(0, 3) == w->shape()[2] && w->shape()[2] > 0 &&
-         w->shape()[3] > 0 && kernels::conv2d_direct_isa_supported(ctx.isa);
+  if (!conv_applies(ctx) || w == nullptr || w->shape()[2] <= 0 || w->shape()[3] <= 0) return false;
+  const int64_t in_c = ctx.input_dim(0, 3);
+  return (in_c == w->shape()[2] || in_c < 0) && kernels::conv2d_direct_isa_supported(ctx.isa);
 }
 
 // The layer's geometry as far as prepare knows it: the filter always, the
@@ -136,10 +136,13 @@ KernelFn prepare_direct(const PrepareContext& ctx) {
   const kernels::ConvDirectPlan plan = kernels::conv2d_direct_plan(geometry, ctx.isa);
   const PackedConstant packed(w, kernels::conv2d_direct_packed_filter_floats(plan, geometry),
                               [&](float* out) { kernels::conv2d_direct_pack_filter(plan, geometry, w.data<float>(), out); });
-  return [def, f, attrs, plan, packed](OpContext& ctx) {
+  // A depth unknown at prepare time may turn out grouped: im2col_gemm runs those.
+  const KernelFn grouped = ctx.input_dim(0, 3) < 0 ? prepare_conv(ctx) : KernelFn{};
+  return [def, f, attrs, plan, packed, grouped](OpContext& ctx) {
     const Tensor &x = ctx.input(0), &w = ctx.input(1);
-    // A feed of another depth (grouped, or malformed: the reference reports).
-    if (!float_rank4(x, w) || x.shape()[3] != w.shape()[2]) return def->reference(ctx);
+    if (!float_rank4(x, w)) return def->reference(ctx);
+    // A feed of another depth: grouped, or malformed (the reference reports).
+    if (x.shape()[3] != w.shape()[2]) return grouped ? grouped(ctx) : def->reference(ctx);
     kernels::Conv2DParams p = nn::conv_params(ctx.node(), attrs, x.shape(), w.shape());
     p.out_c = w.shape()[3];
     const Shape out_shape{p.batch, p.out_h, p.out_w, p.out_c};

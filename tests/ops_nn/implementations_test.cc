@@ -74,6 +74,20 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     run_op("_FusedConv2D", {x, w, bias, residual, shift},
            fused(conv_attrs(stride, pad, dil), {"BiasAdd", "Add", "Relu6", "Shift"}, 3));
   }
+  // conv2d/direct_nhwc's stem mode (in_c · stride ≤ 8): grayscale and RGB first layers, a 1×1 head with 3
+  // outputs, stride 1 and 2; fused bias, activation, scale and shift.
+  for (const auto& [k, stride, in_c, out_c] : {std::tuple{3, 1, 1, 28}, std::tuple{3, 2, 3, 32},
+                                               std::tuple{3, 1, 3, 8}, std::tuple{1, 1, 8, 3}}) {
+    CAPTURE(in_c);
+    CAPTURE(out_c);
+    const Tensor x = random(Shape{2, 13, 11, in_c}, ++salt), w = random(Shape{k, k, in_c, out_c}, ++salt);
+    run_op("Conv2D", {x, w}, conv_attrs(stride, "SAME"));
+    const Tensor bias = random(Shape{out_c}, ++salt), scale = random(Shape{out_c}, ++salt),
+                 shift = random(Shape{out_c}, ++salt);
+    run_op("_FusedConv2D", {x, w, bias}, fused(conv_attrs(stride, "VALID"), {"BiasAdd", "Sigmoid"}, 1));
+    run_op("_FusedConv2D", {x, w, bias, scale, shift},
+           fused(conv_attrs(stride, "SAME"), {"BiasAdd", "Relu", "Scale", "Shift"}, 3));
+  }
   // conv2d/winograd: 3×3 stride 1 with enough channels (its cost rule), SAME and VALID, fused epilogues;
   // channels that are not a multiple of the vector width, batch 2.
   for (const char* pad : {"SAME", "VALID"}) {
@@ -269,6 +283,33 @@ TEST_CASE("conv2d/winograd prepared for a Const filter computes a feed that repl
   REQUIRE(k.implementation == "conv2d/winograd");
   for (const Tensor& w : {w_const, random(Shape{3, 3, 24, 32}, 203), random(Shape{3, 3, 24, 20}, 204)}) {
     const std::vector<Tensor> inputs{x, w};
+    std::vector<Tensor> want(1), got(1);
+    OpContext ref_ctx(node, inputs, want);
+    def.reference(ref_ctx);
+    OpContext ctx(node, inputs, got);
+    k.kernel(ctx);
+    std::string why;
+    CHECK_MESSAGE(implementation_agrees(got[0], want[0], why), why);
+  }
+}
+
+TEST_CASE("conv2d/direct_nhwc takes a layer whose input depth is unknown at prepare time; a grouped feed still runs") {
+  // A U-Net decoder's Conv2D reads a Concat of a Conv2DBackpropInput whose
+  // input_sizes is computed, so static inference knows no depth there.
+  if (!kernels::conv2d_direct_isa_supported()) return;
+  const Node node = make_node("_FusedConv2D", 5, fused(conv_attrs(1, "SAME"), {"BiasAdd", "Relu", "Scale", "Shift"}, 3));
+  const OpDef& def = *OpRegistry::global().find("_FusedConv2D");
+  const Tensor w = random(Shape{3, 3, 8, 12}, 301), bias = random(Shape{12}, 302), scale = random(Shape{12}, 303),
+               shift = random(Shape{12}, 304);
+  PrepareContext pc{node, def, {nullptr, &w, &bias, &scale, &shift},
+                    {PartialShape({-1, -1, -1, -1}), PartialShape({3, 3, 8, 12}), PartialShape({12}),
+                     PartialShape({12}), PartialShape({12})}};
+  const ChosenKernel k = choose_implementation(pc);
+  REQUIRE(k.implementation == "conv2d/direct_nhwc");
+  // Depth 8 (one group: the direct kernel) and 16 (two groups: im2col_gemm behind it).
+  for (const int64_t depth : {8, 16}) {
+    CAPTURE(depth);
+    const std::vector<Tensor> inputs{random(Shape{1, 9, 7, depth}, 305), w, bias, scale, shift};
     std::vector<Tensor> want(1), got(1);
     OpContext ref_ctx(node, inputs, want);
     def.reference(ref_ctx);

@@ -23,14 +23,15 @@ namespace {
 struct Options {
   ConvDirectPlan plan;
   int threads = 1;
-  bool bias = false, residual = false, residual_after = false;
+  bool bias = false, residual = false, residual_after = false, scale = false, shift = false;
   Activation act = Activation::kNone;
 };
 
 std::string describe_run(const Conv2DParams& p, const Options& o) {
   return describe(p) + " " + conv2d_direct_kernel_name(o.plan) + " threads=" + std::to_string(o.threads) +
          " bias=" + std::to_string(o.bias) + " residual=" + std::to_string(o.residual) +
-         " after=" + std::to_string(o.residual_after) + " act=" + std::to_string(static_cast<int>(o.act));
+         " after=" + std::to_string(o.residual_after) + " scale=" + std::to_string(o.scale) +
+         " shift=" + std::to_string(o.shift) + " act=" + std::to_string(static_cast<int>(o.act));
 }
 
 bool check(std::mt19937_64& rng, const Conv2DParams& p, const Options& o) {
@@ -39,6 +40,7 @@ bool check(std::mt19937_64& rng, const Conv2DParams& p, const Options& o) {
   const int64_t f_n = p.filter_h * p.filter_w * p.in_c * p.out_c;
   const std::vector<float> in = random_vec(rng, in_n), filter = random_vec(rng, f_n);
   const std::vector<float> bias = random_vec(rng, p.out_c), res = random_vec(rng, out_n);
+  const std::vector<float> scale = random_vec(rng, p.out_c), shift = random_vec(rng, p.out_c);
 
   std::vector<float> want(static_cast<size_t>(out_n)), absdot(static_cast<size_t>(out_n));
   std::vector<float> abs_in = in, abs_f = filter;
@@ -50,6 +52,8 @@ bool check(std::mt19937_64& rng, const Conv2DParams& p, const Options& o) {
   steps.bias = o.bias ? bias.data() : nullptr;
   steps.residual = o.residual ? res.data() : nullptr;
   steps.residual_after = o.residual_after;
+  steps.scale = o.scale ? scale.data() : nullptr;
+  steps.shift = o.shift ? shift.data() : nullptr;
   steps.act = o.act;
   apply_reference_epilogue(steps, p.out_c, want);
   const GemmEpilogue ep = epilogue_for(steps, p.out_c);
@@ -114,8 +118,8 @@ Conv2DParams random_conv(std::mt19937_64& rng) {
     p.stride_w = rng() % 3 == 0 ? pick(rng, {1, 2}) : p.stride_h;
     p.dilation_h = rng() % 5 == 0 ? 2 : 1;
     p.dilation_w = rng() % 5 == 0 ? 2 : p.dilation_h;
-    p.in_c = pick(rng, {1, 2, 3, 4, 7, 16, 17, 33});
-    p.out_c = pick(rng, {1, 5, 8, 16, 17, 24, 33, 64, 70});
+    p.in_c = pick(rng, {1, 2, 3, 4, 1, 3, 7, 8, 16, 17, 33});
+    p.out_c = pick(rng, {1, 2, 3, 4, 5, 7, 8, 16, 17, 24, 33, 64, 70});
     const int mode = static_cast<int>(rng() % 3);
     if (mode == 2 ? explicit_geometry(p, rng) : finish_geometry(p, mode == 0)) return p;
   }
@@ -123,7 +127,7 @@ Conv2DParams random_conv(std::mt19937_64& rng) {
 
 }  // namespace
 
-TEST_CASE("conv2d_direct_f32: every tile, random geometry against conv2d_reference") {
+TEST_CASE("conv2d_direct_f32: every tile in both modes, random geometry against conv2d_reference") {
   std::mt19937_64 rng(seed() + 10);
   const Activation acts[] = {Activation::kNone, Activation::kRelu, Activation::kRelu6, Activation::kLeakyRelu,
                              Activation::kSigmoid};
@@ -133,12 +137,16 @@ TEST_CASE("conv2d_direct_f32: every tile, random geometry against conv2d_referen
       for (int iter = 0; iter < 60; ++iter) {
         const Conv2DParams p = random_conv(rng);
         Options o;
-        o.plan = conv2d_direct_tile(tile, isa);
-        o.threads = 1 + iter % 2;
+        // Odd runs ask for the stem mode; where it does not fit the
+        // geometry (in_c · stride_w > 8) the run takes the plain mode.
+        o.plan = conv2d_direct_tile(tile, isa, /*stem=*/iter % 2 == 1);
+        o.threads = 1 + (iter / 2) % 2;
         o.bias = iter % 3 != 0;
         o.residual = iter % 4 == 1 || iter % 4 == 2;
         o.residual_after = iter % 4 == 2;
         o.act = acts[iter % 5];
+        o.scale = iter % 7 < 3;
+        o.shift = iter % 7 == 1 || iter % 7 == 4;
         if (!check(rng, p, o)) return;
         ++runs;
       }
@@ -162,6 +170,10 @@ TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 
       {31, 29, 3, 32, 3, 2, true},    // RGB stem, stride 2
       {23, 23, 3, 16, 7, 2, true},    // ResNet's 7×7 stem
       {9, 9, 1, 8, 3, 1, true},       // one channel in (MNIST)
+      {28, 28, 1, 28, 3, 1, true},    // fashion_cnn's first layer
+      {32, 32, 3, 8, 3, 1, true},     // an RGB first layer with 8 outputs (AVX2 tiles on AVX-512 too)
+      {32, 32, 8, 3, 1, 1, false},    // a 1×1 head with 3 outputs
+      {20, 17, 2, 5, 5, 3, false},    // stride 3, VALID: step 6
       {5, 6, 520, 40, 3, 1, true},    // K = 4680: the reduction in blocks, partial sums through the output
   };
   for (GemmIsa isa : ::frost::testing::runnable_isas()) {
@@ -177,13 +189,14 @@ TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 
         o.bias = variant >= 1;
         o.residual = variant >= 2;
         o.act = variant == 3 ? Activation::kRelu : Activation::kNone;
+        o.scale = o.shift = variant == 3;
         if (!check(rng, p, o)) return;
       }
     }
   }
 }
 
-TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c") {
+TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c; the stem mode few channels") {
   Conv2DParams p;
   REQUIRE(square_conv(p, 1, 8, 8, 8, 8, 3, 1, true, 2));
   CHECK_FALSE(conv2d_direct_plan(p, GemmIsa::kAvx512).valid());
@@ -197,7 +210,30 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c"
   if (conv2d_direct_isa_supported(GemmIsa::kAvx2)) {
     p.out_c = 8;
     CHECK(conv2d_direct_plan(p, GemmIsa::kAvx2).nr == 8);
+    // Eight outputs take the AVX2 tiles on AVX-512 too; three stay on AVX-512.
+    if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) {
+      CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).isa == GemmIsa::kAvx2);
+      p.out_c = 3;
+      CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).isa == GemmIsa::kAvx512);
+    }
   }
+  // The stem mode: in_c · stride_w ≤ 8 only.
+  for (GemmIsa isa : ::frost::testing::runnable_isas()) {
+    if (!conv2d_direct_isa_supported(isa)) continue;
+    REQUIRE(square_conv(p, 1, 224, 224, 3, 32, 3, 2, true, 1));
+    CHECK(conv2d_direct_plan(p, isa).stem);  // RGB, stride 2: step 6
+    REQUIRE(square_conv(p, 1, 28, 28, 1, 28, 3, 1, true, 1));
+    CHECK(conv2d_direct_plan(p, isa).stem);
+    REQUIRE(square_conv(p, 1, 56, 56, 3, 64, 3, 3, true, 1));
+    CHECK_FALSE(conv2d_direct_plan(p, isa).stem);  // step 9
+    REQUIRE(square_conv(p, 1, 56, 56, 64, 64, 3, 1, true, 1));
+    CHECK_FALSE(conv2d_direct_plan(p, isa).stem);
+  }
+  // A stem-mode plan whose run does not fit (another depth) runs the plain mode.
+  REQUIRE(square_conv(p, 1, 8, 8, 3, 16, 3, 1, true, 1));
+  CHECK(conv2d_direct_stem_fits(p, 16));
+  p.in_c = 9;
+  CHECK_FALSE(conv2d_direct_stem_fits(p, 16));
 }
 
 }  // namespace frost::kernels

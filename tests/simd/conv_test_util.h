@@ -78,13 +78,16 @@ inline int64_t pick(std::mt19937_64& rng, std::initializer_list<int64_t> values)
 
 // The epilogue the convolution kernel tests ask for (alpha 0.1 for the
 // leaky activations): `want` (the bare convolution) gets it in double, in
-// the kernels' order — accumulate onto `old`, bias, residual before or after
-// the activation — and epilogue_for builds the GemmEpilogue that requests it.
+// the kernels' order — accumulate onto `old`, bias, residual before the
+// activation, the activation, scale, shift, residual after — and
+// epilogue_for builds the GemmEpilogue that requests it.
 // A null pointer leaves that step out.
 struct EpilogueSteps {
   const float* bias = nullptr;
   const float* residual = nullptr;
   const float* old = nullptr;  // accumulate onto these outputs
+  const float* scale = nullptr;  // per channel, after the activation
+  const float* shift = nullptr;
   bool residual_after = false;
   Activation act = Activation::kNone;
 };
@@ -96,6 +99,8 @@ inline void apply_reference_epilogue(const EpilogueSteps& e, int64_t out_c, std:
     if (e.bias) x += e.bias[u % static_cast<size_t>(out_c)];
     if (e.residual && !e.residual_after) x += e.residual[u];
     x = activation_reference(e.act, x, 0.1);
+    if (e.scale) x *= e.scale[u % static_cast<size_t>(out_c)];
+    if (e.shift) x += e.shift[u % static_cast<size_t>(out_c)];
     if (e.residual && e.residual_after) x += e.residual[u];
     want[u] = static_cast<float>(x);
   }
@@ -110,6 +115,8 @@ inline GemmEpilogue epilogue_for(const EpilogueSteps& e, int64_t out_c) {
   ep.alpha = 0.1f;
   ep.accumulate = e.old != nullptr;
   ep.residual_after_activation = e.residual_after;
+  ep.post_scale = e.scale;
+  ep.post_shift = e.shift;
   return ep;
 }
 

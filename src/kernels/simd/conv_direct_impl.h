@@ -30,6 +30,7 @@
 #include "kernels/gemm.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
 #include "kernels/simd/epilogue_impl.h"
+#include "kernels/simd/masked_impl.h"
 #include "kernels/simd/thread_policy.h"
 
 namespace frost::kernels::simd {
@@ -182,39 +183,72 @@ FROST_SIMD_INLINE void accumulate_tile(Segments segs, const float* const* ptrs, 
   }
 }
 
-// The epilogue's pointers for one tile: bias at its first channel, residual
-// at its first pixel and channel (either may be null).
+// The epilogue's pointers for one tile: bias, scale and shift at its first
+// channel, residual at its first pixel and channel (any may be null).
 struct TileEpilogue {
   const float* bias;
+  const float* scale;
+  const float* shift;
   const float* res;
   int64_t ldr;
   bool res_after, accumulate;
 };
 
-// One vector of `count` < W valid lanes through zero-padded copies, so that
-// it gets the same arithmetic as a full one.
+// The epilogue of one output vector whose first `count` lanes are channels
+// (count ≤ W; lanes past it compute on zeros and are not stored), stored at c.
 template <class T, Activation kAct>
-FROST_SIMD_INLINE void store_partial(typename T::V x, float* c, int64_t count, const float* bias, const float* res,
-                                     const TileEpilogue& e, typename T::V alpha) {
+FROST_SIMD_INLINE void store_vector(typename T::V x, float* c, int64_t count, const float* bias,
+                                    const float* scale, const float* shift, const float* res,
+                                    const TileEpilogue& e, typename T::V alpha) {
   using V = typename T::V;
-  alignas(64) float xb[T::W], bb[T::W] = {}, rb[T::W] = {}, cb[T::W] = {};
-  for (int64_t q = 0; q < count; ++q) {
-    if (bias != nullptr) bb[q] = bias[q];
-    if (res != nullptr) rb[q] = res[q];
-    if (e.accumulate) cb[q] = c[q];
+  if (count == T::W) {
+    if (e.accumulate) x += V::load_unaligned(c);
+    x = epilogue_vector<T, kAct>(x, bias, res, e.res_after, alpha, scale, shift);
+    x.store_unaligned(c);
+    return;
   }
-  if (e.accumulate) x += V::load_aligned(cb);
-  x = epilogue_vector<T, kAct>(x, bias != nullptr ? bb : nullptr, res != nullptr ? rb : nullptr, e.res_after, alpha);
-  x.store_aligned(xb);
-  for (int64_t q = 0; q < count; ++q) c[q] = xb[q];
+  if (e.accumulate) x += load_first<V>(c, count);
+  if (bias != nullptr) x += load_first<V>(bias, count);
+  if (res != nullptr && !e.res_after) x += load_first<V>(res, count);
+  x = activation_op<kAct>(x, alpha);
+  if (scale != nullptr) x *= load_first<V>(scale, count);
+  if (shift != nullptr) x += load_first<V>(shift, count);
+  if (res != nullptr && e.res_after) x += load_first<V>(res, count);
+  store_first(x, c, count);
 }
 
 // Stores rows × cols of the tile at c (row stride ldc) through the epilogue.
 template <class T, Activation kAct>
 FROST_SIMD_INLINE void store_tile(typename T::V (&acc)[T::MR][T::NV], float* c, int64_t ldc, int64_t rows,
                                   int64_t cols, const TileEpilogue& e, typename T::V alpha) {
-  using V = typename T::V;
   constexpr int MR = T::MR, NV = T::NV, W = T::W;
+  using V = typename T::V;
+  if (rows == MR && cols == T::NR && e.res == nullptr && !e.accumulate) {
+    // The common whole tile: the per-channel vectors loaded once, not per
+    // row, and no tail or residual tests in the loop (the same operations
+    // in the same order as epilogue_vector).
+    V bias[NV], scale[NV], shift[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      bias[v] = e.bias != nullptr ? V::load_unaligned(e.bias + v * W) : V(0.0f);
+      scale[v] = e.scale != nullptr ? V::load_unaligned(e.scale + v * W) : V(1.0f);
+      shift[v] = e.shift != nullptr ? V::load_unaligned(e.shift + v * W) : V(0.0f);
+    }
+#pragma GCC unroll 32
+    for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) {
+        V x = acc[r][v];
+        if (e.bias != nullptr) x += bias[v];
+        x = activation_op<kAct>(x, alpha);
+        if (e.scale != nullptr) x *= scale[v];
+        if (e.shift != nullptr) x += shift[v];
+        x.store_unaligned(c + r * ldc + v * W);
+      }
+    }
+    return;
+  }
+  auto at = [](const float* p, int64_t j) { return p != nullptr ? p + j : nullptr; };
 #pragma GCC unroll 32
   for (int r = 0; r < MR; ++r) {
     if (r >= rows) break;
@@ -223,16 +257,9 @@ FROST_SIMD_INLINE void store_tile(typename T::V (&acc)[T::MR][T::NV], float* c, 
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
       const int64_t j = v * W;
-      const float* bj = e.bias != nullptr ? e.bias + j : nullptr;
-      const float* rj = rr != nullptr ? rr + j : nullptr;
-      if (j + W <= cols) {
-        V x = acc[r][v];
-        if (e.accumulate) x += V::load_unaligned(cr + j);
-        x = epilogue_vector<T, kAct>(x, bj, rj, e.res_after, alpha);
-        x.store_unaligned(cr + j);
-      } else if (j < cols) {
-        store_partial<T, kAct>(acc[r][v], cr + j, cols - j, bj, rj, e, alpha);
-      }
+      if (j < cols)
+        store_vector<T, kAct>(acc[r][v], cr + j, dc_min(W, cols - j), at(e.bias, j), at(e.scale, j),
+                              at(e.shift, j), at(rr, j), e, alpha);
     }
   }
 }
@@ -279,12 +306,17 @@ void run_share(const Conv2DParams& p, const float* input, const float* packed, f
           accumulate_tile<T>(segs, ptrs, k0, k1, packed + q * panel_floats + k0 * NR, acc);
           const bool accumulate = ep.accumulate || !first;
           if (last) {
-            const TileEpilogue e{ep.bias != nullptr ? ep.bias + j0 : nullptr,
-                                 ep.residual != nullptr ? ep.residual + m0 * ep.ldr + j0 : nullptr, ep.ldr,
-                                 ep.residual_after_activation, accumulate};
+            auto at = [j0](const float* v) { return v != nullptr ? v + j0 : nullptr; };
+            const TileEpilogue e{at(ep.bias),
+                                 at(ep.post_scale),
+                                 at(ep.post_shift),
+                                 ep.residual != nullptr ? ep.residual + m0 * ep.ldr + j0 : nullptr,
+                                 ep.ldr,
+                                 ep.residual_after_activation,
+                                 accumulate};
             store_tile<T, kAct>(acc, c, p.out_c, rows, cols, e, alpha);
           } else {
-            const TileEpilogue e{nullptr, nullptr, 0, false, accumulate};
+            const TileEpilogue e{nullptr, nullptr, nullptr, nullptr, 0, false, accumulate};
             store_tile<T, Activation::kNone>(acc, c, p.out_c, rows, cols, e, alpha);
           }
         }
@@ -293,8 +325,17 @@ void run_share(const Conv2DParams& p, const float* input, const float* packed, f
   }
 }
 
+}  // namespace
+}  // namespace frost::kernels::simd
+
+#include "kernels/simd/conv_direct_stem_impl.h"
+
+namespace frost::kernels::simd {
+namespace {  // NOLINT: internal linkage on purpose, see the file comment
+
 template <class T>
-size_t direct_scratch_floats(const Conv2DParams& p, int threads) {
+size_t direct_scratch_floats(const Conv2DParams& p, int threads, bool stem) {
+  if (stem) return static_cast<size_t>(stem_scratch_floats(p, T::MR));
   return static_cast<size_t>(zeros_floats(p) + (threads < 1 ? 1 : threads) * table_floats(T::MR, p) + kScratchAlign);
 }
 
@@ -334,19 +375,28 @@ struct DirectTiles {
   };
 
   template <size_t... I>
-  static size_t scratch(int tile, const Conv2DParams& p, int threads, std::index_sequence<I...>) {
+  static size_t scratch(int tile, const Conv2DParams& p, int threads, bool stem, std::index_sequence<I...>) {
     size_t out = 0;
-    ((tile == static_cast<int>(I) ? (out = direct_scratch_floats<Ts>(p, threads), 0) : 0), ...);
+    ((tile == static_cast<int>(I) ? (out = direct_scratch_floats<Ts>(p, threads, stem), 0) : 0), ...);
     return out;
   }
-  static size_t scratch_floats(int tile, const Conv2DParams& p, int threads) {
-    return scratch(tile, p, threads, std::index_sequence_for<Ts...>{});
+  static size_t scratch_floats(int tile, const Conv2DParams& p, int threads, bool stem) {
+    return scratch(tile, p, threads, stem, std::index_sequence_for<Ts...>{});
+  }
+  template <class T>
+  static void run_one(const Conv2DParams& p, const float* input, const float* packed, float* output,
+                      const GemmEpilogue& ep, const DirectConvRun& r) {
+    if (r.stem) {
+      stem_dispatch<T>(p, input, packed, output, ep, r.threads, r.scratch,
+                       std::make_integer_sequence<int, kStemMaxStep>{});
+    } else {
+      direct_run<T>(p, input, packed, output, ep, r.threads, r.scratch);
+    }
   }
   template <size_t... I>
   static void dispatch(const Conv2DParams& p, const float* input, const float* packed, float* output,
                        const GemmEpilogue& ep, const DirectConvRun& r, std::index_sequence<I...>) {
-    ((r.tile == static_cast<int>(I) ? (direct_run<Ts>(p, input, packed, output, ep, r.threads, r.scratch), 0) : 0),
-     ...);
+    ((r.tile == static_cast<int>(I) ? (run_one<Ts>(p, input, packed, output, ep, r), 0) : 0), ...);
   }
   static void run(const Conv2DParams& p, const float* input, const float* packed, float* output,
                   const GemmEpilogue& ep, const DirectConvRun& r) {
@@ -355,7 +405,8 @@ struct DirectTiles {
 };
 
 template <class... Ts>
-DirectConvKernelTable make_direct_table(const char* isa_name, const char* const (&names)[sizeof...(Ts)]) {
+DirectConvKernelTable make_direct_table(const char* isa_name, const char* const (&names)[sizeof...(Ts)],
+                                        const char* const (&stem_names)[sizeof...(Ts)]) {
   static_assert(sizeof...(Ts) <= DirectConvKernelTable::kMaxTiles);
   DirectConvKernelTable t{};
   t.isa_name = isa_name;
@@ -363,7 +414,7 @@ DirectConvKernelTable make_direct_table(const char* isa_name, const char* const 
   t.lanes = First::W;
   t.num_tiles = static_cast<int>(sizeof...(Ts));
   int i = 0;
-  ((t.tiles[i] = {names[i], Ts::MR, Ts::NR}, ++i), ...);
+  ((t.tiles[i] = {names[i], stem_names[i], Ts::MR, Ts::NR}, ++i), ...);
   t.scratch_floats = &DirectTiles<Ts...>::scratch_floats;
   t.run = &DirectTiles<Ts...>::run;
   return t;

@@ -17,12 +17,14 @@ struct DirectConvRun {
   int tile = 0;              // index into DirectConvKernelTable::tiles
   int threads = 1;
   float* scratch = nullptr;  // DirectConvKernelTable::scratch_floats(...) floats
+  bool stem = false;         // the stem mode (conv_direct_stem_impl.h); the front end checks it fits
 };
 
 struct DirectConvKernelTable {
-  static constexpr int kMaxTiles = 3;
+  static constexpr int kMaxTiles = 4;
   struct Tile {
-    const char* name;  // "conv2d_direct_f32_<MR>x<NR>_<isa>"
+    const char* name;       // "conv2d_direct_f32_<MR>x<NR>_<isa>"
+    const char* stem_name;  // "conv2d_direct_stem_f32_<MR>x<NR>_<isa>"
     int mr, nr;
   };
   const char* isa_name;
@@ -30,8 +32,9 @@ struct DirectConvKernelTable {
   int num_tiles;
   Tile tiles[kMaxTiles];
   // Floats of scratch for `threads` threads: per thread one pointer table
-  // (MR·fh·fw pointers) and one run of zeros (fw·in_c floats), aligned.
-  size_t (*scratch_floats)(int tile, const Conv2DParams& p, int threads);
+  // (MR·fh·fw pointers) and one run of zeros (fw·in_c floats), aligned; in
+  // the stem mode the padded images and the run offsets.
+  size_t (*scratch_floats)(int tile, const Conv2DParams& p, int threads, bool stem);
   void (*run)(const Conv2DParams& p, const float* input, const float* packed_filter, float* output,
               const GemmEpilogue& ep, const DirectConvRun& r);
 };
