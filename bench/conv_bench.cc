@@ -88,6 +88,10 @@ std::vector<ConvCase> cases() {
       {"3x3_32x32x3_to_8", same_conv(32, 32, 3, 8, 3, 1, false), false},
       {"3x3_28x28x1_to_28", same_conv(28, 28, 1, 28, 3, 1, false), false},
       {"1x1_32x32x8_to_3", same_conv(32, 32, 8, 3, 1, 1, false), false},
+      // 8 channels in: where the stem mode (in_c <= 8) meets Winograd's rule.
+      {"3x3_32x32x8_to_8", same_conv(32, 32, 8, 8, 3, 1, false), false},
+      {"3x3_64x64x8_to_32", same_conv(64, 64, 8, 32, 3, 1, false), false},
+      {"3x3_368x640x8_to_8", same_conv(368, 640, 8, 8, 3, 1, false), false},  // sbd_yolo
       {"dw3x3_112x112x32", same_conv(112, 112, 32, 32, 3, 1, true), true},
       {"dw3x3s2_112x112x64", same_conv(112, 112, 64, 64, 3, 2, true), true},
       // A U-Net/decoder upsampling step: 28×28×64 -> 56×56×32, 3×3 stride 2 SAME.
@@ -194,23 +198,27 @@ void bm_frost_direct(benchmark::State& st, const ConvCase& c, int threads, frost
 }
 
 // Winograd F(4×4, 3×3) (kernels/conv_winograd.h), whatever its cost rule
-// says; counted in the direct convolution's FLOPs like every other row.
+// says, on the ISA conv2d_winograd_isa picks (as conv2d/winograd runs it);
+// counted in the direct convolution's FLOPs like every other row.
 void bm_frost_winograd(benchmark::State& st, const ConvCase& c, int threads) {
   frost::bench::set_threads(threads);
   const Conv2DParams& p = c.p;
+  const frost::kernels::GemmIsa isa = frost::kernels::conv2d_winograd_isa(p);
   const std::vector<float> in = random_floats(input_size(p)), filter = random_floats(filter_size(c));
   std::vector<float> out(output_size(p));
-  std::vector<float> packed(frost::kernels::conv2d_winograd_packed_filter_floats(p));
-  frost::kernels::conv2d_winograd_pack_filter(p, filter.data(), packed.data());
-  std::vector<float> scratch(frost::kernels::conv2d_winograd_scratch_floats(p, threads));
+  std::vector<float> packed(frost::kernels::conv2d_winograd_packed_filter_floats(p, isa));
+  frost::kernels::conv2d_winograd_pack_filter(p, filter.data(), packed.data(), isa);
+  std::vector<float> scratch(frost::kernels::conv2d_winograd_scratch_floats(p, threads, isa));
   frost::kernels::GemmRun run;
   run.threads = threads;
   run.scratch = scratch.data();
+  run.isa = isa;
   frost::kernels::conv2d_winograd_f32(p, in.data(), packed.data(), out.data(), {}, run);  // warm-up
   for (auto _ : st) {
     frost::kernels::conv2d_winograd_f32(p, in.data(), packed.data(), out.data(), {}, run);
     benchmark::ClobberMemory();
   }
+  st.SetLabel(frost::kernels::conv2d_winograd_kernel_name(isa));
   add_counters(st, c, threads);
 }
 

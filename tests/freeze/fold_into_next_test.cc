@@ -45,8 +45,10 @@ TEST_CASE("fold_scale_into_next_conv: Mul + Add before a VALID / 1x1 conv, depth
     for (const auto& [padding, k] : {std::pair<std::string, int64_t>{"VALID", 3}, {"SAME", 1}, {"VALID", 1}})
       for (bool bias : {true, false}) {
         CAPTURE(op);
-        CAPTURE(padding);
-        CAPTURE(k);
+        const std::string padding_name = padding;  // copies: clang 14 cannot capture structured bindings
+        const int64_t window = k;
+        CAPTURE(padding_name);
+        CAPTURE(window);
         CAPTURE(bias);
         GraphBuilder b = affine_then(op, padding, k, bias);
         const OptimizeResult r = optimize_with(b.g, {"x"}, {"out"}, {"fold_scale_into_next_conv"});

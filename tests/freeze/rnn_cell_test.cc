@@ -217,7 +217,8 @@ TEST_CASE("fuse_lstm_cells: must not fire on variants the fused cell does not im
   read_gate.read_gate = true;
   for (const auto& [what, form] : std::vector<std::pair<std::string, LstmForm>>{
            {"relu gates", hard}, {"peephole", peephole}, {"cell clip", clip}, {"gate read outside", read_gate}}) {
-    CAPTURE(what);
+    const std::string variant = what;  // a copy: clang 14 cannot capture structured bindings
+    CAPTURE(variant);
     const GraphBuilder b = lstm_steps(form, 2);
     std::vector<std::string> outputs = {"out"};
     if (form.read_gate) outputs.push_back("gate_out");

@@ -56,8 +56,9 @@ TEST_CASE("every CPU implementation matches its op's reference") {
   for (const auto& [k, stride, dil, pad] : {std::tuple{1, 1, 1, "VALID"}, std::tuple{3, 1, 1, "SAME"},
                                             std::tuple{3, 2, 1, "SAME"}, std::tuple{3, 1, 2, "SAME"},
                                             std::tuple{5, 1, 1, "VALID"}}) {
-    CAPTURE(k);
-    CAPTURE(stride);
+    const int kernel_size = k, stride_size = stride;  // copies: clang 14 cannot capture structured bindings
+    CAPTURE(kernel_size);
+    CAPTURE(stride_size);
     const Tensor x = random(Shape{2, 11, 9, 13}, ++salt), w = random(Shape{k, k, 13, 17}, ++salt);
     run_op("Conv2D", {x, w}, conv_attrs(stride, pad, dil));
     const Tensor y = run_op1("Conv2D", {x, w}, conv_attrs(stride, pad, dil));
@@ -78,8 +79,9 @@ TEST_CASE("every CPU implementation matches its op's reference") {
   // outputs, stride 1 and 2; fused bias, activation, scale and shift.
   for (const auto& [k, stride, in_c, out_c] : {std::tuple{3, 1, 1, 28}, std::tuple{3, 2, 3, 32},
                                                std::tuple{3, 1, 3, 8}, std::tuple{1, 1, 8, 3}}) {
-    CAPTURE(in_c);
-    CAPTURE(out_c);
+    const int64_t in_depth = in_c, out_depth = out_c;  // copies: clang 14 cannot capture structured bindings
+    CAPTURE(in_depth);
+    CAPTURE(out_depth);
     const Tensor x = random(Shape{2, 13, 11, in_c}, ++salt), w = random(Shape{k, k, in_c, out_c}, ++salt);
     run_op("Conv2D", {x, w}, conv_attrs(stride, "SAME"));
     const Tensor bias = random(Shape{out_c}, ++salt), scale = random(Shape{out_c}, ++salt),

@@ -200,7 +200,7 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
   Conv2DParams p;
   REQUIRE(square_conv(p, 1, 8, 8, 8, 8, 3, 1, true, 2));
   CHECK_FALSE(conv2d_direct_plan(p, GemmIsa::kAvx512).valid());
-  REQUIRE(square_conv(p, 1, 8, 8, 8, 64, 3, 1, true, 1));
+  REQUIRE(square_conv(p, 1, 8, 8, 16, 64, 3, 1, true, 1));  // 16 channels in: the plain mode
   CHECK_FALSE(conv2d_direct_plan(p, GemmIsa::kSse2).valid());
   if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) {
     CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).nr == 64);  // 64 channels: no padding at any NR, widest wins
@@ -222,6 +222,8 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
     if (!conv2d_direct_isa_supported(isa)) continue;
     REQUIRE(square_conv(p, 1, 224, 224, 3, 32, 3, 2, true, 1));
     CHECK(conv2d_direct_plan(p, isa).stem);  // RGB, stride 2: step 6
+    // Tiles along 112-pixel rows: an MR that divides 112 (16 on AVX-512, 8 on AVX2).
+    CHECK(112 % conv2d_direct_plan(p, isa).mr == 0);
     REQUIRE(square_conv(p, 1, 28, 28, 1, 28, 3, 1, true, 1));
     CHECK(conv2d_direct_plan(p, isa).stem);
     REQUIRE(square_conv(p, 1, 56, 56, 3, 64, 3, 3, true, 1));

@@ -110,19 +110,52 @@ TEST_CASE("thread policy: a stall keeps calls on one thread for a back-off that 
   CHECK(is_stall(1e-3, 1e-5));
   StallState s;
   s = after_stall(s, 10.0);
-  CHECK(s.until == doctest::Approx(10.0 + kStallBackoffSeconds));
-  s = after_clean_region(s, 10.1);  // soon after: the next stall doubles the back-off
-  s = after_stall(s, 10.2);
-  CHECK(s.backoff == doctest::Approx(2 * kStallBackoffSeconds));
-  for (int i = 0; i < 20; ++i) s = after_stall(s, 11.0);
-  CHECK(s.backoff == doctest::Approx(64 * kStallBackoffSeconds));  // bounded
-  s = after_clean_region(s, s.until + kStallForgetSeconds);       // long clean: from the first step again
-  s = after_stall(s, 100.0);
   CHECK(s.backoff == doctest::Approx(kStallBackoffSeconds));
+  CHECK(s.until == doctest::Approx(10.0 + kStallBackoffSeconds));
+  // The probe after the back-off stalls at once: the neighbour is still there.
+  s = after_stall(s, s.until);
+  CHECK(s.backoff == doctest::Approx(2 * kStallBackoffSeconds));
+  // Many clean regions, but all within kStallForgetSeconds of the back-off: doubles.
+  for (int i = 0; i < 1000; ++i) s = after_clean_region(s);
+  s = after_stall(s, s.until + 0.5 * kStallForgetSeconds);
+  CHECK(s.backoff == doctest::Approx(4 * kStallBackoffSeconds));
+  // Long after the back-off, but with fewer than kStallForgetRegions clean regions: doubles.
+  for (int64_t i = 0; i + 1 < kStallForgetRegions; ++i) s = after_clean_region(s);
+  s = after_stall(s, s.until + 10 * kStallForgetSeconds);
+  CHECK(s.backoff == doctest::Approx(8 * kStallBackoffSeconds));
+  CHECK(s.clean == 0);
+  for (int i = 0; i < 20; ++i) s = after_stall(s, s.until);
+  CHECK(s.backoff == doctest::Approx(kMaxStallBackoffSeconds));  // bounded
+  CHECK(kMaxStallBackoffSeconds <= 2.0);
+}
 
+TEST_CASE("thread policy: a stall long after the last, with clean regions between, starts from the first step") {
+  // A neighbour that spins for a while now and then (rounds of another
+  // engine alternating with Frost's): each time one short back-off, not
+  // one doubled since the first time.
+  StallState s;
+  double now = 0;
+  for (int round = 0; round < 20; ++round) {
+    now += 0.3;
+    s = after_stall(s, now);
+    CHECK(s.backoff == doctest::Approx(kStallBackoffSeconds));
+    for (int64_t i = 0; i < kStallForgetRegions; ++i) s = after_clean_region(s);
+  }
+  // The same with the stalls in bursts: the second of a burst doubles, the next burst starts again.
+  s = after_stall(s, now += 0.3);
+  s = after_stall(s, s.until + 1e-3);
+  CHECK(s.backoff == doctest::Approx(2 * kStallBackoffSeconds));
+  for (int64_t i = 0; i < kStallForgetRegions; ++i) s = after_clean_region(s);
+  s = after_stall(s, s.until + kStallForgetSeconds);
+  CHECK(s.backoff == doctest::Approx(kStallBackoffSeconds));
+}
+
+TEST_CASE("thread policy: during a back-off every call runs on one thread") {
   forget_parallel_stalls();
   CHECK(choose_threads(1e9, 2) == 2);
-  note_parallel_stall(true);
+  // Stalls in a row double the back-off to the longest: a test machine that
+  // delays this thread between two lines does not end it.
+  for (int i = 0; i < 10; ++i) note_parallel_stall(true);
   CHECK(parallel_stalled());
   CHECK(choose_threads(1e9, 2) == 1);
   forget_parallel_stalls();

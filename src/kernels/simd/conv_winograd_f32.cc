@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/conv_direct.h"
 #include "kernels/conv_winograd.h"
 #include "kernels/simd/conv_util.h"
 #include "kernels/simd/winograd_kernel_table.h"
@@ -137,8 +138,13 @@ bool conv2d_winograd_supported(const Conv2DParams& p, GemmIsa isa) {
 //    each call, as in a model, 7²×512→512 runs 1.5× faster than im2col
 //    (bench_conv's repeated calls keep im2col's 9.4 MB filter in L3 but not
 //    Winograd's 37.7 MB, and show them even).
+//  - 8 channels in and at most 8 out: the direct kernel's stem mode
+//    (kernels/conv_direct.h) is faster where it runs (bench_conv, 1 thread,
+//    Zen 4, against this kernel on AVX2 as the runtime picks it: 32²×8→8
+//    17.7 vs 22.8 µs, 368×640×8→8 4.5 vs 6.6 ms; 64²×8→32 even, 177 vs 170).
 bool conv2d_winograd_pays(const Conv2DParams& p) {
   if (p.in_c < 8 || p.out_c < 4) return false;
+  if (p.in_c == 8 && p.out_c <= 8 && conv2d_direct_isa_supported()) return false;
   if (p.out_h <= 0 || p.out_w <= 0) return p.in_c >= 16;  // size unknown: the channels decide
   const int64_t tiles = div_up(p.out_h, simd::kWinogradTile) * div_up(p.out_w, simd::kWinogradTile);
   const int64_t pixels = p.out_h * p.out_w;

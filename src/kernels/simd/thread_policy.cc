@@ -21,8 +21,8 @@ constexpr double kHalfLifeSeconds = 0.05;
 std::atomic<double> g_overhead{0.0};  // starts optimistic: the first regions measure it
 std::atomic<int64_t> g_updated_ns{0};
 
-constexpr double kMaxStallBackoffSeconds = 64 * kStallBackoffSeconds;
 std::atomic<double> g_stall_until{0.0}, g_stall_backoff{0.0};
+std::atomic<int64_t> g_stall_clean{0};
 
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -56,13 +56,15 @@ void note_parallel_overhead(double seconds) {
 }
 
 StallState after_stall(StallState s, double now) {
-  s.backoff = s.backoff <= 0 ? kStallBackoffSeconds : std::min(2 * s.backoff, kMaxStallBackoffSeconds);
+  const bool recurs = s.backoff > 0 && (now < s.until + kStallForgetSeconds || s.clean < kStallForgetRegions);
+  s.backoff = recurs ? std::min(2 * s.backoff, kMaxStallBackoffSeconds) : kStallBackoffSeconds;
   s.until = now + s.backoff;
+  s.clean = 0;
   return s;
 }
 
-StallState after_clean_region(StallState s, double now) {
-  if (now >= s.until + kStallForgetSeconds) s.backoff = 0;
+StallState after_clean_region(StallState s) {
+  ++s.clean;
   return s;
 }
 
@@ -72,16 +74,22 @@ bool is_stall(double waited_seconds, double chunk_seconds) {
 
 void note_parallel_stall(bool stalled) {
   // Racing updates may lose one; the back-off only needs to be rough.
-  StallState s{g_stall_until.load(std::memory_order_relaxed), g_stall_backoff.load(std::memory_order_relaxed)};
-  const double now = 1e-9 * static_cast<double>(now_ns());
-  s = stalled ? after_stall(s, now) : after_clean_region(s, now);
+  if (!stalled) {
+    g_stall_clean.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  StallState s{g_stall_until.load(std::memory_order_relaxed), g_stall_backoff.load(std::memory_order_relaxed),
+               g_stall_clean.load(std::memory_order_relaxed)};
+  s = after_stall(s, 1e-9 * static_cast<double>(now_ns()));
   g_stall_until.store(s.until, std::memory_order_relaxed);
   g_stall_backoff.store(s.backoff, std::memory_order_relaxed);
+  g_stall_clean.store(s.clean, std::memory_order_relaxed);
 }
 
 void forget_parallel_stalls() {
   g_stall_until.store(0.0);
   g_stall_backoff.store(0.0);
+  g_stall_clean.store(0);
 }
 
 bool parallel_stalled() { return 1e-9 * static_cast<double>(now_ns()) < g_stall_until.load(std::memory_order_relaxed); }

@@ -62,19 +62,31 @@ inline int resolve_threads(int threads) {
 // program is using its core, and until it is scheduled again the caller
 // waits for a slice of that program's time (milliseconds). The running
 // estimate above learns this only slowly (it caps single samples), so a
-// stall also keeps every call on one thread for a back-off that doubles
-// with each stall that follows within kStallForgetSeconds of the last
-// (kStallBackoffSeconds up to 64×), and starts again from the first step
-// after a clean region later than that. Pure but for the last three.
+// stall also keeps every call on one thread for a back-off; the first
+// region after it probes the other core again. A stall that follows soon
+// after the back-off (within kStallForgetSeconds, or before
+// kStallForgetRegions clean regions) means the other program is still
+// there: the back-off doubles, up to kMaxStallBackoffSeconds, so that with
+// a core busy for good the stalls cost a fraction of a percent and 2
+// threads are not slower than 1. A stall later than that starts again
+// from the first step: a neighbour that spins for tens of milliseconds now
+// and then (another engine's thread pool after its run; a Python benchmark
+// alternating engines) must not keep every later call on one thread (the
+// earlier rule, forgetting only after a whole second without stalls,
+// doubled the back-off to seconds there and ran 2 threads like 1). Pure but
+// for the last three.
 inline constexpr double kStallSeconds = 2e-4;
-inline constexpr double kStallBackoffSeconds = 0.05;
-inline constexpr double kStallForgetSeconds = 1.0;
+inline constexpr double kStallBackoffSeconds = 0.01;
+inline constexpr double kMaxStallBackoffSeconds = 128 * kStallBackoffSeconds;
+inline constexpr double kStallForgetSeconds = 0.1;
+inline constexpr int64_t kStallForgetRegions = 16;
 struct StallState {
   double until = 0;    // seconds on the caller's clock: one thread until then
   double backoff = 0;  // the last back-off
+  int64_t clean = 0;   // regions without a stall since the last stall
 };
 StallState after_stall(StallState s, double now);
-StallState after_clean_region(StallState s, double now);
+StallState after_clean_region(StallState s);
 bool is_stall(double waited_seconds, double chunk_seconds);
 void note_parallel_stall(bool stalled);
 bool parallel_stalled();
