@@ -119,7 +119,8 @@ int bench_command(const Argv& argv) {
             << "throughput: " << static_cast<double>(runs * batch) / total << " inferences/s\n"
             << "peak memory (max RSS): " << usage.ru_maxrss / 1024.0 << " MiB\n";
   if (const std::optional<PlanStats> plan = model.plan_stats(feeds, fetches))
-    std::cout << "plan: " << plan->steps << " steps, activations in an arena of "
+    std::cout << "plan: " << plan->steps << " steps (" << plan->constant_nodes
+              << " nodes computed when planning), activations in an arena of "
               << static_cast<double>(plan->arena_bytes) / 1024.0 << " KiB (" << plan->planned_values
               << " tensors totalling " << static_cast<double>(plan->intermediate_bytes) / 1024.0 << " KiB), "
               << plan->inplace_ops << " ops in place"

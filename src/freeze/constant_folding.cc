@@ -7,29 +7,19 @@
 // Shapes known statically fold too: Shape/Size/Rank of a tensor whose shape
 // inference result is fully known, and slices/gathers of a Shape that only
 // pick known dimensions (Keras Flatten's shape(x)[1:] with an unknown batch).
-#include <unordered_set>
 
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
-#include "graph/control_flow.h"
 #include "graph/op_registry.h"
 #include "graph/shape_inference.h"
+#include "graph/value_flow.h"
 
 namespace frost {
 
 namespace {
 
-bool never_fold(const std::string& op) {
-  static const std::unordered_set<std::string> ops = {
-      "Placeholder", "PlaceholderWithDefault", "Const", "NoOp",
-      // control flow (beside is_control_flow's): values depend on which branch runs
-      "LoopCond", "ControlTrigger",
-      // state and side effects
-      "VariableV2", "Variable", "VarHandleOp", "ReadVariableOp", "Assign", "AssignAdd", "AssignSub",
-      "AssignVariableOp", "Print", "PrintV2", "Assert", "CheckNumerics"};
-  return ops.count(op) != 0 || is_control_flow(op) || op.find("Random") != std::string::npos || op.find("Stateful") != std::string::npos ||
-         op == "TruncatedNormal" || op == "Multinomial" || op.rfind("Stateless", 0) == 0;
-}
+// Const: already a constant; NoOp: no value.
+bool never_fold(const std::string& op) { return op == "Const" || op == "NoOp" || varies_between_runs(op); }
 
 }  // namespace
 

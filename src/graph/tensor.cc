@@ -88,6 +88,15 @@ Tensor Tensor::reshaped(Shape shape) const {
   return t;
 }
 
+Tensor Tensor::elements_view(int64_t first, Shape shape) const {
+  FROST_CHECK(valid() && dtype_ != DType::String && dtype_ != DType::Resource && dtype_ != DType::Variant,
+              "an elements view needs a numeric tensor, not " + summary());
+  FROST_CHECK(first >= 0 && first <= num_elements() && shape.num_elements() <= num_elements() - first,
+              "elements view of " + shape.to_string() + " at " + std::to_string(first) + " is outside " + summary());
+  const std::size_t offset = static_cast<std::size_t>(first) * dtype_size(dtype_);
+  return view(dtype_, std::move(shape), std::shared_ptr<void>(buffer_, bytes_ptr() + offset));
+}
+
 Tensor Tensor::clone() const {
   if (!valid()) return {};
   Tensor t(dtype_, shape_);

@@ -91,6 +91,10 @@ class Tensor {
 
   // Same buffer, another shape with the same element count.
   Tensor reshaped(Shape shape) const;
+  // Elements [first, first + shape.num_elements()) of this tensor, in the
+  // same buffer, as a tensor of `shape` (numeric dtypes; a split along the
+  // outermost axis). Note the start is only as aligned as first * element size.
+  Tensor elements_view(int64_t first, Shape shape) const;
   Tensor clone() const;
 
   // Element i converted to double / int64 (any numeric dtype; for shape

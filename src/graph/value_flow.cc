@@ -1,6 +1,23 @@
 #include "graph/value_flow.h"
 
+#include <unordered_set>
+
+#include "graph/control_flow.h"
+
 namespace frost {
+
+bool varies_between_runs(const std::string& op) {
+  static const std::unordered_set<std::string> ops = {
+      "Placeholder", "PlaceholderWithDefault",
+      // control flow (beside is_control_flow's): values depend on which branch runs
+      "LoopCond", "ControlTrigger",
+      // state and side effects
+      "VariableV2", "Variable", "VarHandleOp", "ReadVariableOp", "Assign", "AssignAdd", "AssignSub",
+      "AssignVariableOp", "Print", "PrintV2", "Assert", "CheckNumerics"};
+  return ops.count(op) != 0 || is_control_flow(op) || op.find("Random") != std::string::npos ||
+         op.find("Stateful") != std::string::npos || op == "TruncatedNormal" || op == "Multinomial" ||
+         op.rfind("Stateless", 0) == 0;
+}
 
 bool reads_shape_only(const std::string& op) {
   return op == "Shape" || op == "ShapeN" || op == "Rank" || op == "Size";

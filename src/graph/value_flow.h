@@ -32,6 +32,12 @@ class ValueFlow {
 // Ops that read only their input's shape.
 bool reads_shape_only(const std::string& op);
 
+// Ops whose value may differ between two runs with the same inputs, so they
+// are never evaluated ahead of a run (constant folding, plan-time
+// evaluation): placeholders, variables and their updates, random ops, side
+// effects (Print, Assert, CheckNumerics) and control flow.
+bool varies_between_runs(const std::string& op);
+
 // Whether `node` is a weight: a float Const of more than one element, read
 // directly or through Identity/ReadVariableOp (a frozen variable's /read).
 bool is_weight(const Graph& g, const std::string& node);

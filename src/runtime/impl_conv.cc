@@ -5,12 +5,15 @@
 // says it wins):
 //  - conv2d/direct_nhwc: the direct (implicit-GEMM) kernel, which reads the
 //    input in place and keeps each output tile in registers over the whole
-//    reduction. Chosen for every ungrouped convolution with a constant filter
-//    on a CPU with AVX2 or AVX-512: measured in bench_conv it is at least as
-//    fast as im2col + GEMM on every shape there (3×3, 1×1, strided, the
-//    3-channel stem, ResNet's 7×7×512 last stage), so the cost rule is just
-//    "one group". Its register tile (kernels/conv_direct.h) is chosen here
-//    from the output channels and pixels, and the filter packed for it.
+//    reduction, with the whole epilogue (bias, residual, activation, scale,
+//    shift) applied there. Chosen for every ungrouped convolution with a
+//    constant filter on a CPU with AVX2 or AVX-512, and for one whose input
+//    depth is unknown at prepare time (a grouped feed then runs im2col_gemm's
+//    kernel): measured in bench_conv it is at least as fast as im2col + GEMM
+//    on every shape there (3×3, 1×1, strided, the 3-channel stem, ResNet's
+//    7×7×512 last stage), so the cost rule is just "one group". Its register
+//    tile and mode (the stem mode for few input channels, kernels/conv_direct.h)
+//    are chosen here from the channels and pixels, and the filter packed for it.
 //  - conv2d/im2col_gemm: a GEMM per image tile and group (1×1 stride-1
 //    convolutions read the input as the A matrix directly); grouped when the
 //    filter's in-depth is C / G (as group_convolutions writes it). A constant

@@ -21,6 +21,7 @@ std::vector<Implementation> elementwise_implementations();     // binary/simd, b
 std::vector<Implementation> elementwise_chain_implementations();  // chain/simd (impl_elementwise_chain.cc)
 std::vector<Implementation> activation_implementations();      // activation/simd, softmax/simd
 std::vector<Implementation> transpose_implementations();       // transpose/permute
+std::vector<Implementation> join_split_implementations();      // concat/memcpy, split/view (impl_join_split.cc)
 std::vector<Implementation> rnn_implementations();             // lstm_cell/gemm, gru_cell/gemm (impl_rnn.cc)
 
 }  // namespace frost

@@ -1,5 +1,6 @@
 // Transpose on the fast permutation kernel (kernels/transpose.h):
-// transpose/permute, any dtype with a fixed element size; strings, invalid
+// transpose/permute, any dtype with a fixed element size (a view of the
+// input when only size-1 dims move); strings, invalid
 // perms and ranks over kMaxTransposeRank go to the reference, which
 // validates and reports.
 #include "kernels/transpose.h"
@@ -26,6 +27,17 @@ KernelFn prepare_transpose(const PrepareContext& pc) {
       seen[static_cast<size_t>(p)] = true;
       out_dims.push_back(x.shape()[static_cast<int>(p)]);
     }
+    // A perm that moves only size-1 dims keeps the elements in order: the
+    // output views the input (as Reshape), e.g. [1, T, F] -> [T, 1, F] in
+    // Keras' batch-major to time-major RNN transposes at batch 1.
+    int64_t last = -1;
+    bool in_order = true;
+    for (int64_t p : perm) {
+      if (x.shape()[static_cast<int>(p)] == 1) continue;
+      in_order = in_order && p > last;
+      last = p;
+    }
+    if (in_order) return ctx.set_output(0, x.reshaped(Shape(out_dims)));
     Tensor& y = ctx.allocate_output(0, x.dtype(), Shape(out_dims));
     kernels::transpose({x.shape().dims(), perm}, x.raw_data(), y.raw_data(), dtype_size(x.dtype()));
   };

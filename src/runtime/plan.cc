@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "graph/control_flow.h"
+#include "runtime/plan_constants.h"
 
 namespace frost {
 
@@ -54,10 +55,13 @@ std::unique_ptr<Plan> Plan::build(const FeedMap& feeds, const std::vector<Tensor
     last_use.push_back(step);
     return v;
   };
+  PlanConstants constants;
+  std::vector<std::pair<int, Tensor>> constant_values;
   for (const auto& [id, value] : feeds) {
     const NodeTrace::Value fed{value.dtype(), value.shape(), value.valid() ? value.raw_data() : nullptr,
                                value.byte_size()};
     value_of[id] = add_value(fed, -1, -1, 0);
+    constants.add_feed(fed);
   }
   const int num_feeds = static_cast<int>(values.size());
 
@@ -72,9 +76,20 @@ std::unique_ptr<Plan> Plan::build(const FeedMap& feeds, const std::vector<Tensor
       const auto it = value_of.find(id);
       if (it == value_of.end()) return nullptr;  // not seen before its consumer: not a straight-line run
       step.inputs.push_back(it->second);
-      last_use[static_cast<size_t>(it->second)] = s;
     }
     if (step.inputs.size() != t.inputs.size()) return nullptr;
+    if (std::optional<std::vector<Tensor>> outputs = constants.add_node(t, step.inputs)) {
+      // Computed now: its outputs are constant values, no step reads its inputs.
+      for (size_t j = 0; j < outputs->size(); ++j) {
+        const int v = add_value(t.outputs[j], -1, -1, 0);
+        values[static_cast<size_t>(v)].constant = true;
+        value_of[TensorId{t.node->name, static_cast<int>(j), false}] = v;
+        constant_values.emplace_back(v, (*outputs)[j]);
+      }
+      plan->constant_nodes_.emplace_back(t.node, std::move(*outputs));
+      continue;
+    }
+    for (const int v : step.inputs) last_use[static_cast<size_t>(v)] = s;
     step.first_output = static_cast<int>(values.size());
     step.num_outputs = static_cast<int>(t.outputs.size());
     for (size_t j = 0; j < t.outputs.size(); ++j) {
@@ -159,10 +174,19 @@ std::unique_ptr<Plan> Plan::build(const FeedMap& feeds, const std::vector<Tensor
     values[v].offset = values[r].offset + offset_in_root[v];
   }
 
-  // Values are dropped after their last use (fetched ones are kept to return).
+  // Values are dropped after their last use (fetched ones are kept to
+  // return); constants are bound where a step reads them or a fetch returns them.
+  std::vector<char> read(values.size(), 0);
+  for (const Step& step : plan->steps_)
+    for (const int v : step.inputs) read[static_cast<size_t>(v)] = 1;
+  for (auto& [v, value] : constant_values)
+    if (read[static_cast<size_t>(v)] || fetched[static_cast<size_t>(v)]) plan->bound_.emplace_back(v, std::move(value));
   for (size_t v = static_cast<size_t>(num_feeds); v < values.size(); ++v)
-    if (!fetched[v]) plan->steps_[static_cast<size_t>(last_use[v])].release.push_back(static_cast<int>(v));
+    if (!fetched[v] && !values[v].constant)
+      plan->steps_[static_cast<size_t>(last_use[v])].release.push_back(static_cast<int>(v));
   plan->stats_.steps = plan->steps_.size();
+  plan->stats_.constant_nodes = plan->constant_nodes_.size();
+  plan->stats_.constant_bytes = constants.bytes_held();
   return plan;
 }
 
@@ -237,7 +261,17 @@ std::optional<std::vector<Tensor>> Plan::execute(const Graph& g, const FeedMap& 
                                                  const Arena* arena) const {
   std::vector<Tensor> values(values_.size());
   size_t f = 0;
-  for (const auto& [id, value] : feeds) values[f++] = value;
+  for (const auto& [id, value] : feeds) {
+    if (f >= values_.size()) throw Error("the plan was built for fewer feeds");
+    const Value& planned = values_[f];
+    if (value.dtype() != planned.dtype || value.shape() != planned.shape)
+      throw Error("feed '" + id.to_string() + "' is " + value.summary() + " but the plan was built for " +
+                  dtype_name(planned.dtype) + " " + planned.shape.to_string());
+    values[f++] = value;
+  }
+  for (const auto& [v, value] : bound_) values[static_cast<size_t>(v)] = value;
+  if (options.on_node)
+    for (const auto& [node, outputs] : constant_nodes_) options.on_node(*node, outputs);
   const uintptr_t base = arena ? address(arena->block.get()) : 0, limit = base + stats_.arena_bytes;
   auto in_arena = [&](const Tensor& t) {
     return arena && t.byte_size() > 0 && address(t.raw_data()) >= base && address(t.raw_data()) < limit;
@@ -271,7 +305,8 @@ std::optional<std::vector<Tensor>> Plan::execute(const Graph& g, const FeedMap& 
   std::vector<Tensor> results;
   for (const int v : fetches_) {
     const Tensor& t = values[static_cast<size_t>(v)];
-    results.push_back(in_arena(t) ? t.clone() : t);  // never hand out storage the next run overwrites
+    // Never hand out storage the next run overwrites or the plan keeps.
+    results.push_back(in_arena(t) || values_[static_cast<size_t>(v)].constant ? t.clone() : t);
   }
   return results;
 }

@@ -8,6 +8,9 @@
 //    are never alive at once share memory;
 //  - in place: an op whose OpDef lists inplace_inputs writes its output over
 //    an input that dies at that node.
+//  - constants: Const nodes and whatever depends only on constants and on
+//    the feeds' shapes (plan_constants.h) are computed once when the plan is
+//    built and bound before each run, with no kernel call per run.
 // The plan is learned from one traced run of the dataflow executor (the
 // first run with these shapes), which tells the order, every value's dtype,
 // shape and size, and which outputs share storage with an input (Identity,
@@ -33,6 +36,8 @@ struct PlanStats {
   std::size_t intermediate_bytes = 0;  // sum of the sizes of all values placed in the arena
   std::size_t planned_values = 0;      // values placed in the arena
   std::size_t inplace_ops = 0;         // nodes writing their output over a dying input
+  std::size_t constant_nodes = 0;      // nodes computed when the plan was built (Consts, shape arithmetic)
+  std::size_t constant_bytes = 0;      // what the plan holds for them beyond the graph's Consts
   bool arena_given_up = false;         // a kernel broke the plan's assumptions: runs use the heap
 };
 
@@ -44,10 +49,11 @@ class Plan {
   static std::unique_ptr<Plan> build(const FeedMap& feeds, const std::vector<TensorId>& fetches,
                                      const std::vector<NodeTrace>& trace);
 
-  // Runs the steps. `feeds` has the names the plan was built with; values of
-  // other shapes are fine (kernels then allocate on the heap where the arena
-  // has no place for them). Fetched tensors never point into the arena. With
-  // options.on_node the arena is not used (the callback may keep values).
+  // Runs the steps. `feeds` has the names, dtypes and shapes the plan was
+  // built with (values derived from the shapes are bound; other shapes throw
+  // frost::Error). Fetched tensors never point into the arena or at the
+  // plan's constants. With options.on_node the arena is not used (the
+  // callback may keep values); it sees the constant nodes first.
   std::vector<Tensor> run(const Graph& g, const FeedMap& feeds, const RunOptions& options) const;
 
   PlanStats stats() const {
@@ -70,6 +76,7 @@ class Plan {
     Shape shape;
     bool in_arena = false;     // its storage is planned at `offset`
     bool allocates = false;    // a kernel allocates it (else it views another value)
+    bool constant = false;     // computed when the plan was built
     std::size_t offset = 0;    // bytes from the arena's start
   };
   // An arena block and the views of it each allocating value gets.
@@ -89,6 +96,10 @@ class Plan {
   std::vector<Step> steps_;
   std::vector<Value> values_;  // the feeds first (FeedMap order), then each step's outputs
   std::vector<int> fetches_;   // value index per fetch
+  // Nodes computed when the plan was built, with their outputs (for on_node),
+  // and the constants run steps read or fetches return, bound before each run.
+  std::vector<std::pair<const Node*, std::vector<Tensor>>> constant_nodes_;
+  std::vector<std::pair<int, Tensor>> bound_;
   PlanStats stats_;
   // The arena kept between runs; a run finding it busy (another thread) uses
   // a block of its own.

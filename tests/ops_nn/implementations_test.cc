@@ -177,6 +177,14 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     run_op("Transpose", {image, i32(perm, Shape{4})}, {{"T", DType::Float}});
     run_op("Transpose", {i32(std::vector<int32_t>(24, 7), Shape{2, 3, 4, 1}), i32(perm, Shape{4})}, {{"T", DType::Int32}});
   }
+  // transpose/permute moving only size-1 dims (a view of the input).
+  run_op("Transpose", {random(Shape{1, 5, 3}, ++salt), i32({1, 0, 2}, Shape{3})}, {{"T", DType::Float}});
+  run_op("Transpose", {random(Shape{4, 1, 3, 1}, ++salt), i32({1, 0, 3, 2}, Shape{4})}, {{"T", DType::Float}});
+  // concat/memcpy, split/view: the inner and the outer axis (tests/ops_array/join_split_random_test.cc has more).
+  for (const int32_t axis : {0, 3}) {
+    run_op("ConcatV2", {image, image, i32({axis}, Shape{})}, {{"T", DType::Float}, {"N", int64_t{2}}});
+    run_op("Split", {i32({axis}, Shape{}), image}, {{"T", DType::Float}, {"num_split", image.shape().dim(axis)}});
+  }
   // lstm_cell/gemm, gru_cell/gemm: a batch of 1 and of 5, hidden sizes with and without a vector tail.
   for (const auto& [batch, in, hidden] : {std::tuple{1, 6, 16}, std::tuple{5, 11, 13}}) {
     const Tensor x = random(Shape{batch, in}, ++salt), h = random(Shape{batch, hidden}, ++salt);
@@ -195,6 +203,25 @@ TEST_CASE("every CPU implementation matches its op's reference") {
   for (const Implementation& impl : all_implementations()) {
     CAPTURE(impl.name);
     CHECK(implementation_cases()[impl.name] >= 2);
+  }
+}
+
+TEST_CASE("transpose/permute: a perm moving only size-1 dims views the input, others copy") {
+  const OpDef& def = *OpRegistry::global().find("Transpose");
+  const Node node = make_node("Transpose", 2, {{"T", DType::Float}});
+  PrepareContext pc{node, def, {nullptr, nullptr}};
+  const ChosenKernel k = choose_implementation(pc);
+  REQUIRE(k.implementation == "transpose/permute");
+  for (const auto& [dims, view] : {std::pair{std::vector<int64_t>{1, 5, 3}, true},
+                                   std::pair{std::vector<int64_t>{2, 5, 3}, false}}) {
+    const Tensor x = random(Shape(dims), 7);
+    const std::vector<Tensor> inputs{x, i32({1, 0, 2}, Shape{3})};
+    std::vector<Tensor> out(1);
+    OpContext ctx(node, inputs, out);
+    k.kernel(ctx);
+    const bool is_view = out[0].raw_data() == x.raw_data();
+    CHECK(is_view == view);
+    CHECK(out[0].shape() == Shape{5, dims[0], 3});
   }
 }
 

@@ -66,31 +66,45 @@ inline int64_t stem_scratch_floats(const Conv2DParams& p, int mr) {
          2 * kScratchAlign;
 }
 
-// Copies images [n0, n0 + count) into the zero-padded group buffer.
-inline void stem_pad(const Conv2DParams& p, const StemLayout& l, const float* input, int64_t n0, int64_t count,
-                     int64_t slack, float* padded) {
+// Copies padded rows [r0, r1) of the group (row r: image n0 + r / ph, padded
+// row r % ph) into the zero-padded group buffer.
+inline void stem_pad_rows(const Conv2DParams& p, const StemLayout& l, const float* input, int64_t n0, int64_t r0,
+                          int64_t r1, float* padded) {
   const int64_t c = p.in_c, row = l.pw * c;
-  // Input columns [x0, x1) land at padded columns x0 + pad_left.
-  const int64_t x0 = 0, x1 = dc_min(p.in_w, l.pw - p.pad_left);
-  for (int64_t n = 0; n < count; ++n) {
-    const float* image = input + (n0 + n) * p.in_h * p.in_w * c;
-    float* out = padded + n * l.image_floats;
-    for (int64_t y = 0; y < l.ph; ++y) {
-      float* dst = out + y * row;
-      const int64_t iy = y - p.pad_top;
-      if (iy < 0 || iy >= p.in_h || x1 <= x0) {
-        std::memset(dst, 0, static_cast<size_t>(row) * sizeof(float));
-        continue;
-      }
-      const int64_t left = p.pad_left * c, copied = (x1 - x0) * c;
-      std::memset(dst, 0, static_cast<size_t>(left) * sizeof(float));
-      std::memcpy(dst + left, image + iy * p.in_w * c, static_cast<size_t>(copied) * sizeof(float));
-      std::memset(dst + left + copied, 0, static_cast<size_t>(row - left - copied) * sizeof(float));
+  // Input columns [0, x1) land at padded columns pad_left onwards.
+  const int64_t x1 = dc_min(p.in_w, l.pw - p.pad_left);
+  for (int64_t r = r0; r < r1; ++r) {
+    const int64_t n = r / l.ph, y = r % l.ph;
+    float* dst = padded + n * l.image_floats + y * row;
+    const int64_t iy = y - p.pad_top;
+    if (iy < 0 || iy >= p.in_h || x1 <= 0) {
+      std::memset(dst, 0, static_cast<size_t>(row) * sizeof(float));
+      continue;
     }
+    const int64_t left = p.pad_left * c, copied = x1 * c;
+    std::memset(dst, 0, static_cast<size_t>(left) * sizeof(float));
+    std::memcpy(dst + left, input + ((n0 + n) * p.in_h + iy) * p.in_w * c, static_cast<size_t>(copied) * sizeof(float));
+    std::memset(dst + left + copied, 0, static_cast<size_t>(row - left - copied) * sizeof(float));
+  }
+}
+
+// Pads images [n0, n0 + count), the rows shared among the threads (a serial
+// copy of a 224² RGB image was a tenth of a 2-thread stem convolution).
+inline void stem_pad(const Conv2DParams& p, const StemLayout& l, const float* input, int64_t n0, int64_t count,
+                     int64_t slack, int threads, float* padded) {
+  const int64_t rows = count * l.ph;
+  if (threads > 1) {
+    parallel_for(threads, threads, [&](int64_t c, int) {
+      const ChunkRange r = chunk_range(rows, threads, c);
+      stem_pad_rows(p, l, input, n0, r.begin, r.end, padded);
+    });
+  } else {
+    stem_pad_rows(p, l, input, n0, 0, rows, padded);
   }
   // Pixels past out_w in the last row read up to (MR - 1)·step floats past
   // the last image: zeros, never stale floats (a denormal would slow them).
-  std::memset(padded + (count - 1) * l.image_floats + l.ph * row, 0, static_cast<size_t>(slack) * sizeof(float));
+  std::memset(padded + (count - 1) * l.image_floats + l.ph * l.pw * p.in_c, 0,
+              static_cast<size_t>(slack) * sizeof(float));
 }
 
 // acc = Σ over the runs s and their floats k of
@@ -212,7 +226,7 @@ void stem_run(const Conv2DParams& p, const float* input, const float* packed, fl
   const int64_t panels = dc_div_up(p.out_c, T::NR);
   for (int64_t n0 = 0; n0 < p.batch; n0 += l.group) {
     const int64_t count = dc_min(l.group, p.batch - n0);
-    stem_pad(p, l, input, n0, count, stem_slack_floats(T::MR), padded);
+    stem_pad(p, l, input, n0, count, stem_slack_floats(T::MR), threads, padded);
     const int64_t tiles = count * p.out_h * l.tiles_per_row;
     const GridChunks grid = grid_chunks(tiles, panels, threads);
     parallel_for(threads, grid.row_chunks * grid.col_chunks, [&](int64_t c, int) {
