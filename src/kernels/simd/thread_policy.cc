@@ -95,7 +95,11 @@ void forget_parallel_stalls() {
 bool parallel_stalled() { return 1e-9 * static_cast<double>(now_ns()) < g_stall_until.load(std::memory_order_relaxed); }
 
 int choose_threads(double work, int threads, WorkRate rate) {
-  if (threads > 1 && parallel_stalled()) return 1;
+  // Work too small to split even on an idle machine: decided without the
+  // clock reads below (two per kernel call, a measurable part of a small
+  // model's run of short ops: lstm_unrolled, nchw_cnn).
+  if (threads <= 1 || work < 2 * rate.min_units_per_thread) return 1;
+  if (parallel_stalled()) return 1;
   return threads_for_work(work, threads, parallel_overhead(), rate);
 }
 
