@@ -194,6 +194,18 @@ struct TileEpilogue {
   bool res_after, accumulate;
 };
 
+// The epilogue of the tile whose first output is pixel m0, channel j0.
+inline TileEpilogue tile_epilogue(const GemmEpilogue& ep, int64_t m0, int64_t j0, bool accumulate) {
+  auto at = [j0](const float* v) { return v != nullptr ? v + j0 : nullptr; };
+  return {at(ep.bias),
+          at(ep.post_scale),
+          at(ep.post_shift),
+          ep.residual != nullptr ? ep.residual + m0 * ep.ldr + j0 : nullptr,
+          ep.ldr,
+          ep.residual_after_activation,
+          accumulate};
+}
+
 // The epilogue of one output vector whose first `count` lanes are channels
 // (count ≤ W; lanes past it compute on zeros and are not stored), stored at c.
 template <class T, Activation kAct>
@@ -306,15 +318,7 @@ void run_share(const Conv2DParams& p, const float* input, const float* packed, f
           accumulate_tile<T>(segs, ptrs, k0, k1, packed + q * panel_floats + k0 * NR, acc);
           const bool accumulate = ep.accumulate || !first;
           if (last) {
-            auto at = [j0](const float* v) { return v != nullptr ? v + j0 : nullptr; };
-            const TileEpilogue e{at(ep.bias),
-                                 at(ep.post_scale),
-                                 at(ep.post_shift),
-                                 ep.residual != nullptr ? ep.residual + m0 * ep.ldr + j0 : nullptr,
-                                 ep.ldr,
-                                 ep.residual_after_activation,
-                                 accumulate};
-            store_tile<T, kAct>(acc, c, p.out_c, rows, cols, e, alpha);
+            store_tile<T, kAct>(acc, c, p.out_c, rows, cols, tile_epilogue(ep, m0, j0, accumulate), alpha);
           } else {
             const TileEpilogue e{nullptr, nullptr, nullptr, nullptr, 0, false, accumulate};
             store_tile<T, Activation::kNone>(acc, c, p.out_c, rows, cols, e, alpha);

@@ -196,15 +196,7 @@ void run_stem_share(const Conv2DParams& p, const StemLayout& l, const int64_t* o
 #pragma GCC unroll 4
           for (int v = 0; v < T::NV; ++v) acc[r][v].store_aligned(sums + (r * T::NV + v) * T::W);
         }
-        auto at = [j0](const float* v) { return v != nullptr ? v + j0 : nullptr; };
-        const TileEpilogue e{at(ep.bias),
-                             at(ep.post_scale),
-                             at(ep.post_shift),
-                             ep.residual != nullptr ? ep.residual + m0 * ep.ldr + j0 : nullptr,
-                             ep.ldr,
-                             ep.residual_after_activation,
-                             ep.accumulate};
-        store(sums, output + m0 * p.out_c + j0, p.out_c, rows, cols, e, ep.alpha);
+        store(sums, output + m0 * p.out_c + j0, p.out_c, rows, cols, tile_epilogue(ep, m0, j0, ep.accumulate), ep.alpha);
       }
     }
   }
