@@ -56,7 +56,7 @@ void chain_unary(UnaryOp op, float* acc, int64_t padded) {
     constexpr UnaryOp kOp = decltype(tag)::value;
     chain_map<V>(acc, padded, [](V v) { return unary_op<kOp>(v); });
   };
-  with_vector_unary_op(op, with);  // the front end passes elementwise_chain_supported ops only
+  with_vector_unary_op(op, with);  // the front end passes unary_f32_supported ops only
 }
 
 template <class V>
