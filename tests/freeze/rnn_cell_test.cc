@@ -88,6 +88,16 @@ namespace {
 
 constexpr int64_t kBatch = 3, kIn = 5, kHidden = 7;
 
+// The gate activation `act` of `in` (LSTM and GRU): one op, or Keras's hard_sigmoid as TF1
+// freezes it, clip_by_value(x·0.2 + 0.5, 0, 1) (hard_sigmoid_to2 clamps at 2).
+std::string gate_op(GraphBuilder& b, const std::string& name, const std::string& in, const std::string& act) {
+  if (!act.starts_with("hard_sigmoid")) return b.op(name, act, {in});
+  b.op(name + "/mul", "Mul", {in, "hs_slope"});
+  b.op(name + "/add", "AddV2", {name + "/mul", "hs_offset"});
+  b.op(name + "/min", "Minimum", {name + "/add", act == "hard_sigmoid_to2" ? "two" : "one"});
+  return b.op(name, "Maximum", {name + "/min", "zero"});
+}
+
 // Which LSTM variant lstm_steps builds.
 struct LstmForm {
   bool keras = true;         // two MatMuls added (Keras) or a MatMul of a ConcatV2 (tf.nn)
@@ -100,6 +110,7 @@ struct LstmForm {
   // Keras in TF 2's v1 graphs (1), or by slices whose second repeats the
   // first's columns (2: not an LSTM).
   int slices = 0;
+  std::string output_gate = "";  // the output gate's activation when not `recurrent`
 };
 
 // Columns [k·H, (k+1)·H) of z as Keras slices them (the first from the
@@ -135,6 +146,11 @@ GraphBuilder lstm_steps(const LstmForm& form, int steps) {
   b.floats("peep", weights(kHidden, 1.0f, 5), Shape{kHidden});
   b.constant("lo", Tensor::scalar<float>(-0.5f));
   b.constant("hi", Tensor::scalar<float>(0.5f));
+  b.constant("zero", Tensor::scalar<float>(0.0f));
+  b.constant("one", Tensor::scalar<float>(1.0f));
+  b.constant("two", Tensor::scalar<float>(2.0f));
+  b.constant("hs_slope", Tensor::scalar<float>(0.2f));
+  b.constant("hs_offset", Tensor::scalar<float>(0.5f));
   std::string h = "h0", c = "c0";
   for (int t = 0; t < steps; ++t) {
     const std::string p = "s" + std::to_string(t) + "/", x = "x" + std::to_string(t);
@@ -160,16 +176,16 @@ GraphBuilder lstm_steps(const LstmForm& form, int steps) {
     const std::string i = piece[0], g = form.keras ? piece[2] : piece[1], f = form.keras ? piece[1] : piece[2],
                       o = piece[3];
     const std::string act = form.recurrent;
-    b.op(p + "si", act, {i});
+    gate_op(b, p + "si", i, act);
     std::string f_in = f;
     if (form.forget_bias != 0) f_in = b.op(p + "fadd", "Add", {f, "fb"});
     if (form.peephole) {
       b.op(p + "pc", "Mul", {"peep", c});
       f_in = b.op(p + "fpeep", "AddV2", {f_in, p + "pc"});
     }
-    b.op(p + "sf", act, {f_in});
+    gate_op(b, p + "sf", f_in, act);
     b.op(p + "tg", "Tanh", {g});
-    b.op(p + "so", act, {o});
+    gate_op(b, p + "so", o, form.output_gate.empty() ? act : form.output_gate);
     if (form.keras) b.op(p + "fc", "Mul", {p + "sf", c});
     else b.op(p + "fc", "Mul", {c, p + "sf"});
     b.op(p + "ig", "Mul", {p + "si", p + "tg"});
@@ -203,16 +219,27 @@ TEST_CASE("fuse_lstm_cells: Keras and tf.nn forms fuse each step and compute the
   sliced.slices = 1;
   LstmForm sliced_nn{false, 1.0f};
   sliced_nn.slices = 1;
-  for (const LstmForm& form : {LstmForm{true}, LstmForm{false, 1.0f}, LstmForm{false, 0.0f}, sliced, sliced_nn}) {
+  LstmForm hard{true, 0.0f, "hard_sigmoid"};  // Keras 2.0-2.2's default recurrent activation
+  LstmForm hard_sliced = hard;
+  hard_sliced.slices = 1;
+  LstmForm hard_nn{false, 1.0f, "hard_sigmoid"};
+  for (const LstmForm& form :
+       {LstmForm{true}, LstmForm{false, 1.0f}, LstmForm{false, 0.0f}, sliced, sliced_nn, hard, hard_sliced, hard_nn}) {
     CAPTURE(form.keras);
     CAPTURE(form.forget_bias);
     CAPTURE(form.slices);
+    CAPTURE(form.recurrent);
     const GraphBuilder b = lstm_steps(form, 3);
     const OptimizeResult r = optimize_runtime(b.g, step_inputs(3), {"out"});
     CHECK(count_ops(r.graph, "_FrostLSTMCell") == 3);
     CHECK(count_ops(r.graph, "Sigmoid") == 0);
     CHECK(count_ops(r.graph, "Split") == 0);
     CHECK(count_ops(r.graph, "StridedSlice") == 0);
+    CHECK(count_ops(r.graph, "Minimum") == 0);
+    for (const Node* n : r.graph.nodes())
+      if (n->op == "_FrostLSTMCell")
+        CHECK(n->attr_string_or("gate_activation", "sigmoid") ==
+              (form.recurrent == "hard_sigmoid" ? "hard_sigmoid" : "sigmoid"));
     check_same_numbers(b.g, r.graph, step_inputs(3), {"out"});
     // The CPU backend's kernel too.
     FeedMap feeds;
@@ -251,6 +278,11 @@ TEST_CASE("fuse_lstm_cells: must not fire on variants the fused cell does not im
   sliced_relu.slices = 1;
   LstmForm sliced_read_gate = read_gate;
   sliced_read_gate.slices = 1;
+  LstmForm clamp2;
+  clamp2.recurrent = "hard_sigmoid_to2";
+  LstmForm mixed;  // hard_sigmoid gates but a logistic output gate
+  mixed.recurrent = "hard_sigmoid";
+  mixed.output_gate = "Sigmoid";
   for (const auto& [what, form] : std::vector<std::pair<std::string, LstmForm>>{
            {"relu gates", hard},
            {"peephole", peephole},
@@ -258,7 +290,9 @@ TEST_CASE("fuse_lstm_cells: must not fire on variants the fused cell does not im
            {"gate read outside", read_gate},
            {"slices repeating columns", repeated_slice},
            {"sliced, relu gates", sliced_relu},
-           {"sliced, gate read outside", sliced_read_gate}}) {
+           {"sliced, gate read outside", sliced_read_gate},
+           {"hard_sigmoid clamped at 2", clamp2},
+           {"mixed gate activations", mixed}}) {
     const std::string variant = what;  // a copy: clang 14 cannot capture structured bindings
     CAPTURE(variant);
     const GraphBuilder b = lstm_steps(form, 2);
@@ -282,16 +316,6 @@ struct GruForm {
   bool per_gate = false;        // keras implementation 1: a MatMul per piece on weight slices
   std::string reset_gate = "";  // the reset gate's activation when not `recurrent`
 };
-
-// The gate activation `act` of `in`: one op, or Keras's hard_sigmoid as TF1
-// freezes it, clip_by_value(x·0.2 + 0.5, 0, 1) (hard_sigmoid_to2 clamps at 2).
-std::string gate_op(GraphBuilder& b, const std::string& name, const std::string& in, const std::string& act) {
-  if (!act.starts_with("hard_sigmoid")) return b.op(name, act, {in});
-  b.op(name + "/mul", "Mul", {in, "hs_slope"});
-  b.op(name + "/add", "AddV2", {name + "/mul", "hs_offset"});
-  b.op(name + "/min", "Minimum", {name + "/add", act == "hard_sigmoid_to2" ? "two" : "one"});
-  return b.op(name, "Maximum", {name + "/min", "zero"});
-}
 
 // Column slice [k·H, (k+1)·H) of a 2-D weight, or of a 1-D bias, as Keras's
 // implementation 1 takes each piece's weights.
