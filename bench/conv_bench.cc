@@ -92,6 +92,16 @@ std::vector<ConvCase> cases() {
       {"3x3_32x32x8_to_8", same_conv(32, 32, 8, 8, 3, 1, false), false},
       {"3x3_64x64x8_to_32", same_conv(64, 64, 8, 32, 3, 1, false), false},
       {"3x3_368x640x8_to_8", same_conv(368, 640, 8, 8, 3, 1, false), false},  // sbd_yolo
+      // MobileNetV2's 1×1 layers at their extremes, at width 1.0 (large/) and
+      // at the corpus' small width: an expansion of few channels over many
+      // pixels (the output, not the FMAs, is most of the traffic), a
+      // projection to 8, and the last layer, 1280 channels over 7×7 pixels.
+      {"1x1_112x112x16_to_96", same_conv(112, 112, 16, 96, 1, 1, false), false},
+      {"1x1_112x112x8_to_48", same_conv(112, 112, 8, 48, 1, 1, false), false},
+      {"1x1_112x112x16_to_8", same_conv(112, 112, 16, 8, 1, 1, false), false},
+      {"1x1_7x7x320_to_1280", same_conv(7, 7, 320, 1280, 1, 1, false), false},
+      {"1x1_7x7x112_to_1280", same_conv(7, 7, 112, 1280, 1, 1, false), false},
+      {"3x3s2_224x224x3_to_16", same_conv(224, 224, 3, 16, 3, 2, false), false},
       {"dw3x3_112x112x32", same_conv(112, 112, 32, 32, 3, 1, true), true},
       {"dw3x3s2_112x112x64", same_conv(112, 112, 64, 64, 3, 2, true), true},
       // A U-Net/decoder upsampling step: 28×28×64 -> 56×56×32, 3×3 stride 2 SAME.
