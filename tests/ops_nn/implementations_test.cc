@@ -205,6 +205,24 @@ TEST_CASE("every CPU implementation matches its op's reference") {
            {x, h, random(Shape{in + hidden, 3 * hidden}, ++salt), random(Shape{3 * hidden}, ++salt),
             random(Shape{hidden, hidden}, ++salt)},
            {{"T", DType::Float}, {"reset_after", false}});
+    // hard_sigmoid gates (clamped linear), Keras's slope and another.
+    for (const float slope : {0.2f, 1.0f / 6.0f}) {
+      const Attrs hard = {
+          {"T", DType::Float}, {"gate_activation", "hard_sigmoid"}, {"gate_slope", slope}, {"gate_offset", 0.5f}};
+      run_op("_FrostLSTMCell",
+             {x, h, random(Shape{batch, hidden}, ++salt), random(Shape{in + hidden, 4 * hidden}, ++salt),
+              random(Shape{4 * hidden}, ++salt)},
+             hard);
+      Attrs gru = hard;
+      gru["reset_after"] = true;
+      run_op("_FrostGRUCell", {x, h, random(Shape{in + hidden, 4 * hidden}, ++salt), random(Shape{4 * hidden}, ++salt)},
+             gru);
+      gru["reset_after"] = false;
+      run_op("_FrostGRUCell",
+             {x, h, random(Shape{in + hidden, 3 * hidden}, ++salt), random(Shape{3 * hidden}, ++salt),
+              random(Shape{hidden, hidden}, ++salt)},
+             gru);
+    }
   }
 
   for (const Implementation& impl : all_implementations()) {

@@ -21,6 +21,11 @@ struct RnnKernels {
   static constexpr int64_t W = static_cast<int64_t>(V::size);
 
   static V sigmoid(V x) { return activation_op<Activation::kSigmoid>(x, V(0.0f)); }
+  // A gate's σ (RnnGates::hard_gates says which).
+  static V gate(const RnnGates& g, V x) {
+    if (!g.hard_gates) return sigmoid(x);
+    return xsimd::min(xsimd::max(xsimd::fma(V(g.gate_slope), x, V(g.gate_offset)), V(0.0f)), V(1.0f));
+  }
   static V tanh(V x) { return activation_op<Activation::kTanh>(x, V(0.0f)); }
 
   // n (≤ W) floats at p as a vector, zero-padded.
@@ -48,8 +53,8 @@ struct RnnKernels {
     const int64_t H = g.hidden;
     for_each(g, [&](int64_t b, int64_t j, int64_t n) {
       const float* zr = z + b * g.ldz + j;
-      const V i = sigmoid(load(zr, n)), f = sigmoid(load(zr + H, n)), gg = tanh(load(zr + 2 * H, n)),
-              o = sigmoid(load(zr + 3 * H, n));
+      const V i = gate(g, load(zr, n)), f = gate(g, load(zr + H, n)), gg = tanh(load(zr + 2 * H, n)),
+              o = gate(g, load(zr + 3 * H, n));
       const V cn = f * load(c + b * H + j, n) + i * gg;
       store(cn, c_out + b * H + j, n);
       store(o * tanh(cn), h_out + b * H + j, n);
@@ -61,8 +66,8 @@ struct RnnKernels {
     const V one(1.0f);
     for_each(g, [&](int64_t b, int64_t j, int64_t n) {
       const float* zr = z + b * g.ldz + j;
-      const V u = sigmoid(load(zr, n));
-      const V cand = reset_after ? load(zr + 2 * H, n) + sigmoid(load(zr + H, n)) * load(zr + 3 * H, n)
+      const V u = gate(g, load(zr, n));
+      const V cand = reset_after ? load(zr + 2 * H, n) + gate(g, load(zr + H, n)) * load(zr + 3 * H, n)
                                  : load(zr + 2 * H, n);
       store(u * load(h + b * H + j, n) + (one - u) * tanh(cand), h_out + b * H + j, n);
     });
@@ -71,7 +76,7 @@ struct RnnKernels {
   static void gru_reset(const RnnGates& g, const float* z, const float* h, float* rh) {
     const int64_t H = g.hidden;
     for_each(g, [&](int64_t b, int64_t j, int64_t n) {
-      store(sigmoid(load(z + b * g.ldz + H + j, n)) * load(h + b * H + j, n), rh + b * H + j, n);
+      store(gate(g, load(z + b * g.ldz + H + j, n)) * load(h + b * H + j, n), rh + b * H + j, n);
     });
   }
 
