@@ -96,7 +96,24 @@ struct LstmForm {
   bool peephole = false;     // σ(f + w·c)
   bool clip = false;         // c' clipped before tanh
   bool read_gate = false;    // a gate read outside the cell
+  // z cut by a Split (0), by four StridedSlices z[:, :H], z[:, H:2H], ... as
+  // Keras in TF 2's v1 graphs (1), or by slices whose second repeats the
+  // first's columns (2: not an LSTM).
+  int slices = 0;
 };
+
+// Columns [k·H, (k+1)·H) of z as Keras slices them (the first from the
+// start, the last to the end).
+std::string z_slice(GraphBuilder& b, const std::string& name, const std::string& z, int k) {
+  const auto H = static_cast<int32_t>(kHidden);
+  b.ints(name + "/begin", {0, k * H});
+  b.ints(name + "/end", {0, (k + 1) * H});
+  b.ints(name + "/strides", {1, 1});
+  const int64_t begin_mask = k == 0 ? 3 : 1, end_mask = k == 3 ? 3 : 1;
+  return b.op(name, "StridedSlice", {z, name + "/begin", name + "/end", name + "/strides"},
+              {{"Index", DType::Int32}, {"begin_mask", begin_mask}, {"end_mask", end_mask},
+               {"ellipsis_mask", int64_t{0}}, {"new_axis_mask", int64_t{0}}, {"shrink_axis_mask", int64_t{0}}});
+}
 
 // `steps` LSTM steps over inputs x0..x{steps-1}, from the state h0, c0
 // (placeholders: a constant state would fold the first step's recurrent
@@ -131,10 +148,17 @@ GraphBuilder lstm_steps(const LstmForm& form, int steps) {
       b.op(p + "add", "MatMul", {p + "concat", "kernel"});
     }
     b.op(p + "z", "BiasAdd", {p + "add", "bias"});
-    b.op(p + "split", "Split", {"split_dim", p + "z"}, {{"num_split", int64_t{4}}});
+    std::string piece[4];
+    if (form.slices == 0) {
+      b.op(p + "split", "Split", {"split_dim", p + "z"}, {{"num_split", int64_t{4}}});
+      for (int k = 0; k < 4; ++k) piece[k] = p + "split:" + std::to_string(k);
+    } else {
+      for (int k = 0; k < 4; ++k)
+        piece[k] = z_slice(b, p + "z" + std::to_string(k), p + "z", form.slices == 2 && k == 1 ? 0 : k);
+    }
     // Keras: i, f, c, o; tf.nn: i, j, f, o.
-    const std::string i = p + "split:0", g = form.keras ? p + "split:2" : p + "split:1",
-                      f = form.keras ? p + "split:1" : p + "split:2", o = p + "split:3";
+    const std::string i = piece[0], g = form.keras ? piece[2] : piece[1], f = form.keras ? piece[1] : piece[2],
+                      o = piece[3];
     const std::string act = form.recurrent;
     b.op(p + "si", act, {i});
     std::string f_in = f;
@@ -175,14 +199,20 @@ std::vector<std::string> step_inputs(int steps) {
 }  // namespace
 
 TEST_CASE("fuse_lstm_cells: Keras and tf.nn forms fuse each step and compute the same") {
-  for (const LstmForm& form : {LstmForm{true}, LstmForm{false, 1.0f}, LstmForm{false, 0.0f}}) {
+  LstmForm sliced;  // Keras, z cut by StridedSlices (corpus dga_lstm)
+  sliced.slices = 1;
+  LstmForm sliced_nn{false, 1.0f};
+  sliced_nn.slices = 1;
+  for (const LstmForm& form : {LstmForm{true}, LstmForm{false, 1.0f}, LstmForm{false, 0.0f}, sliced, sliced_nn}) {
     CAPTURE(form.keras);
     CAPTURE(form.forget_bias);
+    CAPTURE(form.slices);
     const GraphBuilder b = lstm_steps(form, 3);
     const OptimizeResult r = optimize_runtime(b.g, step_inputs(3), {"out"});
     CHECK(count_ops(r.graph, "_FrostLSTMCell") == 3);
     CHECK(count_ops(r.graph, "Sigmoid") == 0);
     CHECK(count_ops(r.graph, "Split") == 0);
+    CHECK(count_ops(r.graph, "StridedSlice") == 0);
     check_same_numbers(b.g, r.graph, step_inputs(3), {"out"});
     // The CPU backend's kernel too.
     FeedMap feeds;
@@ -215,8 +245,20 @@ TEST_CASE("fuse_lstm_cells: must not fire on variants the fused cell does not im
   clip.clip = true;
   LstmForm read_gate;
   read_gate.read_gate = true;
+  LstmForm repeated_slice;
+  repeated_slice.slices = 2;
+  LstmForm sliced_relu = hard;
+  sliced_relu.slices = 1;
+  LstmForm sliced_read_gate = read_gate;
+  sliced_read_gate.slices = 1;
   for (const auto& [what, form] : std::vector<std::pair<std::string, LstmForm>>{
-           {"relu gates", hard}, {"peephole", peephole}, {"cell clip", clip}, {"gate read outside", read_gate}}) {
+           {"relu gates", hard},
+           {"peephole", peephole},
+           {"cell clip", clip},
+           {"gate read outside", read_gate},
+           {"slices repeating columns", repeated_slice},
+           {"sliced, relu gates", sliced_relu},
+           {"sliced, gate read outside", sliced_read_gate}}) {
     const std::string variant = what;  // a copy: clang 14 cannot capture structured bindings
     CAPTURE(variant);
     const GraphBuilder b = lstm_steps(form, 2);
@@ -484,6 +526,8 @@ TEST_CASE("rnn cells: models and corpus graphs with recurrent layers fuse and st
     return;
   }
   check_model(corpus / "charrnn_lstm_receipts/reference.txt", "_FrostLSTMCell", 20);
+  // Gates cut by StridedSlices, in a v1 while loop.
+  check_model(corpus / "dga_lstm/reference.txt", "_FrostLSTMCell", 1);
   check_model(corpus / "tf2onnx_gru/reference.txt", "_FrostGRUCell", 28);
   // hard_sigmoid gates and one MatMul per gate (a TF1 Keras GRU in a while loop).
   check_model(corpus / "captcha_cnn/reference.txt", "_FrostGRUCell", 1);

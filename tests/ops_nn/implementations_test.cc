@@ -368,3 +368,13 @@ TEST_CASE("conv2d/direct_nhwc takes a layer whose input depth is unknown at prep
     CHECK_MESSAGE(implementation_agrees(got[0], want[0], why), why);
   }
 }
+
+TEST_CASE("_FrostGRUCell, _FrostLSTMCell: an unknown gate_activation is an error naming it") {
+  const Tensor x = random(Shape{1, 3}, 900), h = random(Shape{1, 4}, 901), c = random(Shape{1, 4}, 902);
+  const Attrs attrs = {{"T", DType::Float}, {"gate_activation", "relu"}};
+  CHECK_THROWS_WITH_AS(run_op("_FrostGRUCell", {x, h, random(Shape{7, 16}, 903), random(Shape{16}, 904)}, attrs),
+                       doctest::Contains("gate_activation must be sigmoid or hard_sigmoid, got relu"), Error);
+  CHECK_THROWS_WITH_AS(
+      run_op("_FrostLSTMCell", {x, h, c, random(Shape{7, 16}, 905), random(Shape{16}, 906)}, attrs),
+      doctest::Contains("gate_activation must be sigmoid or hard_sigmoid, got relu"), Error);
+}
