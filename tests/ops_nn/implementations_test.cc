@@ -141,9 +141,10 @@ TEST_CASE("every CPU implementation matches its op's reference") {
                    {"alphas", std::vector<float>{0, 0, 0, 0, 0, 0}}};
     run_op("_FusedElementwise", {x, f32({3.0f}, Shape{}), s, random(x.shape(), ++salt)}, chain);
   }
-  // conv2d_backprop_input/gemm_col2im: stride 2 SAME (a decoder's upsampling), 1×1, grouped.
+  // conv2d_backprop_input/direct_nhwc and gemm_col2im: stride 2 SAME (a decoder's upsampling), 1×1, grouped
+  // (gemm_col2im only), a 5×5 stride 2 layer to 1 channel (the direct kernel vectorised over out_c).
   for (const auto& [k, stride, in_c, filter_in] : {std::tuple{3, 2, 8, 8}, std::tuple{1, 1, 8, 8},
-                                                   std::tuple{3, 1, 8, 4}}) {
+                                                   std::tuple{3, 1, 8, 4}, std::tuple{5, 2, 1, 1}}) {
     const Shape in{2, 9, 7, in_c};
     const Tensor probe = run_op1("Conv2D", {random(Shape{2, 9, 7, filter_in}, ++salt), random(Shape{k, k, filter_in, 6}, ++salt)},
                                  conv_attrs(stride, "SAME"));
