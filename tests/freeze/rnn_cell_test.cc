@@ -15,6 +15,7 @@
 #include "runtime/compare.h"
 #include "runtime/executor.h"
 #include "runtime/session.h"
+#include "while_loop_graph.h"
 
 using namespace frost;
 using namespace frost::testing;
@@ -542,6 +543,98 @@ TEST_CASE("fuse_gru_cells: must not fire on other gate activations or a gate rea
   }
 }
 
+namespace {
+
+// A loop variable carrying `value` through the loop of while_loop_graph.h:
+// passed on unchanged, as TF 2's lowered while loops carry the weights a body
+// captured, or (`changed`) scaled by 0.9 each iteration, so that every
+// iteration sees other weights. Returns the tensor the body reads.
+std::string carried(Graph& g, const std::string& name, const std::string& value, bool changed) {
+  const std::string w = "while/Identity_" + name;
+  g.add(enter("while/Enter_" + name, value, false));
+  g.add(node("while/Merge_" + name, "Merge", {"while/Enter_" + name, "while/NextIteration_" + name}));
+  g.add(node("while/Switch_" + name, "Switch", {"while/Merge_" + name, "while/LoopCond"}));
+  g.add(node(w, "Identity", {"while/Switch_" + name + ":1"}));
+  std::string next = w;
+  if (changed) {
+    g.add(constant("while/decay_" + name, Tensor::scalar<float>(0.9f), {"^while/Identity_i"}));
+    Node mul = node("while/Mul_" + name, "Mul", {w, "while/decay_" + name});
+    mul.attrs["T"] = DType::Float;
+    g.add(mul);
+    next = mul.name;
+  }
+  g.add(node("while/NextIteration_" + name, "NextIteration", {next}));
+  g.add(node("while/Exit_" + name, "Exit", {"while/Switch_" + name}));
+  return w;
+}
+
+// A Keras GRU step (implementation 2, reset after) in a while loop whose
+// weights come in as loop variables; its state is the loop's accumulator.
+Graph gru_loop(bool weights_changed) {
+  Graph g;
+  const int64_t H = kHidden, I = kIn;
+  g.add(placeholder("h0", DType::Float, PartialShape{kBatch, H}));
+  g.add(placeholder("x", DType::Float, PartialShape{kBatch, I}));
+  g.add(constant("kernel", Tensor::from_vector(weights(I * 3 * H, 1.2f, 31), Shape{I, 3 * H})));
+  g.add(constant("recurrent", Tensor::from_vector(weights(H * 3 * H, 1.2f, 32), Shape{H, 3 * H})));
+  g.add(constant("bias_x", Tensor::from_vector(weights(3 * H, 0.6f, 33), Shape{3 * H})));
+  g.add(constant("bias_h", Tensor::from_vector(weights(3 * H, 0.6f, 34), Shape{3 * H})));
+  add_loop_head(g, "h0");
+  const std::string wx = carried(g, "kernel", "kernel", weights_changed);
+  const std::string wh = carried(g, "recurrent", "recurrent", false);
+  g.add(enter("while/Enter_x", "x", true));
+  g.add(enter("while/Enter_bias_x", "bias_x", true));
+  g.add(enter("while/Enter_bias_h", "bias_h", true));
+  g.add(constant("while/split_dim", Tensor::scalar<int32_t>(-1), {"^while/Identity_i"}));
+  g.add(constant("while/one_f", Tensor::scalar<float>(1.0f), {"^while/Identity_i"}));
+  auto op = [&](const std::string& name, const std::string& type, std::vector<std::string> inputs) {
+    Node n = node("while/" + name, type, std::move(inputs));
+    n.attrs["T"] = DType::Float;
+    if (type == "Split") n.attrs["num_split"] = int64_t{3};
+    g.add(n);
+    return n.name;
+  };
+  const std::string h = "while/Identity_acc";
+  op("mx", "MatMul", {"while/Enter_x", wx});
+  op("bx", "BiasAdd", {"while/mx", "while/Enter_bias_x"});
+  op("xs", "Split", {"while/split_dim", "while/bx"});
+  op("mh", "MatMul", {h, wh});
+  op("bh", "BiasAdd", {"while/mh", "while/Enter_bias_h"});
+  op("hs", "Split", {"while/split_dim", "while/bh"});
+  op("au", "AddV2", {"while/xs:0", "while/hs:0"});
+  op("u", "Sigmoid", {"while/au"});
+  op("ar", "AddV2", {"while/xs:1", "while/hs:1"});
+  op("r", "Sigmoid", {"while/ar"});
+  op("rh", "Mul", {"while/r", "while/hs:2"});
+  op("an", "AddV2", {"while/xs:2", "while/rh"});
+  op("tn", "Tanh", {"while/an"});
+  op("keep", "Mul", {"while/u", h});
+  op("sub", "Sub", {"while/one_f", "while/u"});
+  op("new", "Mul", {"while/sub", "while/tn"});
+  op("h", "AddV2", {"while/keep", "while/new"});
+  add_loop_tail(g, "while/h");
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("fuse_gru_cells: weights a lowered while loop carries unchanged count as constants; changed ones do not") {
+  for (const bool changed : {false, true}) {
+    CAPTURE(changed);
+    const Graph g = gru_loop(changed);
+    const OptimizeResult r = optimize_runtime(g, {"n", "x", "h0"}, {"while/Exit_acc"});
+    CHECK(count_ops(r.graph, "_FrostGRUCell") == (changed ? 0 : 1));
+    FeedMap feeds;
+    feeds[TensorId::parse("n")] = Tensor::scalar<int32_t>(3);
+    feeds[TensorId::parse("x")] = Tensor::from_vector(weights(kBatch * kIn, 4.0f, 35), Shape{kBatch, kIn});
+    feeds[TensorId::parse("h0")] = Tensor::from_vector(weights(kBatch * kHidden, 2.0f, 36), Shape{kBatch, kHidden});
+    const std::vector<TensorId> out = {TensorId::parse("while/Exit_acc")};
+    const std::vector<Tensor> want = run_reference(g, feeds, out);
+    CHECK(compare_tensors(run_reference(r.graph, feeds, out)[0], want[0]).relative_error() <= 1e-5);
+    CHECK(compare_tensors(Session(r.graph).run(feeds, out)[0], want[0]).relative_error() <= 1e-5);
+  }
+}
+
 TEST_CASE("rnn cells: models and corpus graphs with recurrent layers fuse and still match TensorFlow") {
   check_model(source_root() / "models/gru_while/reference.txt", "_FrostGRUCell", 2);
   const fs::path corpus = source_root() / "tests/corpus";
@@ -552,6 +645,8 @@ TEST_CASE("rnn cells: models and corpus graphs with recurrent layers fuse and st
   check_model(corpus / "charrnn_lstm_receipts/reference.txt", "_FrostLSTMCell", 20);
   // Gates cut by StridedSlices, in a v1 while loop.
   check_model(corpus / "dga_lstm/reference.txt", "_FrostLSTMCell", 1);
+  // TF 2's lowered while loop: the weights come in as loop variables.
+  check_model(corpus / "har_srijannadas/reference.txt", "_FrostLSTMCell", 1);
   check_model(corpus / "tf2onnx_gru/reference.txt", "_FrostGRUCell", 28);
   // hard_sigmoid gates and one MatMul per gate (a TF1 Keras GRU in a while loop).
   check_model(corpus / "captcha_cnn/reference.txt", "_FrostGRUCell", 1);
