@@ -36,6 +36,8 @@ namespace {
 
 using rnn::Affine;
 using rnn::CellGraph;
+using rnn::Gate;
+using rnn::gate_at;
 using rnn::is_op;
 
 bool same_tensor(const std::string& a, const std::string& b) {
@@ -114,73 +116,6 @@ bool equal_sizes(const CellGraph& cg, const Node* split, int64_t width, rnn::Con
   for (int64_t k = 0; k < sizes->num_elements(); ++k)
     if (sizes->as_int64(k) != width && sizes->as_int64(k) != -1) return false;
   return true;
-}
-
-// A gate's activation: Sigmoid, or the hard_sigmoid clamp (file comment).
-struct Gate {
-  bool hard = false;
-  double slope = 0.0, offset = 0.0;
-  std::vector<const Node*> nodes;  // the activation's nodes
-  std::string pre;                 // its input, the gate's pre-activation
-  bool same_kind(const Gate& o) const { return hard == o.hard && slope == o.slope && offset == o.offset; }
-};
-
-// A float scalar constant's value; `frame` learns where it lives only when it is one.
-std::optional<double> scalar_of(const CellGraph& cg, const std::string& tensor, rnn::ConstantFrame& frame) {
-  rnn::ConstantFrame probe;
-  const std::optional<double> v = cg.scalar(tensor, probe);
-  if (v) frame.merge(probe);
-  return v;
-}
-
-// The gate whose output is `tensor`: Sigmoid(pre), or
-// Maximum(Minimum(Add(Mul(pre, slope), offset), 1), 0) with the clamps in
-// either order and each binary op's operands in either order.
-std::optional<Gate> gate_at(const CellGraph& cg, const std::string& tensor, rnn::ConstantFrame& frame) {
-  Node* top = cg.producer(tensor);
-  if (!top || TensorId::parse(tensor).index != 0 || top->attr_type_or("T", DType::Float) != DType::Float)
-    return std::nullopt;
-  Gate g;
-  if (is_op(top, {"Sigmoid"}) && top->num_data_inputs() == 1) {
-    g.nodes = {top};
-    g.pre = top->inputs[0];
-    return g;
-  }
-  rnn::ConstantFrame consts;
-  Node* value = top;
-  bool clamped[2] = {false, false};  // below by 0 (Maximum), above by 1 (Minimum)
-  for (int level = 0; level < 2; ++level) {
-    if (!is_op(value, {"Maximum", "Minimum"}) || value->num_data_inputs() != 2) return std::nullopt;
-    const int which = value->op == "Maximum" ? 0 : 1;
-    int bound = -1;
-    for (int s = 0; s < 2; ++s) {
-      const std::optional<double> v = scalar_of(cg, value->inputs[static_cast<size_t>(s)], consts);
-      if (v && *v == static_cast<double>(which)) bound = s;
-    }
-    if (bound < 0 || clamped[which]) return std::nullopt;
-    clamped[which] = true;
-    g.nodes.push_back(value);
-    value = cg.input_node(*value, 1 - bound);
-  }
-  if (!is_op(value, {"Add", "AddV2"}) || value->num_data_inputs() != 2) return std::nullopt;
-  for (int s = 0; s < 2; ++s) {
-    const std::optional<double> offset = scalar_of(cg, value->inputs[static_cast<size_t>(s)], consts);
-    Node* mul = cg.input_node(*value, 1 - s);
-    if (!offset || !is_op(mul, {"Mul"}) || mul->num_data_inputs() != 2) continue;
-    for (int t = 0; t < 2; ++t) {
-      const std::optional<double> slope = scalar_of(cg, mul->inputs[static_cast<size_t>(t)], consts);
-      if (!slope || !(*slope > 0.0)) continue;
-      g.hard = true;
-      g.slope = *slope;
-      g.offset = *offset;
-      g.nodes.push_back(value);
-      g.nodes.push_back(mul);
-      g.pre = mul->inputs[static_cast<size_t>(1 - t)];
-      frame.merge(consts);
-      return g;
-    }
-  }
-  return std::nullopt;
 }
 
 // σ(Add(xs:i, hs:j)) for splits xs, hs: fills i and j.
@@ -477,11 +412,7 @@ bool fuse_at(Graph& g, const PassContext& ctx, const std::string& name) {
   fused.device = o.add->device;
   fused.attrs["T"] = DType::Float;
   fused.attrs["reset_after"] = f.reset_after;
-  if (f.gate.hard) {
-    fused.attrs["gate_activation"] = "hard_sigmoid";
-    fused.attrs["gate_slope"] = static_cast<float>(f.gate.slope);
-    fused.attrs["gate_offset"] = static_cast<float>(f.gate.offset);
-  }
+  rnn::set_gate_attrs(fused, f.gate);
   fused.inputs = {f.x, f.h, rnn::add_constant(g, fused.name + "/kernel", f.kernel, f.frame),
                   rnn::add_constant(g, fused.name + "/bias", f.bias, f.frame)};
   if (!f.reset_after) fused.inputs.push_back(rnn::add_constant(g, fused.name + "/candidate_kernel", f.candidate, f.frame));

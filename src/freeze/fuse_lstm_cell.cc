@@ -16,7 +16,10 @@
 // columns (and bias, with a constant added to a piece before its sigmoid,
 // tf.nn's forget_bias, folded in) in the order i, f, g, o.
 //
-// Refused (the ops stay): any other activation (Keras hard_sigmoid, relu...),
+// The gates' σ is Sigmoid, or Keras's hard_sigmoid as TF1 Keras freezes it
+// (rnn::gate_at), the same for all three.
+//
+// Refused (the ops stay): any other activation (relu, mixed gate kinds...),
 // peepholes (σ(f + w·c)), cell clipping (tanh reads a clipped c'), Keras
 // implementation 1 (one MatMul per gate), slices that skip or overlap
 // columns, a piece or intermediate read outside the cell. h' and c' may be read anywhere: the fused node takes h''s
@@ -36,9 +39,10 @@ using rnn::CellGraph;
 using rnn::is_op;
 
 struct Piece {
-  Node* act = nullptr;  // Sigmoid or Tanh
+  Node* act = nullptr;  // Tanh, or the gate activation's output node (Sigmoid, hard_sigmoid's last clamp)
   Node* add = nullptr;  // the Add of a constant before it, if any
   double offset = 0;
+  rnn::Gate gate;       // a gate's activation (not the Tanh piece's)
 };
 
 // z cut into its four gate pieces along the last axis: by a Split or SplitV,
@@ -139,8 +143,22 @@ bool read_piece(const CellGraph& cg, const std::pair<Node*, int>& piece, Piece& 
     p.offset = *v;
     r = cg.sole_reader(r->name);
   }
-  if (!is_op(r, {"Sigmoid", "Tanh"}) || r->attr_type_or("T", DType::Float) != DType::Float) return false;
-  p.act = r;
+  if (!r || r->attr_type_or("T", DType::Float) != DType::Float) return false;
+  if (r->op == "Tanh") {
+    p.act = r;
+    return true;
+  }
+  // A gate: Sigmoid, or hard_sigmoid's Mul, Add and two clamps, each the previous one's sole reader.
+  Node* top = r;
+  if (r->op == "Mul")
+    for (int i = 0; i < 3 && top; ++i) top = cg.sole_reader(top->name);
+  if (!top) return false;
+  std::optional<rnn::Gate> gate = rnn::gate_at(cg, top->name, frame);
+  const TensorId pre = gate ? TensorId::parse(gate->pre) : TensorId{};
+  const std::string& from = p.add ? p.add->name : src.name;
+  if (!gate || pre.node != from || pre.index != (p.add ? 0 : k) || pre.control) return false;
+  p.act = top;
+  p.gate = std::move(*gate);
   return true;
 }
 
@@ -165,6 +183,12 @@ bool fuse_at(Graph& g, const PassContext& ctx, Node& cut_node) {
     else ++sigmoids;
   }
   if (tanh_piece < 0 || sigmoids != 3) return false;
+  const rnn::Gate* gate = nullptr;  // the three gates' activation, alike
+  for (int k = 0; k < 4; ++k) {
+    if (k == tanh_piece) continue;
+    if (gate && !pieces[k].gate.same_kind(*gate)) return false;
+    gate = &pieces[k].gate;
+  }
   auto piece_of = [&](const Node* n) {
     for (int k = 0; k < 4; ++k)
       if (pieces[k].act == n) return k;
@@ -219,6 +243,7 @@ bool fuse_at(Graph& g, const PassContext& ctx, Node& cut_node) {
   for (const Node* n : std::initializer_list<const Node*>{ig, c_new, fc, h_new, tanh_c}) cell.insert(n->name);
   for (const Piece& p : pieces) {
     cell.insert(p.act->name);
+    for (const Node* n : p.gate.nodes) cell.insert(n->name);
     if (p.add) cell.insert(p.add->name);
   }
   for (const std::string& n : cell)
@@ -243,6 +268,7 @@ bool fuse_at(Graph& g, const PassContext& ctx, Node& cut_node) {
   fused.op = "_FrostLSTMCell";
   fused.device = h_new->device;
   fused.attrs["T"] = DType::Float;
+  rnn::set_gate_attrs(fused, *gate);
   const std::string x = z->a, h = z->b, c_name = c_new->name;
   const std::string w = rnn::add_constant(g, fused.name + "/kernel", rnn::hstack(w_parts), weights);
   const std::string b = rnn::add_constant(g, fused.name + "/bias", rnn::concat_vectors(b_parts), weights);

@@ -81,6 +81,7 @@ std::optional<Tensor> CellGraph::constant(const std::string& tensor, ConstantFra
     if (n->num_data_inputs() < 1) return std::nullopt;
     return constant(n->inputs[static_cast<size_t>(id.index)], frame, depth + 1);
   }
+  if (control_flow_kind(n->op) == ControlFlow::kSwitch && id.index == 1) return invariant(*n, frame, depth);
   if (is_control_flow(n->op) || n->op == "Placeholder" || n->op == "PlaceholderWithDefault" ||
       n->op.find("Random") != std::string::npos || n->op.find("Variable") != std::string::npos ||
       n->op.starts_with("TensorArray"))
@@ -95,6 +96,39 @@ std::optional<Tensor> CellGraph::constant(const std::string& tensor, ConstantFra
   const std::vector<Tensor> out = evaluate_node(*n, inputs);
   if (id.index >= static_cast<int>(out.size())) return std::nullopt;
   return out[static_cast<size_t>(id.index)];
+}
+
+// A loop variable the body passes on unchanged, as TF 2's lowered while
+// loops carry the weights a body captured: `sw` = Switch(Merge(Enter(v),
+// NextIteration(w))) where w is sw:1 again through Identities. Every
+// iteration sees v, as if it came in through a constant Enter.
+std::optional<Tensor> CellGraph::invariant(const Node& sw, ConstantFrame& frame, int depth) const {
+  const Node* merge = sw.num_data_inputs() == 2 ? input_node(sw, 0) : nullptr;
+  if (!merge || control_flow_kind(merge->op) != ControlFlow::kMerge || merge->num_data_inputs() != 2) return std::nullopt;
+  const Node* enter = nullptr;
+  const Node* next = nullptr;
+  for (int i = 0; i < 2; ++i) {
+    const Node* in = input_node(*merge, i);
+    if (!in) return std::nullopt;
+    if (control_flow_kind(in->op) == ControlFlow::kEnter) enter = in;
+    if (control_flow_kind(in->op) == ControlFlow::kNextIteration) next = in;
+  }
+  if (!enter || !next || enter->num_data_inputs() != 1 || next->num_data_inputs() != 1) return std::nullopt;
+  // w: through Identities back to sw:1.
+  TensorId w = next->input(0);
+  for (int hops = 0; hops < 8 && w.node != sw.name; ++hops) {
+    const Node* id_node = g_.find(w.node);
+    if (!id_node || id_node->op != "Identity" || id_node->num_data_inputs() != 1 || w.index != 0) return std::nullopt;
+    w = id_node->input(0);
+  }
+  if (w.node != sw.name || w.index != 1) return std::nullopt;
+  ConstantFrame outer;
+  std::optional<Tensor> v = constant(enter->inputs[0], outer, depth + 1);
+  if (!v || outer.enter || !outer.controls.empty()) return std::nullopt;  // one loop level only
+  ConstantFrame here;
+  here.enter = enter;
+  frame.merge(here);
+  return v;
 }
 
 std::optional<double> CellGraph::scalar(const std::string& tensor, ConstantFrame& frame) const {
@@ -134,6 +168,75 @@ std::string add_constant(Graph& g, const std::string& base, const Tensor& value,
   const std::string enter_name = e.name;
   g.add(std::move(e));
   return enter_name;
+}
+
+// A float scalar constant's value; `frame` learns where it lives only when it is one.
+namespace {
+
+std::optional<double> scalar_of(const CellGraph& cg, const std::string& tensor, ConstantFrame& frame) {
+  ConstantFrame probe;
+  const std::optional<double> v = cg.scalar(tensor, probe);
+  if (v) frame.merge(probe);
+  return v;
+}
+
+}  // namespace
+
+// The gate whose output is `tensor`: Sigmoid(pre), or
+// Maximum(Minimum(Add(Mul(pre, slope), offset), 1), 0) with the clamps in
+// either order and each binary op's operands in either order.
+std::optional<Gate> gate_at(const CellGraph& cg, const std::string& tensor, ConstantFrame& frame) {
+  Node* top = cg.producer(tensor);
+  if (!top || TensorId::parse(tensor).index != 0 || top->attr_type_or("T", DType::Float) != DType::Float)
+    return std::nullopt;
+  Gate g;
+  if (is_op(top, {"Sigmoid"}) && top->num_data_inputs() == 1) {
+    g.nodes = {top};
+    g.pre = top->inputs[0];
+    return g;
+  }
+  ConstantFrame consts;
+  Node* value = top;
+  bool clamped[2] = {false, false};  // below by 0 (Maximum), above by 1 (Minimum)
+  for (int level = 0; level < 2; ++level) {
+    if (!is_op(value, {"Maximum", "Minimum"}) || value->num_data_inputs() != 2) return std::nullopt;
+    const int which = value->op == "Maximum" ? 0 : 1;
+    int bound = -1;
+    for (int s = 0; s < 2; ++s) {
+      const std::optional<double> v = scalar_of(cg, value->inputs[static_cast<size_t>(s)], consts);
+      if (v && *v == static_cast<double>(which)) bound = s;
+    }
+    if (bound < 0 || clamped[which]) return std::nullopt;
+    clamped[which] = true;
+    g.nodes.push_back(value);
+    value = cg.input_node(*value, 1 - bound);
+  }
+  if (!is_op(value, {"Add", "AddV2"}) || value->num_data_inputs() != 2) return std::nullopt;
+  for (int s = 0; s < 2; ++s) {
+    const std::optional<double> offset = scalar_of(cg, value->inputs[static_cast<size_t>(s)], consts);
+    Node* mul = cg.input_node(*value, 1 - s);
+    if (!offset || !is_op(mul, {"Mul"}) || mul->num_data_inputs() != 2) continue;
+    for (int t = 0; t < 2; ++t) {
+      const std::optional<double> slope = scalar_of(cg, mul->inputs[static_cast<size_t>(t)], consts);
+      if (!slope || !(*slope > 0.0)) continue;
+      g.hard = true;
+      g.slope = *slope;
+      g.offset = *offset;
+      g.nodes.push_back(value);
+      g.nodes.push_back(mul);
+      g.pre = mul->inputs[static_cast<size_t>(1 - t)];
+      frame.merge(consts);
+      return g;
+    }
+  }
+  return std::nullopt;
+}
+
+void set_gate_attrs(Node& fused, const Gate& gate) {
+  if (!gate.hard) return;
+  fused.attrs["gate_activation"] = "hard_sigmoid";
+  fused.attrs["gate_slope"] = static_cast<float>(gate.slope);
+  fused.attrs["gate_offset"] = static_cast<float>(gate.offset);
 }
 
 std::vector<std::string> outside_controls(const Graph& g, const std::set<std::string>& nodes) {

@@ -15,6 +15,7 @@
 #include "runtime/compare.h"
 #include "runtime/executor.h"
 #include "runtime/session.h"
+#include "while_loop_graph.h"
 
 using namespace frost;
 using namespace frost::testing;
@@ -88,6 +89,16 @@ namespace {
 
 constexpr int64_t kBatch = 3, kIn = 5, kHidden = 7;
 
+// The gate activation `act` of `in` (LSTM and GRU): one op, or Keras's hard_sigmoid as TF1
+// freezes it, clip_by_value(x·0.2 + 0.5, 0, 1) (hard_sigmoid_to2 clamps at 2).
+std::string gate_op(GraphBuilder& b, const std::string& name, const std::string& in, const std::string& act) {
+  if (!act.starts_with("hard_sigmoid")) return b.op(name, act, {in});
+  b.op(name + "/mul", "Mul", {in, "hs_slope"});
+  b.op(name + "/add", "AddV2", {name + "/mul", "hs_offset"});
+  b.op(name + "/min", "Minimum", {name + "/add", act == "hard_sigmoid_to2" ? "two" : "one"});
+  return b.op(name, "Maximum", {name + "/min", "zero"});
+}
+
 // Which LSTM variant lstm_steps builds.
 struct LstmForm {
   bool keras = true;         // two MatMuls added (Keras) or a MatMul of a ConcatV2 (tf.nn)
@@ -100,6 +111,7 @@ struct LstmForm {
   // Keras in TF 2's v1 graphs (1), or by slices whose second repeats the
   // first's columns (2: not an LSTM).
   int slices = 0;
+  std::string output_gate = "";  // the output gate's activation when not `recurrent`
 };
 
 // Columns [k·H, (k+1)·H) of z as Keras slices them (the first from the
@@ -135,6 +147,11 @@ GraphBuilder lstm_steps(const LstmForm& form, int steps) {
   b.floats("peep", weights(kHidden, 1.0f, 5), Shape{kHidden});
   b.constant("lo", Tensor::scalar<float>(-0.5f));
   b.constant("hi", Tensor::scalar<float>(0.5f));
+  b.constant("zero", Tensor::scalar<float>(0.0f));
+  b.constant("one", Tensor::scalar<float>(1.0f));
+  b.constant("two", Tensor::scalar<float>(2.0f));
+  b.constant("hs_slope", Tensor::scalar<float>(0.2f));
+  b.constant("hs_offset", Tensor::scalar<float>(0.5f));
   std::string h = "h0", c = "c0";
   for (int t = 0; t < steps; ++t) {
     const std::string p = "s" + std::to_string(t) + "/", x = "x" + std::to_string(t);
@@ -160,16 +177,16 @@ GraphBuilder lstm_steps(const LstmForm& form, int steps) {
     const std::string i = piece[0], g = form.keras ? piece[2] : piece[1], f = form.keras ? piece[1] : piece[2],
                       o = piece[3];
     const std::string act = form.recurrent;
-    b.op(p + "si", act, {i});
+    gate_op(b, p + "si", i, act);
     std::string f_in = f;
     if (form.forget_bias != 0) f_in = b.op(p + "fadd", "Add", {f, "fb"});
     if (form.peephole) {
       b.op(p + "pc", "Mul", {"peep", c});
       f_in = b.op(p + "fpeep", "AddV2", {f_in, p + "pc"});
     }
-    b.op(p + "sf", act, {f_in});
+    gate_op(b, p + "sf", f_in, act);
     b.op(p + "tg", "Tanh", {g});
-    b.op(p + "so", act, {o});
+    gate_op(b, p + "so", o, form.output_gate.empty() ? act : form.output_gate);
     if (form.keras) b.op(p + "fc", "Mul", {p + "sf", c});
     else b.op(p + "fc", "Mul", {c, p + "sf"});
     b.op(p + "ig", "Mul", {p + "si", p + "tg"});
@@ -203,16 +220,27 @@ TEST_CASE("fuse_lstm_cells: Keras and tf.nn forms fuse each step and compute the
   sliced.slices = 1;
   LstmForm sliced_nn{false, 1.0f};
   sliced_nn.slices = 1;
-  for (const LstmForm& form : {LstmForm{true}, LstmForm{false, 1.0f}, LstmForm{false, 0.0f}, sliced, sliced_nn}) {
+  LstmForm hard{true, 0.0f, "hard_sigmoid"};  // Keras 2.0-2.2's default recurrent activation
+  LstmForm hard_sliced = hard;
+  hard_sliced.slices = 1;
+  LstmForm hard_nn{false, 1.0f, "hard_sigmoid"};
+  for (const LstmForm& form :
+       {LstmForm{true}, LstmForm{false, 1.0f}, LstmForm{false, 0.0f}, sliced, sliced_nn, hard, hard_sliced, hard_nn}) {
     CAPTURE(form.keras);
     CAPTURE(form.forget_bias);
     CAPTURE(form.slices);
+    CAPTURE(form.recurrent);
     const GraphBuilder b = lstm_steps(form, 3);
     const OptimizeResult r = optimize_runtime(b.g, step_inputs(3), {"out"});
     CHECK(count_ops(r.graph, "_FrostLSTMCell") == 3);
     CHECK(count_ops(r.graph, "Sigmoid") == 0);
     CHECK(count_ops(r.graph, "Split") == 0);
     CHECK(count_ops(r.graph, "StridedSlice") == 0);
+    CHECK(count_ops(r.graph, "Minimum") == 0);
+    for (const Node* n : r.graph.nodes())
+      if (n->op == "_FrostLSTMCell")
+        CHECK(n->attr_string_or("gate_activation", "sigmoid") ==
+              (form.recurrent == "hard_sigmoid" ? "hard_sigmoid" : "sigmoid"));
     check_same_numbers(b.g, r.graph, step_inputs(3), {"out"});
     // The CPU backend's kernel too.
     FeedMap feeds;
@@ -251,6 +279,11 @@ TEST_CASE("fuse_lstm_cells: must not fire on variants the fused cell does not im
   sliced_relu.slices = 1;
   LstmForm sliced_read_gate = read_gate;
   sliced_read_gate.slices = 1;
+  LstmForm clamp2;
+  clamp2.recurrent = "hard_sigmoid_to2";
+  LstmForm mixed;  // hard_sigmoid gates but a logistic output gate
+  mixed.recurrent = "hard_sigmoid";
+  mixed.output_gate = "Sigmoid";
   for (const auto& [what, form] : std::vector<std::pair<std::string, LstmForm>>{
            {"relu gates", hard},
            {"peephole", peephole},
@@ -258,7 +291,9 @@ TEST_CASE("fuse_lstm_cells: must not fire on variants the fused cell does not im
            {"gate read outside", read_gate},
            {"slices repeating columns", repeated_slice},
            {"sliced, relu gates", sliced_relu},
-           {"sliced, gate read outside", sliced_read_gate}}) {
+           {"sliced, gate read outside", sliced_read_gate},
+           {"hard_sigmoid clamped at 2", clamp2},
+           {"mixed gate activations", mixed}}) {
     const std::string variant = what;  // a copy: clang 14 cannot capture structured bindings
     CAPTURE(variant);
     const GraphBuilder b = lstm_steps(form, 2);
@@ -282,16 +317,6 @@ struct GruForm {
   bool per_gate = false;        // keras implementation 1: a MatMul per piece on weight slices
   std::string reset_gate = "";  // the reset gate's activation when not `recurrent`
 };
-
-// The gate activation `act` of `in`: one op, or Keras's hard_sigmoid as TF1
-// freezes it, clip_by_value(x·0.2 + 0.5, 0, 1) (hard_sigmoid_to2 clamps at 2).
-std::string gate_op(GraphBuilder& b, const std::string& name, const std::string& in, const std::string& act) {
-  if (!act.starts_with("hard_sigmoid")) return b.op(name, act, {in});
-  b.op(name + "/mul", "Mul", {in, "hs_slope"});
-  b.op(name + "/add", "AddV2", {name + "/mul", "hs_offset"});
-  b.op(name + "/min", "Minimum", {name + "/add", act == "hard_sigmoid_to2" ? "two" : "one"});
-  return b.op(name, "Maximum", {name + "/min", "zero"});
-}
 
 // Column slice [k·H, (k+1)·H) of a 2-D weight, or of a 1-D bias, as Keras's
 // implementation 1 takes each piece's weights.
@@ -518,6 +543,98 @@ TEST_CASE("fuse_gru_cells: must not fire on other gate activations or a gate rea
   }
 }
 
+namespace {
+
+// A loop variable carrying `value` through the loop of while_loop_graph.h:
+// passed on unchanged, as TF 2's lowered while loops carry the weights a body
+// captured, or (`changed`) scaled by 0.9 each iteration, so that every
+// iteration sees other weights. Returns the tensor the body reads.
+std::string carried(Graph& g, const std::string& name, const std::string& value, bool changed) {
+  const std::string w = "while/Identity_" + name;
+  g.add(enter("while/Enter_" + name, value, false));
+  g.add(node("while/Merge_" + name, "Merge", {"while/Enter_" + name, "while/NextIteration_" + name}));
+  g.add(node("while/Switch_" + name, "Switch", {"while/Merge_" + name, "while/LoopCond"}));
+  g.add(node(w, "Identity", {"while/Switch_" + name + ":1"}));
+  std::string next = w;
+  if (changed) {
+    g.add(constant("while/decay_" + name, Tensor::scalar<float>(0.9f), {"^while/Identity_i"}));
+    Node mul = node("while/Mul_" + name, "Mul", {w, "while/decay_" + name});
+    mul.attrs["T"] = DType::Float;
+    g.add(mul);
+    next = mul.name;
+  }
+  g.add(node("while/NextIteration_" + name, "NextIteration", {next}));
+  g.add(node("while/Exit_" + name, "Exit", {"while/Switch_" + name}));
+  return w;
+}
+
+// A Keras GRU step (implementation 2, reset after) in a while loop whose
+// weights come in as loop variables; its state is the loop's accumulator.
+Graph gru_loop(bool weights_changed) {
+  Graph g;
+  const int64_t H = kHidden, I = kIn;
+  g.add(placeholder("h0", DType::Float, PartialShape{kBatch, H}));
+  g.add(placeholder("x", DType::Float, PartialShape{kBatch, I}));
+  g.add(constant("kernel", Tensor::from_vector(weights(I * 3 * H, 1.2f, 31), Shape{I, 3 * H})));
+  g.add(constant("recurrent", Tensor::from_vector(weights(H * 3 * H, 1.2f, 32), Shape{H, 3 * H})));
+  g.add(constant("bias_x", Tensor::from_vector(weights(3 * H, 0.6f, 33), Shape{3 * H})));
+  g.add(constant("bias_h", Tensor::from_vector(weights(3 * H, 0.6f, 34), Shape{3 * H})));
+  add_loop_head(g, "h0");
+  const std::string wx = carried(g, "kernel", "kernel", weights_changed);
+  const std::string wh = carried(g, "recurrent", "recurrent", false);
+  g.add(enter("while/Enter_x", "x", true));
+  g.add(enter("while/Enter_bias_x", "bias_x", true));
+  g.add(enter("while/Enter_bias_h", "bias_h", true));
+  g.add(constant("while/split_dim", Tensor::scalar<int32_t>(-1), {"^while/Identity_i"}));
+  g.add(constant("while/one_f", Tensor::scalar<float>(1.0f), {"^while/Identity_i"}));
+  auto op = [&](const std::string& name, const std::string& type, std::vector<std::string> inputs) {
+    Node n = node("while/" + name, type, std::move(inputs));
+    n.attrs["T"] = DType::Float;
+    if (type == "Split") n.attrs["num_split"] = int64_t{3};
+    g.add(n);
+    return n.name;
+  };
+  const std::string h = "while/Identity_acc";
+  op("mx", "MatMul", {"while/Enter_x", wx});
+  op("bx", "BiasAdd", {"while/mx", "while/Enter_bias_x"});
+  op("xs", "Split", {"while/split_dim", "while/bx"});
+  op("mh", "MatMul", {h, wh});
+  op("bh", "BiasAdd", {"while/mh", "while/Enter_bias_h"});
+  op("hs", "Split", {"while/split_dim", "while/bh"});
+  op("au", "AddV2", {"while/xs:0", "while/hs:0"});
+  op("u", "Sigmoid", {"while/au"});
+  op("ar", "AddV2", {"while/xs:1", "while/hs:1"});
+  op("r", "Sigmoid", {"while/ar"});
+  op("rh", "Mul", {"while/r", "while/hs:2"});
+  op("an", "AddV2", {"while/xs:2", "while/rh"});
+  op("tn", "Tanh", {"while/an"});
+  op("keep", "Mul", {"while/u", h});
+  op("sub", "Sub", {"while/one_f", "while/u"});
+  op("new", "Mul", {"while/sub", "while/tn"});
+  op("h", "AddV2", {"while/keep", "while/new"});
+  add_loop_tail(g, "while/h");
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("fuse_gru_cells: weights a lowered while loop carries unchanged count as constants; changed ones do not") {
+  for (const bool changed : {false, true}) {
+    CAPTURE(changed);
+    const Graph g = gru_loop(changed);
+    const OptimizeResult r = optimize_runtime(g, {"n", "x", "h0"}, {"while/Exit_acc"});
+    CHECK(count_ops(r.graph, "_FrostGRUCell") == (changed ? 0 : 1));
+    FeedMap feeds;
+    feeds[TensorId::parse("n")] = Tensor::scalar<int32_t>(3);
+    feeds[TensorId::parse("x")] = Tensor::from_vector(weights(kBatch * kIn, 4.0f, 35), Shape{kBatch, kIn});
+    feeds[TensorId::parse("h0")] = Tensor::from_vector(weights(kBatch * kHidden, 2.0f, 36), Shape{kBatch, kHidden});
+    const std::vector<TensorId> out = {TensorId::parse("while/Exit_acc")};
+    const std::vector<Tensor> want = run_reference(g, feeds, out);
+    CHECK(compare_tensors(run_reference(r.graph, feeds, out)[0], want[0]).relative_error() <= 1e-5);
+    CHECK(compare_tensors(Session(r.graph).run(feeds, out)[0], want[0]).relative_error() <= 1e-5);
+  }
+}
+
 TEST_CASE("rnn cells: models and corpus graphs with recurrent layers fuse and still match TensorFlow") {
   check_model(source_root() / "models/gru_while/reference.txt", "_FrostGRUCell", 2);
   const fs::path corpus = source_root() / "tests/corpus";
@@ -528,6 +645,8 @@ TEST_CASE("rnn cells: models and corpus graphs with recurrent layers fuse and st
   check_model(corpus / "charrnn_lstm_receipts/reference.txt", "_FrostLSTMCell", 20);
   // Gates cut by StridedSlices, in a v1 while loop.
   check_model(corpus / "dga_lstm/reference.txt", "_FrostLSTMCell", 1);
+  // TF 2's lowered while loop: the weights come in as loop variables.
+  check_model(corpus / "har_srijannadas/reference.txt", "_FrostLSTMCell", 1);
   check_model(corpus / "tf2onnx_gru/reference.txt", "_FrostGRUCell", 28);
   // hard_sigmoid gates and one MatMul per gate (a TF1 Keras GRU in a while loop).
   check_model(corpus / "captcha_cnn/reference.txt", "_FrostGRUCell", 1);

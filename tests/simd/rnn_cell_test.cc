@@ -74,7 +74,7 @@ TEST_CASE("rnn_affine_f32: [a | b]·W + bias and accumulate against the referenc
     CAPTURE(gemm_kernel_name(isa));
     for (int iter = 0; iter < 40; ++iter) {
       RnnAffine p;
-      p.rows = 1 + static_cast<int64_t>(rng() % 5);
+      p.rows = 1 + static_cast<int64_t>(rng() % 9);  // groups of 4 rows and every remainder
       p.ka = 1 + static_cast<int64_t>(rng() % 20);
       p.kb = static_cast<int64_t>(rng() % 20);
       p.n = 1 + static_cast<int64_t>(rng() % 150);

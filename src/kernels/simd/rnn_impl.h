@@ -80,37 +80,63 @@ struct RnnKernels {
     });
   }
 
-  // Columns [j, j + n) of one row of z: kU full vectors at a time (n = kU·W),
-  // or one partial vector (n < W).
-  template <int kU>
-  static void affine_block(const RnnAffine& p, const float* a, const float* b, const float* w, const float* bias,
-                           float* z, int64_t j, int64_t n) {
-    V acc[kU];
+  // Columns [j, j + n) of kR rows of z: kU full vectors at a time (n = kU·W),
+  // or one partial vector (n < W). Each vector of W is loaded once for the kR
+  // rows, so a small batch reads the weights once per step, not once per row.
+  template <int kR, int kU>
+  static void affine_block(const RnnAffine& p, const float* const* a, const float* const* b, const float* w,
+                           const float* bias, float* const* z, int64_t j, int64_t n) {
+    V acc[kR][kU];
     for (int u = 0; u < kU; ++u) {
       const int64_t m = std::min(W, n - u * W);
-      acc[u] = p.accumulate ? load(z + j + u * W, m) : bias ? load(bias + j + u * W, m) : V(0.0f);
+      const V init = bias && !p.accumulate ? load(bias + j + u * W, m) : V(0.0f);
+      for (int r = 0; r < kR; ++r) acc[r][u] = p.accumulate ? load(z[r] + j + u * W, m) : init;
     }
-    auto add_rows = [&](const float* x, int64_t count, const float* wk) {
+    auto add_rows = [&](const float* const* x, int64_t count, const float* wk) {
       for (int64_t k = 0; k < count; ++k) {
-        const V xk(x[k]);
-        for (int u = 0; u < kU; ++u)
-          acc[u] = xsimd::fma(xk, load(wk + k * p.n + j + u * W, std::min(W, n - u * W)), acc[u]);
+        V wv[kU];
+        for (int u = 0; u < kU; ++u) wv[u] = load(wk + k * p.n + j + u * W, std::min(W, n - u * W));
+        for (int r = 0; r < kR; ++r) {
+          const V xk(x[r][k]);
+          for (int u = 0; u < kU; ++u) acc[r][u] = xsimd::fma(xk, wv[u], acc[r][u]);
+        }
       }
     };
     add_rows(a, p.ka, w);
-    add_rows(b, p.kb, w + p.ka * p.n);
-    for (int u = 0; u < kU; ++u) store(acc[u], z + j + u * W, std::min(W, n - u * W));
+    if (p.kb > 0) add_rows(b, p.kb, w + p.ka * p.n);
+    for (int r = 0; r < kR; ++r)
+      for (int u = 0; u < kU; ++u) store(acc[r][u], z[r] + j + u * W, std::min(W, n - u * W));
+  }
+
+  // kR rows (≤ 4) from row r0, every column.
+  template <int kR>
+  static void affine_rows(const RnnAffine& p, const float* a, const float* b, const float* w, const float* bias,
+                          float* z, int64_t r0) {
+    const float* ar[kR];
+    const float* br[kR];
+    float* zr[kR];
+    for (int r = 0; r < kR; ++r) {
+      ar[r] = a + (r0 + r) * p.lda;
+      br[r] = b ? b + (r0 + r) * p.ldb : nullptr;
+      zr[r] = z + (r0 + r) * p.ldz;
+    }
+    // Four vectors wide for one or two rows, two for more (the accumulators
+    // and the weight vectors stay within AVX2's 16 registers).
+    constexpr int kWide = kR <= 2 ? 4 : 2;
+    int64_t j = 0;
+    for (; j + kWide * W <= p.n; j += kWide * W) affine_block<kR, kWide>(p, ar, br, w, bias, zr, j, kWide * W);
+    for (; j + W <= p.n; j += W) affine_block<kR, 1>(p, ar, br, w, bias, zr, j, W);
+    if (j < p.n) affine_block<kR, 1>(p, ar, br, w, bias, zr, j, p.n - j);
   }
 
   static void affine(const RnnAffine& p, const float* a, const float* b, const float* w, const float* bias, float* z) {
-    for (int64_t r = 0; r < p.rows; ++r) {
-      const float* ar = a + r * p.lda;
-      const float* br = b ? b + r * p.ldb : nullptr;
-      float* zr = z + r * p.ldz;
-      int64_t j = 0;
-      for (; j + 4 * W <= p.n; j += 4 * W) affine_block<4>(p, ar, br, w, bias, zr, j, 4 * W);
-      for (; j + W <= p.n; j += W) affine_block<1>(p, ar, br, w, bias, zr, j, W);
-      if (j < p.n) affine_block<1>(p, ar, br, w, bias, zr, j, p.n - j);
+    int64_t r = 0;
+    for (; r + 4 <= p.rows; r += 4) affine_rows<4>(p, a, b, w, bias, z, r);
+    switch (p.rows - r) {
+      case 3: affine_rows<3>(p, a, b, w, bias, z, r); break;
+      case 2: affine_rows<2>(p, a, b, w, bias, z, r); break;
+      case 1: affine_rows<1>(p, a, b, w, bias, z, r); break;
+      default: break;
     }
   }
 };
