@@ -99,6 +99,25 @@ std::string gate_op(GraphBuilder& b, const std::string& name, const std::string&
   return b.op(name, "Maximum", {name + "/min", "zero"});
 }
 
+// Column slice [k·H, (k+1)·H) of a 2-D weight, or of a 1-D bias, as Keras's
+// implementation 1 takes each piece's weights.
+std::string piece_slice(GraphBuilder& b, const std::string& name, const std::string& of, int k, bool matrix) {
+  const auto H = static_cast<int32_t>(kHidden);
+  const std::map<std::string, AttrValue> attrs = {
+      {"Index", DType::Int32},         {"begin_mask", int64_t{matrix ? 1 : 0}}, {"end_mask", int64_t{matrix ? 1 : 0}},
+      {"ellipsis_mask", int64_t{0}},   {"new_axis_mask", int64_t{0}},          {"shrink_axis_mask", int64_t{0}}};
+  if (matrix) {
+    b.ints(name + "/begin", {0, k * H});
+    b.ints(name + "/end", {0, (k + 1) * H});
+    b.ints(name + "/strides", {1, 1});
+  } else {
+    b.ints(name + "/begin", {k * H});
+    b.ints(name + "/end", {(k + 1) * H});
+    b.ints(name + "/strides", {1});
+  }
+  return b.op(name, "StridedSlice", {of, name + "/begin", name + "/end", name + "/strides"}, attrs);
+}
+
 // Which LSTM variant lstm_steps builds.
 struct LstmForm {
   bool keras = true;         // two MatMuls added (Keras) or a MatMul of a ConcatV2 (tf.nn)
@@ -112,6 +131,7 @@ struct LstmForm {
   // first's columns (2: not an LSTM).
   int slices = 0;
   std::string output_gate = "";  // the output gate's activation when not `recurrent`
+  bool per_gate = false;         // keras implementation 1: a MatMul per gate and side on weight slices
 };
 
 // Columns [k·H, (k+1)·H) of z as Keras slices them (the first from the
@@ -143,6 +163,12 @@ GraphBuilder lstm_steps(const LstmForm& form, int steps) {
     b.floats("kernel", weights((kIn + kHidden) * 4 * kHidden, 1.2f, 3), Shape{kIn + kHidden, 4 * kHidden});
   }
   b.floats("bias", weights(4 * kHidden, 0.5f, 4), Shape{4 * kHidden});
+  if (form.per_gate)
+    for (int k = 0; k < 4; ++k) {
+      piece_slice(b, "kx" + std::to_string(k), "kernel", k, true);
+      piece_slice(b, "kh" + std::to_string(k), "recurrent", k, true);
+      piece_slice(b, "bx" + std::to_string(k), "bias", k, false);
+    }
   b.constant("fb", Tensor::scalar<float>(form.forget_bias));
   b.floats("peep", weights(kHidden, 1.0f, 5), Shape{kHidden});
   b.constant("lo", Tensor::scalar<float>(-0.5f));
@@ -156,7 +182,9 @@ GraphBuilder lstm_steps(const LstmForm& form, int steps) {
   for (int t = 0; t < steps; ++t) {
     const std::string p = "s" + std::to_string(t) + "/", x = "x" + std::to_string(t);
     b.placeholder(x, {kBatch, kIn});
-    if (form.keras) {
+    if (form.per_gate) {
+      // the pieces below
+    } else if (form.keras) {
       b.op(p + "mm", "MatMul", {x, "kernel"});
       b.op(p + "mm1", "MatMul", {h, "recurrent"});
       b.op(p + "add", "AddV2", {p + "mm", p + "mm1"});
@@ -164,9 +192,17 @@ GraphBuilder lstm_steps(const LstmForm& form, int steps) {
       b.op(p + "concat", "ConcatV2", {x, h, "axis"}, {{"N", int64_t{2}}, {"Tidx", DType::Int32}});
       b.op(p + "add", "MatMul", {p + "concat", "kernel"});
     }
-    b.op(p + "z", "BiasAdd", {p + "add", "bias"});
+    if (!form.per_gate) b.op(p + "z", "BiasAdd", {p + "add", "bias"});
     std::string piece[4];
-    if (form.slices == 0) {
+    if (form.per_gate) {
+      for (int k = 0; k < 4; ++k) {
+        const std::string q = p + "g" + std::to_string(k) + "/";
+        b.op(q + "mx", "MatMul", {x, "kx" + std::to_string(k)});
+        b.op(q + "bx", "BiasAdd", {q + "mx", "bx" + std::to_string(k)});
+        b.op(q + "mh", "MatMul", {h, "kh" + std::to_string(k)});
+        piece[k] = b.op(q + "pre", "AddV2", {q + "bx", q + "mh"});
+      }
+    } else if (form.slices == 0) {
       b.op(p + "split", "Split", {"split_dim", p + "z"}, {{"num_split", int64_t{4}}});
       for (int k = 0; k < 4; ++k) piece[k] = p + "split:" + std::to_string(k);
     } else {
@@ -224,12 +260,17 @@ TEST_CASE("fuse_lstm_cells: Keras and tf.nn forms fuse each step and compute the
   LstmForm hard_sliced = hard;
   hard_sliced.slices = 1;
   LstmForm hard_nn{false, 1.0f, "hard_sigmoid"};
-  for (const LstmForm& form :
-       {LstmForm{true}, LstmForm{false, 1.0f}, LstmForm{false, 0.0f}, sliced, sliced_nn, hard, hard_sliced, hard_nn}) {
+  LstmForm per_gate;  // Keras implementation 1 (tf.keras 1.x's default)
+  per_gate.per_gate = true;
+  LstmForm hard_per_gate = hard;
+  hard_per_gate.per_gate = true;
+  for (const LstmForm& form : {LstmForm{true}, LstmForm{false, 1.0f}, LstmForm{false, 0.0f}, sliced, sliced_nn, hard,
+                               hard_sliced, hard_nn, per_gate, hard_per_gate}) {
     CAPTURE(form.keras);
     CAPTURE(form.forget_bias);
     CAPTURE(form.slices);
     CAPTURE(form.recurrent);
+    CAPTURE(form.per_gate);
     const GraphBuilder b = lstm_steps(form, 3);
     const OptimizeResult r = optimize_runtime(b.g, step_inputs(3), {"out"});
     CHECK(count_ops(r.graph, "_FrostLSTMCell") == 3);
@@ -237,6 +278,7 @@ TEST_CASE("fuse_lstm_cells: Keras and tf.nn forms fuse each step and compute the
     CHECK(count_ops(r.graph, "Split") == 0);
     CHECK(count_ops(r.graph, "StridedSlice") == 0);
     CHECK(count_ops(r.graph, "Minimum") == 0);
+    CHECK(count_ops(r.graph, "MatMul") == 0);
     for (const Node* n : r.graph.nodes())
       if (n->op == "_FrostLSTMCell")
         CHECK(n->attr_string_or("gate_activation", "sigmoid") ==
@@ -284,6 +326,14 @@ TEST_CASE("fuse_lstm_cells: must not fire on variants the fused cell does not im
   LstmForm mixed;  // hard_sigmoid gates but a logistic output gate
   mixed.recurrent = "hard_sigmoid";
   mixed.output_gate = "Sigmoid";
+  LstmForm per_gate_relu = hard;
+  per_gate_relu.per_gate = true;
+  LstmForm per_gate_mixed = mixed;
+  per_gate_mixed.per_gate = true;
+  LstmForm per_gate_clip = clip;
+  per_gate_clip.per_gate = true;
+  LstmForm per_gate_read_gate = read_gate;
+  per_gate_read_gate.per_gate = true;
   for (const auto& [what, form] : std::vector<std::pair<std::string, LstmForm>>{
            {"relu gates", hard},
            {"peephole", peephole},
@@ -293,7 +343,11 @@ TEST_CASE("fuse_lstm_cells: must not fire on variants the fused cell does not im
            {"sliced, relu gates", sliced_relu},
            {"sliced, gate read outside", sliced_read_gate},
            {"hard_sigmoid clamped at 2", clamp2},
-           {"mixed gate activations", mixed}}) {
+           {"mixed gate activations", mixed},
+           {"per gate, relu gates", per_gate_relu},
+           {"per gate, mixed gate activations", per_gate_mixed},
+           {"per gate, cell clip", per_gate_clip},
+           {"per gate, gate read outside", per_gate_read_gate}}) {
     const std::string variant = what;  // a copy: clang 14 cannot capture structured bindings
     CAPTURE(variant);
     const GraphBuilder b = lstm_steps(form, 2);
@@ -317,25 +371,6 @@ struct GruForm {
   bool per_gate = false;        // keras implementation 1: a MatMul per piece on weight slices
   std::string reset_gate = "";  // the reset gate's activation when not `recurrent`
 };
-
-// Column slice [k·H, (k+1)·H) of a 2-D weight, or of a 1-D bias, as Keras's
-// implementation 1 takes each piece's weights.
-std::string piece_slice(GraphBuilder& b, const std::string& name, const std::string& of, int k, bool matrix) {
-  const auto H = static_cast<int32_t>(kHidden);
-  const std::map<std::string, AttrValue> attrs = {
-      {"Index", DType::Int32},         {"begin_mask", int64_t{matrix ? 1 : 0}}, {"end_mask", int64_t{matrix ? 1 : 0}},
-      {"ellipsis_mask", int64_t{0}},   {"new_axis_mask", int64_t{0}},          {"shrink_axis_mask", int64_t{0}}};
-  if (matrix) {
-    b.ints(name + "/begin", {0, k * H});
-    b.ints(name + "/end", {0, (k + 1) * H});
-    b.ints(name + "/strides", {1, 1});
-  } else {
-    b.ints(name + "/begin", {k * H});
-    b.ints(name + "/end", {(k + 1) * H});
-    b.ints(name + "/strides", {1});
-  }
-  return b.op(name, "StridedSlice", {of, name + "/begin", name + "/end", name + "/strides"}, attrs);
-}
 
 // `steps` GRU steps over inputs x0.. from the state h0; output "out".
 GraphBuilder gru_steps(const GruForm& form, int steps) {
