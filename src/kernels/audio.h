@@ -33,7 +33,11 @@ int64_t spectrogram_bins(const SpectrogramParams& p);
 
 // One channel: `samples` (with `stride` between consecutive samples) ->
 // out[frames × bins].
+// The oracle: a plain DFT per frame (slow, the definition).
 void spectrogram(const float* samples, int64_t length, int64_t sample_stride, const SpectrogramParams& p, float* out);
+// The same by radix-2 FFT (reference/audio_fft.cc), what the runtime runs.
+void spectrogram_fft(const float* samples, int64_t length, int64_t sample_stride, const SpectrogramParams& p,
+                     float* out);
 
 struct MfccParams {
   double upper_frequency_limit = 4000;

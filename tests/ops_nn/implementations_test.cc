@@ -225,6 +225,14 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     }
   }
 
+  // audio/fft: a window that is a power of two and one that is not (zero padding), mono and stereo.
+  for (const auto& [window, stride, channels] : {std::tuple{16, 5, 1}, std::tuple{30, 12, 2}}) {
+    const Tensor clip = random(Shape{3 * window + 7, channels}, ++salt);
+    run_op("AudioSpectrogram", {clip}, {{"window_size", int64_t{window}}, {"stride", int64_t{stride}}});
+    run_op("AudioSpectrogram", {clip},
+           {{"window_size", int64_t{window}}, {"stride", int64_t{stride}}, {"magnitude_squared", true}});
+  }
+
   for (const Implementation& impl : all_implementations()) {
     CAPTURE(impl.name);
     CHECK(implementation_cases()[impl.name] >= 2);

@@ -1,0 +1,48 @@
+// AudioSpectrogram: the FFT kernel (kernels/audio.h, spectrogram_fft) against
+// the DFT oracle on random clips, window sizes (powers of two and not),
+// strides and channel counts; through the op, the runtime's audio/fft
+// implementation against the reference (run_op checks every implementation).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "kernels/audio.h"
+#include "math_test_util.h"
+
+using namespace frost;
+using namespace frost::testing;
+
+TEST_CASE("AudioSpectrogram: FFT kernel matches the DFT oracle on random shapes") {
+  std::mt19937 rng(15);
+  std::uniform_real_distribution<float> sample(-1.0f, 1.0f);
+  for (const int64_t window : {2, 3, 7, 16, 100, 257, 480}) {
+    for (int trial = 0; trial < 3; ++trial) {
+      kernels::SpectrogramParams p;
+      p.window_size = window;
+      p.stride = std::uniform_int_distribution<int64_t>(1, window + 5)(rng);
+      p.magnitude_squared = trial % 2 == 1;
+      const int64_t channels = 1 + trial % 2;
+      const int64_t length = std::uniform_int_distribution<int64_t>(window - 1, 3 * window + 40)(rng);
+      CAPTURE(window);
+      CAPTURE(p.stride);
+      CAPTURE(length);
+      std::vector<float> clip(static_cast<size_t>(length * channels));
+      for (float& v : clip) v = sample(rng);
+      const int64_t frames = kernels::spectrogram_frames(length, p), bins = kernels::spectrogram_bins(p);
+      for (int64_t c = 0; c < channels; ++c) {
+        std::vector<float> want(static_cast<size_t>(frames * bins)), got(want.size());
+        kernels::spectrogram(clip.data() + c, length, channels, p, want.data());
+        kernels::spectrogram_fft(clip.data() + c, length, channels, p, got.data());
+        float scale = 0;
+        for (const float v : want) scale = std::max(scale, std::fabs(v));
+        for (size_t i = 0; i < want.size(); ++i) CHECK(std::fabs(got[i] - want[i]) <= 1e-5f * std::max(scale, 1.0f));
+      }
+      // Through the op: audio/fft against AudioSpectrogram/reference.
+      const Tensor out = run_op1("AudioSpectrogram", {Tensor::from_vector(clip, Shape{length, channels})},
+                                 {{"window_size", int64_t{window}}, {"stride", p.stride}, {"magnitude_squared", p.magnitude_squared}});
+      CHECK(out.shape() == Shape{channels, frames, bins});
+    }
+  }
+}
