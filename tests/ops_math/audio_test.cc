@@ -46,3 +46,46 @@ TEST_CASE("AudioSpectrogram: FFT kernel matches the DFT oracle on random shapes"
     }
   }
 }
+
+TEST_CASE("Mfcc: the table kernel matches the oracle on random spectra and parameters") {
+  std::mt19937 rng(16);
+  std::uniform_real_distribution<float> power(0.0f, 4.0f);
+  for (const int64_t bins : {17, 129, 257}) {
+    for (const int32_t rate : {8000, 16000, 44100}) {
+      kernels::MfccParams p;
+      p.filterbank_channel_count = std::uniform_int_distribution<int64_t>(8, 40)(rng);
+      p.dct_coefficient_count = std::uniform_int_distribution<int64_t>(1, p.filterbank_channel_count)(rng);
+      p.lower_frequency_limit = std::uniform_real_distribution<double>(0, 100)(rng);
+      p.upper_frequency_limit = std::uniform_real_distribution<double>(1000, rate / 2.0)(rng);
+      CAPTURE(bins);
+      CAPTURE(rate);
+      kernels::MfccTable table;
+      std::string error;
+      REQUIRE(table.build(bins, rate, p, error));
+      CHECK(table.matches(bins, rate));
+      CHECK_FALSE(table.matches(bins + 1, rate));
+      for (int frame = 0; frame < 4; ++frame) {
+        std::vector<float> spectrum(static_cast<size_t>(bins));
+        for (float& v : spectrum) v = power(rng);
+        std::vector<float> want(static_cast<size_t>(p.dct_coefficient_count)), got(want.size());
+        REQUIRE(kernels::mfcc(spectrum.data(), bins, rate, p, want.data(), error));
+        table.apply(spectrum.data(), got.data());
+        for (size_t k = 0; k < want.size(); ++k) CHECK(std::fabs(got[k] - want[k]) <= 1e-5f * std::max(1.0f, std::fabs(want[k])));
+      }
+      // Through the op: audio/mfcc_table against Mfcc/reference, twice (the second run reuses the tables).
+      std::vector<float> spec(static_cast<size_t>(2 * 3 * bins));
+      for (float& v : spec) v = power(rng);
+      const Attrs attrs = {{"filterbank_channel_count", p.filterbank_channel_count},
+                           {"dct_coefficient_count", p.dct_coefficient_count},
+                           {"lower_frequency_limit", static_cast<float>(p.lower_frequency_limit)},
+                           {"upper_frequency_limit", static_cast<float>(p.upper_frequency_limit)}};
+      const Tensor out = run_op1("Mfcc", {Tensor::from_vector(spec, Shape{2, 3, bins}), Tensor::scalar<int32_t>(rate)}, attrs);
+      CHECK(out.shape() == Shape{2, 3, p.dct_coefficient_count});
+    }
+  }
+  kernels::MfccTable table;
+  std::string error;
+  kernels::MfccParams bad;
+  bad.dct_coefficient_count = 41;  // more coefficients than channels: refused, as the oracle does
+  CHECK_FALSE(table.build(129, 16000, bad, error));
+}

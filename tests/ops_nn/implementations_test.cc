@@ -233,6 +233,15 @@ TEST_CASE("every CPU implementation matches its op's reference") {
            {{"window_size", int64_t{window}}, {"stride", int64_t{stride}}, {"magnitude_squared", true}});
   }
 
+  // audio/mfcc_table: TensorFlow's default filterbank and a narrower one.
+  for (const auto& [bins, channels] : {std::tuple{129, 40}, std::tuple{33, 12}}) {
+    const Tensor spectrum = random(Shape{2, 5, bins}, ++salt);
+    std::vector<float> power(spectrum.data<float>(), spectrum.data<float>() + spectrum.num_elements());
+    for (float& v : power) v = v * v;  // a spectrogram is not negative
+    run_op("Mfcc", {Tensor::from_vector(power, spectrum.shape()), Tensor::scalar<int32_t>(16000)},
+           {{"filterbank_channel_count", int64_t{channels}}, {"dct_coefficient_count", int64_t{10}}});
+  }
+
   for (const Implementation& impl : all_implementations()) {
     CAPTURE(impl.name);
     CHECK(implementation_cases()[impl.name] >= 2);
