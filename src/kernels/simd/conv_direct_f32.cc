@@ -30,8 +30,9 @@ bool conv2d_direct_isa_supported(GemmIsa isa) {
 }
 
 bool conv2d_direct_stem_fits(const Conv2DParams& p, int nr) {
-  constexpr int64_t kMaxStep = 8, kMaxPanelFloats = int64_t{1} << 16;  // as conv_direct_stem_impl.h
-  return p.groups == 1 && p.in_c > 0 && p.stride_w > 0 && p.in_c * p.stride_w <= kMaxStep &&
+  constexpr int64_t kMaxPanelFloats = int64_t{1} << 16;  // as conv_direct_stem_impl.h
+  return p.groups == 1 && p.in_c > 0 && p.stride_w > 0 &&
+         simd::direct_stem_step(p.in_c * p.stride_w, simd::direct_pointwise(p)) &&
          p.filter_h * p.filter_w * p.in_c * nr <= kMaxPanelFloats;
 }
 
@@ -66,8 +67,9 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
     const double cols = static_cast<double>(simd::round_up(p.out_c, tile.nr));
     double rows = 1.0;
     if (pixels > 0)
-      rows = static_cast<double>(stem ? p.batch * p.out_h * simd::round_up(p.out_w, tile.mr)
-                                      : simd::round_up(pixels, tile.mr));
+      rows = static_cast<double>(stem && !simd::direct_pointwise(p)
+                                     ? p.batch * p.out_h * simd::round_up(p.out_w, tile.mr)
+                                     : simd::round_up(pixels, tile.mr));
     const double nv = static_cast<double>(tile.nr / t.lanes);
     const double cost = cols * rows * (stem ? 1.0 : 1.0 + 0.25 / nv);
     if (cost < best) {
