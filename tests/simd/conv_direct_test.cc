@@ -218,7 +218,7 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
       CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).isa == GemmIsa::kAvx512);
     }
   }
-  // The stem mode: in_c · stride_w ≤ 8, or a pointwise layer with a step of 12–32 that has a kernel.
+  // The stem mode: in_c · stride_w ≤ 8, or a pointwise layer with a step of 16, 24 or 32.
   for (GemmIsa isa : ::frost::testing::runnable_isas()) {
     if (!conv2d_direct_isa_supported(isa)) continue;
     REQUIRE(square_conv(p, 1, 224, 224, 3, 32, 3, 2, true, 1));
@@ -231,7 +231,7 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
     CHECK_FALSE(conv2d_direct_plan(p, isa).stem);  // step 9
     REQUIRE(square_conv(p, 1, 56, 56, 64, 64, 3, 1, true, 1));
     CHECK_FALSE(conv2d_direct_plan(p, isa).stem);
-    // Pointwise layers with 12, 16, 24 or 32 channels in too, as one row of
+    // Pointwise layers with 16, 24 or 32 channels in too, as one row of
     // n·h·w pixels: 7×7 pixels need not round up to whole rows of MR.
     REQUIRE(square_conv(p, 1, 56, 56, 24, 144, 1, 1, true, 1));
     CHECK(conv2d_direct_plan(p, isa).stem);

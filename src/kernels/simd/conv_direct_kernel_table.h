@@ -31,14 +31,14 @@ inline bool direct_pointwise(const Conv2DParams& p) {
 // The steps between neighbouring pixels' inputs (in_c · stride_w floats)
 // the stem kernels are instantiated for: 1..8 (few-channel layers of any
 // shape), and for pointwise layers also the thin channel counts of
-// MobileNet-style expansions, whose reduction of 12–32 is too short for
+// MobileNet-style expansions, whose reduction of 16–32 is too short for
 // the plain mode's pointer table per tile.
 inline bool direct_stem_step(int64_t step, bool pointwise) {
-  return (step >= 1 && step <= 8) || (pointwise && (step == 12 || step == 16 || step == 24 || step == 32));
+  return (step >= 1 && step <= 8) || (pointwise && (step == 16 || step == 24 || step == 32));
 }
 
 struct DirectConvKernelTable {
-  static constexpr int kMaxTiles = 4;
+  static constexpr int kMaxTiles = 5;
   struct Tile {
     const char* name;       // "conv2d_direct_f32_<MR>x<NR>_<isa>"
     const char* stem_name;  // "conv2d_direct_stem_f32_<MR>x<NR>_<isa>"

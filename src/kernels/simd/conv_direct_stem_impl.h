@@ -37,7 +37,7 @@ namespace {  // NOLINT: internal linkage on purpose, see conv_direct_impl.h
 
 // The steps the kernels are instantiated for (direct_stem_step says which
 // runs take them).
-using StemSteps = std::integer_sequence<int, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 24, 32>;
+using StemSteps = std::integer_sequence<int, 1, 2, 3, 4, 5, 6, 7, 8, 16, 24, 32>;
 
 // The runs of the reduction and a tile's window, from the run's geometry.
 struct StemLayout {
