@@ -21,6 +21,7 @@
 #include "kernels/conv.h"
 #include "kernels/conv_direct.h"
 #include "kernels/conv_simd.h"
+#include "kernels/conv_transpose_direct.h"
 #include "kernels/conv_winograd.h"
 #include "kernels/padding.h"
 #include "bench_util.h"
@@ -108,6 +109,8 @@ std::vector<ConvCase> cases() {
       {"dw3x3s2_112x112x64", same_conv(112, 112, 64, 64, 3, 2, true), true},
       // A U-Net/decoder upsampling step: 28×28×64 -> 56×56×32, 3×3 stride 2 SAME.
       {"deconv3x3s2_28x28x64_to_56x56x32", same_conv(56, 56, 32, 64, 3, 2, false), false, true},
+      // A small autoencoder's decoder (corpus cae_mnist): 7×7×32 -> 14×14×16, 5×5 stride 2 SAME.
+      {"deconv5x5s2_7x7x32_to_14x14x16", same_conv(14, 14, 16, 32, 5, 2, false), false, true},
   };
 }
 
@@ -206,6 +209,29 @@ void bm_frost_direct(benchmark::State& st, const ConvCase& c, int threads, frost
     benchmark::ClobberMemory();
   }
   st.SetLabel(frost::kernels::conv2d_direct_kernel_name(plan));
+  add_counters(st, c, threads);
+}
+
+// The direct transposed convolution (kernels/conv_transpose_direct.h), as
+// conv2d_backprop_input/direct_nhwc runs it; counted in the forward
+// convolution's FLOPs like the gemm_col2im row.
+void bm_frost_transpose_direct(benchmark::State& st, const ConvCase& c, int threads) {
+  frost::bench::set_threads(threads);
+  const Conv2DParams& p = c.p;
+  const std::vector<float> dy = random_floats(output_size(p)), filter = random_floats(filter_size(c));
+  std::vector<float> dx(input_size(p));
+  std::vector<float> packed(frost::kernels::conv2d_transpose_direct_packed_filter_floats(p));
+  frost::kernels::conv2d_transpose_direct_pack_filter(p, filter.data(), packed.data());
+  std::vector<float> scratch(frost::kernels::conv2d_transpose_direct_scratch_floats(p));
+  frost::kernels::GemmRun run;
+  run.threads = threads;
+  run.scratch = scratch.data();
+  frost::kernels::conv2d_transpose_direct_f32(p, dy.data(), packed.data(), dx.data(), run);  // warm-up
+  for (auto _ : st) {
+    frost::kernels::conv2d_transpose_direct_f32(p, dy.data(), packed.data(), dx.data(), run);
+    benchmark::ClobberMemory();
+  }
+  st.SetLabel(frost::kernels::conv2d_transpose_direct_kernel_name());
   add_counters(st, c, threads);
 }
 
@@ -392,6 +418,8 @@ void register_all() {
             ->Unit(benchmark::kMicrosecond);
       };
       reg("frost", bm_frost);
+      if (c.transpose && frost::kernels::conv2d_transpose_direct_supported(c.p))
+        reg("frost_direct", bm_frost_transpose_direct);
       if (!c.depthwise && !c.transpose) {
         reg("frost_direct", bm_frost_direct, frost::kernels::GemmIsa::kAuto, -1);
         reg("frost_direct_avx2", bm_frost_direct, frost::kernels::GemmIsa::kAvx2, -1);

@@ -262,8 +262,9 @@ TEST_CASE("gemm_f32: each epilogue option, packed and unpacked, on tails") {
   std::mt19937_64 rng(test_seed() + 1);
   const auto& acts = kAllActivations;
   // Shapes through the small-M path, the general path with edge tiles and with
-  // more than one K block.
-  const int64_t shapes[][3] = {{1, 37, 20}, {4, 16, 9}, {7, 45, 3}, {30, 70, 300}};
+  // more than one K block, and outputs narrower than a vector (with ldc == n,
+  // the epilogue's flat path: 3 and 8 columns tile a vector of 16 or not).
+  const int64_t shapes[][3] = {{1, 37, 20}, {4, 16, 9}, {7, 45, 3}, {30, 70, 300}, {9, 3, 5}, {21, 8, 7}};
   int failures = 0;
   for (GemmIsa isa : ::frost::testing::runnable_isas())
     for (Activation act : acts)
