@@ -242,6 +242,20 @@ TEST_CASE("every CPU implementation matches its op's reference") {
            {{"filterbank_channel_count", int64_t{channels}}, {"dct_coefficient_count", int64_t{10}}});
   }
 
+  // quantized_matmul/rows: plain and with b stored transposed.
+  for (const bool trans_b : {false, true}) {
+    std::vector<uint8_t> a(3 * 40), b(40 * 9);
+    for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<uint8_t>(i * 37 % 251);
+    for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<uint8_t>(i * 91 % 253);
+    Tensor ta(DType::QUInt8, Shape{3, 40}), tb(DType::QUInt8, trans_b ? Shape{9, 40} : Shape{40, 9});
+    std::copy(a.begin(), a.end(), static_cast<uint8_t*>(ta.raw_data()));
+    std::copy(b.begin(), b.end(), static_cast<uint8_t*>(tb.raw_data()));
+    run_op("QuantizedMatMul",
+           {ta, tb, Tensor::scalar<float>(-1), Tensor::scalar<float>(1), Tensor::scalar<float>(0),
+            Tensor::scalar<float>(2.55f)},
+           {{"transpose_b", trans_b}});
+  }
+
   for (const Implementation& impl : all_implementations()) {
     CAPTURE(impl.name);
     CHECK(implementation_cases()[impl.name] >= 2);
