@@ -21,6 +21,7 @@
 #include "kernels/conv.h"
 #include "kernels/conv_direct.h"
 #include "kernels/conv_simd.h"
+#include "kernels/conv_transpose_direct.h"
 #include "kernels/conv_winograd.h"
 #include "kernels/padding.h"
 #include "bench_util.h"
@@ -92,10 +93,22 @@ std::vector<ConvCase> cases() {
       {"3x3_32x32x8_to_8", same_conv(32, 32, 8, 8, 3, 1, false), false},
       {"3x3_64x64x8_to_32", same_conv(64, 64, 8, 32, 3, 1, false), false},
       {"3x3_368x640x8_to_8", same_conv(368, 640, 8, 8, 3, 1, false), false},  // sbd_yolo
+      // MobileNetV2's 1×1 layers at their extremes, at width 1.0 (large/) and
+      // at the corpus' small width: an expansion of few channels over many
+      // pixels (the output, not the FMAs, is most of the traffic), a
+      // projection to 8, and the last layer, 1280 channels over 7×7 pixels.
+      {"1x1_112x112x16_to_96", same_conv(112, 112, 16, 96, 1, 1, false), false},
+      {"1x1_112x112x8_to_48", same_conv(112, 112, 8, 48, 1, 1, false), false},
+      {"1x1_112x112x16_to_8", same_conv(112, 112, 16, 8, 1, 1, false), false},
+      {"1x1_7x7x320_to_1280", same_conv(7, 7, 320, 1280, 1, 1, false), false},
+      {"1x1_7x7x112_to_1280", same_conv(7, 7, 112, 1280, 1, 1, false), false},
+      {"3x3s2_224x224x3_to_16", same_conv(224, 224, 3, 16, 3, 2, false), false},
       {"dw3x3_112x112x32", same_conv(112, 112, 32, 32, 3, 1, true), true},
       {"dw3x3s2_112x112x64", same_conv(112, 112, 64, 64, 3, 2, true), true},
       // A U-Net/decoder upsampling step: 28×28×64 -> 56×56×32, 3×3 stride 2 SAME.
       {"deconv3x3s2_28x28x64_to_56x56x32", same_conv(56, 56, 32, 64, 3, 2, false), false, true},
+      // A small autoencoder's decoder (corpus cae_mnist): 7×7×32 -> 14×14×16, 5×5 stride 2 SAME.
+      {"deconv5x5s2_7x7x32_to_14x14x16", same_conv(14, 14, 16, 32, 5, 2, false), false, true},
   };
 }
 
@@ -194,6 +207,29 @@ void bm_frost_direct(benchmark::State& st, const ConvCase& c, int threads, frost
     benchmark::ClobberMemory();
   }
   st.SetLabel(frost::kernels::conv2d_direct_kernel_name(plan));
+  add_counters(st, c, threads);
+}
+
+// The direct transposed convolution (kernels/conv_transpose_direct.h), as
+// conv2d_backprop_input/direct_nhwc runs it; counted in the forward
+// convolution's FLOPs like the gemm_col2im row.
+void bm_frost_transpose_direct(benchmark::State& st, const ConvCase& c, int threads) {
+  frost::bench::set_threads(threads);
+  const Conv2DParams& p = c.p;
+  const std::vector<float> dy = random_floats(output_size(p)), filter = random_floats(filter_size(c));
+  std::vector<float> dx(input_size(p));
+  std::vector<float> packed(frost::kernels::conv2d_transpose_direct_packed_filter_floats(p));
+  frost::kernels::conv2d_transpose_direct_pack_filter(p, filter.data(), packed.data());
+  std::vector<float> scratch(frost::kernels::conv2d_transpose_direct_scratch_floats(p));
+  frost::kernels::GemmRun run;
+  run.threads = threads;
+  run.scratch = scratch.data();
+  frost::kernels::conv2d_transpose_direct_f32(p, dy.data(), packed.data(), dx.data(), run);  // warm-up
+  for (auto _ : st) {
+    frost::kernels::conv2d_transpose_direct_f32(p, dy.data(), packed.data(), dx.data(), run);
+    benchmark::ClobberMemory();
+  }
+  st.SetLabel(frost::kernels::conv2d_transpose_direct_kernel_name());
   add_counters(st, c, threads);
 }
 
@@ -380,6 +416,8 @@ void register_all() {
             ->Unit(benchmark::kMicrosecond);
       };
       reg("frost", bm_frost);
+      if (c.transpose && frost::kernels::conv2d_transpose_direct_supported(c.p))
+        reg("frost_direct", bm_frost_transpose_direct);
       if (!c.depthwise && !c.transpose) {
         reg("frost_direct", bm_frost_direct, frost::kernels::GemmIsa::kAuto, -1);
         reg("frost_direct_avx2", bm_frost_direct, frost::kernels::GemmIsa::kAvx2, -1);

@@ -1,26 +1,31 @@
-// Rule: one GRU time step, as Keras (GRUCell, implementation 2, reset_after
-// true or false) and tf.nn.rnn_cell.GRUCell / tf.contrib.rnn freeze it,
-// unrolled or in a while-loop body, becomes one _FrostGRUCell
+// Rule: one GRU time step, as Keras (GRUCell, implementation 1 or 2,
+// reset_after true or false) and tf.nn.rnn_cell.GRUCell / tf.contrib.rnn
+// freeze it, unrolled or in a while-loop body, becomes one _FrostGRUCell
 // (runtime/ops/rnn_cell_ops.h). Every form ends in
 //
 //   h' = u·h + (1 − u)·tanh(n)        (Add of two Muls, operands in either order)
 //
 // and differs in how u (update), r (reset) and n come about:
 //   Keras:  x̃ = x·Wx + bx, h̃ = h·Wh + bh, each Split in 3 (h̃ in 2 before reset)
+//           (implementation 2) or one MatMul (+ BiasAdd) per piece on column
+//           slices of the weights (implementation 1)
 //           u = σ(x̃_u + h̃_u), r = σ(x̃_r + h̃_r)
 //           after reset:  n = x̃_n + r·h̃_n
 //           before reset: n = x̃_n + (r·h)·Wn
 //   tf.nn:  u, r = Split(σ([x | h]·Wg + bg)) (r first), n = [x | r·h]·Wc + bc
+// The Keras gates' σ is Sigmoid, or hard_sigmoid as TF1 Keras freezes it:
+// clip_by_value(0.2·x + 0.5, 0, 1) = Maximum(Minimum(Add(Mul(x, 0.2), 0.5), 1), 0)
+// (any positive slope and any offset; both gates alike; the fused cell's
+// gate_activation attr). captcha_cnn's GRU is implementation 1 with it.
 // The pieces are told apart by structure (which one feeds u, which r), not
 // by name or split position. The fused kernel gets [x | h] rows and the
 // columns u, r, x̃_n, h̃_n (after reset) or u, r, n with the state's rows of n
 // zero and Wn as candidate_kernel (before reset); the input and recurrent
 // biases of u and r add up.
 //
-// Refused (the ops stay): other activations (Keras hard_sigmoid in TF1 graphs,
-// captcha_cnn's GRU), Keras implementation 1 (one MatMul per gate), a piece
-// read outside the cell. h' may be read anywhere (the fused node takes its
-// name). Only with PassContext::runtime_fusions.
+// Refused (the ops stay): other activations, a clamp other than [0, 1], gates
+// with different activations, a piece read outside the cell. h' may be read
+// anywhere (the fused node takes its name). Only with PassContext::runtime_fusions.
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
 #include "freeze/rnn_match.h"
@@ -31,6 +36,8 @@ namespace {
 
 using rnn::Affine;
 using rnn::CellGraph;
+using rnn::Gate;
+using rnn::gate_at;
 using rnn::is_op;
 
 bool same_tensor(const std::string& a, const std::string& b) {
@@ -111,27 +118,29 @@ bool equal_sizes(const CellGraph& cg, const Node* split, int64_t width, rnn::Con
   return true;
 }
 
-// Sigmoid(Add(xs:i, hs:j)) for splits xs, hs: fills i and j.
-bool gate_of(const CellGraph& cg, const std::string& tensor, const Node* xs, const Node* hs, int& i, int& j) {
-  Node* sig = cg.producer(tensor);
-  if (!is_op(sig, {"Sigmoid"}) || TensorId::parse(tensor).index != 0) return false;
-  Node* add = cg.input_node(*sig, 0);
-  if (!is_op(add, {"Add", "AddV2"}) || add->num_data_inputs() != 2) return false;
+// σ(Add(xs:i, hs:j)) for splits xs, hs: fills i and j.
+std::optional<Gate> gate_of(const CellGraph& cg, const std::string& tensor, const Node* xs, const Node* hs, int& i,
+                            int& j, rnn::ConstantFrame& frame) {
+  std::optional<Gate> g = gate_at(cg, tensor, frame);
+  Node* add = g ? cg.producer(g->pre) : nullptr;
+  if (!is_op(add, {"Add", "AddV2"}) || add->num_data_inputs() != 2) return std::nullopt;
   for (int s = 0; s < 2; ++s) {
     const TensorId a = add->input(s), b = add->input(1 - s);
     if (a.node == xs->name && b.node == hs->name) {
       i = a.index;
       j = b.index;
-      return true;
+      g->nodes.push_back(add);
+      return g;
     }
   }
-  return false;
+  return std::nullopt;
 }
 
 struct Fused {
   std::string x, h;
   Tensor kernel, bias, candidate;  // candidate: before reset only
   bool reset_after = true;
+  Gate gate;  // both gates' activation
   std::set<std::string> cell;
   rnn::ConstantFrame frame;
 };
@@ -139,8 +148,8 @@ struct Fused {
 // Keras's GRUCell (implementation 2), either reset variant.
 bool match_keras(const CellGraph& cg, const Output& o, Fused& f) {
   int xu = -1, hu = -1, xr = -1, hr = -1;
-  Node* sig_u = cg.producer(o.u);
-  Node* add_u = sig_u && sig_u->num_data_inputs() == 1 ? cg.input_node(*sig_u, 0) : nullptr;
+  const std::optional<Gate> probe_u = gate_at(cg, o.u, f.frame);
+  Node* add_u = probe_u ? cg.producer(probe_u->pre) : nullptr;
   if (!is_op(add_u, {"Add", "AddV2"}) || add_u->num_data_inputs() != 2) return false;
   Node* xs = cg.input_node(*add_u, 0);
   Node* hs = cg.input_node(*add_u, 1);
@@ -153,7 +162,8 @@ bool match_keras(const CellGraph& cg, const Output& o, Fused& f) {
     std::swap(xa, ha);
   }
   if (!xa->b.empty() || same_tensor(xa->a, o.h)) return false;
-  if (!gate_of(cg, o.u, xs, hs, xu, hu)) return false;
+  const std::optional<Gate> gu = gate_of(cg, o.u, xs, hs, xu, hu, f.frame);
+  if (!gu) return false;
   // n: Add(xs:n, Mul(r, hs:n)) after reset, Add(xs:n, MatMul(Mul(r, h), Wn)) before.
   Node* add_n = cg.input_node(*o.tanh, 0);
   if (!is_op(add_n, {"Add", "AddV2"}) || add_n->num_data_inputs() != 2) return false;
@@ -192,17 +202,19 @@ bool match_keras(const CellGraph& cg, const Output& o, Fused& f) {
       if (same_tensor(rh->inputs[static_cast<size_t>(s)], o.h)) r_tensor = rh->inputs[static_cast<size_t>(1 - s)];
     if (r_tensor.empty()) return false;
   }
-  if (!gate_of(cg, r_tensor, xs, hs, xr, hr)) return false;
+  const std::optional<Gate> gr = gate_of(cg, r_tensor, xs, hs, xr, hr, f.frame);
+  if (!gr || !gr->same_kind(*gu)) return false;
   // Each piece once: u, r, n of x̃; u, r (, n) of h̃.
   if (xu == xr || xu == xn || xr == xn || hu == hr || (reset_after && (hn == hu || hn == hr))) return false;
 
-  Node* sig_r = cg.producer(r_tensor);
   f.cell = xa->nodes;
   f.cell.insert(ha->nodes.begin(), ha->nodes.end());
-  for (const Node* n : std::initializer_list<const Node*>{xs, hs, sig_u, add_u, sig_r, cg.input_node(*sig_r, 0),
-                                                           add_n, rec, o.tanh, o.one_minus, o.keep_mul, o.new_mul,
-                                                           o.add})
+  for (const Node* n : std::initializer_list<const Node*>{xs, hs, add_n, rec, o.tanh, o.one_minus, o.keep_mul,
+                                                           o.new_mul, o.add})
     f.cell.insert(n->name);
+  for (const Gate* g : {&*gu, &*gr})
+    for (const Node* n : g->nodes) f.cell.insert(n->name);
+  f.gate = *gu;
   if (na) {
     f.cell.insert(na->nodes.begin(), na->nodes.end());
     f.cell.insert(rh->name);
@@ -230,6 +242,108 @@ bool match_keras(const CellGraph& cg, const Output& o, Fused& f) {
   }
   f.reset_after = reset_after;
   f.x = xa->a;
+  f.h = o.h;
+  return true;
+}
+
+// Keras's GRUCell, implementation 1: one MatMul (+ BiasAdd) per piece, each
+// on its own column slice of kernel / recurrent_kernel.
+bool match_keras_per_gate(const CellGraph& cg, const Output& o, Fused& f) {
+  // An affine function of one input (x or h).
+  auto piece = [&](const std::string& t) -> std::optional<Affine> {
+    std::optional<Affine> a = rnn::match_affine(cg, t);
+    if (!a || !a->b.empty()) return std::nullopt;
+    return a;
+  };
+  // σ(x̃ + h̃): the gate, its x piece and its h piece.
+  struct GatePieces {
+    Gate gate;
+    Affine x, h;
+  };
+  auto gate_pieces = [&](const std::string& t) -> std::optional<GatePieces> {
+    std::optional<Gate> g = gate_at(cg, t, f.frame);
+    Node* add = g ? cg.producer(g->pre) : nullptr;
+    if (!is_op(add, {"Add", "AddV2"}) || add->num_data_inputs() != 2) return std::nullopt;
+    std::optional<Affine> p = piece(add->inputs[0]), q = piece(add->inputs[1]);
+    if (!p || !q) return std::nullopt;
+    if (same_tensor(p->a, o.h)) std::swap(p, q);
+    if (same_tensor(p->a, o.h) || !same_tensor(q->a, o.h)) return std::nullopt;
+    g->nodes.push_back(add);
+    return GatePieces{*g, *p, *q};
+  };
+  const std::optional<GatePieces> u = gate_pieces(o.u);
+  if (!u) return false;
+  const std::string x = u->x.a;
+  // n = x̃_n + rec, rec = r·h̃_n (after reset) or (r·h)·Wn (before).
+  Node* add_n = cg.input_node(*o.tanh, 0);
+  if (!is_op(add_n, {"Add", "AddV2"}) || add_n->num_data_inputs() != 2) return false;
+  std::optional<Affine> xn;
+  Node* rec = nullptr;
+  for (int s = 0; s < 2 && !xn; ++s) {
+    std::optional<Affine> a = piece(add_n->inputs[static_cast<size_t>(s)]);
+    if (a && same_tensor(a->a, x)) {
+      xn = a;
+      rec = cg.input_node(*add_n, 1 - s);
+    }
+  }
+  if (!xn || !rec || rec->num_data_inputs() != 2) return false;
+  const bool reset_after = is_op(rec, {"Mul"});
+  std::string r_tensor;
+  std::optional<Affine> hn, na;
+  Node* rh = nullptr;
+  if (reset_after) {
+    for (int s = 0; s < 2 && !hn; ++s) {
+      std::optional<Affine> a = piece(rec->inputs[static_cast<size_t>(s)]);
+      if (a && same_tensor(a->a, o.h)) {
+        hn = a;
+        r_tensor = rec->inputs[static_cast<size_t>(1 - s)];
+      }
+    }
+    if (!hn) return false;
+  } else {
+    na = rnn::match_affine(cg, add_n->inputs[add_n->input(0).node == xn->top ? 1 : 0]);
+    rh = na && na->b.empty() ? cg.producer(na->a) : nullptr;
+    if (!is_op(rh, {"Mul"}) || rh->num_data_inputs() != 2) return false;
+    for (int s = 0; s < 2; ++s)
+      if (same_tensor(rh->inputs[static_cast<size_t>(s)], o.h)) r_tensor = rh->inputs[static_cast<size_t>(1 - s)];
+    if (r_tensor.empty()) return false;
+  }
+  const std::optional<GatePieces> r = gate_pieces(r_tensor);
+  if (!r || !r->gate.same_kind(u->gate) || !same_tensor(r->x.a, x)) return false;
+
+  const int64_t I = u->x.w.shape()[0], H = u->x.w.shape()[1];
+  for (const Affine* a : std::initializer_list<const Affine*>{&u->x, &r->x, &*xn})
+    if (a->w.shape() != Shape{I, H}) return false;
+  for (const Affine* a : std::initializer_list<const Affine*>{&u->h, &r->h, hn ? &*hn : &u->h})
+    if (a->w.shape() != Shape{H, H}) return false;
+  if (na && na->w.shape() != Shape{H, H}) return false;
+
+  std::vector<const Affine*> affines = {&u->x, &u->h, &r->x, &r->h, &*xn};
+  if (hn) affines.push_back(&*hn);
+  if (na) affines.push_back(&*na);
+  for (const Affine* a : affines) {
+    f.cell.insert(a->nodes.begin(), a->nodes.end());
+    f.frame.merge(a->frame);
+  }
+  for (const Gate* g : {&u->gate, &r->gate})
+    for (const Node* n : g->nodes) f.cell.insert(n->name);
+  for (const Node* n : std::initializer_list<const Node*>{add_n, rec, o.tanh, o.one_minus, o.keep_mul, o.new_mul,
+                                                           o.add})
+    f.cell.insert(n->name);
+  if (rh) f.cell.insert(rh->name);
+  const Tensor u_bias = rnn::add_vectors(u->x.bias, u->h.bias), r_bias = rnn::add_vectors(r->x.bias, r->h.bias);
+  if (reset_after) {
+    f.kernel = rnn::vstack({rnn::hstack({u->x.w, r->x.w, xn->w, rnn::zeros(I, H)}),
+                            rnn::hstack({u->h.w, r->h.w, rnn::zeros(H, H), hn->w})});
+    f.bias = rnn::concat_vectors({u_bias, r_bias, xn->bias, hn->bias});
+  } else {
+    f.kernel = rnn::vstack({rnn::hstack({u->x.w, r->x.w, xn->w}), rnn::hstack({u->h.w, r->h.w, rnn::zeros(H, H)})});
+    f.bias = rnn::concat_vectors({u_bias, r_bias, rnn::add_vectors(xn->bias, na->bias)});
+    f.candidate = na->w;
+  }
+  f.reset_after = reset_after;
+  f.gate = u->gate;
+  f.x = x;
   f.h = o.h;
   return true;
 }
@@ -280,7 +394,10 @@ bool fuse_at(Graph& g, const PassContext& ctx, const std::string& name) {
   if (!match_output(cg, g.find(name), o, frame)) return false;
   if (!match_keras(cg, o, f)) {
     f = Fused{};
-    if (!match_tf_nn(cg, o, f)) return false;
+    if (!match_keras_per_gate(cg, o, f)) {
+      f = Fused{};
+      if (!match_tf_nn(cg, o, f)) return false;
+    }
   }
   f.frame.merge(frame);
   for (const std::string& n : f.cell)
@@ -295,6 +412,7 @@ bool fuse_at(Graph& g, const PassContext& ctx, const std::string& name) {
   fused.device = o.add->device;
   fused.attrs["T"] = DType::Float;
   fused.attrs["reset_after"] = f.reset_after;
+  rnn::set_gate_attrs(fused, f.gate);
   fused.inputs = {f.x, f.h, rnn::add_constant(g, fused.name + "/kernel", f.kernel, f.frame),
                   rnn::add_constant(g, fused.name + "/bias", f.bias, f.frame)};
   if (!f.reset_after) fused.inputs.push_back(rnn::add_constant(g, fused.name + "/candidate_kernel", f.candidate, f.frame));

@@ -4,7 +4,8 @@
 // (runtime/ops/rnn_cell_ops.h):
 //
 //   z = [x | h]·W + b   (match_affine: MatMul of a ConcatV2, or two MatMuls added; bias)
-//   z0..z3 = Split(z, 4, axis -1)
+//   z0..z3 = Split(z, 4, axis -1), or four StridedSlices of consecutive column
+//            ranges z[:, :H], z[:, H:2H], ... (Keras's LSTMCell in TF 2's v1 graphs)
 //   c' = σ(z_f [+ forget_bias])·c + σ(z_i)·tanh(z_g)     (Add of two Muls, either order)
 //   h' = σ(z_o)·tanh(c')
 //
@@ -15,12 +16,17 @@
 // columns (and bias, with a constant added to a piece before its sigmoid,
 // tf.nn's forget_bias, folded in) in the order i, f, g, o.
 //
-// Refused (the ops stay): any other activation (Keras hard_sigmoid, relu...),
+// The gates' σ is Sigmoid, or Keras's hard_sigmoid as TF1 Keras freezes it
+// (rnn::gate_at), the same for all three.
+//
+// Refused (the ops stay): any other activation (relu, mixed gate kinds...),
 // peepholes (σ(f + w·c)), cell clipping (tanh reads a clipped c'), Keras
-// implementation 1 (one MatMul per gate), a piece or intermediate read
-// outside the cell. h' and c' may be read anywhere: the fused node takes h''s
+// implementation 1 (one MatMul per gate), slices that skip or overlap
+// columns, a piece or intermediate read outside the cell. h' and c' may be read anywhere: the fused node takes h''s
 // name (output 0) and c' becomes Identity(fused:1).
 // Only with PassContext::runtime_fusions (TensorFlow has no such op).
+#include <algorithm>
+
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
 #include "freeze/rnn_match.h"
@@ -33,51 +39,156 @@ using rnn::CellGraph;
 using rnn::is_op;
 
 struct Piece {
-  Node* act = nullptr;  // Sigmoid or Tanh
+  Node* act = nullptr;  // Tanh, or the gate activation's output node (Sigmoid, hard_sigmoid's last clamp)
   Node* add = nullptr;  // the Add of a constant before it, if any
   double offset = 0;
+  rnn::Gate gate;       // a gate's activation (not the Tanh piece's)
 };
 
-// The activation reading split output `k` (through an Add of a scalar constant).
-bool read_piece(const CellGraph& cg, const Node& split, int k, Piece& p, rnn::ConstantFrame& frame) {
-  Node* r = cg.sole_reader(split.name, k);
+// z cut into its four gate pieces along the last axis: by a Split or SplitV,
+// or by four StridedSlices of consecutive column ranges.
+struct Cut {
+  std::string z;                                    // the tensor cut
+  std::vector<Node*> nodes;                         // the Split, or the slices in column order
+  std::vector<std::pair<Node*, int>> pieces;        // piece k: node and output
+  std::vector<std::pair<int64_t, int64_t>> ranges;  // slices: [begin, end) columns, end -1 to the last
+  Node* split_v = nullptr;                          // its sizes are checked once H is known
+  // Whether the pieces are H columns each, in order.
+  bool even(const CellGraph& cg, int64_t H, rnn::ConstantFrame& frame) const {
+    for (size_t k = 0; k < ranges.size(); ++k) {
+      const auto [b, e] = ranges[k];
+      const auto kk = static_cast<int64_t>(k);
+      if (b != kk * H || (e != (kk + 1) * H && !(k == 3 && e == -1))) return false;
+    }
+    if (!split_v) return true;
+    const std::optional<Tensor> sizes = cg.constant(split_v->inputs[1], frame);
+    if (!sizes || sizes->num_elements() != 4) return false;
+    for (int k = 0; k < 4; ++k)
+      if (sizes->as_int64(k) != H && sizes->as_int64(k) != -1) return false;
+    return true;
+  }
+};
+
+std::optional<Cut> split_cut(const CellGraph& cg, Node& split, rnn::ConstantFrame& frame) {
+  int value_input = 1;
+  if (split.op == "Split") {
+    if (split.attr_int_or("num_split", 0) != 4 || split.num_data_inputs() != 2) return std::nullopt;
+  } else if (split.op == "SplitV") {
+    if (split.attr_int_or("num_split", 0) != 4 || split.num_data_inputs() != 3) return std::nullopt;
+    value_input = 0;
+  } else {
+    return std::nullopt;
+  }
+  const std::optional<Tensor> axis = cg.constant(split.inputs[value_input == 1 ? 0 : 2], frame);
+  if (!axis || axis->num_elements() != 1 || (axis->as_double(0) != 1 && axis->as_double(0) != -1))
+    return std::nullopt;
+  Cut cut;
+  cut.z = split.inputs[static_cast<size_t>(value_input)];
+  cut.nodes = {&split};
+  for (int k = 0; k < 4; ++k) cut.pieces.emplace_back(&split, k);
+  if (split.op == "SplitV") cut.split_v = &split;
+  return cut;
+}
+
+// Columns [begin, end) (end -1: to the last) of whole rows of a rank-2 value:
+// z[:, begin:end] as a StridedSlice with constant bounds and unit strides.
+bool column_slice(const CellGraph& cg, const Node& s, int64_t& begin, int64_t& end, rnn::ConstantFrame& frame) {
+  if (s.op != "StridedSlice" || s.num_data_inputs() != 4 || s.attr_int_or("ellipsis_mask", 0) != 0 ||
+      s.attr_int_or("new_axis_mask", 0) != 0 || s.attr_int_or("shrink_axis_mask", 0) != 0)
+    return false;
+  const std::optional<Tensor> b = cg.constant(s.inputs[1], frame), e = cg.constant(s.inputs[2], frame),
+                              st = cg.constant(s.inputs[3], frame);
+  if (!b || !e || !st || b->num_elements() != 2 || e->num_elements() != 2 || st->num_elements() != 2) return false;
+  if (st->as_int64(0) != 1 || st->as_int64(1) != 1) return false;
+  const int64_t begin_mask = s.attr_int_or("begin_mask", 0), end_mask = s.attr_int_or("end_mask", 0);
+  if (!((begin_mask & 1) || b->as_int64(0) == 0) || !(end_mask & 1)) return false;  // all rows
+  begin = (begin_mask & 2) ? 0 : b->as_int64(1);
+  end = (end_mask & 2) ? -1 : e->as_int64(1);
+  return begin >= 0 && (end == -1 || end > begin);
+}
+
+// The four column slices of z that `first` (the one starting at column 0) belongs to.
+std::optional<Cut> slice_cut(const CellGraph& cg, Node& first, rnn::ConstantFrame& frame) {
+  int64_t b = 0, e = 0;
+  if (!column_slice(cg, first, b, e, frame) || b != 0) return std::nullopt;
+  const TensorId z = first.input(0);
+  std::vector<Node*> readers = cg.readers(z.node, z.index);
+  if (readers.size() != 4) return std::nullopt;
+  Cut cut;
+  cut.z = first.inputs[0];
+  std::vector<std::pair<std::pair<int64_t, int64_t>, Node*>> slices;
+  for (Node* r : readers) {
+    if (r->inputs[0] != first.inputs[0] || !column_slice(cg, *r, b, e, frame)) return std::nullopt;
+    slices.push_back({{b, e}, r});
+  }
+  std::sort(slices.begin(), slices.end(), [](const auto& x, const auto& y) { return x.first.first < y.first.first; });
+  for (const auto& [range, node] : slices) {
+    cut.ranges.push_back(range);
+    cut.nodes.push_back(node);
+    cut.pieces.emplace_back(node, 0);
+  }
+  return cut;
+}
+
+// The activation reading piece `k` (through an Add of a scalar constant).
+bool read_piece(const CellGraph& cg, const std::pair<Node*, int>& piece, Piece& p, rnn::ConstantFrame& frame) {
+  const Node& src = *piece.first;
+  const int k = piece.second;
+  Node* r = cg.sole_reader(src.name, k);
   if (is_op(r, {"Add", "AddV2"}) && r->num_data_inputs() == 2) {
-    const int other = rnn::reads(*r, 0, split, k) ? 1 : 0;
+    const int other = rnn::reads(*r, 0, src, k) ? 1 : 0;
     const std::optional<double> v = cg.scalar(r->inputs[static_cast<size_t>(other)], frame);
     if (!v) return false;
     p.add = r;
     p.offset = *v;
     r = cg.sole_reader(r->name);
   }
-  if (!is_op(r, {"Sigmoid", "Tanh"}) || r->attr_type_or("T", DType::Float) != DType::Float) return false;
-  p.act = r;
+  if (!r || r->attr_type_or("T", DType::Float) != DType::Float) return false;
+  if (r->op == "Tanh") {
+    p.act = r;
+    return true;
+  }
+  // A gate: Sigmoid, or hard_sigmoid's Mul, Add and two clamps, each the previous one's sole reader.
+  Node* top = r;
+  if (r->op == "Mul")
+    for (int i = 0; i < 3 && top; ++i) top = cg.sole_reader(top->name);
+  if (!top) return false;
+  std::optional<rnn::Gate> gate = rnn::gate_at(cg, top->name, frame);
+  const TensorId pre = gate ? TensorId::parse(gate->pre) : TensorId{};
+  const std::string& from = p.add ? p.add->name : src.name;
+  if (!gate || pre.node != from || pre.index != (p.add ? 0 : k) || pre.control) return false;
+  p.act = top;
+  p.gate = std::move(*gate);
   return true;
 }
 
-// The split's four pieces and their gate math; fuses and returns true on a match.
-bool fuse_at(Graph& g, const PassContext& ctx, Node& split) {
-  CellGraph cg(g, ctx);
-  int value_input = 1;
-  if (split.op == "Split") {
-    if (split.attr_int_or("num_split", 0) != 4 || split.num_data_inputs() != 2) return false;
-  } else if (split.op == "SplitV") {
-    if (split.attr_int_or("num_split", 0) != 4 || split.num_data_inputs() != 3) return false;
-    value_input = 0;
-  } else {
-    return false;
+// The cut's four pieces and their gate math; fuses and returns true on a match.
+bool fuse_at(Graph& g, const PassContext& ctx, Node& cut_node) {
+  if (cut_node.op == "StridedSlice") {
+    // Most slices are not of gate pre-activations: look before indexing the graph.
+    const Node* z = cut_node.inputs.empty() ? nullptr : g.find(cut_node.input(0).node);
+    if (!is_op(z, {"BiasAdd", "Add", "AddV2", "MatMul", "_FusedMatMul"})) return false;
   }
+  CellGraph cg(g, ctx);
   rnn::ConstantFrame frame;
-  const std::optional<Tensor> axis = cg.constant(split.inputs[value_input == 1 ? 0 : 2], frame);
-  if (!axis || axis->num_elements() != 1 || (axis->as_double(0) != 1 && axis->as_double(0) != -1)) return false;
+  const std::optional<Cut> cut =
+      cut_node.op == "StridedSlice" ? slice_cut(cg, cut_node, frame) : split_cut(cg, cut_node, frame);
+  if (!cut) return false;
   Piece pieces[4];
   for (int k = 0; k < 4; ++k)
-    if (!read_piece(cg, split, k, pieces[k], frame)) return false;
+    if (!read_piece(cg, cut->pieces[static_cast<size_t>(k)], pieces[k], frame)) return false;
   int tanh_piece = -1, sigmoids = 0;
   for (int k = 0; k < 4; ++k) {
     if (pieces[k].act->op == "Tanh") tanh_piece = k;
     else ++sigmoids;
   }
   if (tanh_piece < 0 || sigmoids != 3) return false;
+  const rnn::Gate* gate = nullptr;  // the three gates' activation, alike
+  for (int k = 0; k < 4; ++k) {
+    if (k == tanh_piece) continue;
+    if (gate && !pieces[k].gate.same_kind(*gate)) return false;
+    gate = &pieces[k].gate;
+  }
   auto piece_of = [&](const Node* n) {
     for (int k = 0; k < 4; ++k)
       if (pieces[k].act == n) return k;
@@ -119,22 +230,20 @@ bool fuse_at(Graph& g, const PassContext& ctx, Node& split) {
   if (TensorId::parse(ig->inputs[0]).index != 0 || TensorId::parse(ig->inputs[1]).index != 0) return false;
 
   // z
-  const std::optional<rnn::Affine> z = rnn::match_affine(cg, split.inputs[static_cast<size_t>(value_input)]);
-  if (!z || z->b.empty() || cg.sole_reader(z->top) != &split) return false;
+  const std::optional<rnn::Affine> z = rnn::match_affine(cg, cut->z);
+  if (!z || z->b.empty()) return false;
   const int64_t gates = z->w.shape()[1];
   if (gates % 4 != 0) return false;
   const int64_t H = gates / 4;
-  if (split.op == "SplitV") {
-    const std::optional<Tensor> sizes = cg.constant(split.inputs[1], frame);
-    if (!sizes || sizes->num_elements() != 4) return false;
-    for (int k = 0; k < 4; ++k)
-      if (sizes->as_int64(k) != H && sizes->as_int64(k) != -1) return false;
-  }
+  if (!cut->even(cg, H, frame)) return false;
   // The cell's nodes: every one but h' and c' must be read only inside it.
   std::set<std::string> cell = z->nodes;
-  for (const Node* n : std::initializer_list<const Node*>{&split, ig, c_new, fc, h_new, tanh_c}) cell.insert(n->name);
+  for (const Node* n : cut->nodes) cell.insert(n->name);
+  if (!cg.used_only_by(z->top, cell)) return false;
+  for (const Node* n : std::initializer_list<const Node*>{ig, c_new, fc, h_new, tanh_c}) cell.insert(n->name);
   for (const Piece& p : pieces) {
     cell.insert(p.act->name);
+    for (const Node* n : p.gate.nodes) cell.insert(n->name);
     if (p.add) cell.insert(p.add->name);
   }
   for (const std::string& n : cell)
@@ -159,6 +268,7 @@ bool fuse_at(Graph& g, const PassContext& ctx, Node& split) {
   fused.op = "_FrostLSTMCell";
   fused.device = h_new->device;
   fused.attrs["T"] = DType::Float;
+  rnn::set_gate_attrs(fused, *gate);
   const std::string x = z->a, h = z->b, c_name = c_new->name;
   const std::string w = rnn::add_constant(g, fused.name + "/kernel", rnn::hstack(w_parts), weights);
   const std::string b = rnn::add_constant(g, fused.name + "/bias", rnn::concat_vectors(b_parts), weights);
@@ -180,10 +290,10 @@ PassStats fuse_lstm_cells(Graph& g, const PassContext& ctx) {
   if (!ctx.runtime_fusions) return stats;
   std::vector<std::string> names;
   for (const Node* n : g.nodes())
-    if (n->op == "Split" || n->op == "SplitV") names.push_back(n->name);
+    if (n->op == "Split" || n->op == "SplitV" || n->op == "StridedSlice") names.push_back(n->name);
   for (const std::string& name : names) {
-    Node* split = g.find(name);
-    if (split && fuse_at(g, ctx, *split)) stats.add("lstm_cells");
+    Node* cut = g.find(name);
+    if (cut && fuse_at(g, ctx, *cut)) stats.add("lstm_cells");
   }
   return stats;
 }

@@ -136,6 +136,75 @@ std::string add_constant(Graph& g, const std::string& base, const Tensor& value,
   return enter_name;
 }
 
+// A float scalar constant's value; `frame` learns where it lives only when it is one.
+namespace {
+
+std::optional<double> scalar_of(const CellGraph& cg, const std::string& tensor, ConstantFrame& frame) {
+  ConstantFrame probe;
+  const std::optional<double> v = cg.scalar(tensor, probe);
+  if (v) frame.merge(probe);
+  return v;
+}
+
+}  // namespace
+
+// The gate whose output is `tensor`: Sigmoid(pre), or
+// Maximum(Minimum(Add(Mul(pre, slope), offset), 1), 0) with the clamps in
+// either order and each binary op's operands in either order.
+std::optional<Gate> gate_at(const CellGraph& cg, const std::string& tensor, ConstantFrame& frame) {
+  Node* top = cg.producer(tensor);
+  if (!top || TensorId::parse(tensor).index != 0 || top->attr_type_or("T", DType::Float) != DType::Float)
+    return std::nullopt;
+  Gate g;
+  if (is_op(top, {"Sigmoid"}) && top->num_data_inputs() == 1) {
+    g.nodes = {top};
+    g.pre = top->inputs[0];
+    return g;
+  }
+  ConstantFrame consts;
+  Node* value = top;
+  bool clamped[2] = {false, false};  // below by 0 (Maximum), above by 1 (Minimum)
+  for (int level = 0; level < 2; ++level) {
+    if (!is_op(value, {"Maximum", "Minimum"}) || value->num_data_inputs() != 2) return std::nullopt;
+    const int which = value->op == "Maximum" ? 0 : 1;
+    int bound = -1;
+    for (int s = 0; s < 2; ++s) {
+      const std::optional<double> v = scalar_of(cg, value->inputs[static_cast<size_t>(s)], consts);
+      if (v && *v == static_cast<double>(which)) bound = s;
+    }
+    if (bound < 0 || clamped[which]) return std::nullopt;
+    clamped[which] = true;
+    g.nodes.push_back(value);
+    value = cg.input_node(*value, 1 - bound);
+  }
+  if (!is_op(value, {"Add", "AddV2"}) || value->num_data_inputs() != 2) return std::nullopt;
+  for (int s = 0; s < 2; ++s) {
+    const std::optional<double> offset = scalar_of(cg, value->inputs[static_cast<size_t>(s)], consts);
+    Node* mul = cg.input_node(*value, 1 - s);
+    if (!offset || !is_op(mul, {"Mul"}) || mul->num_data_inputs() != 2) continue;
+    for (int t = 0; t < 2; ++t) {
+      const std::optional<double> slope = scalar_of(cg, mul->inputs[static_cast<size_t>(t)], consts);
+      if (!slope || !(*slope > 0.0)) continue;
+      g.hard = true;
+      g.slope = *slope;
+      g.offset = *offset;
+      g.nodes.push_back(value);
+      g.nodes.push_back(mul);
+      g.pre = mul->inputs[static_cast<size_t>(1 - t)];
+      frame.merge(consts);
+      return g;
+    }
+  }
+  return std::nullopt;
+}
+
+void set_gate_attrs(Node& fused, const Gate& gate) {
+  if (!gate.hard) return;
+  fused.attrs["gate_activation"] = "hard_sigmoid";
+  fused.attrs["gate_slope"] = static_cast<float>(gate.slope);
+  fused.attrs["gate_offset"] = static_cast<float>(gate.offset);
+}
+
 std::vector<std::string> outside_controls(const Graph& g, const std::set<std::string>& nodes) {
   std::vector<std::string> out;
   for (const std::string& name : nodes) {

@@ -75,6 +75,22 @@ bool is_op(const Node* n, std::initializer_list<const char*> ops);
 // Whether data input i of n is output `index` of `producer`.
 bool reads(const Node& n, int i, const Node& producer, int index = 0);
 
+// A gate's activation: Sigmoid(pre), or Keras's hard_sigmoid as TF1 Keras
+// freezes it, clip_by_value(slope·pre + offset, 0, 1) =
+// Maximum(Minimum(Add(Mul(pre, slope), offset), 1), 0) with the clamps in
+// either order, each binary op's operands in either order and slope > 0.
+struct Gate {
+  bool hard = false;
+  double slope = 0.0, offset = 0.0;
+  std::vector<const Node*> nodes;  // the activation's nodes
+  std::string pre;                 // its input, the gate's pre-activation
+  bool same_kind(const Gate& o) const { return hard == o.hard && slope == o.slope && offset == o.offset; }
+};
+// The gate whose output is `tensor`, or nullopt; `frame` learns where its constants live.
+std::optional<Gate> gate_at(const CellGraph& cg, const std::string& tensor, ConstantFrame& frame);
+// The fused cell's attrs for gates of this kind (none for Sigmoid).
+void set_gate_attrs(Node& fused, const Gate& gate);
+
 // Adds a Const (and, for a loop frame, a constant Enter into it) holding
 // `value`, named from `base`; returns the tensor the cell reads.
 std::string add_constant(Graph& g, const std::string& base, const Tensor& value, const ConstantFrame& frame);

@@ -22,10 +22,11 @@
 //
 // The stem mode (plan.stem) is for layers whose neighbouring input pixels
 // are at most 8 floats apart (in_c · stride_w ≤ 8: RGB and grayscale first
-// layers, thin layers): the input is first copied into a zero-padded image,
-// and a tile is MR pixels of one output row, read at a constant step known
-// at compile time, so neither border runs of in_c floats nor pointer tables
-// cost more than the few FMAs per pixel such layers have
+// layers, thin layers): a tile is MR pixels of one output row, read at a
+// constant step known at compile time, in place where its window lies inside
+// the input and from a zero-padded copy of its window where it does not, so
+// neither border runs of in_c floats nor pointer tables cost more than the
+// few FMAs per pixel such layers have
 // (src/kernels/simd/conv_direct_stem_impl.h). Same packed filter, same
 // epilogue; chosen by the plan whenever it fits.
 #pragma once
@@ -77,7 +78,7 @@ void conv2d_direct_pack_filter(const ConvDirectPlan& plan, const Conv2DParams& p
                                float* packed_filter);
 
 // Working memory of one call (pointer tables and the zero run; in the stem
-// mode the padded images), for up to `threads` threads (0: omp_get_max_threads()).
+// mode the runs' offsets and a window buffer per thread), for up to `threads` threads (0: omp_get_max_threads()).
 size_t conv2d_direct_scratch_floats(const ConvDirectPlan& plan, const Conv2DParams& p, int threads = 0);
 
 // output = epilogue(conv(input, filter)); the epilogue as in conv2d_f32

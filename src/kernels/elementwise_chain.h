@@ -29,7 +29,7 @@ struct ChainStep {
   enum class Kind : uint8_t { kActivation, kUnary, kBinary } kind = Kind::kActivation;
   Activation activation = Activation::kNone;  // kActivation
   float alpha = 0.0f;                         // kLeakyRelu's slope, kElu's scale
-  UnaryOp unary = UnaryOp::Abs;               // kUnary: elementwise_chain_supported's ops
+  UnaryOp unary = UnaryOp::Abs;               // kUnary: unary_f32_supported's ops
   BinaryOp binary = BinaryOp::Add;            // kBinary: Add, Sub, Mul, Div, Maximum, Minimum, SquaredDifference
   bool operand_first = false;                 // op(operand, acc) instead of op(acc, operand)
   ChainOperand operand = ChainOperand::kTensor;
@@ -45,10 +45,6 @@ struct ChainParams {
   const ChainStep* steps = nullptr;
   int num_steps = 0;  // <= kMaxChainSteps
 };
-
-// Whether the kernels compute this unary op / binary op in a chain.
-bool elementwise_chain_supported(UnaryOp op);
-bool elementwise_chain_supported(BinaryOp op);
 
 // y = chain(x); y may equal x (in place). Steps round to float after each op.
 void elementwise_chain_reference(const ChainParams& p, const float* x, float* y);

@@ -12,7 +12,9 @@
 //  - GRU before reset (Keras reset_after=False, tf.nn GRUCell), z = [u | r | n̂]
 //    where n̂ already holds x·W + (σ(r)·h)·U + b:  h' = σ(u)·h + (1 − σ(u))·tanh(n̂);
 //    its reset state σ(r)·h comes first, from gru_reset_state.
-// σ is the logistic sigmoid. The reference computes in double; the f32 twins
+// σ is the logistic sigmoid, or with RnnGates::hard_gates the piecewise-linear
+// clamp(slope·x + offset, 0, 1) (Keras's hard_sigmoid: slope 0.2, offset 0.5)
+// for every gate (tanh stays). The reference computes in double; the f32 twins
 // use the vectorised sigmoid/tanh of the activation kernels
 // (kernels/simd/activation_impl.h), within a few float epsilons of it.
 #pragma once
@@ -26,6 +28,9 @@ namespace frost::kernels {
 struct RnnGates {
   int64_t batch = 0, hidden = 0;
   int64_t ldz = 0;  // row stride of z in elements (≥ the gates' width)
+  // The gates' σ: the logistic sigmoid, or clamp(gate_slope·x + gate_offset, 0, 1).
+  bool hard_gates = false;
+  float gate_slope = 0.2f, gate_offset = 0.5f;
 };
 
 void lstm_gates_reference(const RnnGates& g, const float* z, const float* c, float* h_out, float* c_out);

@@ -93,7 +93,7 @@ KernelFn prepare_lstm(const PrepareContext& pc) {
     gate_inputs(ctx, d, 3, kernel, s);
     Tensor& h = ctx.allocate_output(0, DType::Float, Shape{d.batch, d.hidden});
     Tensor& c = ctx.allocate_output(1, DType::Float, Shape{d.batch, d.hidden});
-    kernels::lstm_gates_f32({d.batch, d.hidden, d.gates}, s.z.data(), ctx.input(2).data<float>(), h.data<float>(),
+    kernels::lstm_gates_f32(rnn_gates(ctx, d), s.z.data(), ctx.input(2).data<float>(), h.data<float>(),
                             c.data<float>());
   };
 }
@@ -105,7 +105,7 @@ KernelFn prepare_gru(const PrepareContext& pc) {
     const RnnCellDims d = gru_cell_dims(ctx);
     Scratch& s = scratch();
     gate_inputs(ctx, d, 2, kernel, s);
-    const kernels::RnnGates g{d.batch, d.hidden, d.gates};
+    const kernels::RnnGates g = rnn_gates(ctx, d);
     const float* h = ctx.input(1).data<float>();
     if (!reset_after) {  // n̂ += (σ(r)·h)·candidate_kernel
       s.rh.resize(static_cast<size_t>(d.batch * d.hidden));

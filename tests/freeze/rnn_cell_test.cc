@@ -88,6 +88,16 @@ namespace {
 
 constexpr int64_t kBatch = 3, kIn = 5, kHidden = 7;
 
+// The gate activation `act` of `in` (LSTM and GRU): one op, or Keras's hard_sigmoid as TF1
+// freezes it, clip_by_value(x·0.2 + 0.5, 0, 1) (hard_sigmoid_to2 clamps at 2).
+std::string gate_op(GraphBuilder& b, const std::string& name, const std::string& in, const std::string& act) {
+  if (!act.starts_with("hard_sigmoid")) return b.op(name, act, {in});
+  b.op(name + "/mul", "Mul", {in, "hs_slope"});
+  b.op(name + "/add", "AddV2", {name + "/mul", "hs_offset"});
+  b.op(name + "/min", "Minimum", {name + "/add", act == "hard_sigmoid_to2" ? "two" : "one"});
+  return b.op(name, "Maximum", {name + "/min", "zero"});
+}
+
 // Which LSTM variant lstm_steps builds.
 struct LstmForm {
   bool keras = true;         // two MatMuls added (Keras) or a MatMul of a ConcatV2 (tf.nn)
@@ -96,7 +106,25 @@ struct LstmForm {
   bool peephole = false;     // σ(f + w·c)
   bool clip = false;         // c' clipped before tanh
   bool read_gate = false;    // a gate read outside the cell
+  // z cut by a Split (0), by four StridedSlices z[:, :H], z[:, H:2H], ... as
+  // Keras in TF 2's v1 graphs (1), or by slices whose second repeats the
+  // first's columns (2: not an LSTM).
+  int slices = 0;
+  std::string output_gate = "";  // the output gate's activation when not `recurrent`
 };
+
+// Columns [k·H, (k+1)·H) of z as Keras slices them (the first from the
+// start, the last to the end).
+std::string z_slice(GraphBuilder& b, const std::string& name, const std::string& z, int k) {
+  const auto H = static_cast<int32_t>(kHidden);
+  b.ints(name + "/begin", {0, k * H});
+  b.ints(name + "/end", {0, (k + 1) * H});
+  b.ints(name + "/strides", {1, 1});
+  const int64_t begin_mask = k == 0 ? 3 : 1, end_mask = k == 3 ? 3 : 1;
+  return b.op(name, "StridedSlice", {z, name + "/begin", name + "/end", name + "/strides"},
+              {{"Index", DType::Int32}, {"begin_mask", begin_mask}, {"end_mask", end_mask},
+               {"ellipsis_mask", int64_t{0}}, {"new_axis_mask", int64_t{0}}, {"shrink_axis_mask", int64_t{0}}});
+}
 
 // `steps` LSTM steps over inputs x0..x{steps-1}, from the state h0, c0
 // (placeholders: a constant state would fold the first step's recurrent
@@ -118,6 +146,11 @@ GraphBuilder lstm_steps(const LstmForm& form, int steps) {
   b.floats("peep", weights(kHidden, 1.0f, 5), Shape{kHidden});
   b.constant("lo", Tensor::scalar<float>(-0.5f));
   b.constant("hi", Tensor::scalar<float>(0.5f));
+  b.constant("zero", Tensor::scalar<float>(0.0f));
+  b.constant("one", Tensor::scalar<float>(1.0f));
+  b.constant("two", Tensor::scalar<float>(2.0f));
+  b.constant("hs_slope", Tensor::scalar<float>(0.2f));
+  b.constant("hs_offset", Tensor::scalar<float>(0.5f));
   std::string h = "h0", c = "c0";
   for (int t = 0; t < steps; ++t) {
     const std::string p = "s" + std::to_string(t) + "/", x = "x" + std::to_string(t);
@@ -131,21 +164,28 @@ GraphBuilder lstm_steps(const LstmForm& form, int steps) {
       b.op(p + "add", "MatMul", {p + "concat", "kernel"});
     }
     b.op(p + "z", "BiasAdd", {p + "add", "bias"});
-    b.op(p + "split", "Split", {"split_dim", p + "z"}, {{"num_split", int64_t{4}}});
+    std::string piece[4];
+    if (form.slices == 0) {
+      b.op(p + "split", "Split", {"split_dim", p + "z"}, {{"num_split", int64_t{4}}});
+      for (int k = 0; k < 4; ++k) piece[k] = p + "split:" + std::to_string(k);
+    } else {
+      for (int k = 0; k < 4; ++k)
+        piece[k] = z_slice(b, p + "z" + std::to_string(k), p + "z", form.slices == 2 && k == 1 ? 0 : k);
+    }
     // Keras: i, f, c, o; tf.nn: i, j, f, o.
-    const std::string i = p + "split:0", g = form.keras ? p + "split:2" : p + "split:1",
-                      f = form.keras ? p + "split:1" : p + "split:2", o = p + "split:3";
+    const std::string i = piece[0], g = form.keras ? piece[2] : piece[1], f = form.keras ? piece[1] : piece[2],
+                      o = piece[3];
     const std::string act = form.recurrent;
-    b.op(p + "si", act, {i});
+    gate_op(b, p + "si", i, act);
     std::string f_in = f;
     if (form.forget_bias != 0) f_in = b.op(p + "fadd", "Add", {f, "fb"});
     if (form.peephole) {
       b.op(p + "pc", "Mul", {"peep", c});
       f_in = b.op(p + "fpeep", "AddV2", {f_in, p + "pc"});
     }
-    b.op(p + "sf", act, {f_in});
+    gate_op(b, p + "sf", f_in, act);
     b.op(p + "tg", "Tanh", {g});
-    b.op(p + "so", act, {o});
+    gate_op(b, p + "so", o, form.output_gate.empty() ? act : form.output_gate);
     if (form.keras) b.op(p + "fc", "Mul", {p + "sf", c});
     else b.op(p + "fc", "Mul", {c, p + "sf"});
     b.op(p + "ig", "Mul", {p + "si", p + "tg"});
@@ -175,14 +215,31 @@ std::vector<std::string> step_inputs(int steps) {
 }  // namespace
 
 TEST_CASE("fuse_lstm_cells: Keras and tf.nn forms fuse each step and compute the same") {
-  for (const LstmForm& form : {LstmForm{true}, LstmForm{false, 1.0f}, LstmForm{false, 0.0f}}) {
+  LstmForm sliced;  // Keras, z cut by StridedSlices (corpus dga_lstm)
+  sliced.slices = 1;
+  LstmForm sliced_nn{false, 1.0f};
+  sliced_nn.slices = 1;
+  LstmForm hard{true, 0.0f, "hard_sigmoid"};  // Keras 2.0-2.2's default recurrent activation
+  LstmForm hard_sliced = hard;
+  hard_sliced.slices = 1;
+  LstmForm hard_nn{false, 1.0f, "hard_sigmoid"};
+  for (const LstmForm& form :
+       {LstmForm{true}, LstmForm{false, 1.0f}, LstmForm{false, 0.0f}, sliced, sliced_nn, hard, hard_sliced, hard_nn}) {
     CAPTURE(form.keras);
     CAPTURE(form.forget_bias);
+    CAPTURE(form.slices);
+    CAPTURE(form.recurrent);
     const GraphBuilder b = lstm_steps(form, 3);
     const OptimizeResult r = optimize_runtime(b.g, step_inputs(3), {"out"});
     CHECK(count_ops(r.graph, "_FrostLSTMCell") == 3);
     CHECK(count_ops(r.graph, "Sigmoid") == 0);
     CHECK(count_ops(r.graph, "Split") == 0);
+    CHECK(count_ops(r.graph, "StridedSlice") == 0);
+    CHECK(count_ops(r.graph, "Minimum") == 0);
+    for (const Node* n : r.graph.nodes())
+      if (n->op == "_FrostLSTMCell")
+        CHECK(n->attr_string_or("gate_activation", "sigmoid") ==
+              (form.recurrent == "hard_sigmoid" ? "hard_sigmoid" : "sigmoid"));
     check_same_numbers(b.g, r.graph, step_inputs(3), {"out"});
     // The CPU backend's kernel too.
     FeedMap feeds;
@@ -215,8 +272,27 @@ TEST_CASE("fuse_lstm_cells: must not fire on variants the fused cell does not im
   clip.clip = true;
   LstmForm read_gate;
   read_gate.read_gate = true;
+  LstmForm repeated_slice;
+  repeated_slice.slices = 2;
+  LstmForm sliced_relu = hard;
+  sliced_relu.slices = 1;
+  LstmForm sliced_read_gate = read_gate;
+  sliced_read_gate.slices = 1;
+  LstmForm clamp2;
+  clamp2.recurrent = "hard_sigmoid_to2";
+  LstmForm mixed;  // hard_sigmoid gates but a logistic output gate
+  mixed.recurrent = "hard_sigmoid";
+  mixed.output_gate = "Sigmoid";
   for (const auto& [what, form] : std::vector<std::pair<std::string, LstmForm>>{
-           {"relu gates", hard}, {"peephole", peephole}, {"cell clip", clip}, {"gate read outside", read_gate}}) {
+           {"relu gates", hard},
+           {"peephole", peephole},
+           {"cell clip", clip},
+           {"gate read outside", read_gate},
+           {"slices repeating columns", repeated_slice},
+           {"sliced, relu gates", sliced_relu},
+           {"sliced, gate read outside", sliced_read_gate},
+           {"hard_sigmoid clamped at 2", clamp2},
+           {"mixed gate activations", mixed}}) {
     const std::string variant = what;  // a copy: clang 14 cannot capture structured bindings
     CAPTURE(variant);
     const GraphBuilder b = lstm_steps(form, 2);
@@ -235,9 +311,30 @@ namespace {
 struct GruForm {
   std::string style = "keras";  // "keras" or "tf_nn"
   bool reset_after = true;      // keras only
-  std::string recurrent = "Sigmoid";
+  std::string recurrent = "Sigmoid";  // an op, or hard_sigmoid (hard_sigmoid_to2: clamped at 2)
   bool read_gate = false;       // the reset gate read outside the cell
+  bool per_gate = false;        // keras implementation 1: a MatMul per piece on weight slices
+  std::string reset_gate = "";  // the reset gate's activation when not `recurrent`
 };
+
+// Column slice [k·H, (k+1)·H) of a 2-D weight, or of a 1-D bias, as Keras's
+// implementation 1 takes each piece's weights.
+std::string piece_slice(GraphBuilder& b, const std::string& name, const std::string& of, int k, bool matrix) {
+  const auto H = static_cast<int32_t>(kHidden);
+  const std::map<std::string, AttrValue> attrs = {
+      {"Index", DType::Int32},         {"begin_mask", int64_t{matrix ? 1 : 0}}, {"end_mask", int64_t{matrix ? 1 : 0}},
+      {"ellipsis_mask", int64_t{0}},   {"new_axis_mask", int64_t{0}},          {"shrink_axis_mask", int64_t{0}}};
+  if (matrix) {
+    b.ints(name + "/begin", {0, k * H});
+    b.ints(name + "/end", {0, (k + 1) * H});
+    b.ints(name + "/strides", {1, 1});
+  } else {
+    b.ints(name + "/begin", {k * H});
+    b.ints(name + "/end", {(k + 1) * H});
+    b.ints(name + "/strides", {1});
+  }
+  return b.op(name, "StridedSlice", {of, name + "/begin", name + "/end", name + "/strides"}, attrs);
+}
 
 // `steps` GRU steps over inputs x0.. from the state h0; output "out".
 GraphBuilder gru_steps(const GruForm& form, int steps) {
@@ -248,6 +345,10 @@ GraphBuilder gru_steps(const GruForm& form, int steps) {
   b.constant("split_dim", Tensor::scalar<int32_t>(-1));
   b.constant("one", Tensor::scalar<float>(1.0f));
   b.ints("sizes", {static_cast<int32_t>(H), static_cast<int32_t>(H), -1});
+  b.constant("zero", Tensor::scalar<float>(0.0f));
+  b.constant("two", Tensor::scalar<float>(2.0f));
+  b.constant("hs_slope", Tensor::scalar<float>(0.2f));
+  b.constant("hs_offset", Tensor::scalar<float>(0.5f));
   if (form.style == "keras") {
     b.floats("kernel", weights(I * 3 * H, 1.2f, 11), Shape{I, 3 * H});
     b.floats("recurrent", weights(H * 3 * H, 1.2f, 12), Shape{H, 3 * H});
@@ -265,6 +366,14 @@ GraphBuilder gru_steps(const GruForm& form, int steps) {
     std::map<std::string, AttrValue> tail = slice_attrs;
     tail["end_mask"] = int64_t{3};
     b.op("rk_n", "StridedSlice", {"recurrent", "rn_begin", "rn_end", "strides"}, tail);
+    if (form.per_gate)
+      for (int k = 0; k < 3; ++k) {
+        const std::string piece = std::to_string(k);
+        piece_slice(b, "kx" + piece, "kernel", k, true);
+        piece_slice(b, "kh" + piece, "recurrent", k, true);
+        piece_slice(b, "bx" + piece, "biases:0", k, false);
+        piece_slice(b, "bh" + piece, "biases:1", k, false);
+      }
   } else {
     b.floats("gate_kernel", weights((I + H) * 2 * H, 1.2f, 14), Shape{I + H, 2 * H});
     b.floats("gate_bias", weights(2 * H, 0.6f, 15), Shape{2 * H});
@@ -277,7 +386,33 @@ GraphBuilder gru_steps(const GruForm& form, int steps) {
     const std::string p = "s" + std::to_string(t) + "/", x = "x" + std::to_string(t);
     b.placeholder(x, {kBatch, I});
     std::string u, n;
-    if (form.style == "keras") {
+    const std::string reset_act = form.reset_gate.empty() ? act : form.reset_gate;
+    if (form.style == "keras" && form.per_gate) {
+      // x̃_k, h̃_k one MatMul + BiasAdd each (Keras drops the state's bias before reset).
+      for (int k = 0; k < 3; ++k) {
+        const std::string piece = std::to_string(k);
+        b.op(p + "mx" + piece, "MatMul", {x, "kx" + piece});
+        b.op(p + "x" + piece, "BiasAdd", {p + "mx" + piece, "bx" + piece});
+        if (k == 2 && !form.reset_after) continue;
+        if (form.reset_after) {
+          b.op(p + "mh" + piece, "MatMul", {h, "kh" + piece});
+          b.op(p + "h" + piece, "BiasAdd", {p + "mh" + piece, "bh" + piece});
+        } else {
+          b.op(p + "h" + piece, "MatMul", {h, "kh" + piece});
+        }
+      }
+      b.op(p + "au", "AddV2", {p + "x0", p + "h0"});
+      u = gate_op(b, p + "u", p + "au", act);
+      b.op(p + "ar", "Add", {p + "h1", p + "x1"});
+      gate_op(b, p + "r", p + "ar", reset_act);
+      if (form.reset_after) {
+        b.op(p + "rh", "Mul", {p + "h2", p + "r"});
+      } else {
+        b.op(p + "rhh", "Mul", {p + "r", h});
+        b.op(p + "rh", "MatMul", {p + "rhh", "kh2"});
+      }
+      n = b.op(p + "an", "AddV2", {p + "x2", p + "rh"});
+    } else if (form.style == "keras") {
       b.op(p + "mx", "MatMul", {x, "kernel"});
       b.op(p + "bx", "BiasAdd", {p + "mx", "biases:0"});
       b.op(p + "xs", "Split", {"split_dim", p + "bx"}, {{"num_split", int64_t{3}}});
@@ -289,9 +424,9 @@ GraphBuilder gru_steps(const GruForm& form, int steps) {
       }
       b.op(p + "hs", "SplitV", {p + "bh", "sizes", "split_dim"}, {{"num_split", int64_t{3}}, {"Tlen", DType::Int32}});
       b.op(p + "au", "AddV2", {p + "xs:0", p + "hs:0"});
-      u = b.op(p + "u", act, {p + "au"});
+      u = gate_op(b, p + "u", p + "au", act);
       b.op(p + "ar", "AddV2", {p + "xs:1", p + "hs:1"});
-      b.op(p + "r", act, {p + "ar"});
+      gate_op(b, p + "r", p + "ar", reset_act);
       if (form.reset_after) {
         b.op(p + "rh", "Mul", {p + "r", p + "hs:2"});
       } else {
@@ -331,16 +466,35 @@ std::vector<std::string> gru_inputs(int steps) {
 }  // namespace
 
 TEST_CASE("fuse_gru_cells: Keras (both reset variants) and tf.nn forms fuse each step and compute the same") {
-  for (const GruForm& form : {GruForm{"keras", true}, GruForm{"keras", false}, GruForm{"tf_nn", false}}) {
+  std::vector<GruForm> forms = {GruForm{"keras", true}, GruForm{"keras", false}, GruForm{"tf_nn", false}};
+  // Keras implementation 1 (captcha_cnn's GRU), and hard_sigmoid gates on both implementations.
+  for (const bool reset_after : {true, false})
+    for (const std::string act : {"Sigmoid", "hard_sigmoid"})
+      for (const bool per_gate : {true, false}) {
+        if (act == "Sigmoid" && !per_gate) continue;  // above
+        GruForm form{"keras", reset_after, act};
+        form.per_gate = per_gate;
+        forms.push_back(form);
+      }
+  for (const GruForm& form : forms) {
     CAPTURE(form.style);
     CAPTURE(form.reset_after);
+    CAPTURE(form.recurrent);
+    CAPTURE(form.per_gate);
     const GraphBuilder b = gru_steps(form, 3);
     const OptimizeResult r = optimize_runtime(b.g, gru_inputs(3), {"out"});
     CHECK(count_ops(r.graph, "_FrostGRUCell") == 3);
     CHECK(count_ops(r.graph, "Sigmoid") == 0);
     CHECK(count_ops(r.graph, "Tanh") == 0);
+    CHECK(count_ops(r.graph, "Minimum") == 0);
+    CHECK(count_ops(r.graph, "MatMul") == 0);
     for (const Node* n : r.graph.nodes())
-      if (n->op == "_FrostGRUCell") CHECK(n->attr_bool_or("reset_after", true) == form.reset_after);
+      if (n->op == "_FrostGRUCell") {
+        CHECK(n->attr_bool_or("reset_after", true) == form.reset_after);
+        const bool hard = form.recurrent == "hard_sigmoid";
+        CHECK(n->attr_string_or("gate_activation", "sigmoid") == (hard ? "hard_sigmoid" : "sigmoid"));
+        if (hard) CHECK(n->attr_float_or("gate_slope", 0.0f) == 0.2f);
+      }
     check_same_numbers(b.g, r.graph, gru_inputs(3), {"out"});
     FeedMap feeds;
     feeds[TensorId::parse("h0")] = Tensor::from_vector(weights(kBatch * kHidden, 2.0f, 18), Shape{kBatch, kHidden});
@@ -360,9 +514,25 @@ TEST_CASE("fuse_gru_cells: must not fire on other gate activations or a gate rea
   GruForm read_gate;
   read_gate.read_gate = true;
   GruForm read_gate_nn{"tf_nn", false, "Sigmoid", true};
-  for (const GruForm& form : {relu, relu_nn, read_gate, read_gate_nn}) {
+  // hard_sigmoid clamped at 2 instead of 1; gates with different activations;
+  // a per-gate cell with a Relu gate or its reset gate read outside.
+  GruForm clamp2{"keras", true, "hard_sigmoid_to2"};
+  GruForm clamp2_per_gate = clamp2;
+  clamp2_per_gate.per_gate = true;
+  GruForm mixed{"keras", true, "hard_sigmoid"};
+  mixed.reset_gate = "Sigmoid";
+  GruForm mixed_per_gate = mixed;
+  mixed_per_gate.per_gate = true;
+  GruForm relu_per_gate{"keras", false, "Relu"};
+  relu_per_gate.per_gate = true;
+  GruForm read_gate_per_gate{"keras", true, "hard_sigmoid", true};
+  read_gate_per_gate.per_gate = true;
+  for (const GruForm& form : {relu, relu_nn, read_gate, read_gate_nn, clamp2, clamp2_per_gate, mixed, mixed_per_gate,
+                              relu_per_gate, read_gate_per_gate}) {
     CAPTURE(form.style);
     CAPTURE(form.recurrent);
+    CAPTURE(form.reset_gate);
+    CAPTURE(form.per_gate);
     const GraphBuilder b = gru_steps(form, 2);
     std::vector<std::string> outputs = {"out"};
     if (form.read_gate) outputs.push_back("gate_out");
@@ -380,7 +550,9 @@ TEST_CASE("rnn cells: models and corpus graphs with recurrent layers fuse and st
     return;
   }
   check_model(corpus / "charrnn_lstm_receipts/reference.txt", "_FrostLSTMCell", 20);
+  // Gates cut by StridedSlices, in a v1 while loop.
+  check_model(corpus / "dga_lstm/reference.txt", "_FrostLSTMCell", 1);
   check_model(corpus / "tf2onnx_gru/reference.txt", "_FrostGRUCell", 28);
-  // hard_sigmoid gates (a TF1 Keras GRU): left alone.
-  check_model(corpus / "captcha_cnn/reference.txt", "_FrostGRUCell", 0);
+  // hard_sigmoid gates and one MatMul per gate (a TF1 Keras GRU in a while loop).
+  check_model(corpus / "captcha_cnn/reference.txt", "_FrostGRUCell", 1);
 }

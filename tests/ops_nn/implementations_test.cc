@@ -141,9 +141,10 @@ TEST_CASE("every CPU implementation matches its op's reference") {
                    {"alphas", std::vector<float>{0, 0, 0, 0, 0, 0}}};
     run_op("_FusedElementwise", {x, f32({3.0f}, Shape{}), s, random(x.shape(), ++salt)}, chain);
   }
-  // conv2d_backprop_input/gemm_col2im: stride 2 SAME (a decoder's upsampling), 1×1, grouped.
+  // conv2d_backprop_input/direct_nhwc and gemm_col2im: stride 2 SAME (a decoder's upsampling), 1×1, grouped
+  // (gemm_col2im only), a 5×5 stride 2 layer to 1 channel (the direct kernel vectorised over out_c).
   for (const auto& [k, stride, in_c, filter_in] : {std::tuple{3, 2, 8, 8}, std::tuple{1, 1, 8, 8},
-                                                   std::tuple{3, 1, 8, 4}}) {
+                                                   std::tuple{3, 1, 8, 4}, std::tuple{5, 2, 1, 1}}) {
     const Shape in{2, 9, 7, in_c};
     const Tensor probe = run_op1("Conv2D", {random(Shape{2, 9, 7, filter_in}, ++salt), random(Shape{k, k, filter_in, 6}, ++salt)},
                                  conv_attrs(stride, "SAME"));
@@ -204,6 +205,24 @@ TEST_CASE("every CPU implementation matches its op's reference") {
            {x, h, random(Shape{in + hidden, 3 * hidden}, ++salt), random(Shape{3 * hidden}, ++salt),
             random(Shape{hidden, hidden}, ++salt)},
            {{"T", DType::Float}, {"reset_after", false}});
+    // hard_sigmoid gates (clamped linear), Keras's slope and another.
+    for (const float slope : {0.2f, 1.0f / 6.0f}) {
+      const Attrs hard = {
+          {"T", DType::Float}, {"gate_activation", "hard_sigmoid"}, {"gate_slope", slope}, {"gate_offset", 0.5f}};
+      run_op("_FrostLSTMCell",
+             {x, h, random(Shape{batch, hidden}, ++salt), random(Shape{in + hidden, 4 * hidden}, ++salt),
+              random(Shape{4 * hidden}, ++salt)},
+             hard);
+      Attrs gru = hard;
+      gru["reset_after"] = true;
+      run_op("_FrostGRUCell", {x, h, random(Shape{in + hidden, 4 * hidden}, ++salt), random(Shape{4 * hidden}, ++salt)},
+             gru);
+      gru["reset_after"] = false;
+      run_op("_FrostGRUCell",
+             {x, h, random(Shape{in + hidden, 3 * hidden}, ++salt), random(Shape{3 * hidden}, ++salt),
+              random(Shape{hidden, hidden}, ++salt)},
+             gru);
+    }
   }
 
   for (const Implementation& impl : all_implementations()) {
@@ -348,4 +367,14 @@ TEST_CASE("conv2d/direct_nhwc takes a layer whose input depth is unknown at prep
     std::string why;
     CHECK_MESSAGE(implementation_agrees(got[0], want[0], why), why);
   }
+}
+
+TEST_CASE("_FrostGRUCell, _FrostLSTMCell: an unknown gate_activation is an error naming it") {
+  const Tensor x = random(Shape{1, 3}, 900), h = random(Shape{1, 4}, 901), c = random(Shape{1, 4}, 902);
+  const Attrs attrs = {{"T", DType::Float}, {"gate_activation", "relu"}};
+  CHECK_THROWS_WITH_AS(run_op("_FrostGRUCell", {x, h, random(Shape{7, 16}, 903), random(Shape{16}, 904)}, attrs),
+                       doctest::Contains("gate_activation must be sigmoid or hard_sigmoid, got relu"), Error);
+  CHECK_THROWS_WITH_AS(
+      run_op("_FrostLSTMCell", {x, h, c, random(Shape{7, 16}, 905), random(Shape{16}, 906)}, attrs),
+      doctest::Contains("gate_activation must be sigmoid or hard_sigmoid, got relu"), Error);
 }

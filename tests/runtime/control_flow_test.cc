@@ -2,60 +2,21 @@
 // cond built by hand, as tf.while_loop / tf.cond lower them.
 #include <doctest/doctest.h>
 
-#include "graph_test_util.h"
-
 #include "runtime/executor.h"
-#include "graph_test_util.h"
+#include "while_loop_graph.h"
 
 using namespace frost;
-using frost::testing::node;
+using namespace frost::testing;
 
 namespace {
-
-Node constant(std::string name, Tensor value, std::vector<std::string> inputs = {}) {
-  Node n = node(std::move(name), "Const", std::move(inputs));
-  n.attrs["dtype"] = value.dtype();
-  n.attrs["value"] = value;
-  return n;
-}
-
-Node enter(std::string name, std::string input, bool is_constant) {
-  Node n = node(std::move(name), "Enter", {std::move(input)});
-  n.attrs["frame_name"] = std::string("while/while_context");
-  n.attrs["is_constant"] = is_constant;
-  return n;
-}
 
 // i = 0; acc = 0.0; while i < n: acc += float(i); i += 1
 Graph counting_loop() {
   Graph g;
-  Node n = node("n", "Placeholder");
-  n.attrs["dtype"] = DType::Int32;
-  g.add(n);
-  g.add(constant("i0", Tensor::scalar<int32_t>(0)));
   g.add(constant("acc0", Tensor::scalar<float>(0)));
-  g.add(enter("while/Enter_i", "i0", false));
-  g.add(enter("while/Enter_acc", "acc0", false));
-  g.add(enter("while/Enter_n", "n", true));
-  g.add(node("while/Merge_i", "Merge", {"while/Enter_i", "while/NextIteration_i"}));
-  g.add(node("while/Merge_acc", "Merge", {"while/Enter_acc", "while/NextIteration_acc"}));
-  g.add(node("while/Less", "Less", {"while/Merge_i", "while/Enter_n"}));
-  g.add(node("while/LoopCond", "LoopCond", {"while/Less"}));
-  g.add(node("while/Switch_i", "Switch", {"while/Merge_i", "while/LoopCond"}));
-  g.add(node("while/Switch_acc", "Switch", {"while/Merge_acc", "while/LoopCond"}));
-  g.add(node("while/Identity_i", "Identity", {"while/Switch_i:1"}));
-  g.add(node("while/Identity_acc", "Identity", {"while/Switch_acc:1"}));
-  g.add(constant("while/one", Tensor::scalar<int32_t>(1), {"^while/Identity_i"}));
-  g.add(node("while/add_i", "AddV2", {"while/Identity_i", "while/one"}));
-  Node cast = node("while/Cast", "Cast", {"while/Identity_i"});
-  cast.attrs["SrcT"] = DType::Int32;
-  cast.attrs["DstT"] = DType::Float;
-  g.add(cast);
+  add_loop_head(g, "acc0");
   g.add(node("while/add_acc", "AddV2", {"while/Identity_acc", "while/Cast"}));
-  g.add(node("while/NextIteration_i", "NextIteration", {"while/add_i"}));
-  g.add(node("while/NextIteration_acc", "NextIteration", {"while/add_acc"}));
-  g.add(node("while/Exit_i", "Exit", {"while/Switch_i"}));
-  g.add(node("while/Exit_acc", "Exit", {"while/Switch_acc"}));
+  add_loop_tail(g, "while/add_acc");
   g.add(node("result", "Identity", {"while/Exit_acc"}));
   return g;
 }
@@ -63,12 +24,8 @@ Graph counting_loop() {
 // out = pred ? x * 2 : -x, as tf.cond lowers it (Switch, two branches, Merge).
 Graph cond() {
   Graph g;
-  Node x = node("x", "Placeholder");
-  x.attrs["dtype"] = DType::Float;
-  g.add(x);
-  Node p = node("pred", "Placeholder");
-  p.attrs["dtype"] = DType::Bool;
-  g.add(p);
+  g.add(placeholder("x"));
+  g.add(placeholder("pred", DType::Bool));
   g.add(node("cond/Switch", "Switch", {"x", "pred"}));
   g.add(node("cond/switch_t", "Identity", {"cond/Switch:1"}));  // the true branch's pivot
   g.add(constant("cond/two", Tensor::scalar<float>(2), {"^cond/switch_t"}));

@@ -21,6 +21,8 @@
 
 using namespace frost;
 using frost::testing::node;
+using frost::testing::constant;
+using frost::testing::placeholder;
 
 namespace {
 
@@ -29,19 +31,6 @@ Tensor random_tensor(std::mt19937& rng, const Shape& shape) {
   Tensor t(DType::Float, shape);
   for (int64_t i = 0; i < t.num_elements(); ++i) t.data<float>()[i] = d(rng);
   return t;
-}
-
-Node constant(const std::string& name, const Tensor& value) {
-  Node c = node(name, "Const");
-  c.attrs["value"] = value;
-  c.attrs["dtype"] = value.dtype();
-  return c;
-}
-
-Node placeholder(const std::string& name) {
-  Node p = node(name, "Placeholder");
-  p.attrs["dtype"] = DType::Float;
-  return p;
 }
 
 // dy -> Conv2DBackpropInput(input_sizes, filter, dy) -> Floor, so the lowered

@@ -10,65 +10,29 @@
 #include <filesystem>
 
 #include "graph/tensor_names.h"
-#include "graph_test_util.h"
 #include "io/graphdef_convert.h"
 #include "io/npy.h"
 #include "io/reference_file.h"
 #include "runtime/compare.h"
 #include "runtime/executor.h"
 #include "runtime/session.h"
+#include "while_loop_graph.h"
 
 using namespace frost;
-using frost::testing::node;
+using namespace frost::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-Node constant(std::string name, Tensor value, std::vector<std::string> inputs = {}) {
-  Node n = node(std::move(name), "Const", std::move(inputs));
-  n.attrs["dtype"] = value.dtype();
-  n.attrs["value"] = value;
-  return n;
-}
-
-Node enter(std::string name, std::string input, bool is_constant) {
-  Node n = node(std::move(name), "Enter", {std::move(input)});
-  n.attrs["frame_name"] = std::string("while/while_context");
-  n.attrs["is_constant"] = is_constant;
-  return n;
-}
 
 // i = 0; acc = x; while i < n: acc = acc * scale + float(i); i += 1
 // With `cond_in_body`, the body also takes a tf.cond (Switch/Merge on i < 2);
 // with `cond_after`, the result goes through a tf.cond on a fed `flip` (neg).
 Graph loop(bool cond_in_body, bool cond_after = false) {
   Graph g;
-  Node n = node("n", "Placeholder");
-  n.attrs["dtype"] = DType::Int32;
-  g.add(n);
-  Node x = node("x", "Placeholder");
-  x.attrs["dtype"] = DType::Float;
-  g.add(x);
-  g.add(constant("i0", Tensor::scalar<int32_t>(0)));
+  g.add(placeholder("x"));
   g.add(constant("scale", Tensor::from_vector<float>({0.5f, -1.0f, 2.0f})));
-  g.add(enter("while/Enter_i", "i0", false));
-  g.add(enter("while/Enter_acc", "x", false));
-  g.add(enter("while/Enter_n", "n", true));
+  add_loop_head(g, "x");
   g.add(enter("while/Enter_scale", "scale", true));
-  g.add(node("while/Merge_i", "Merge", {"while/Enter_i", "while/NextIteration_i"}));
-  g.add(node("while/Merge_acc", "Merge", {"while/Enter_acc", "while/NextIteration_acc"}));
-  g.add(node("while/Less", "Less", {"while/Merge_i", "while/Enter_n"}));
-  g.add(node("while/LoopCond", "LoopCond", {"while/Less"}));
-  g.add(node("while/Switch_i", "Switch", {"while/Merge_i", "while/LoopCond"}));
-  g.add(node("while/Switch_acc", "Switch", {"while/Merge_acc", "while/LoopCond"}));
-  g.add(node("while/Identity_i", "Identity", {"while/Switch_i:1"}));
-  g.add(node("while/Identity_acc", "Identity", {"while/Switch_acc:1"}));
-  g.add(constant("while/one", Tensor::scalar<int32_t>(1), {"^while/Identity_i"}));
-  g.add(node("while/add_i", "AddV2", {"while/Identity_i", "while/one"}));
-  Node cast = node("while/Cast", "Cast", {"while/Identity_i"});
-  cast.attrs["SrcT"] = DType::Int32;
-  cast.attrs["DstT"] = DType::Float;
-  g.add(cast);
   g.add(node("while/mul", "Mul", {"while/Identity_acc", "while/Enter_scale"}));
   std::string acc = g.add(node("while/add_acc", "AddV2", {"while/mul", "while/Cast"})).name;
   if (cond_in_body) {
@@ -79,17 +43,12 @@ Graph loop(bool cond_in_body, bool cond_after = false) {
     g.add(node("while/cond/Merge", "Merge", {"while/cond/Switch:0", "while/cond/Neg"}));
     acc = "while/cond/Merge";
   }
-  g.add(node("while/NextIteration_i", "NextIteration", {"while/add_i"}));
-  g.add(node("while/NextIteration_acc", "NextIteration", {acc}));
-  g.add(node("while/Exit_i", "Exit", {"while/Switch_i"}));
-  g.add(node("while/Exit_acc", "Exit", {"while/Switch_acc"}));
+  add_loop_tail(g, acc);
   if (!cond_after) {
     g.add(node("result", "Identity", {"while/Exit_acc"}));
     return g;
   }
-  Node flip = node("flip", "Placeholder");
-  flip.attrs["dtype"] = DType::Bool;
-  g.add(flip);
+  g.add(placeholder("flip", DType::Bool));
   g.add(node("after/Switch", "Switch", {"while/Exit_acc", "flip"}));
   g.add(node("after/Neg", "Neg", {"after/Switch:1"}));
   g.add(node("result", "Merge", {"after/Switch:0", "after/Neg"}));

@@ -16,24 +16,12 @@
 
 using namespace frost;
 using frost::testing::node;
+using frost::testing::constant;
+using frost::testing::placeholder;
 
 namespace {
 
 TensorId id(const char* name) { return TensorId::parse(name); }
-
-Node placeholder(const std::string& name, DType dtype, PartialShape shape) {
-  Node x = node(name, "Placeholder");
-  x.attrs["dtype"] = dtype;
-  x.attrs["shape"] = std::move(shape);
-  return x;
-}
-
-Node constant(const std::string& name, Tensor value) {
-  Node c = node(name, "Const");
-  c.attrs["dtype"] = value.dtype();
-  c.attrs["value"] = std::move(value);
-  return c;
-}
 
 Node typed(const std::string& name, const std::string& op, std::vector<std::string> inputs, DType t = DType::Float) {
   Node n = node(name, op, std::move(inputs));

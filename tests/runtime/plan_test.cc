@@ -14,22 +14,10 @@
 
 using namespace frost;
 using frost::testing::node;
+using frost::testing::constant;
+using frost::testing::placeholder;
 
 namespace {
-
-Node placeholder(const std::string& name, PartialShape shape) {
-  Node x = node(name, "Placeholder");
-  x.attrs["dtype"] = DType::Float;
-  x.attrs["shape"] = std::move(shape);
-  return x;
-}
-
-Node constant(const std::string& name, Tensor value) {
-  Node c = node(name, "Const");
-  c.attrs["dtype"] = value.dtype();
-  c.attrs["value"] = std::move(value);
-  return c;
-}
 
 Node op(const std::string& name, const std::string& type, std::vector<std::string> inputs) {
   Node n = node(name, type, std::move(inputs));
@@ -48,7 +36,7 @@ Tensor random_tensor(Shape shape, uint32_t seed) {
 // An MLP-like chain: MatMul, BiasAdd, Relu, MatMul, Tanh, Softmax.
 Graph chain_graph(uint32_t seed) {
   Graph g;
-  g.add(placeholder("x", PartialShape{-1, 8}));
+  g.add(placeholder("x", DType::Float, PartialShape{-1, 8}));
   g.add(constant("w1", random_tensor(Shape{8, 16}, seed)));
   g.add(constant("b1", random_tensor(Shape{16}, seed + 1)));
   g.add(constant("w2", random_tensor(Shape{16, 16}, seed + 2)));
@@ -116,7 +104,7 @@ TEST_CASE("plan: the arena's size for a hand-computed graph") {
   // Lifetimes: a until cat, cat until d, d until out. Best-fit, largest first:
   // cat at 0, d after it at 128 (both alive at d), a at 128 (alive with cat, not with d): 256 bytes.
   Graph g;
-  g.add(placeholder("x", PartialShape{1, 16}));
+  g.add(placeholder("x", DType::Float, PartialShape{1, 16}));
   g.add(constant("axis", Tensor::scalar<int32_t>(1)));
   g.add(op("a", "Softmax", {"x"}));
   Node cat = op("cat", "ConcatV2", {"a", "a", "axis"});
@@ -140,7 +128,7 @@ TEST_CASE("plan: the arena's size for a hand-computed graph") {
 TEST_CASE("plan: in place never overwrites a value still needed") {
   // a has two consumers: Neg must not write over it; Relu (its last use) may.
   Graph g;
-  g.add(placeholder("x", PartialShape{2, 8}));
+  g.add(placeholder("x", DType::Float, PartialShape{2, 8}));
   g.add(op("a", "Exp", {"x"}));
   g.add(op("b", "Neg", {"a"}));
   g.add(op("c", "Relu", {"a"}));
@@ -162,7 +150,7 @@ TEST_CASE("plan: a view keeps the storage it views alive") {
   // r views a (Reshape); a's own last use is r, but r is read much later, so
   // c and d must not be placed over a.
   Graph g;
-  g.add(placeholder("x", PartialShape{4, 4}));
+  g.add(placeholder("x", DType::Float, PartialShape{4, 4}));
   g.add(constant("flat", Tensor::from_vector<int32_t>({16})));
   g.add(constant("square", Tensor::from_vector<int32_t>({4, 4})));
   g.add(op("a", "Exp", {"x"}));
@@ -223,7 +211,7 @@ struct OffPlanCase {
   FeedMap feeds;
   std::vector<TensorId> fetches{TensorId::parse("out")};
   OffPlanCase() {
-    g.add(placeholder("x", PartialShape{2, 4}));
+    g.add(placeholder("x", DType::Float, PartialShape{2, 4}));
     g.add(op("a", "Exp", {"x"}));
     g.add(op("f", "Identity", {"a"}));
     g.add(op("s", "Softmax", {"f"}));
@@ -293,7 +281,7 @@ TEST_CASE("plan: random graphs of element-wise ops, views and shared inputs matc
   std::size_t inplace = 0, shared = 0;
   for (int graph = 0; graph < 25; ++graph) {
     Graph g;
-    g.add(placeholder("x", PartialShape{-1, 8}));
+    g.add(placeholder("x", DType::Float, PartialShape{-1, 8}));
     g.add(constant("bias", random_tensor(Shape{8}, seed + static_cast<uint32_t>(graph))));
     g.add(constant("shape", Tensor::from_vector<int32_t>({-1, 8})));
     std::vector<std::string> names{"x"};

@@ -173,6 +173,7 @@ TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 
       {28, 28, 1, 28, 3, 1, true},    // fashion_cnn's first layer
       {32, 32, 3, 8, 3, 1, true},     // an RGB first layer with 8 outputs (AVX2 tiles on AVX-512 too)
       {32, 32, 8, 3, 1, 1, false},    // a 1×1 head with 3 outputs
+      {21, 37, 8, 48, 1, 1, false},   // MobileNetV2's thin expansion: stem tiles in place, a row's last from a window
       {20, 17, 2, 5, 5, 3, false},    // stride 3, VALID: step 6
       {5, 6, 520, 40, 3, 1, true},    // K = 4680: the reduction in blocks, partial sums through the output
   };

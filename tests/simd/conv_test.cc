@@ -199,7 +199,9 @@ TEST_CASE("depthwise_conv2d_f32: fast paths (3x3, 5x5, stride 1 and 2) and the p
     for (int64_t f : {3, 5})
       for (int64_t stride : {1, 2})
         for (bool same : {true, false})
-          for (int64_t c : {1, 8, 17, 32, 35})
+          // Below, at and around each ISA's vector width (4, 8, 16 lanes):
+          // partial vectors (C < W) and an overlapping last vector (C > W).
+          for (int64_t c : {1, 2, 3, 8, 12, 17, 24, 32, 35})
             for (int64_t w : {1, 4, 7, 13, 22}) {
               Conv2DParams p;
               p.batch = 1;

@@ -17,11 +17,18 @@
 #include "conv_test_util.h"
 #include "kernels/conv.h"
 #include "kernels/conv_simd.h"
+#include "kernels/conv_transpose_direct.h"
 
 namespace frost::kernels {
 namespace {
 
-bool check_transpose(std::mt19937_64& rng, const Conv2DParams& p, GemmIsa isa, int threads) {
+// Which kernel check_transpose runs: gemm_col2im (conv2d_backprop_input_f32)
+// or the direct one (conv2d_transpose_direct_f32).
+enum class Kernel { kGemmCol2im, kDirect };
+
+bool check_transpose(std::mt19937_64& rng, const Conv2DParams& p, GemmIsa isa, int threads,
+                     Kernel kernel = Kernel::kGemmCol2im) {
+  const bool direct = kernel == Kernel::kDirect;
   const int64_t dy_n = p.batch * p.out_h * p.out_w * p.out_c;
   const int64_t dx_n = p.batch * p.in_h * p.in_w * p.in_c;
   const int64_t group_out = p.out_c / p.groups;
@@ -35,9 +42,14 @@ bool check_transpose(std::mt19937_64& rng, const Conv2DParams& p, GemmIsa isa, i
   for (float& x : abs_f) x = std::fabs(x);
   conv2d_backprop_input_reference(p, abs_dy.data(), abs_f.data(), absdot.data());
 
-  std::vector<float> packed(conv2d_backprop_input_packed_filter_floats(p, isa));
-  conv2d_backprop_input_pack_filter(p, filter.data(), packed.data(), isa);
-  std::vector<float> scratch(conv2d_backprop_input_scratch_floats(p, threads, isa),
+  std::vector<float> packed(direct ? conv2d_transpose_direct_packed_filter_floats(p, isa)
+                                   : conv2d_backprop_input_packed_filter_floats(p, isa));
+  if (direct)
+    conv2d_transpose_direct_pack_filter(p, filter.data(), packed.data(), isa);
+  else
+    conv2d_backprop_input_pack_filter(p, filter.data(), packed.data(), isa);
+  std::vector<float> scratch(direct ? conv2d_transpose_direct_scratch_floats(p, isa)
+                                    : conv2d_backprop_input_scratch_floats(p, threads, isa),
                              std::numeric_limits<float>::quiet_NaN());
   GemmRun run;
   run.isa = isa;
@@ -47,7 +59,10 @@ bool check_transpose(std::mt19937_64& rng, const Conv2DParams& p, GemmIsa isa, i
   const float kSentinel = 4242.0f;
   std::vector<float> got(static_cast<size_t>(dx_n) + 1, std::numeric_limits<float>::quiet_NaN());
   got[static_cast<size_t>(dx_n)] = kSentinel;  // one past the end must survive
-  conv2d_backprop_input_f32(p, dy.data(), packed.data(), got.data(), run);
+  if (direct)
+    conv2d_transpose_direct_f32(p, dy.data(), packed.data(), got.data(), run);
+  else
+    conv2d_backprop_input_f32(p, dy.data(), packed.data(), got.data(), run);
   if (got[static_cast<size_t>(dx_n)] != kSentinel) {
     FAIL_CHECK("wrote past in_backprop: " << describe(p));
     return false;
@@ -63,7 +78,9 @@ bool check_transpose(std::mt19937_64& rng, const Conv2DParams& p, GemmIsa isa, i
       FAIL_CHECK("mismatch at in_backprop pixel " << px << " (x=" << px % p.in_w << ", y=" << (px / p.in_w) % p.in_h
                                                   << ", n=" << px / (p.in_w * p.in_h) << ") channel " << c
                                                   << ": got " << got[u] << " want " << want[u] << " tol " << tol
-                                                  << "; " << describe(p) << " " << std::string(gemm_kernel_name(isa))
+                                                  << "; " << describe(p) << " "
+                                                  << std::string(direct ? conv2d_transpose_direct_kernel_name(isa)
+                                                                        : gemm_kernel_name(isa))
                                                   << " threads=" << threads);
       return false;
     }
@@ -127,6 +144,53 @@ TEST_CASE("conv2d_backprop_input_f32: decoder shapes, the direct 1x1 path and se
         Conv2DParams p;
         REQUIRE(square_conv(p, g.batch, g.h, g.w, g.in_c, g.out_c, g.f, g.stride, g.same, g.groups));
         if (!check_transpose(rng, p, isa, threads)) return;
+      }
+}
+
+TEST_CASE("conv2d_transpose_direct_f32: random geometry against conv2d_backprop_input_reference") {
+  // One group, no dilation (what the direct kernel takes); channel counts
+  // below, at and past each ISA's vector width and its 4-vector blocks, so
+  // both tilings (vectors of in_c, or of out_c for in_c < W/2) and every
+  // partial vector run.
+  std::mt19937_64 rng(seed() + 12);
+  for (GemmIsa isa : ::frost::testing::runnable_isas())
+    for (int iter = 0; iter < 150; ++iter) {
+      Conv2DParams p = random_transpose(rng);
+      if (p.groups != 1 || p.dilation_h != 1 || p.dilation_w != 1) {
+        p.groups = 1;
+        p.dilation_h = p.dilation_w = 1;
+        p.in_c = pick(rng, {1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 33, 70});
+        p.out_c = pick(rng, {1, 3, 4, 8, 13, 16, 24});
+        if (!finish_geometry(p, rng() % 2 == 0)) continue;
+      }
+      REQUIRE(conv2d_transpose_direct_supported(p, isa));
+      if (!check_transpose(rng, p, isa, 1 + iter % 3, Kernel::kDirect)) return;
+    }
+}
+
+TEST_CASE("conv2d_transpose_direct_f32: decoder shapes, batch > 1, threads") {
+  std::mt19937_64 rng(seed() + 13);
+  struct Geo {
+    int64_t batch, h, w, in_c, out_c, f, stride;
+    bool same;
+  };
+  const Geo geos[] = {
+      {2, 14, 14, 8, 16, 2, 2, true},     // 2×2 stride 2: one tap per pixel
+      {1, 56, 56, 32, 64, 3, 2, true},    // bench_conv's deconv: 28×28×64 -> 56×56×32
+      {1, 7, 7, 32, 64, 5, 2, true},      // cae_mnist's decoder: 4×4×64 -> 7×7×32
+      {2, 28, 28, 1, 16, 5, 2, true},     // ... its last layer to 1 channel (out_c vectorised)
+      {1, 13, 11, 5, 7, 3, 2, false},     // 3×3 stride 2 VALID, odd channels
+      {2, 12, 12, 4, 12, 4, 2, true},     // 4×4 stride 2 (DCGAN-style)
+      {1, 10, 10, 6, 6, 1, 3, false},     // kernel smaller than stride: gaps are zero
+      {1, 9, 9, 70, 20, 3, 1, true},      // stride 1, more than 4 vectors of in_c
+      {1, 6, 20, 3, 40, 3, 3, true},      // stride 3, out_c not a multiple of W
+  };
+  for (GemmIsa isa : ::frost::testing::runnable_isas())
+    for (const Geo& g : geos)
+      for (int threads : {1, 2, 3}) {
+        Conv2DParams p;
+        REQUIRE(square_conv(p, g.batch, g.h, g.w, g.in_c, g.out_c, g.f, g.stride, g.same, 1));
+        if (!check_transpose(rng, p, isa, threads, Kernel::kDirect)) return;
       }
 }
 

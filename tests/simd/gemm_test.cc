@@ -262,8 +262,9 @@ TEST_CASE("gemm_f32: each epilogue option, packed and unpacked, on tails") {
   std::mt19937_64 rng(test_seed() + 1);
   const auto& acts = kAllActivations;
   // Shapes through the small-M path, the general path with edge tiles and with
-  // more than one K block.
-  const int64_t shapes[][3] = {{1, 37, 20}, {4, 16, 9}, {7, 45, 3}, {30, 70, 300}};
+  // more than one K block, and outputs narrower than a vector (with ldc == n,
+  // the epilogue's flat path: 3 and 8 columns tile a vector of 16 or not).
+  const int64_t shapes[][3] = {{1, 37, 20}, {4, 16, 9}, {7, 45, 3}, {30, 70, 300}, {9, 3, 5}, {21, 8, 7}};
   int failures = 0;
   for (GemmIsa isa : ::frost::testing::runnable_isas())
     for (Activation act : acts)
@@ -309,8 +310,10 @@ TEST_CASE("gemm_f32: random shapes, 1 and 2 threads") {
 
 TEST_CASE("gemm_f32: cache-block boundaries (M > MC, N > NC, K > KC) with threads") {
   std::mt19937_64 rng(test_seed() + 3);
-  // MC is at most 240 rows, NC at most 4096 columns, KC 256 deep.
-  const int64_t shapes[][3] = {{300, 40, 520}, {13, 4200, 5}, {250, 4100, 3}, {2, 4100, 70}, {241, 33, 257}};
+  // MC is 96 to 144 rows, NC 1024 to 3072 columns, KC 256 (AVX2, SSE2) or
+  // 1024 (AVX-512) deep.
+  const int64_t shapes[][3] = {{300, 40, 520}, {13, 4200, 5}, {250, 4100, 3}, {2, 4100, 70}, {241, 33, 257},
+                               {150, 40, 1100}, {100, 1100, 30}};
   for (GemmIsa isa : ::frost::testing::runnable_isas())
     for (const auto& sh : shapes)
       for (int threads : {1, 2}) {
@@ -322,6 +325,28 @@ TEST_CASE("gemm_f32: cache-block boundaries (M > MC, N > NC, K > KC) with thread
         fill_strides(rng, c);
         if (!run_case(rng, c)) return;
       }
+}
+
+TEST_CASE("gemm_f32: packed A blocks (many B panels) with K and M tails") {
+  std::mt19937_64 rng(test_seed() + 5);
+  // N ≥ 16 panels of the widest tile (32 columns) so A is packed on every
+  // kernel; K around the 16-wide transposing packer's step and past KC (of
+  // AVX2 and SSE2); M
+  // with full and partial MR-row panels, and trans_a for the other packer.
+  const int64_t ms[] = {12, 25, 61};
+  const int64_t ks[] = {5, 16, 17, 47, 300};
+  int failures = 0;
+  for (GemmIsa isa : ::frost::testing::runnable_isas())
+    for (int64_t m : ms)
+      for (int64_t k : ks)
+        for (bool ta : {false, true}) {
+          if (failures > 5) return;
+          Case c = basic_case(isa, m, 530, k, ta, rng() % 2 == 0);
+          c.packed = rng() % 2 == 0;
+          c.threads = 1 + static_cast<int>(rng() % 2);
+          fill_strides(rng, c);
+          if (!run_case(rng, c)) ++failures;
+        }
 }
 
 TEST_CASE("gemm_f32: thread counts that do not divide the work") {

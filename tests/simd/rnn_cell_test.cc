@@ -1,5 +1,5 @@
-// lstm_gates_f32, gru_gates_f32 (both reset variants) and gru_reset_state_f32
-// against their reference twins on every ISA the CPU runs, random batch,
+// lstm_gates_f32, gru_gates_f32 (both reset variants) and gru_reset_state_f32,
+// with logistic and hard (clamped linear) gates, against their reference twins on every ISA the CPU runs, random batch,
 // hidden sizes covering every tail mod 4/8/16 and a row stride wider than the
 // gates. Sigmoid/tanh are polynomial approximations, so the check is a small
 // absolute bound (the outputs are O(1) and built from a few such values).
@@ -36,13 +36,18 @@ TEST_CASE("rnn gates: lstm, gru and gru reset state against the reference on eve
   std::mt19937_64 rng(41);
   for (const GemmIsa isa : testing::runnable_isas()) {
     CAPTURE(gemm_kernel_name(isa));
-    for (int iter = 0; iter < 30; ++iter) {
+    for (int iter = 0; iter < 40; ++iter) {
       const int64_t batch = 1 + static_cast<int64_t>(rng() % 4);
       const int64_t hidden = 1 + static_cast<int64_t>(rng() % 40);
       const int64_t ldz = 4 * hidden + static_cast<int64_t>(rng() % 3);
       CAPTURE(batch);
       CAPTURE(hidden);
-      const RnnGates g{batch, hidden, ldz};
+      RnnGates g{batch, hidden, ldz};
+      // Every other case with hard (clamped linear) gates, Keras's and others'.
+      g.hard_gates = iter % 2 == 1;
+      g.gate_slope = iter % 4 == 1 ? 0.2f : 1.0f / 6.0f;
+      g.gate_offset = 0.5f;
+      CAPTURE(g.hard_gates);
       const std::vector<float> z = random_floats(rng, batch * ldz, -6.0f, 6.0f);
       const std::vector<float> state = random_floats(rng, batch * hidden, -2.0f, 2.0f);
       const size_t n = static_cast<size_t>(batch * hidden);
@@ -69,7 +74,7 @@ TEST_CASE("rnn_affine_f32: [a | b]·W + bias and accumulate against the referenc
     CAPTURE(gemm_kernel_name(isa));
     for (int iter = 0; iter < 40; ++iter) {
       RnnAffine p;
-      p.rows = 1 + static_cast<int64_t>(rng() % 5);
+      p.rows = 1 + static_cast<int64_t>(rng() % 9);  // groups of 4 rows and every remainder
       p.ka = 1 + static_cast<int64_t>(rng() % 20);
       p.kb = static_cast<int64_t>(rng() % 20);
       p.n = 1 + static_cast<int64_t>(rng() % 150);

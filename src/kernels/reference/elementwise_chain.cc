@@ -17,7 +17,7 @@ float unary(UnaryOp op, float x) {
     case UnaryOp::Rsqrt: return 1.0f / std::sqrt(x);
     case UnaryOp::Reciprocal: return 1.0f / x;
     case UnaryOp::Exp: return std::exp(x);
-    default: return std::nanf("");  // not a chain op (elementwise_chain_supported)
+    default: return std::nanf("");  // not a chain op (unary_f32_supported)
   }
 }
 
@@ -35,32 +35,6 @@ float binary(BinaryOp op, float a, float b) {
 }
 
 }  // namespace
-
-bool elementwise_chain_supported(UnaryOp op) {
-  switch (op) {
-    case UnaryOp::Abs:
-    case UnaryOp::Neg:
-    case UnaryOp::Square:
-    case UnaryOp::Sqrt:
-    case UnaryOp::Rsqrt:
-    case UnaryOp::Reciprocal:
-    case UnaryOp::Exp: return true;
-    default: return false;
-  }
-}
-
-bool elementwise_chain_supported(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::Add:
-    case BinaryOp::Sub:
-    case BinaryOp::Mul:
-    case BinaryOp::Div:
-    case BinaryOp::Maximum:
-    case BinaryOp::Minimum:
-    case BinaryOp::SquaredDifference: return true;
-    default: return false;
-  }
-}
 
 void elementwise_chain_reference(const ChainParams& p, const float* x, float* y) {
   for (int64_t i = 0; i < p.n; ++i) {

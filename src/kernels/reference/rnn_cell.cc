@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 
 #include "kernels/rnn_cell.h"
@@ -6,7 +7,13 @@ namespace frost::kernels {
 
 namespace {
 
-double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+// A gate's σ (RnnGates::hard_gates says which).
+double gate(const RnnGates& g, double x) {
+  if (!g.hard_gates) return logistic(x);
+  return std::clamp(double{g.gate_slope} * x + double{g.gate_offset}, 0.0, 1.0);
+}
 
 }  // namespace
 
@@ -15,8 +22,8 @@ void lstm_gates_reference(const RnnGates& g, const float* z, const float* c, flo
   for (int64_t b = 0; b < g.batch; ++b) {
     const float* zr = z + b * g.ldz;
     for (int64_t j = 0; j < H; ++j) {
-      const double i = sigmoid(zr[j]), f = sigmoid(zr[H + j]), gg = std::tanh(double{zr[2 * H + j]}),
-                   o = sigmoid(zr[3 * H + j]);
+      const double i = gate(g, zr[j]), f = gate(g, zr[H + j]), gg = std::tanh(double{zr[2 * H + j]}),
+                   o = gate(g, zr[3 * H + j]);
       const float cn = static_cast<float>(f * c[b * H + j] + i * gg);
       c_out[b * H + j] = cn;
       h_out[b * H + j] = static_cast<float>(o * std::tanh(double{cn}));
@@ -29,8 +36,8 @@ void gru_gates_reference(const RnnGates& g, bool reset_after, const float* z, co
   for (int64_t b = 0; b < g.batch; ++b) {
     const float* zr = z + b * g.ldz;
     for (int64_t j = 0; j < H; ++j) {
-      const double u = sigmoid(zr[j]);
-      const double n = reset_after ? std::tanh(zr[2 * H + j] + sigmoid(zr[H + j]) * zr[3 * H + j])
+      const double u = gate(g, zr[j]);
+      const double n = reset_after ? std::tanh(zr[2 * H + j] + gate(g, zr[H + j]) * zr[3 * H + j])
                                    : std::tanh(double{zr[2 * H + j]});
       h_out[b * H + j] = static_cast<float>(u * h[b * H + j] + (1.0 - u) * n);
     }
@@ -41,7 +48,7 @@ void gru_reset_state_reference(const RnnGates& g, const float* z, const float* h
   const int64_t H = g.hidden;
   for (int64_t b = 0; b < g.batch; ++b)
     for (int64_t j = 0; j < H; ++j)
-      rh[b * H + j] = static_cast<float>(sigmoid(z[b * g.ldz + H + j]) * h[b * H + j]);
+      rh[b * H + j] = static_cast<float>(gate(g, z[b * g.ldz + H + j]) * h[b * H + j]);
 }
 
 void rnn_affine_reference(const RnnAffine& p, const float* a, const float* b, const float* w, const float* bias,

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/elementwise.h"
@@ -146,21 +147,29 @@ void binary_range(const Broadcast& b, const float* x, const float* y, float* out
   }
 }
 
+// with(std::integral_constant<BinaryOp, op>{}) for the ops binary_op has a
+// vector form of, so that each caller's loop is compiled once per op;
+// nothing for the others (the front ends pass supported ops only).
+template <class With>
+void with_vector_binary_op(BinaryOp op, With&& with) {
+  switch (op) {
+    case BinaryOp::Add: return with(std::integral_constant<BinaryOp, BinaryOp::Add>{});
+    case BinaryOp::Sub: return with(std::integral_constant<BinaryOp, BinaryOp::Sub>{});
+    case BinaryOp::Mul: return with(std::integral_constant<BinaryOp, BinaryOp::Mul>{});
+    case BinaryOp::Div: return with(std::integral_constant<BinaryOp, BinaryOp::Div>{});
+    case BinaryOp::Maximum: return with(std::integral_constant<BinaryOp, BinaryOp::Maximum>{});
+    case BinaryOp::Minimum: return with(std::integral_constant<BinaryOp, BinaryOp::Minimum>{});
+    case BinaryOp::SquaredDifference: return with(std::integral_constant<BinaryOp, BinaryOp::SquaredDifference>{});
+    default: return;
+  }
+}
+
 template <class Arch>
 void binary_f32_range(BinaryOp op, const Broadcast& b, const float* x, const float* y, float* out, int64_t begin,
                       int64_t end) {
   using V = xsimd::batch<float, Arch>;
-  switch (op) {
-    case BinaryOp::Add: return binary_range<V, BinaryOp::Add>(b, x, y, out, begin, end);
-    case BinaryOp::Sub: return binary_range<V, BinaryOp::Sub>(b, x, y, out, begin, end);
-    case BinaryOp::Mul: return binary_range<V, BinaryOp::Mul>(b, x, y, out, begin, end);
-    case BinaryOp::Div: return binary_range<V, BinaryOp::Div>(b, x, y, out, begin, end);
-    case BinaryOp::Maximum: return binary_range<V, BinaryOp::Maximum>(b, x, y, out, begin, end);
-    case BinaryOp::Minimum: return binary_range<V, BinaryOp::Minimum>(b, x, y, out, begin, end);
-    case BinaryOp::SquaredDifference:
-      return binary_range<V, BinaryOp::SquaredDifference>(b, x, y, out, begin, end);
-    default: return;  // the front end only passes binary_f32_supported ops
-  }
+  // the front end only passes binary_f32_supported ops
+  with_vector_binary_op(op, [&](auto tag) { binary_range<V, decltype(tag)::value>(b, x, y, out, begin, end); });
 }
 
 }  // namespace

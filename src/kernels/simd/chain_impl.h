@@ -56,16 +56,7 @@ void chain_unary(UnaryOp op, float* acc, int64_t padded) {
     constexpr UnaryOp kOp = decltype(tag)::value;
     chain_map<V>(acc, padded, [](V v) { return unary_op<kOp>(v); });
   };
-  switch (op) {
-    case UnaryOp::Abs: return with(std::integral_constant<UnaryOp, UnaryOp::Abs>{});
-    case UnaryOp::Neg: return with(std::integral_constant<UnaryOp, UnaryOp::Neg>{});
-    case UnaryOp::Square: return with(std::integral_constant<UnaryOp, UnaryOp::Square>{});
-    case UnaryOp::Sqrt: return with(std::integral_constant<UnaryOp, UnaryOp::Sqrt>{});
-    case UnaryOp::Rsqrt: return with(std::integral_constant<UnaryOp, UnaryOp::Rsqrt>{});
-    case UnaryOp::Reciprocal: return with(std::integral_constant<UnaryOp, UnaryOp::Reciprocal>{});
-    case UnaryOp::Exp: return with(std::integral_constant<UnaryOp, UnaryOp::Exp>{});
-    default: return;  // the front end passes elementwise_chain_supported ops only
-  }
+  with_vector_unary_op(op, with);  // the front end passes unary_f32_supported ops only
 }
 
 template <class V>
@@ -78,16 +69,7 @@ void chain_binary(BinaryOp op, bool operand_first, float* acc, int64_t padded, i
     else
       chain_zip<V>(acc, padded, count, operand, splat, [](V a, V b) { return binary_op<kOp>(a, b); });
   };
-  switch (op) {
-    case BinaryOp::Add: return with(std::integral_constant<BinaryOp, BinaryOp::Add>{});
-    case BinaryOp::Sub: return with(std::integral_constant<BinaryOp, BinaryOp::Sub>{});
-    case BinaryOp::Mul: return with(std::integral_constant<BinaryOp, BinaryOp::Mul>{});
-    case BinaryOp::Div: return with(std::integral_constant<BinaryOp, BinaryOp::Div>{});
-    case BinaryOp::Maximum: return with(std::integral_constant<BinaryOp, BinaryOp::Maximum>{});
-    case BinaryOp::Minimum: return with(std::integral_constant<BinaryOp, BinaryOp::Minimum>{});
-    case BinaryOp::SquaredDifference: return with(std::integral_constant<BinaryOp, BinaryOp::SquaredDifference>{});
-    default: return;
-  }
+  with_vector_binary_op(op, with);
 }
 
 // Elements [begin, end) of y = chain(x), begin a multiple of `row`.

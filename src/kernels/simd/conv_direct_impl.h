@@ -339,7 +339,7 @@ namespace {  // NOLINT: internal linkage on purpose, see the file comment
 
 template <class T>
 size_t direct_scratch_floats(const Conv2DParams& p, int threads, bool stem) {
-  if (stem) return static_cast<size_t>(stem_scratch_floats(p, T::MR));
+  if (stem) return static_cast<size_t>(stem_scratch_floats(p, T::MR, threads));
   return static_cast<size_t>(zeros_floats(p) + (threads < 1 ? 1 : threads) * table_floats(T::MR, p) + kScratchAlign);
 }
 

@@ -33,7 +33,7 @@ struct DirectConvKernelTable {
   Tile tiles[kMaxTiles];
   // Floats of scratch for `threads` threads: per thread one pointer table
   // (MR·fh·fw pointers) and one run of zeros (fw·in_c floats), aligned; in
-  // the stem mode the padded images and the run offsets.
+  // the stem mode the run offsets and a window buffer per thread.
   size_t (*scratch_floats)(int tile, const Conv2DParams& p, int threads, bool stem);
   void (*run)(const Conv2DParams& p, const float* input, const float* packed_filter, float* output,
               const GemmEpilogue& ep, const DirectConvRun& r);

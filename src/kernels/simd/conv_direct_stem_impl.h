@@ -8,103 +8,83 @@
 // fh·fw runs of in_c floats (3 for RGB), the per-tile pointer table costs as
 // much as the tile's few FMAs, and 24 pointers do not fit in registers, so
 // every broadcast first reloads its pointer from the stack. Here instead
-//  - the input is copied once per call into a zero-padded image (in_c is
-//    small, so the copy is a few percent of the FLOPs), so every window lies
-//    inside and a filter row is one run of fw·in_c floats (fw runs of in_c
-//    with dilation);
 //  - a tile is MR consecutive pixels of one output row: pixel r reads at
 //    the tile's base + r·step floats, step = stride_w·in_c, a compile-time
 //    constant (the kernel is instantiated for step 1..kStemMaxStep), so the
 //    FMA's broadcast operand is base + k + a constant displacement: one
 //    pointer and one index for the whole tile;
-//  - the runs' offsets from a tile's base are the same for every tile and
-//    are computed once per call.
+//  - a tile whose window (all MR pixels, those past out_w too) lies inside
+//    the input reads it in place, a filter row being one run of fw·in_c
+//    floats (fw runs of in_c with dilation); a tile that touches the padding
+//    or the image's end first copies its window (fh rows of a few dozen
+//    floats) into a zero-padded buffer of its thread. Copying the whole
+//    padded image instead cost a tenth of a 224² RGB stem (the image passes
+//    through the caches twice) and all of it for a 1×1 layer;
+//  - the runs' offsets from a tile's base, in the input and in the buffer,
+//    are the same for every tile and are computed once per call.
 // The filter is packed exactly as for the plain mode (panels of NR columns,
-// rows in HWIO order) and the epilogue is the same store_tile.
+// rows in HWIO order) and the epilogue is the same as store_tile's.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <utility>
 
 namespace frost::kernels::simd {
 namespace {  // NOLINT: internal linkage on purpose, see conv_direct_impl.h
 
 constexpr int kStemMaxStep = 8;
-// Images are padded a group at a time, the group's copy at most ~4 MiB.
-constexpr int64_t kStemGroupFloats = int64_t{1} << 20;
 
-// The padded image and the runs of the reduction, from the run's geometry.
+// The runs of the reduction and a tile's window, from the run's geometry.
 struct StemLayout {
-  int64_t ph = 0, pw = 0;        // rows and columns of the padded image
-  int64_t image_floats = 0;      // ph·pw·in_c, rounded up to the alignment
-  int64_t tiles_per_row = 0;     // div_up(out_w, MR)
+  int64_t tiles_per_row = 0;  // div_up(out_w, MR)
   int64_t seg_count = 0, seg_length = 0;
-  int64_t group = 1;             // images padded at once
+  int64_t window_w = 0;       // input columns a tile's MR pixels read
+  int64_t window_row = 0;     // window_w · in_c: a buffer row, in floats
+  int64_t window_floats = 0;  // fh buffer rows, rounded up to the alignment
 };
 
 inline StemLayout stem_layout(const Conv2DParams& p, int mr) {
   StemLayout l;
-  l.ph = (p.out_h - 1) * p.stride_h + (p.filter_h - 1) * p.dilation_h + 1;
-  l.pw = (p.out_w - 1) * p.stride_w + (p.filter_w - 1) * p.dilation_w + 1;
-  l.image_floats = dc_round_up(l.ph * l.pw * p.in_c, kScratchAlign);
   l.tiles_per_row = dc_div_up(p.out_w, mr);
   const bool runs = p.dilation_w == 1 || p.filter_w == 1;
   l.seg_count = runs ? p.filter_h : p.filter_h * p.filter_w;
   l.seg_length = runs ? p.filter_w * p.in_c : p.in_c;
-  l.group = dc_min(p.batch, kStemGroupFloats / l.image_floats > 0 ? kStemGroupFloats / l.image_floats : 1);
+  l.window_w = (mr - 1) * p.stride_w + (p.filter_w - 1) * p.dilation_w + 1;
+  l.window_row = l.window_w * p.in_c;
+  l.window_floats = dc_round_up(p.filter_h * l.window_row, kScratchAlign);
   return l;
 }
 
-// Floats of scratch: the run offsets (int64, two floats each), the padded
-// group, and the slack the last tile of the last row reads past its row
-// (pixels past out_w are computed, not stored).
-inline int64_t stem_slack_floats(int mr) { return dc_round_up(int64_t{mr} * kStemMaxStep, kScratchAlign); }
-inline int64_t stem_scratch_floats(const Conv2DParams& p, int mr) {
+// Floats of scratch: the runs' offsets in the input and in a window buffer
+// (int64, two floats each), and one window buffer per thread.
+inline int64_t stem_offsets_floats(const StemLayout& l) { return dc_round_up(2 * l.seg_count, kScratchAlign); }
+inline int64_t stem_scratch_floats(const Conv2DParams& p, int mr, int threads) {
   const StemLayout l = stem_layout(p, mr);
-  return dc_round_up(2 * l.seg_count, kScratchAlign) + l.group * l.image_floats + stem_slack_floats(mr) +
-         2 * kScratchAlign;
+  return 2 * stem_offsets_floats(l) + (threads < 1 ? 1 : threads) * l.window_floats + 2 * kScratchAlign;
 }
 
-// Copies padded rows [r0, r1) of the group (row r: image n0 + r / ph, padded
-// row r % ph) into the zero-padded group buffer.
-inline void stem_pad_rows(const Conv2DParams& p, const StemLayout& l, const float* input, int64_t n0, int64_t r0,
-                          int64_t r1, float* padded) {
-  const int64_t c = p.in_c, row = l.pw * c;
-  // Input columns [0, x1) land at padded columns pad_left onwards.
-  const int64_t x1 = dc_min(p.in_w, l.pw - p.pad_left);
-  for (int64_t r = r0; r < r1; ++r) {
-    const int64_t n = r / l.ph, y = r % l.ph;
-    float* dst = padded + n * l.image_floats + y * row;
-    const int64_t iy = y - p.pad_top;
-    if (iy < 0 || iy >= p.in_h || x1 <= 0) {
-      std::memset(dst, 0, static_cast<size_t>(row) * sizeof(float));
+// Copies the window of the tile whose pixels' windows start at input row
+// iy0, column ix0 of image `image` into buf (filter row ky at buf +
+// ky·window_row), zeros where it lies outside the input.
+inline void stem_fill_window(const Conv2DParams& p, const StemLayout& l, const float* image, int64_t iy0,
+                             int64_t ix0, float* buf) {
+  const int64_t c = p.in_c;
+  // Window columns [x0, x1) lie inside the input.
+  const int64_t x0 = dc_min(l.window_w, ix0 < 0 ? -ix0 : 0);
+  const int64_t x1 = dc_min(l.window_w, p.in_w - ix0);
+  for (int64_t ky = 0; ky < p.filter_h; ++ky) {
+    float* dst = buf + ky * l.window_row;
+    const int64_t iy = iy0 + ky * p.dilation_h;
+    if (iy < 0 || iy >= p.in_h || x1 <= x0) {
+      std::memset(dst, 0, static_cast<size_t>(l.window_row) * sizeof(float));
       continue;
     }
-    const int64_t left = p.pad_left * c, copied = x1 * c;
-    std::memset(dst, 0, static_cast<size_t>(left) * sizeof(float));
-    std::memcpy(dst + left, input + ((n0 + n) * p.in_h + iy) * p.in_w * c, static_cast<size_t>(copied) * sizeof(float));
-    std::memset(dst + left + copied, 0, static_cast<size_t>(row - left - copied) * sizeof(float));
+    std::memset(dst, 0, static_cast<size_t>(x0 * c) * sizeof(float));
+    std::memcpy(dst + x0 * c, image + (iy * p.in_w + ix0 + x0) * c, static_cast<size_t>((x1 - x0) * c) * sizeof(float));
+    std::memset(dst + x1 * c, 0, static_cast<size_t>((l.window_w - x1) * c) * sizeof(float));
   }
-}
-
-// Pads images [n0, n0 + count), the rows shared among the threads (a serial
-// copy of a 224² RGB image was a tenth of a 2-thread stem convolution).
-inline void stem_pad(const Conv2DParams& p, const StemLayout& l, const float* input, int64_t n0, int64_t count,
-                     int64_t slack, int threads, float* padded) {
-  const int64_t rows = count * l.ph;
-  if (threads > 1) {
-    parallel_for(threads, threads, [&](int64_t c, int) {
-      const ChunkRange r = chunk_range(rows, threads, c);
-      stem_pad_rows(p, l, input, n0, r.begin, r.end, padded);
-    });
-  } else {
-    stem_pad_rows(p, l, input, n0, 0, rows, padded);
-  }
-  // Pixels past out_w in the last row read up to (MR - 1)·step floats past
-  // the last image: zeros, never stale floats (a denormal would slow them).
-  std::memset(padded + (count - 1) * l.image_floats + l.ph * l.pw * p.in_c, 0,
-              static_cast<size_t>(slack) * sizeof(float));
 }
 
 // acc = Σ over the runs s and their floats k of
@@ -163,31 +143,133 @@ void stem_store(const float* sums, float* c, int64_t ldc, int64_t rows, int64_t 
   store_tile<T, kAct>(acc, c, ldc, rows, cols, e, V(alpha));
 }
 
-// Tiles [w.t0, w.t1) of the group × panels [w.q0, w.q1); tile t is row
-// t / tiles_per_row (image-major) of the group, pixels from
-// (t % tiles_per_row)·MR. The whole reduction is one block (stem_fits).
+// The bounds of an activation that is a clamp (none, ReLU, ReLU6), in which
+// case the tile is stored in line, without the call and the round trip
+// through memory of stem_store (a tenth of a 1×1 layer with 8 input
+// channels, a third of a 3×3 layer with 28 outputs): select(x < lo, lo, x), then select(hi < x, hi, x), the
+// operations of activation_op for these kinds.
+struct StemClamp {
+  bool in_line = false;
+  float lo = 0.0f, hi = 0.0f;
+};
+
+inline StemClamp stem_clamp(const GemmEpilogue& ep) {
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  if (ep.residual != nullptr || ep.accumulate) return {};
+  switch (ep.activation) {
+    case Activation::kNone: return {true, -kInf, kInf};
+    case Activation::kRelu: return {true, 0.0f, kInf};
+    case Activation::kRelu6: return {true, 0.0f, 6.0f};
+    default: return {};
+  }
+}
+
+// The tile's first `rows` pixels × `cols` channels at c through bias, the
+// clamp, scale and shift (store_tile's whole-tile path; a clamp bound of
+// ±inf selects x itself). A vector of fewer than W channels is computed
+// whole on zero-padded bias, scale and shift and stored masked: a layer
+// with few output channels, or a row's last few pixels, stays on this path.
+template <class T>
+FROST_SIMD_INLINE void stem_store_clamped(typename T::V (&acc)[T::MR][T::NV], float* c, int64_t ldc, int64_t rows,
+                                          int64_t cols, const TileEpilogue& e, typename T::V lo, typename T::V hi) {
+  constexpr int MR = T::MR, NV = T::NV, W = T::W;
+  using V = typename T::V;
+  auto load = [](const float* p, int64_t count, float none) {
+    if (p == nullptr) return V(none);
+    return count >= W ? V::load_unaligned(p) : load_first<V>(p, count);
+  };
+  auto apply = [&](V x, V bias, V scale, V shift) {
+    if (e.bias != nullptr) x += bias;
+    x = xsimd::select(x < lo, lo, x);
+    x = xsimd::select(hi < x, hi, x);
+    if (e.scale != nullptr) x *= scale;
+    if (e.shift != nullptr) x += shift;
+    return x;
+  };
+  V bias[NV], scale[NV], shift[NV];
+  int64_t count[NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) {
+    count[v] = dc_min(W, cols - v * W);
+    const int64_t n = count[v] > 0 ? count[v] : 0;
+    bias[v] = load(e.bias != nullptr ? e.bias + v * W : nullptr, n, 0.0f);
+    scale[v] = load(e.scale != nullptr ? e.scale + v * W : nullptr, n, 1.0f);
+    shift[v] = load(e.shift != nullptr ? e.shift + v * W : nullptr, n, 0.0f);
+  }
+  if (rows == MR && cols == T::NR) {
+#pragma GCC unroll 32
+    for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) apply(acc[r][v], bias[v], scale[v], shift[v]).store_unaligned(c + r * ldc + v * W);
+    }
+    return;
+  }
+#pragma GCC unroll 32
+  for (int r = 0; r < MR; ++r) {
+    if (r >= rows) break;
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      if (count[v] <= 0) break;
+      const V x = apply(acc[r][v], bias[v], scale[v], shift[v]);
+      if (count[v] == W)
+        x.store_unaligned(c + r * ldc + v * W);
+      else
+        store_first(x, c + r * ldc + v * W, count[v]);
+    }
+  }
+}
+
+// The runs' offsets and one window buffer per thread (stem_scratch_floats).
+struct StemScratch {
+  const int64_t* off_input;   // from a tile's base in the input
+  const int64_t* off_window;  // from the start of a window buffer
+  float* windows;             // thread t's at windows + t·window_floats
+};
+
+// Tiles [w.t0, w.t1) × panels [w.q0, w.q1); tile t is output row
+// t / tiles_per_row (image-major), pixels from (t % tiles_per_row)·MR. The
+// whole reduction is one block (stem_fits). `window` is the thread's buffer.
 template <class T, int kStep>
-void run_stem_share(const Conv2DParams& p, const StemLayout& l, const int64_t* off, const float* padded,
-                    int64_t n0, const float* packed, float* output, const GemmEpilogue& ep, StemStore<T> store,
-                    const WorkSplit& w) {
+void run_stem_share(const Conv2DParams& p, const StemLayout& l, const StemScratch& sc, float* window,
+                    const float* input, const float* packed, float* output, const GemmEpilogue& ep,
+                    StemStore<T> store, const WorkSplit& w) {
   constexpr int MR = T::MR, NR = T::NR;
   using V = typename T::V;
   const int64_t k = p.filter_h * p.filter_w * p.in_c;
   const int64_t panel_floats = k * NR;
-  const int64_t row_floats = l.pw * p.in_c;
+  const int64_t image_floats = p.in_h * p.in_w * p.in_c;
   const int64_t chunk = dc_div_up(kChunkFloats, panel_floats);
+  const StemClamp clamp = stem_clamp(ep);
+  const V lo(clamp.lo), hi(clamp.hi);
   for (int64_t qa = w.q0; qa < w.q1; qa += chunk) {
     const int64_t qb = dc_min(w.q1, qa + chunk);
     for (int64_t t = w.t0; t < w.t1; ++t) {
-      const int64_t out_row = t / l.tiles_per_row;  // n·out_h + oy within the group
+      const int64_t out_row = t / l.tiles_per_row;  // n·out_h + oy
       const int64_t n = out_row / p.out_h, oy = out_row % p.out_h;
       const int64_t ox0 = (t % l.tiles_per_row) * MR, rows = dc_min(MR, p.out_w - ox0);
-      const float* base = padded + n * l.image_floats + oy * p.stride_h * row_floats + ox0 * kStep;
-      const int64_t m0 = ((n0 + n) * p.out_h + oy) * p.out_w + ox0;
+      const int64_t iy0 = oy * p.stride_h - p.pad_top, ix0 = ox0 * p.stride_w - p.pad_left;
+      const float* image = input + n * image_floats;
+      const float* base;
+      const int64_t* off;
+      if (iy0 >= 0 && iy0 + (p.filter_h - 1) * p.dilation_h < p.in_h && ix0 >= 0 && ix0 + l.window_w <= p.in_w) {
+        base = image + (iy0 * p.in_w + ix0) * p.in_c;
+        off = sc.off_input;
+      } else {
+        stem_fill_window(p, l, image, iy0, ix0, window);
+        base = window;
+        off = sc.off_window;
+      }
+      const int64_t m0 = out_row * p.out_w + ox0;
       for (int64_t q = qa; q < qb; ++q) {
         const int64_t j0 = q * NR, cols = dc_min(NR, p.out_c - j0);
         V acc[MR][T::NV];
         accumulate_stem<T, kStep>(base, off, l.seg_count, l.seg_length, packed + q * panel_floats, acc);
+        float* c = output + m0 * p.out_c + j0;
+        const TileEpilogue e = tile_epilogue(ep, m0, j0, ep.accumulate);
+        if (clamp.in_line) {
+          stem_store_clamped<T>(acc, c, p.out_c, rows, cols, e, lo, hi);
+          continue;
+        }
         // Through a buffer: were acc's address to reach the store function,
         // GCC would keep it in memory during the reduction too.
         alignas(64) float sums[MR * NR];
@@ -196,7 +278,7 @@ void run_stem_share(const Conv2DParams& p, const StemLayout& l, const int64_t* o
 #pragma GCC unroll 4
           for (int v = 0; v < T::NV; ++v) acc[r][v].store_aligned(sums + (r * T::NV + v) * T::W);
         }
-        store(sums, output + m0 * p.out_c + j0, p.out_c, rows, cols, tile_epilogue(ep, m0, j0, ep.accumulate), ep.alpha);
+        store(sums, c, p.out_c, rows, cols, e, ep.alpha);
       }
     }
   }
@@ -206,28 +288,28 @@ template <class T, int kStep>
 void stem_run(const Conv2DParams& p, const float* input, const float* packed, float* output,
               const GemmEpilogue& ep, int threads, float* scratch) {
   const StemLayout l = stem_layout(p, T::MR);
-  auto* off = reinterpret_cast<int64_t*>(dc_align_up(scratch));
-  float* padded = reinterpret_cast<float*>(off) + dc_round_up(2 * l.seg_count, kScratchAlign);
+  auto* off_input = reinterpret_cast<int64_t*>(dc_align_up(scratch));
+  int64_t* off_window = off_input + stem_offsets_floats(l) / 2;
+  float* windows = reinterpret_cast<float*>(off_window) + stem_offsets_floats(l);
   const bool runs = l.seg_count == p.filter_h;
   for (int64_t ky = 0, s = 0; ky < p.filter_h; ++ky) {
-    for (int64_t kx = 0; kx < (runs ? 1 : p.filter_w); ++kx, ++s)
-      off[s] = (ky * p.dilation_h * l.pw + kx * p.dilation_w) * p.in_c;
+    for (int64_t kx = 0; kx < (runs ? 1 : p.filter_w); ++kx, ++s) {
+      off_input[s] = (ky * p.dilation_h * p.in_w + kx * p.dilation_w) * p.in_c;
+      off_window[s] = ky * l.window_row + kx * p.dilation_w * p.in_c;
+    }
   }
+  const StemScratch sc{off_input, off_window, windows};
   StemStore<T> store = nullptr;
   with_activation(ep.activation, [&](auto tag) { store = &stem_store<T, decltype(tag)::value>; });
   const int64_t panels = dc_div_up(p.out_c, T::NR);
-  for (int64_t n0 = 0; n0 < p.batch; n0 += l.group) {
-    const int64_t count = dc_min(l.group, p.batch - n0);
-    stem_pad(p, l, input, n0, count, stem_slack_floats(T::MR), threads, padded);
-    const int64_t tiles = count * p.out_h * l.tiles_per_row;
-    const GridChunks grid = grid_chunks(tiles, panels, threads);
-    parallel_for(threads, grid.row_chunks * grid.col_chunks, [&](int64_t c, int) {
-      const ChunkRange rows = chunk_range(tiles, grid.row_chunks, c / grid.col_chunks);
-      const ChunkRange cols = chunk_range(panels, grid.col_chunks, c % grid.col_chunks);
-      run_stem_share<T, kStep>(p, l, off, padded, n0, packed, output, ep, store,
-                               WorkSplit{rows.begin, rows.end, cols.begin, cols.end});
-    });
-  }
+  const int64_t tiles = p.batch * p.out_h * l.tiles_per_row;
+  const GridChunks grid = grid_chunks(tiles, panels, threads);
+  parallel_for(threads, grid.row_chunks * grid.col_chunks, [&](int64_t c, int tid) {
+    const ChunkRange rows = chunk_range(tiles, grid.row_chunks, c / grid.col_chunks);
+    const ChunkRange cols = chunk_range(panels, grid.col_chunks, c % grid.col_chunks);
+    run_stem_share<T, kStep>(p, l, sc, windows + tid * l.window_floats, input, packed, output, ep, store,
+                             WorkSplit{rows.begin, rows.end, cols.begin, cols.end});
+  });
 }
 
 // stem_run for the run's step (1..kStemMaxStep, see stem_fits).

@@ -10,8 +10,11 @@
 // adjacent output pixels are accumulated at once, so each input vector is
 // loaded once per output block instead of once per tap; output columns whose
 // window leaves the input on the left or right skip the missing taps. Other
-// filter sizes, dilation and multipliers > 1 take the per-pixel path; the last
-// C mod W channels are done one at a time. Rows above/below the input read a
+// filter sizes, dilation and multipliers > 1 take the per-pixel path. The
+// last C mod W channels: with C ≥ W one more full vector ending at channel C
+// (it recomputes a few channels with the same values), with C < W one partial
+// vector (masked loads and stores), so a layer of 8 channels on AVX-512 runs
+// the vector code, not a scalar loop. Rows above/below the input read a
 // shared zero row.
 #pragma once
 
@@ -24,6 +27,7 @@
 #include "kernels/gemm.h"
 #include "kernels/simd/dwconv_kernel_table.h"
 #include "kernels/simd/epilogue_impl.h"
+#include "kernels/simd/masked_impl.h"
 #include "kernels/simd/thread_policy.h"
 
 namespace frost::kernels::simd {
@@ -79,12 +83,53 @@ void dw_pixel(const Conv2DParams& p, const float* input, const float* filter, fl
   }
 }
 
+// Loads and stores of one channel vector: all W lanes, or (kPartial) the
+// first `count` only.
+template <class V, bool kPartial>
+FROST_SIMD_INLINE V dw_load(const float* p, int64_t count) {
+  if constexpr (kPartial) return load_first<V>(p, count);
+  else return V::load_unaligned(p);
+}
+template <class V, bool kPartial>
+FROST_SIMD_INLINE void dw_store(V x, float* p, int64_t count) {
+  if constexpr (kPartial) store_first(x, p, count);
+  else x.store_unaligned(p);
+}
+
+// The fused epilogue of one channel vector, applied to the accumulators in
+// registers before the one store (the same operations in the same order as
+// epilogue_vector): the per-channel operands loaded once per channel vector,
+// the residual per pixel. Run-time flags, as the branches are predictable and
+// cheap beside a pixel's FH·FW FMAs; the activation is a template argument.
+template <class V>
+struct DwEpilogue {
+  V bias, scale, shift, alpha;
+  const float* res = nullptr;  // residual at (first pixel of the row, this channel vector), or null
+  int64_t ldr = 0;             // residual floats per pixel
+  bool has_bias = false, has_scale = false, has_shift = false, res_after = false;
+};
+
+template <class V, Activation kAct, bool kPartial>
+FROST_SIMD_INLINE V dw_finish(V x, const DwEpilogue<V>& e, int64_t ox, int64_t count) {
+  V r(0.0f);
+  if (e.res != nullptr) r = dw_load<V, kPartial>(e.res + ox * e.ldr, count);
+  if (e.has_bias) x += e.bias;
+  if (e.res != nullptr && !e.res_after) x += r;
+  x = activation_op<kAct>(x, e.alpha);
+  if (e.has_scale) x *= e.scale;
+  if (e.has_shift) x += e.shift;
+  if (e.res != nullptr && e.res_after) x += r;
+  return x;
+}
+
 // OB output pixels starting at input column ix0 (all taps inside the row),
-// one vector of channels. rows[ky] points at input row oy·S − pad_top + ky
-// (or the zero row), offset to this channel vector.
-template <class T, int FH, int FW, int S, int OB>
+// one vector of channels (kPartial: its first `count` lanes). rows[ky] points
+// at input row oy·S − pad_top + ky (or the zero row), offset to this channel
+// vector.
+template <class T, int FH, int FW, int S, int OB, Activation kAct, bool kPartial>
 FROST_SIMD_INLINE void dw_block(const float* const* rows, int64_t ix0, int64_t in_c,
-                                const typename T::V (&f)[FH][FW], float* out, int64_t out_c) {
+                                const typename T::V (&f)[FH][FW], const DwEpilogue<typename T::V>& e, int64_t ox,
+                                float* out, int64_t out_c, int64_t count) {
   using V = typename T::V;
   constexpr int kCols = (OB - 1) * S + FW;  // input columns the block reads
   V acc[OB];
@@ -95,7 +140,7 @@ FROST_SIMD_INLINE void dw_block(const float* const* rows, int64_t ix0, int64_t i
     const float* r = rows[ky] + ix0 * in_c;
 #pragma GCC unroll 32
     for (int col = 0; col < kCols; ++col) {
-      const V x = V::load_unaligned(r + col * in_c);
+      const V x = dw_load<V, kPartial>(r + col * in_c, count);
 #pragma GCC unroll 16
       for (int o = 0; o < OB; ++o) {
         const int kx = col - o * S;
@@ -104,24 +149,27 @@ FROST_SIMD_INLINE void dw_block(const float* const* rows, int64_t ix0, int64_t i
     }
   }
 #pragma GCC unroll 16
-  for (int o = 0; o < OB; ++o) acc[o].store_unaligned(out + o * out_c);
+  for (int o = 0; o < OB; ++o)
+    dw_store<V, kPartial>(dw_finish<V, kAct, kPartial>(acc[o], e, ox + o, count), out + o * out_c, count);
 }
 
 // One output pixel whose window sticks out of the row on the left or right:
 // only taps kx in [lo, hi) are inside. Same registers as dw_block.
-template <class T, int FH, int FW>
+template <class T, int FH, int FW, Activation kAct, bool kPartial>
 FROST_SIMD_INLINE void dw_edge(const float* const* rows, int64_t ix0, int64_t lo, int64_t hi, int64_t in_c,
-                               const typename T::V (&f)[FH][FW], float* out) {
+                               const typename T::V (&f)[FH][FW], const DwEpilogue<typename T::V>& e, int64_t ox,
+                               float* out, int64_t count) {
   using V = typename T::V;
   V acc(0.0f);
 #pragma GCC unroll 8
   for (int ky = 0; ky < FH; ++ky) {
 #pragma GCC unroll 8
     for (int kx = 0; kx < FW; ++kx) {
-      if (kx >= lo && kx < hi) acc = xsimd::fma(V::load_unaligned(rows[ky] + (ix0 + kx) * in_c), f[ky][kx], acc);
+      if (kx >= lo && kx < hi)
+        acc = xsimd::fma(dw_load<V, kPartial>(rows[ky] + (ix0 + kx) * in_c, count), f[ky][kx], acc);
     }
   }
-  acc.store_unaligned(out);
+  dw_store<V, kPartial>(dw_finish<V, kAct, kPartial>(acc, e, ox, count), out, count);
 }
 
 // Output columns per chunk: the chunk's input (FH rows × its columns × all
@@ -137,10 +185,11 @@ int64_t dw_chunk(int64_t channels) {
   return chunk < T::OXB ? T::OXB : chunk;
 }
 
-// Output columns [col0, col1) of one output row (n, oy) of the fast path.
-template <class T, int FH, int FW, int S>
+// Output columns [col0, col1) of one output row (n, oy) of the fast path,
+// with the epilogue applied in registers.
+template <class T, int FH, int FW, int S, Activation kAct>
 void dw_row_fast(const Conv2DParams& p, const float* input, const float* filter, float* out_row, int64_t n,
-                 int64_t oy, const float* zero_row, int64_t col0, int64_t col1) {
+                 int64_t oy, const float* zero_row, int64_t col0, int64_t col1, const GemmEpilogue& ep) {
   using V = typename T::V;
   constexpr int W = T::W, OXB = T::OXB;
   const int64_t C = p.in_c;
@@ -156,75 +205,85 @@ void dw_row_fast(const Conv2DParams& p, const float* input, const float* filter,
   if (ox_hi > p.out_w) ox_hi = p.out_w;
   if (ox_hi < ox_lo) ox_hi = ox_lo;
 
-  const int64_t c_vec_end = C / W * W;
   const int64_t chunk = dw_chunk<T, FH, FW, S>(C);
+  // One channel vector [c, c + W) (kPartial: [c, c + count)) over output
+  // columns [x0, x1).
+  const float* res_row =
+      ep.residual != nullptr ? ep.residual + (n * p.out_h + oy) * p.out_w * ep.ldr : nullptr;
+  auto channel_vector = [&]<bool kPartial>(int64_t c, int64_t count, int64_t x0, int64_t x1) {
+    V f[FH][FW];
+#pragma GCC unroll 8
+    for (int ky = 0; ky < FH; ++ky)
+#pragma GCC unroll 8
+      for (int kx = 0; kx < FW; ++kx) f[ky][kx] = dw_load<V, kPartial>(filter + (ky * FW + kx) * C + c, count);
+    DwEpilogue<V> e;
+    e.alpha = V(ep.alpha);
+    e.has_bias = ep.bias != nullptr;
+    e.has_scale = ep.post_scale != nullptr;
+    e.has_shift = ep.post_shift != nullptr;
+    e.bias = e.has_bias ? dw_load<V, kPartial>(ep.bias + c, count) : V(0.0f);
+    e.scale = e.has_scale ? dw_load<V, kPartial>(ep.post_scale + c, count) : V(1.0f);
+    e.shift = e.has_shift ? dw_load<V, kPartial>(ep.post_shift + c, count) : V(0.0f);
+    e.res = res_row != nullptr ? res_row + c : nullptr;
+    e.ldr = ep.ldr;
+    e.res_after = ep.residual_after_activation;
+    const float* rc[FH];
+    for (int ky = 0; ky < FH; ++ky) rc[ky] = rows[ky] + c;
+    int64_t ox = x0;
+    while (ox < x1) {
+      const int64_t ix0 = ox * S - p.pad_left;
+      if (ox >= ox_lo && ox + OXB <= ox_hi && ox + OXB <= x1) {
+        dw_block<T, FH, FW, S, OXB, kAct, kPartial>(rc, ix0, C, f, e, ox, out_row + ox * C + c, C, count);
+        ox += OXB;
+      } else if (ox >= ox_lo && ox < ox_hi) {
+        dw_block<T, FH, FW, S, 1, kAct, kPartial>(rc, ix0, C, f, e, ox, out_row + ox * C + c, C, count);
+        ++ox;
+      } else {
+        const int64_t lo = ix0 < 0 ? -ix0 : 0;
+        const int64_t hi = p.in_w - ix0 < FW ? p.in_w - ix0 : FW;
+        dw_edge<T, FH, FW, kAct, kPartial>(rc, ix0, lo, hi, C, f, e, ox, out_row + ox * C + c, count);
+        ++ox;
+      }
+    }
+  };
   for (int64_t x0 = col0; x0 < col1; x0 += chunk) {
     const int64_t x1 = x0 + chunk < col1 ? x0 + chunk : col1;
-    for (int64_t c = 0; c < c_vec_end; c += W) {
-      V f[FH][FW];
-#pragma GCC unroll 8
-      for (int ky = 0; ky < FH; ++ky)
-#pragma GCC unroll 8
-        for (int kx = 0; kx < FW; ++kx) f[ky][kx] = V::load_unaligned(filter + (ky * FW + kx) * C + c);
-      const float* rc[FH];
-      for (int ky = 0; ky < FH; ++ky) rc[ky] = rows[ky] + c;
-      int64_t ox = x0;
-      while (ox < x1) {
-        const int64_t ix0 = ox * S - p.pad_left;
-        if (ox >= ox_lo && ox + OXB <= ox_hi && ox + OXB <= x1) {
-          dw_block<T, FH, FW, S, OXB>(rc, ix0, C, f, out_row + ox * C + c, C);
-          ox += OXB;
-        } else if (ox >= ox_lo && ox < ox_hi) {
-          dw_block<T, FH, FW, S, 1>(rc, ix0, C, f, out_row + ox * C + c, C);
-          ++ox;
-        } else {
-          const int64_t lo = ix0 < 0 ? -ix0 : 0;
-          const int64_t hi = p.in_w - ix0 < FW ? p.in_w - ix0 : FW;
-          dw_edge<T, FH, FW>(rc, ix0, lo, hi, C, f, out_row + ox * C + c);
-          ++ox;
-        }
-      }
+    if (C < W) {
+      channel_vector.template operator()<true>(0, C, x0, x1);
+      continue;
     }
-  }
-  // The last C mod W channels, one at a time.
-  if (c_vec_end < C) {
-    for (int64_t ox = col0; ox < col1; ++ox) {
-      const int64_t ix0 = ox * S - p.pad_left;
-      for (int64_t c = c_vec_end; c < C; ++c) {
-        float acc = 0.0f;
-        for (int ky = 0; ky < FH; ++ky)
-          for (int kx = 0; kx < FW; ++kx) {
-            const int64_t ix = ix0 + kx;
-            if (ix >= 0 && ix < p.in_w) acc += rows[ky][ix * C + c] * filter[(ky * FW + kx) * C + c];
-          }
-        out_row[ox * C + c] = acc;
-      }
-    }
+    int64_t c = 0;
+    for (; c + W <= C; c += W) channel_vector.template operator()<false>(c, W, x0, x1);
+    if (c < C) channel_vector.template operator()<false>(C - W, W, x0, x1);
   }
 }
 
+// Any geometry, pixel by pixel; the epilogue is a separate pass (dw_run).
 template <class T>
 void dw_row_generic(const Conv2DParams& p, const float* input, const float* filter, float* out_row, int64_t n,
-                    int64_t oy, const float*, int64_t col0, int64_t col1) {
+                    int64_t oy, const float*, int64_t col0, int64_t col1, const GemmEpilogue&) {
   for (int64_t ox = col0; ox < col1; ++ox) dw_pixel<T>(p, input, filter, out_row + ox * p.out_c, n, oy, ox);
 }
 
 template <class T>
 using DwRowFn = void (*)(const Conv2DParams&, const float*, const float*, float*, int64_t, int64_t, const float*,
-                         int64_t, int64_t);
+                         int64_t, int64_t, const GemmEpilogue&);
 
+// The fast row kernel for the layer (its epilogue fused), or null.
 template <class T>
-DwRowFn<T> choose_row_kernel(const Conv2DParams& p) {
+DwRowFn<T> choose_fast_row_kernel(const Conv2DParams& p, Activation act) {
   const bool plain = p.depth_multiplier == 1 && p.dilation_h == 1 && p.dilation_w == 1 && p.stride_h == p.stride_w &&
                      p.filter_h == p.filter_w && p.in_c == p.out_c;
-  if (plain) {
-    const int64_t f = p.filter_h, s = p.stride_h;
-    if (f == 3 && s == 1) return &dw_row_fast<T, 3, 3, 1>;
-    if (f == 3 && s == 2) return &dw_row_fast<T, 3, 3, 2>;
-    if (f == 5 && s == 1) return &dw_row_fast<T, 5, 5, 1>;
-    if (f == 5 && s == 2) return &dw_row_fast<T, 5, 5, 2>;
-  }
-  return &dw_row_generic<T>;
+  if (!plain) return nullptr;
+  const int64_t f = p.filter_h, s = p.stride_h;
+  return with_activation(act, [&](auto tag) -> DwRowFn<T> {
+    constexpr Activation kAct = decltype(tag)::value;
+    if (f == 3 && s == 1) return &dw_row_fast<T, 3, 3, 1, kAct>;
+    if (f == 3 && s == 2) return &dw_row_fast<T, 3, 3, 2, kAct>;
+    if (f == 5 && s == 1) return &dw_row_fast<T, 5, 5, 1, kAct>;
+    if (f == 5 && s == 2) return &dw_row_fast<T, 5, 5, 2, kAct>;
+    return nullptr;
+  });
 }
 
 template <class T>
@@ -256,7 +315,9 @@ void dw_run(const Conv2DParams& p, const float* input, const float* filter, floa
   const int64_t rows = p.batch * p.out_h;
   if (rows <= 0 || p.out_w <= 0 || p.out_c <= 0) return;
   for (int64_t i = 0; i < p.in_w * p.in_c; ++i) scratch[i] = 0.0f;
-  const DwRowFn<T> row_fn = choose_row_kernel<T>(p);
+  const DwRowFn<T> fast = choose_fast_row_kernel<T>(p, ep.activation);
+  const DwRowFn<T> row_fn = fast != nullptr ? fast : &dw_row_generic<T>;
+  const bool post_epilogue = fast == nullptr;
   const DwPieces pieces = dw_pieces(rows, p.out_w, threads);
   parallel_for(threads, pieces.chunks, [&](int64_t chunk, int) {
     const ChunkRange range = chunk_range(pieces.items, pieces.chunks, chunk);
@@ -264,9 +325,11 @@ void dw_run(const Conv2DParams& p, const float* input, const float* filter, floa
       const int64_t r = i / pieces.parts, part = i % pieces.parts;
       const ChunkRange cols = chunk_range(p.out_w, pieces.parts, part);
       const int64_t n = r / p.out_h, oy = r % p.out_h;
-      row_fn(p, input, filter, output + r * p.out_w * p.out_c, n, oy, scratch, cols.begin, cols.end);
-      // Epilogue while the piece is in cache: C here is (pixels × channels).
-      apply_epilogue<T>(output, p.out_c, r * p.out_w + cols.begin, 0, cols.end - cols.begin, p.out_c, ep);
+      row_fn(p, input, filter, output + r * p.out_w * p.out_c, n, oy, scratch, cols.begin, cols.end, ep);
+      // The generic path's epilogue while the piece is in cache: C here is
+      // (pixels × channels).
+      if (post_epilogue)
+        apply_epilogue<T>(output, p.out_c, r * p.out_w + cols.begin, 0, cols.end - cols.begin, p.out_c, ep);
     }
   });
 }

@@ -43,10 +43,18 @@ struct EpilogueColumns {
 // set (a compile-time switch, so the common epilogue without them keeps its
 // loop and tail as they were).
 template <class T, Activation kAct, bool kPost>
+void epilogue_flat(float* c, int64_t rows, int64_t cols, EpilogueColumns col, const float* res, bool res_after,
+                   float alpha);
+
+template <class T, Activation kAct, bool kPost>
 void epilogue_region(float* c, int64_t ldc, int64_t rows, int64_t cols, EpilogueColumns col, const float* res,
                      int64_t ldr, bool res_after, float alpha) {
   using V = typename T::V;
   constexpr int W = T::W;
+  if (cols < W && ldc == cols && (res == nullptr || ldr == cols) && rows * cols >= W) {
+    epilogue_flat<T, kAct, kPost>(c, rows, cols, col, res, res_after, alpha);
+    return;
+  }
   const V va(alpha);
   auto at = [](const float* p, int64_t j) { return p != nullptr ? p + j : nullptr; };
   for (int64_t r = 0; r < rows; ++r) {
@@ -87,6 +95,60 @@ void epilogue_region(float* c, int64_t ldc, int64_t rows, int64_t cols, Epilogue
       x.store_aligned(xb);
       for (int64_t q = 0; q < t; ++q) cr[j + q] = xb[q];
     }
+  }
+}
+
+// A region of rows narrower than a vector whose rows are contiguous (ldc ==
+// cols: the output of a depthwise layer of 8 channels on AVX-512, of a GEMM
+// with N = 3) as one flat array of rows·cols floats in full vectors: the
+// per-column operands are tiled over one period lcm(cols, W) (a vector at
+// flat offset i reads them at i mod period), so a pixel costs a fraction of
+// a vector instead of a padded copy per row. The last (rows·cols) mod W
+// floats go through padded copies as in epilogue_region. Each element gets
+// the same operations as in epilogue_region.
+template <class T, Activation kAct, bool kPost>
+void epilogue_flat(float* c, int64_t rows, int64_t cols, EpilogueColumns col, const float* res, bool res_after,
+                   float alpha) {
+  using V = typename T::V;
+  constexpr int W = T::W;
+  int64_t period = W;
+  while (period % cols != 0) period += W;  // lcm(cols, W) ≤ cols·W
+  alignas(64) float tiled[3][W * W];
+  const float* src[3] = {col.bias, col.scale, col.shift};
+  const float* t[3] = {nullptr, nullptr, nullptr};
+  for (int k = 0; k < 3; ++k) {
+    if (src[k] == nullptr) continue;
+    for (int64_t q = 0; q < period; ++q) tiled[k][q] = src[k][q % cols];
+    t[k] = tiled[k];
+  }
+  auto at = [](const float* p, int64_t j) { return p != nullptr ? p + j : nullptr; };
+  const V va(alpha);
+  const int64_t total = rows * cols;
+  int64_t i = 0, phase = 0;
+  for (; i + W <= total; i += W) {
+    const V x = kPost ? epilogue_vector<T, kAct>(V::load_unaligned(c + i), at(t[0], phase), at(res, i), res_after, va,
+                                                 at(t[1], phase), at(t[2], phase))
+                      : epilogue_vector<T, kAct>(V::load_unaligned(c + i), at(t[0], phase), at(res, i), res_after, va);
+    x.store_unaligned(c + i);
+    phase += W;
+    if (phase == period) phase = 0;
+  }
+  if (i < total) {
+    alignas(64) float xb[W] = {}, rb[W] = {}, pb[3][W] = {};
+    const int64_t n = total - i;
+    for (int64_t q = 0; q < n; ++q) {
+      xb[q] = c[i + q];
+      if (res != nullptr) rb[q] = res[i + q];
+      for (int k = 0; k < 3; ++k)
+        if (t[k] != nullptr) pb[k][q] = t[k][phase + q];
+    }
+    auto pad = [&](int k) { return t[k] != nullptr ? pb[k] : nullptr; };
+    const V x = kPost ? epilogue_vector<T, kAct>(V::load_aligned(xb), pad(0), res != nullptr ? rb : nullptr, res_after,
+                                                 va, pad(1), pad(2))
+                      : epilogue_vector<T, kAct>(V::load_aligned(xb), pad(0), res != nullptr ? rb : nullptr, res_after,
+                                                 va);
+    x.store_aligned(xb);
+    for (int64_t q = 0; q < n; ++q) c[i + q] = xb[q];
   }
 }
 

@@ -4,6 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include "kernels/simd/gemm_microkernel_impl.h"
 
@@ -12,6 +15,67 @@ namespace {  // NOLINT: internal linkage on purpose (see gemm_impl.h)
 
 // ---------------------------------------------------------------------------
 // Packing
+
+// MR rows of op(A) stored row-major (A not transposed: rs = row stride,
+// ks = 1), k = [0, kc) → one packed panel. Reading k-major with the MR rows
+// inner writes the panel front to back; the old order (one row at a time)
+// stored with a stride of MR floats and cost ~4 cycles per float, 5% of a
+// 1024³ GEMM on AVX-512.
+template <class T>
+FROST_SIMD_INLINE void pack_a_rows_scalar(const float* src, int64_t rs, int64_t p0, int64_t kc, float* dst) {
+  constexpr int MR = T::MR;
+  for (int64_t p = p0; p < kc; ++p) {
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) dst[p * MR + r] = src[r * rs + p];
+  }
+}
+
+#if defined(__AVX512F__)
+// The same with AVX-512 for 8 < MR ≤ 16: 16 k at a time, the MR×16 block is
+// transposed in registers (rows past MR repeat the last row and are masked
+// off) and each k's MR floats stored with one masked store.
+template <class T>
+FROST_SIMD_INLINE int64_t pack_a_rows_avx512(const float* src, int64_t rs, int64_t kc, float* dst) {
+  constexpr int MR = T::MR;
+  static_assert(MR > 8 && MR <= 16);
+  constexpr int kLanes = (MR + 3) / 4;  // 128-bit lanes of an output vector that hold rows
+  const __mmask16 keep = static_cast<__mmask16>((1u << MR) - 1u);
+  int64_t p = 0;
+  for (; p + 16 <= kc; p += 16) {
+    __m512 r[16];
+#pragma GCC unroll 16
+    for (int i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(src + (i < MR ? i : MR - 1) * rs + p);
+    // Pairs of rows interleaved, then quads: q[4i+j], lane L = rows 4i..4i+3 at k = 4L+j.
+    __m512 t[16], q[16];
+#pragma GCC unroll 8
+    for (int i = 0; i < 16; i += 2) {
+      t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+      t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+#pragma GCC unroll 4
+    for (int i = 0; i < 16; i += 4) {
+      q[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+      q[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+      q[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+      q[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    // Output k = 4L+j takes lane L of q[j], q[4+j], q[8+j], q[12+j].
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; ++j) {
+      const __m512 lo01 = _mm512_shuffle_f32x4(q[j], q[4 + j], 0x44);  // q[j].0 q[j].1 q[4+j].0 q[4+j].1
+      const __m512 hi01 = _mm512_shuffle_f32x4(q[j], q[4 + j], 0xEE);  // lanes 2, 3
+      const __m512 lo23 = kLanes > 2 ? _mm512_shuffle_f32x4(q[8 + j], q[12 + j], 0x44) : lo01;
+      const __m512 hi23 = kLanes > 2 ? _mm512_shuffle_f32x4(q[8 + j], q[12 + j], 0xEE) : hi01;
+      float* d = dst + (p + j) * MR;
+      _mm512_mask_storeu_ps(d + 0 * 4 * MR, keep, _mm512_shuffle_f32x4(lo01, lo23, 0x88));
+      _mm512_mask_storeu_ps(d + 1 * 4 * MR, keep, _mm512_shuffle_f32x4(lo01, lo23, 0xDD));
+      _mm512_mask_storeu_ps(d + 2 * 4 * MR, keep, _mm512_shuffle_f32x4(hi01, hi23, 0x88));
+      _mm512_mask_storeu_ps(d + 3 * 4 * MR, keep, _mm512_shuffle_f32x4(hi01, hi23, 0xDD));
+    }
+  }
+  return p;
+}
+#endif
 
 // rows×kc block of op(A) starting at `a` → ceil(rows/MR) panels of kc·MR floats.
 template <class T>
@@ -26,11 +90,12 @@ void pack_a_block(AView av, int64_t rows, int64_t kc, float* dst) {
 #pragma GCC unroll 16
         for (int r = 0; r < MR; ++r) dst[p * MR + r] = src[p * av.ks + r];
       }
-    } else if (h == MR) {
-      for (int r = 0; r < MR; ++r) {
-        const float* row = src + r * av.rs;
-        for (int64_t p = 0; p < kc; ++p) dst[p * MR + r] = row[p * av.ks];
-      }
+    } else if (h == MR && av.ks == 1) {
+      int64_t p = 0;
+#if defined(__AVX512F__)
+      if constexpr (T::W == 16 && MR > 8 && MR <= 16) p = pack_a_rows_avx512<T>(src, av.rs, kc, dst);
+#endif
+      pack_a_rows_scalar<T>(src, av.rs, p, kc, dst);
     } else {
       for (int64_t p = 0; p < kc; ++p) {
         for (int r = 0; r < MR; ++r) dst[p * MR + r] = r < h ? src[r * av.rs + p * av.ks] : 0.0f;

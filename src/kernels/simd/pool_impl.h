@@ -4,9 +4,10 @@
 //
 // For each output pixel the window is clipped to the input once; channels go
 // in blocks of 4 vectors (4 independent accumulators hide the add/compare
-// latency), then single vectors, then the last C mod W channels one at a
-// time with the same operations in the same order, so every channel gets the
-// same result as the vector lanes.
+// latency), then single vectors, then the last C mod W channels as one
+// partial vector (masked loads and stores: 8 channels on AVX-512 are one
+// half-filled vector, not 8 scalar passes over the window), with the same
+// operations in the same order, so every channel gets the same result.
 //  - max: `if (v > best) best = v` as the reference, plus a NaN flag: a NaN
 //    anywhere in the window gives NaN; an empty window gives lowest().
 //  - avg: float sums per window row, added up, divided by the number of real
@@ -16,12 +17,12 @@
 #pragma once
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/pool.h"
+#include "kernels/simd/masked_impl.h"
 
 namespace frost::kernels::simd {
 namespace {  // NOLINT: internal linkage on purpose
@@ -38,9 +39,12 @@ inline PoolWindow pool_window(const Pool2DParams& p, int64_t oy, int64_t ox) {
 }
 
 // Pools B vectors of channels over the window; in is the image's first pixel
-// at the block's first channel, out the output pixel at that channel.
-template <class V, int B, bool kMax>
-inline void pool_block(const Pool2DParams& p, const PoolWindow& w, const float* in, float* out) {
+// at the block's first channel, out the output pixel at that channel. With
+// kPartial (B = 1) only the first `count` channels are read and written.
+template <class V, int B, bool kMax, bool kPartial = false>
+inline void pool_block(const Pool2DParams& p, const PoolWindow& w, const float* in, float* out,
+                       int64_t count = V::size) {
+  static_assert(!kPartial || B == 1);
   constexpr int W = static_cast<int>(V::size);
   using M = typename V::batch_bool_type;
   V acc[B];
@@ -57,7 +61,7 @@ inline void pool_block(const Pool2DParams& p, const PoolWindow& w, const float* 
       const float* px = row + ix * p.channels;
 #pragma GCC unroll 4
       for (int b = 0; b < B; ++b) {
-        const V v = V::load_unaligned(px + b * W);
+        const V v = kPartial ? load_first<V>(px, count) : V::load_unaligned(px + b * W);
         if constexpr (kMax) {
           acc[b] = xsimd::select(v > acc[b], v, acc[b]);
           nan[b] = nan[b] || xsimd::isnan(v);
@@ -71,37 +75,19 @@ inline void pool_block(const Pool2DParams& p, const PoolWindow& w, const float* 
   }
   if constexpr (kMax) {
     const V qnan(std::numeric_limits<float>::quiet_NaN());
-    for (int b = 0; b < B; ++b) xsimd::select(nan[b], qnan, acc[b]).store_unaligned(out + b * W);
-  } else {
-    const int64_t count = w.count();
-    const V div(static_cast<float>(count));
-    for (int b = 0; b < B; ++b) (count > 0 ? acc[b] / div : V(0.0f)).store_unaligned(out + b * W);
-  }
-}
-
-// One channel, with the vector path's operations in the same order.
-template <bool kMax>
-inline void pool_channel(const Pool2DParams& p, const PoolWindow& w, const float* in, float* out) {
-  float acc = kMax ? std::numeric_limits<float>::lowest() : 0.0f;
-  bool nan = false;
-  for (int64_t iy = w.y0; iy < w.y1; ++iy) {
-    float row_sum = 0.0f;
-    for (int64_t ix = w.x0; ix < w.x1; ++ix) {
-      const float v = in[(iy * p.in_w + ix) * p.channels];
-      if constexpr (kMax) {
-        if (v > acc) acc = v;
-        nan = nan || std::isnan(v);
-      } else {
-        row_sum += v;
-      }
+    for (int b = 0; b < B; ++b) {
+      const V r = xsimd::select(nan[b], qnan, acc[b]);
+      if constexpr (kPartial) store_first(r, out, count);
+      else r.store_unaligned(out + b * W);
     }
-    if constexpr (!kMax) acc += row_sum;
-  }
-  if constexpr (kMax) {
-    *out = nan ? std::numeric_limits<float>::quiet_NaN() : acc;
   } else {
-    const int64_t count = w.count();
-    *out = count > 0 ? acc / static_cast<float>(count) : 0.0f;
+    const int64_t n = w.count();
+    const V div(static_cast<float>(n));
+    for (int b = 0; b < B; ++b) {
+      const V r = n > 0 ? acc[b] / div : V(0.0f);
+      if constexpr (kPartial) store_first(r, out, count);
+      else r.store_unaligned(out + b * W);
+    }
   }
 }
 
@@ -120,7 +106,7 @@ void pool2d_rows(const Pool2DParams& p, const float* input, float* output, int64
       int64_t c = 0;
       for (; c + 4 * W <= C; c += 4 * W) pool_block<V, 4, kMax>(p, w, image + c, out + c);
       for (; c + W <= C; c += W) pool_block<V, 1, kMax>(p, w, image + c, out + c);
-      for (; c < C; ++c) pool_channel<kMax>(p, w, image + c, out + c);
+      if (c < C) pool_block<V, 1, kMax, true>(p, w, image + c, out + c, C - c);
     }
   }
 }

@@ -21,6 +21,11 @@ struct RnnKernels {
   static constexpr int64_t W = static_cast<int64_t>(V::size);
 
   static V sigmoid(V x) { return activation_op<Activation::kSigmoid>(x, V(0.0f)); }
+  // A gate's σ (RnnGates::hard_gates says which).
+  static V gate(const RnnGates& g, V x) {
+    if (!g.hard_gates) return sigmoid(x);
+    return xsimd::min(xsimd::max(xsimd::fma(V(g.gate_slope), x, V(g.gate_offset)), V(0.0f)), V(1.0f));
+  }
   static V tanh(V x) { return activation_op<Activation::kTanh>(x, V(0.0f)); }
 
   // n (≤ W) floats at p as a vector, zero-padded.
@@ -48,8 +53,8 @@ struct RnnKernels {
     const int64_t H = g.hidden;
     for_each(g, [&](int64_t b, int64_t j, int64_t n) {
       const float* zr = z + b * g.ldz + j;
-      const V i = sigmoid(load(zr, n)), f = sigmoid(load(zr + H, n)), gg = tanh(load(zr + 2 * H, n)),
-              o = sigmoid(load(zr + 3 * H, n));
+      const V i = gate(g, load(zr, n)), f = gate(g, load(zr + H, n)), gg = tanh(load(zr + 2 * H, n)),
+              o = gate(g, load(zr + 3 * H, n));
       const V cn = f * load(c + b * H + j, n) + i * gg;
       store(cn, c_out + b * H + j, n);
       store(o * tanh(cn), h_out + b * H + j, n);
@@ -61,8 +66,8 @@ struct RnnKernels {
     const V one(1.0f);
     for_each(g, [&](int64_t b, int64_t j, int64_t n) {
       const float* zr = z + b * g.ldz + j;
-      const V u = sigmoid(load(zr, n));
-      const V cand = reset_after ? load(zr + 2 * H, n) + sigmoid(load(zr + H, n)) * load(zr + 3 * H, n)
+      const V u = gate(g, load(zr, n));
+      const V cand = reset_after ? load(zr + 2 * H, n) + gate(g, load(zr + H, n)) * load(zr + 3 * H, n)
                                  : load(zr + 2 * H, n);
       store(u * load(h + b * H + j, n) + (one - u) * tanh(cand), h_out + b * H + j, n);
     });
@@ -71,41 +76,67 @@ struct RnnKernels {
   static void gru_reset(const RnnGates& g, const float* z, const float* h, float* rh) {
     const int64_t H = g.hidden;
     for_each(g, [&](int64_t b, int64_t j, int64_t n) {
-      store(sigmoid(load(z + b * g.ldz + H + j, n)) * load(h + b * H + j, n), rh + b * H + j, n);
+      store(gate(g, load(z + b * g.ldz + H + j, n)) * load(h + b * H + j, n), rh + b * H + j, n);
     });
   }
 
-  // Columns [j, j + n) of one row of z: kU full vectors at a time (n = kU·W),
-  // or one partial vector (n < W).
-  template <int kU>
-  static void affine_block(const RnnAffine& p, const float* a, const float* b, const float* w, const float* bias,
-                           float* z, int64_t j, int64_t n) {
-    V acc[kU];
+  // Columns [j, j + n) of kR rows of z: kU full vectors at a time (n = kU·W),
+  // or one partial vector (n < W). Each vector of W is loaded once for the kR
+  // rows, so a small batch reads the weights once per step, not once per row.
+  template <int kR, int kU>
+  static void affine_block(const RnnAffine& p, const float* const* a, const float* const* b, const float* w,
+                           const float* bias, float* const* z, int64_t j, int64_t n) {
+    V acc[kR][kU];
     for (int u = 0; u < kU; ++u) {
       const int64_t m = std::min(W, n - u * W);
-      acc[u] = p.accumulate ? load(z + j + u * W, m) : bias ? load(bias + j + u * W, m) : V(0.0f);
+      const V init = bias && !p.accumulate ? load(bias + j + u * W, m) : V(0.0f);
+      for (int r = 0; r < kR; ++r) acc[r][u] = p.accumulate ? load(z[r] + j + u * W, m) : init;
     }
-    auto add_rows = [&](const float* x, int64_t count, const float* wk) {
+    auto add_rows = [&](const float* const* x, int64_t count, const float* wk) {
       for (int64_t k = 0; k < count; ++k) {
-        const V xk(x[k]);
-        for (int u = 0; u < kU; ++u)
-          acc[u] = xsimd::fma(xk, load(wk + k * p.n + j + u * W, std::min(W, n - u * W)), acc[u]);
+        V wv[kU];
+        for (int u = 0; u < kU; ++u) wv[u] = load(wk + k * p.n + j + u * W, std::min(W, n - u * W));
+        for (int r = 0; r < kR; ++r) {
+          const V xk(x[r][k]);
+          for (int u = 0; u < kU; ++u) acc[r][u] = xsimd::fma(xk, wv[u], acc[r][u]);
+        }
       }
     };
     add_rows(a, p.ka, w);
-    add_rows(b, p.kb, w + p.ka * p.n);
-    for (int u = 0; u < kU; ++u) store(acc[u], z + j + u * W, std::min(W, n - u * W));
+    if (p.kb > 0) add_rows(b, p.kb, w + p.ka * p.n);
+    for (int r = 0; r < kR; ++r)
+      for (int u = 0; u < kU; ++u) store(acc[r][u], z[r] + j + u * W, std::min(W, n - u * W));
+  }
+
+  // kR rows (≤ 4) from row r0, every column.
+  template <int kR>
+  static void affine_rows(const RnnAffine& p, const float* a, const float* b, const float* w, const float* bias,
+                          float* z, int64_t r0) {
+    const float* ar[kR];
+    const float* br[kR];
+    float* zr[kR];
+    for (int r = 0; r < kR; ++r) {
+      ar[r] = a + (r0 + r) * p.lda;
+      br[r] = b ? b + (r0 + r) * p.ldb : nullptr;
+      zr[r] = z + (r0 + r) * p.ldz;
+    }
+    // Four vectors wide for one or two rows, two for more (the accumulators
+    // and the weight vectors stay within AVX2's 16 registers).
+    constexpr int kWide = kR <= 2 ? 4 : 2;
+    int64_t j = 0;
+    for (; j + kWide * W <= p.n; j += kWide * W) affine_block<kR, kWide>(p, ar, br, w, bias, zr, j, kWide * W);
+    for (; j + W <= p.n; j += W) affine_block<kR, 1>(p, ar, br, w, bias, zr, j, W);
+    if (j < p.n) affine_block<kR, 1>(p, ar, br, w, bias, zr, j, p.n - j);
   }
 
   static void affine(const RnnAffine& p, const float* a, const float* b, const float* w, const float* bias, float* z) {
-    for (int64_t r = 0; r < p.rows; ++r) {
-      const float* ar = a + r * p.lda;
-      const float* br = b ? b + r * p.ldb : nullptr;
-      float* zr = z + r * p.ldz;
-      int64_t j = 0;
-      for (; j + 4 * W <= p.n; j += 4 * W) affine_block<4>(p, ar, br, w, bias, zr, j, 4 * W);
-      for (; j + W <= p.n; j += W) affine_block<1>(p, ar, br, w, bias, zr, j, W);
-      if (j < p.n) affine_block<1>(p, ar, br, w, bias, zr, j, p.n - j);
+    int64_t r = 0;
+    for (; r + 4 <= p.rows; r += 4) affine_rows<4>(p, a, b, w, bias, z, r);
+    switch (p.rows - r) {
+      case 3: affine_rows<3>(p, a, b, w, bias, z, r); break;
+      case 2: affine_rows<2>(p, a, b, w, bias, z, r); break;
+      case 1: affine_rows<1>(p, a, b, w, bias, z, r); break;
+      default: break;
     }
   }
 };

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/activation.h"
@@ -95,13 +96,11 @@ void softplus_f32(const float* x, float* y, int64_t n) {
   });
 }
 
-template <class Arch>
-void unary_f32(UnaryOp op, int64_t n, const float* x, float* y) {
-  using V = xsimd::batch<float, Arch>;
-  auto with = [&](auto tag) {
-    constexpr UnaryOp kOp = decltype(tag)::value;
-    map_vectors<V>(x, y, n, [](V v) { return unary_op<kOp>(v); });
-  };
+// with(std::integral_constant<UnaryOp, op>{}) for the ops unary_op has a
+// vector form of, so that each caller's loop is compiled once per op;
+// nothing for the others (the front ends pass supported ops only).
+template <class With>
+void with_vector_unary_op(UnaryOp op, With&& with) {
   switch (op) {
     case UnaryOp::Abs: return with(std::integral_constant<UnaryOp, UnaryOp::Abs>{});
     case UnaryOp::Neg: return with(std::integral_constant<UnaryOp, UnaryOp::Neg>{});
@@ -110,8 +109,18 @@ void unary_f32(UnaryOp op, int64_t n, const float* x, float* y) {
     case UnaryOp::Rsqrt: return with(std::integral_constant<UnaryOp, UnaryOp::Rsqrt>{});
     case UnaryOp::Reciprocal: return with(std::integral_constant<UnaryOp, UnaryOp::Reciprocal>{});
     case UnaryOp::Exp: return with(std::integral_constant<UnaryOp, UnaryOp::Exp>{});
-    default: return;  // the front end only passes unary_f32_supported ops
+    default: return;
   }
+}
+
+template <class Arch>
+void unary_f32(UnaryOp op, int64_t n, const float* x, float* y) {
+  using V = xsimd::batch<float, Arch>;
+  auto with = [&](auto tag) {
+    constexpr UnaryOp kOp = decltype(tag)::value;
+    map_vectors<V>(x, y, n, [](V v) { return unary_op<kOp>(v); });
+  };
+  with_vector_unary_op(op, with);  // the front end only passes unary_f32_supported ops
 }
 
 }  // namespace

@@ -56,6 +56,20 @@ void check_conv_inputs(const OpContext& ctx, const Tensor& input, const Tensor& 
   check_filter_taps(ctx, filter);
 }
 
+// p.groups from p.in_c and the filter's input depth: a filter with fewer
+// input channels than the input (`what`: "input", "input_sizes") is a
+// grouped convolution; anything else that does not divide is an error.
+void set_groups(const OpContext& ctx, const Tensor& filter, const std::string& what, kernels::Conv2DParams& p) {
+  const int64_t filter_in = filter.shape()[2];
+  if (filter_in < 1 || p.in_c < filter_in || p.in_c % filter_in != 0)
+    throw ctx.error(what + " depth " + std::to_string(p.in_c) + " does not match filter input depth " +
+                    std::to_string(filter_in) + " (filter shape " + filter.shape().to_string() + ")");
+  p.groups = p.in_c / filter_in;
+  if (p.out_c % p.groups != 0)
+    throw ctx.error("filter output depth " + std::to_string(p.out_c) + " is not a multiple of the group count " +
+                    std::to_string(p.groups));
+}
+
 // ---- Conv2D --------------------------------------------------------------
 
 std::vector<PartialShape> conv2d_shape(const ShapeContext& ctx) {
@@ -76,15 +90,7 @@ void conv2d(OpContext& ctx) {
   check_conv_inputs(ctx, input, filter);
   kernels::Conv2DParams p = nn::conv_params(ctx.node(), a, input.shape(), filter.shape());
   p.out_c = filter.shape()[3];
-  const int64_t filter_in = filter.shape()[2];
-  // A filter with fewer input channels than the input is a grouped convolution.
-  if (filter_in < 1 || p.in_c < filter_in || p.in_c % filter_in != 0)
-    throw ctx.error("input depth " + std::to_string(p.in_c) + " does not match filter input depth " +
-                    std::to_string(filter_in) + " (filter shape " + filter.shape().to_string() + ")");
-  p.groups = p.in_c / filter_in;
-  if (p.out_c % p.groups != 0)
-    throw ctx.error("filter output depth " + std::to_string(p.out_c) + " is not a multiple of the group count " +
-                    std::to_string(p.groups));
+  set_groups(ctx, filter, "input", p);
 
   ctx.set_output(0,
                  run_nhwc(ctx, a, input, filter, Shape{p.batch, p.out_h, p.out_w, p.out_c},
@@ -193,14 +199,7 @@ kernels::Conv2DParams nn::conv2d_backprop_input_params(const OpContext& ctx, con
   p.filter_h = filter.shape()[0];
   p.filter_w = filter.shape()[1];
   p.out_c = filter.shape()[3];
-  const int64_t filter_in = filter.shape()[2];
-  if (filter_in < 1 || p.in_c < filter_in || p.in_c % filter_in != 0)
-    throw ctx.error("input_sizes depth " + std::to_string(p.in_c) + " does not match filter input depth " +
-                    std::to_string(filter_in) + " (filter shape " + filter.shape().to_string() + ")");
-  p.groups = p.in_c / filter_in;
-  if (p.out_c % p.groups != 0)
-    throw ctx.error("filter output depth " + std::to_string(p.out_c) + " is not a multiple of the group count " +
-                    std::to_string(p.groups));
+  set_groups(ctx, filter, "input_sizes", p);
   nn::fill_conv_window(ctx.node(), a, p);
   // out_backprop must be exactly what the forward convolution of a tensor of
   // input_sizes would produce.

@@ -70,14 +70,14 @@ void lstm_cell(OpContext& ctx) {
   const std::vector<float> z = gate_inputs_reference(ctx, d, 3);
   Tensor& h = ctx.allocate_output(0, DType::Float, Shape{d.batch, d.hidden});
   Tensor& c = ctx.allocate_output(1, DType::Float, Shape{d.batch, d.hidden});
-  kernels::lstm_gates_reference({d.batch, d.hidden, d.gates}, z.data(), ctx.input(2).data<float>(), h.data<float>(),
+  kernels::lstm_gates_reference(rnn_gates(ctx, d), z.data(), ctx.input(2).data<float>(), h.data<float>(),
                                 c.data<float>());
 }
 
 void gru_cell(OpContext& ctx) {
   const RnnCellDims d = gru_cell_dims(ctx);
   std::vector<float> z = gate_inputs_reference(ctx, d, 2);
-  const kernels::RnnGates g{d.batch, d.hidden, d.gates};
+  const kernels::RnnGates g = rnn_gates(ctx, d);
   const float* h = ctx.input(1).data<float>();
   const bool reset_after = ctx.node().attr_bool_or("reset_after", true);
   if (!reset_after) {  // n̂ += (σ(r)·h)·candidate_kernel
@@ -105,6 +105,19 @@ std::vector<PartialShape> state_shape(const ShapeContext& ctx, size_t input, int
 }
 
 }  // namespace
+
+kernels::RnnGates rnn_gates(const OpContext& ctx, const RnnCellDims& d) {
+  kernels::RnnGates g{d.batch, d.hidden, d.gates};
+  const std::string act = ctx.node().attr_string_or("gate_activation", "sigmoid");
+  if (act == "hard_sigmoid") {
+    g.hard_gates = true;
+    g.gate_slope = ctx.node().attr_float_or("gate_slope", 0.2f);
+    g.gate_offset = ctx.node().attr_float_or("gate_offset", 0.5f);
+  } else if (act != "sigmoid") {
+    throw ctx.error("gate_activation must be sigmoid or hard_sigmoid, got " + act);
+  }
+  return g;
+}
 
 RnnCellDims lstm_cell_dims(const OpContext& ctx) {
   check_inputs(ctx, 5);

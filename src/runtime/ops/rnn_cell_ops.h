@@ -15,12 +15,16 @@
 //   false: kernel [I+H, 3H], bias [3H], candidate_kernel [H, H]:
 //          z = [x | h]·kernel + bias = [u | r | n̂], n̂ += (σ(r)·h)·candidate_kernel,
 //          h' = σ(u)·h + (1 − σ(u))·tanh(n̂)
+// Both cells: attr gate_activation "sigmoid" (the default) or "hard_sigmoid",
+// then σ(x) = clamp(gate_slope·x + gate_offset, 0, 1) (attrs, default 0.2 and
+// 0.5 as Keras's hard_sigmoid) for every gate; tanh stays.
 // (kernels/rnn_cell.h has the gate math.)
 #pragma once
 
 #include <cstdint>
 
 #include "graph/op_registry.h"
+#include "kernels/rnn_cell.h"
 
 namespace frost {
 
@@ -35,5 +39,8 @@ struct RnnCellDims {
 // The dimensions of a cell's inputs; throws ctx.error naming what does not fit.
 RnnCellDims lstm_cell_dims(const OpContext& ctx);
 RnnCellDims gru_cell_dims(const OpContext& ctx);
+// The gate math's parameters: dims and the gate activation attrs; throws
+// ctx.error on an unknown gate_activation.
+kernels::RnnGates rnn_gates(const OpContext& ctx, const RnnCellDims& d);
 
 }  // namespace frost

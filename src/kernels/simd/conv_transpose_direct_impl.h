@@ -1,0 +1,356 @@
+// The direct NHWC transposed convolution (TensorFlow's Conv2DBackpropInput)
+// as templates over the xsimd architecture. Included only by the per-ISA
+// translation units conv_transpose_direct_f32_<isa>.cc (internal linkage, as
+// gemm_impl.h).
+//
+// Notation as in conv2d_backprop_input_reference: `p` is the forward
+// convolution; dy = out_backprop [N, out_h, out_w, out_c] is read, dx =
+// in_backprop [N, in_h, in_w, in_c] written. Filter HWIO [fh, fw, in_c,
+// out_c]. dx(iy, ix, ci) = Σ dy(oy, ox, co)·w(ky, kx, ci, co) over the taps
+// with iy + pad_top = oy·stride_h + ky (and the same for x).
+//
+// Sub-pixel (phase) decomposition: output pixels are gathered, not
+// scattered. For an output row iy only the ky ≡ iy + pad_top (mod stride_h)
+// reach it; for the output columns of one residue class r = (ix + pad_left)
+// mod stride_w (every stride_w-th column) only the kx ≡ r, and consecutive
+// columns of the class read consecutive dy columns. So a tile of MR
+// consecutive columns of a class is an implicit GEMM over (taps × out_c) with
+// its rows MR consecutive dy pixels read in place — no column buffer, no
+// col2im, no zeroing, only the taps that exist are multiplied.
+//
+// dy is first copied into rows with zero columns on both sides (`left`
+// before column 0, and enough after the last for the widest tile), so that
+// taps falling left or right of dy read zeros instead of being tested per
+// pixel; rows outside dy are skipped per output row.
+//
+// Two register tilings, chosen by in_c (conv_transpose_direct_f32.cc):
+//  - kChannels: a tile is MR pixels × NR vectors of in_c, the filter packed
+//    [in_c block][tap][out_c][NR·W] (zero lanes past in_c), dy broadcast;
+//  - kReduce (in_c < W/2, e.g. a decoder's last layer to 1–3 channels): a
+//    tile is MR pixels × one in_c channel, vectorised over out_c (the
+//    reduction, padded with zeros to a multiple of W in the dy copy and the
+//    filter, packed [tap][in_c][out_c]), summed across lanes at the end.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/conv.h"
+#include "kernels/simd/conv_transpose_direct_kernel_table.h"
+#include "kernels/simd/conv_util.h"
+#include "kernels/simd/masked_impl.h"
+#include "kernels/simd/thread_policy.h"
+
+namespace frost::kernels::simd {
+namespace {  // NOLINT: internal linkage on purpose
+
+template <class ArchT>
+struct TdTraits {
+  using Arch = ArchT;
+  using V = xsimd::batch<float, Arch>;
+  static constexpr int W = static_cast<int>(V::size);
+  static constexpr bool kWide = W == 16;  // 32 registers (AVX-512) rather than 16
+  static constexpr int kMaxNR = 4;
+  // Pixels per tile for NR vectors of channels: MR·NR accumulators, NR
+  // filter vectors and a broadcast within the register file.
+  static constexpr int mr(int nr) {
+    if (kWide) return nr == 1 ? 12 : nr == 2 ? 14 : nr == 3 ? 8 : 6;
+    return nr == 1 ? 8 : nr == 2 ? 6 : nr == 3 ? 4 : 3;
+  }
+  static constexpr int kReduceMR = kWide ? 8 : 4;
+  static constexpr int kMaxMR = kWide ? 12 : 8;
+};
+
+// The geometry shared by packing, scratch sizing and the run.
+struct TdGeometry {
+  bool reduce;       // the kReduce tiling
+  int64_t cp;        // floats per dy pixel in the padded copy
+  int64_t left;      // zero columns before dy column 0
+  int64_t pw;        // padded row width in pixels
+  int64_t nr;        // kChannels: vectors per full in_c block
+  int64_t blocks;    // kChannels: in_c blocks
+  int64_t taps;      // fh·fw
+};
+
+inline int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+template <class T>
+TdGeometry td_geometry(const Conv2DParams& p) {
+  constexpr int W = T::W;
+  TdGeometry g;
+  g.reduce = p.in_c * 2 < W;
+  g.cp = g.reduce ? (p.out_c + W - 1) / W * W : p.out_c;
+  // dy columns read: ox = (ix + pad_left − kx) / stride_w over ix in
+  // [0, in_w), kx in [0, fw) (exact divisions only, so floor bounds them).
+  const int64_t lo = floor_div(p.pad_left - (p.filter_w - 1), p.stride_w);
+  const int64_t hi = floor_div(p.in_w - 1 + p.pad_left, p.stride_w);
+  g.left = std::max<int64_t>(0, -lo);
+  g.pw = g.left + std::max<int64_t>(p.out_w, hi + 1) + T::kMaxMR;
+  g.nr = std::min<int64_t>(T::kMaxNR, (p.in_c + W - 1) / W);
+  g.blocks = (p.in_c + g.nr * W - 1) / (g.nr * W);
+  g.taps = p.filter_h * p.filter_w;
+  return g;
+}
+
+template <class T>
+size_t td_packed_floats(const Conv2DParams& p) {
+  const TdGeometry g = td_geometry<T>(p);
+  if (g.reduce) return static_cast<size_t>(g.taps * p.in_c * g.cp);
+  return static_cast<size_t>(g.blocks * g.taps * p.out_c * g.nr * T::W);
+}
+
+template <class T>
+void td_pack(const Conv2DParams& p, const float* filter, float* packed) {
+  const TdGeometry g = td_geometry<T>(p);
+  std::memset(packed, 0, td_packed_floats<T>(p) * sizeof(float));
+  const int64_t ci_n = p.in_c, co_n = p.out_c;
+  for (int64_t t = 0; t < g.taps; ++t)
+    for (int64_t ci = 0; ci < ci_n; ++ci)
+      for (int64_t co = 0; co < co_n; ++co) {
+        const float v = filter[(t * ci_n + ci) * co_n + co];
+        if (g.reduce) {
+          packed[(t * ci_n + ci) * g.cp + co] = v;
+        } else {
+          const int64_t bw = g.nr * T::W, b = ci / bw, lane = ci % bw;
+          packed[((b * g.taps + t) * co_n + co) * bw + lane] = v;
+        }
+      }
+}
+
+template <class T>
+size_t td_scratch_floats(const Conv2DParams& p) {
+  const TdGeometry g = td_geometry<T>(p);
+  return static_cast<size_t>(p.batch * p.out_h * g.pw * g.cp) + 16;
+}
+
+// kChannels tile: MR pixels (MR consecutive dy pixels of each tap) × NR
+// vectors of in_c. taps_dy[t]: the t-th tap's first dy pixel (cp floats
+// apart); taps_w[t]: its packed filter (wstride floats per out_c). Stores
+// the first `m` pixels (out_stride floats apart) and the first `lanes`
+// channels of the last vector.
+template <class T, int MR, int NR>
+FROST_SIMD_INLINE void td_tile_channels(const float* const* taps_dy, const float* const* taps_w, int ntaps,
+                                        int64_t out_c, int64_t cp, int64_t wstride, float* out, int64_t out_stride,
+                                        int64_t m, int64_t lanes) {
+  using V = typename T::V;
+  constexpr int W = T::W;
+  V acc[MR][NR];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < NR; ++v) acc[i][v] = V(0.0f);
+  for (int t = 0; t < ntaps; ++t) {
+    const float* d = taps_dy[t];
+    const float* w = taps_w[t];
+    for (int64_t co = 0; co < out_c; ++co) {
+      V wv[NR];
+#pragma GCC unroll 4
+      for (int v = 0; v < NR; ++v) wv[v] = V::load_unaligned(w + co * wstride + v * W);
+#pragma GCC unroll 16
+      for (int i = 0; i < MR; ++i) {
+        const V b(d[i * cp + co]);
+#pragma GCC unroll 4
+        for (int v = 0; v < NR; ++v) acc[i][v] = xsimd::fma(b, wv[v], acc[i][v]);
+      }
+    }
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    if (i >= m) break;
+#pragma GCC unroll 4
+    for (int v = 0; v < NR; ++v) {
+      float* o = out + i * out_stride + v * W;
+      if (v == NR - 1 && lanes < W) store_first(acc[i][v], o, lanes);
+      else acc[i][v].store_unaligned(o);
+    }
+  }
+}
+
+// kReduce tile: MR pixels × one channel ci, vectorised over out_c (cp floats).
+template <class T, int MR>
+FROST_SIMD_INLINE void td_tile_reduce(const float* const* taps_dy, const float* const* taps_w, int ntaps,
+                                      int64_t cp, float* out, int64_t out_stride, int64_t m) {
+  using V = typename T::V;
+  constexpr int W = T::W;
+  V acc[MR];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) acc[i] = V(0.0f);
+  for (int t = 0; t < ntaps; ++t) {
+    const float* d = taps_dy[t];
+    const float* w = taps_w[t];
+    for (int64_t co = 0; co < cp; co += W) {
+      const V wv = V::load_unaligned(w + co);
+#pragma GCC unroll 16
+      for (int i = 0; i < MR; ++i) acc[i] = xsimd::fma(V::load_unaligned(d + i * cp + co), wv, acc[i]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i)
+    if (i < m) out[i * out_stride] = xsimd::hadd(acc[i]);
+}
+
+// Pixels [j0, j1) of a residue class in tiles of MR (the last one partial).
+template <class T, int MR, int NR>
+void td_row_block_channels(const TdGeometry& g, const Conv2DParams& p, const float* const* tap_rows,
+                           const int64_t* tap_col0, const int64_t* tap_t, int ntaps, const float* packed,
+                           int64_t block, float* out_px0, int64_t j0, int64_t j1, int64_t ci0) {
+  constexpr int W = T::W;
+  const int64_t bw = g.nr * W;
+  const int64_t lanes = std::min<int64_t>(W, p.in_c - ci0 - (NR - 1) * W);
+  const float* tdy[64];
+  const float* tw[64];
+  for (int i = 0; i < ntaps; ++i) tw[i] = packed + (block * g.taps + tap_t[i]) * p.out_c * bw;
+  const int64_t stride = p.stride_w * p.in_c;
+  for (int64_t j = j0; j < j1; j += MR) {
+    for (int i = 0; i < ntaps; ++i) tdy[i] = tap_rows[i] + (tap_col0[i] + j) * g.cp;
+    td_tile_channels<T, MR, NR>(tdy, tw, ntaps, p.out_c, g.cp, bw, out_px0 + j * stride + ci0, stride,
+                                std::min<int64_t>(MR, j1 - j), lanes);
+  }
+}
+
+// The `count` pixels of a residue class: full register tiles, then the rest
+// in one tile of 8 or 4 pixels where that is shorter, so that a short class
+// (a 28-wide output at stride 2 has classes of 14; a 7-wide one, of 4 and 3)
+// computes at most 3 padding pixels per row instead of most of a tile.
+template <class T, int NR>
+void td_row_block(const TdGeometry& g, const Conv2DParams& p, const float* const* tap_rows, const int64_t* tap_col0,
+                  const int64_t* tap_t, int ntaps, const float* packed, int64_t block, float* out_px0, int64_t count,
+                  int64_t ci0) {
+  constexpr int kFull = T::mr(NR);
+  const int64_t full = count / kFull * kFull;
+  auto tiles = [&]<int MR>(int64_t j0, int64_t j1) {
+    td_row_block_channels<T, MR, NR>(g, p, tap_rows, tap_col0, tap_t, ntaps, packed, block, out_px0, j0, j1, ci0);
+  };
+  tiles.template operator()<kFull>(0, full);
+  const int64_t rest = count - full;
+  if constexpr (kFull > 8) {
+    if (rest > 4 && rest <= 8) return tiles.template operator()<8>(full, count);
+  }
+  if constexpr (kFull > 4) {
+    if (rest > 0 && rest <= 4) return tiles.template operator()<4>(full, count);
+  }
+  tiles.template operator()<kFull>(full, count);
+}
+
+// One output row (n, iy), all columns and channels.
+template <class T>
+void td_row(const TdGeometry& g, const Conv2DParams& p, const float* dy_pad, const float* packed, float* dx,
+            int64_t n, int64_t iy) {
+  constexpr int W = T::W;
+  float* out_row = dx + (n * p.in_h + iy) * p.in_w * p.in_c;
+  // The ky that reach row iy and their dy rows.
+  int64_t kys[32];
+  const float* ky_rows[32];
+  int nky = 0;
+  const int64_t ty = iy + p.pad_top;
+  for (int64_t ky = ty % p.stride_h; ky < p.filter_h; ky += p.stride_h) {
+    const int64_t oy = (ty - ky) / p.stride_h;
+    if (ty - ky < 0 || oy >= p.out_h) continue;
+    kys[nky] = ky;
+    ky_rows[nky] = dy_pad + (n * p.out_h + oy) * g.pw * g.cp;
+    ++nky;
+  }
+  for (int64_t r = 0; r < p.stride_w && r < p.in_w; ++r) {
+    // Columns ix = r, r + stride_w, ...: residue (ix + pad_left) mod stride_w.
+    const int64_t count = (p.in_w - r + p.stride_w - 1) / p.stride_w;
+    const int64_t tx = r + p.pad_left;
+    const float* tap_rows[64];
+    int64_t tap_col0[64], tap_t[64];
+    int ntaps = 0;
+    for (int a = 0; a < nky; ++a)
+      for (int64_t kx = tx % p.stride_w; kx < p.filter_w; kx += p.stride_w) {
+        tap_rows[ntaps] = ky_rows[a];
+        tap_col0[ntaps] = floor_div(tx - kx, p.stride_w) + g.left;
+        tap_t[ntaps] = kys[a] * p.filter_w + kx;
+        ++ntaps;
+      }
+    float* out_px0 = out_row + r * p.in_c;
+    if (ntaps == 0) {
+      for (int64_t j = 0; j < count; ++j) std::memset(out_px0 + j * p.stride_w * p.in_c, 0, p.in_c * sizeof(float));
+      continue;
+    }
+    if (g.reduce) {
+      constexpr int MR = T::kReduceMR;
+      const float* tdy[64];
+      const float* tw[64];
+      const int64_t stride = p.stride_w * p.in_c;
+      for (int64_t ci = 0; ci < p.in_c; ++ci) {
+        for (int i = 0; i < ntaps; ++i) tw[i] = packed + (tap_t[i] * p.in_c + ci) * g.cp;
+        for (int64_t j = 0; j < count; j += MR) {
+          for (int i = 0; i < ntaps; ++i) tdy[i] = tap_rows[i] + (tap_col0[i] + j) * g.cp;
+          td_tile_reduce<T, MR>(tdy, tw, ntaps, g.cp, out_px0 + j * stride + ci, stride,
+                                std::min<int64_t>(MR, count - j));
+        }
+      }
+      continue;
+    }
+    for (int64_t b = 0; b < g.blocks; ++b) {
+      const int64_t ci0 = b * g.nr * W;
+      const int64_t nrb = std::min<int64_t>(g.nr, (p.in_c - ci0 + W - 1) / W);
+      auto run = [&]<int NR>() {
+        td_row_block<T, NR>(g, p, tap_rows, tap_col0, tap_t, ntaps, packed, b, out_px0, count, ci0);
+      };
+      switch (nrb) {
+        case 1: run.template operator()<1>(); break;
+        case 2: run.template operator()<2>(); break;
+        case 3: run.template operator()<3>(); break;
+        default: run.template operator()<4>(); break;
+      }
+    }
+  }
+}
+
+template <class T>
+void td_run(const Conv2DParams& p, const float* dy, const float* packed, float* dx, int threads, float* scratch) {
+  const TdGeometry g = td_geometry<T>(p);
+  const int64_t dy_rows = p.batch * p.out_h, dx_rows = p.batch * p.in_h;
+  if (dx_rows <= 0 || p.in_w <= 0 || p.in_c <= 0) return;
+  float* dy_pad = align_up(scratch);
+  // The zero-bordered copy of dy (each row: left zeros, out_w pixels of
+  // out_c floats then zeros up to cp, zeros to the padded width).
+  parallel_for(threads, chunk_count(dy_rows, threads), [&](int64_t chunk, int) {
+    const ChunkRange rg = chunk_range(dy_rows, chunk_count(dy_rows, threads), chunk);
+    for (int64_t r = rg.begin; r < rg.end; ++r) {
+      float* d = dy_pad + r * g.pw * g.cp;
+      const float* s = dy + r * p.out_w * p.out_c;
+      std::memset(d, 0, static_cast<size_t>(g.left * g.cp) * sizeof(float));
+      if (g.cp == p.out_c) {
+        std::memcpy(d + g.left * g.cp, s, static_cast<size_t>(p.out_w * p.out_c) * sizeof(float));
+      } else {
+        for (int64_t x = 0; x < p.out_w; ++x) {
+          float* dp = d + (g.left + x) * g.cp;
+          std::memcpy(dp, s + x * p.out_c, static_cast<size_t>(p.out_c) * sizeof(float));
+          std::memset(dp + p.out_c, 0, static_cast<size_t>(g.cp - p.out_c) * sizeof(float));
+        }
+      }
+      std::memset(d + (g.left + p.out_w) * g.cp, 0,
+                  static_cast<size_t>((g.pw - g.left - p.out_w) * g.cp) * sizeof(float));
+    }
+  });
+  const int64_t chunks = chunk_count(dx_rows, threads);
+  parallel_for(threads, chunks, [&](int64_t chunk, int) {
+    const ChunkRange rg = chunk_range(dx_rows, chunks, chunk);
+    for (int64_t r = rg.begin; r < rg.end; ++r) td_row<T>(g, p, dy_pad, packed, dx, r / p.in_h, r % p.in_h);
+  });
+}
+
+template <class T>
+bool td_supported(const Conv2DParams& p) {
+  // Tap lists live on the stack: up to 64 taps per phase, 32 rows per tap.
+  const int64_t ky_per_row = (p.filter_h + p.stride_h - 1) / p.stride_h;
+  const int64_t kx_per_col = (p.filter_w + p.stride_w - 1) / p.stride_w;
+  return p.groups == 1 && p.dilation_h == 1 && p.dilation_w == 1 && p.stride_h >= 1 && p.stride_w >= 1 &&
+         ky_per_row <= 32 && ky_per_row * kx_per_col <= 64;
+}
+
+template <class T>
+const ConvTransposeDirectTable& make_td_table(const char* name) {
+  static const ConvTransposeDirectTable table{name, &td_supported<T>, &td_packed_floats<T>, &td_pack<T>,
+                                              &td_scratch_floats<T>, &td_run<T>};
+  return table;
+}
+
+}  // namespace
+}  // namespace frost::kernels::simd
