@@ -19,11 +19,14 @@
 // The gates' σ is Sigmoid, or Keras's hard_sigmoid as TF1 Keras freezes it
 // (rnn::gate_at), the same for all three.
 //
+// Keras's implementation 1 (tf.keras 1.x's default: one MatMul per gate and
+// side on column slices of the weights) is matched from c' (fuse_per_gate_at).
+//
 // Refused (the ops stay): any other activation (relu, mixed gate kinds...),
-// peepholes (σ(f + w·c)), cell clipping (tanh reads a clipped c'), Keras
-// implementation 1 (one MatMul per gate), slices that skip or overlap
-// columns, a piece or intermediate read outside the cell. h' and c' may be read anywhere: the fused node takes h''s
-// name (output 0) and c' becomes Identity(fused:1).
+// peepholes (σ(f + w·c)), cell clipping (tanh reads a clipped c'), slices
+// that skip or overlap columns, a piece or intermediate read outside the
+// cell. h' and c' may be read anywhere: the fused node takes h''s name
+// (output 0) and c' becomes Identity(fused:1).
 // Only with PassContext::runtime_fusions (TensorFlow has no such op).
 #include <algorithm>
 
@@ -283,6 +286,142 @@ bool fuse_at(Graph& g, const PassContext& ctx, Node& cut_node) {
   return true;
 }
 
+// Keras's LSTMCell, implementation 1 (tf.keras 1.x's default): each gate's
+// pre-activation is x̃_k + h̃_k, one MatMul (+ BiasAdd) per gate and side on
+// column slices of the weights, anchored at c' = f·c + i·g. The fused kernel
+// stacks each side's four column blocks in the order i, f, g, o; the biases
+// of both sides add up.
+bool fuse_per_gate_at(Graph& g, const PassContext& ctx, Node& c_new) {
+  if (!is_op(&c_new, {"Add", "AddV2"}) || c_new.num_data_inputs() != 2) return false;
+  for (int s = 0; s < 2; ++s) {
+    const Node* in = g.find(c_new.input(s).node);
+    if (!is_op(in, {"Mul"})) return false;
+  }
+  CellGraph cg(g, ctx);
+  rnn::ConstantFrame frame;
+  auto same = [](const std::string& x, const std::string& y) {
+    const TensorId a = TensorId::parse(x), b = TensorId::parse(y);
+    return a.node == b.node && a.index == b.index && !a.control && !b.control;
+  };
+  // An affine function of one input.
+  auto piece = [&](const std::string& t) -> std::optional<rnn::Affine> {
+    std::optional<rnn::Affine> a = rnn::match_affine(cg, t);
+    if (!a || !a->b.empty()) return std::nullopt;
+    return a;
+  };
+  // pre = Add(P, Q): the two pieces, P on input `first` when given.
+  struct Pre {
+    Node* add = nullptr;
+    rnn::Affine p, q;
+  };
+  auto pre_of = [&](const std::string& t, const std::string& first) -> std::optional<Pre> {
+    Node* add = cg.producer(t);
+    if (!is_op(add, {"Add", "AddV2"}) || add->num_data_inputs() != 2 || TensorId::parse(t).index != 0)
+      return std::nullopt;
+    std::optional<rnn::Affine> p = piece(add->inputs[0]), q = piece(add->inputs[1]);
+    if (!p || !q || same(p->a, q->a)) return std::nullopt;
+    if (!first.empty() && same(q->a, first)) std::swap(p, q);
+    if (!first.empty() && !same(p->a, first)) return std::nullopt;
+    return Pre{add, *p, *q};
+  };
+  // c' = f·c + i·g: ig holds the Tanh, fc the old state.
+  Node* ig = nullptr;
+  Node* fc = nullptr;
+  Node* g_tanh = nullptr;
+  std::optional<rnn::Gate> gi, gf;
+  std::string c_prev;
+  for (int s = 0; s < 2 && !ig; ++s) {
+    Node* m = cg.input_node(c_new, s);
+    Node* other = cg.input_node(c_new, 1 - s);
+    if (m == other || m->num_data_inputs() != 2 || other->num_data_inputs() != 2) return false;
+    for (int t = 0; t < 2; ++t) {
+      Node* tanh = cg.input_node(*m, t);
+      if (!is_op(tanh, {"Tanh"}) || TensorId::parse(m->inputs[static_cast<size_t>(t)]).index != 0) continue;
+      gi = rnn::gate_at(cg, m->inputs[static_cast<size_t>(1 - t)], frame);
+      if (!gi) continue;
+      ig = m;
+      fc = other;
+      g_tanh = tanh;
+    }
+  }
+  if (!ig) return false;
+  for (int t = 0; t < 2 && !gf; ++t) {
+    gf = rnn::gate_at(cg, fc->inputs[static_cast<size_t>(t)], frame);
+    if (gf) c_prev = fc->inputs[static_cast<size_t>(1 - t)];
+  }
+  if (!gf) return false;
+  // h' = o·tanh(c').
+  Node* h_new = nullptr;
+  Node* tanh_c = nullptr;
+  std::optional<rnn::Gate> go;
+  for (Node* r : cg.readers(c_new.name, 0)) {
+    if (!is_op(r, {"Tanh"}) || h_new) continue;
+    Node* m = cg.sole_reader(r->name);
+    if (!is_op(m, {"Mul"}) || m->num_data_inputs() != 2) continue;
+    for (int t = 0; t < 2; ++t)
+      if (rnn::reads(*m, t, *r)) {
+        go = rnn::gate_at(cg, m->inputs[static_cast<size_t>(1 - t)], frame);
+        if (go) {
+          h_new = m;
+          tanh_c = r;
+        }
+      }
+  }
+  if (!h_new || !gi->same_kind(*gf) || !gi->same_kind(*go)) return false;
+  // The four pre-activations over the same two inputs.
+  std::optional<Pre> pi = pre_of(gi->pre, "");
+  if (!pi) return false;
+  const std::string a = pi->p.a;
+  std::optional<Pre> pf = pre_of(gf->pre, a), pg = pre_of(g_tanh->inputs[0], a), po = pre_of(go->pre, a);
+  if (!pf || !pg || !po) return false;
+  const Pre* pres[4] = {&*pi, &*pf, &*pg, &*po};
+  const int64_t I = pi->p.w.shape()[0], J = pi->q.w.shape()[0], H = pi->p.w.shape()[1];
+  for (const Pre* pr : pres)
+    if (!same(pr->q.a, pi->q.a) || pr->p.w.shape() != Shape{I, H} || pr->q.w.shape() != Shape{J, H}) return false;
+
+  std::set<std::string> cell;
+  for (const Pre* pr : pres) {
+    cell.insert(pr->add->name);
+    cell.insert(pr->p.nodes.begin(), pr->p.nodes.end());
+    cell.insert(pr->q.nodes.begin(), pr->q.nodes.end());
+    frame.merge(pr->p.frame);
+    frame.merge(pr->q.frame);
+  }
+  for (const rnn::Gate* gate : {&*gi, &*gf, &*go})
+    for (const Node* n : gate->nodes) cell.insert(n->name);
+  for (const Node* n : std::initializer_list<const Node*>{g_tanh, ig, fc, &c_new, tanh_c, h_new}) cell.insert(n->name);
+  for (const std::string& n : cell)
+    if (n != h_new->name && n != c_new.name && !cg.used_only_by(n, cell)) return false;
+  for (const std::string& t : {a, pi->q.a, c_prev})
+    if (cell.count(TensorId::parse(t).node)) return false;
+  if (frame.conflict) return false;
+
+  std::vector<Tensor> wp, wq, b;
+  for (const Pre* pr : pres) {
+    wp.push_back(pr->p.w);
+    wq.push_back(pr->q.w);
+    b.push_back(rnn::add_vectors(pr->p.bias, pr->q.bias));
+  }
+  const std::vector<std::string> controls = rnn::outside_controls(g, cell);
+  Node fused;
+  fused.name = h_new->name;
+  fused.op = "_FrostLSTMCell";
+  fused.device = h_new->device;
+  fused.attrs["T"] = DType::Float;
+  rnn::set_gate_attrs(fused, *gi);
+  const std::string c_name = c_new.name, h_name = fused.name, x = a, h = pi->q.a;
+  const std::string w = rnn::add_constant(g, h_name + "/kernel", rnn::vstack({rnn::hstack(wp), rnn::hstack(wq)}), frame);
+  const std::string bias = rnn::add_constant(g, h_name + "/bias", rnn::concat_vectors(b), frame);
+  fused.inputs = {x, h, c_prev, w, bias};
+  add_control_inputs(fused, controls);
+  cell.erase(h_name);
+  cell.erase(c_name);
+  g.at(h_name) = std::move(fused);
+  become_identity(g.at(c_name), h_name + ":1");
+  g.remove(std::vector<std::string>(cell.begin(), cell.end()));
+  return true;
+}
+
 }  // namespace
 
 PassStats fuse_lstm_cells(Graph& g, const PassContext& ctx) {
@@ -294,6 +433,13 @@ PassStats fuse_lstm_cells(Graph& g, const PassContext& ctx) {
   for (const std::string& name : names) {
     Node* cut = g.find(name);
     if (cut && fuse_at(g, ctx, *cut)) stats.add("lstm_cells");
+  }
+  names.clear();
+  for (const Node* n : g.nodes())
+    if (n->op == "Add" || n->op == "AddV2") names.push_back(n->name);
+  for (const std::string& name : names) {
+    Node* c_new = g.find(name);
+    if (c_new && fuse_per_gate_at(g, ctx, *c_new)) stats.add("lstm_cells");
   }
   return stats;
 }

@@ -81,6 +81,7 @@ std::optional<Tensor> CellGraph::constant(const std::string& tensor, ConstantFra
     if (n->num_data_inputs() < 1) return std::nullopt;
     return constant(n->inputs[static_cast<size_t>(id.index)], frame, depth + 1);
   }
+  if (control_flow_kind(n->op) == ControlFlow::kSwitch && id.index == 1) return invariant(*n, frame, depth);
   if (is_control_flow(n->op) || n->op == "Placeholder" || n->op == "PlaceholderWithDefault" ||
       n->op.find("Random") != std::string::npos || n->op.find("Variable") != std::string::npos ||
       n->op.starts_with("TensorArray"))
@@ -95,6 +96,39 @@ std::optional<Tensor> CellGraph::constant(const std::string& tensor, ConstantFra
   const std::vector<Tensor> out = evaluate_node(*n, inputs);
   if (id.index >= static_cast<int>(out.size())) return std::nullopt;
   return out[static_cast<size_t>(id.index)];
+}
+
+// A loop variable the body passes on unchanged, as TF 2's lowered while
+// loops carry the weights a body captured: `sw` = Switch(Merge(Enter(v),
+// NextIteration(w))) where w is sw:1 again through Identities. Every
+// iteration sees v, as if it came in through a constant Enter.
+std::optional<Tensor> CellGraph::invariant(const Node& sw, ConstantFrame& frame, int depth) const {
+  const Node* merge = sw.num_data_inputs() == 2 ? input_node(sw, 0) : nullptr;
+  if (!merge || control_flow_kind(merge->op) != ControlFlow::kMerge || merge->num_data_inputs() != 2) return std::nullopt;
+  const Node* enter = nullptr;
+  const Node* next = nullptr;
+  for (int i = 0; i < 2; ++i) {
+    const Node* in = input_node(*merge, i);
+    if (!in) return std::nullopt;
+    if (control_flow_kind(in->op) == ControlFlow::kEnter) enter = in;
+    if (control_flow_kind(in->op) == ControlFlow::kNextIteration) next = in;
+  }
+  if (!enter || !next || enter->num_data_inputs() != 1 || next->num_data_inputs() != 1) return std::nullopt;
+  // w: through Identities back to sw:1.
+  TensorId w = next->input(0);
+  for (int hops = 0; hops < 8 && w.node != sw.name; ++hops) {
+    const Node* id_node = g_.find(w.node);
+    if (!id_node || id_node->op != "Identity" || id_node->num_data_inputs() != 1 || w.index != 0) return std::nullopt;
+    w = id_node->input(0);
+  }
+  if (w.node != sw.name || w.index != 1) return std::nullopt;
+  ConstantFrame outer;
+  std::optional<Tensor> v = constant(enter->inputs[0], outer, depth + 1);
+  if (!v || outer.enter || !outer.controls.empty()) return std::nullopt;  // one loop level only
+  ConstantFrame here;
+  here.enter = enter;
+  frame.merge(here);
+  return v;
 }
 
 std::optional<double> CellGraph::scalar(const std::string& tensor, ConstantFrame& frame) const {

@@ -45,12 +45,15 @@ class CellGraph {
 
   // The value of `tensor` when it is constant: a Const, or ops of constants
   // (a StridedSlice, Unpack, Transpose... of the weights) reached through
-  // Identity and constant Enters. `frame` collects where they live.
+  // Identity, constant Enters and loop variables the body passes on
+  // unchanged (TF 2's lowered loops). `frame` collects where they live.
   std::optional<Tensor> constant(const std::string& tensor, ConstantFrame& frame, int depth = 0) const;
   // A float scalar constant's value.
   std::optional<double> scalar(const std::string& tensor, ConstantFrame& frame) const;
 
  private:
+  std::optional<Tensor> invariant(const Node& sw, ConstantFrame& frame, int depth) const;
+
   Graph& g_;
   const PassContext& ctx_;
   std::map<std::string, std::vector<std::pair<Node*, int>>> readers_;  // node -> (consumer, output index)

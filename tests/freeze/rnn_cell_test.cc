@@ -15,6 +15,7 @@
 #include "runtime/compare.h"
 #include "runtime/executor.h"
 #include "runtime/session.h"
+#include "while_loop_graph.h"
 
 using namespace frost;
 using namespace frost::testing;
@@ -98,6 +99,25 @@ std::string gate_op(GraphBuilder& b, const std::string& name, const std::string&
   return b.op(name, "Maximum", {name + "/min", "zero"});
 }
 
+// Column slice [k·H, (k+1)·H) of a 2-D weight, or of a 1-D bias, as Keras's
+// implementation 1 takes each piece's weights.
+std::string piece_slice(GraphBuilder& b, const std::string& name, const std::string& of, int k, bool matrix) {
+  const auto H = static_cast<int32_t>(kHidden);
+  const std::map<std::string, AttrValue> attrs = {
+      {"Index", DType::Int32},         {"begin_mask", int64_t{matrix ? 1 : 0}}, {"end_mask", int64_t{matrix ? 1 : 0}},
+      {"ellipsis_mask", int64_t{0}},   {"new_axis_mask", int64_t{0}},          {"shrink_axis_mask", int64_t{0}}};
+  if (matrix) {
+    b.ints(name + "/begin", {0, k * H});
+    b.ints(name + "/end", {0, (k + 1) * H});
+    b.ints(name + "/strides", {1, 1});
+  } else {
+    b.ints(name + "/begin", {k * H});
+    b.ints(name + "/end", {(k + 1) * H});
+    b.ints(name + "/strides", {1});
+  }
+  return b.op(name, "StridedSlice", {of, name + "/begin", name + "/end", name + "/strides"}, attrs);
+}
+
 // Which LSTM variant lstm_steps builds.
 struct LstmForm {
   bool keras = true;         // two MatMuls added (Keras) or a MatMul of a ConcatV2 (tf.nn)
@@ -111,6 +131,7 @@ struct LstmForm {
   // first's columns (2: not an LSTM).
   int slices = 0;
   std::string output_gate = "";  // the output gate's activation when not `recurrent`
+  bool per_gate = false;         // keras implementation 1: a MatMul per gate and side on weight slices
 };
 
 // Columns [k·H, (k+1)·H) of z as Keras slices them (the first from the
@@ -142,6 +163,12 @@ GraphBuilder lstm_steps(const LstmForm& form, int steps) {
     b.floats("kernel", weights((kIn + kHidden) * 4 * kHidden, 1.2f, 3), Shape{kIn + kHidden, 4 * kHidden});
   }
   b.floats("bias", weights(4 * kHidden, 0.5f, 4), Shape{4 * kHidden});
+  if (form.per_gate)
+    for (int k = 0; k < 4; ++k) {
+      piece_slice(b, "kx" + std::to_string(k), "kernel", k, true);
+      piece_slice(b, "kh" + std::to_string(k), "recurrent", k, true);
+      piece_slice(b, "bx" + std::to_string(k), "bias", k, false);
+    }
   b.constant("fb", Tensor::scalar<float>(form.forget_bias));
   b.floats("peep", weights(kHidden, 1.0f, 5), Shape{kHidden});
   b.constant("lo", Tensor::scalar<float>(-0.5f));
@@ -155,7 +182,9 @@ GraphBuilder lstm_steps(const LstmForm& form, int steps) {
   for (int t = 0; t < steps; ++t) {
     const std::string p = "s" + std::to_string(t) + "/", x = "x" + std::to_string(t);
     b.placeholder(x, {kBatch, kIn});
-    if (form.keras) {
+    if (form.per_gate) {
+      // the pieces below
+    } else if (form.keras) {
       b.op(p + "mm", "MatMul", {x, "kernel"});
       b.op(p + "mm1", "MatMul", {h, "recurrent"});
       b.op(p + "add", "AddV2", {p + "mm", p + "mm1"});
@@ -163,9 +192,17 @@ GraphBuilder lstm_steps(const LstmForm& form, int steps) {
       b.op(p + "concat", "ConcatV2", {x, h, "axis"}, {{"N", int64_t{2}}, {"Tidx", DType::Int32}});
       b.op(p + "add", "MatMul", {p + "concat", "kernel"});
     }
-    b.op(p + "z", "BiasAdd", {p + "add", "bias"});
+    if (!form.per_gate) b.op(p + "z", "BiasAdd", {p + "add", "bias"});
     std::string piece[4];
-    if (form.slices == 0) {
+    if (form.per_gate) {
+      for (int k = 0; k < 4; ++k) {
+        const std::string q = p + "g" + std::to_string(k) + "/";
+        b.op(q + "mx", "MatMul", {x, "kx" + std::to_string(k)});
+        b.op(q + "bx", "BiasAdd", {q + "mx", "bx" + std::to_string(k)});
+        b.op(q + "mh", "MatMul", {h, "kh" + std::to_string(k)});
+        piece[k] = b.op(q + "pre", "AddV2", {q + "bx", q + "mh"});
+      }
+    } else if (form.slices == 0) {
       b.op(p + "split", "Split", {"split_dim", p + "z"}, {{"num_split", int64_t{4}}});
       for (int k = 0; k < 4; ++k) piece[k] = p + "split:" + std::to_string(k);
     } else {
@@ -223,12 +260,17 @@ TEST_CASE("fuse_lstm_cells: Keras and tf.nn forms fuse each step and compute the
   LstmForm hard_sliced = hard;
   hard_sliced.slices = 1;
   LstmForm hard_nn{false, 1.0f, "hard_sigmoid"};
-  for (const LstmForm& form :
-       {LstmForm{true}, LstmForm{false, 1.0f}, LstmForm{false, 0.0f}, sliced, sliced_nn, hard, hard_sliced, hard_nn}) {
+  LstmForm per_gate;  // Keras implementation 1 (tf.keras 1.x's default)
+  per_gate.per_gate = true;
+  LstmForm hard_per_gate = hard;
+  hard_per_gate.per_gate = true;
+  for (const LstmForm& form : {LstmForm{true}, LstmForm{false, 1.0f}, LstmForm{false, 0.0f}, sliced, sliced_nn, hard,
+                               hard_sliced, hard_nn, per_gate, hard_per_gate}) {
     CAPTURE(form.keras);
     CAPTURE(form.forget_bias);
     CAPTURE(form.slices);
     CAPTURE(form.recurrent);
+    CAPTURE(form.per_gate);
     const GraphBuilder b = lstm_steps(form, 3);
     const OptimizeResult r = optimize_runtime(b.g, step_inputs(3), {"out"});
     CHECK(count_ops(r.graph, "_FrostLSTMCell") == 3);
@@ -236,6 +278,7 @@ TEST_CASE("fuse_lstm_cells: Keras and tf.nn forms fuse each step and compute the
     CHECK(count_ops(r.graph, "Split") == 0);
     CHECK(count_ops(r.graph, "StridedSlice") == 0);
     CHECK(count_ops(r.graph, "Minimum") == 0);
+    CHECK(count_ops(r.graph, "MatMul") == 0);
     for (const Node* n : r.graph.nodes())
       if (n->op == "_FrostLSTMCell")
         CHECK(n->attr_string_or("gate_activation", "sigmoid") ==
@@ -283,6 +326,14 @@ TEST_CASE("fuse_lstm_cells: must not fire on variants the fused cell does not im
   LstmForm mixed;  // hard_sigmoid gates but a logistic output gate
   mixed.recurrent = "hard_sigmoid";
   mixed.output_gate = "Sigmoid";
+  LstmForm per_gate_relu = hard;
+  per_gate_relu.per_gate = true;
+  LstmForm per_gate_mixed = mixed;
+  per_gate_mixed.per_gate = true;
+  LstmForm per_gate_clip = clip;
+  per_gate_clip.per_gate = true;
+  LstmForm per_gate_read_gate = read_gate;
+  per_gate_read_gate.per_gate = true;
   for (const auto& [what, form] : std::vector<std::pair<std::string, LstmForm>>{
            {"relu gates", hard},
            {"peephole", peephole},
@@ -292,7 +343,11 @@ TEST_CASE("fuse_lstm_cells: must not fire on variants the fused cell does not im
            {"sliced, relu gates", sliced_relu},
            {"sliced, gate read outside", sliced_read_gate},
            {"hard_sigmoid clamped at 2", clamp2},
-           {"mixed gate activations", mixed}}) {
+           {"mixed gate activations", mixed},
+           {"per gate, relu gates", per_gate_relu},
+           {"per gate, mixed gate activations", per_gate_mixed},
+           {"per gate, cell clip", per_gate_clip},
+           {"per gate, gate read outside", per_gate_read_gate}}) {
     const std::string variant = what;  // a copy: clang 14 cannot capture structured bindings
     CAPTURE(variant);
     const GraphBuilder b = lstm_steps(form, 2);
@@ -316,25 +371,6 @@ struct GruForm {
   bool per_gate = false;        // keras implementation 1: a MatMul per piece on weight slices
   std::string reset_gate = "";  // the reset gate's activation when not `recurrent`
 };
-
-// Column slice [k·H, (k+1)·H) of a 2-D weight, or of a 1-D bias, as Keras's
-// implementation 1 takes each piece's weights.
-std::string piece_slice(GraphBuilder& b, const std::string& name, const std::string& of, int k, bool matrix) {
-  const auto H = static_cast<int32_t>(kHidden);
-  const std::map<std::string, AttrValue> attrs = {
-      {"Index", DType::Int32},         {"begin_mask", int64_t{matrix ? 1 : 0}}, {"end_mask", int64_t{matrix ? 1 : 0}},
-      {"ellipsis_mask", int64_t{0}},   {"new_axis_mask", int64_t{0}},          {"shrink_axis_mask", int64_t{0}}};
-  if (matrix) {
-    b.ints(name + "/begin", {0, k * H});
-    b.ints(name + "/end", {0, (k + 1) * H});
-    b.ints(name + "/strides", {1, 1});
-  } else {
-    b.ints(name + "/begin", {k * H});
-    b.ints(name + "/end", {(k + 1) * H});
-    b.ints(name + "/strides", {1});
-  }
-  return b.op(name, "StridedSlice", {of, name + "/begin", name + "/end", name + "/strides"}, attrs);
-}
 
 // `steps` GRU steps over inputs x0.. from the state h0; output "out".
 GraphBuilder gru_steps(const GruForm& form, int steps) {
@@ -542,6 +578,98 @@ TEST_CASE("fuse_gru_cells: must not fire on other gate activations or a gate rea
   }
 }
 
+namespace {
+
+// A loop variable carrying `value` through the loop of while_loop_graph.h:
+// passed on unchanged, as TF 2's lowered while loops carry the weights a body
+// captured, or (`changed`) scaled by 0.9 each iteration, so that every
+// iteration sees other weights. Returns the tensor the body reads.
+std::string carried(Graph& g, const std::string& name, const std::string& value, bool changed) {
+  const std::string w = "while/Identity_" + name;
+  g.add(enter("while/Enter_" + name, value, false));
+  g.add(node("while/Merge_" + name, "Merge", {"while/Enter_" + name, "while/NextIteration_" + name}));
+  g.add(node("while/Switch_" + name, "Switch", {"while/Merge_" + name, "while/LoopCond"}));
+  g.add(node(w, "Identity", {"while/Switch_" + name + ":1"}));
+  std::string next = w;
+  if (changed) {
+    g.add(constant("while/decay_" + name, Tensor::scalar<float>(0.9f), {"^while/Identity_i"}));
+    Node mul = node("while/Mul_" + name, "Mul", {w, "while/decay_" + name});
+    mul.attrs["T"] = DType::Float;
+    g.add(mul);
+    next = mul.name;
+  }
+  g.add(node("while/NextIteration_" + name, "NextIteration", {next}));
+  g.add(node("while/Exit_" + name, "Exit", {"while/Switch_" + name}));
+  return w;
+}
+
+// A Keras GRU step (implementation 2, reset after) in a while loop whose
+// weights come in as loop variables; its state is the loop's accumulator.
+Graph gru_loop(bool weights_changed) {
+  Graph g;
+  const int64_t H = kHidden, I = kIn;
+  g.add(placeholder("h0", DType::Float, PartialShape{kBatch, H}));
+  g.add(placeholder("x", DType::Float, PartialShape{kBatch, I}));
+  g.add(constant("kernel", Tensor::from_vector(weights(I * 3 * H, 1.2f, 31), Shape{I, 3 * H})));
+  g.add(constant("recurrent", Tensor::from_vector(weights(H * 3 * H, 1.2f, 32), Shape{H, 3 * H})));
+  g.add(constant("bias_x", Tensor::from_vector(weights(3 * H, 0.6f, 33), Shape{3 * H})));
+  g.add(constant("bias_h", Tensor::from_vector(weights(3 * H, 0.6f, 34), Shape{3 * H})));
+  add_loop_head(g, "h0");
+  const std::string wx = carried(g, "kernel", "kernel", weights_changed);
+  const std::string wh = carried(g, "recurrent", "recurrent", false);
+  g.add(enter("while/Enter_x", "x", true));
+  g.add(enter("while/Enter_bias_x", "bias_x", true));
+  g.add(enter("while/Enter_bias_h", "bias_h", true));
+  g.add(constant("while/split_dim", Tensor::scalar<int32_t>(-1), {"^while/Identity_i"}));
+  g.add(constant("while/one_f", Tensor::scalar<float>(1.0f), {"^while/Identity_i"}));
+  auto op = [&](const std::string& name, const std::string& type, std::vector<std::string> inputs) {
+    Node n = node("while/" + name, type, std::move(inputs));
+    n.attrs["T"] = DType::Float;
+    if (type == "Split") n.attrs["num_split"] = int64_t{3};
+    g.add(n);
+    return n.name;
+  };
+  const std::string h = "while/Identity_acc";
+  op("mx", "MatMul", {"while/Enter_x", wx});
+  op("bx", "BiasAdd", {"while/mx", "while/Enter_bias_x"});
+  op("xs", "Split", {"while/split_dim", "while/bx"});
+  op("mh", "MatMul", {h, wh});
+  op("bh", "BiasAdd", {"while/mh", "while/Enter_bias_h"});
+  op("hs", "Split", {"while/split_dim", "while/bh"});
+  op("au", "AddV2", {"while/xs:0", "while/hs:0"});
+  op("u", "Sigmoid", {"while/au"});
+  op("ar", "AddV2", {"while/xs:1", "while/hs:1"});
+  op("r", "Sigmoid", {"while/ar"});
+  op("rh", "Mul", {"while/r", "while/hs:2"});
+  op("an", "AddV2", {"while/xs:2", "while/rh"});
+  op("tn", "Tanh", {"while/an"});
+  op("keep", "Mul", {"while/u", h});
+  op("sub", "Sub", {"while/one_f", "while/u"});
+  op("new", "Mul", {"while/sub", "while/tn"});
+  op("h", "AddV2", {"while/keep", "while/new"});
+  add_loop_tail(g, "while/h");
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("fuse_gru_cells: weights a lowered while loop carries unchanged count as constants; changed ones do not") {
+  for (const bool changed : {false, true}) {
+    CAPTURE(changed);
+    const Graph g = gru_loop(changed);
+    const OptimizeResult r = optimize_runtime(g, {"n", "x", "h0"}, {"while/Exit_acc"});
+    CHECK(count_ops(r.graph, "_FrostGRUCell") == (changed ? 0 : 1));
+    FeedMap feeds;
+    feeds[TensorId::parse("n")] = Tensor::scalar<int32_t>(3);
+    feeds[TensorId::parse("x")] = Tensor::from_vector(weights(kBatch * kIn, 4.0f, 35), Shape{kBatch, kIn});
+    feeds[TensorId::parse("h0")] = Tensor::from_vector(weights(kBatch * kHidden, 2.0f, 36), Shape{kBatch, kHidden});
+    const std::vector<TensorId> out = {TensorId::parse("while/Exit_acc")};
+    const std::vector<Tensor> want = run_reference(g, feeds, out);
+    CHECK(compare_tensors(run_reference(r.graph, feeds, out)[0], want[0]).relative_error() <= 1e-5);
+    CHECK(compare_tensors(Session(r.graph).run(feeds, out)[0], want[0]).relative_error() <= 1e-5);
+  }
+}
+
 TEST_CASE("rnn cells: models and corpus graphs with recurrent layers fuse and still match TensorFlow") {
   check_model(source_root() / "models/gru_while/reference.txt", "_FrostGRUCell", 2);
   const fs::path corpus = source_root() / "tests/corpus";
@@ -552,6 +680,8 @@ TEST_CASE("rnn cells: models and corpus graphs with recurrent layers fuse and st
   check_model(corpus / "charrnn_lstm_receipts/reference.txt", "_FrostLSTMCell", 20);
   // Gates cut by StridedSlices, in a v1 while loop.
   check_model(corpus / "dga_lstm/reference.txt", "_FrostLSTMCell", 1);
+  // TF 2's lowered while loop: the weights come in as loop variables.
+  check_model(corpus / "har_srijannadas/reference.txt", "_FrostLSTMCell", 1);
   check_model(corpus / "tf2onnx_gru/reference.txt", "_FrostGRUCell", 28);
   // hard_sigmoid gates and one MatMul per gate (a TF1 Keras GRU in a while loop).
   check_model(corpus / "captcha_cnn/reference.txt", "_FrostGRUCell", 1);

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <xsimd/xsimd.hpp>
 
+#include "kernels/activation.h"
 #include "kernels/conv.h"
 #include "kernels/gemm.h"
 #include "kernels/simd/dwconv_kernel_table.h"
@@ -109,8 +110,20 @@ struct DwEpilogue {
   bool has_bias = false, has_scale = false, has_shift = false, res_after = false;
 };
 
-template <class V, Activation kAct, bool kPartial>
-FROST_SIMD_INLINE V dw_finish(V x, const DwEpilogue<V>& e, int64_t ox, int64_t count) {
+// The epilogue a row kernel is built for: the activation, and whether there
+// is any epilogue at all (without one, dw_finish is nothing, and the layer
+// runs the plain loop of before: a transcendental activation is applied by a
+// separate pass, see dw_run).
+template <Activation kAct, bool kAny>
+struct DwEpi {
+  static constexpr Activation act = kAct;
+  static constexpr bool any = kAny;
+};
+
+template <class V, class Epi, bool kPartial>
+FROST_SIMD_INLINE V dw_finish(V x, const DwEpilogue<V> e, int64_t ox, int64_t count) {
+  if constexpr (!Epi::any) return x;
+  constexpr Activation kAct = Epi::act;
   V r(0.0f);
   if (e.res != nullptr) r = dw_load<V, kPartial>(e.res + ox * e.ldr, count);
   if (e.has_bias) x += e.bias;
@@ -126,9 +139,9 @@ FROST_SIMD_INLINE V dw_finish(V x, const DwEpilogue<V>& e, int64_t ox, int64_t c
 // one vector of channels (kPartial: its first `count` lanes). rows[ky] points
 // at input row oy·S − pad_top + ky (or the zero row), offset to this channel
 // vector.
-template <class T, int FH, int FW, int S, int OB, Activation kAct, bool kPartial>
+template <class T, int FH, int FW, int S, int OB, class Epi, bool kPartial>
 FROST_SIMD_INLINE void dw_block(const float* const* rows, int64_t ix0, int64_t in_c,
-                                const typename T::V (&f)[FH][FW], const DwEpilogue<typename T::V>& e, int64_t ox,
+                                const typename T::V (&f)[FH][FW], const DwEpilogue<typename T::V> e, int64_t ox,
                                 float* out, int64_t out_c, int64_t count) {
   using V = typename T::V;
   constexpr int kCols = (OB - 1) * S + FW;  // input columns the block reads
@@ -150,14 +163,14 @@ FROST_SIMD_INLINE void dw_block(const float* const* rows, int64_t ix0, int64_t i
   }
 #pragma GCC unroll 16
   for (int o = 0; o < OB; ++o)
-    dw_store<V, kPartial>(dw_finish<V, kAct, kPartial>(acc[o], e, ox + o, count), out + o * out_c, count);
+    dw_store<V, kPartial>(dw_finish<V, Epi, kPartial>(acc[o], e, ox + o, count), out + o * out_c, count);
 }
 
 // One output pixel whose window sticks out of the row on the left or right:
 // only taps kx in [lo, hi) are inside. Same registers as dw_block.
-template <class T, int FH, int FW, Activation kAct, bool kPartial>
+template <class T, int FH, int FW, class Epi, bool kPartial>
 FROST_SIMD_INLINE void dw_edge(const float* const* rows, int64_t ix0, int64_t lo, int64_t hi, int64_t in_c,
-                               const typename T::V (&f)[FH][FW], const DwEpilogue<typename T::V>& e, int64_t ox,
+                               const typename T::V (&f)[FH][FW], const DwEpilogue<typename T::V> e, int64_t ox,
                                float* out, int64_t count) {
   using V = typename T::V;
   V acc(0.0f);
@@ -169,7 +182,7 @@ FROST_SIMD_INLINE void dw_edge(const float* const* rows, int64_t ix0, int64_t lo
         acc = xsimd::fma(dw_load<V, kPartial>(rows[ky] + (ix0 + kx) * in_c, count), f[ky][kx], acc);
     }
   }
-  dw_store<V, kPartial>(dw_finish<V, kAct, kPartial>(acc, e, ox, count), out, count);
+  dw_store<V, kPartial>(dw_finish<V, Epi, kPartial>(acc, e, ox, count), out, count);
 }
 
 // Output columns per chunk: the chunk's input (FH rows × its columns × all
@@ -187,7 +200,7 @@ int64_t dw_chunk(int64_t channels) {
 
 // Output columns [col0, col1) of one output row (n, oy) of the fast path,
 // with the epilogue applied in registers.
-template <class T, int FH, int FW, int S, Activation kAct>
+template <class T, int FH, int FW, int S, class Epi>
 void dw_row_fast(const Conv2DParams& p, const float* input, const float* filter, float* out_row, int64_t n,
                  int64_t oy, const float* zero_row, int64_t col0, int64_t col1, const GemmEpilogue& ep) {
   using V = typename T::V;
@@ -210,38 +223,54 @@ void dw_row_fast(const Conv2DParams& p, const float* input, const float* filter,
   // columns [x0, x1).
   const float* res_row =
       ep.residual != nullptr ? ep.residual + (n * p.out_h + oy) * p.out_w * ep.ldr : nullptr;
-  auto channel_vector = [&]<bool kPartial>(int64_t c, int64_t count, int64_t x0, int64_t x1) {
+  // Inlined (as the loop was before it became a lambda): a call through the
+  // closure kept the loop's pointers in memory and cost EfficientNet's
+  // depthwise layers ~20%.
+  auto channel_vector = [&]<bool kPartial>(int64_t c, int64_t count, int64_t x0, int64_t x1)
+                            __attribute__((always_inline)) {
     V f[FH][FW];
 #pragma GCC unroll 8
     for (int ky = 0; ky < FH; ++ky)
 #pragma GCC unroll 8
       for (int kx = 0; kx < FW; ++kx) f[ky][kx] = dw_load<V, kPartial>(filter + (ky * FW + kx) * C + c, count);
     DwEpilogue<V> e;
-    e.alpha = V(ep.alpha);
-    e.has_bias = ep.bias != nullptr;
-    e.has_scale = ep.post_scale != nullptr;
-    e.has_shift = ep.post_shift != nullptr;
-    e.bias = e.has_bias ? dw_load<V, kPartial>(ep.bias + c, count) : V(0.0f);
-    e.scale = e.has_scale ? dw_load<V, kPartial>(ep.post_scale + c, count) : V(1.0f);
-    e.shift = e.has_shift ? dw_load<V, kPartial>(ep.post_shift + c, count) : V(0.0f);
-    e.res = res_row != nullptr ? res_row + c : nullptr;
-    e.ldr = ep.ldr;
-    e.res_after = ep.residual_after_activation;
+    if constexpr (Epi::any) {
+      e.alpha = V(ep.alpha);
+      e.has_bias = ep.bias != nullptr;
+      e.has_scale = ep.post_scale != nullptr;
+      e.has_shift = ep.post_shift != nullptr;
+      e.bias = e.has_bias ? dw_load<V, kPartial>(ep.bias + c, count) : V(0.0f);
+      e.scale = e.has_scale ? dw_load<V, kPartial>(ep.post_scale + c, count) : V(1.0f);
+      e.shift = e.has_shift ? dw_load<V, kPartial>(ep.post_shift + c, count) : V(0.0f);
+      e.res = res_row != nullptr ? res_row + c : nullptr;
+      e.ldr = ep.ldr;
+      e.res_after = ep.residual_after_activation;
+    }
     const float* rc[FH];
     for (int ky = 0; ky < FH; ++ky) rc[ky] = rows[ky] + c;
     int64_t ox = x0;
     while (ox < x1) {
       const int64_t ix0 = ox * S - p.pad_left;
-      if (ox >= ox_lo && ox + OXB <= ox_hi && ox + OXB <= x1) {
-        dw_block<T, FH, FW, S, OXB, kAct, kPartial>(rc, ix0, C, f, e, ox, out_row + ox * C + c, C, count);
+      const int64_t inner_end = ox_hi < x1 ? ox_hi : x1;  // interior columns of this chunk
+      if (ox >= ox_lo && ox + OXB <= inner_end) {
+        dw_block<T, FH, FW, S, OXB, Epi, kPartial>(rc, ix0, C, f, e, ox, out_row + ox * C + c, C, count);
         ox += OXB;
+      } else if (OXB > 4 && ox >= ox_lo && ox + 4 <= inner_end) {
+        // The interior's last columns in blocks of 4 and 2 rather than one
+        // at a time: a lone pixel is one chain of FH·FW dependent FMAs. Each
+        // pixel's taps are summed in the same order whatever its block.
+        dw_block<T, FH, FW, S, 4, Epi, kPartial>(rc, ix0, C, f, e, ox, out_row + ox * C + c, C, count);
+        ox += 4;
+      } else if (OXB > 2 && ox >= ox_lo && ox + 2 <= inner_end) {
+        dw_block<T, FH, FW, S, 2, Epi, kPartial>(rc, ix0, C, f, e, ox, out_row + ox * C + c, C, count);
+        ox += 2;
       } else if (ox >= ox_lo && ox < ox_hi) {
-        dw_block<T, FH, FW, S, 1, kAct, kPartial>(rc, ix0, C, f, e, ox, out_row + ox * C + c, C, count);
+        dw_block<T, FH, FW, S, 1, Epi, kPartial>(rc, ix0, C, f, e, ox, out_row + ox * C + c, C, count);
         ++ox;
       } else {
         const int64_t lo = ix0 < 0 ? -ix0 : 0;
         const int64_t hi = p.in_w - ix0 < FW ? p.in_w - ix0 : FW;
-        dw_edge<T, FH, FW, kAct, kPartial>(rc, ix0, lo, hi, C, f, e, ox, out_row + ox * C + c, count);
+        dw_edge<T, FH, FW, Epi, kPartial>(rc, ix0, lo, hi, C, f, e, ox, out_row + ox * C + c, count);
         ++ox;
       }
     }
@@ -269,20 +298,26 @@ template <class T>
 using DwRowFn = void (*)(const Conv2DParams&, const float*, const float*, float*, int64_t, int64_t, const float*,
                          int64_t, int64_t, const GemmEpilogue&);
 
-// The fast row kernel for the layer (its epilogue fused), or null.
+// The fast row kernel for the layer with epilogue `ep` fused (nullptr: none
+// at all), or null (no fast path, or a transcendental activation).
 template <class T>
-DwRowFn<T> choose_fast_row_kernel(const Conv2DParams& p, Activation act) {
+DwRowFn<T> choose_fast_row_kernel(const Conv2DParams& p, const GemmEpilogue* ep) {
   const bool plain = p.depth_multiplier == 1 && p.dilation_h == 1 && p.dilation_w == 1 && p.stride_h == p.stride_w &&
                      p.filter_h == p.filter_w && p.in_c == p.out_c;
   if (!plain) return nullptr;
   const int64_t f = p.filter_h, s = p.stride_h;
-  return with_activation(act, [&](auto tag) -> DwRowFn<T> {
-    constexpr Activation kAct = decltype(tag)::value;
-    if (f == 3 && s == 1) return &dw_row_fast<T, 3, 3, 1, kAct>;
-    if (f == 3 && s == 2) return &dw_row_fast<T, 3, 3, 2, kAct>;
-    if (f == 5 && s == 1) return &dw_row_fast<T, 5, 5, 1, kAct>;
-    if (f == 5 && s == 2) return &dw_row_fast<T, 5, 5, 2, kAct>;
+  auto pick = [&]<class Epi>() -> DwRowFn<T> {
+    if (f == 3 && s == 1) return &dw_row_fast<T, 3, 3, 1, Epi>;
+    if (f == 3 && s == 2) return &dw_row_fast<T, 3, 3, 2, Epi>;
+    if (f == 5 && s == 1) return &dw_row_fast<T, 5, 5, 1, Epi>;
+    if (f == 5 && s == 2) return &dw_row_fast<T, 5, 5, 2, Epi>;
     return nullptr;
+  };
+  if (ep == nullptr) return pick.template operator()<DwEpi<Activation::kNone, false>>();
+  return with_activation(ep->activation, [&](auto tag) -> DwRowFn<T> {
+    constexpr Activation kAct = decltype(tag)::value;
+    if constexpr (is_transcendental(kAct)) return nullptr;  // dw_run does not fuse these
+    else return pick.template operator()<DwEpi<kAct, true>>();
   });
 }
 
@@ -315,9 +350,16 @@ void dw_run(const Conv2DParams& p, const float* input, const float* filter, floa
   const int64_t rows = p.batch * p.out_h;
   if (rows <= 0 || p.out_w <= 0 || p.out_c <= 0) return;
   for (int64_t i = 0; i < p.in_w * p.in_c; ++i) scratch[i] = 0.0f;
-  const DwRowFn<T> fast = choose_fast_row_kernel<T>(p, ep.activation);
+  // A transcendental activation (sigmoid, tanh, swish...) keeps its separate
+  // pass: its constants beside the FH·FW filter vectors and OXB accumulators
+  // would not fit the registers (EfficientNet's swish depthwise layers took
+  // 8 -> 10 µs and 5 -> 9 µs fused).
+  const bool fuse = !is_transcendental(ep.activation) && epilogue_active(ep);
+  const DwRowFn<T> fast = choose_fast_row_kernel<T>(p, fuse ? &ep : nullptr);
   const DwRowFn<T> row_fn = fast != nullptr ? fast : &dw_row_generic<T>;
-  const bool post_epilogue = fast == nullptr;
+  const bool post_epilogue = fast == nullptr || !fuse;
+  const GemmEpilogue none{};
+  const GemmEpilogue& row_ep = post_epilogue ? none : ep;
   const DwPieces pieces = dw_pieces(rows, p.out_w, threads);
   parallel_for(threads, pieces.chunks, [&](int64_t chunk, int) {
     const ChunkRange range = chunk_range(pieces.items, pieces.chunks, chunk);
@@ -325,8 +367,8 @@ void dw_run(const Conv2DParams& p, const float* input, const float* filter, floa
       const int64_t r = i / pieces.parts, part = i % pieces.parts;
       const ChunkRange cols = chunk_range(p.out_w, pieces.parts, part);
       const int64_t n = r / p.out_h, oy = r % p.out_h;
-      row_fn(p, input, filter, output + r * p.out_w * p.out_c, n, oy, scratch, cols.begin, cols.end, ep);
-      // The generic path's epilogue while the piece is in cache: C here is
+      row_fn(p, input, filter, output + r * p.out_w * p.out_c, n, oy, scratch, cols.begin, cols.end, row_ep);
+      // The separate epilogue while the piece is in cache: C here is
       // (pixels × channels).
       if (post_epilogue)
         apply_epilogue<T>(output, p.out_c, r * p.out_w + cols.begin, 0, cols.end - cols.begin, p.out_c, ep);
