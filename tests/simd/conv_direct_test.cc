@@ -218,7 +218,7 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
       CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).isa == GemmIsa::kAvx512);
     }
   }
-  // The stem mode: in_c · stride_w ≤ 8 only.
+  // The stem mode: in_c · stride_w ≤ 8, or a pointwise layer with a step of 16, 24 or 32.
   for (GemmIsa isa : ::frost::testing::runnable_isas()) {
     if (!conv2d_direct_isa_supported(isa)) continue;
     REQUIRE(square_conv(p, 1, 224, 224, 3, 32, 3, 2, true, 1));
@@ -231,6 +231,16 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
     CHECK_FALSE(conv2d_direct_plan(p, isa).stem);  // step 9
     REQUIRE(square_conv(p, 1, 56, 56, 64, 64, 3, 1, true, 1));
     CHECK_FALSE(conv2d_direct_plan(p, isa).stem);
+    // Pointwise layers with 16, 24 or 32 channels in too, as one row of
+    // n·h·w pixels: 7×7 pixels need not round up to whole rows of MR.
+    REQUIRE(square_conv(p, 1, 56, 56, 24, 144, 1, 1, true, 1));
+    CHECK(conv2d_direct_plan(p, isa).stem);
+    REQUIRE(square_conv(p, 1, 56, 56, 24, 144, 3, 1, true, 1));
+    CHECK_FALSE(conv2d_direct_plan(p, isa).stem);  // step 24, not pointwise
+    REQUIRE(square_conv(p, 1, 56, 56, 24, 144, 1, 2, true, 1));
+    CHECK_FALSE(conv2d_direct_plan(p, isa).stem);  // stride 2: step 48
+    REQUIRE(square_conv(p, 1, 56, 56, 20, 144, 1, 1, true, 1));
+    CHECK_FALSE(conv2d_direct_plan(p, isa).stem);  // no kernel for step 20
   }
   // A stem-mode plan whose run does not fit (another depth) runs the plain mode.
   REQUIRE(square_conv(p, 1, 8, 8, 3, 16, 3, 1, true, 1));

@@ -30,8 +30,9 @@ bool conv2d_direct_isa_supported(GemmIsa isa) {
 }
 
 bool conv2d_direct_stem_fits(const Conv2DParams& p, int nr) {
-  constexpr int64_t kMaxStep = 8, kMaxPanelFloats = int64_t{1} << 16;  // as conv_direct_stem_impl.h
-  return p.groups == 1 && p.in_c > 0 && p.stride_w > 0 && p.in_c * p.stride_w <= kMaxStep &&
+  constexpr int64_t kMaxPanelFloats = int64_t{1} << 16;  // as conv_direct_stem_impl.h
+  return p.groups == 1 && p.in_c > 0 && p.stride_w > 0 &&
+         simd::direct_stem_step(p.in_c * p.stride_w, simd::direct_pointwise(p)) &&
          p.filter_h * p.filter_w * p.in_c * nr <= kMaxPanelFloats;
 }
 
@@ -51,25 +52,31 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // value is broadcast once per NV filter vectors, and those broadcasts cost
   // about that much (bench_conv, AVX-512, 3×3 56²×64→64: NR = 16, 32, 64 ran
   // at 1.20 : 1.11 : 1 of the time). In the stem mode pixels are rounded up
-  // per output row and NR does not matter (its broadcasts are the FMAs'
-  // memory operands; same bench, 1 thread, AVX-512: 224²×3→32 stride 2 ran
-  // 16×16 259 µs, 12×32 269, 24×16 298; 7×7 224²×3→64 stride 2 16×16 2132,
-  // 6×64 2201, 12×32 2285). The plain mode takes only the tiles with the
-  // most accumulators (a narrower one loads its filter vectors for fewer FMAs).
+  // per output row (not for a pointwise layer, one long row) and NR matters
+  // little (its broadcasts are the FMAs' memory operands; same bench, 1
+  // thread, AVX-512: 224²×3→32 stride 2 ran 16×16 259 µs, 12×32 269, 24×16
+  // 298; 7×7 224²×3→64 stride 2 16×16 2132, 6×64 2201, 12×32 2285), a bit
+  // more with fewer input channels (1×1 112²×8→48: 16×16 115 µs, 7×48 141):
+  // 5% per vector beyond the first. The plain mode takes only the tiles with
+  // at least 3/4 of the most accumulators (a narrower one loads its filter
+  // vectors for fewer FMAs); 7×48 (21 of 24) fits 7×7, 14×14, ... pixels and
+  // multiples of 48 channels whole (same bench, 3×3 7²×512→512: 6×64 2243
+  // µs, 7×48 2122; 1×1 7²×320→1280: 391, 358).
   int most = 0;
   for (int i = 0; i < t.num_tiles; ++i) most = std::max(most, t.tiles[i].mr * t.tiles[i].nr);
   double best = std::numeric_limits<double>::infinity();
   for (int i = 0; i < t.num_tiles; ++i) {
     const auto& tile = t.tiles[i];
     const bool stem = conv2d_direct_stem_fits(p, tile.nr);
-    if (!stem && tile.mr * tile.nr < most) continue;
+    if (!stem && 4 * tile.mr * tile.nr < 3 * most) continue;
     const double cols = static_cast<double>(simd::round_up(p.out_c, tile.nr));
     double rows = 1.0;
     if (pixels > 0)
-      rows = static_cast<double>(stem ? p.batch * p.out_h * simd::round_up(p.out_w, tile.mr)
-                                      : simd::round_up(pixels, tile.mr));
+      rows = static_cast<double>(stem && !simd::direct_pointwise(p)
+                                     ? p.batch * p.out_h * simd::round_up(p.out_w, tile.mr)
+                                     : simd::round_up(pixels, tile.mr));
     const double nv = static_cast<double>(tile.nr / t.lanes);
-    const double cost = cols * rows * (stem ? 1.0 : 1.0 + 0.25 / nv);
+    const double cost = cols * rows * (stem ? 1.0 + 0.05 * (nv - 1.0) : 1.0 + 0.25 / nv);
     if (cost < best) {
       best = cost;
       plan = {resolve(isa), i, tile.mr, tile.nr, stem};

@@ -4,6 +4,8 @@
 // from memory into the FMA. 16 × 16 (16 accumulators, still twice the FMA
 // latency × ports) is for rows of 16 or 32 pixels in the stem mode, whose
 // tiles do not cross output rows (out_w = 32: 24 × 16 would compute 48).
+// 7 × 48 (21 accumulators) is for MobileNet-style layers, whose pixel
+// counts (7², 14², ...) are multiples of 7 and channel counts often of 48.
 // Built with -mavx512f; only called after a CPU + OS check
 // (conv_direct_f32.cc).
 #include "kernels/simd/conv_direct_impl.h"
@@ -13,12 +15,14 @@ namespace frost::kernels::simd {
 const DirectConvKernelTable& conv_direct_table_avx512() {
   using A = xsimd::avx512f;
   static const char* const names[] = {"conv2d_direct_f32_24x16_avx512", "conv2d_direct_f32_12x32_avx512",
-                                      "conv2d_direct_f32_6x64_avx512", "conv2d_direct_f32_16x16_avx512"};
+                                      "conv2d_direct_f32_6x64_avx512", "conv2d_direct_f32_16x16_avx512",
+                                      "conv2d_direct_f32_7x48_avx512"};
   static const char* const stem_names[] = {"conv2d_direct_stem_f32_24x16_avx512", "conv2d_direct_stem_f32_12x32_avx512",
-                                           "conv2d_direct_stem_f32_6x64_avx512", "conv2d_direct_stem_f32_16x16_avx512"};
+                                           "conv2d_direct_stem_f32_6x64_avx512", "conv2d_direct_stem_f32_16x16_avx512",
+                                           "conv2d_direct_stem_f32_7x48_avx512"};
   static const DirectConvKernelTable table =
-      make_direct_table<DirectTraits<A, 24, 1>, DirectTraits<A, 12, 2>, DirectTraits<A, 6, 4>, DirectTraits<A, 16, 1>>(
-          "avx512", names, stem_names);
+      make_direct_table<DirectTraits<A, 24, 1>, DirectTraits<A, 12, 2>, DirectTraits<A, 6, 4>, DirectTraits<A, 16, 1>,
+                        DirectTraits<A, 7, 3>>("avx512", names, stem_names);
   return table;
 }
 

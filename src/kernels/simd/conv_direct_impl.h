@@ -391,8 +391,7 @@ struct DirectTiles {
   static void run_one(const Conv2DParams& p, const float* input, const float* packed, float* output,
                       const GemmEpilogue& ep, const DirectConvRun& r) {
     if (r.stem) {
-      stem_dispatch<T>(p, input, packed, output, ep, r.threads, r.scratch,
-                       std::make_integer_sequence<int, kStemMaxStep>{});
+      stem_dispatch<T>(p, input, packed, output, ep, r.threads, r.scratch, StemSteps{});
     } else {
       direct_run<T>(p, input, packed, output, ep, r.threads, r.scratch);
     }

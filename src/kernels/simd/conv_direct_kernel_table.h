@@ -20,8 +20,25 @@ struct DirectConvRun {
   bool stem = false;         // the stem mode (conv_direct_stem_impl.h); the front end checks it fits
 };
 
+// A pointwise layer: 1×1, stride 1, no padding. Its input pixels are then
+// rows of one matrix (n·h·w × in_c) and the stem mode runs it as one long
+// output row (stem tiles then also cross output rows and images).
+inline bool direct_pointwise(const Conv2DParams& p) {
+  return p.filter_h == 1 && p.filter_w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_top == 0 &&
+         p.pad_left == 0 && p.out_h == p.in_h && p.out_w == p.in_w;
+}
+
+// The steps between neighbouring pixels' inputs (in_c · stride_w floats)
+// the stem kernels are instantiated for: 1..8 (few-channel layers of any
+// shape), and for pointwise layers also the thin channel counts of
+// MobileNet-style expansions, whose reduction of 16–32 is too short for
+// the plain mode's pointer table per tile.
+inline bool direct_stem_step(int64_t step, bool pointwise) {
+  return (step >= 1 && step <= 8) || (pointwise && (step == 16 || step == 24 || step == 32));
+}
+
 struct DirectConvKernelTable {
-  static constexpr int kMaxTiles = 4;
+  static constexpr int kMaxTiles = 5;
   struct Tile {
     const char* name;       // "conv2d_direct_f32_<MR>x<NR>_<isa>"
     const char* stem_name;  // "conv2d_direct_stem_f32_<MR>x<NR>_<isa>"

@@ -1,7 +1,8 @@
 // The stem mode of the direct convolution (ConvDirectPlan::stem, see
 // kernels/conv_direct.h): for layers whose input pixels are only a few
-// floats apart (in_c · stride_w ≤ kStemMaxStep: an RGB or grayscale first
-// layer, a thin layer). Included by conv_direct_impl.h only.
+// floats apart (in_c · stride_w ≤ 8: an RGB or grayscale first layer, a thin
+// layer; a pointwise layer with up to 32 input channels). Included by
+// conv_direct_impl.h only.
 //
 // With few input channels the plain direct kernel spends its time around the
 // FMAs, not in them: a window at the left or right border splits into
@@ -10,7 +11,7 @@
 // every broadcast first reloads its pointer from the stack. Here instead
 //  - a tile is MR consecutive pixels of one output row: pixel r reads at
 //    the tile's base + r·step floats, step = stride_w·in_c, a compile-time
-//    constant (the kernel is instantiated for step 1..kStemMaxStep), so the
+//    constant (the kernel is instantiated for the steps of StemSteps), so the
 //    FMA's broadcast operand is base + k + a constant displacement: one
 //    pointer and one index for the whole tile;
 //  - a tile whose window (all MR pixels, those past out_w too) lies inside
@@ -34,7 +35,9 @@
 namespace frost::kernels::simd {
 namespace {  // NOLINT: internal linkage on purpose, see conv_direct_impl.h
 
-constexpr int kStemMaxStep = 8;
+// The steps the kernels are instantiated for (direct_stem_step says which
+// runs take them).
+using StemSteps = std::integer_sequence<int, 1, 2, 3, 4, 5, 6, 7, 8, 16, 24, 32>;
 
 // The runs of the reduction and a tile's window, from the run's geometry.
 struct StemLayout {
@@ -312,12 +315,18 @@ void stem_run(const Conv2DParams& p, const float* input, const float* packed, fl
   });
 }
 
-// stem_run for the run's step (1..kStemMaxStep, see stem_fits).
+// stem_run for the run's step (StemSteps, see direct_stem_step); a
+// pointwise layer as one output row of n·h·w pixels.
 template <class T, int... kSteps>
 void stem_dispatch(const Conv2DParams& p, const float* input, const float* packed, float* output,
                    const GemmEpilogue& ep, int threads, float* scratch, std::integer_sequence<int, kSteps...>) {
-  const int64_t step = p.in_c * p.stride_w;
-  ((step == kSteps + 1 ? (stem_run<T, kSteps + 1>(p, input, packed, output, ep, threads, scratch), 0) : 0), ...);
+  Conv2DParams q = p;
+  if (direct_pointwise(p)) {
+    q.in_w = q.out_w = p.batch * p.out_h * p.out_w;
+    q.batch = q.in_h = q.out_h = 1;
+  }
+  const int64_t step = q.in_c * q.stride_w;
+  ((step == kSteps ? (stem_run<T, kSteps>(q, input, packed, output, ep, threads, scratch), 0) : 0), ...);
 }
 
 }  // namespace
