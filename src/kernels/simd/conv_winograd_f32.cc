@@ -223,13 +223,8 @@ void conv2d_winograd_f32(const Conv2DParams& p, const float* input, const float*
     float* v = align_up(scratch + tid * pl.per_thread());
     float* m = align_up(v + pl.v_floats);
     float* gemm_scratch = align_up(m + pl.m_floats);
-    // Part-major: with the chunks taken from both ends (parallel_for), each
-    // thread mostly keeps to one part, so it reads only that part's columns
-    // of the transformed filter (36·in_c·out_c floats in all: megabytes,
-    // streamed again for every block; both threads streaming all of it ran
-    // slower on 2 threads than on 1), at the price of transforming a
-    // block's input once per part.
-    const int64_t block = chunk % pl.blocks, part = chunk / pl.blocks;
+    // Block-major: a thread that takes consecutive chunks keeps its V.
+    const int64_t block = chunk / pl.parts, part = chunk % pl.parts;
     WinogradBlock b;
     b.tile0 = pl.block_begin(block);
     b.tiles = pl.block_end(block) - b.tile0;
