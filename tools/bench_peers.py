@@ -9,7 +9,7 @@ Needs the project venv with the peers (tools/setup_venv.sh; pinned in
 tools/requirements.txt) and Frost built (build/src/cli/frost). Models:
 models/*/ (frozen_graph.pb), models/large/ (tools/models/large.py) and the
 corpus CNNs (tools/peers/models.py); `--corpus all` adds every corpus graph
-with a reference. Conversions are cached in build/peers/. Frost itself never
+with a reference, `--corpus other` all but the CNNs. Conversions are cached in build/peers/. Frost itself never
 needs any of this.
 
 Engines: frost, tf, ort, openvino, tflite (how each one's threads are set:
@@ -85,7 +85,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--frost", default=str(REPO_ROOT / "build" / "src" / "cli" / "frost"))
     ap.add_argument("--models", nargs="*", default=[], help="only models whose name contains one of these")
-    ap.add_argument("--corpus", choices=["cnn", "all", "none"], default="cnn")
+    ap.add_argument("--corpus", choices=["cnn", "other", "all", "none"], default="cnn")
     ap.add_argument("--engines", default=",".join(ENGINES))
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--rounds", type=int, default=5)

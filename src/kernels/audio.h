@@ -33,7 +33,11 @@ int64_t spectrogram_bins(const SpectrogramParams& p);
 
 // One channel: `samples` (with `stride` between consecutive samples) ->
 // out[frames × bins].
+// The oracle: a plain DFT per frame (slow, the definition).
 void spectrogram(const float* samples, int64_t length, int64_t sample_stride, const SpectrogramParams& p, float* out);
+// The same by radix-2 FFT (reference/audio_fft.cc), what the runtime runs.
+void spectrogram_fft(const float* samples, int64_t length, int64_t sample_stride, const SpectrogramParams& p,
+                     float* out);
 
 struct MfccParams {
   double upper_frequency_limit = 4000;
@@ -46,5 +50,23 @@ struct MfccParams {
 // Returns false (with `error`) for parameters TensorFlow rejects.
 bool mfcc(const float* spectrum, int64_t bins, int32_t sample_rate, const MfccParams& p, float* out,
           std::string& error);
+
+// mfcc() with its tables computed once (reference/audio_mfcc.cc): the mel
+// band and weight of each bin and the DCT matrix, for one (bins, sample rate,
+// parameters); apply() then does one frame.
+class MfccTable {
+ public:
+  // Returns false (with `error`) where mfcc() would.
+  bool build(int64_t bins, int32_t sample_rate, const MfccParams& p, std::string& error);
+  bool matches(int64_t bins, int32_t sample_rate) const { return bins == bins_ && sample_rate == rate_; }
+  void apply(const float* spectrum, float* out) const;
+
+ private:
+  int64_t channels_ = 0, coefficients_ = 0, bins_ = -1, first_ = 0;
+  int32_t rate_ = 0;
+  std::vector<int64_t> band_;   // per bin from first_: its lower band (-1: below the first centre)
+  std::vector<double> weight_;  // per bin from first_: its weight in that band (1 - weight in the next)
+  std::vector<double> dct_;     // coefficients × channels, TensorFlow's sqrt(2/N) included
+};
 
 }  // namespace frost::kernels

@@ -83,6 +83,12 @@ struct QuantizedGemmShape {
 };
 void quantized_matmul_reference(const QuantizedGemmShape& s, const uint8_t* a, int32_t offset_a, const uint8_t* b,
                                 int32_t offset_b, int32_t* c);
+// Whether no sum of this shape can leave int32 (then nothing saturates), and
+// for those shapes the same result in int32 loops that vectorise
+// (reference/quantize_gemm.cc).
+bool quantized_matmul_fits_int32(const QuantizedGemmShape& s);
+void quantized_matmul_rows(const QuantizedGemmShape& s, const uint8_t* a, int32_t offset_a, const uint8_t* b,
+                           int32_t offset_b, int32_t* c);
 // The float range of one step of a product's accumulator (min_c, max_c of
 // QuantizedMatMul) for quint8 operands and a qint32 result.
 void quantized_matmul_output_range(float min_a, float max_a, float min_b, float max_b, float* min_c, float* max_c);

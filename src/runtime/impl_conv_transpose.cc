@@ -9,10 +9,10 @@
 //    7×7×32 one ~0.75×, a 1-channel output layer ~0.2×), as it does no
 //    col2im pass, no zeroing and multiplies no tap that lands in the padding.
 //  - conv2d_backprop_input/gemm_col2im (kernels/conv_simd.h): any group
-//    count and dilation. A constant filter is packed at prepare time when
-//    input_sizes is constant too (it fixes the group count the packing
-//    depends on); input_sizes is read again at run time, so neither needs to
-//    be constant.
+//    count and dilation. A constant filter is packed at prepare time (for
+//    the group count that a constant input_sizes gives, else for one
+//    group); input_sizes is read again at run time, so neither needs to be
+//    constant.
 #include "kernels/conv_simd.h"
 #include "kernels/conv_transpose_direct.h"
 #include "runtime/impl_epilogue.h"
@@ -26,15 +26,20 @@ namespace {
 bool conv_transpose_applies(const PrepareContext& ctx) { return float_nhwc(ctx.node); }
 
 // What the packing depends on, from a constant filter and input_sizes
-// (filter shape and group count); nullopt when either is not constant or
-// they do not fit (the reference reports that at run time).
+// (filter shape and group count); nullopt when the filter is not constant
+// or they do not fit (the reference reports that at run time). An
+// input_sizes computed at run time (Keras and tf.layers build it from the
+// batch size: Pack(StridedSlice(Shape(x)), h, w, c)) leaves the group count
+// open: the filter is packed for one group, the usual case, and a run with
+// more groups packs its own.
 std::optional<kernels::Conv2DParams> packing_params(const PrepareContext& ctx) {
   const Tensor *sizes = ctx.constant(0), *w = ctx.constant(1);
-  if (!sizes || !w || w->dtype() != DType::Float || w->rank() != 4 || sizes->rank() != 1 ||
-      sizes->num_elements() != 4 || (sizes->dtype() != DType::Int32 && sizes->dtype() != DType::Int64))
+  if (!w || w->dtype() != DType::Float || w->rank() != 4) return std::nullopt;
+  if (sizes && (sizes->rank() != 1 || sizes->num_elements() != 4 ||
+                (sizes->dtype() != DType::Int32 && sizes->dtype() != DType::Int64)))
     return std::nullopt;
   kernels::Conv2DParams p;
-  p.in_c = sizes->to_int64_vector()[3];
+  p.in_c = sizes ? sizes->to_int64_vector()[3] : w->shape()[2];
   p.filter_h = w->shape()[0];
   p.filter_w = w->shape()[1];
   p.out_c = w->shape()[3];

@@ -57,12 +57,18 @@ class PackedConstant {
 };
 
 // Runs `use(packed)` with the packed weights: `prepared` when it holds them
-// for `w`, else a packing made now into a buffer of this call's own (weights
-// that are not constant change between runs).
+// for `w`, else a packing made now (weights that are not constant change
+// between runs) into a grow-only buffer of the calling thread. Not a fresh
+// vector per call: one of hundreds of KiB is mmapped, zeroed and unmapped
+// each time, and the unmapping interrupts every core the process's worker
+// threads run on (measured: cae_mnist's transposed convolutions, whose
+// filters are packed per call, took 3× longer on 2 threads than on 1).
+// The kernels that `use` runs never pack weights themselves.
 template <class Pack, class Use>
 void with_packed(const PackedConstant& prepared, const Tensor& w, size_t floats, Pack pack, Use use) {
   if (const float* p = prepared.for_input(w)) return use(p);
-  std::vector<float> fresh(floats);
+  thread_local std::vector<float> fresh;
+  if (fresh.size() < floats) fresh.resize(floats);
   pack(fresh.data());
   use(fresh.data());
 }

@@ -281,7 +281,81 @@ std::unique_ptr<LoopProgram> LoopProgram::build(const Graph& g, const FeedMap& f
     if (v < 0) return nullptr;
     p->fetches_.push_back(v);
   }
+  p->mark_last_reads();
   return p;
+}
+
+void LoopProgram::mark_last_reads() {
+  const auto n = static_cast<size_t>(num_slots_);
+  // Slots that code other than a step's input list reads (the loop machinery,
+  // the caller): no step takes their value.
+  std::vector<char> pinned(n, 0);
+  auto pin = [&](int v) {
+    if (v >= 0) pinned[static_cast<size_t>(v)] = 1;
+  };
+  for (const int v : fetches_) pin(v);
+  for (const int v : feed_slots_) pin(v);
+  for (const Loop& l : loops_) {
+    pin(l.predicate);
+    for (const auto& [outer, inner] : l.enter) {
+      pin(outer);
+      pin(inner);
+    }
+    for (const auto* slots : {&l.merge, &l.initial, &l.next})
+      for (const int v : *slots) pin(v);
+    for (const auto& exits : l.exits)
+      for (const int v : exits) pin(v);
+  }
+  // The last read of each slot, when only one program (the top level, a
+  // condition, a body) reads it: that program computes or receives the value
+  // anew each time it runs, before reading it.
+  std::vector<std::vector<Step>*> programs = {&steps_};
+  for (Loop& l : loops_) {
+    programs.push_back(&l.cond);
+    programs.push_back(&l.body);
+  }
+  struct Read {
+    int program = -1;  // -2: read by several programs
+    Step* step = nullptr;
+    size_t input = 0;
+  };
+  std::vector<Read> last(n);
+  for (size_t p = 0; p < programs.size(); ++p)
+    for (Step& s : *programs[p])
+      for (size_t i = 0; i < s.inputs.size(); ++i) {
+        Read& r = last[static_cast<size_t>(s.inputs[i])];
+        if (r.program == -2 || (r.program >= 0 && r.program != static_cast<int>(p))) {
+          r.program = -2;
+          continue;
+        }
+        r = {static_cast<int>(p), &s, i};
+      }
+  for (size_t v = 0; v < n; ++v)
+    if (!pinned[v] && last[v].program >= 0 && last[v].input < 64) last[v].step->move |= uint64_t{1} << last[v].input;
+
+  // Between iterations: a Merge's value goes to its Switch (the body's copy)
+  // and the NextIteration's value to the Merge; each is a move when nothing
+  // else reads the source afterwards.
+  for (Loop& l : loops_) {
+    std::vector<char> body_reads(n, 0), body_writes(n, 0), next_count(n, 0);
+    for (const Step& s : l.body) {
+      for (const int v : s.inputs) body_reads[static_cast<size_t>(v)] = 1;
+      for (int j = 0; j < s.num_outputs; ++j) body_writes[static_cast<size_t>(s.first_output + j)] = 1;
+    }
+    for (const int v : l.next) ++next_count[static_cast<size_t>(v)];
+    std::vector<char> fetched(n, 0), exits(n, 0);
+    for (const int v : fetches_) fetched[static_cast<size_t>(v)] = 1;
+    for (const auto& e : l.exits)
+      for (const int v : e) exits[static_cast<size_t>(v)] = 1;
+    l.merge_moves.assign(l.merge.size(), 0);
+    l.next_moves.assign(l.merge.size(), 0);
+    for (size_t k = 0; k < l.merge.size(); ++k) {
+      const auto m = static_cast<size_t>(l.merge[k]), x = static_cast<size_t>(l.next[k]);
+      l.merge_moves[k] = !l.switch_true[k].empty() && !body_reads[m] && !next_count[m] && !fetched[m] &&
+                         l.predicate != l.merge[k];
+      l.next_moves[k] = body_writes[x] && next_count[x] == 1 && !fetched[x] && !exits[x];
+    }
+  }
 }
 
 void LoopProgram::run_steps(const Graph& g, const std::vector<Step>& steps, std::vector<Tensor>& slots,
@@ -293,7 +367,11 @@ void LoopProgram::run_steps(const Graph& g, const std::vector<Step>& steps, std:
       continue;
     }
     inputs.clear();
-    for (const int v : s.inputs) inputs.push_back(slots[static_cast<size_t>(v)]);
+    for (size_t i = 0; i < s.inputs.size(); ++i) {
+      Tensor& value = slots[static_cast<size_t>(s.inputs[i])];
+      if (i < 64 && (s.move >> i & 1)) inputs.push_back(std::move(value));
+      else inputs.push_back(value);
+    }
     outputs.assign(static_cast<size_t>(s.num_outputs), Tensor());
     OpContext ctx(*s.node, inputs, outputs);
     run_node_kernel(g, *s.node, s.kernel, ctx, options);
@@ -317,10 +395,13 @@ void LoopProgram::run_loop(const Graph& g, const Loop& loop, std::vector<Tensor>
     if (!pred.valid() || pred.num_elements() != 1)
       throw Error("while loop '" + loop.name + "': its condition is not a scalar");
     if (pred.as_double(0) == 0.0) break;
-    for (size_t v = 0; v < vars; ++v)
-      for (const int s : loop.switch_true[v]) at(s) = at(loop.merge[v]);
+    for (size_t v = 0; v < vars; ++v) {
+      const std::vector<int>& to = loop.switch_true[v];
+      for (size_t k = 0; k < to.size(); ++k)
+        at(to[k]) = loop.merge_moves[v] && k + 1 == to.size() ? std::move(at(loop.merge[v])) : at(loop.merge[v]);
+    }
     run_steps(g, loop.body, slots, options);
-    for (size_t v = 0; v < vars; ++v) next[v] = at(loop.next[v]);
+    for (size_t v = 0; v < vars; ++v) next[v] = loop.next_moves[v] ? std::move(at(loop.next[v])) : at(loop.next[v]);
     for (size_t v = 0; v < vars; ++v) at(loop.merge[v]) = std::move(next[v]);
   }
   for (size_t v = 0; v < vars; ++v)

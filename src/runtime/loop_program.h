@@ -42,6 +42,7 @@ class LoopProgram {
     const Node* node = nullptr;
     KernelFn kernel;
     std::vector<int> inputs;  // slot per data input
+    uint64_t move = 0;        // bit i: input i is that slot's last read, moved out (see mark_last_reads)
     int first_output = 0;     // outputs are slots first_output, first_output + 1, ...
     int num_outputs = 0;
     int loop = -1;            // >= 0: this step runs loops_[loop] instead
@@ -56,7 +57,15 @@ class LoopProgram {
     std::vector<std::vector<int>> exits;       // per variable: slots of its Exits
     std::vector<Step> cond, body;
     int predicate = -1;                        // the slot LoopCond reads
+    std::vector<char> merge_moves;             // per variable: its last Switch takes the Merge's value (moved)
+    std::vector<char> next_moves;              // per variable: the Merge takes the NextIteration's value (moved)
   };
+
+  // Moves, rather than copies, each value whose slot is read for the last time
+  // this run or iteration, so that a value held by no other slot reaches its
+  // last reader as the only reference: a TensorList's SetItem then writes the
+  // list in place instead of copying it every iteration (container_ops.cc).
+  void mark_last_reads();
 
   void run_steps(const Graph& g, const std::vector<Step>& steps, std::vector<Tensor>& slots,
                  const RunOptions& options) const;

@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "graph/control_flow.h"
+#include "kernels/simd/thread_policy.h"
+#include "kernels/simd/worker_team.h"
 #include "runtime/plan_constants.h"
 
 namespace frost {
@@ -242,6 +244,21 @@ Plan::Arena Plan::make_arena() const {
 }
 
 std::vector<Tensor> Plan::run(const Graph& g, const FeedMap& feeds, const RunOptions& options) const {
+  // On several threads, the workers spin through the whole run instead of
+  // going to sleep between parallel layers that are far apart, and sleeping
+  // workers start waking while the first op runs, not when the first
+  // parallel layer needs them (kernels/simd/worker_team.h: hold). Not for a
+  // plan whose last run had no parallel region (every layer too small to
+  // split): waking the workers would be wasted there.
+  kernels::simd::WorkerTeam& team = kernels::simd::worker_team();
+  const uint32_t regions = team.regions();
+  const kernels::simd::TeamHold hold(kernels::simd::resolve_threads(0) > 1 && used_team_.load(std::memory_order_relaxed));
+  struct NoteUse {
+    const Plan& plan;
+    const kernels::simd::WorkerTeam& team;
+    uint32_t regions;
+    ~NoteUse() { plan.used_team_.store(team.regions() != regions, std::memory_order_relaxed); }
+  } note{*this, team, regions};
   if (!options.on_node && stats_.arena_bytes > 0 && !arena_broken_) {
     std::unique_lock<std::mutex> lock(arena_mutex_, std::try_to_lock);
     std::optional<std::vector<Tensor>> out;

@@ -108,6 +108,9 @@ class Plan {
   // Set when a kernel's output landed in the arena where the plan did not
   // expect it: later runs do without the arena.
   mutable std::atomic<bool> arena_broken_{false};
+  // Whether the last run used the kernels' worker team (a parallel region):
+  // the next run on several threads then holds the team (plan.cc).
+  mutable std::atomic<bool> used_team_{true};
 };
 
 // The key a plan is cached under: feed names, dtypes and shapes, and fetches.

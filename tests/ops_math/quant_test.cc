@@ -1,7 +1,9 @@
 // Quantisation ops against numbers worked out by hand from TensorFlow's
 // formulas (dequantize_op.cc, quantize_op.cc, quantization_utils.h).
 #include <cmath>
+#include <random>
 
+#include "kernels/quantize.h"
 #include "math_test_util.h"
 
 using namespace frost;
@@ -203,4 +205,38 @@ TEST_CASE("QuantizedRelu and QuantizedRelu6 clamp at quantised 0 and 6") {
   check_equal(out[0], quint8({21, 100, 149}, {3}));
   check_error([] { run_op("QuantizedRelu", {quint8({0}, {1}), scalar(-1), scalar(1)}, {{"out_type", DType::QInt32}}); },
               {"QuantizedRelu", "qint32", "quint8"});
+}
+
+TEST_CASE("QuantizedMatMul: the int32 row kernel gives the oracle's integers on random shapes and layouts") {
+  std::mt19937 rng(17);
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (int trial = 0; trial < 24; ++trial) {
+    kernels::QuantizedGemmShape s;
+    s.m = std::uniform_int_distribution<int64_t>(1, 5)(rng);
+    s.n = std::uniform_int_distribution<int64_t>(1, 70)(rng);
+    s.k = std::uniform_int_distribution<int64_t>(1, 300)(rng);
+    s.trans_a = trial % 2 == 1;
+    s.trans_b = trial % 4 >= 2;
+    CAPTURE(s.m);
+    CAPTURE(s.n);
+    CAPTURE(s.k);
+    std::vector<uint8_t> a(static_cast<size_t>(s.m * s.k)), b(static_cast<size_t>(s.k * s.n));
+    for (uint8_t& v : a) v = trial % 3 == 0 && byte(rng) < 128 ? 0 : static_cast<uint8_t>(byte(rng));  // zeros, as after a ReLU
+    for (uint8_t& v : b) v = static_cast<uint8_t>(byte(rng));
+    const int32_t offset_a = trial % 3 == 0 ? 0 : byte(rng), offset_b = byte(rng);
+    REQUIRE(kernels::quantized_matmul_fits_int32(s));
+    std::vector<int32_t> want(static_cast<size_t>(s.m * s.n)), got(want.size(), -1);
+    kernels::quantized_matmul_reference(s, a.data(), offset_a, b.data(), offset_b, want.data());
+    kernels::quantized_matmul_rows(s, a.data(), offset_a, b.data(), offset_b, got.data());
+    CHECK(got == want);
+    // Through the op: quantized_matmul/rows against the reference (run_op checks every implementation).
+    const Tensor ta = quint8(a, s.trans_a ? Shape{s.k, s.m} : Shape{s.m, s.k});
+    const Tensor tb = quint8(b, s.trans_b ? Shape{s.n, s.k} : Shape{s.k, s.n});
+    run_op("QuantizedMatMul", {ta, tb, scalar(-1), scalar(1), scalar(0), scalar(2.55f)},
+           {{"transpose_a", s.trans_a}, {"transpose_b", s.trans_b}});
+  }
+  // Sums that could leave int32 keep the saturating oracle.
+  kernels::QuantizedGemmShape huge;
+  huge.k = 40000;
+  CHECK_FALSE(kernels::quantized_matmul_fits_int32(huge));
 }

@@ -225,6 +225,37 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     }
   }
 
+  // audio/fft: a window that is a power of two and one that is not (zero padding), mono and stereo.
+  for (const auto& [window, stride, channels] : {std::tuple{16, 5, 1}, std::tuple{30, 12, 2}}) {
+    const Tensor clip = random(Shape{3 * window + 7, channels}, ++salt);
+    run_op("AudioSpectrogram", {clip}, {{"window_size", int64_t{window}}, {"stride", int64_t{stride}}});
+    run_op("AudioSpectrogram", {clip},
+           {{"window_size", int64_t{window}}, {"stride", int64_t{stride}}, {"magnitude_squared", true}});
+  }
+
+  // audio/mfcc_table: TensorFlow's default filterbank and a narrower one.
+  for (const auto& [bins, channels] : {std::tuple{129, 40}, std::tuple{33, 12}}) {
+    const Tensor spectrum = random(Shape{2, 5, bins}, ++salt);
+    std::vector<float> power(spectrum.data<float>(), spectrum.data<float>() + spectrum.num_elements());
+    for (float& v : power) v = v * v;  // a spectrogram is not negative
+    run_op("Mfcc", {Tensor::from_vector(power, spectrum.shape()), Tensor::scalar<int32_t>(16000)},
+           {{"filterbank_channel_count", int64_t{channels}}, {"dct_coefficient_count", int64_t{10}}});
+  }
+
+  // quantized_matmul/rows: plain and with b stored transposed.
+  for (const bool trans_b : {false, true}) {
+    std::vector<uint8_t> a(3 * 40), b(40 * 9);
+    for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<uint8_t>(i * 37 % 251);
+    for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<uint8_t>(i * 91 % 253);
+    Tensor ta(DType::QUInt8, Shape{3, 40}), tb(DType::QUInt8, trans_b ? Shape{9, 40} : Shape{40, 9});
+    std::copy(a.begin(), a.end(), static_cast<uint8_t*>(ta.raw_data()));
+    std::copy(b.begin(), b.end(), static_cast<uint8_t*>(tb.raw_data()));
+    run_op("QuantizedMatMul",
+           {ta, tb, Tensor::scalar<float>(-1), Tensor::scalar<float>(1), Tensor::scalar<float>(0),
+            Tensor::scalar<float>(2.55f)},
+           {{"transpose_b", trans_b}});
+  }
+
   for (const Implementation& impl : all_implementations()) {
     CAPTURE(impl.name);
     CHECK(implementation_cases()[impl.name] >= 2);

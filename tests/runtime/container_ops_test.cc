@@ -38,3 +38,36 @@ TEST_CASE("TensorList: reserve, set (a new list), get, stack, from tensor, lengt
   CHECK(run_op1("TensorListLength", {rows}).data<int32_t>()[0] == 3);
   CHECK_THROWS_AS(run_op("TensorListGetItem", {rows, Tensor::scalar<int32_t>(3), i32({2}, Shape{1})}, dtype), Error);
 }
+
+TEST_CASE("TensorListSetItem: a list no other tensor holds is written in place; a held one is copied") {
+  const Attrs dtype{{"element_dtype", DType::Float}};
+  const OpDef& def = *OpRegistry::global().find("TensorListSetItem");
+  const Node node = make_node("TensorListSetItem", 3, dtype);
+  auto set = [&](const std::vector<Tensor>& inputs) {
+    std::vector<Tensor> outputs(1);
+    OpContext ctx(node, inputs, outputs);
+    def.reference(ctx);
+    return outputs[0];
+  };
+  const Tensor shape = i32({2}, Shape{1});
+  const Tensor empty = run_op1("TensorListReserve", {shape, Tensor::scalar<int32_t>(2)}, dtype);
+  // Held by `empty` too: copied, `empty` unchanged.
+  Tensor one = set({empty, Tensor::scalar<int32_t>(0), f32({7, 8}, Shape{2})});
+  CHECK(one.payload() != empty.payload());
+  check_close(run_op1("TensorListStack", {empty, shape}, dtype), f32({0, 0, 0, 0}, Shape{2, 2}));
+  check_close(run_op1("TensorListStack", {one, shape}, dtype), f32({7, 8, 0, 0}, Shape{2, 2}));
+  // Moved in, nothing else holds it: the same list, written in place.
+  const OpaquePayload* list = one.payload().get();
+  std::vector<Tensor> inputs;
+  inputs.push_back(std::move(one));
+  inputs.push_back(Tensor::scalar<int32_t>(1));
+  inputs.push_back(f32({1, 2}, Shape{2}));
+  std::vector<Tensor> outputs(1);
+  {
+    OpContext ctx(node, inputs, outputs);
+    def.reference(ctx);
+  }
+  CHECK(outputs[0].payload().get() == list);
+  inputs.clear();
+  check_close(run_op1("TensorListStack", {outputs[0], shape}, dtype), f32({7, 8, 1, 2}, Shape{2, 2}));
+}

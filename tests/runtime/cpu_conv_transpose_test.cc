@@ -36,12 +36,19 @@ Tensor random_tensor(std::mt19937& rng, const Shape& shape) {
 // dy -> Conv2DBackpropInput(input_sizes, filter, dy) -> Floor, so the lowered
 // node also feeds a reference kernel (the CPU backend lowers the activations
 // and common element-wise math, not Floor).
-Graph deconv_graph(const Tensor& sizes, const Tensor* filter, std::vector<int64_t> strides, const std::string& padding,
+// sizes == nullptr: input_sizes is fed (an int32 placeholder "sizes").
+Graph deconv_graph(const Tensor* sizes, const Tensor* filter, std::vector<int64_t> strides, const std::string& padding,
                    const std::string& format = "NHWC") {
   Graph g;
   g.add(placeholder("dy"));
   g.add(filter != nullptr ? constant("filter", *filter) : placeholder("filter"));
-  g.add(constant("sizes", sizes));
+  if (sizes != nullptr) {
+    g.add(constant("sizes", *sizes));
+  } else {
+    Node p = node("sizes", "Placeholder");
+    p.attrs["dtype"] = DType::Int32;
+    g.add(p);
+  }
   Node d = node("deconv", "Conv2DBackpropInput", {"sizes", "filter", "dy"});
   d.attrs["T"] = DType::Float;
   d.attrs["strides"] = std::move(strides);
@@ -50,6 +57,11 @@ Graph deconv_graph(const Tensor& sizes, const Tensor* filter, std::vector<int64_
   g.add(d);
   g.add(node("out", "Floor", {"deconv"}));
   return g;
+}
+
+Graph deconv_graph(const Tensor& sizes, const Tensor* filter, std::vector<int64_t> strides, const std::string& padding,
+                   const std::string& format = "NHWC") {
+  return deconv_graph(&sizes, filter, std::move(strides), padding, format);
 }
 
 struct CpuRun {
@@ -118,6 +130,24 @@ TEST_CASE("cpu backend: Conv2DBackpropInput with a fed filter is repacked when t
     check_matches(got[0], want[0]);
   }
   CHECK(cpu.lowered_nodes() == 1);
+}
+
+TEST_CASE("cpu backend: Conv2DBackpropInput with input_sizes known only at run time, one group or several") {
+  // The constant filter is packed at prepare time for one group (Keras builds
+  // input_sizes from the batch size at run time); a run whose input_sizes
+  // gives more groups packs its own.
+  std::mt19937 rng(9);
+  const Tensor filter = random_tensor(rng, Shape{3, 3, 4, 6});
+  const Graph g = deconv_graph(nullptr, &filter, {1, 2, 2, 1}, "SAME");
+  for (const int32_t in_c : {4, 8}) {
+    CAPTURE(in_c);
+    const FeedMap feeds{{TensorId::parse("dy"), random_tensor(rng, Shape{1, 4, 4, 6})},
+                        {TensorId::parse("sizes"), Tensor::from_vector<int32_t>({1, 7, 7, in_c}, Shape{4})}};
+    const std::vector<Tensor> want = run_reference(g, feeds, {TensorId::parse("out")});
+    const CpuRun got = run_cpu(g, feeds, 2);
+    CHECK(got.lowered == 1);
+    check_matches(got.outputs[0], want[0]);
+  }
 }
 
 TEST_CASE("cpu backend: NCHW Conv2DBackpropInput stays on the reference kernel; bad input is the reference's error") {

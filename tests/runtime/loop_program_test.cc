@@ -133,3 +133,68 @@ TEST_CASE("loop program: models and corpus graphs with while loops match TensorF
   }
   CHECK(compiled >= 1);
 }
+
+namespace {
+
+// A TensorList filled by a loop: L = reserve(8); while i < n: L[i] = x * float(i) + 5.
+// With `read_old`, the body also reads the list it was given after writing
+// it: L' = L[i] = ...; L'[0] = L[0] + 1, so the write must not change L.
+Graph list_loop(bool read_old) {
+  Graph g;
+  g.add(placeholder("x"));
+  g.add(constant("shape", Tensor::from_vector<int32_t>({2})));
+  g.add(constant("size", Tensor::scalar<int32_t>(8)));
+  Node reserve = node("list", "TensorListReserve", {"shape", "size"});
+  reserve.attrs["element_dtype"] = DType::Float;
+  g.add(reserve);
+  add_loop_head(g, "list");
+  g.add(enter("while/Enter_x", "x", true));
+  g.add(enter("while/Enter_shape", "shape", true));
+  g.add(node("while/scaled", "Mul", {"while/Enter_x", "while/Cast"}));
+  g.add(constant("while/five", Tensor::scalar<float>(5.0f), {"^while/Identity_i"}));
+  g.add(node("while/value", "AddV2", {"while/scaled", "while/five"}));
+  std::string next = g.add(node("while/set", "TensorListSetItem", {"while/Identity_acc", "while/Identity_i", "while/value"})).name;
+  if (read_old) {
+    g.add(constant("while/zero", Tensor::scalar<int32_t>(0), {"^while/Identity_i"}));
+    g.add(node("while/old0", "TensorListGetItem", {"while/Identity_acc", "while/zero", "while/Enter_shape", "^while/set"}));
+    g.add(constant("while/one_f", Tensor::scalar<float>(1.0f), {"^while/Identity_i"}));
+    g.add(node("while/old0_plus", "AddV2", {"while/old0", "while/one_f"}));
+    next = g.add(node("while/set0", "TensorListSetItem", {next, "while/zero", "while/old0_plus"})).name;
+  }
+  add_loop_tail(g, next);
+  g.add(node("result", "TensorListStack", {"while/Exit_acc", "shape"}));
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("loop program: a TensorList the body rewrites is written in place, and copied when the old list is read after") {
+  for (const bool read_old : {false, true}) {
+    CAPTURE(read_old);
+    const Session session(list_loop(read_old));
+    const std::vector<TensorId> fetches = {TensorId::parse("result")};
+    for (const int32_t n : {0, 1, 3, 8}) {
+      CAPTURE(n);
+      const FeedMap feeds = {{TensorId::parse("n"), Tensor::scalar<int32_t>(n)},
+                             {TensorId::parse("x"), Tensor::from_vector<float>({1.5f, -2.0f})}};
+      const std::vector<Tensor> want = run_reference(session.graph(), feeds, fetches);
+      // What the loop computes, by hand: row k = x * k + 5 for k < n, zeros after;
+      // with read_old row 0 is 1 + row 0 of the list before the last write to it.
+      std::vector<float> rows(16, 0.0f);
+      for (int k = 0; k < n; ++k) {
+        rows[2 * k] = 1.5f * static_cast<float>(k) + 5.0f;
+        rows[2 * k + 1] = -2.0f * static_cast<float>(k) + 5.0f;
+        if (read_old) {
+          const bool first = k == 0;
+          rows[0] = first ? 1.0f : rows[0] + 1.0f;
+          rows[1] = first ? 1.0f : rows[1] + 1.0f;
+        }
+      }
+      const Tensor expected = Tensor::from_vector<float>(rows).reshaped(Shape{8, 2});
+      CHECK(compare_tensors(want[0], expected).max_abs_error == 0);
+      for (int run = 0; run < 3; ++run)  // traced, then compiled (twice: the program keeps no list between runs)
+        CHECK(compare_tensors(session.run(feeds, fetches)[0], expected).max_abs_error == 0);
+      CHECK(session.loop_programs(feeds, fetches) == 1u);
+    }
+  }
+}

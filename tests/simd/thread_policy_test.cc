@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <span>
 #include <vector>
 
+#include "kernels/simd/eltwise_work.h"
 #include "kernels/simd/thread_policy.h"
 
 namespace frost::kernels::simd {
@@ -160,6 +162,20 @@ TEST_CASE("thread policy: during a back-off every call runs on one thread") {
   CHECK(choose_threads(1e9, 2) == 1);
   forget_parallel_stalls();
   CHECK(choose_threads(1e9, 2) == 2);
+}
+
+TEST_CASE("thread policy: a broadcast binary op's work counts its inner rows") {
+  std::vector<int64_t> image{300 * 300, 3}, channels{3}, wide{4, 4096}, row{4096};
+  const std::vector<std::span<const int64_t>> per_channel{image, channels}, per_column{wide, row};
+  Broadcast b;
+  REQUIRE(plan_broadcast(image, per_channel, &b));
+  // 90000 rows of 3: the rows dominate, enough for 2 threads of the
+  // element-wise kernels (512K units each); the element count alone is not.
+  CHECK(binary_work(b) == 270000 + 90000 * kBinaryRowUnits);
+  REQUIRE(plan_broadcast(wide, per_column, &b));
+  CHECK(binary_work(b) == 4 * 4096 + 4 * kBinaryRowUnits);  // long rows: about the element count
+  Broadcast empty;
+  CHECK(binary_work(empty) == 0);
 }
 
 }  // namespace frost::kernels::simd

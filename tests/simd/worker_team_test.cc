@@ -1,7 +1,8 @@
 // The kernels' worker team (kernels/simd/worker_team.h): every thread id runs
 // once per region, barriers order the phases of a region, a region started
 // inside a region or while another thread holds the team runs nothing, and
-// the workers wake up after sleeping. No timings are asserted.
+// the workers wake up after sleeping, also into a hold. No timings are
+// asserted.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -118,6 +119,39 @@ TEST_CASE("worker team: workers that went to sleep wake up for the next region")
     REQUIRE(run_on(team, 3, f));
     CHECK(count.load() == 3);
     if (region % 10 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  team.set_spin_seconds(spin);
+}
+
+TEST_CASE("worker team: a hold keeps regions right, wakes sleeping workers, and regions() counts the regions") {
+  WorkerTeam& team = worker_team();
+  const double spin = team.spin_seconds();
+  for (const double s : {0.0, 2e-4}) {  // workers that sleep at once, and spinning ones
+    team.set_spin_seconds(s);
+    {
+      std::atomic<int> warm{0};
+      auto start = [&](int, int) { warm++; };
+      REQUIRE(run_on(team, 3, start));  // the workers exist
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // and sleep
+    const uint32_t before = team.regions();
+    {
+      const TeamHold hold(true);
+      const TeamHold nested(true);
+      for (int region = 0; region < 20; ++region) {
+        std::vector<std::atomic<int>> seen(3);
+        auto f = [&](int tid, int) {
+          seen[static_cast<size_t>(tid)]++;
+          team_barrier();
+        };
+        REQUIRE(run_on(team, 3, f));
+        for (auto& n : seen) CHECK(n.load() == 1);
+        if (region % 5 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    }
+    CHECK(team.regions() - before == 20u);
+    const TeamHold inactive(false);  // does nothing
+    CHECK(team.regions() - before == 20u);
   }
   team.set_spin_seconds(spin);
 }

@@ -18,7 +18,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # Corpus graphs that are convolution networks (MANIFEST.md of the corpus);
-# `--corpus all` takes every corpus graph with a reference instead.
+# `--corpus all` takes every corpus graph with a reference instead, `--corpus
+# other` every one but these (the recurrent, text and small dense graphs).
 CORPUS_CNNS = ["teachable_handwriting", "sbd_yolo_inzapp", "ultraface_frozen",
                "mobilenet_v1_025_128_quantized", "opencv_face_detector_uint8",
                "cae_mnist_autoencoder", "captcha_cnn"]
@@ -78,7 +79,7 @@ def corpus_graphs_dir() -> Path:
 
 def find_models(corpus: str = "cnn") -> list[ModelSpec]:
     """Every model of the three groups that has a reference; corpus is
-    "cnn" (CORPUS_CNNS), "all" or "none"."""
+    "cnn" (CORPUS_CNNS), "other" (all but CORPUS_CNNS), "all" or "none"."""
     specs = []
     for folder in sorted((REPO_ROOT / "models").iterdir()):
         if (folder / "frozen_graph.pb").is_file():
@@ -93,7 +94,9 @@ def find_models(corpus: str = "cnn") -> list[ModelSpec]:
                 specs.append(spec)
     if corpus != "none":
         root = REPO_ROOT / "tests" / "corpus"
-        names = sorted(p.name for p in root.iterdir() if p.is_dir()) if corpus == "all" else CORPUS_CNNS
+        names = sorted(p.name for p in root.iterdir() if p.is_dir()) if corpus in ("all", "other") else CORPUS_CNNS
+        if corpus == "other":
+            names = [n for n in names if n not in CORPUS_CNNS]
         graphs = corpus_graphs_dir()
         for name in names:
             spec = read_reference(f"corpus/{name}", root / name)

@@ -10,6 +10,7 @@
 #include "kernels/elementwise.h"
 #include "kernels/pool.h"
 #include "kernels/simd/eltwise_kernel_table.h"
+#include "kernels/simd/eltwise_work.h"
 #include "kernels/simd/thread_policy.h"
 #include "kernels/softmax.h"
 
@@ -105,7 +106,8 @@ bool binary_f32_supported(BinaryOp op) {
 void binary_f32(BinaryOp op, const Broadcast& b, const float* x, const float* y, float* out, const GemmRun& run) {
   const auto k = table(run.isa).binary;
   const int64_t n = b.num_elements;
-  split(n, threads_for(n, n, run), kElementQuantum, [&](int64_t e0, int64_t e1) { k(op, b, x, y, out, e0, e1); });
+  split(n, threads_for(simd::binary_work(b), n, run), kElementQuantum,
+        [&](int64_t e0, int64_t e1) { k(op, b, x, y, out, e0, e1); });
 }
 
 bool unary_f32_supported(UnaryOp op) {

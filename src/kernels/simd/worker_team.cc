@@ -91,33 +91,44 @@ WorkerTeam& worker_team() {
 
 bool in_worker_region() { return t_in_region; }
 
-// Waits until done(), which reads `word`: spins for what the budget allows,
-// then sleeps on the futex. The sleepers count and the waker's "change word,
-// then read sleepers" are both sequentially consistent, so either the waker
-// sees a sleeper and wakes it, or the sleeper sees the new word and does not
-// sleep.
+// Spins until done() (true) or for what the budget allows (false); while
+// the team is held and the budget is whole, for as long as the hold lasts
+// and a full spin after it.
 template <class Done>
-void WorkerTeam::wait_until(std::atomic<uint32_t>& word, std::atomic<int>& sleepers, Done done) {
-  if (done()) return;
+bool WorkerTeam::spin_until(Done done) {
   const int64_t limit = spin_ns_.load(std::memory_order_relaxed);
   int64_t last = now_ns();
-  const int64_t deadline = last + spin_budget_.allowed(limit, last);
+  int64_t deadline = last + spin_budget_.allowed(limit, last);
   for (int i = 1; last < deadline; ++i) {
     cpu_relax();
     if (done()) {
       spin_budget_.succeeded(limit);
-      return;
+      return true;
     }
     if ((i & 31) == 0) {  // ~1 µs of pauses between looks at the clock
       const int64_t now = now_ns();
       if (now - last >= SpinBudget::kPreemptedNs) {
         spin_budget_.preempted(limit, now);
-        break;
+        return false;
       }
       last = now;
+      if (held_.load(std::memory_order_relaxed) > 0 && spin_budget_.allowed(limit, now) >= limit)
+        deadline = now + limit;
     }
   }
+  return false;
+}
+
+// Waits until done(), which reads `word`: spins (spin_until), then sleeps on
+// the futex; woken without done() (hold() wakes sleepers), spins again. The
+// sleepers count and the waker's "change word, then read sleepers" are both
+// sequentially consistent, so either the waker sees a sleeper and wakes it,
+// or the sleeper sees the new word and does not sleep.
+template <class Done>
+void WorkerTeam::wait_until(std::atomic<uint32_t>& word, std::atomic<int>& sleepers, Done done) {
+  if (done()) return;
   for (;;) {
+    if (spin_until(done)) return;
     sleepers.fetch_add(1);
     const uint32_t value = word.load();
     if (done()) {
@@ -129,6 +140,17 @@ void WorkerTeam::wait_until(std::atomic<uint32_t>& word, std::atomic<int>& sleep
     if (done()) return;
   }
 }
+
+void WorkerTeam::hold() {
+  held_.fetch_add(1);
+  // A spurious wake-up of the futex word: the sleepers find no new region
+  // and spin (wait_until).
+  wake_sleepers(generation_, generation_sleepers_);
+}
+
+void WorkerTeam::release() { held_.fetch_sub(1); }
+
+uint32_t WorkerTeam::regions() const { return generation_.load(std::memory_order_relaxed) >> kCountBits; }
 
 void WorkerTeam::start_workers(int count) {
   // Workers never handle signals: a signal meant for the program goes to

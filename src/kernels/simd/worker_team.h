@@ -76,6 +76,22 @@ class WorkerTeam {
   // Inside a task: waits until every thread of the region has arrived.
   void barrier();
 
+  // Between hold() and release() (a model's run on several threads: plan.cc)
+  // the workers keep spinning between regions instead of going to sleep
+  // after the spin (unless a spinner was lately preempted: the cores are
+  // busy, and the spin budget rules), and release() starts a last full
+  // spin; hold() wakes sleeping workers into that spin. So a run whose
+  // parallel layers are apart by more than the spin (a long stretch of
+  // single-threaded ops), and the first region of a run after a pause, do
+  // not wait for a sleeping worker: waking one costs 20-70 µs on the 2-core
+  // VM (an idle virtual CPU), a whole small layer. Holds nest (a counter);
+  // workers not started yet are not started by hold().
+  void hold();
+  void release();
+  // Regions run so far (wraps): a caller compares two readings to learn
+  // whether a stretch of work used the team.
+  uint32_t regions() const;
+
   // The longest spin (the budget's limit).
   void set_spin_seconds(double seconds) { spin_ns_.store(static_cast<int64_t>(seconds * 1e9)); }
   double spin_seconds() const { return 1e-9 * static_cast<double>(spin_ns_.load()); }
@@ -85,9 +101,12 @@ class WorkerTeam {
   void worker_loop(int tid, uint32_t seen);
   template <class Done>
   void wait_until(std::atomic<uint32_t>& word, std::atomic<int>& sleepers, Done done);
+  template <class Done>
+  bool spin_until(Done done);
   bool admit(uint64_t round);  // a worker enters the region of `round` unless it has closed
 
   std::atomic<bool> busy_{false};
+  std::atomic<int> held_{0};
   std::atomic<int64_t> spin_ns_{static_cast<int64_t>(kSpinSeconds * 1e9)};
   SpinBudget spin_budget_;
   int workers_ = 0;  // started so far (only the thread holding busy_ changes it)
@@ -111,6 +130,22 @@ class WorkerTeam {
 
 // The process's team (a child process after fork gets a new, empty one).
 WorkerTeam& worker_team();
+
+// hold() of the process's team for the scope's lifetime when `active`.
+class TeamHold {
+ public:
+  explicit TeamHold(bool active) : active_(active) {
+    if (active_) worker_team().hold();
+  }
+  ~TeamHold() {
+    if (active_) worker_team().release();
+  }
+  TeamHold(const TeamHold&) = delete;
+  TeamHold& operator=(const TeamHold&) = delete;
+
+ private:
+  bool active_;
+};
 
 // True on a thread while it runs a task of a WorkerTeam region.
 bool in_worker_region();

@@ -1,7 +1,8 @@
 // TensorArray (TF1 while loops: dynamic_rnn, Keras RNNs) and TensorList (TF2
 // lowered loops) ops. A TensorArray is a resource: its handle tensor shares one
 // mutable array of elements, and the "flow" scalar only orders the accesses.
-// A TensorList is a value: SetItem returns a new list (elements are shared, not copied).
+// A TensorList is a value: SetItem returns a new list (elements are shared, not
+// copied), or writes in place a list nothing else holds.
 #include <cstring>
 
 #include "graph/op_registry.h"
@@ -177,9 +178,20 @@ void tensor_list_get_item(OpContext& ctx) {
   ctx.set_output(0, element_or_zeros(ctx, a, i, shape_from_tensor(ctx.input(2))));
 }
 
+// Value semantics: the result is a new list, the input unchanged. When no
+// other tensor holds the input list (a loop program hands a list to its last
+// reader by move, loop_program.h), nothing can see the input afterwards, so
+// the list is written in place: one element, not a copy of all per step.
 void tensor_list_set_item(OpContext& ctx) {
-  auto copy = std::make_shared<ElementArray>(array_of(ctx, 0));  // value semantics
-  const auto i = static_cast<size_t>(checked_index(ctx, *copy, ctx.input(1).as_int64(0), false));
+  const Tensor& list = ctx.input(0);
+  ElementArray& a = array_of(ctx, 0);
+  const auto i = static_cast<size_t>(checked_index(ctx, a, ctx.input(1).as_int64(0), false));
+  if (list.payload().use_count() == 1) {
+    a.elements[i] = ctx.input(2);
+    ctx.set_output(0, list);
+    return;
+  }
+  auto copy = std::make_shared<ElementArray>(a);
   copy->elements[i] = ctx.input(2);
   ctx.set_output(0, handle_for(copy, DType::Variant));
 }
