@@ -309,9 +309,13 @@ void td_run(const Conv2DParams& p, const float* dy, const float* packed, float* 
   if (dx_rows <= 0 || p.in_w <= 0 || p.in_c <= 0) return;
   float* dy_pad = align_up(scratch);
   // The zero-bordered copy of dy (each row: left zeros, out_w pixels of
-  // out_c floats then zeros up to cp, zeros to the padded width).
-  parallel_for(threads, chunk_count(dy_rows, threads), [&](int64_t chunk, int) {
-    const ChunkRange rg = chunk_range(dy_rows, chunk_count(dy_rows, threads), chunk);
+  // out_c floats then zeros up to cp, zeros to the padded width); on one
+  // thread when it is small (a parallel region costs more than copying a
+  // few KiB: cae_mnist's decoder layers have 1–3 K floats of dy).
+  const int copy_threads = dy_rows * g.pw * g.cp >= (int64_t{1} << 16) ? threads : 1;
+  const int64_t copy_chunks = chunk_count(dy_rows, copy_threads);
+  parallel_for(copy_threads, copy_chunks, [&](int64_t chunk, int) {
+    const ChunkRange rg = chunk_range(dy_rows, copy_chunks, chunk);
     for (int64_t r = rg.begin; r < rg.end; ++r) {
       float* d = dy_pad + r * g.pw * g.cp;
       const float* s = dy + r * p.out_w * p.out_c;
