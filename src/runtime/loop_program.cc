@@ -7,6 +7,7 @@
 
 #include "graph/control_flow.h"
 #include "graph/topology.h"
+#include "graph/value_flow.h"
 
 namespace frost {
 
@@ -202,11 +203,30 @@ std::unique_ptr<LoopProgram> LoopProgram::build(const Graph& g, const FeedMap& f
         continue;
       for (const std::string& in : n->inputs) stack.push_back(TensorId::parse(in).node);
     }
+    // Body steps whose every data input is loop-invariant (a constant Enter,
+    // or an invariant step's output) and whose op gives the same value each
+    // time (no state, randomness or containers) compute the same value every
+    // iteration: Keras cells slice their weights and build constants in the
+    // body. They run once, before the body first runs (not when it never
+    // runs, so an error they would raise stays where it was).
+    std::set<int> invariant;
+    for (const Node* n : frame_nodes[f])
+      if (control_flow_kind(n->op) == ControlFlow::kEnter && n->attr_bool_or("is_constant", false))
+        invariant.insert(first_slot.at(n->name));
     for (const Node* n : frame_nodes[f]) {
       if (is_control_flow(n->op) || n == cond) continue;
       Step s;
       if (!make_step(n, s)) return nullptr;
-      (in_cond.count(n->name) ? loop.cond : loop.body).push_back(std::move(s));
+      if (in_cond.count(n->name)) {
+        loop.cond.push_back(std::move(s));
+        continue;
+      }
+      bool hoist = s.num_outputs > 0 && !varies_between_runs(n->op) && n->op.rfind("TensorArray", 0) != 0 &&
+                   n->op.rfind("TensorList", 0) != 0;
+      for (const int v : s.inputs) hoist = hoist && invariant.count(v);
+      if (hoist)
+        for (int j = 0; j < s.num_outputs; ++j) invariant.insert(s.first_output + j);
+      (hoist ? loop.hoisted : loop.body).push_back(std::move(s));
     }
     p->loops_.push_back(std::move(loop));
   }
@@ -305,6 +325,8 @@ void LoopProgram::mark_last_reads() {
       for (const int v : *slots) pin(v);
     for (const auto& exits : l.exits)
       for (const int v : exits) pin(v);
+    for (const Step& s : l.hoisted)  // computed once, read every iteration
+      for (int j = 0; j < s.num_outputs; ++j) pin(s.first_output + j);
   }
   // The last read of each slot, when only one program (the top level, a
   // condition, a body) reads it: that program computes or receives the value
@@ -313,6 +335,7 @@ void LoopProgram::mark_last_reads() {
   for (Loop& l : loops_) {
     programs.push_back(&l.cond);
     programs.push_back(&l.body);
+    programs.push_back(&l.hoisted);
   }
   struct Read {
     int program = -1;  // -2: read by several programs
@@ -395,6 +418,7 @@ void LoopProgram::run_loop(const Graph& g, const Loop& loop, std::vector<Tensor>
     if (!pred.valid() || pred.num_elements() != 1)
       throw Error("while loop '" + loop.name + "': its condition is not a scalar");
     if (pred.as_double(0) == 0.0) break;
+    if (iteration == 0) run_steps(g, loop.hoisted, slots, options);
     for (size_t v = 0; v < vars; ++v) {
       const std::vector<int>& to = loop.switch_true[v];
       for (size_t k = 0; k < to.size(); ++k)

@@ -6,7 +6,8 @@
 //    straight-line programs compiled once: the condition (what LoopCond reads)
 //    and the body; it iterates them, moving each loop variable from its
 //    NextIteration to its Merge between iterations, and hands the final
-//    values to the Exits;
+//    values to the Exits; body steps whose values are the same every
+//    iteration (slices of constant weights, constants) run once per loop;
 //  - values live in one table of slots, one per node output, addressed by
 //    index (no names, no frames, no dead-value bookkeeping on the hot path).
 // Only the shapes of control flow that plain while loops have are compiled:
@@ -36,6 +37,12 @@ class LoopProgram {
   std::vector<Tensor> run(const Graph& g, const FeedMap& feeds, const RunOptions& options) const;
 
   size_t loops() const { return loops_.size(); }
+  // Body steps run once per loop rather than per iteration (tests).
+  size_t hoisted_steps() const {
+    size_t n = 0;
+    for (const Loop& l : loops_) n += l.hoisted.size();
+    return n;
+  }
 
  private:
   struct Step {
@@ -56,6 +63,7 @@ class LoopProgram {
     std::vector<std::vector<int>> switch_true;  // per variable: slots of its Switches' output 1
     std::vector<std::vector<int>> exits;       // per variable: slots of its Exits
     std::vector<Step> cond, body;
+    std::vector<Step> hoisted;                 // body steps of invariant values: run once, before the first body
     int predicate = -1;                        // the slot LoopCond reads
     std::vector<char> merge_moves;             // per variable: its last Switch takes the Merge's value (moved)
     std::vector<char> next_moves;              // per variable: the Merge takes the NextIteration's value (moved)

@@ -15,6 +15,7 @@
 #include "io/reference_file.h"
 #include "runtime/compare.h"
 #include "runtime/executor.h"
+#include "runtime/loop_program.h"
 #include "runtime/session.h"
 #include "while_loop_graph.h"
 
@@ -195,6 +196,73 @@ TEST_CASE("loop program: a TensorList the body rewrites is written in place, and
       for (int run = 0; run < 3; ++run)  // traced, then compiled (twice: the program keeps no list between runs)
         CHECK(compare_tensors(session.run(feeds, fetches)[0], expected).max_abs_error == 0);
       CHECK(session.loop_programs(feeds, fetches) == 1u);
+    }
+  }
+}
+
+namespace {
+
+// acc = x; while i < n: acc = acc * w[1:3] + c, with w a constant sliced in
+// the body and c = w[0] * 2 (invariant: computed once); with `vary`, the slice
+// start is the loop counter modulo 2 (varies: stays in the body).
+Graph invariant_loop(bool vary) {
+  Graph g;
+  g.add(placeholder("x"));
+  g.add(constant("w", Tensor::from_vector<float>({0.5f, -1.0f, 2.0f, 0.25f})));
+  add_loop_head(g, "x");
+  g.add(enter("while/Enter_w", "w", true));
+  std::string begin = "while/begin";
+  g.add(constant("while/begin", Tensor::from_vector<int32_t>({1}), {"^while/Identity_i"}));
+  if (vary) {
+    g.add(constant("while/two", Tensor::scalar<int32_t>(2), {"^while/Identity_i"}));
+    g.add(node("while/mod", "FloorMod", {"while/Identity_i", "while/two"}));
+    g.add(constant("while/one_vec", Tensor::from_vector<int32_t>({1}), {"^while/Identity_i"}));
+    g.add(node("while/begin_v", "Mul", {"while/mod", "while/one_vec"}));
+    begin = "while/begin_v";
+  }
+  g.add(constant("while/size", Tensor::from_vector<int32_t>({2}), {"^while/Identity_i"}));
+  g.add(node("while/slice", "Slice", {"while/Enter_w", begin, "while/size"}));
+  g.add(constant("while/zero", Tensor::from_vector<int32_t>({0}), {"^while/Identity_i"}));
+  g.add(constant("while/len1", Tensor::from_vector<int32_t>({1}), {"^while/Identity_i"}));
+  g.add(node("while/w0", "Slice", {"while/Enter_w", "while/zero", "while/len1"}));
+  g.add(constant("while/twof", Tensor::scalar<float>(2.0f), {"^while/Identity_i"}));
+  g.add(node("while/c", "Mul", {"while/w0", "while/twof"}));
+  g.add(node("while/scaled", "Mul", {"while/Identity_acc", "while/slice"}));
+  const std::string next = g.add(node("while/next", "AddV2", {"while/scaled", "while/c"})).name;
+  add_loop_tail(g, next);
+  g.add(node("result", "Identity", {"while/Exit_acc"}));
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("loop program: invariant body steps run once per loop, with the same values; varying ones stay") {
+  for (const bool vary : {false, true}) {
+    CAPTURE(vary);
+    const Graph g = invariant_loop(vary);
+    const std::vector<TensorId> fetches = {TensorId::parse("result")};
+    const FeedMap shape_feeds = {{TensorId::parse("n"), Tensor::scalar<int32_t>(0)},
+                                 {TensorId::parse("x"), Tensor::from_vector<float>({1.0f, 2.0f})}};
+    const auto program = LoopProgram::build(g, shape_feeds, fetches, nullptr);
+    REQUIRE(program);
+    // Hoisted: the Consts (the counter's one, size, zero, len1, twof, and
+    // begin, or two and one_vec), w0 and c, and the slice when its start is
+    // constant; with a varying start, mod, begin_v and the slice stay.
+    CHECK(program->hoisted_steps() == 9u);
+    for (const int32_t n : {0, 1, 4}) {
+      CAPTURE(n);
+      const FeedMap feeds = {{TensorId::parse("n"), Tensor::scalar<int32_t>(n)},
+                             {TensorId::parse("x"), Tensor::from_vector<float>({1.0f, 2.0f})}};
+      // By hand: acc = acc * w[s:s+2] + 1, s = 1 (or i mod 2).
+      std::vector<float> acc = {1.0f, 2.0f};
+      const std::vector<float> w = {0.5f, -1.0f, 2.0f, 0.25f};
+      for (int i = 0; i < n; ++i) {
+        const int s = vary ? i % 2 : 1;
+        for (int k = 0; k < 2; ++k) acc[static_cast<size_t>(k)] = acc[static_cast<size_t>(k)] * w[static_cast<size_t>(s + k)] + 1.0f;
+      }
+      const Tensor expected = Tensor::from_vector<float>(acc);
+      CHECK(compare_tensors(run_reference(g, feeds, fetches)[0], expected).max_abs_error == 0);
+      for (int run = 0; run < 2; ++run) CHECK(compare_tensors(program->run(g, feeds, {})[0], expected).max_abs_error == 0);
     }
   }
 }
