@@ -102,6 +102,8 @@ std::vector<ConvCase> cases() {
       {"1x1_112x112x16_to_8", same_conv(112, 112, 16, 8, 1, 1, false), false},
       {"1x1_56x56x24_to_144", same_conv(56, 56, 24, 144, 1, 1, false), false},
       {"1x1_28x28x32_to_192", same_conv(28, 28, 32, 192, 1, 1, false), false},
+      {"1x1_56x56x96_to_24", same_conv(56, 56, 96, 24, 1, 1, false), false},
+      {"1x1_56x56x48_to_8", same_conv(56, 56, 48, 8, 1, 1, false), false},
       {"1x1_7x7x320_to_1280", same_conv(7, 7, 320, 1280, 1, 1, false), false},
       {"1x1_7x7x112_to_1280", same_conv(7, 7, 112, 1280, 1, 1, false), false},
       {"3x3s2_224x224x3_to_16", same_conv(224, 224, 3, 16, 3, 2, false), false},

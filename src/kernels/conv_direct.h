@@ -23,7 +23,9 @@
 //
 // The stem mode (plan.stem) is for layers whose neighbouring input pixels
 // are at most 8 floats apart (in_c · stride_w ≤ 8: RGB and grayscale first
-// layers, thin layers): a tile is MR pixels of one output row, read at a
+// layers, thin layers) and for pointwise layers (1×1, stride 1, no padding:
+// one row of n·h·w pixels) with 16–144 channels in (those the kernels are
+// instantiated for): a tile is MR pixels of one output row, read at a
 // constant step known at compile time, in place where its window lies inside
 // the input and from a zero-padded copy of its window where it does not, so
 // neither border runs of in_c floats nor pointer tables cost more than the
@@ -52,7 +54,8 @@ struct ConvDirectPlan {
 bool conv2d_direct_isa_supported(GemmIsa isa = GemmIsa::kAuto);
 
 // Whether the stem mode fits p with a tile of nr channels: one group,
-// in_c · stride_w ≤ 8, and one filter panel (K·NR floats) within 256 KiB.
+// in_c · stride_w ≤ 8 (or a pointwise layer with 16, 24, 32, 48, 96 or 144
+// channels in), and one filter panel (K·NR floats) within 256 KiB.
 bool conv2d_direct_stem_fits(const Conv2DParams& p, int nr);
 
 // The tile for p (groups must be 1; p.batch·out_h·out_w may be 0 when the

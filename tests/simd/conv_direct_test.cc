@@ -174,6 +174,8 @@ TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 
       {32, 32, 3, 8, 3, 1, true},     // an RGB first layer with 8 outputs (AVX2 tiles on AVX-512 too)
       {32, 32, 8, 3, 1, 1, false},    // a 1×1 head with 3 outputs
       {21, 37, 8, 48, 1, 1, false},   // MobileNetV2's thin expansion: stem tiles in place, a row's last from a window
+      {10, 9, 48, 24, 1, 1, false},   // a projection: pointwise, step 48 (stem tiles across rows and images)
+      {7, 7, 144, 24, 1, 1, false},   // step 144, 7×7 pixels
       {20, 17, 2, 5, 5, 3, false},    // stride 3, VALID: step 6
       {5, 6, 520, 40, 3, 1, true},    // K = 4680: the reduction in blocks, partial sums through the output
   };
@@ -218,7 +220,7 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
       CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).isa == GemmIsa::kAvx512);
     }
   }
-  // The stem mode: in_c · stride_w ≤ 8, or a pointwise layer with a step of 16, 24 or 32.
+  // The stem mode: in_c · stride_w ≤ 8, or a pointwise layer with a step that has a kernel (16–144).
   for (GemmIsa isa : ::frost::testing::runnable_isas()) {
     if (!conv2d_direct_isa_supported(isa)) continue;
     REQUIRE(square_conv(p, 1, 224, 224, 3, 32, 3, 2, true, 1));
@@ -231,7 +233,7 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
     CHECK_FALSE(conv2d_direct_plan(p, isa).stem);  // step 9
     REQUIRE(square_conv(p, 1, 56, 56, 64, 64, 3, 1, true, 1));
     CHECK_FALSE(conv2d_direct_plan(p, isa).stem);
-    // Pointwise layers with 16, 24 or 32 channels in too, as one row of
+    // Pointwise layers with 16, 24, 32, 48, 96 or 144 channels in too, as one row of
     // n·h·w pixels: 7×7 pixels need not round up to whole rows of MR.
     REQUIRE(square_conv(p, 1, 56, 56, 24, 144, 1, 1, true, 1));
     CHECK(conv2d_direct_plan(p, isa).stem);
@@ -239,6 +241,8 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
     CHECK_FALSE(conv2d_direct_plan(p, isa).stem);  // step 24, not pointwise
     REQUIRE(square_conv(p, 1, 56, 56, 24, 144, 1, 2, true, 1));
     CHECK_FALSE(conv2d_direct_plan(p, isa).stem);  // stride 2: step 48
+    REQUIRE(square_conv(p, 1, 56, 56, 96, 24, 1, 1, true, 1));
+    CHECK(conv2d_direct_plan(p, isa).stem);
     REQUIRE(square_conv(p, 1, 56, 56, 20, 144, 1, 1, true, 1));
     CHECK_FALSE(conv2d_direct_plan(p, isa).stem);  // no kernel for step 20
   }

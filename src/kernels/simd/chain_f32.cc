@@ -66,9 +66,14 @@ void elementwise_chain_f32(const ChainParams& p, const float* x, float* y, const
   if (!run.force_threads) threads = simd::choose_threads(static_cast<double>(work), threads, kWorkRate);
   threads = static_cast<int>(std::clamp<int64_t>(threads, 1, rows));
   const simd::ChainRangeFn k = kernel(run.isa);
-  simd::parallel_run(threads, [&](int t, int nt) {
-    const int64_t r0 = rows * t / nt, r1 = rows * (t + 1) / nt;
-    k(p, channel, row, x, y, std::min(p.n, r0 * row), std::min(p.n, r1 * row));
+  // Chunks of whole rows taken in turn (parallel_for): a worker that has
+  // not started when they run out is not waited for (with fixed shares the
+  // caller waited for it, a scheduler's time slice when another program
+  // held its core).
+  const int64_t chunks = simd::chunk_count(rows, threads);
+  simd::parallel_for(threads, chunks, [&](int64_t c, int) {
+    const simd::ChunkRange r = simd::chunk_range(rows, chunks, c);
+    k(p, channel, row, x, y, std::min(p.n, r.begin * row), std::min(p.n, r.end * row));
   });
 }
 

@@ -1,8 +1,8 @@
 // The stem mode of the direct convolution (ConvDirectPlan::stem, see
 // kernels/conv_direct.h): for layers whose input pixels are only a few
 // floats apart (in_c · stride_w ≤ 8: an RGB or grayscale first layer, a thin
-// layer; a pointwise layer with up to 32 input channels). Included by
-// conv_direct_impl.h only.
+// layer; a pointwise layer with some common channel counts up to 144,
+// see direct_stem_step). Included by conv_direct_impl.h only.
 //
 // With few input channels the plain direct kernel spends its time around the
 // FMAs, not in them: a window at the left or right border splits into
@@ -37,7 +37,7 @@ namespace {  // NOLINT: internal linkage on purpose, see conv_direct_impl.h
 
 // The steps the kernels are instantiated for (direct_stem_step says which
 // runs take them).
-using StemSteps = std::integer_sequence<int, 1, 2, 3, 4, 5, 6, 7, 8, 16, 24, 32>;
+using StemSteps = std::integer_sequence<int, 1, 2, 3, 4, 5, 6, 7, 8, 16, 24, 32, 48, 96, 144>;
 
 // The runs of the reduction and a tile's window, from the run's geometry.
 struct StemLayout {

@@ -19,12 +19,13 @@
 // least), so big layers never get a full-size column buffer and the col2im
 // reads what the GEMM just wrote from L2.
 //
-// Threads: each owns a range of in_backprop rows and computes the columns of
-// every out_backprop row whose taps reach them, then adds only into its own
-// rows. No two threads write the same row and there is one parallel region
-// per call (no barrier per band); the price is that the out_backprop rows
-// reaching across a boundary between two threads (about filter_h·dilation/
-// stride of them) are multiplied by both.
+// Threads: each chunk is a range of in_backprop rows (one a thread, taken in
+// turn: kernels/simd/thread_policy.h); its thread computes the columns of
+// every out_backprop row whose taps reach them, then adds only into the
+// chunk's rows. No two chunks write the same row and there is one parallel
+// region per call (no barrier per band); the price is that the out_backprop
+// rows reaching across a boundary between two chunks (about
+// filter_h·dilation/stride of them) are multiplied by both.
 
 #include <algorithm>
 #include <cstdint>
@@ -207,9 +208,14 @@ void conv2d_backprop_input_f32(const Conv2DParams& p, const float* out_backprop,
     return;
   }
   const int64_t per_thread = per_thread_floats(p, g, isa);
-  simd::parallel_run(threads, [&](int tid, int nth) {
-    transpose_rows(p, g, out_backprop, packed_filter, per_group, in_backprop, in_rows * tid / nth,
-                   in_rows * (tid + 1) / nth, scratch + tid * per_thread, isa);
+  // One chunk a thread (a boundary between chunks costs the rows computed
+  // twice), taken in turn (parallel_for): a worker that has not started when
+  // the caller is done with its own is not waited for, the caller takes its
+  // chunk too (a fixed share waited a scheduler's time slice when another
+  // program held the worker's core).
+  simd::parallel_for(threads, threads, [&](int64_t c, int tid) {
+    transpose_rows(p, g, out_backprop, packed_filter, per_group, in_backprop, in_rows * c / threads,
+                   in_rows * (c + 1) / threads, scratch + tid * per_thread, isa);
   });
 }
 
