@@ -110,6 +110,8 @@ def main() -> None:
         results = json.loads(Path(args.json_in).read_text())
     else:
         specs = [s for s in find_models(args.corpus) if not args.models or any(k in s.name for k in args.models)]
+        if not specs:  # (models/large is absent until tools/models/large.py has made it)
+            ap.error(f"no model matches --models {' '.join(args.models)} with --corpus {args.corpus}")
         command = "tools/bench_peers.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         results = {"meta": {"command": command.strip(), "date": datetime.date.today().isoformat(),
                             "commit": commit(), "cpu": cpu_model(), "cpus": os.cpu_count(), "isa": isa(),
