@@ -165,6 +165,37 @@ bool read_piece(const CellGraph& cg, const std::pair<Node*, int>& piece, Piece& 
   return true;
 }
 
+// The inputs the fused cell reads besides its weights: x, h and c.
+struct CellInputs {
+  std::string x, h, c_prev;
+};
+
+// Replaces a matched cell by one _FrostLSTMCell named as h' (its
+// output 0); c' becomes an Identity of output 1, so readers of either keep
+// their names. The packed kernel ([x; h] rows × i, f, g, o columns) and bias
+// become constants in the weights' loop frame; every other node of `cell`
+// goes, its control inputs from outside moving to the fused node.
+void replace_with_fused_cell(Graph& g, std::set<std::string> cell, const rnn::Gate& gate, const CellInputs& in,
+                             const std::string& h_name, const std::string& c_name, const Tensor& kernel,
+                             const Tensor& bias, const rnn::ConstantFrame& frame) {
+  const std::vector<std::string> controls = rnn::outside_controls(g, cell);
+  Node fused;
+  fused.name = h_name;
+  fused.op = "_FrostLSTMCell";
+  fused.device = g.at(h_name).device;
+  fused.attrs["T"] = DType::Float;
+  rnn::set_gate_attrs(fused, gate);
+  const std::string w = rnn::add_constant(g, h_name + "/kernel", kernel, frame);
+  const std::string b = rnn::add_constant(g, h_name + "/bias", bias, frame);
+  fused.inputs = {in.x, in.h, in.c_prev, w, b};
+  add_control_inputs(fused, controls);
+  cell.erase(h_name);
+  cell.erase(c_name);
+  g.at(h_name) = std::move(fused);
+  become_identity(g.at(c_name), h_name + ":1");
+  g.remove(std::vector<std::string>(cell.begin(), cell.end()));
+}
+
 // The cut's four pieces and their gate math; fuses and returns true on a match.
 bool fuse_at(Graph& g, const PassContext& ctx, Node& cut_node) {
   if (cut_node.op == "StridedSlice") {
@@ -265,24 +296,8 @@ bool fuse_at(Graph& g, const PassContext& ctx, Node& cut_node) {
     for (int64_t j = 0; j < H; ++j) b.data<float>()[j] += static_cast<float>(pieces[k].offset);
     b_parts.push_back(b);
   }
-  const std::vector<std::string> controls = rnn::outside_controls(g, cell);
-  Node fused;
-  fused.name = h_new->name;
-  fused.op = "_FrostLSTMCell";
-  fused.device = h_new->device;
-  fused.attrs["T"] = DType::Float;
-  rnn::set_gate_attrs(fused, *gate);
-  const std::string x = z->a, h = z->b, c_name = c_new->name;
-  const std::string w = rnn::add_constant(g, fused.name + "/kernel", rnn::hstack(w_parts), weights);
-  const std::string b = rnn::add_constant(g, fused.name + "/bias", rnn::concat_vectors(b_parts), weights);
-  fused.inputs = {x, h, c_prev, w, b};
-  add_control_inputs(fused, controls);
-  const std::string h_name = fused.name;
-  cell.erase(h_name);
-  cell.erase(c_name);
-  g.at(h_name) = std::move(fused);
-  become_identity(g.at(c_name), h_name + ":1");
-  g.remove(std::vector<std::string>(cell.begin(), cell.end()));
+  replace_with_fused_cell(g, cell, *gate, {z->a, z->b, c_prev}, h_new->name, c_new->name, rnn::hstack(w_parts),
+                          rnn::concat_vectors(b_parts), weights);
   return true;
 }
 
@@ -402,23 +417,8 @@ bool fuse_per_gate_at(Graph& g, const PassContext& ctx, Node& c_new) {
     wq.push_back(pr->q.w);
     b.push_back(rnn::add_vectors(pr->p.bias, pr->q.bias));
   }
-  const std::vector<std::string> controls = rnn::outside_controls(g, cell);
-  Node fused;
-  fused.name = h_new->name;
-  fused.op = "_FrostLSTMCell";
-  fused.device = h_new->device;
-  fused.attrs["T"] = DType::Float;
-  rnn::set_gate_attrs(fused, *gi);
-  const std::string c_name = c_new.name, h_name = fused.name, x = a, h = pi->q.a;
-  const std::string w = rnn::add_constant(g, h_name + "/kernel", rnn::vstack({rnn::hstack(wp), rnn::hstack(wq)}), frame);
-  const std::string bias = rnn::add_constant(g, h_name + "/bias", rnn::concat_vectors(b), frame);
-  fused.inputs = {x, h, c_prev, w, bias};
-  add_control_inputs(fused, controls);
-  cell.erase(h_name);
-  cell.erase(c_name);
-  g.at(h_name) = std::move(fused);
-  become_identity(g.at(c_name), h_name + ":1");
-  g.remove(std::vector<std::string>(cell.begin(), cell.end()));
+  replace_with_fused_cell(g, cell, *gi, {a, pi->q.a, c_prev}, h_new->name, c_new.name,
+                          rnn::vstack({rnn::hstack(wp), rnn::hstack(wq)}), rnn::concat_vectors(b), frame);
   return true;
 }
 
