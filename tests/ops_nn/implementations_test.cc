@@ -192,6 +192,14 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     run_op("ConcatV2", {image, image, i32({axis}, Shape{})}, {{"T", DType::Float}, {"N", int64_t{2}}});
     run_op("Split", {i32({axis}, Shape{}), image}, {{"T", DType::Float}, {"num_split", image.shape().dim(axis)}});
   }
+  // strided_slice/planned: a Keras gate slice (columns of the last axis) and a reversed crop with a shrunk axis
+  // (tests/ops_array/strided_slice_random_test.cc has more).
+  const Attrs slice_attrs = {{"T", DType::Float}, {"Index", DType::Int32}, {"begin_mask", int64_t{1}},
+                             {"end_mask", int64_t{1}}};
+  run_op("StridedSlice", {image, i32({0, 0, 0, 1}, Shape{4}), i32({0, 2, 3, 3}, Shape{4}), i32({1, 1, 1, 1}, Shape{4})},
+         slice_attrs);
+  run_op("StridedSlice", {image, i32({0, -1, 1}, Shape{3}), i32({1, 0, 0}, Shape{3}), i32({1, -1, 1}, Shape{3})},
+         {{"T", DType::Float}, {"Index", DType::Int32}, {"shrink_axis_mask", int64_t{1}}});
   // lstm_cell/gemm, gru_cell/gemm: a batch of 1 and of 5, hidden sizes with and without a vector tail.
   for (const auto& [batch, in, hidden] : {std::tuple{1, 6, 16}, std::tuple{5, 11, 13}}) {
     const Tensor x = random(Shape{batch, in}, ++salt), h = random(Shape{batch, hidden}, ++salt);
