@@ -193,7 +193,7 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     run_op("Split", {i32({axis}, Shape{}), image}, {{"T", DType::Float}, {"num_split", image.shape().dim(axis)}});
   }
   // strided_slice/planned: a Keras gate slice (columns of the last axis) and a reversed crop with a shrunk axis
-  // (tests/ops_array/strided_slice_random_test.cc has more).
+  // (tests/ops_array/strided_slice_planned_test.cc has more).
   const Attrs slice_attrs = {{"T", DType::Float}, {"Index", DType::Int32}, {"begin_mask", int64_t{1}},
                              {"end_mask", int64_t{1}}};
   run_op("StridedSlice", {image, i32({0, 0, 0, 1}, Shape{4}), i32({0, 2, 3, 3}, Shape{4}), i32({1, 1, 1, 1}, Shape{4})},

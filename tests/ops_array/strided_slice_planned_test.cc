@@ -1,0 +1,125 @@
+// strided_slice/planned (runtime/impl_strided_slice.cc) against the
+// reference on seeded random slices: every mask, negative and clamped
+// indices, negative strides, several dtypes. run_op checks the slice
+// resolved at prepare time (constant inputs of known shape); the test also
+// prepares it with the input's shape unknown, as inside a while loop, and
+// feeds inputs of changing shapes, so that the slice resolved on the first
+// call of a shape is not reused for another.
+#include <random>
+
+#include "array_test_util.h"
+#include "runtime/implementation.h"
+#include "test_seed.h"
+
+using namespace frost;
+using namespace frost::testing;
+
+namespace {
+
+std::mt19937& rng() {
+  static std::mt19937 r(static_cast<uint32_t>(seed_from_env("strided_slice/planned", 20261207ULL)));
+  return r;
+}
+
+int64_t uniform(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng()); }
+
+Tensor random_tensor(DType dtype, const Shape& shape) {
+  Tensor t(dtype, shape);
+  for (int64_t i = 0; i < t.num_elements(); ++i) {
+    const int64_t v = uniform(-1000, 1000);
+    if (dtype == DType::Float) t.data<float>()[i] = static_cast<float>(v) / 7.0f;
+    else if (dtype == DType::Int32) t.data<int32_t>()[i] = static_cast<int32_t>(v);
+    else t.data<uint8_t>()[i] = static_cast<uint8_t>(v);
+  }
+  return t;
+}
+
+struct RandomSlice {
+  std::vector<int32_t> begin, end, strides;
+  Attrs attrs;
+};
+
+// A slice spec for a rank-`rank` input whose dims are at most `max_dim`:
+// indices may be negative or past the end (clamped), strides of either sign.
+RandomSlice random_slice(int rank, int64_t max_dim, DType dtype) {
+  RandomSlice s;
+  const int n = static_cast<int>(uniform(1, rank));
+  for (int k = 0; k < n; ++k) {
+    s.begin.push_back(static_cast<int32_t>(uniform(-max_dim - 1, max_dim + 1)));
+    s.end.push_back(static_cast<int32_t>(uniform(-max_dim - 1, max_dim + 1)));
+    int32_t step = static_cast<int32_t>(uniform(1, 3));
+    s.strides.push_back(uniform(0, 3) == 0 ? -step : step);
+  }
+  const int64_t all = (int64_t{1} << n) - 1;
+  int64_t shrink = uniform(0, 4) == 0 ? uniform(0, all) : 0;
+  int64_t new_axis = uniform(0, 5) == 0 ? uniform(0, all) & ~shrink : 0;
+  // At most one ellipsis, on a dim that neither shrinks nor is new.
+  int64_t ellipsis = 0;
+  if (uniform(0, 5) == 0) {
+    const int64_t bit = int64_t{1} << uniform(0, n - 1);
+    if (!(bit & (shrink | new_axis))) ellipsis = bit;
+  }
+  s.attrs = {{"begin_mask", uniform(0, all)}, {"end_mask", uniform(0, all)}, {"ellipsis_mask", ellipsis},
+             {"new_axis_mask", new_axis},     {"shrink_axis_mask", shrink}, {"T", dtype},
+             {"Index", DType::Int32}};
+  return s;
+}
+
+std::vector<Tensor> inputs_of(const Tensor& x, const RandomSlice& s) {
+  const auto n = static_cast<int64_t>(s.begin.size());
+  return {x, i32(s.begin, Shape{n}), i32(s.end, Shape{n}), i32(s.strides, Shape{n})};
+}
+
+const Implementation& planned() {
+  for (const Implementation* impl : implementations_for("StridedSlice"))
+    if (impl->name == "strided_slice/planned") return *impl;
+  FAIL("strided_slice/planned is not registered");
+  throw 0;
+}
+
+}  // namespace
+
+TEST_CASE("strided_slice/planned: the reference's result on random slices, shapes known at prepare time or not") {
+  const DType dtypes[] = {DType::Float, DType::Int32, DType::UInt8};
+  int fed_checked = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    const DType dtype = dtypes[trial % 3];
+    const int rank = static_cast<int>(uniform(1, 4));
+    const RandomSlice s = random_slice(rank, 5, dtype);
+    CAPTURE(trial);
+    // Inputs of two shapes through one prepared kernel whose input shape is unknown.
+    const OpDef* def = OpRegistry::global().find("StridedSlice");
+    const Node node = make_node("StridedSlice", 4, s.attrs);
+    std::vector<Tensor> spec = inputs_of(Tensor(dtype, Shape{}), s);
+    PrepareContext pc{node, *def, {nullptr, &spec[1], &spec[2], &spec[3]}};
+    pc.input_shapes = {PartialShape::unknown(), PartialShape(Shape{spec[1].num_elements()}),
+                       PartialShape(Shape{spec[2].num_elements()}), PartialShape(Shape{spec[3].num_elements()})};
+    REQUIRE(planned().applies(pc));
+    const KernelFn kernel = planned().prepare(pc);
+    for (int shape = 0; shape < 3; ++shape) {
+      std::vector<int64_t> dims;
+      for (int k = 0; k < rank; ++k) dims.push_back(uniform(0, 5));
+      const Tensor x = random_tensor(dtype, Shape(dims));
+      CAPTURE(x.shape().to_string());
+      const std::vector<Tensor> inputs = inputs_of(x, s);  // OpContext keeps a reference
+      std::vector<Tensor> want;
+      try {
+        want = run_op("StridedSlice", inputs, s.attrs);  // also checks the prepared-shape path
+      } catch (const Error& e) {
+        // A malformed slice for this shape: the planned kernel reports what the reference does.
+        std::vector<Tensor> got(1);
+        OpContext ctx(node, inputs, got);
+        CHECK_THROWS_WITH_AS(kernel(ctx), e.what(), Error);
+        continue;
+      }
+      std::vector<Tensor> got(1);
+      OpContext ctx(node, inputs, got);
+      kernel(ctx);
+      std::string why;
+      CHECK_MESSAGE(implementation_agrees(got[0], want[0], why), why);
+      ++fed_checked;
+    }
+  }
+  CHECK(fed_checked >= 300);
+  CHECK(implementation_cases()["strided_slice/planned"] >= 300);
+}
