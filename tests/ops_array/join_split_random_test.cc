@@ -4,38 +4,23 @@
 // reference and compares (op_test_util.h). Plus the contracts of the fast
 // forms: views of the input where a piece starts aligned, and bad inputs
 // reported as the reference reports them.
-#include <random>
-
 #include "array_test_util.h"
 #include "runtime/implementation.h"
-#include "test_seed.h"
+#include "random_values.h"
 
 using namespace frost;
 using namespace frost::testing;
 
 namespace {
 
-std::mt19937& rng() {
-  static std::mt19937 r(static_cast<uint32_t>(seed_from_env("join/split", 20261207ULL)));
+RandomValues& values() {
+  static RandomValues r("join/split", 20261207ULL);
   return r;
 }
 
-int64_t uniform(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng()); }
+int64_t uniform(int64_t lo, int64_t hi) { return values().uniform(lo, hi); }
 
-Tensor random_tensor(DType dtype, const Shape& shape) {
-  Tensor t(dtype, shape);
-  for (int64_t i = 0; i < t.num_elements(); ++i) {
-    const int64_t v = uniform(-1000, 1000);
-    switch (dtype) {
-      case DType::Float: t.data<float>()[i] = static_cast<float>(v) / 7.0f; break;
-      case DType::Int32: t.data<int32_t>()[i] = static_cast<int32_t>(v); break;
-      case DType::Int64: t.data<int64_t>()[i] = v * 1000003; break;
-      case DType::UInt8: t.data<uint8_t>()[i] = static_cast<uint8_t>(v); break;
-      default: FAIL("unexpected dtype");
-    }
-  }
-  return t;
-}
+Tensor random_tensor(DType dtype, const Shape& shape) { return values().tensor(dtype, shape); }
 
 std::vector<int64_t> random_dims(int rank, int64_t max_dim) {
   std::vector<int64_t> d;

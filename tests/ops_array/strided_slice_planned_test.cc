@@ -5,34 +5,23 @@
 // prepares it with the input's shape unknown, as inside a while loop, and
 // feeds inputs of changing shapes, so that the slice resolved on the first
 // call of a shape is not reused for another.
-#include <random>
-
 #include "array_test_util.h"
 #include "runtime/implementation.h"
-#include "test_seed.h"
+#include "random_values.h"
 
 using namespace frost;
 using namespace frost::testing;
 
 namespace {
 
-std::mt19937& rng() {
-  static std::mt19937 r(static_cast<uint32_t>(seed_from_env("strided_slice/planned", 20261207ULL)));
+RandomValues& values() {
+  static RandomValues r("strided_slice/planned", 20261207ULL);
   return r;
 }
 
-int64_t uniform(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng()); }
+int64_t uniform(int64_t lo, int64_t hi) { return values().uniform(lo, hi); }
 
-Tensor random_tensor(DType dtype, const Shape& shape) {
-  Tensor t(dtype, shape);
-  for (int64_t i = 0; i < t.num_elements(); ++i) {
-    const int64_t v = uniform(-1000, 1000);
-    if (dtype == DType::Float) t.data<float>()[i] = static_cast<float>(v) / 7.0f;
-    else if (dtype == DType::Int32) t.data<int32_t>()[i] = static_cast<int32_t>(v);
-    else t.data<uint8_t>()[i] = static_cast<uint8_t>(v);
-  }
-  return t;
-}
+Tensor random_tensor(DType dtype, const Shape& shape) { return values().tensor(dtype, shape); }
 
 struct RandomSlice {
   std::vector<int32_t> begin, end, strides;
