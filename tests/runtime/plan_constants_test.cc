@@ -18,24 +18,12 @@ using namespace frost;
 using frost::testing::node;
 using frost::testing::constant;
 using frost::testing::placeholder;
+using frost::testing::typed;
+using frost::testing::uniform_tensor;
 
 namespace {
 
 TensorId id(const char* name) { return TensorId::parse(name); }
-
-Node typed(const std::string& name, const std::string& op, std::vector<std::string> inputs, DType t = DType::Float) {
-  Node n = node(name, op, std::move(inputs));
-  n.attrs["T"] = t;
-  return n;
-}
-
-Tensor random_tensor(Shape shape, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  Tensor t(DType::Float, std::move(shape));
-  for (int64_t i = 0; i < t.num_elements(); ++i) t.data<float>()[i] = dist(rng);
-  return t;
-}
 
 // dims[0] of `shape_of` as a scalar, as Keras freezes it: Shape -> StridedSlice(shrink).
 void add_batch_size(Graph& g, const std::string& prefix, const std::string& shape_of) {
@@ -66,7 +54,7 @@ Graph keras_state_graph() {
   g.add(constant("zero", Tensor::scalar<float>(0.0f)));
   g.add(pack("zeros/packed", {"batch", "units"}));
   g.add(typed("zeros", "Fill", {"zeros/packed", "zero"}));
-  g.add(constant("w", random_tensor(Shape{4, 8}, 3)));
+  g.add(constant("w", uniform_tensor(Shape{4, 8}, 3)));
   g.add(typed("mm", "MatMul", {"x", "w"}));
   g.add(typed("h", "AddV2", {"mm", "zeros"}));
   g.add(pack("target", {"batch", "minus1"}));
@@ -121,7 +109,7 @@ TEST_CASE("plan constants: the Keras zero-state set-up is computed once per batc
   const std::vector<TensorId> fetches{id("out")};
   for (const int64_t batch : {1, 3, 7, 3, 1}) {
     CAPTURE(batch);
-    const FeedMap feeds{{id("x"), random_tensor(Shape{batch, 4}, static_cast<uint32_t>(batch))}};
+    const FeedMap feeds{{id("x"), uniform_tensor(Shape{batch, 4}, static_cast<uint32_t>(batch))}};
     check_runs(m, feeds, fetches);
     CHECK(m.run(feeds, fetches)[0].shape() == Shape{batch, 8});
     // Only the data path runs: Shape, StridedSlice, Pack, Fill and the Consts were computed when planning.
@@ -138,7 +126,7 @@ TEST_CASE("plan constants: the Keras zero-state set-up is computed once per batc
 
 TEST_CASE("plan constants: a fetched constant is a copy; on_node sees the constant nodes") {
   const Session m(keras_state_graph());
-  const FeedMap feeds{{id("x"), random_tensor(Shape{2, 4}, 5)}};
+  const FeedMap feeds{{id("x"), uniform_tensor(Shape{2, 4}, 5)}};
   const std::vector<TensorId> fetches{id("zeros"), id("out")};
   m.run(feeds, fetches);  // plan
   std::vector<Tensor> got = m.run(feeds, fetches);
@@ -186,7 +174,7 @@ TEST_CASE("plan constants: must not fold values of fed tensors, data-dependent s
 
   for (int trial = 0; trial < 4; ++trial) {
     CAPTURE(trial);
-    Tensor x = random_tensor(Shape{3, 4}, 100 + static_cast<uint32_t>(trial));
+    Tensor x = uniform_tensor(Shape{3, 4}, 100 + static_cast<uint32_t>(trial));
     const FeedMap feeds{{id("x"), x}, {id("n"), Tensor::scalar<int32_t>(trial + 1)}};
     check_runs(m, feeds, fetches);
     const std::vector<Tensor> got = m.run(feeds, fetches);
@@ -220,7 +208,7 @@ TEST_CASE("plan constants: a value over the byte budget stays a per-run step") {
   g.add(pack("small_dims", {"batch", "narrow"}));
   g.add(typed("small", "Fill", {"small_dims", "one"}));
   const Session m(g);
-  const FeedMap feeds{{id("x"), random_tensor(Shape{1, 4}, 1)}};
+  const FeedMap feeds{{id("x"), uniform_tensor(Shape{1, 4}, 1)}};
   const std::vector<TensorId> fetches{id("big"), id("small")};
   check_runs(m, feeds, fetches);
   const std::set<std::string> ran = nodes_run(m, feeds, fetches);
@@ -231,7 +219,7 @@ TEST_CASE("plan constants: a value over the byte budget stays a per-run step") {
 
 TEST_CASE("plan constants: a plan refuses feeds of other shapes than it was built for") {
   const Graph g = keras_state_graph();
-  const FeedMap feeds{{id("x"), random_tensor(Shape{2, 4}, 1)}};
+  const FeedMap feeds{{id("x"), uniform_tensor(Shape{2, 4}, 1)}};
   const std::vector<TensorId> fetches{id("out")};
   std::vector<NodeTrace> trace;
   RunOptions traced;
@@ -240,6 +228,6 @@ TEST_CASE("plan constants: a plan refuses feeds of other shapes than it was buil
   const std::unique_ptr<Plan> plan = Plan::build(feeds, fetches, trace);
   REQUIRE(plan);
   check_equal(plan->run(g, feeds, {})[0], run_reference(g, feeds, fetches)[0]);
-  const FeedMap other{{id("x"), random_tensor(Shape{5, 4}, 2)}};
+  const FeedMap other{{id("x"), uniform_tensor(Shape{5, 4}, 2)}};
   CHECK_THROWS_WITH_AS(plan->run(g, other, {}), doctest::Contains("the plan was built for float [2,4]"), Error);
 }

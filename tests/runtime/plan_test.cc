@@ -16,36 +16,24 @@ using namespace frost;
 using frost::testing::node;
 using frost::testing::constant;
 using frost::testing::placeholder;
+using frost::testing::typed;
+using frost::testing::uniform_tensor;
 
 namespace {
-
-Node op(const std::string& name, const std::string& type, std::vector<std::string> inputs) {
-  Node n = node(name, type, std::move(inputs));
-  n.attrs["T"] = DType::Float;
-  return n;
-}
-
-Tensor random_tensor(Shape shape, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  Tensor t(DType::Float, std::move(shape));
-  for (int64_t i = 0; i < t.num_elements(); ++i) t.data<float>()[i] = dist(rng);
-  return t;
-}
 
 // An MLP-like chain: MatMul, BiasAdd, Relu, MatMul, Tanh, Softmax.
 Graph chain_graph(uint32_t seed) {
   Graph g;
   g.add(placeholder("x", DType::Float, PartialShape{-1, 8}));
-  g.add(constant("w1", random_tensor(Shape{8, 16}, seed)));
-  g.add(constant("b1", random_tensor(Shape{16}, seed + 1)));
-  g.add(constant("w2", random_tensor(Shape{16, 16}, seed + 2)));
-  g.add(op("mm1", "MatMul", {"x", "w1"}));
-  g.add(op("bias", "BiasAdd", {"mm1", "b1"}));
-  g.add(op("relu", "Relu", {"bias"}));
-  g.add(op("mm2", "MatMul", {"relu", "w2"}));
-  g.add(op("tanh", "Tanh", {"mm2"}));
-  g.add(op("out", "Softmax", {"tanh"}));
+  g.add(constant("w1", uniform_tensor(Shape{8, 16}, seed)));
+  g.add(constant("b1", uniform_tensor(Shape{16}, seed + 1)));
+  g.add(constant("w2", uniform_tensor(Shape{16, 16}, seed + 2)));
+  g.add(typed("mm1", "MatMul", {"x", "w1"}));
+  g.add(typed("bias", "BiasAdd", {"mm1", "b1"}));
+  g.add(typed("relu", "Relu", {"bias"}));
+  g.add(typed("mm2", "MatMul", {"relu", "w2"}));
+  g.add(typed("tanh", "Tanh", {"mm2"}));
+  g.add(typed("out", "Softmax", {"tanh"}));
   return g;
 }
 
@@ -77,8 +65,8 @@ TEST_CASE("plan: one plan per feed shape, reused, outputs as the reference's") {
   const uint32_t seed = std::random_device{}();
   std::printf("plan cache test seed %u\n", seed);
   const Session m(chain_graph(seed));
-  const FeedMap batch1{{id("x"), random_tensor(Shape{1, 8}, seed + 10)}};
-  const FeedMap batch4{{id("x"), random_tensor(Shape{4, 8}, seed + 11)}};
+  const FeedMap batch1{{id("x"), uniform_tensor(Shape{1, 8}, seed + 10)}};
+  const FeedMap batch4{{id("x"), uniform_tensor(Shape{4, 8}, seed + 11)}};
   check_against_reference(m, batch1, {id("out")});
   CHECK(m.cached_plans() == 1);
   check_against_reference(m, batch4, {id("out")});
@@ -106,15 +94,15 @@ TEST_CASE("plan: the arena's size for a hand-computed graph") {
   Graph g;
   g.add(placeholder("x", DType::Float, PartialShape{1, 16}));
   g.add(constant("axis", Tensor::scalar<int32_t>(1)));
-  g.add(op("a", "Softmax", {"x"}));
-  Node cat = op("cat", "ConcatV2", {"a", "a", "axis"});
+  g.add(typed("a", "Softmax", {"x"}));
+  Node cat = typed("cat", "ConcatV2", {"a", "a", "axis"});
   cat.attrs["N"] = int64_t{2};
   cat.attrs["Tidx"] = DType::Int32;
   g.add(cat);
-  g.add(op("d", "Softmax", {"cat"}));
-  g.add(op("out", "Softmax", {"d"}));
+  g.add(typed("d", "Softmax", {"cat"}));
+  g.add(typed("out", "Softmax", {"d"}));
   const Session m(g);
-  const FeedMap feeds{{id("x"), random_tensor(Shape{1, 16}, 7)}};
+  const FeedMap feeds{{id("x"), uniform_tensor(Shape{1, 16}, 7)}};
   check_against_reference(m, feeds, {id("out")});
   const std::optional<PlanStats> s = m.plan_stats(feeds, {id("out")});
   REQUIRE(s);
@@ -129,13 +117,13 @@ TEST_CASE("plan: in place never overwrites a value still needed") {
   // a has two consumers: Neg must not write over it; Relu (its last use) may.
   Graph g;
   g.add(placeholder("x", DType::Float, PartialShape{2, 8}));
-  g.add(op("a", "Exp", {"x"}));
-  g.add(op("b", "Neg", {"a"}));
-  g.add(op("c", "Relu", {"a"}));
-  g.add(op("sq", "Mul", {"c", "c"}));  // both inputs the same storage: not in place
-  g.add(op("out", "AddV2", {"b", "sq"}));
+  g.add(typed("a", "Exp", {"x"}));
+  g.add(typed("b", "Neg", {"a"}));
+  g.add(typed("c", "Relu", {"a"}));
+  g.add(typed("sq", "Mul", {"c", "c"}));  // both inputs the same storage: not in place
+  g.add(typed("out", "AddV2", {"b", "sq"}));
   const Session m(g);
-  const FeedMap feeds{{id("x"), random_tensor(Shape{2, 8}, 3)}};
+  const FeedMap feeds{{id("x"), uniform_tensor(Shape{2, 8}, 3)}};
   check_against_reference(m, feeds, {id("out")});
   const std::optional<PlanStats> s = m.plan_stats(feeds, {id("out")});
   REQUIRE(s);
@@ -153,19 +141,19 @@ TEST_CASE("plan: a view keeps the storage it views alive") {
   g.add(placeholder("x", DType::Float, PartialShape{4, 4}));
   g.add(constant("flat", Tensor::from_vector<int32_t>({16})));
   g.add(constant("square", Tensor::from_vector<int32_t>({4, 4})));
-  g.add(op("a", "Exp", {"x"}));
-  Node r = op("r", "Reshape", {"a", "flat"});
+  g.add(typed("a", "Exp", {"x"}));
+  Node r = typed("r", "Reshape", {"a", "flat"});
   r.attrs["Tshape"] = DType::Int32;
   g.add(r);
-  g.add(op("c", "Softmax", {"x"}));
-  g.add(op("d", "Softmax", {"c"}));
-  Node r2 = op("r2", "Reshape", {"r", "square"});
+  g.add(typed("c", "Softmax", {"x"}));
+  g.add(typed("d", "Softmax", {"c"}));
+  Node r2 = typed("r2", "Reshape", {"r", "square"});
   r2.attrs["Tshape"] = DType::Int32;
   g.add(r2);
-  g.add(op("id", "Identity", {"d"}));
-  g.add(op("out", "Mul", {"r2", "id"}));
+  g.add(typed("id", "Identity", {"d"}));
+  g.add(typed("out", "Mul", {"r2", "id"}));
   const Session m(g);
-  const FeedMap feeds{{id("x"), random_tensor(Shape{4, 4}, 5)}};
+  const FeedMap feeds{{id("x"), uniform_tensor(Shape{4, 4}, 5)}};
   check_against_reference(m, feeds, {id("out")});
   CHECK_FALSE(m.plan_stats(feeds, {id("out")})->arena_given_up);
 }
@@ -174,7 +162,7 @@ TEST_CASE("plan: concurrent runs of one model agree with the reference") {
   const uint32_t seed = std::random_device{}();
   std::printf("plan threads test seed %u\n", seed);
   const Session m(chain_graph(seed));
-  const FeedMap feeds{{id("x"), random_tensor(Shape{3, 8}, seed + 1)}};
+  const FeedMap feeds{{id("x"), uniform_tensor(Shape{3, 8}, seed + 1)}};
   const Tensor want = run_reference(m.graph(), feeds, {id("out")})[0];
   m.run(feeds, {id("out")});  // plan first
   std::vector<Tensor> got(4);
@@ -189,7 +177,7 @@ TEST_CASE("plan: concurrent runs of one model agree with the reference") {
 
 TEST_CASE("plan: on_node sees every node's values, which stay valid after the run") {
   const Session m(chain_graph(11));
-  const FeedMap feeds{{id("x"), random_tensor(Shape{2, 8}, 12)}};
+  const FeedMap feeds{{id("x"), uniform_tensor(Shape{2, 8}, 12)}};
   m.run(feeds, {id("out")});
   std::map<std::string, Tensor> seen;
   RunOptions options;
@@ -212,12 +200,12 @@ struct OffPlanCase {
   std::vector<TensorId> fetches{TensorId::parse("out")};
   OffPlanCase() {
     g.add(placeholder("x", DType::Float, PartialShape{2, 4}));
-    g.add(op("a", "Exp", {"x"}));
-    g.add(op("f", "Identity", {"a"}));
-    g.add(op("s", "Softmax", {"f"}));
-    g.add(op("a2", "Exp", {"x"}));
-    g.add(op("out", "Mul", {"s", "a2"}));
-    feeds[TensorId::parse("x")] = random_tensor(Shape{2, 4}, 9);
+    g.add(typed("a", "Exp", {"x"}));
+    g.add(typed("f", "Identity", {"a"}));
+    g.add(typed("s", "Softmax", {"f"}));
+    g.add(typed("a2", "Exp", {"x"}));
+    g.add(typed("out", "Mul", {"s", "a2"}));
+    feeds[TensorId::parse("x")] = uniform_tensor(Shape{2, 4}, 9);
   }
 };
 
@@ -282,7 +270,7 @@ TEST_CASE("plan: random graphs of element-wise ops, views and shared inputs matc
   for (int graph = 0; graph < 25; ++graph) {
     Graph g;
     g.add(placeholder("x", DType::Float, PartialShape{-1, 8}));
-    g.add(constant("bias", random_tensor(Shape{8}, seed + static_cast<uint32_t>(graph))));
+    g.add(constant("bias", uniform_tensor(Shape{8}, seed + static_cast<uint32_t>(graph))));
     g.add(constant("shape", Tensor::from_vector<int32_t>({-1, 8})));
     std::vector<std::string> names{"x"};
     const int nodes = 6 + static_cast<int>(rng() % 14);
@@ -291,13 +279,13 @@ TEST_CASE("plan: random graphs of element-wise ops, views and shared inputs matc
       const std::string a = names[rng() % names.size()];
       if (rng() % 2) {
         const std::string type = unary[rng() % std::size(unary)];
-        Node n = op(name, type, type == "Reshape" ? std::vector<std::string>{a, "shape"} : std::vector<std::string>{a});
+        Node n = typed(name, type, type == "Reshape" ? std::vector<std::string>{a, "shape"} : std::vector<std::string>{a});
         if (type == "Reshape") n.attrs["Tshape"] = DType::Int32;
         g.add(n);
       } else {
         const std::string type = binary[rng() % std::size(binary)];
         const std::string b = type == "BiasAdd" ? "bias" : names[rng() % names.size()];
-        g.add(op(name, type, {a, b}));
+        g.add(typed(name, type, {a, b}));
       }
       names.push_back(name);
     }
@@ -305,7 +293,7 @@ TEST_CASE("plan: random graphs of element-wise ops, views and shared inputs matc
     for (size_t k = rng() % 3; k > 0; --k) fetches.push_back(TensorId::parse(names[1 + rng() % (names.size() - 1)]));
     const Session m(g);
     const int64_t batch = 1 + static_cast<int64_t>(rng() % 3);
-    const FeedMap feeds{{id("x"), random_tensor(Shape{batch, 8}, seed + 100 + static_cast<uint32_t>(graph))}};
+    const FeedMap feeds{{id("x"), uniform_tensor(Shape{batch, 8}, seed + 100 + static_cast<uint32_t>(graph))}};
     INFO("graph " << graph << " with " << nodes << " nodes");
     check_against_reference(m, feeds, fetches);
     const PlanStats s = *m.plan_stats(feeds, fetches);

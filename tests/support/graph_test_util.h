@@ -1,7 +1,9 @@
 // Building small graphs in tests.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,22 @@ inline Node placeholder(std::string name, DType dtype = DType::Float, std::optio
   p.attrs["dtype"] = dtype;
   if (shape) p.attrs["shape"] = std::move(*shape);
   return p;
+}
+
+// A node with attr T, the element type most ops read.
+inline Node typed(std::string name, std::string op, std::vector<std::string> inputs, DType t = DType::Float) {
+  Node n = node(std::move(name), std::move(op), std::move(inputs));
+  n.attrs["T"] = t;
+  return n;
+}
+
+// A float tensor of values uniform in [-1, 1), the same for the same seed.
+inline Tensor uniform_tensor(Shape shape, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  Tensor t(DType::Float, std::move(shape));
+  for (int64_t i = 0; i < t.num_elements(); ++i) t.data<float>()[i] = dist(rng);
+  return t;
 }
 
 }  // namespace frost::testing
