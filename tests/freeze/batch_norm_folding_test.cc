@@ -19,15 +19,6 @@ std::vector<float> ramp(int64_t n, float scale, float offset = 0.0f) {
   return v;
 }
 
-std::map<std::string, AttrValue> conv_attrs(const std::string& padding = "VALID", int stride = 1,
-                                            const std::string& format = "NHWC") {
-  return {{"T", DType::Float},
-          {"strides", std::vector<int64_t>{1, stride, stride, 1}},
-          {"padding", padding},
-          {"data_format", format},
-          {"dilations", std::vector<int64_t>{1, 1, 1, 1}}};
-}
-
 std::map<std::string, AttrValue> bn_attrs(bool training = false, const std::string& format = "NHWC") {
   return {{"T", DType::Float}, {"U", DType::Float}, {"epsilon", 0.001f}, {"is_training", training},
           {"data_format", format}};
@@ -59,7 +50,7 @@ TEST_CASE("fold_batch_norm: Conv2D -> FusedBatchNormV3 folds into the filter and
   GraphBuilder b;
   b.placeholder("x", {1, 5, 5, 3});
   b.floats("w", ramp(3 * 3 * 3 * 4, 0.1f), Shape{3, 3, 3, 4});
-  b.op("conv", "Conv2D", {"x", "w"}, conv_attrs());
+  b.op("conv", "Conv2D", {"x", "w"}, conv2d_attrs("VALID"));
   auto p = bn_params(b, "bn", 4);
   b.op("bn", "FusedBatchNormV3", {"conv", p[0], p[1], p[2], p[3]}, bn_attrs());
   b.op("out", "Relu", {"bn"});
@@ -77,7 +68,7 @@ TEST_CASE("fold_batch_norm: Conv2D + BiasAdd + FusedBatchNorm folds the bias too
   GraphBuilder b;
   b.placeholder("x", {2, 4, 4, 2});
   b.floats("w", ramp(2 * 2 * 2 * 3, 0.2f), Shape{2, 2, 2, 3});
-  b.op("conv", "Conv2D", {"x", "w"}, conv_attrs("SAME"));
+  b.op("conv", "Conv2D", {"x", "w"}, conv2d_attrs("SAME"));
   b.floats("b", {0.5f, -1.0f, 2.0f}, Shape{3});
   b.op("bias", "BiasAdd", {"conv", "b"}, {{"data_format", "NHWC"}});
   auto p = bn_params(b, "bn", 3);
@@ -94,7 +85,7 @@ TEST_CASE("fold_batch_norm: DepthwiseConv2dNative (multiplier 2) -> FusedBatchNo
   GraphBuilder b;
   b.placeholder("x", {1, 6, 6, 3});
   b.floats("w", ramp(3 * 3 * 3 * 2, 0.1f, 0.05f), Shape{3, 3, 3, 2});
-  b.op("dw", "DepthwiseConv2dNative", {"x", "w"}, conv_attrs("SAME", 2));
+  b.op("dw", "DepthwiseConv2dNative", {"x", "w"}, conv2d_attrs("SAME", 2));
   auto p = bn_params(b, "bn", 6);
   b.op("bn", "FusedBatchNormV2", {"dw", p[0], p[1], p[2], p[3]}, bn_attrs());
   b.op("out", "Relu6", {"bn"});
@@ -108,7 +99,7 @@ TEST_CASE("fold_batch_norm: conv output with a second consumer is not folded (mu
   GraphBuilder b;
   b.placeholder("x", {1, 4, 4, 2});
   b.floats("w", ramp(2 * 2 * 2 * 3, 0.2f), Shape{2, 2, 2, 3});
-  b.op("conv", "Conv2D", {"x", "w"}, conv_attrs());
+  b.op("conv", "Conv2D", {"x", "w"}, conv2d_attrs("VALID"));
   auto p = bn_params(b, "bn", 3);
   b.op("bn", "FusedBatchNormV3", {"conv", p[0], p[1], p[2], p[3]}, bn_attrs());
   b.op("side", "Relu", {"conv"});  // second consumer of the conv output
@@ -127,7 +118,7 @@ TEST_CASE("fold_batch_norm: a non-constant mean, or is_training, leaves the BN (
   b.placeholder("x", {1, 4, 4, 2});
   b.placeholder("mean", {2});
   b.floats("w", ramp(1 * 1 * 2 * 2, 0.3f, 0.1f), Shape{1, 1, 2, 2});
-  b.op("conv", "Conv2D", {"x", "w"}, conv_attrs());
+  b.op("conv", "Conv2D", {"x", "w"}, conv2d_attrs("VALID"));
   auto p = bn_params(b, "bn", 2);
   b.op("bn", "FusedBatchNormV3", {"conv", p[0], p[1], "mean", p[3]}, bn_attrs());
   const OptimizeResult r = optimize_with(b.g, {"x", "mean"}, {"bn"}, kFoldPasses);
@@ -139,7 +130,7 @@ TEST_CASE("fold_batch_norm: a non-constant mean, or is_training, leaves the BN (
   GraphBuilder t;
   t.placeholder("x", {1, 4, 4, 2});
   t.floats("w", ramp(4, 0.3f, 0.1f), Shape{1, 1, 2, 2});
-  t.op("conv", "Conv2D", {"x", "w"}, conv_attrs());
+  t.op("conv", "Conv2D", {"x", "w"}, conv2d_attrs("VALID"));
   auto q = bn_params(t, "bn", 2);
   t.op("bn", "FusedBatchNorm", {"conv", q[0], q[1], q[2], q[3]}, bn_attrs(/*training=*/true));
   const OptimizeResult rt = optimize_with(t.g, {"x"}, {"bn"}, kFoldPasses);
@@ -150,7 +141,7 @@ TEST_CASE("fold_batch_norm: NCHW BN after an NHWC conv is not folded into the co
   GraphBuilder b;
   b.placeholder("x", {1, 4, 4, 2});
   b.floats("w", ramp(2 * 2 * 2 * 3, 0.2f), Shape{2, 2, 2, 3});
-  b.op("conv", "Conv2D", {"x", "w"}, conv_attrs());  // NHWC output [1,3,3,3]
+  b.op("conv", "Conv2D", {"x", "w"}, conv2d_attrs("VALID"));  // NHWC output [1,3,3,3]
   auto p = bn_params(b, "bn", 3);                   // the NCHW BN sees C = dim 1 = 3
   b.op("bn", "FusedBatchNormV3", {"conv", p[0], p[1], p[2], p[3]}, bn_attrs(false, "NCHW"));
   const OptimizeResult r = optimize_with(b.g, {"x"}, {"bn"}, kFoldPasses);
@@ -164,7 +155,7 @@ TEST_CASE("decomposed BN: conv + BiasAdd + x*(rsqrt(var+eps)*gamma) + (beta - me
   GraphBuilder b;
   b.placeholder("x", {1, 5, 5, 2});
   b.floats("w", ramp(3 * 3 * 2 * 4, 0.1f), Shape{3, 3, 2, 4});
-  b.op("conv", "Conv2D", {"x", "w"}, conv_attrs("SAME"));
+  b.op("conv", "Conv2D", {"x", "w"}, conv2d_attrs("SAME"));
   b.floats("b", {0.1f, 0.2f, -0.3f, 0.4f}, Shape{4});
   b.op("bias", "BiasAdd", {"conv", "b"}, {{"data_format", "NHWC"}});
   auto p = bn_params(b, "bn", 4);
@@ -212,14 +203,14 @@ TEST_CASE("per-channel folds must not fire: non-constant scale, wrong channel co
   b.placeholder("x", {1, 3, 3, 2});
   b.placeholder("s", {2});
   b.floats("w", ramp(2 * 2, 0.5f, 0.1f), Shape{1, 1, 2, 2});
-  b.op("conv", "Conv2D", {"x", "w"}, conv_attrs());
+  b.op("conv", "Conv2D", {"x", "w"}, conv2d_attrs("VALID"));
   b.op("m1", "Mul", {"conv", "s"});  // scale not constant
   b.floats("w2", ramp(2 * 2, 0.5f, 0.2f), Shape{1, 1, 2, 2});
-  b.op("conv2", "Conv2D", {"x", "w2"}, conv_attrs());
+  b.op("conv2", "Conv2D", {"x", "w2"}, conv2d_attrs("VALID"));
   b.floats("per_row", {1.0f, 2.0f, 3.0f}, Shape{3, 1});  // broadcasts over H, not channels
   b.op("m2", "Mul", {"conv2", "per_row"});
   b.floats("w3", ramp(2 * 2, 0.5f, 0.3f), Shape{1, 1, 2, 2});
-  b.op("conv3", "Conv2D", {"x", "w3"}, conv_attrs());
+  b.op("conv3", "Conv2D", {"x", "w3"}, conv2d_attrs("VALID"));
   b.floats("k", {3.0f, 4.0f}, Shape{2});
   b.op("m3", "Mul", {"conv3", "k"});
   b.op("also", "Neg", {"conv3"});  // conv3 is shared
@@ -241,7 +232,7 @@ TEST_CASE("fold_pad_into_conv: zero spatial Pad becomes EXPLICIT padding (Conv2D
     b.constant("paddings", pads);
     b.op("pad", "Pad", {"x", "paddings"}, {{"Tpaddings", DType::Int32}});
     b.floats("w", ramp(3 * 3 * 2 * 2, 0.1f, 0.02f), Shape{3, 3, 2, 2});
-    b.op("conv", op, {"pad", "w"}, conv_attrs("VALID", 2));
+    b.op("conv", op, {"pad", "w"}, conv2d_attrs("VALID", 2));
     OptimizeOptions o;
     o.inputs = {"x"};
     o.outputs = {"conv"};
@@ -263,7 +254,7 @@ TEST_CASE("fold_pad_into_conv: a depthwise conv in a graph for TensorFlow keeps 
   b.constant("paddings", Tensor::from_vector<int32_t>({0, 0, 1, 1, 1, 1, 0, 0}, Shape{4, 2}));
   b.op("pad", "Pad", {"x", "paddings"}, {{"Tpaddings", DType::Int32}});
   b.floats("w", ramp(3 * 3 * 2 * 1, 0.1f), Shape{3, 3, 2, 1});
-  b.op("conv", "DepthwiseConv2dNative", {"pad", "w"}, conv_attrs("VALID"));
+  b.op("conv", "DepthwiseConv2dNative", {"pad", "w"}, conv2d_attrs("VALID"));
   const OptimizeResult r = optimize_with(b.g, {"x"}, {"conv"}, kFoldPasses);
   CHECK(count_ops(r.graph, "Pad") == 1);
   CHECK(r.graph.at("conv").attr_string("padding") == "VALID");
@@ -275,14 +266,14 @@ TEST_CASE("fold_pad_into_conv: channel padding, SAME conv, non-zero PadV2 stay (
   b.constant("chan_pads", Tensor::from_vector<int32_t>({0, 0, 1, 1, 1, 1, 0, 1}, Shape{4, 2}));
   b.op("pad1", "Pad", {"x", "chan_pads"}, {{"Tpaddings", DType::Int32}});
   b.floats("w3", ramp(3 * 3 * 3 * 1, 0.1f), Shape{3, 3, 3, 1});
-  b.op("c1", "Conv2D", {"pad1", "w3"}, conv_attrs());
+  b.op("c1", "Conv2D", {"pad1", "w3"}, conv2d_attrs("VALID"));
   b.constant("sp_pads", Tensor::from_vector<int32_t>({0, 0, 1, 1, 1, 1, 0, 0}, Shape{4, 2}));
   b.op("pad2", "Pad", {"x", "sp_pads"}, {{"Tpaddings", DType::Int32}});
   b.floats("w2", ramp(3 * 3 * 2 * 1, 0.1f), Shape{3, 3, 2, 1});
-  b.op("c2", "Conv2D", {"pad2", "w2"}, conv_attrs("SAME"));
+  b.op("c2", "Conv2D", {"pad2", "w2"}, conv2d_attrs("SAME"));
   b.floats("one", {1.0f}, Shape{});
   b.op("pad3", "PadV2", {"x", "sp_pads", "one"}, {{"Tpaddings", DType::Int32}});
-  b.op("c3", "Conv2D", {"pad3", "w2"}, conv_attrs());
+  b.op("c3", "Conv2D", {"pad3", "w2"}, conv2d_attrs("VALID"));
   const OptimizeResult r = optimize_with(b.g, {"x"}, {"c1", "c2", "c3"}, kFoldPasses);
   CHECK(count_ops(r.graph, "Pad") == 2);
   CHECK(count_ops(r.graph, "PadV2") == 1);

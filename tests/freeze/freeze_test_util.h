@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,25 @@ inline OptimizeResult optimize_with(const Graph& g, const std::vector<std::strin
   o.outputs = outputs;
   o.passes = passes;
   return optimize_graph(g, o);
+}
+
+// Conv2D / DepthwiseConv2dNative attrs: float, no dilation, `stride` along H and W of NHWC.
+inline std::map<std::string, AttrValue> conv2d_attrs(const std::string& padding = "SAME", int stride = 1,
+                                                     const std::string& format = "NHWC") {
+  return {{"T", DType::Float},
+          {"strides", std::vector<int64_t>{1, stride, stride, 1}},
+          {"padding", padding},
+          {"data_format", format},
+          {"dilations", std::vector<int64_t>{1, 1, 1, 1}}};
+}
+
+// Optimising for the CPU backend (its runtime fusions on), fed "x".
+inline OptimizeOptions cpu_backend_options(const std::vector<std::string>& outputs) {
+  OptimizeOptions o;
+  o.inputs = {"x"};
+  o.outputs = outputs;
+  o.runtime_fusions = true;
+  return o;
 }
 
 }  // namespace frost::testing

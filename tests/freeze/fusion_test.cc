@@ -15,14 +15,6 @@ std::vector<float> ramp(int64_t n, float scale, float offset = 0.0f) {
   return v;
 }
 
-std::map<std::string, AttrValue> conv_attrs(const std::string& padding = "SAME") {
-  return {{"T", DType::Float},
-          {"strides", std::vector<int64_t>{1, 1, 1, 1}},
-          {"padding", padding},
-          {"data_format", "NHWC"},
-          {"dilations", std::vector<int64_t>{1, 1, 1, 1}}};
-}
-
 // x -> op(x, w) -> BiasAdd(b) -> activation (if any), named "act".
 GraphBuilder contraction_chain(const std::string& op, const std::string& activation, float alpha = 0.2f) {
   GraphBuilder b;
@@ -33,7 +25,7 @@ GraphBuilder contraction_chain(const std::string& op, const std::string& activat
   } else {
     b.placeholder("x", {1, 4, 4, 2});
     b.floats("w", ramp(3 * 3 * 2 * 2, 0.2f), Shape{3, 3, 2, 2});
-    b.op("lin", op, {"x", "w"}, conv_attrs());
+    b.op("lin", op, {"x", "w"}, conv2d_attrs());
   }
   // MatMul: 4 columns; Conv2D: 2 output channels; depthwise: 2 channels x 2.
   if (op == "Conv2D") b.floats("b", {0.25f, -0.5f}, Shape{2});
@@ -119,7 +111,7 @@ TEST_CASE("fuse_bias_activation: conv -> FusedBatchNorm -> Relu ends as one _Fus
   GraphBuilder b;
   b.placeholder("x", {1, 5, 5, 3});
   b.floats("w", ramp(3 * 3 * 3 * 4, 0.1f), Shape{3, 3, 3, 4});
-  b.op("conv", "Conv2D", {"x", "w"}, conv_attrs("VALID"));
+  b.op("conv", "Conv2D", {"x", "w"}, conv2d_attrs("VALID"));
   b.floats("gamma", {1.0f, 0.5f, 2.0f, 1.5f}, Shape{4});
   b.floats("beta", {0.1f, 0.0f, -0.2f, 0.3f}, Shape{4});
   b.floats("mean", {0.05f, -0.1f, 0.2f, 0.0f}, Shape{4});
@@ -169,19 +161,19 @@ TEST_CASE("_Fused* reference kernels: FusedBatchNorm and residual Add forms, and
   b.floats("offset", {0.5f, -0.5f}, Shape{2});
   b.floats("mean", {0.1f, 0.2f}, Shape{2});
   b.floats("var", {1.0f, 0.5f}, Shape{2});
-  std::map<std::string, AttrValue> attrs = conv_attrs();
+  std::map<std::string, AttrValue> attrs = conv2d_attrs();
   attrs["fused_ops"] = std::vector<std::string>{"FusedBatchNorm", "Relu"};
   attrs["num_args"] = int64_t{4};
   attrs["epsilon"] = 0.01f;
   b.op("fused", "_FusedConv2D", {"x", "w", "scale", "offset", "mean", "var"}, attrs);
   // The same, unfused.
-  b.op("conv", "Conv2D", {"x", "w"}, conv_attrs());
+  b.op("conv", "Conv2D", {"x", "w"}, conv2d_attrs());
   b.op("bn", "FusedBatchNorm", {"conv", "scale", "offset", "mean", "var"},
        {{"T", DType::Float}, {"epsilon", 0.01f}, {"is_training", false}});
   b.op("relu", "Relu", {"bn"});
   // BiasAdd + residual Add + Relu.
   b.floats("bias", {0.1f, -0.1f}, Shape{2});
-  std::map<std::string, AttrValue> res = conv_attrs();
+  std::map<std::string, AttrValue> res = conv2d_attrs();
   res["fused_ops"] = std::vector<std::string>{"BiasAdd", "Add", "Relu"};
   res["num_args"] = int64_t{2};
   b.op("fused_res", "_FusedConv2D", {"x", "w", "bias", "x"}, res);
@@ -210,14 +202,14 @@ TEST_CASE("fuse_residual_add: conv + bias + residual Add + Relu -> one _FusedCon
   GraphBuilder b;
   b.placeholder("x", {PartialShape::kUnknown, 4, 4, 2});
   b.floats("w", ramp(3 * 3 * 2 * 2, 0.2f), Shape{3, 3, 2, 2});
-  b.op("conv", "Conv2D", {"x", "w"}, conv_attrs("SAME"));
+  b.op("conv", "Conv2D", {"x", "w"}, conv2d_attrs("SAME"));
   b.floats("b", {0.25f, -0.5f}, Shape{2});
   b.op("bias", "BiasAdd", {"conv", "b"}, {{"data_format", "NHWC"}});
   b.op("sum", "AddV2", {"x", "bias"});
   b.op("out", "Relu", {"sum"});
   // A broadcasting Add is not a residual.
   b.floats("shift", {1.0f, 2.0f}, Shape{2});
-  b.op("conv2", "Conv2D", {"x", "w"}, conv_attrs("SAME"));
+  b.op("conv2", "Conv2D", {"x", "w"}, conv2d_attrs("SAME"));
   b.op("bias2", "BiasAdd", {"conv2", "b"}, {{"data_format", "NHWC"}});
   b.op("sum2", "AddV2", {"bias2", "x"});
   b.op("scaled", "Mul", {"sum2", "shift"});
@@ -247,7 +239,7 @@ TEST_CASE("fuse_residual_add: conv + bias + residual Add + Relu -> one _FusedCon
   GraphBuilder bc;
   bc.placeholder("x", {2, 4, 4, 2});
   bc.floats("w", ramp(3 * 3 * 2 * 2, 0.2f), Shape{3, 3, 2, 2});
-  bc.op("conv", "Conv2D", {"x", "w"}, conv_attrs("SAME"));
+  bc.op("conv", "Conv2D", {"x", "w"}, conv2d_attrs("SAME"));
   bc.floats("b", {0.25f, -0.5f}, Shape{2});
   bc.op("bias", "BiasAdd", {"conv", "b"}, {{"data_format", "NHWC"}});
   bc.floats("one_image", ramp(32, 0.1f), Shape{1, 4, 4, 2});
@@ -288,21 +280,13 @@ GraphBuilder bn_after_activation(const std::string& op) {
   return b;
 }
 
-OptimizeOptions frost_runtime(const std::vector<std::string>& outputs) {
-  OptimizeOptions o;
-  o.inputs = {"x"};
-  o.outputs = outputs;
-  o.runtime_fusions = true;
-  return o;
-}
-
 }  // namespace
 
 TEST_CASE("fuse_scale_after_activation: conv/depthwise/matmul + Relu + Mul + Add -> one fused op with Scale, Shift") {
   for (const std::string op : {"Conv2D", "DepthwiseConv2dNative", "MatMul"}) {
     CAPTURE(op);
     GraphBuilder b = bn_after_activation(op);
-    const OptimizeResult r = optimize_graph(b.g, frost_runtime({"bn"}));
+    const OptimizeResult r = optimize_graph(b.g, cpu_backend_options({"bn"}));
     const Node& f = r.graph.at("bn");
     CHECK(f.op == "_Fused" + op);
     CHECK(f.attr("fused_ops").list_s() == std::vector<std::string>{"BiasAdd", "Relu", "Scale", "Shift"});
@@ -319,7 +303,7 @@ TEST_CASE("fuse_scale_after_activation: conv/depthwise/matmul + Relu + Mul + Add
   b.floats("c", {3.0f}, Shape{});
   b.op("shifted", "Sub", {"act", "t"});
   b.op("out", "Mul", {"c", "shifted"});
-  const OptimizeResult r = optimize_graph(b.g, frost_runtime({"out"}));
+  const OptimizeResult r = optimize_graph(b.g, cpu_backend_options({"out"}));
   CHECK(r.graph.at("out").op == "_FusedConv2D");
   CHECK(r.graph.at("out").attr("fused_ops").list_s() == std::vector<std::string>{"BiasAdd", "Relu6", "Scale", "Shift"});
   check_same_numbers(b.g, r.graph, {"x"}, {"out"});
@@ -328,7 +312,7 @@ TEST_CASE("fuse_scale_after_activation: conv/depthwise/matmul + Relu + Mul + Add
 TEST_CASE("fuse_scale_after_activation: must not fire") {
   SUBCASE("for TensorFlow (no runtime fusions): the Mul and Add stay") {
     GraphBuilder b = bn_after_activation("Conv2D");
-    OptimizeOptions o = frost_runtime({"bn"});
+    OptimizeOptions o = cpu_backend_options({"bn"});
     o.runtime_fusions = false;
     const OptimizeResult r = optimize_graph(b.g, o);
     CHECK(r.graph.at("bn").op == "AddV2");
@@ -337,7 +321,7 @@ TEST_CASE("fuse_scale_after_activation: must not fire") {
   }
   SUBCASE("the activation output is also fetched") {
     GraphBuilder b = bn_after_activation("Conv2D");
-    const OptimizeResult r = optimize_graph(b.g, frost_runtime({"bn", "act"}));
+    const OptimizeResult r = optimize_graph(b.g, cpu_backend_options({"bn", "act"}));
     CHECK(r.graph.at("act").attr("fused_ops").list_s() == std::vector<std::string>{"BiasAdd", "Relu"});
     // The Mul and Add stay outside the convolution (as one element-wise chain).
     CHECK(r.graph.at("bn").op == "_FusedElementwise");
@@ -355,7 +339,7 @@ TEST_CASE("fuse_scale_after_activation: must not fire") {
     b3.floats("rows", ramp(4, 0.1f), Shape{1, 4, 1, 1});
     b3.op("masked", "Mul", {"act", "rows"});
     for (GraphBuilder* g : {&b, &b2, &b3}) {
-      const OptimizeResult r = optimize_graph(g->g, frost_runtime({"masked"}));
+      const OptimizeResult r = optimize_graph(g->g, cpu_backend_options({"masked"}));
       CHECK(r.report.total("scales_fused_after_activation") + r.report.total("shifts_fused_after_activation") == 0);
       CHECK(r.graph.at("act").op == "_FusedConv2D");
       check_same_numbers(g->g, r.graph, {"x"}, {"masked"});
@@ -365,7 +349,7 @@ TEST_CASE("fuse_scale_after_activation: must not fire") {
     GraphBuilder b = contraction_chain("Conv2D", "");
     b.floats("s", {2.0f, -1.0f}, Shape{2});
     b.op("out", "Mul", {"bias", "s"});
-    const OptimizeResult r = optimize_graph(b.g, frost_runtime({"out"}));
+    const OptimizeResult r = optimize_graph(b.g, cpu_backend_options({"out"}));
     CHECK(r.report.total("scales_fused_after_activation") == 0);
     CHECK(r.graph.at("out").attr("fused_ops").list_s() == std::vector<std::string>{"BiasAdd"});
     check_same_numbers(b.g, r.graph, {"x"}, {"out"});

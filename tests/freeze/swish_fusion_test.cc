@@ -14,14 +14,6 @@ using namespace frost::testing;
 
 namespace {
 
-std::map<std::string, AttrValue> conv_attrs() {
-  return {{"T", DType::Float},
-          {"strides", std::vector<int64_t>{1, 1, 1, 1}},
-          {"padding", std::string("SAME")},
-          {"data_format", std::string("NHWC")},
-          {"dilations", std::vector<int64_t>{1, 1, 1, 1}}};
-}
-
 // x -> op(x, w) + b -> "lin_out", 3 output channels / columns.
 GraphBuilder contraction(const std::string& op) {
   GraphBuilder b;
@@ -32,11 +24,11 @@ GraphBuilder contraction(const std::string& op) {
   } else if (op == "Conv2D") {
     b.placeholder("x", {1, 5, 4, 2});
     b.floats("w", varied_values(3 * 3 * 2 * 3, 0.2f), Shape{3, 3, 2, 3});
-    b.op("lin", op, {"x", "w"}, conv_attrs());
+    b.op("lin", op, {"x", "w"}, conv2d_attrs());
   } else {
     b.placeholder("x", {1, 5, 4, 3});
     b.floats("w", varied_values(3 * 3 * 3, 0.3f), Shape{3, 3, 3, 1});
-    b.op("lin", op, {"x", "w"}, conv_attrs());
+    b.op("lin", op, {"x", "w"}, conv2d_attrs());
   }
   b.floats("b", {0.25f, -0.5f, 0.75f}, Shape{3});
   b.op("lin_out", "BiasAdd", {"lin", "b"}, {{"data_format", std::string("NHWC")}});
@@ -50,14 +42,6 @@ void add_swish(GraphBuilder& b, const std::string& v, bool sigmoid_first, const 
     b.op(name, "Mul", {name + "_sig", v});
   else
     b.op(name, "Mul", {v, name + "_sig"});
-}
-
-OptimizeOptions frost_cpu(const std::vector<std::string>& outputs) {
-  OptimizeOptions o;
-  o.inputs = {"x"};
-  o.outputs = outputs;
-  o.runtime_fusions = true;
-  return o;
 }
 
 // The optimised graph on the CPU backend against the original on the
@@ -100,7 +84,7 @@ TEST_CASE("fuse_swish: contraction + BiasAdd + x*sigmoid(x) -> one fused op with
       CAPTURE(sigmoid_first);
       GraphBuilder b = contraction(op);
       add_swish(b, "lin_out", sigmoid_first);
-      const OptimizeResult r = optimize_graph(b.g, frost_cpu({"swish"}));
+      const OptimizeResult r = optimize_graph(b.g, cpu_backend_options({"swish"}));
       const Node& f = r.graph.at("swish");  // the fused node keeps the fetched name
       CHECK(f.op == fused);
       CHECK(f.inputs == std::vector<std::string>{"x", "w", "b"});
@@ -116,7 +100,7 @@ TEST_CASE("fuse_swish: Keras Conv2D (no bias) -> BatchNormalization -> swish end
   GraphBuilder b;
   b.placeholder("x", {1, 6, 6, 3});
   b.floats("w", varied_values(3 * 3 * 3 * 4, 0.1f), Shape{3, 3, 3, 4});
-  b.op("conv", "Conv2D", {"x", "w"}, conv_attrs());
+  b.op("conv", "Conv2D", {"x", "w"}, conv2d_attrs());
   b.floats("gamma", {1.0f, 0.5f, 2.0f, 1.5f}, Shape{4});
   b.floats("beta", {0.1f, 0.0f, -0.2f, 0.3f}, Shape{4});
   b.floats("mean", {0.05f, -0.1f, 0.2f, 0.0f}, Shape{4});
@@ -126,7 +110,7 @@ TEST_CASE("fuse_swish: Keras Conv2D (no bias) -> BatchNormalization -> swish end
   // tf.nn.silu under a custom gradient freezes with IdentityN around it.
   b.op("ident", "IdentityN", {"bn"}, {{"T", std::vector<DType>{DType::Float}}});
   add_swish(b, "ident", false, "activation/mul_1");
-  OptimizeOptions o = frost_cpu({"activation/mul_1"});
+  OptimizeOptions o = cpu_backend_options({"activation/mul_1"});
   o.verify = true;
   const OptimizeResult r = optimize_graph(b.g, o);
   CHECK(r.graph.size() == 4);  // x, folded weights, folded bias, the fused conv
@@ -147,7 +131,7 @@ TEST_CASE("fuse_swish: a swish no contraction can take stays one op, and joins a
   add_swish(b, "shifted", true);
   // Standalone: the swish of a placeholder.
   add_swish(b, "x", false, "alone");
-  const OptimizeResult r = optimize_graph(b.g, frost_cpu({"swish", "alone"}));
+  const OptimizeResult r = optimize_graph(b.g, cpu_backend_options({"swish", "alone"}));
   CHECK(r.graph.at("alone").op == "_MklSwish");
   CHECK(r.graph.at("alone").inputs == std::vector<std::string>{"x"});
   CHECK(r.graph.at("swish").op == "_FusedElementwise");
@@ -165,7 +149,7 @@ TEST_CASE("fuse_swish: must not fire") {
     b.op("other", "Neg", {"lin_out"});
     b.op("sig", "Sigmoid", {"lin_out"});
     b.op("prod", "Mul", {"other", "sig"});
-    const OptimizeResult r = optimize_graph(b.g, frost_cpu({"prod"}));
+    const OptimizeResult r = optimize_graph(b.g, cpu_backend_options({"prod"}));
     CHECK(r.report.total("swish_fused") == 0);
     CHECK(r.graph.at("sig").op == "Sigmoid");
     CHECK(count_ops(r.graph, "_MklSwish") == 0);  // (Neg, Mul may become an element-wise chain)
@@ -182,7 +166,7 @@ TEST_CASE("fuse_swish: must not fire") {
         b.op("also", "Neg", {"swish_sig"});
         outputs.push_back("also");
       }
-      const OptimizeResult r = optimize_graph(b.g, frost_cpu(outputs));
+      const OptimizeResult r = optimize_graph(b.g, cpu_backend_options(outputs));
       CHECK(r.report.total("swish_fused") == 0);
       CHECK(r.graph.find("swish_sig") != nullptr);
       check_same_numbers(b.g, r.graph, {"x"}, outputs);
@@ -192,7 +176,7 @@ TEST_CASE("fuse_swish: must not fire") {
     GraphBuilder b = contraction("Conv2D");
     add_swish(b, "lin_out", false);
     b.op("skip", "Neg", {"lin_out"});
-    const OptimizeResult r = optimize_graph(b.g, frost_cpu({"swish", "skip"}));
+    const OptimizeResult r = optimize_graph(b.g, cpu_backend_options({"swish", "skip"}));
     CHECK(r.graph.at("swish").op == "_MklSwish");
     CHECK(r.graph.at("lin_out").op == "_FusedConv2D");
     CHECK(r.graph.at("lin_out").attr("fused_ops").list_s() == std::vector<std::string>{"BiasAdd"});
@@ -203,7 +187,7 @@ TEST_CASE("fuse_swish: must not fire") {
     for (bool fpga : {false, true}) {
       GraphBuilder b = contraction("Conv2D");
       add_swish(b, "lin_out", false);
-      OptimizeOptions o = frost_cpu({"swish"});
+      OptimizeOptions o = cpu_backend_options({"swish"});
       o.runtime_fusions = fpga;
       o.cpu_fusions = !fpga;
       const OptimizeResult r = optimize_graph(b.g, o);

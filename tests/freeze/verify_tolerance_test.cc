@@ -18,14 +18,6 @@ using namespace frost::testing;
 
 namespace {
 
-std::map<std::string, AttrValue> conv_attrs() {
-  return {{"T", DType::Float},
-          {"strides", std::vector<int64_t>{1, 1, 1, 1}},
-          {"padding", std::string("SAME")},
-          {"data_format", std::string("NHWC")},
-          {"dilations", std::vector<int64_t>{1, 1, 1, 1}}};
-}
-
 std::map<std::string, AttrValue> bn_attrs() {
   return {{"T", DType::Float}, {"U", DType::Float}, {"epsilon", 0.001f}, {"is_training", false},
           {"data_format", std::string("NHWC")}};
@@ -79,7 +71,7 @@ Graph deep_conv_bn_network(int depth, uint64_t seed) {
   for (int i = 0; i < depth; ++i) {
     const std::string p = "block" + std::to_string(i);
     b.floats(p + "/w", normal(3 * 3 * c * c, 0, std::sqrt(2.0 / (9 * c))), Shape{3, 3, c, c});
-    b.op(p + "/conv", "Conv2D", {x, p + "/w"}, conv_attrs());
+    b.op(p + "/conv", "Conv2D", {x, p + "/w"}, conv2d_attrs());
     b.floats(p + "/gamma", uniform(c, 0.5, 1.5), Shape{c});
     b.floats(p + "/beta", i + 1 == depth ? std::vector<float>(c, 256.0f) : normal(c, 0, 0.1), Shape{c});
     b.floats(p + "/mean", normal(c, 0, 0.5), Shape{c});
@@ -89,7 +81,7 @@ Graph deep_conv_bn_network(int depth, uint64_t seed) {
     x = b.op(p + "/relu", "Relu", {p + "/bn"});
   }
   b.floats("head/w", normal(c * 2, 0, std::sqrt(1.0 / c)), Shape{1, 1, c, 2});
-  b.op("head/conv", "Conv2D", {x, "head/w"}, conv_attrs());
+  b.op("head/conv", "Conv2D", {x, "head/w"}, conv2d_attrs());
   const GraphInput calibration{"x", DType::Float, PartialShape({1, 8, 8, c}), false, ""};
   const Tensor head = run_reference(b.g, {{TensorId{"x", 0, false}, random_input(calibration, seed + 1)}},
                                     {TensorId{"head/conv", 0, false}})[0];
