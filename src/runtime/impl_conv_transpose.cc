@@ -83,19 +83,8 @@ KernelFn prepare_conv_transpose(const PrepareContext& ctx) {
 // the batch at run time, is not needed); the run checks the full geometry
 // and falls back to gemm_col2im for anything else.
 std::optional<kernels::Conv2DParams> direct_packing(const PrepareContext& ctx) {
-  const Tensor* w = ctx.constant(1);
-  if (!w || w->dtype() != DType::Float || w->rank() != 4) return std::nullopt;
-  const nn::Window2DAttrs a = nn::read_conv_attrs(ctx.node);
-  kernels::Conv2DParams p;
-  p.filter_h = w->shape()[0];
-  p.filter_w = w->shape()[1];
-  p.in_c = w->shape()[2];
-  p.out_c = w->shape()[3];
-  p.stride_h = a.stride_h;
-  p.stride_w = a.stride_w;
-  p.dilation_h = a.dilation_h;
-  p.dilation_w = a.dilation_w;
-  if (p.filter_h < 1 || p.filter_w < 1 || p.in_c < 1 || p.out_c < 1) return std::nullopt;
+  std::optional<kernels::Conv2DParams> p = constant_filter_params(ctx, nn::read_conv_attrs(ctx.node));
+  if (p && (p->filter_h < 1 || p->filter_w < 1 || p->in_c < 1 || p->out_c < 1)) return std::nullopt;
   return p;
 }
 

@@ -22,17 +22,9 @@ namespace {
 // The layer as far as prepare time knows it: the filter's channels, the
 // input's spatial size when inferred (else out_h = out_w = 0).
 std::optional<kernels::Conv2DParams> known_params(const PrepareContext& ctx, const nn::Window2DAttrs& attrs) {
-  const Tensor* w = ctx.constant(1);
-  if (w == nullptr || w->dtype() != DType::Float || w->rank() != 4) return std::nullopt;
-  kernels::Conv2DParams p;
-  p.filter_h = w->shape()[0];
-  p.filter_w = w->shape()[1];
-  p.in_c = w->shape()[2];
-  p.out_c = w->shape()[3];
-  p.stride_h = attrs.stride_h;
-  p.stride_w = attrs.stride_w;
-  p.dilation_h = attrs.dilation_h;
-  p.dilation_w = attrs.dilation_w;
+  std::optional<kernels::Conv2DParams> known = constant_filter_params(ctx, attrs);
+  if (!known) return std::nullopt;
+  kernels::Conv2DParams& p = *known;
   // One group: the input's channels must be the filter's in-depth.
   if (ctx.input_dim(0, 3) != p.in_c) return std::nullopt;
   const int64_t h = ctx.input_dim(0, 1), wd = ctx.input_dim(0, 2);
@@ -46,7 +38,7 @@ std::optional<kernels::Conv2DParams> known_params(const PrepareContext& ctx, con
       return std::nullopt;  // the run reports the bad geometry
     }
   }
-  return p;
+  return known;
 }
 
 bool winograd_applies(const PrepareContext& ctx) {

@@ -60,4 +60,19 @@ bool float_nhwc(const Node& n) {
   return n.attr_type_or("T", DType::Float) == DType::Float && n.attr_string_or("data_format", "NHWC") == "NHWC";
 }
 
+std::optional<kernels::Conv2DParams> constant_filter_params(const PrepareContext& ctx, const nn::Window2DAttrs& a) {
+  const Tensor* w = ctx.constant(1);
+  if (w == nullptr || w->dtype() != DType::Float || w->rank() != 4) return std::nullopt;
+  kernels::Conv2DParams p;
+  p.filter_h = w->shape()[0];
+  p.filter_w = w->shape()[1];
+  p.in_c = w->shape()[2];
+  p.out_c = w->shape()[3];
+  p.stride_h = a.stride_h;
+  p.stride_w = a.stride_w;
+  p.dilation_h = a.dilation_h;
+  p.dilation_w = a.dilation_w;
+  return p;
+}
+
 }  // namespace frost

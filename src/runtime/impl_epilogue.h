@@ -9,6 +9,7 @@
 
 #include "kernels/gemm.h"
 #include "runtime/implementation.h"
+#include "runtime/ops/nn_common.h"
 
 namespace frost {
 
@@ -32,6 +33,11 @@ kernels::GemmEpilogue epilogue(const OpContext& ctx, const Fusion& f, const Shap
 
 // A float node in NHWC (attrs T and data_format).
 bool float_nhwc(const Node& n);
+
+// The geometry of a convolution whose input 1 is a constant float HWIO
+// filter: its taps and channels (one group: in_c is the filter's in-depth)
+// with the window's strides and dilations; nullopt for any other input 1.
+std::optional<kernels::Conv2DParams> constant_filter_params(const PrepareContext& ctx, const nn::Window2DAttrs& a);
 
 // Weights packed once at prepare time from a Const input; immutable after,
 // shared by every run on every thread.
