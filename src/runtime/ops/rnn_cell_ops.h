@@ -15,6 +15,10 @@
 //   false: kernel [I+H, 3H], bias [3H], candidate_kernel [H, H]:
 //          z = [x | h]·kernel + bias = [u | r | n̂], n̂ += (σ(r)·h)·candidate_kernel,
 //          h' = σ(u)·h + (1 − σ(u))·tanh(n̂)
+// _FrostLSTMCell attr x_projected (default false): x is [B, 4H], x's share of
+//   z already multiplied out (freeze/project_lstm_inputs.cc: rows of a
+//   constant table), and kernel is [J, 4H], h's rows only:
+//   z = x + h·kernel + bias.
 // Both cells: attr gate_activation "sigmoid" (the default) or "hard_sigmoid",
 // then σ(x) = clamp(gate_slope·x + gate_offset, 0, 1) (attrs, default 0.2 and
 // 0.5 as Keras's hard_sigmoid) for every gate; tanh stays.
@@ -34,6 +38,7 @@ struct RnnCellDims {
   int64_t state = 0;   // J: columns of h (the GRU's h has H)
   int64_t hidden = 0;  // H
   int64_t gates = 0;   // columns of kernel: 4H, or 3H (GRU before reset)
+  bool x_projected = false;  // x is [B, gates], added to z; kernel has h's rows only (input is then 0)
 };
 
 // The dimensions of a cell's inputs; throws ctx.error naming what does not fit.
