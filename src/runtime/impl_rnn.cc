@@ -110,25 +110,27 @@ void gate_inputs(const OpContext& ctx, const RnnCellDims& d, int kernel_input, c
 
 KernelFn prepare_lstm(const PrepareContext& pc) {
   const PackedConstant kernel = pack_constant(pc, 3);
-  return [kernel](OpContext& ctx) {
-    const RnnCellDims d = lstm_cell_dims(ctx);
+  const RnnCellAttrs attrs = rnn_cell_attrs(pc.node);
+  return [kernel, attrs](OpContext& ctx) {
+    const RnnCellDims d = lstm_cell_dims(ctx, attrs);
     Scratch& s = scratch();
     gate_inputs(ctx, d, 3, kernel, s);
     Tensor& h = ctx.allocate_output(0, DType::Float, Shape{d.batch, d.hidden});
     Tensor& c = ctx.allocate_output(1, DType::Float, Shape{d.batch, d.hidden});
-    kernels::lstm_gates_f32(rnn_gates(ctx, d), s.z.data(), ctx.input(2).data<float>(), h.data<float>(),
+    kernels::lstm_gates_f32(rnn_gates(ctx, d, attrs), s.z.data(), ctx.input(2).data<float>(), h.data<float>(),
                             c.data<float>());
   };
 }
 
 KernelFn prepare_gru(const PrepareContext& pc) {
   const PackedConstant kernel = pack_constant(pc, 2), candidate = pack_constant(pc, 4);
-  const bool reset_after = pc.node.attr_bool_or("reset_after", true);
-  return [kernel, candidate, reset_after](OpContext& ctx) {
-    const RnnCellDims d = gru_cell_dims(ctx);
+  const RnnCellAttrs attrs = rnn_cell_attrs(pc.node);
+  const bool reset_after = attrs.reset_after;
+  return [kernel, candidate, reset_after, attrs](OpContext& ctx) {
+    const RnnCellDims d = gru_cell_dims(ctx, attrs);
     Scratch& s = scratch();
     gate_inputs(ctx, d, 2, kernel, s);
-    const kernels::RnnGates g = rnn_gates(ctx, d);
+    const kernels::RnnGates g = rnn_gates(ctx, d, attrs);
     const float* h = ctx.input(1).data<float>();
     if (!reset_after) {  // n̂ += (σ(r)·h)·candidate_kernel
       s.rh.resize(static_cast<size_t>(d.batch * d.hidden));

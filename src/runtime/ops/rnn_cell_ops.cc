@@ -91,20 +91,22 @@ std::vector<float> gate_inputs_reference(const OpContext& ctx, const RnnCellDims
 }
 
 void lstm_cell(OpContext& ctx) {
-  const RnnCellDims d = lstm_cell_dims(ctx);
+  const RnnCellAttrs attrs = rnn_cell_attrs(ctx.node());
+  const RnnCellDims d = lstm_cell_dims(ctx, attrs);
   const std::vector<float> z = gate_inputs_reference(ctx, d, 3);
   Tensor& h = ctx.allocate_output(0, DType::Float, Shape{d.batch, d.hidden});
   Tensor& c = ctx.allocate_output(1, DType::Float, Shape{d.batch, d.hidden});
-  kernels::lstm_gates_reference(rnn_gates(ctx, d), z.data(), ctx.input(2).data<float>(), h.data<float>(),
+  kernels::lstm_gates_reference(rnn_gates(ctx, d, attrs), z.data(), ctx.input(2).data<float>(), h.data<float>(),
                                 c.data<float>());
 }
 
 void gru_cell(OpContext& ctx) {
-  const RnnCellDims d = gru_cell_dims(ctx);
+  const RnnCellAttrs attrs = rnn_cell_attrs(ctx.node());
+  const RnnCellDims d = gru_cell_dims(ctx, attrs);
   std::vector<float> z = gate_inputs_reference(ctx, d, 2);
-  const kernels::RnnGates g = rnn_gates(ctx, d);
+  const kernels::RnnGates g = rnn_gates(ctx, d, attrs);
   const float* h = ctx.input(1).data<float>();
-  const bool reset_after = ctx.node().attr_bool_or("reset_after", true);
+  const bool reset_after = attrs.reset_after;
   if (!reset_after) {  // n̂ += (σ(r)·h)·candidate_kernel
     std::vector<float> rh(static_cast<size_t>(d.batch * d.hidden));
     kernels::gru_reset_state_reference(g, z.data(), h, rh.data());
@@ -131,30 +133,43 @@ std::vector<PartialShape> state_shape(const ShapeContext& ctx, size_t input, int
 
 }  // namespace
 
-kernels::RnnGates rnn_gates(const OpContext& ctx, const RnnCellDims& d) {
-  kernels::RnnGates g{d.batch, d.hidden, d.gates};
-  const std::string act = ctx.node().attr_string_or("gate_activation", "sigmoid");
+RnnCellAttrs rnn_cell_attrs(const Node& n) {
+  RnnCellAttrs a;
+  const std::string act = n.attr_string_or("gate_activation", "sigmoid");
   if (act == "hard_sigmoid") {
-    g.hard_gates = true;
-    g.gate_slope = ctx.node().attr_float_or("gate_slope", 0.2f);
-    g.gate_offset = ctx.node().attr_float_or("gate_offset", 0.5f);
+    a.gates.hard_gates = true;
+    a.gates.gate_slope = n.attr_float_or("gate_slope", 0.2f);
+    a.gates.gate_offset = n.attr_float_or("gate_offset", 0.5f);
   } else if (act != "sigmoid") {
-    throw ctx.error("gate_activation must be sigmoid or hard_sigmoid, got " + act);
+    a.known_gate = false;
   }
+  a.x_projected = n.attr_bool_or("x_projected", false);
+  a.reset_after = n.attr_bool_or("reset_after", true);
+  return a;
+}
+
+kernels::RnnGates rnn_gates(const OpContext& ctx, const RnnCellDims& d, const RnnCellAttrs& attrs) {
+  if (!attrs.known_gate)
+    throw ctx.error("gate_activation must be sigmoid or hard_sigmoid, got " +
+                    ctx.node().attr_string_or("gate_activation", "sigmoid"));
+  kernels::RnnGates g = attrs.gates;
+  g.batch = d.batch;
+  g.hidden = d.hidden;
+  g.ldz = d.gates;
   return g;
 }
 
-RnnCellDims lstm_cell_dims(const OpContext& ctx) {
+RnnCellDims lstm_cell_dims(const OpContext& ctx, const RnnCellAttrs& attrs) {
   check_inputs(ctx, 5);
   for (int i = 0; i < 4; ++i) check_matrix(ctx, i, i == 0 ? "x" : i == 1 ? "h" : i == 2 ? "c" : "kernel");
   const int64_t hidden = ctx.input(2).shape()[1];
-  const RnnCellDims d = cell_dims(ctx, 3, 4, hidden, ctx.node().attr_bool_or("x_projected", false));
+  const RnnCellDims d = cell_dims(ctx, 3, 4, hidden, attrs.x_projected);
   if (ctx.input(2).shape()[0] != d.batch) throw ctx.error("c " + ctx.input(2).shape().to_string() + " has another batch than x");
   return d;
 }
 
-RnnCellDims gru_cell_dims(const OpContext& ctx) {
-  const bool reset_after = ctx.node().attr_bool_or("reset_after", true);
+RnnCellDims gru_cell_dims(const OpContext& ctx, const RnnCellAttrs& attrs) {
+  const bool reset_after = attrs.reset_after;
   check_inputs(ctx, reset_after ? 4 : 5);
   for (int i = 0; i < 3; ++i) check_matrix(ctx, i, i == 0 ? "x" : i == 1 ? "h" : "kernel");
   const int64_t hidden = ctx.input(1).shape()[1];

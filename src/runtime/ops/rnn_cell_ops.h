@@ -41,11 +41,21 @@ struct RnnCellDims {
   bool x_projected = false;  // x is [B, gates], added to z; kernel has h's rows only (input is then 0)
 };
 
+// A cell node's attrs, read once: the fused kernels take them at prepare time
+// (a map lookup of the attr names per step was ~8% of models/lstm_unrolled).
+struct RnnCellAttrs {
+  bool known_gate = true;  // gate_activation is one the cells have (else rnn_gates throws naming it)
+  kernels::RnnGates gates;  // hard_gates, gate_slope, gate_offset
+  bool x_projected = false;
+  bool reset_after = true;
+};
+RnnCellAttrs rnn_cell_attrs(const Node& n);
+
 // The dimensions of a cell's inputs; throws ctx.error naming what does not fit.
-RnnCellDims lstm_cell_dims(const OpContext& ctx);
-RnnCellDims gru_cell_dims(const OpContext& ctx);
+RnnCellDims lstm_cell_dims(const OpContext& ctx, const RnnCellAttrs& attrs);
+RnnCellDims gru_cell_dims(const OpContext& ctx, const RnnCellAttrs& attrs);
 // The gate math's parameters: dims and the gate activation attrs; throws
 // ctx.error on an unknown gate_activation.
-kernels::RnnGates rnn_gates(const OpContext& ctx, const RnnCellDims& d);
+kernels::RnnGates rnn_gates(const OpContext& ctx, const RnnCellDims& d, const RnnCellAttrs& attrs);
 
 }  // namespace frost
