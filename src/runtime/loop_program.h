@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "runtime/executor.h"
+#include "runtime/run_threads.h"
 
 namespace frost {
 
@@ -78,12 +79,15 @@ class LoopProgram {
   void run_steps(const Graph& g, const std::vector<Step>& steps, std::vector<Tensor>& slots,
                  const RunOptions& options) const;
   void run_loop(const Graph& g, const Loop& loop, std::vector<Tensor>& slots, const RunOptions& options) const;
+  std::vector<Tensor> run_once(const Graph& g, const FeedMap& feeds, const RunOptions& options) const;
 
   std::vector<Step> steps_;
   std::vector<Loop> loops_;
   std::vector<int> feed_slots_;  // per feed, in FeedMap order
   std::vector<int> fetches_;     // slot per fetch
   int num_slots_ = 0;
+  // Whether runs use all the threads they may or one (run_threads.h).
+  mutable SharedRunThreads run_threads_;
 };
 
 }  // namespace frost
