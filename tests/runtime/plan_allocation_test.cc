@@ -4,6 +4,7 @@
 // What kernels allocate themselves (the Shape they pass to allocate_output)
 // is theirs, so the test compares graphs that differ only in their number of
 // steps: each extra element-wise step may cost the one Shape its kernel makes.
+// Also: the plan key, made on every run, as the cache expects it.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include <string>
 
 #include "graph_test_util.h"
+#include "runtime/plan.h"
 #include "runtime/session.h"
 
 // This test binary counts the calls of the global operator new made by each
@@ -101,4 +103,13 @@ TEST_CASE("plan: kept slots do not mix up runs of other shapes or fetches") {
       }
     }
   CHECK(m.cached_plans() == 3);
+}
+
+TEST_CASE("plan: the plan key names feeds with dtype and shape, then fetches") {
+  const FeedMap feeds{{TensorId::parse("x"), Tensor(DType::Float, Shape{2, 3, 5})},
+                      {TensorId::parse("split:1"), Tensor(DType::Int32, Shape{})},
+                      {TensorId::parse("len:12"), Tensor(DType::Int64, Shape{0, 1234567890123})}};
+  CHECK(plan_key(feeds, {TensorId::parse("op7"), TensorId::parse("split:2")}) ==
+        "len:12 int64[0,1234567890123];split:1 int32[];x float[2,3,5];->op7;split:2;");
+  CHECK(plan_key({}, {TensorId::parse("a")}) == "->a;");
 }
