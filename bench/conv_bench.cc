@@ -49,23 +49,31 @@ struct ConvCase {
   bool transpose = false;  // out_backprop (out_h×out_w×out_c) -> in_backprop (in_h×in_w×in_c)
 };
 
-Conv2DParams same_conv(int64_t h, int64_t w, int64_t cin, int64_t cout, int64_t f, int64_t stride, bool depthwise) {
+// A SAME convolution with an fh × fw window (speech models convolve
+// spectrograms with tall rectangular windows).
+Conv2DParams same_conv(int64_t h, int64_t w, int64_t cin, int64_t cout, int64_t fh, int64_t fw, int64_t stride,
+                       bool depthwise) {
   Conv2DParams p;
   p.batch = 1;
   p.in_h = h;
   p.in_w = w;
   p.in_c = cin;
   p.out_c = depthwise ? cin : cout;
-  p.filter_h = p.filter_w = f;
+  p.filter_h = fh;
+  p.filter_w = fw;
   p.stride_h = p.stride_w = stride;
   frost::kernels::WindowDim dh, dw;
-  frost::kernels::compute_window_dim(h, f, stride, 1, frost::kernels::PaddingMode::Same, 0, 0, &dh);
-  frost::kernels::compute_window_dim(w, f, stride, 1, frost::kernels::PaddingMode::Same, 0, 0, &dw);
+  frost::kernels::compute_window_dim(h, fh, stride, 1, frost::kernels::PaddingMode::Same, 0, 0, &dh);
+  frost::kernels::compute_window_dim(w, fw, stride, 1, frost::kernels::PaddingMode::Same, 0, 0, &dw);
   p.out_h = dh.output;
   p.out_w = dw.output;
   p.pad_top = dh.pad_before;
   p.pad_left = dw.pad_before;
   return p;
+}
+
+Conv2DParams same_conv(int64_t h, int64_t w, int64_t cin, int64_t cout, int64_t f, int64_t stride, bool depthwise) {
+  return same_conv(h, w, cin, cout, f, f, stride, depthwise);
 }
 
 // Issue 8's shapes (ResNet 3×3 and 1×1 at 56×56, MobileNet depthwise at
@@ -93,6 +101,9 @@ std::vector<ConvCase> cases() {
       {"3x3_32x32x8_to_8", same_conv(32, 32, 8, 8, 3, 1, false), false},
       {"3x3_64x64x8_to_32", same_conv(64, 64, 8, 32, 3, 1, false), false},
       {"3x3_368x640x8_to_8", same_conv(368, 640, 8, 8, 3, 1, false), false},  // sbd_yolo
+      // speech_commands_conv: an MFCC image (98 frames × 40 coefficients)
+      {"20x8_98x40x1_to_64", same_conv(98, 40, 1, 64, 20, 8, 1, false), false},
+      {"10x4_49x20x64_to_64", same_conv(49, 20, 64, 64, 10, 4, 1, false), false},
       // MobileNetV2's 1×1 layers at their extremes, at width 1.0 (large/) and
       // at the corpus' small width: an expansion of few channels over many
       // pixels (the output, not the FMAs, is most of the traffic), a

@@ -49,6 +49,11 @@ std::vector<GemmCase> cases() {
                    d[0], d[1], d[2]});
   }
   out.push_back({"fc_1x1000x2048", 1, 1000, 2048});
+  // Recurrent cells' steps, [x | h] 256 wide × 4 gates of 128: batch 10
+  // (charrnn_lstm_receipts; m < MR of the 12-row AVX-512 tile, compute-bound)
+  // and batch 2 (dga_lstm; bound by streaming the weights from L2).
+  out.push_back({"rnn_10x512x256", 10, 512, 256});
+  out.push_back({"rnn_2x512x256", 2, 512, 256});
   return out;
 }
 

@@ -47,6 +47,8 @@ const std::vector<Pass>& registered_passes() {
       {"fold_pad_into_conv", fold_pad_into_conv, "zero Pad before conv -> EXPLICIT padding"},
       {"fuse_lstm_cells", fuse_lstm_cells, "LSTM step (MatMul, Split, gates) -> _FrostLSTMCell, Frost runtime only", true},
       {"fuse_gru_cells", fuse_gru_cells, "GRU step (MatMuls, gates) -> _FrostGRUCell, Frost runtime only", true},
+      {"project_lstm_inputs", project_lstm_inputs,
+       "_FrostLSTMCell on rows of a constant table -> table x kernel looked up, Frost runtime only", true},
       {"fuse_swish", fuse_swish, "Mul(x, Sigmoid(x)) -> _MklSwish(x), an activation epilogues take, Frost only", true},
       {"fuse_bias_activation", fuse_bias_activation, "conv/matmul + BiasAdd + activation -> _Fused*", true},
       {"fuse_residual_add", fuse_residual_add, "_FusedConv2D + residual Add (+ act), oneDNN form only", true},

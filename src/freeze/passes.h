@@ -122,5 +122,9 @@ PassStats fuse_lstm_cells(Graph& g, const PassContext& ctx);
 // fuse_gru_cell.cc: one GRU step (Keras reset_after true/false, tf.nn
 // GRUCell) -> _FrostGRUCell; only with PassContext::runtime_fusions.
 PassStats fuse_gru_cells(Graph& g, const PassContext& ctx);
+// project_lstm_inputs.cc: an LSTM cell reading rows of a constant embedding
+// table -> the table times the kernel's x rows, looked up (x_projected);
+// only with PassContext::runtime_fusions.
+PassStats project_lstm_inputs(Graph& g, const PassContext& ctx);
 
 }  // namespace frost

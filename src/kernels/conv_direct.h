@@ -17,7 +17,8 @@
 // Tiles: per ISA a few shapes with the same number of accumulators (AVX-512:
 // 24 of 32 zmm, AVX2: 12 of 16 ymm), differing in NR (AVX-512: 1, 2, 4
 // vectors; AVX2: 1, 2), one narrower in MR for the stem mode, and on
-// AVX-512 7 × 48 for pixel counts that are multiples of 7. The plan
+// AVX-512 7 × 48 and 7 × 64 (28 accumulators, plain mode only) for pixel
+// counts that are multiples of 7 (7², 14², 28², 56²). The plan
 // picks one per layer at prepare time from out_c and the pixel count
 // (conv2d_direct_plan says how); the filter is packed for that tile.
 //

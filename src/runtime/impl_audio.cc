@@ -1,5 +1,5 @@
 // The speech front-end (kernels/audio.h): AudioSpectrogram by FFT
-// (audio/fft), Mfcc from tables built once per bins and sample rate
+// (audio/fft, its tables built at prepare time), Mfcc from tables built once per bins and sample rate
 // (audio/mfcc_table). Inputs or attrs the oracle rejects go to it, which
 // reports them.
 #include <memory>
@@ -18,14 +18,16 @@ KernelFn prepare_spectrogram(const PrepareContext& pc) {
   p.window_size = pc.node.attr_int_or("window_size", 0);
   p.stride = pc.node.attr_int_or("stride", 0);
   p.magnitude_squared = pc.node.attr_bool_or("magnitude_squared", false);
-  return [&def, p](OpContext& ctx) {
+  // Attrs the oracle rejects: no tables (it reports them at run time).
+  std::shared_ptr<const kernels::SpectrogramFft> fft;
+  if (p.window_size >= 2 && p.stride >= 1) fft = std::make_shared<const kernels::SpectrogramFft>(p);
+  return [&def, p, fft](OpContext& ctx) {
     const Tensor& in = ctx.input(0);
-    if (p.window_size < 2 || p.stride < 1 || in.rank() != 2 || in.dtype() != DType::Float) return def.reference(ctx);
+    if (!fft || in.rank() != 2 || in.dtype() != DType::Float) return def.reference(ctx);
     const int64_t length = in.shape().dim(0), channels = in.shape().dim(1);
     const int64_t frames = kernels::spectrogram_frames(length, p), bins = kernels::spectrogram_bins(p);
     Tensor& out = ctx.allocate_output(0, DType::Float, Shape{channels, frames, bins});
-    for (int64_t c = 0; c < channels; ++c)
-      kernels::spectrogram_fft(in.data<float>() + c, length, channels, p, out.data<float>() + c * frames * bins);
+    for (int64_t c = 0; c < channels; ++c) fft->run(in.data<float>() + c, length, channels, out.data<float>() + c * frames * bins);
   };
 }
 
@@ -63,8 +65,7 @@ KernelFn prepare_mfcc(const PrepareContext& pc) {
       cache->table = table;
     }
     Tensor& out = ctx.allocate_output(0, DType::Float, Shape{spec.shape().dim(0), spec.shape().dim(1), p.dct_coefficient_count});
-    for (int64_t r = 0; r < rows; ++r)
-      table->apply(spec.data<float>() + r * bins, out.data<float>() + r * p.dct_coefficient_count);
+    table->apply_frames(spec.data<float>(), rows, out.data<float>());
   };
 }
 

@@ -39,8 +39,18 @@ bool float_nhwc(const Node& n);
 // with the window's strides and dilations; nullopt for any other input 1.
 std::optional<kernels::Conv2DParams> constant_filter_params(const PrepareContext& ctx, const nn::Window2DAttrs& a);
 
+// `packed`, or an identical packing of the same source that a live kernel
+// already holds (src/runtime/packed_constant_share.cc). An unrolled
+// recurrent network reads one kernel in every time step: without sharing,
+// each step's node keeps its own packed copy (charrnn: 20 copies of 512 KiB
+// for 2 distinct kernels), and every step streams its copy from L3 or DRAM
+// instead of finding the previous step's in L2.
+std::shared_ptr<const std::vector<float>> share_packed(const void* source,
+                                                       std::shared_ptr<const std::vector<float>> packed);
+
 // Weights packed once at prepare time from a Const input; immutable after,
-// shared by every run on every thread.
+// shared by every run on every thread, and by every node packing the same
+// constant the same way (share_packed).
 class PackedConstant {
  public:
   PackedConstant() = default;
@@ -49,7 +59,7 @@ class PackedConstant {
   PackedConstant(const Tensor& source, size_t floats, Pack pack) : source_(source.raw_data()) {
     auto buffer = std::make_shared<std::vector<float>>(floats);
     pack(buffer->data());
-    packed_ = std::move(buffer);
+    packed_ = share_packed(source_, std::move(buffer));
   }
   // The packed weights when `w` is the constant they were packed from (not a
   // feed that replaced it), else nullptr.

@@ -1,7 +1,7 @@
 // MatMul (plain and _FusedMatMul: bias, residual add, activation in the
 // epilogue), float32, not transpose_a, on the SIMD GEMM (kernels/gemm.h):
 // matmul/gemm. A constant B is packed into the micro-kernel's layout at
-// prepare time.
+// prepare time; a few rows read a narrow B in place instead (read_b_in_place).
 #include "runtime/impl_epilogue.h"
 #include "runtime/impl_families.h"
 
@@ -27,6 +27,17 @@ kernels::GemmShape gemm_shape(int64_t m, const Shape& b, bool trans_b) {
   return s;
 }
 
+// Whether a few rows read B as stored rather than the prepacked panels: the
+// small-m GEMM then streams B's rows once, in place (kernels/simd/
+// gemm_small_m_impl.h), where the panels pad n up to NR columns. Taken when
+// that padding is a quarter or more: a 12-class head on 62720 inputs
+// (speech_commands_conv) packs to 32 columns, 2.7 times the bytes to read.
+// m ≤ 4 stays below every ISA's MR (the small-m path's bound).
+bool read_b_in_place(const kernels::GemmShape& s) {
+  if (s.trans_b || s.m > 4 || s.n <= 0 || s.k <= 0) return false;
+  return 4 * kernels::gemm_packed_b_floats(s.n, s.k) >= static_cast<size_t>(5 * s.n * s.k);
+}
+
 KernelFn prepare_matmul(const PrepareContext& ctx) {
   const OpDef* def = &ctx.def;
   const Fusion f = *read_fusion(ctx.node);
@@ -46,6 +57,7 @@ KernelFn prepare_matmul(const PrepareContext& ctx) {
     const Shape out_shape{s.m, s.n};
     const kernels::GemmEpilogue ep = epilogue(ctx, f, out_shape, s.n);
     Tensor& c = ctx.allocate_output(0, DType::Float, out_shape);
+    if (read_b_in_place(s)) return kernels::gemm_f32(s, a.data<float>(), b.data<float>(), c.data<float>(), ep);
     with_packed(
         packed, b, kernels::gemm_packed_b_floats(s.n, s.k),
         [&](float* out) { kernels::gemm_pack_b(s, b.data<float>(), out); },

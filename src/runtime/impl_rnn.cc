@@ -6,6 +6,8 @@
 // GEMM with the kernel packed once at prepare time (it is constant in a
 // frozen graph, in a loop body too: cpu_backend.cc sees through constant
 // Enters). The GRU before reset needs a second, [H, H] product on σ(r)·h.
+// An LSTM cell with a projected x (x_projected) starts z from x + bias and
+// adds h·kernel, the kernel having h's rows only.
 #include <vector>
 
 #include "kernels/rnn_cell.h"
@@ -59,6 +61,27 @@ void gate_inputs(const OpContext& ctx, const RnnCellDims& d, int kernel_input, c
   const float *x = ctx.input(0).data<float>(), *h = ctx.input(1).data<float>();
   const float* bias = ctx.input(kernel_input + 1).data<float>();
   const Tensor& w = ctx.input(kernel_input);
+  if (d.x_projected) {
+    for (int64_t b = 0; b < d.batch; ++b)
+      for (int64_t j = 0; j < d.gates; ++j) s.z[static_cast<size_t>(b * d.gates + j)] = x[b * d.gates + j] + bias[j];
+    if (d.batch <= kAffineRows) {
+      kernels::RnnAffine p;
+      p.rows = d.batch;
+      p.ka = d.state;
+      p.n = d.gates;
+      p.lda = d.state;
+      p.ldz = d.gates;
+      p.accumulate = true;
+      return kernels::rnn_affine_f32(p, h, nullptr, w.data<float>(), nullptr, s.z.data());
+    }
+    const kernels::GemmShape gs = shape_of(d.batch, d.state, d.gates, d.gates);
+    kernels::GemmEpilogue ep;
+    ep.accumulate = true;
+    return with_packed(
+        packed, w, kernels::gemm_packed_b_floats(gs.n, gs.k),
+        [&](float* out) { kernels::gemm_pack_b(gs, w.data<float>(), out); },
+        [&](const float* pw) { kernels::gemm_f32_packed(gs, h, pw, s.z.data(), ep); });
+  }
   if (d.batch <= kAffineRows) {
     kernels::RnnAffine p;
     p.rows = d.batch;
@@ -87,25 +110,27 @@ void gate_inputs(const OpContext& ctx, const RnnCellDims& d, int kernel_input, c
 
 KernelFn prepare_lstm(const PrepareContext& pc) {
   const PackedConstant kernel = pack_constant(pc, 3);
-  return [kernel](OpContext& ctx) {
-    const RnnCellDims d = lstm_cell_dims(ctx);
+  const RnnCellAttrs attrs = rnn_cell_attrs(pc.node);
+  return [kernel, attrs](OpContext& ctx) {
+    const RnnCellDims d = lstm_cell_dims(ctx, attrs);
     Scratch& s = scratch();
     gate_inputs(ctx, d, 3, kernel, s);
     Tensor& h = ctx.allocate_output(0, DType::Float, Shape{d.batch, d.hidden});
     Tensor& c = ctx.allocate_output(1, DType::Float, Shape{d.batch, d.hidden});
-    kernels::lstm_gates_f32(rnn_gates(ctx, d), s.z.data(), ctx.input(2).data<float>(), h.data<float>(),
+    kernels::lstm_gates_f32(rnn_gates(ctx, d, attrs), s.z.data(), ctx.input(2).data<float>(), h.data<float>(),
                             c.data<float>());
   };
 }
 
 KernelFn prepare_gru(const PrepareContext& pc) {
   const PackedConstant kernel = pack_constant(pc, 2), candidate = pack_constant(pc, 4);
-  const bool reset_after = pc.node.attr_bool_or("reset_after", true);
-  return [kernel, candidate, reset_after](OpContext& ctx) {
-    const RnnCellDims d = gru_cell_dims(ctx);
+  const RnnCellAttrs attrs = rnn_cell_attrs(pc.node);
+  const bool reset_after = attrs.reset_after;
+  return [kernel, candidate, reset_after, attrs](OpContext& ctx) {
+    const RnnCellDims d = gru_cell_dims(ctx, attrs);
     Scratch& s = scratch();
     gate_inputs(ctx, d, 2, kernel, s);
-    const kernels::RnnGates g = rnn_gates(ctx, d);
+    const kernels::RnnGates g = rnn_gates(ctx, d, attrs);
     const float* h = ctx.input(1).data<float>();
     if (!reset_after) {  // n̂ += (σ(r)·h)·candidate_kernel
       s.rh.resize(static_cast<size_t>(d.batch * d.hidden));

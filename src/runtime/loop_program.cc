@@ -47,7 +47,7 @@ std::unique_ptr<LoopProgram> LoopProgram::build(const Graph& g, const FeedMap& f
     const int outputs = def->num_outputs(*n);
     first_slot[n->name] = p->num_slots_;
     for (int j = 0; j < outputs; ++j) slot.emplace(Output{n->name, j}, p->num_slots_ + j);
-    p->num_slots_ += outputs;
+    p->num_slots_ += std::max(outputs, 1);  // a node without outputs gets one, for its deadness
   }
   auto slot_of = [&](const std::string& input) {
     const TensorId id = TensorId::parse(input);
@@ -107,15 +107,28 @@ std::unique_ptr<LoopProgram> LoopProgram::build(const Graph& g, const FeedMap& f
     const auto it = readers.find({node, index});
     return it == readers.end() ? none : it->second;
   };
-  auto make_step = [&](const Node* n, Step& s) {
+  // `top_level`: a Switch or Merge becomes its own kind of step, and control
+  // inputs are kept (they carry deadness there).
+  auto make_step = [&](const Node* n, Step& s, bool top_level) {
     const OpDef& def = *defs.at(n->name);
+    const ControlFlow kind = control_flow_kind(n->op);
     s.node = n;
-    s.kernel = select ? select(*n, def) : def.reference;
+    if (top_level && kind == ControlFlow::kSwitch) s.kind = Step::Kind::kSwitch;
+    else if (top_level && kind == ControlFlow::kMerge) s.kind = Step::Kind::kMerge;
+    else s.kernel = select ? select(*n, def) : def.reference;
     for (int i = 0; i < n->num_data_inputs(); ++i) {
       const int v = slot_of(n->inputs[static_cast<size_t>(i)]);
       if (v < 0) return false;
       s.inputs.push_back(v);
     }
+    if (top_level)
+      for (size_t i = static_cast<size_t>(n->num_data_inputs()); i < n->inputs.size(); ++i) {
+        const TensorId id = TensorId::parse(n->inputs[i]);
+        const auto it = first_slot.find(id.node);
+        if (it == first_slot.end()) return false;
+        const bool from_switch = control_flow_kind(g.at(id.node).op) == ControlFlow::kSwitch;
+        s.control.emplace_back(it->second, from_switch ? it->second + 1 : -1);
+      }
     s.first_output = first_slot.at(n->name);
     s.num_outputs = def.num_outputs(*n);
     return true;
@@ -216,7 +229,7 @@ std::unique_ptr<LoopProgram> LoopProgram::build(const Graph& g, const FeedMap& f
     for (const Node* n : frame_nodes[f]) {
       if (is_control_flow(n->op) || n == cond) continue;
       Step s;
-      if (!make_step(n, s)) return nullptr;
+      if (!make_step(n, s, false)) return nullptr;
       if (in_cond.count(n->name)) {
         loop.cond.push_back(std::move(s));
         continue;
@@ -246,8 +259,10 @@ std::unique_ptr<LoopProgram> LoopProgram::build(const Graph& g, const FeedMap& f
     const bool exit = control_flow_kind(n->op) == ControlFlow::kExit;
     if (f == 0 && !exit) {
       // A Switch or Merge outside loops is a cond (tf.cond, Keras's dropout
-      // on a fed learning phase): dead values, the dataflow executor's job.
-      if (is_control_flow(n->op) || n->op == "LoopCond") return nullptr;
+      // on a fed learning phase): its steps track dead values (run_with_conds).
+      const ControlFlow kind = control_flow_kind(n->op);
+      if (kind == ControlFlow::kSwitch || kind == ControlFlow::kMerge) p->has_conds_ = true;
+      else if (is_control_flow(n->op) || n->op == "LoopCond") return nullptr;
       unit_of[n->name] = static_cast<int>(units.size());
       units.push_back({n, -1, {}});
       continue;
@@ -270,6 +285,34 @@ std::unique_ptr<LoopProgram> LoopProgram::build(const Graph& g, const FeedMap& f
       if (it != unit_of.end() && it->second != u) units[static_cast<size_t>(u)].after.insert(it->second);
     }
   }
+  // Slots that may hold a dead value (downstream of a top-level Switch), in
+  // emission order. A loop must not read one: dead values do not enter loops here.
+  std::vector<char> maybe_dead(static_cast<size_t>(p->num_slots_), 0);
+  auto may_be_dead = [&](int v) { return maybe_dead[static_cast<size_t>(v)] != 0; };
+  auto note_dead = [&](const Step& s) {
+    bool dead = false;
+    if (s.kind == Step::Kind::kSwitch) dead = true;
+    else if (s.kind == Step::Kind::kMerge) dead = std::all_of(s.inputs.begin(), s.inputs.end(), may_be_dead);
+    else dead = std::any_of(s.inputs.begin(), s.inputs.end(), may_be_dead);
+    for (const auto& [a, b] : s.control) dead = dead || may_be_dead(a) || (b >= 0 && may_be_dead(b));
+    for (int j = 0; j < std::max(s.num_outputs, 1); ++j) maybe_dead[static_cast<size_t>(s.first_output + j)] = dead;
+  };
+  auto loop_reads_dead = [&](int loop) {
+    for (const Node* n : frame_nodes[static_cast<size_t>(loop) + 1])
+      for (const std::string& in : n->inputs) {
+        const TensorId id = TensorId::parse(in);
+        const auto it = frame_of.find(id.node);
+        if (it == frame_of.end() || it->second != 0 || fed.count(TensorId{id.node, id.index, false})) continue;
+        if (!id.control) {
+          if (may_be_dead(slot_of(in))) return true;
+          continue;
+        }
+        const int first = first_slot.at(id.node);
+        const bool from_switch = control_flow_kind(g.at(id.node).op) == ControlFlow::kSwitch;
+        if (may_be_dead(first) || (from_switch && may_be_dead(first + 1))) return true;
+      }
+    return false;
+  };
   std::vector<char> done(units.size(), 0);
   for (size_t emitted = 0; emitted < units.size();) {
     bool progress = false;
@@ -280,9 +323,11 @@ std::unique_ptr<LoopProgram> LoopProgram::build(const Graph& g, const FeedMap& f
       if (!ready) continue;
       Step s;
       if (units[u].node) {
-        if (!make_step(units[u].node, s)) return nullptr;
+        if (!make_step(units[u].node, s, true)) return nullptr;
+        note_dead(s);
       } else {
         s.loop = units[u].loop;
+        if (loop_reads_dead(s.loop)) return nullptr;
       }
       p->steps_.push_back(std::move(s));
       done[u] = 1;
@@ -300,6 +345,7 @@ std::unique_ptr<LoopProgram> LoopProgram::build(const Graph& g, const FeedMap& f
     const int v = slot_of(id.to_string());
     if (v < 0) return nullptr;
     p->fetches_.push_back(v);
+    p->fetch_names_.push_back(id.to_string());
   }
   p->mark_last_reads();
   return p;
@@ -389,17 +435,61 @@ void LoopProgram::run_steps(const Graph& g, const std::vector<Step>& steps, std:
       run_loop(g, loops_[static_cast<size_t>(s.loop)], slots, options);
       continue;
     }
-    inputs.clear();
-    for (size_t i = 0; i < s.inputs.size(); ++i) {
-      Tensor& value = slots[static_cast<size_t>(s.inputs[i])];
-      if (i < 64 && (s.move >> i & 1)) inputs.push_back(std::move(value));
-      else inputs.push_back(value);
+    run_kernel_step(g, s, slots, inputs, outputs, options);
+  }
+}
+
+void LoopProgram::run_kernel_step(const Graph& g, const Step& s, std::vector<Tensor>& slots,
+                                  std::vector<Tensor>& inputs, std::vector<Tensor>& outputs,
+                                  const RunOptions& options) {
+  inputs.clear();
+  for (size_t i = 0; i < s.inputs.size(); ++i) {
+    Tensor& value = slots[static_cast<size_t>(s.inputs[i])];
+    if (i < 64 && (s.move >> i & 1)) inputs.push_back(std::move(value));
+    else inputs.push_back(value);
+  }
+  outputs.assign(static_cast<size_t>(s.num_outputs), Tensor());
+  OpContext ctx(*s.node, inputs, outputs);
+  run_node_kernel(g, *s.node, s.kernel, ctx, options);
+  for (int j = 0; j < s.num_outputs; ++j)
+    slots[static_cast<size_t>(s.first_output + j)] = std::move(outputs[static_cast<size_t>(j)]);
+}
+
+void LoopProgram::run_with_conds(const Graph& g, std::vector<Tensor>& slots, std::vector<char>& dead,
+                                 const RunOptions& options) const {
+  std::vector<Tensor> inputs, outputs;
+  auto is_dead = [&](int v) { return dead[static_cast<size_t>(v)] != 0; };
+  // A control edge carries its source's deadness; a Switch is dead only when both its outputs are.
+  auto source_dead = [&](const std::pair<int, int>& c) { return is_dead(c.first) && (c.second < 0 || is_dead(c.second)); };
+  for (const Step& s : steps_) {
+    if (s.loop >= 0) {  // build() saw to it that a loop reads no value that may be dead
+      run_loop(g, loops_[static_cast<size_t>(s.loop)], slots, options);
+      continue;
     }
-    outputs.assign(static_cast<size_t>(s.num_outputs), Tensor());
-    OpContext ctx(*s.node, inputs, outputs);
-    run_node_kernel(g, *s.node, s.kernel, ctx, options);
-    for (int j = 0; j < s.num_outputs; ++j)
-      slots[static_cast<size_t>(s.first_output + j)] = std::move(outputs[static_cast<size_t>(j)]);
+    const bool merge = s.kind == Step::Kind::kMerge;
+    bool skip = merge ? std::all_of(s.inputs.begin(), s.inputs.end(), is_dead)
+                      : std::any_of(s.inputs.begin(), s.inputs.end(), is_dead);
+    skip = skip || std::any_of(s.control.begin(), s.control.end(), source_dead);
+    auto set = [&](int j, bool d) {
+      dead[static_cast<size_t>(s.first_output + j)] = d;
+      if (d) slots[static_cast<size_t>(s.first_output + j)] = Tensor();
+    };
+    for (int j = 0; j < std::max(s.num_outputs, 1); ++j) set(j, skip);
+    if (skip) continue;
+    if (s.kind == Step::Kind::kSwitch) {
+      const bool pred = slots[static_cast<size_t>(s.inputs[1])].as_double(0) != 0.0;
+      slots[static_cast<size_t>(s.first_output + (pred ? 1 : 0))] = slots[static_cast<size_t>(s.inputs[0])];
+      set(pred ? 0 : 1, true);
+    } else if (merge) {
+      for (size_t i = 0; i < s.inputs.size(); ++i) {
+        if (is_dead(s.inputs[i])) continue;
+        slots[static_cast<size_t>(s.first_output)] = slots[static_cast<size_t>(s.inputs[i])];
+        slots[static_cast<size_t>(s.first_output + 1)] = Tensor::scalar<int32_t>(static_cast<int32_t>(i));
+        break;
+      }
+    } else {
+      run_kernel_step(g, s, slots, inputs, outputs, options);
+    }
   }
 }
 
@@ -439,9 +529,18 @@ std::vector<Tensor> LoopProgram::run(const Graph& g, const FeedMap& feeds, const
     check_feed(g, id, value);
     slots[static_cast<size_t>(feed_slots_.at(i++))] = value;
   }
-  run_steps(g, steps_, slots, options);
+  std::vector<char> dead;
+  if (has_conds_) {
+    dead.assign(slots.size(), 0);
+    run_with_conds(g, slots, dead, options);
+  } else {
+    run_steps(g, steps_, slots, options);
+  }
   std::vector<Tensor> results;
-  for (const int v : fetches_) {
+  for (size_t f = 0; f < fetches_.size(); ++f) {
+    const int v = fetches_[f];
+    if (has_conds_ && dead[static_cast<size_t>(v)])
+      throw Error("fetch '" + fetch_names_[f] + "' is on an untaken branch of a conditional");
     const Tensor& t = slots[static_cast<size_t>(v)];
     if (!t.valid()) throw Error("a fetch was never computed");
     results.push_back(t);

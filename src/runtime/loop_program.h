@@ -11,11 +11,16 @@
 //  - values live in one table of slots, one per node output, addressed by
 //    index (no names, no frames, no dead-value bookkeeping on the hot path).
 // Only the shapes of control flow that plain while loops have are compiled:
-// one level of loops (no nested frames), every Switch a loop's, every Merge a
-// loop variable's, no value read across a frame without an Enter. Any other
-// graph (tf.cond branches, nested loops, fed loop tensors, fetched in-loop
-// values) gets nullptr from build() and keeps the dataflow executor, whose
-// semantics this reproduces for the graphs it accepts.
+// one level of loops (no nested frames), every Switch in a loop a loop's,
+// every Merge in a loop a loop variable's, no value read across a frame
+// without an Enter. A tf.cond outside the loops (Keras's Dropout on a fed
+// learning phase, after a recurrent layer) is taken: top-level Switch and
+// Merge steps and dead values as the dataflow executor has them, tracked only
+// in programs that have such a cond, as long as no loop reads a value that
+// may be dead. Any other graph (a cond in a loop body or feeding a loop,
+// nested loops, fed loop tensors, fetched in-loop values) gets nullptr from
+// build() and keeps the dataflow executor, whose semantics this reproduces
+// for the graphs it accepts.
 #pragma once
 
 #include <memory>
@@ -53,6 +58,12 @@ class LoopProgram {
     int first_output = 0;     // outputs are slots first_output, first_output + 1, ...
     int num_outputs = 0;
     int loop = -1;            // >= 0: this step runs loops_[loop] instead
+    // Top level of a program with conds (has_conds_): Switch and Merge run as
+    // the dataflow executor runs them, and a step whose data input or control
+    // source is dead is skipped, its outputs dead.
+    enum class Kind { kKernel, kSwitch, kMerge } kind = Kind::kKernel;
+    std::vector<std::pair<int, int>> control;  // per control source: its slot (a node without outputs has
+                                               // one of its own), and a Switch's second output, else -1
   };
   struct Loop {
     std::string name;                          // frame name, for errors
@@ -78,12 +89,20 @@ class LoopProgram {
   void run_steps(const Graph& g, const std::vector<Step>& steps, std::vector<Tensor>& slots,
                  const RunOptions& options) const;
   void run_loop(const Graph& g, const Loop& loop, std::vector<Tensor>& slots, const RunOptions& options) const;
+  // A kernel step: its inputs from their slots (moved at their last read), its outputs into theirs.
+  static void run_kernel_step(const Graph& g, const Step& s, std::vector<Tensor>& slots, std::vector<Tensor>& inputs,
+                              std::vector<Tensor>& outputs, const RunOptions& options);
+  // The top-level steps when the program has conds: `dead` per slot.
+  void run_with_conds(const Graph& g, std::vector<Tensor>& slots, std::vector<char>& dead,
+                      const RunOptions& options) const;
 
   std::vector<Step> steps_;
   std::vector<Loop> loops_;
   std::vector<int> feed_slots_;  // per feed, in FeedMap order
   std::vector<int> fetches_;     // slot per fetch
+  std::vector<std::string> fetch_names_;  // per fetch, for errors
   int num_slots_ = 0;
+  bool has_conds_ = false;  // a Switch at the top level: run_with_conds
 };
 
 }  // namespace frost

@@ -9,14 +9,6 @@ using namespace frost::testing;
 
 namespace {
 
-std::map<std::string, AttrValue> conv_attrs(const std::string& padding) {
-  return {{"T", DType::Float},
-          {"strides", std::vector<int64_t>{1, 1, 1, 1}},
-          {"padding", padding},
-          {"data_format", "NHWC"},
-          {"dilations", std::vector<int64_t>{1, 1, 1, 1}}};
-}
-
 // x [1,5,5,3] -> Relu -> Mul(s) -> Add(t) = "bn" -> consumer `op` (3x3 or
 // 1x1 filter, `padding`) -> BiasAdd (if `bias`) -> "out".
 GraphBuilder affine_then(const std::string& op, const std::string& padding, int64_t k, bool bias) {
@@ -30,7 +22,7 @@ GraphBuilder affine_then(const std::string& op, const std::string& padding, int6
   const int64_t out_c = op == "Conv2D" ? 4 : 6;
   if (op == "Conv2D") b.floats("w", varied_values(k * k * 3 * 4, 0.1f, 0.05f), Shape{k, k, 3, 4});
   else b.floats("w", varied_values(k * k * 3 * 2, 0.1f, 0.05f), Shape{k, k, 3, 2});
-  b.op(bias ? "lin" : "out", op, {"bn", "w"}, conv_attrs(padding));
+  b.op(bias ? "lin" : "out", op, {"bn", "w"}, conv2d_attrs(padding));
   if (bias) {
     b.floats("b", varied_values(out_c, 0.2f), Shape{out_c});
     b.op("out", "BiasAdd", {"lin", "b"}, {{"data_format", "NHWC"}});

@@ -97,13 +97,23 @@ inline OptimizeResult optimize_with(const Graph& g, const std::vector<std::strin
 }
 
 // Conv2D / DepthwiseConv2dNative attrs: float, no dilation, `stride` along H and W of NHWC.
-inline std::map<std::string, AttrValue> conv2d_attrs(const std::string& padding = "SAME", int stride = 1,
-                                                     const std::string& format = "NHWC") {
+// Conv2D attributes with the strides given as the op's 4-element attribute
+// (in `format`'s axis order), for tests that stride H and W differently.
+inline std::map<std::string, AttrValue> conv2d_attrs_strided(std::vector<int64_t> strides,
+                                                             const std::string& padding = "SAME",
+                                                             const std::string& format = "NHWC") {
   return {{"T", DType::Float},
-          {"strides", std::vector<int64_t>{1, stride, stride, 1}},
+          {"strides", std::move(strides)},
           {"padding", padding},
           {"data_format", format},
           {"dilations", std::vector<int64_t>{1, 1, 1, 1}}};
+}
+
+inline std::map<std::string, AttrValue> conv2d_attrs(const std::string& padding = "SAME", int stride = 1,
+                                                     const std::string& format = "NHWC") {
+  const int64_t s = stride;
+  return conv2d_attrs_strided(format == "NCHW" ? std::vector<int64_t>{1, 1, s, s} : std::vector<int64_t>{1, s, s, 1},
+                              padding, format);
 }
 
 // Optimising for the CPU backend (its runtime fusions on), fed "x".

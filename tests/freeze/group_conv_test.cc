@@ -12,12 +12,6 @@ namespace {
 
 const std::vector<std::string> kPasses = {"remove_identity", "remove_unused", "group_convolutions"};
 
-std::map<std::string, AttrValue> conv_attrs(std::vector<int64_t> strides = {1, 1, 1, 1},
-                                            const std::string& padding = "SAME") {
-  return {{"T", DType::Float}, {"strides", strides}, {"padding", padding}, {"data_format", std::string("NHWC")},
-          {"dilations", std::vector<int64_t>{1, 1, 1, 1}}};
-}
-
 std::string scalar(GraphBuilder& b, const std::string& name, int32_t v) {
   return b.constant(name, Tensor::scalar<int32_t>(v));
 }
@@ -28,7 +22,7 @@ enum class Cut { kSplit, kSlice, kStridedSlice, kGather };
 // x [1, 7, 6, groups * group_in] -> per group conv [3, 3, group_in, group_out]
 // -> ConcatV2 named "y".
 GraphBuilder expanded(Cut cut, int groups, int64_t group_in, int64_t group_out,
-                      std::map<std::string, AttrValue> attrs = conv_attrs()) {
+                      std::map<std::string, AttrValue> attrs = conv2d_attrs()) {
   GraphBuilder b;
   b.placeholder("x", {1, 7, 6, groups * group_in});
   scalar(b, "axis", 3);
@@ -70,7 +64,7 @@ GraphBuilder expanded(Cut cut, int groups, int64_t group_in, int64_t group_out,
 }  // namespace
 
 TEST_CASE("group_convolutions: Split -> 4 x Conv2D -> ConcatV2 becomes one grouped Conv2D named as the concat") {
-  GraphBuilder b = expanded(Cut::kSplit, 4, 2, 3, conv_attrs({1, 2, 1, 1}));
+  GraphBuilder b = expanded(Cut::kSplit, 4, 2, 3, conv2d_attrs_strided({1, 2, 1, 1}));
   const OptimizeResult r = optimize_with(b.g, {"x"}, {"y"}, kPasses);
   CHECK(r.report.total("grouped_convolutions_joined") == 1);
   const Node& y = r.graph.at("y");
@@ -85,7 +79,7 @@ TEST_CASE("group_convolutions: Split -> 4 x Conv2D -> ConcatV2 becomes one group
 TEST_CASE("group_convolutions: one channel per group becomes DepthwiseConv2dNative, for each slicing form") {
   for (Cut cut : {Cut::kSplit, Cut::kSlice, Cut::kStridedSlice, Cut::kGather}) {
     CAPTURE(static_cast<int>(cut));
-    GraphBuilder b = expanded(cut, 5, 1, 2, conv_attrs({1, 2, 2, 1}, "VALID"));
+    GraphBuilder b = expanded(cut, 5, 1, 2, conv2d_attrs_strided({1, 2, 2, 1}, "VALID"));
     const OptimizeResult r = optimize_with(b.g, {"x"}, {"y"}, kPasses);
     CHECK(r.report.total("depthwise_convolutions_joined") == 1);
     const Node& y = r.graph.at("y");

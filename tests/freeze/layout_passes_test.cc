@@ -21,12 +21,6 @@ std::string transpose(GraphBuilder& b, const std::string& name, const std::strin
   return b.op(name, "Transpose", {x, name + "/perm"}, {{"Tperm", DType::Int32}});
 }
 
-std::map<std::string, AttrValue> conv_attrs(const std::string& format, std::vector<int64_t> strides,
-                                            const std::string& padding = "VALID") {
-  return {{"T", DType::Float}, {"strides", strides}, {"padding", padding}, {"data_format", format},
-          {"dilations", std::vector<int64_t>{1, 1, 1, 1}}};
-}
-
 // An onnx-tf block: NHWC conv output -> NCHW BatchNorm (Mul, Add with [C,1,1]
 // constants) -> Relu -> NCHW Pad -> back to NHWC for the next conv.
 void converted_block(GraphBuilder& b, const std::string& x, int64_t c) {
@@ -88,7 +82,7 @@ TEST_CASE("sink_transposes: an onnx-tf BatchNorm/Relu/Pad block between two conv
   b.placeholder("x", {1, 5, 6, 4});
   converted_block(b, "x", 4);
   b.floats("w", varied_values(3 * 3 * 4 * 2, 0.1f, 0.02f), Shape{3, 3, 4, 2});
-  b.op("conv", "Conv2D", {"to_nhwc", "w"}, conv_attrs("NHWC", {1, 1, 1, 1}));
+  b.op("conv", "Conv2D", {"to_nhwc", "w"}, conv2d_attrs("VALID"));
   b.op("y", "Relu", {"conv"});
   const OptimizeResult r = optimize_with(b.g, {"x"}, {"y"}, kLayoutPasses);
   CHECK(count_ops(r.graph, "Transpose") == 0);
@@ -159,7 +153,7 @@ TEST_CASE("hoist_transpose_above_pad: NCHW input -> Pad -> Transpose -> Conv2D: 
   b.op("pad", "Pad", {"x", "pads"}, {{"Tpaddings", DType::Int32}});
   transpose(b, "to_nhwc", "pad", {0, 2, 3, 1});
   b.floats("w", varied_values(3 * 3 * 3 * 4, 0.1f), Shape{3, 3, 3, 4});
-  b.op("conv", "Conv2D", {"to_nhwc", "w"}, conv_attrs("NHWC", {1, 2, 2, 1}));
+  b.op("conv", "Conv2D", {"to_nhwc", "w"}, conv2d_attrs("VALID", 2));
   const OptimizeResult r = optimize_with(b.g, {"x"}, {"conv"}, kLayoutPasses);
   CHECK(r.report.total("transposes_hoisted_above_pad") == 1);
   CHECK(count_ops(r.graph, "Pad") == 0);
@@ -175,7 +169,7 @@ TEST_CASE("hoist_transpose_above_pad: a Transpose also read by a non-convolution
   b.op("pad", "Pad", {"x", "pads"}, {{"Tpaddings", DType::Int32}});
   transpose(b, "to_nhwc", "pad", {0, 2, 3, 1});
   b.floats("w", varied_values(3 * 3 * 3 * 2, 0.1f), Shape{3, 3, 3, 2});
-  b.op("conv", "Conv2D", {"to_nhwc", "w"}, conv_attrs("NHWC", {1, 1, 1, 1}));
+  b.op("conv", "Conv2D", {"to_nhwc", "w"}, conv2d_attrs("VALID"));
   b.op("relu", "Relu", {"to_nhwc"});
   const OptimizeResult r = optimize_with(b.g, {"x"}, {"conv", "relu"}, kLayoutPasses);
   CHECK(r.report.total("transposes_hoisted_above_pad") == 0);
@@ -187,14 +181,14 @@ TEST_CASE("nchw_to_nhwc: NCHW Conv2D -> MaxPool -> Conv2D runs in NHWC with Tran
   GraphBuilder b;
   b.placeholder("x", {1, 3, 9, 10});
   b.floats("w1", varied_values(3 * 3 * 3 * 4, 0.1f), Shape{3, 3, 3, 4});
-  std::map<std::string, AttrValue> explicit_conv = conv_attrs("NCHW", {1, 1, 2, 1}, "EXPLICIT");
+  std::map<std::string, AttrValue> explicit_conv = conv2d_attrs_strided({1, 1, 2, 1}, "EXPLICIT", "NCHW");
   explicit_conv["explicit_paddings"] = std::vector<int64_t>{0, 0, 0, 0, 1, 0, 2, 1};
   b.op("conv1", "Conv2D", {"x", "w1"}, explicit_conv);
   b.op("pool", "MaxPool", {"conv1"},
        {{"ksize", std::vector<int64_t>{1, 1, 2, 2}}, {"strides", std::vector<int64_t>{1, 1, 2, 2}},
         {"padding", std::string("VALID")}, {"data_format", std::string("NCHW")}});
   b.floats("w2", varied_values(1 * 1 * 4 * 2, 0.3f), Shape{1, 1, 4, 2});
-  b.op("conv2", "Conv2D", {"pool", "w2"}, conv_attrs("NCHW", {1, 1, 1, 1}));
+  b.op("conv2", "Conv2D", {"pool", "w2"}, conv2d_attrs("VALID", 1, "NCHW"));
   const OptimizeResult r = optimize_with(b.g, {"x"}, {"conv2"}, kLayoutPasses);
   CHECK(r.report.total("nchw_ops_to_nhwc") == 3);
   CHECK(count_ops(r.graph, "Transpose") == 2);
@@ -210,10 +204,10 @@ TEST_CASE("nchw_to_nhwc: NHWC convs and a fused residual Add in NCHW are left al
   GraphBuilder b;
   b.placeholder("x", {1, 6, 6, 2});
   b.floats("w", varied_values(3 * 3 * 2 * 2, 0.1f), Shape{3, 3, 2, 2});
-  b.op("conv", "Conv2D", {"x", "w"}, conv_attrs("NHWC", {1, 1, 1, 1}, "SAME"));
+  b.op("conv", "Conv2D", {"x", "w"}, conv2d_attrs());
   b.placeholder("n", {1, 2, 6, 6});
   b.floats("bias", varied_values(2, 0.5f), Shape{2});
-  std::map<std::string, AttrValue> fused = conv_attrs("NCHW", {1, 1, 1, 1}, "SAME");
+  std::map<std::string, AttrValue> fused = conv2d_attrs("SAME", 1, "NCHW");
   fused["fused_ops"] = std::vector<std::string>{"BiasAdd", "Add"};
   fused["num_args"] = int64_t{2};
   b.op("fused", "_FusedConv2D", {"n", "w", "bias", "n"}, fused);
@@ -253,7 +247,7 @@ GraphBuilder atrous(const std::string& op, std::vector<int32_t> pads, std::vecto
   b.op("s2b", "SpaceToBatchND", {"pad", "block", "pads"}, {{"Tblock_shape", DType::Int32}, {"Tpaddings", DType::Int32}});
   const int64_t out = op == "Conv2D" ? 4 : 2;
   b.floats("w", varied_values(3 * 3 * 3 * out, 0.1f, 0.03f), Shape{3, 3, 3, out});
-  b.op("conv", op, {"s2b", "w"}, conv_attrs("NHWC", strides));
+  b.op("conv", op, {"s2b", "w"}, conv2d_attrs_strided(strides, "VALID"));
   b.constant("crops", Tensor::from_vector<int32_t>(crops, Shape{2, 2}));
   b.op("y", "BatchToSpaceND", {"conv", "block", "crops"}, {{"Tblock_shape", DType::Int32}, {"Tcrops", DType::Int32}});
   return b;

@@ -2,6 +2,8 @@
 // the DFT oracle on random clips, window sizes (powers of two and not),
 // strides and channel counts; through the op, the runtime's audio/fft
 // implementation against the reference (run_op checks every implementation).
+// Mfcc: the table kernel against the oracle, one frame and many. Both
+// kernels share frames between threads: any thread count gives the same bits.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -39,6 +41,13 @@ TEST_CASE("AudioSpectrogram: FFT kernel matches the DFT oracle on random shapes"
         for (const float v : want) scale = std::max(scale, std::fabs(v));
         for (size_t i = 0; i < want.size(); ++i) CHECK(std::fabs(got[i] - want[i]) <= 1e-5f * std::max(scale, 1.0f));
       }
+      // Prepared once, run on 1 and 2 threads: the same bits (frame counts
+      // here are not all multiples of the kernel's 4-frame blocks).
+      const kernels::SpectrogramFft fft(p);
+      std::vector<float> one(static_cast<size_t>(frames * bins)), two(one.size());
+      fft.run(clip.data(), length, channels, one.data(), 1);
+      fft.run(clip.data(), length, channels, two.data(), 2);
+      CHECK(one == two);
       // Through the op: audio/fft against AudioSpectrogram/reference.
       const Tensor out = run_op1("AudioSpectrogram", {Tensor::from_vector(clip, Shape{length, channels})},
                                  {{"window_size", int64_t{window}}, {"stride", p.stride}, {"magnitude_squared", p.magnitude_squared}});
@@ -71,6 +80,21 @@ TEST_CASE("Mfcc: the table kernel matches the oracle on random spectra and param
         REQUIRE(kernels::mfcc(spectrum.data(), bins, rate, p, want.data(), error));
         table.apply(spectrum.data(), got.data());
         for (size_t k = 0; k < want.size(); ++k) CHECK(std::fabs(got[k] - want[k]) <= 1e-5f * std::max(1.0f, std::fabs(want[k])));
+      }
+      // Many frames at once, on 1 and 2 threads: each frame as the oracle
+      // computes it, the same bits whatever the threads.
+      const int64_t frames = std::uniform_int_distribution<int64_t>(1, 70)(rng);
+      std::vector<float> spectra(static_cast<size_t>(frames * bins));
+      for (float& v : spectra) v = power(rng);
+      const auto coefficients = static_cast<size_t>(p.dct_coefficient_count);
+      std::vector<float> one(static_cast<size_t>(frames) * coefficients), two(one.size()), want(coefficients);
+      table.apply_frames(spectra.data(), frames, one.data(), 1);
+      table.apply_frames(spectra.data(), frames, two.data(), 2);
+      CHECK(one == two);
+      for (int64_t f = 0; f < frames; ++f) {
+        REQUIRE(kernels::mfcc(spectra.data() + f * bins, bins, rate, p, want.data(), error));
+        for (size_t k = 0; k < coefficients; ++k)
+          CHECK(std::fabs(one[static_cast<size_t>(f) * coefficients + k] - want[k]) <= 1e-5f * std::max(1.0f, std::fabs(want[k])));
       }
       // Through the op: audio/mfcc_table against Mfcc/reference, twice (the second run reuses the tables).
       std::vector<float> spec(static_cast<size_t>(2 * 3 * bins));

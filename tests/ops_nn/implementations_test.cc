@@ -118,16 +118,19 @@ TEST_CASE("every CPU implementation matches its op's reference") {
     run_op("_FusedDepthwiseConv2dNative", {x, w, random(Shape{19 * mult}, ++salt), random(Shape{19 * mult}, ++salt)},
            fused(conv_attrs(stride, "SAME"), {"BiasAdd", "Relu", "Scale"}, 2));
   }
-  // matmul/gemm: small M (a batch of 1) and a larger one, B transposed or not, fused bias + activation.
-  for (const auto& [m, tb] : {std::pair{1, false}, std::pair{37, false}, std::pair{5, true}}) {
+  // matmul/gemm: small M (a batch of 1; 1 and 3 rows read a narrow B in
+  // place, 12 and 33 columns) and a larger one, B transposed or not, fused
+  // bias + activation.
+  for (const auto& [m, n, tb] : {std::tuple{1, 33, false}, std::tuple{3, 12, false}, std::tuple{37, 33, false},
+                                 std::tuple{5, 33, true}}) {
     const Tensor a = random(Shape{m, 70}, ++salt);
-    const Tensor b = tb ? random(Shape{33, 70}, ++salt) : random(Shape{70, 33}, ++salt);
+    const Tensor b = tb ? random(Shape{n, 70}, ++salt) : random(Shape{70, n}, ++salt);
     run_op("MatMul", {a, b}, {{"T", DType::Float}, {"transpose_b", static_cast<bool>(tb)}});
-    run_op("_FusedMatMul", {a, b, random(Shape{33}, ++salt)},
+    run_op("_FusedMatMul", {a, b, random(Shape{n}, ++salt)},
            fused({{"T", DType::Float}, {"transpose_b", static_cast<bool>(tb)}}, {"BiasAdd", "Tanh"}, 1));
-    run_op("_FusedMatMul", {a, b, random(Shape{33}, ++salt)},
+    run_op("_FusedMatMul", {a, b, random(Shape{n}, ++salt)},
            fused({{"T", DType::Float}, {"transpose_b", static_cast<bool>(tb)}}, {"BiasAdd", "_MklSwish"}, 1));
-    run_op("_FusedMatMul", {a, b, random(Shape{33}, ++salt), random(Shape{33}, ++salt), random(Shape{33}, ++salt)},
+    run_op("_FusedMatMul", {a, b, random(Shape{n}, ++salt), random(Shape{n}, ++salt), random(Shape{n}, ++salt)},
            fused({{"T", DType::Float}, {"transpose_b", static_cast<bool>(tb)}}, {"BiasAdd", "Relu", "Scale", "Shift"},
                  3));
   }

@@ -1,8 +1,9 @@
 // Compiled while loops (runtime/loop_program.h): a loop built by hand and the
 // bundled/corpus graphs with Keras while loops run as loop programs on the
 // CPU backend (after the first, traced run) and give what the dataflow
-// executor gives; loops of shapes the program does not take (a cond in the
-// body) fall back to the dataflow executor, with the same results.
+// executor gives, with a tf.cond after the loop too; loops of shapes the
+// program does not take (a cond in the body, or one whose value a loop
+// reads) fall back to the dataflow executor, with the same results.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -27,12 +28,21 @@ namespace {
 
 // i = 0; acc = x; while i < n: acc = acc * scale + float(i); i += 1
 // With `cond_in_body`, the body also takes a tf.cond (Switch/Merge on i < 2);
-// with `cond_after`, the result goes through a tf.cond on a fed `flip` (neg).
-Graph loop(bool cond_in_body, bool cond_after = false) {
+// with `cond_after`, the result goes through a tf.cond on a fed `flip`, as
+// Keras's Dropout on its learning phase: the taken side multiplies by a
+// constant that hangs on the branch's pivot by a control edge;
+// with `cond_before`, x goes through such a cond before the loop reads it.
+Graph loop(bool cond_in_body, bool cond_after = false, bool cond_before = false) {
   Graph g;
   g.add(placeholder("x"));
   g.add(constant("scale", Tensor::from_vector<float>({0.5f, -1.0f, 2.0f})));
-  add_loop_head(g, "x");
+  if (cond_before) {
+    g.add(placeholder("flip", DType::Bool));
+    g.add(node("before/Switch", "Switch", {"x", "flip"}));
+    g.add(node("before/Neg", "Neg", {"before/Switch:1"}));
+    g.add(node("before/Merge", "Merge", {"before/Switch:0", "before/Neg"}));
+  }
+  add_loop_head(g, cond_before ? "before/Merge" : "x");
   g.add(enter("while/Enter_scale", "scale", true));
   g.add(node("while/mul", "Mul", {"while/Identity_acc", "while/Enter_scale"}));
   std::string acc = g.add(node("while/add_acc", "AddV2", {"while/mul", "while/Cast"})).name;
@@ -50,9 +60,12 @@ Graph loop(bool cond_in_body, bool cond_after = false) {
     return g;
   }
   g.add(placeholder("flip", DType::Bool));
-  g.add(node("after/Switch", "Switch", {"while/Exit_acc", "flip"}));
-  g.add(node("after/Neg", "Neg", {"after/Switch:1"}));
-  g.add(node("result", "Merge", {"after/Switch:0", "after/Neg"}));
+  g.add(node("after/Switch", "Switch", {"flip", "flip"}));
+  g.add(node("after/switch_t", "Identity", {"after/Switch:1"}));
+  g.add(node("after/Switch_1", "Switch", {"while/Exit_acc", "flip"}));
+  g.add(constant("after/keep", Tensor::scalar<float>(-3.0f), {"^after/switch_t"}));
+  g.add(node("after/mul", "Mul", {"after/Switch_1:1", "after/keep"}));
+  g.add(node("result", "Merge", {"after/Switch_1:0", "after/mul"}));
   return g;
 }
 
@@ -81,11 +94,53 @@ TEST_CASE("loop program: a while loop runs compiled and gives the dataflow execu
   }
 }
 
-TEST_CASE("loop program: a cond outside the loop keeps the dataflow executor") {
+TEST_CASE("loop program: a cond after the loop runs compiled, dead values and all, as the dataflow executor") {
   const Session session(loop(false, true));
+  const std::vector<TensorId> fetches = {TensorId::parse("result"), TensorId::parse("while/Exit_i")};
+  for (const bool flip : {false, true, false}) {  // one program: the branch is taken at run time
+    CAPTURE(flip);
+    const FeedMap feeds = {{TensorId::parse("n"), Tensor::scalar<int32_t>(4)},
+                           {TensorId::parse("x"), Tensor::from_vector<float>({1.0f, 2.0f, -3.0f})},
+                           {TensorId::parse("flip"), Tensor::scalar<bool>(flip)}};
+    const std::vector<Tensor> want = run_reference(session.graph(), feeds, fetches);
+    for (int run = 0; run < 2; ++run) {  // traced, then compiled
+      const std::vector<Tensor> got = session.run(feeds, fetches);
+      CHECK(compare_tensors(got[0], want[0]).max_abs_error == 0);
+      CHECK(got[1].data<int32_t>()[0] == 4);
+    }
+    CHECK(session.loop_programs(feeds, fetches) == 1);
+  }
+  // A value on the side not taken is an error in the compiled program too
+  // (compiled on a run that took it): one reading it, and the constant that
+  // is dead only through its control edge.
+  for (const char* name : {"after/mul", "after/keep"}) {
+    CAPTURE(name);
+    const std::vector<TensorId> taken_side = {TensorId::parse("while/Exit_i"), TensorId::parse(name)};
+    FeedMap feeds = {{TensorId::parse("n"), Tensor::scalar<int32_t>(3)},
+                     {TensorId::parse("x"), Tensor::from_vector<float>({1.0f, 2.0f, -3.0f})},
+                     {TensorId::parse("flip"), Tensor::scalar<bool>(true)}};
+    for (int run = 0; run < 2; ++run) CHECK(session.run(feeds, taken_side).size() == 2);
+    CHECK(session.loop_programs(feeds, taken_side) == 1);
+    feeds[TensorId::parse("flip")] = Tensor::scalar<bool>(false);
+    CHECK_THROWS_WITH_AS(session.run(feeds, taken_side), doctest::Contains("untaken branch"), Error);
+    CHECK_THROWS_WITH_AS(run_reference(session.graph(), feeds, taken_side), doctest::Contains("untaken branch"),
+                         Error);
+  }
+  // The values themselves: flip multiplies the loop's result by -3.
+  const FeedMap off = {{TensorId::parse("n"), Tensor::scalar<int32_t>(2)},
+                       {TensorId::parse("x"), Tensor::from_vector<float>({1.0f, 2.0f, -3.0f})},
+                       {TensorId::parse("flip"), Tensor::scalar<bool>(false)}};
+  FeedMap on = off;
+  on[TensorId::parse("flip")] = Tensor::scalar<bool>(true);
+  const Tensor a = session.run(off, {TensorId::parse("result")})[0], b = session.run(on, {TensorId::parse("result")})[0];
+  for (int64_t i = 0; i < a.num_elements(); ++i) CHECK(b.data<float>()[i] == -3.0f * a.data<float>()[i]);
+}
+
+TEST_CASE("loop program: a cond whose value a loop reads keeps the dataflow executor") {
+  const Session session(loop(false, false, true));
   const std::vector<TensorId> fetches = {TensorId::parse("result")};
   for (const bool flip : {false, true}) {
-    const FeedMap feeds = {{TensorId::parse("n"), Tensor::scalar<int32_t>(4)},
+    const FeedMap feeds = {{TensorId::parse("n"), Tensor::scalar<int32_t>(3)},
                            {TensorId::parse("x"), Tensor::from_vector<float>({1.0f, 2.0f, -3.0f})},
                            {TensorId::parse("flip"), Tensor::scalar<bool>(flip)}};
     const std::vector<Tensor> want = run_reference(session.graph(), feeds, fetches);

@@ -178,6 +178,7 @@ TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 
       {7, 7, 144, 24, 1, 1, false},   // step 144, 7×7 pixels
       {20, 17, 2, 5, 5, 3, false},    // stride 3, VALID: step 6
       {5, 6, 520, 40, 3, 1, true},    // K = 4680: the reduction in blocks, partial sums through the output
+      {7, 7, 130, 128, 3, 1, true},   // ResNet's last stage in small: 7 × 64 tiles (AVX-512), K in 2 blocks
   };
   for (GemmIsa isa : ::frost::testing::runnable_isas()) {
     if (!conv2d_direct_isa_supported(isa)) continue;

@@ -61,13 +61,17 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // at least 3/4 of the most accumulators (a narrower one loads its filter
   // vectors for fewer FMAs); 7×48 (21 of 24) fits 7×7, 14×14, ... pixels and
   // multiples of 48 channels whole (same bench, 3×3 7²×512→512: 6×64 2243
-  // µs, 7×48 2122; 1×1 7²×320→1280: 391, 358).
+  // µs, 7×48 2122; 1×1 7²×320→1280: 391, 358). 7×64 (28 of 28) wins the
+  // same rule on ResNet's 7²..56² layers with multiples of 64 channels
+  // (same bench, load ~10, medians of 3 in two interleaved rounds: 3×3
+  // 7²×512→512 7×48 2128–2303 µs, 7×64 2040–2219; 1×1 7²×2048→512 7×48
+  // 1002–1020, 7×64 921–974; 3×3 and 1×1 at 14²..56² even with 6×64).
   int most = 0;
   for (int i = 0; i < t.num_tiles; ++i) most = std::max(most, t.tiles[i].mr * t.tiles[i].nr);
   double best = std::numeric_limits<double>::infinity();
   for (int i = 0; i < t.num_tiles; ++i) {
     const auto& tile = t.tiles[i];
-    const bool stem = conv2d_direct_stem_fits(p, tile.nr);
+    const bool stem = tile.stem_name != nullptr && conv2d_direct_stem_fits(p, tile.nr);
     if (!stem && 4 * tile.mr * tile.nr < 3 * most) continue;
     const double cols = static_cast<double>(simd::round_up(p.out_c, tile.nr));
     double rows = 1.0;
@@ -98,7 +102,8 @@ ConvDirectPlan conv2d_direct_tile(int tile, GemmIsa isa, bool stem) {
 const char* conv2d_direct_kernel_name(const ConvDirectPlan& plan) {
   const simd::DirectConvKernelTable* t = plan.valid() ? table_for(plan.isa) : nullptr;
   if (t == nullptr) return "none";
-  return plan.stem ? t->tiles[plan.tile].stem_name : t->tiles[plan.tile].name;
+  const char* stem_name = t->tiles[plan.tile].stem_name;
+  return plan.stem && stem_name != nullptr ? stem_name : t->tiles[plan.tile].name;
 }
 
 size_t conv2d_direct_packed_filter_floats(const ConvDirectPlan& plan, const Conv2DParams& p) {
@@ -121,9 +126,11 @@ void conv2d_direct_pack_filter(const ConvDirectPlan& plan, const Conv2DParams& p
 }
 
 namespace {
-// The stem mode where the plan asks for it and the run's geometry fits it.
+// The stem mode where the plan asks for it, its tile has one and the run's
+// geometry fits it.
 bool run_stem(const ConvDirectPlan& plan, const Conv2DParams& p) {
-  return plan.stem && conv2d_direct_stem_fits(p, plan.nr);
+  return plan.stem && table_for(plan.isa)->tiles[plan.tile].stem_name != nullptr &&
+         conv2d_direct_stem_fits(p, plan.nr);
 }
 }  // namespace
 

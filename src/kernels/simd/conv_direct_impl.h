@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/conv.h"
@@ -36,9 +37,13 @@
 namespace frost::kernels::simd {
 namespace {  // NOLINT: internal linkage on purpose, see the file comment
 
-template <class ArchT, int kMR, int kNV>
+// kStem: whether the tile is also instantiated for the stem mode
+// (conv_direct_stem_impl.h, 14 input steps × every activation: most of this
+// file's compile time); a tile for deep layers only does without it.
+template <class ArchT, int kMR, int kNV, bool kStem = true>
 struct DirectTraits {
   using Arch = ArchT;
+  static constexpr bool STEM = kStem;
   using V = xsimd::batch<float, Arch>;
   static constexpr int W = static_cast<int>(V::size);
   static constexpr int MR = kMR;
@@ -148,6 +153,23 @@ Segments build_table(const Conv2DParams& p, const float* input, const float* zer
   return {p.filter_h * p.filter_w, p.in_c};
 }
 
+// c += broadcast(*a) · b. On AVX-512 one FMA with an embedded broadcast
+// (a {1to16} memory operand), written as asm because GCC broadcasts a[r][k]
+// into a register shared by the row's NV FMAs instead: one more instruction
+// per row and one more live register, which for 7 × 64 (28 accumulators +
+// 4 filter vectors = all 32 zmm) spilled an accumulator to the stack every
+// step. Elsewhere a plain broadcast and FMA.
+template <class T>
+FROST_SIMD_INLINE void fma_broadcast(typename T::V& c, const typename T::V& b, const float* a) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, typename T::Arch>) {
+    __m512 cr = c, br = b;
+    asm("vfmadd231ps %[a]%{1to16%}, %[b], %[c]" : [c] "+v"(cr) : [b] "v"(br), [a] "m"(*a));
+    c = cr;
+  } else {
+    c = xsimd::fma(typename T::V(*a), b, c);
+  }
+}
+
 // acc = Σ over reduction indices k in [k0, k1) of
 // broadcast(input of pixel r at k) · b[k][0:NR], where index k lies in
 // segment k / length at offset k % length; b points at the panel's row k0.
@@ -174,9 +196,8 @@ FROST_SIMD_INLINE void accumulate_tile(Segments segs, const float* const* ptrs, 
       for (int v = 0; v < NV; ++v) bv[v] = V::load_unaligned(b + v * W);
 #pragma GCC unroll 32
       for (int r = 0; r < MR; ++r) {
-        const V av(a[r][k]);
 #pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) acc[r][v] = xsimd::fma(av, bv[v], acc[r][v]);
+        for (int v = 0; v < NV; ++v) fma_broadcast<T>(acc[r][v], bv[v], a[r] + k);
       }
       b += NR;
     }
@@ -390,7 +411,9 @@ struct DirectTiles {
   template <class T>
   static void run_one(const Conv2DParams& p, const float* input, const float* packed, float* output,
                       const GemmEpilogue& ep, const DirectConvRun& r) {
-    if (r.stem) {
+    if constexpr (!T::STEM) {
+      direct_run<T>(p, input, packed, output, ep, r.threads, r.scratch);
+    } else if (r.stem) {
       stem_dispatch<T>(p, input, packed, output, ep, r.threads, r.scratch, StemSteps{});
     } else {
       direct_run<T>(p, input, packed, output, ep, r.threads, r.scratch);
@@ -417,7 +440,7 @@ DirectConvKernelTable make_direct_table(const char* isa_name, const char* const 
   t.lanes = First::W;
   t.num_tiles = static_cast<int>(sizeof...(Ts));
   int i = 0;
-  ((t.tiles[i] = {names[i], stem_names[i], Ts::MR, Ts::NR}, ++i), ...);
+  ((t.tiles[i] = {names[i], Ts::STEM ? stem_names[i] : nullptr, Ts::MR, Ts::NR}, ++i), ...);
   t.scratch_floats = &DirectTiles<Ts...>::scratch_floats;
   t.run = &DirectTiles<Ts...>::run;
   return t;

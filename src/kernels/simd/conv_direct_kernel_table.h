@@ -45,10 +45,10 @@ inline bool direct_stem_step(int64_t step, bool pointwise) {
 }
 
 struct DirectConvKernelTable {
-  static constexpr int kMaxTiles = 5;
+  static constexpr int kMaxTiles = 6;
   struct Tile {
     const char* name;       // "conv2d_direct_f32_<MR>x<NR>_<isa>"
-    const char* stem_name;  // "conv2d_direct_stem_f32_<MR>x<NR>_<isa>"
+    const char* stem_name;  // "conv2d_direct_stem_f32_<MR>x<NR>_<isa>", null: no stem mode
     int mr, nr;
   };
   const char* isa_name;

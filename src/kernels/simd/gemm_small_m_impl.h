@@ -9,6 +9,7 @@
 #include "kernels/simd/epilogue_impl.h"
 #include "kernels/simd/gemm_microkernel_impl.h"
 #include "kernels/simd/gemm_pack_impl.h"
+#include "kernels/simd/masked_impl.h"
 
 namespace frost::kernels::simd {
 namespace {  // NOLINT: internal linkage on purpose (see gemm_impl.h)
@@ -123,8 +124,7 @@ FROST_SIMD_INLINE void rows_step(const float (&av)[MS][KU], const float* b, int6
   }
 }
 
-// k rows [kb, kb + KU) of B into C columns [j0, j1); j1 − j0 is a multiple of
-// W except for the thread that owns the last columns (scalar tail).
+// k rows [kb, kb + KU) of B into C columns [j0, j1), j1 − j0 a multiple of W.
 template <class T, int MS, int KU>
 void rows_chunk(AView av, int64_t kb, const float* b, int64_t ldb, float* c, int64_t ldc, int64_t j0, int64_t j1,
                 bool first) {
@@ -137,12 +137,43 @@ void rows_chunk(AView av, int64_t kb, const float* b, int64_t ldb, float* c, int
   int64_t j = j0;
   for (; j + NBV * W <= j1; j += NBV * W) rows_step<T, MS, KU, NBV>(a_vals, bk + j, ldb, c + j, ldc, first);
   for (; j + W <= j1; j += W) rows_step<T, MS, KU, 1>(a_vals, bk + j, ldb, c + j, ldc, first);
-  for (; j < j1; ++j) {
-    for (int r = 0; r < MS; ++r) {
-      float x = first ? 0.0f : c[r * ldc + j];
-      for (int u = 0; u < KU; ++u) x += a_vals[r][u] * bk[u * ldb + j];
-      c[r * ldc + j] = x;
+}
+
+// The last `count` < W columns from j: accumulated in registers over the
+// whole of k, a masked load of B per row, and stored once. Through rows_chunk
+// they went through C in scalar code every KU rows: a batch-1 classifier
+// of 62720 inputs × 12 classes (speech_commands_conv) took 0.39 ms, as long
+// as reading B 2.7 times over (its prepacked panels of NR = 32 columns).
+template <class T, int MS>
+void rows_tail(AView av, int64_t k, const float* b, int64_t ldb, float* c, int64_t ldc, int64_t j, int64_t count,
+               bool accumulate) {
+  using V = typename T::V;
+  constexpr int U = 4;  // independent chains along k: FMA latency
+  V acc[U][MS];
+#pragma GCC unroll 4
+  for (int u = 0; u < U; ++u)
+#pragma GCC unroll 16
+    for (int r = 0; r < MS; ++r) acc[u][r] = V(0.0f);
+  auto a_at = [&](int r, int64_t p) { return V(av.a[r * av.rs + p * av.ks]); };
+  int64_t p = 0;
+  for (; p + U <= k; p += U) {
+#pragma GCC unroll 4
+    for (int u = 0; u < U; ++u) {
+      const V bv = load_first<V>(b + (p + u) * ldb + j, count);
+#pragma GCC unroll 16
+      for (int r = 0; r < MS; ++r) acc[u][r] = xsimd::fma(a_at(r, p + u), bv, acc[u][r]);
     }
+  }
+  for (; p < k; ++p) {
+    const V bv = load_first<V>(b + p * ldb + j, count);
+#pragma GCC unroll 16
+    for (int r = 0; r < MS; ++r) acc[0][r] = xsimd::fma(a_at(r, p), bv, acc[0][r]);
+  }
+#pragma GCC unroll 16
+  for (int r = 0; r < MS; ++r) {
+    V x = (acc[0][r] + acc[1][r]) + (acc[2][r] + acc[3][r]);
+    if (accumulate) x += load_first<V>(c + r * ldc + j, count);
+    store_first(x, c + r * ldc + j, count);
   }
 }
 
@@ -155,11 +186,13 @@ void small_m_rows(const GemmShape& s, const float* a, const float* b, float* c, 
   const int64_t j0 = vecs * tid / nth * W;
   const int64_t j1 = tid == nth - 1 ? s.n : vecs * (tid + 1) / nth * W;
   if (j0 >= j1) return;
-  int64_t kb = 0;
-  for (; kb + KU <= s.k; kb += KU) {
-    rows_chunk<T, MS, KU>(av, kb, b, s.ldb, c, s.ldc, j0, j1, kb == 0 && !ep.accumulate);
+  const int64_t jv = j0 + (j1 - j0) / W * W;  // whole vectors end here; the last thread's tail follows
+  if (jv > j0) {
+    int64_t kb = 0;
+    for (; kb + KU <= s.k; kb += KU) rows_chunk<T, MS, KU>(av, kb, b, s.ldb, c, s.ldc, j0, jv, kb == 0 && !ep.accumulate);
+    for (; kb < s.k; ++kb) rows_chunk<T, MS, 1>(av, kb, b, s.ldb, c, s.ldc, j0, jv, kb == 0 && !ep.accumulate);
   }
-  for (; kb < s.k; ++kb) rows_chunk<T, MS, 1>(av, kb, b, s.ldb, c, s.ldc, j0, j1, kb == 0 && !ep.accumulate);
+  if (jv < j1) rows_tail<T, MS>(av, s.k, b, s.ldb, c, s.ldc, jv, j1 - jv, ep.accumulate);
   apply_epilogue<T>(c, s.ldc, 0, j0, MS, j1 - j0, ep);
 }
 
