@@ -16,7 +16,7 @@
 // is at least as exact as the float product it replaces.
 // Refused (nothing changes): E or W not constant; a table above
 // kMaxTableBytes (a large vocabulary: memory, and a lookup that misses the
-// caches); a view op touching the last axis, a Reshape changing it, or a
+// caches) or above kMaxTableWork to compute (load time); a view op touching the last axis, a Reshape changing it, or a
 // Squeeze/Split/Unpack whose axes cannot be told from the last (an unknown
 // rank above a Reshape); any other op between Gather and the cell.
 // Only with PassContext::runtime_fusions (x_projected is Frost's).
@@ -32,6 +32,8 @@ namespace frost {
 namespace {
 
 constexpr int64_t kMaxTableBytes = 4 << 20;
+// And at most this many multiply-adds to build it (~50 ms at load time).
+constexpr int64_t kMaxTableWork = int64_t{64} << 20;
 
 struct Chain {
   std::vector<std::string> links;  // view nodes, from the cell's x upwards
@@ -196,7 +198,8 @@ PassStats project_lstm_inputs(Graph& g, const PassContext& ctx) {
     if (!chain) continue;
     const int64_t vocab = chain->table->shape()[0], d = chain->table->shape()[1];
     const int64_t rows_w = w->shape()[0], cols = w->shape()[1];
-    if (d >= rows_w || vocab * cols * 4 > kMaxTableBytes) continue;  // no h rows, or too large a table
+    // No h rows, or a table too large to keep or to build.
+    if (d >= rows_w || vocab * cols * 4 > kMaxTableBytes || vocab * d * cols > kMaxTableWork) continue;
     // A Reshape in the chain must keep D as its last dimension.
     bool rows_kept = true;
     for (const std::string& l : chain->links) {
