@@ -262,11 +262,20 @@ void run_stem_share(const Conv2DParams& p, const StemLayout& l, const StemScratc
         base = window;
         off = sc.off_window;
       }
+      // The runs of the filter rows that lie inside the input: the others
+      // read only padding for every pixel of the tile (it is one output
+      // row), so they are skipped rather than multiplied (about 5% of the
+      // FMAs of speech_commands_conv's 20×8 layer on 98 rows).
+      const int64_t ky_lo = iy0 >= 0 ? 0 : dc_min(p.filter_h, dc_div_up(-iy0, p.dilation_h));
+      const int64_t ky_hi = p.in_h - iy0 <= 0 ? 0 : dc_min(p.filter_h, dc_div_up(p.in_h - iy0, p.dilation_h));
+      const int64_t runs_per_row = l.seg_count / p.filter_h;
+      const int64_t s0 = ky_lo * runs_per_row, s1 = ky_hi > ky_lo ? ky_hi * runs_per_row : s0;
       const int64_t m0 = out_row * p.out_w + ox0;
       for (int64_t q = qa; q < qb; ++q) {
         const int64_t j0 = q * NR, cols = dc_min(NR, p.out_c - j0);
         V acc[MR][T::NV];
-        accumulate_stem<T, kStep>(base, off, l.seg_count, l.seg_length, packed + q * panel_floats, acc);
+        accumulate_stem<T, kStep>(base, off + s0, s1 - s0, l.seg_length, packed + q * panel_floats + s0 * l.seg_length * NR,
+                                  acc);
         float* c = output + m0 * p.out_c + j0;
         const TileEpilogue e = tile_epilogue(ep, m0, j0, ep.accumulate);
         if (clamp.in_line) {
