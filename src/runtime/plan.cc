@@ -94,6 +94,11 @@ std::unique_ptr<Plan> Plan::build(const FeedMap& feeds, const std::vector<Tensor
       continue;
     }
     for (const int v : step.inputs) last_use[static_cast<size_t>(v)] = s;
+    step.reads_values = !step.inputs.empty();
+    for (size_t k = 0; k < step.inputs.size(); ++k)
+      if (step.inputs[k] != step.inputs[0] + static_cast<int>(k) ||
+          !numeric(values[static_cast<size_t>(step.inputs[k])].dtype))
+        step.reads_values = false;
     step.first_output = static_cast<int>(values.size());
     step.num_outputs = static_cast<int>(t.outputs.size());
     for (size_t j = 0; j < t.outputs.size(); ++j) {
@@ -333,13 +338,16 @@ std::optional<std::vector<Tensor>> Plan::execute(const Graph& g, const FeedMap& 
   if (options.on_node)
     for (const auto& [node, outputs] : constant_nodes_) options.on_node(*node, outputs);
   for (const Step& s : steps_) {
-    const size_t n = s.inputs.size();
+    const size_t n = s.reads_values ? 0 : s.inputs.size();  // inputs copied to slots
     if (inputs.size() < n) inputs.resize(n);
     for (size_t k = 0; k < n; ++k) inputs[k] = values[static_cast<size_t>(s.inputs[k])];
     outputs.assign(static_cast<size_t>(s.num_outputs), Tensor());
     std::span<const Tensor> planned;
     if (arena) planned = {arena->views.data() + s.first_output, static_cast<size_t>(s.num_outputs)};
-    OpContext ctx(*s.node, std::span<const Tensor>(inputs.data(), n), outputs, planned);
+    const std::span<const Tensor> read =
+        s.reads_values ? std::span<const Tensor>(&values[static_cast<size_t>(s.inputs[0])], s.inputs.size())
+                       : std::span<const Tensor>(inputs.data(), n);
+    OpContext ctx(*s.node, read, outputs, planned);
     run_node_kernel(g, *s.node, s.kernel, ctx, options);
     for (int j = 0; j < s.num_outputs; ++j) {
       const auto v = static_cast<size_t>(s.first_output + j);

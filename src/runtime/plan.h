@@ -68,6 +68,10 @@ class Plan {
     const Node* node = nullptr;
     KernelFn kernel;
     std::vector<int> inputs;   // value index per data input
+    // The inputs are consecutive values of numeric dtypes (most often: one
+    // input), so the kernel reads them where they are instead of copies.
+    // Not for resource/variant values: their kernels may count references.
+    bool reads_values = false;
     int first_output = 0;      // outputs are values first_output, first_output + 1, ...
     int num_outputs = 0;
     std::vector<int> release;  // values last used here (dropped after the step)
