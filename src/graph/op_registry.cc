@@ -11,8 +11,10 @@ void OpContext::throw_missing_input(int i) const {
 Tensor& OpContext::allocate_output(int i, DType dtype, Shape shape) {
   const auto k = static_cast<size_t>(i);
   Tensor& out = outputs_.at(k);
+  // The view takes `shape` itself: copying the planned view's shape would
+  // cost a heap allocation per output per run.
   if (k < planned_.size() && planned_[k].valid() && planned_[k].dtype() == dtype && planned_[k].shape() == shape)
-    out = planned_[k];
+    out = planned_[k].elements_view(0, std::move(shape));
   else
     out = Tensor(dtype, std::move(shape));
   if (i < 64) allocated_ |= uint64_t{1} << i;

@@ -13,11 +13,11 @@ Shape::Shape(std::vector<int64_t> dims) : dims_(std::move(dims)) {
 }
 
 int64_t Shape::num_elements() const {
+  // Called for every tensor a kernel touches: an overflow check by multiply
+  // flag, not by a 64-bit division per dimension.
   int64_t n = 1;
-  for (int64_t d : dims_) {
-    if (d != 0 && n > INT64_MAX / d) throw Error("shape " + to_string() + " has too many elements");
-    n *= d;
-  }
+  for (int64_t d : dims_)
+    if (__builtin_mul_overflow(n, d, &n)) throw Error("shape " + to_string() + " has too many elements");
   return n;
 }
 

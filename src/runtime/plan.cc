@@ -1,6 +1,7 @@
 #include "runtime/plan.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -279,7 +280,7 @@ std::vector<Tensor> Plan::run_on(const Graph& g, const FeedMap& feeds, const Run
       if (!arena_) arena_ = std::make_unique<Arena>(make_arena());
       out = execute(g, feeds, options, arena_.get());
     } else {
-      const Arena own = make_arena();
+      Arena own = make_arena();
       out = execute(g, feeds, options, &own);
     }
     if (out) return *out;
@@ -288,8 +289,37 @@ std::vector<Tensor> Plan::run_on(const Graph& g, const FeedMap& feeds, const Run
 }
 
 std::optional<std::vector<Tensor>> Plan::execute(const Graph& g, const FeedMap& feeds, const RunOptions& options,
-                                                 const Arena* arena) const {
-  std::vector<Tensor> values(values_.size());
+                                                 Arena* arena) const {
+  Slots own;
+  Slots& slots = arena ? arena->slots : own;
+  std::vector<Tensor>& values = slots.values;
+  std::vector<Tensor>& inputs = slots.inputs;
+  std::vector<Tensor>& outputs = slots.outputs;
+  values.resize(values_.size());
+  const uintptr_t base = arena ? address(arena->block.get()) : 0, limit = base + stats_.arena_bytes;
+  auto in_arena = [&](const Tensor& t) {
+    return arena && t.byte_size() > 0 && address(t.raw_data()) >= base && address(t.raw_data()) < limit;
+  };
+  // Whether slot `t`, holding value v, may keep its tensor after the step:
+  // arena views and constants are held by the plan anyway; heap tensors
+  // must be freed when the run no longer needs them.
+  auto keep = [&](const Tensor& t, int v) { return values_[static_cast<size_t>(v)].constant || in_arena(t); };
+  // Every slot holding a heap tensor is emptied on the way out, also when a
+  // kernel throws or the arena is given up, so that the plan keeps nothing
+  // alive between runs.
+  struct Clear {
+    Slots& slots;
+    const decltype(keep)& kept;
+    bool finished = false;
+    ~Clear() {
+      for (size_t v = 0; v < slots.values.size(); ++v)
+        if (!kept(slots.values[v], static_cast<int>(v))) slots.values[v] = Tensor();
+      if (finished) return;  // else a step was cut short: its input and output slots may hold anything
+      slots.inputs.clear();
+      slots.outputs.clear();
+    }
+  } clear{slots, keep};
+
   size_t f = 0;
   for (const auto& [id, value] : feeds) {
     if (f >= values_.size()) throw Error("the plan was built for fewer feeds");
@@ -302,18 +332,14 @@ std::optional<std::vector<Tensor>> Plan::execute(const Graph& g, const FeedMap& 
   for (const auto& [v, value] : bound_) values[static_cast<size_t>(v)] = value;
   if (options.on_node)
     for (const auto& [node, outputs] : constant_nodes_) options.on_node(*node, outputs);
-  const uintptr_t base = arena ? address(arena->block.get()) : 0, limit = base + stats_.arena_bytes;
-  auto in_arena = [&](const Tensor& t) {
-    return arena && t.byte_size() > 0 && address(t.raw_data()) >= base && address(t.raw_data()) < limit;
-  };
-  std::vector<Tensor> inputs, outputs;
   for (const Step& s : steps_) {
-    inputs.clear();
-    for (const int v : s.inputs) inputs.push_back(values[static_cast<size_t>(v)]);
+    const size_t n = s.inputs.size();
+    if (inputs.size() < n) inputs.resize(n);
+    for (size_t k = 0; k < n; ++k) inputs[k] = values[static_cast<size_t>(s.inputs[k])];
     outputs.assign(static_cast<size_t>(s.num_outputs), Tensor());
     std::span<const Tensor> planned;
     if (arena) planned = {arena->views.data() + s.first_output, static_cast<size_t>(s.num_outputs)};
-    OpContext ctx(*s.node, inputs, outputs, planned);
+    OpContext ctx(*s.node, std::span<const Tensor>(inputs.data(), n), outputs, planned);
     run_node_kernel(g, *s.node, s.kernel, ctx, options);
     for (int j = 0; j < s.num_outputs; ++j) {
       const auto v = static_cast<size_t>(s.first_output + j);
@@ -329,24 +355,61 @@ std::optional<std::vector<Tensor>> Plan::execute(const Graph& g, const FeedMap& 
     if (options.on_node)
       options.on_node(*s.node, std::vector<Tensor>(values.begin() + s.first_output,
                                                    values.begin() + s.first_output + s.num_outputs));
-    inputs.clear();
-    for (const int v : s.release) values[static_cast<size_t>(v)] = Tensor();
+    for (size_t k = 0; k < n; ++k)
+      if (!keep(inputs[k], s.inputs[k])) inputs[k] = Tensor();
+    for (const int v : s.release)
+      if (!keep(values[static_cast<size_t>(v)], v)) values[static_cast<size_t>(v)] = Tensor();
   }
   std::vector<Tensor> results;
+  results.reserve(fetches_.size());
   for (const int v : fetches_) {
     const Tensor& t = values[static_cast<size_t>(v)];
     // Never hand out storage the next run overwrites or the plan keeps.
     results.push_back(in_arena(t) || values_[static_cast<size_t>(v)].constant ? t.clone() : t);
   }
+  clear.finished = true;
   return results;
 }
 
+namespace {
+
+// The text of TensorId::to_string and Shape::to_string, appended in place:
+// the key is made on every run, and temporary strings cost an allocation each.
+void append_number(std::string& key, int64_t n) {
+  char digits[24];
+  key.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
+}
+
+void append_id(std::string& key, const TensorId& id) {
+  if (id.control) key += '^';
+  key += id.node;
+  if (id.index == 0 || id.control) return;
+  key += ':';
+  append_number(key, id.index);
+}
+
+}  // namespace
+
 std::string plan_key(const FeedMap& feeds, const std::vector<TensorId>& fetches) {
   std::string key;
-  for (const auto& [id, value] : feeds)
-    key += id.to_string() + ' ' + dtype_name(value.dtype()) + value.shape().to_string() + ';';
+  key.reserve(128);
+  for (const auto& [id, value] : feeds) {
+    append_id(key, id);
+    key += ' ';
+    key += dtype_name(value.dtype());
+    key += '[';
+    const std::vector<int64_t>& dims = value.shape().dims();
+    for (size_t i = 0; i < dims.size(); ++i) {
+      if (i) key += ',';
+      append_number(key, dims[i]);
+    }
+    key += "];";
+  }
   key += "->";
-  for (const TensorId& f : fetches) key += f.to_string() + ';';
+  for (const TensorId& f : fetches) {
+    append_id(key, f);
+    key += ';';
+  }
   return key;
 }
 

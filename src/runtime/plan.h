@@ -80,10 +80,22 @@ class Plan {
     bool constant = false;     // computed when the plan was built
     std::size_t offset = 0;    // bytes from the arena's start
   };
-  // An arena block and the views of it each allocating value gets.
+  // The tensor slots a run works in. Kept with an arena between runs, the
+  // slots holding arena views or constants keep their shapes' storage, so a
+  // steady-state run copies tensors into them without a heap allocation
+  // (a Shape copied into an empty Tensor allocates); slots holding heap
+  // tensors are emptied as soon as the run is done with them.
+  struct Slots {
+    std::vector<Tensor> values;   // per value
+    std::vector<Tensor> inputs;   // the current step's inputs (the first step.inputs.size())
+    std::vector<Tensor> outputs;  // the current step's outputs
+  };
+  // An arena block, the views of it each allocating value gets, and the
+  // slots of the runs using it (one at a time).
   struct Arena {
     std::shared_ptr<void> block;
     std::vector<Tensor> views;  // per value; invalid where none
+    Slots slots;
   };
 
   Arena make_arena() const;
@@ -91,7 +103,7 @@ class Plan {
   std::vector<Tensor> run_on(const Graph& g, const FeedMap& feeds, const RunOptions& options, int threads) const;
   // nullopt when a kernel put an output in the arena where the plan did not expect it.
   std::optional<std::vector<Tensor>> execute(const Graph& g, const FeedMap& feeds, const RunOptions& options,
-                                             const Arena* arena) const;
+                                             Arena* arena) const;
   // Sets the offsets of `buffers` (values owning storage) and stats_.arena_bytes.
   void place_in_arena(const std::vector<int>& buffers, const std::vector<std::size_t>& bytes,
                       const std::vector<int>& first_def, const std::vector<int>& last_use);

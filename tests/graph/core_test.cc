@@ -24,6 +24,11 @@ TEST_CASE("shape: element count, axes and printing") {
   CHECK(Shape{0, 5}.num_elements() == 0);
   CHECK_THROWS_AS(Shape({-1, 2}), Error);
   CHECK_THROWS_AS(Shape({INT64_MAX / 2, 4}).num_elements(), Error);
+  CHECK_THROWS_AS(Shape({int64_t{1} << 32, int64_t{1} << 31}).num_elements(), Error);
+  CHECK(Shape({int64_t{1} << 31, int64_t{1} << 31}).num_elements() == int64_t{1} << 62);
+  CHECK(Shape({INT64_MAX, 1}).num_elements() == INT64_MAX);
+  CHECK(Shape({INT64_MAX, 0, 2}).num_elements() == 0);  // a zero anywhere: no overflow
+  CHECK(Shape({0, INT64_MAX, 2}).num_elements() == 0);
 }
 
 TEST_CASE("shape: numpy broadcasting, including rank mismatch and unknowns") {

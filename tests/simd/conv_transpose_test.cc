@@ -184,6 +184,7 @@ TEST_CASE("conv2d_transpose_direct_f32: decoder shapes, batch > 1, threads") {
       {1, 10, 10, 6, 6, 1, 3, false},     // kernel smaller than stride: gaps are zero
       {1, 9, 9, 70, 20, 3, 1, true},      // stride 1, more than 4 vectors of in_c
       {1, 6, 20, 3, 40, 3, 3, true},      // stride 3, out_c not a multiple of W
+      {1, 4, 45, 20, 8, 3, 1, true},      // rows of full tiles then a remainder tile of its exact width
   };
   for (GemmIsa isa : ::frost::testing::runnable_isas())
     for (const Geo& g : geos)

@@ -24,11 +24,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <type_traits>
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/conv.h"
 #include "kernels/gemm.h"
+#include "kernels/simd/broadcast_fma_impl.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
 #include "kernels/simd/epilogue_impl.h"
 #include "kernels/simd/masked_impl.h"
@@ -171,23 +171,6 @@ Segments build_table(const Conv2DParams& p, const float* input, const float* zer
   return segs;
 }
 
-// c += broadcast(*a) · b. On AVX-512 one FMA with an embedded broadcast
-// (a {1to16} memory operand), written as asm because GCC broadcasts a[r][k]
-// into a register shared by the row's NV FMAs instead: one more instruction
-// per row and one more live register, which for 7 × 64 (28 accumulators +
-// 4 filter vectors = all 32 zmm) spilled an accumulator to the stack every
-// step. Elsewhere a plain broadcast and FMA.
-template <class T>
-FROST_SIMD_INLINE void fma_broadcast(typename T::V& c, const typename T::V& b, const float* a) {
-  if constexpr (std::is_base_of_v<xsimd::avx512f, typename T::Arch>) {
-    __m512 cr = c, br = b;
-    asm("vfmadd231ps %[a]%{1to16%}, %[b], %[c]" : [c] "+v"(cr) : [b] "v"(br), [a] "m"(*a));
-    c = cr;
-  } else {
-    c = xsimd::fma(typename T::V(*a), b, c);
-  }
-}
-
 // acc = Σ over reduction indices k in [k0, k1) of
 // broadcast(input of pixel r at k) · b[k][0:NR], where index k lies in
 // segment k / length at offset k % length; b points at the panel's row k0.
@@ -221,7 +204,7 @@ FROST_SIMD_INLINE void accumulate_tile(Segments segs, const float* const* ptrs, 
 #pragma GCC unroll 32
       for (int r = 0; r < MR; ++r) {
 #pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) fma_broadcast<T>(acc[r][v], bv[v], a[r] + k);
+        for (int v = 0; v < NV; ++v) fma_broadcast(acc[r][v], bv[v], a[r] + k);
       }
       b += NR;
     }

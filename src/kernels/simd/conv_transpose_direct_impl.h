@@ -35,9 +35,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/conv.h"
+#include "kernels/simd/broadcast_fma_impl.h"
 #include "kernels/simd/conv_transpose_direct_kernel_table.h"
 #include "kernels/simd/conv_util.h"
 #include "kernels/simd/masked_impl.h"
@@ -150,9 +152,8 @@ FROST_SIMD_INLINE void td_tile_channels(const float* const* taps_dy, const float
       for (int v = 0; v < NR; ++v) wv[v] = V::load_unaligned(w + co * wstride + v * W);
 #pragma GCC unroll 16
       for (int i = 0; i < MR; ++i) {
-        const V b(d[i * cp + co]);
 #pragma GCC unroll 4
-        for (int v = 0; v < NR; ++v) acc[i][v] = xsimd::fma(b, wv[v], acc[i][v]);
+        for (int v = 0; v < NR; ++v) fma_broadcast(acc[i][v], wv[v], d + i * cp + co);
       }
     }
   }
@@ -211,9 +212,11 @@ void td_row_block_channels(const TdGeometry& g, const Conv2DParams& p, const flo
 }
 
 // The `count` pixels of a residue class: full register tiles, then the rest
-// in one tile of 8 or 4 pixels where that is shorter, so that a short class
-// (a 28-wide output at stride 2 has classes of 14; a 7-wide one, of 4 and 3)
-// computes at most 3 padding pixels per row instead of most of a tile.
+// in one tile of exactly that many pixels, so that a short class (a 28-wide
+// output at stride 2 has classes of 14; a 14-wide one, of 7) computes no
+// padding pixels (bench_conv, AVX-512, 1 thread: 5×5 s2 7²×32→14²×16 ran
+// its classes of 7 as 8-pixel tiles, an eighth of its FMAs wasted).
+// Instantiates MR = 1 .. T::mr(NR) for each NR.
 template <class T, int NR>
 void td_row_block(const TdGeometry& g, const Conv2DParams& p, const float* const* tap_rows, const int64_t* tap_col0,
                   const int64_t* tap_t, int ntaps, const float* packed, int64_t block, float* out_px0, int64_t count,
@@ -225,13 +228,9 @@ void td_row_block(const TdGeometry& g, const Conv2DParams& p, const float* const
   };
   tiles.template operator()<kFull>(0, full);
   const int64_t rest = count - full;
-  if constexpr (kFull > 8) {
-    if (rest > 4 && rest <= 8) return tiles.template operator()<8>(full, count);
-  }
-  if constexpr (kFull > 4) {
-    if (rest > 0 && rest <= 4) return tiles.template operator()<4>(full, count);
-  }
-  tiles.template operator()<kFull>(full, count);
+  [&]<int... M>(std::integer_sequence<int, M...>) {
+    ((rest == M + 1 ? (tiles.template operator()<M + 1>(full, count), 0) : 0), ...);
+  }(std::make_integer_sequence<int, kFull - 1>{});
 }
 
 // One output row (n, iy), all columns and channels.
