@@ -27,6 +27,19 @@ struct GemmShape {
   int64_t lda = 0, ldb = 0, ldc = 0;  // row strides in elements of A, B and C as stored
 };
 
+// Untransposed, densely stored A (m×k) and B (k×n); C's rows `ldc` apart
+// (a cell writes its gates into a wider row).
+inline GemmShape dense_gemm_shape(int64_t m, int64_t k, int64_t n, int64_t ldc) {
+  GemmShape s;
+  s.m = m;
+  s.k = k;
+  s.n = n;
+  s.lda = k;
+  s.ldb = n;
+  s.ldc = ldc;
+  return s;
+}
+
 // C = op(A)·op(B), accumulated in double; C is overwritten. No aliasing.
 void gemm_reference(const GemmShape& s, const float* a, const float* b, float* c);
 

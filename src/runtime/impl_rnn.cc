@@ -21,22 +21,24 @@ namespace {
 
 bool float_cell(const PrepareContext& ctx) { return ctx.dtype() == DType::Float; }
 
-kernels::GemmShape shape_of(int64_t m, int64_t k, int64_t n, int64_t ldc) {
-  kernels::GemmShape s;
-  s.m = m;
-  s.k = k;
-  s.n = n;
-  s.lda = k;
-  s.ldb = n;
-  s.ldc = ldc;
-  return s;
+// z (rows×n, rows `ldz` apart) += a (rows×k, dense)·w (k×n): the few-row
+// product that adds h's share to gates already holding x's.
+void accumulate_few_rows(int64_t rows, int64_t k, int64_t n, int64_t ldz, const float* a, const float* w, float* z) {
+  kernels::RnnAffine p;
+  p.rows = rows;
+  p.ka = k;
+  p.n = n;
+  p.lda = k;
+  p.ldz = ldz;
+  p.accumulate = true;
+  kernels::rnn_affine_f32(p, a, nullptr, w, nullptr, z);
 }
 
 // A constant [k, n] input packed for the GEMM, if there is one.
 PackedConstant pack_constant(const PrepareContext& ctx, int input) {
   const Tensor* w = ctx.constant(input);
   if (!w || w->dtype() != DType::Float || w->rank() != 2) return {};
-  const kernels::GemmShape s = shape_of(0, w->shape()[0], w->shape()[1], w->shape()[1]);
+  const kernels::GemmShape s = kernels::dense_gemm_shape(0, w->shape()[0], w->shape()[1], w->shape()[1]);
   return PackedConstant(*w, kernels::gemm_packed_b_floats(s.n, s.k),
                         [&](float* out) { kernels::gemm_pack_b(s, w->data<float>(), out); });
 }
@@ -65,16 +67,9 @@ void gate_inputs(const OpContext& ctx, const RnnCellDims& d, int kernel_input, c
     for (int64_t b = 0; b < d.batch; ++b)
       for (int64_t j = 0; j < d.gates; ++j) s.z[static_cast<size_t>(b * d.gates + j)] = x[b * d.gates + j] + bias[j];
     if (d.batch <= kAffineRows) {
-      kernels::RnnAffine p;
-      p.rows = d.batch;
-      p.ka = d.state;
-      p.n = d.gates;
-      p.lda = d.state;
-      p.ldz = d.gates;
-      p.accumulate = true;
-      return kernels::rnn_affine_f32(p, h, nullptr, w.data<float>(), nullptr, s.z.data());
+      return accumulate_few_rows(d.batch, d.state, d.gates, d.gates, h, w.data<float>(), s.z.data());
     }
-    const kernels::GemmShape gs = shape_of(d.batch, d.state, d.gates, d.gates);
+    const kernels::GemmShape gs = kernels::dense_gemm_shape(d.batch, d.state, d.gates, d.gates);
     kernels::GemmEpilogue ep;
     ep.accumulate = true;
     return with_packed(
@@ -99,7 +94,7 @@ void gate_inputs(const OpContext& ctx, const RnnCellDims& d, int kernel_input, c
     std::copy(x + b * d.input, x + (b + 1) * d.input, s.xh.begin() + b * k);
     std::copy(h + b * d.state, h + (b + 1) * d.state, s.xh.begin() + b * k + d.input);
   }
-  const kernels::GemmShape gs = shape_of(d.batch, k, d.gates, d.gates);
+  const kernels::GemmShape gs = kernels::dense_gemm_shape(d.batch, k, d.gates, d.gates);
   kernels::GemmEpilogue ep;
   ep.bias = bias;
   with_packed(
@@ -137,16 +132,10 @@ KernelFn prepare_gru(const PrepareContext& pc) {
       kernels::gru_reset_state_f32(g, s.z.data(), h, s.rh.data());
       const Tensor& u = ctx.input(4);
       if (d.batch <= kAffineRows) {
-        kernels::RnnAffine p;
-        p.rows = d.batch;
-        p.ka = d.hidden;
-        p.n = d.hidden;
-        p.lda = d.hidden;
-        p.ldz = d.gates;
-        p.accumulate = true;
-        kernels::rnn_affine_f32(p, s.rh.data(), nullptr, u.data<float>(), nullptr, s.z.data() + 2 * d.hidden);
+        accumulate_few_rows(d.batch, d.hidden, d.hidden, d.gates, s.rh.data(), u.data<float>(),
+                            s.z.data() + 2 * d.hidden);
       } else {
-        const kernels::GemmShape gs = shape_of(d.batch, d.hidden, d.hidden, d.gates);
+        const kernels::GemmShape gs = kernels::dense_gemm_shape(d.batch, d.hidden, d.hidden, d.gates);
         kernels::GemmEpilogue ep;
         ep.accumulate = true;
         with_packed(

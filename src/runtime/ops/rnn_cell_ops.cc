@@ -54,13 +54,7 @@ std::vector<float> projected_gate_inputs_reference(const OpContext& ctx, const R
   std::vector<float> z(static_cast<size_t>(d.batch * d.gates));
   for (int64_t b = 0; b < d.batch; ++b)
     for (int64_t j = 0; j < d.gates; ++j) z[static_cast<size_t>(b * d.gates + j)] = x[b * d.gates + j] + bias[j];
-  kernels::GemmShape s;
-  s.m = d.batch;
-  s.n = d.gates;
-  s.k = d.state;
-  s.lda = s.k;
-  s.ldb = s.n;
-  s.ldc = s.n;
+  const kernels::GemmShape s = kernels::dense_gemm_shape(d.batch, d.state, d.gates, d.gates);
   kernels::GemmEpilogue ep;
   ep.accumulate = true;
   kernels::gemm_f32_reference(s, ctx.input(1).data<float>(), ctx.input(kernel_input).data<float>(), z.data(), ep);
@@ -76,13 +70,7 @@ std::vector<float> gate_inputs_reference(const OpContext& ctx, const RnnCellDims
     std::copy(x + b * d.input, x + (b + 1) * d.input, xh.begin() + b * (d.input + d.state));
     std::copy(h + b * d.state, h + (b + 1) * d.state, xh.begin() + b * (d.input + d.state) + d.input);
   }
-  kernels::GemmShape s;
-  s.m = d.batch;
-  s.n = d.gates;
-  s.k = d.input + d.state;
-  s.lda = s.k;
-  s.ldb = s.n;
-  s.ldc = s.n;
+  const kernels::GemmShape s = kernels::dense_gemm_shape(d.batch, d.input + d.state, d.gates, d.gates);
   std::vector<float> z(static_cast<size_t>(d.batch * d.gates));
   kernels::GemmEpilogue ep;
   ep.bias = ctx.input(kernel_input + 1).data<float>();
@@ -110,13 +98,7 @@ void gru_cell(OpContext& ctx) {
   if (!reset_after) {  // n̂ += (σ(r)·h)·candidate_kernel
     std::vector<float> rh(static_cast<size_t>(d.batch * d.hidden));
     kernels::gru_reset_state_reference(g, z.data(), h, rh.data());
-    kernels::GemmShape s;
-    s.m = d.batch;
-    s.n = d.hidden;
-    s.k = d.hidden;
-    s.lda = d.hidden;
-    s.ldb = d.hidden;
-    s.ldc = d.gates;
+    const kernels::GemmShape s = kernels::dense_gemm_shape(d.batch, d.hidden, d.hidden, d.gates);
     kernels::GemmEpilogue ep;
     ep.accumulate = true;
     kernels::gemm_f32_reference(s, rh.data(), ctx.input(4).data<float>(), z.data() + 2 * d.hidden, ep);
