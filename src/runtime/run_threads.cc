@@ -19,24 +19,19 @@ int RunThreads::next(int threads) {
     threads_ = threads;
     phase_ = Phase::kWarm;
     runs_ = 0;
-    gap_ = kFirstGap;
     many_.clear();
     one_.clear();
   }
   switch (phase_) {
     case Phase::kWarm:
-      return 1;
     case Phase::kNoTrials:
       return threads;
     case Phase::kTrial:
-      // One thread first, then all: a process's first runs on several
-      // threads are its slowest (the worker starts and pages in its stack
-      // and scratch; measured: fashion_cnn's first 3 timed runs on 2 threads
-      // had a median of 0.18-2 ms under load, 0.08 ms on 1 thread), and a
-      // run just after a switch is not timed, since it finds the data the
-      // last run left in the other core's cache (fashion_cnn on 1 thread
-      // took 73 µs after runs on 1 thread, 110-200 µs after runs on 2).
-      return runs_ < kSettleRuns + kTrialRuns ? 1 : threads;
+      // All the threads first, then one: a run just after a switch is not
+      // timed, since it finds the data the last run left in the other core's
+      // cache (measured: fashion_cnn on 1 thread took 73 µs after runs on 1
+      // thread, 110-200 µs after runs on 2).
+      return runs_ < kSettleRuns + kTrialRuns ? threads : 1;
     case Phase::kChosen:
       return chosen_;
   }
@@ -55,24 +50,15 @@ void RunThreads::record(int used, double seconds) {
       }
       return;
     case Phase::kNoTrials:
-      // A warm run that was long only because the scheduler preempted it
-      // (12 ms seen for a 0.1 ms model under load) must not rule trials
-      // out for good: kShortRuns runs in a row short enough bring them back.
-      runs_ = seconds > kMaxTrialSeconds ? 0 : runs_;
-      if (runs_ >= kShortRuns) {
-        phase_ = Phase::kTrial;
-        runs_ = 0;
-      }
       return;
     case Phase::kTrial:
       if ((runs_ - 1) % (kSettleRuns + kTrialRuns) >= kSettleRuns) (used > 1 ? many_ : one_).push_back(seconds);
       if (static_cast<int>(many_.size()) >= kTrialRuns && static_cast<int>(one_.size()) >= kTrialRuns) decide();
       return;
     case Phase::kChosen:
-      if (runs_ >= gap_) {
+      if (runs_ >= kRunsBetweenTrials) {
         phase_ = Phase::kTrial;
         runs_ = 0;
-        gap_ = std::min(2 * gap_, kMaxGap);
       }
       return;
   }

@@ -10,12 +10,12 @@
 // VM (AVX-512), resnet_small and mobilenet_v2 ran 5-10% slower on 2 threads
 // than on 1 in some processes and faster in others, depending on the load.
 // No model of those costs is reliable, so the plan measures: for runs short
-// enough that trying costs little, it runs a few times on one thread, then
-// a few times on all the threads it may use, compares the medians, and keeps the faster count
+// enough that trying costs little, it runs a few times on all the threads
+// it may use, then a few times on one, compares the medians, and keeps the faster count
 // (one thread on a near tie: it leaves the other core to other work),
 // trying again now and then since the load changes. Runs too long for that
-// (kMaxTrialSeconds on one thread) use all the threads after their first
-// run: there the layers are large enough for the per-layer policy.
+// (kMaxTrialSeconds) always use all the threads: there the layers are large
+// enough for the per-layer policy.
 //
 // Pure state machine, fed each run's wall time; SharedRunThreads guards it
 // for a plan run by several threads at once (chosen_threads.h runs a call
@@ -30,30 +30,21 @@ namespace frost {
 
 class RunThreads {
  public:
-  // Runs on one thread first: the last one's time decides whether runs
-  // are short enough for trials. One thread, since a process's first runs
-  // on several are its slowest (see kTrial in run_threads.cc) and the run
-  // after one on several threads finds its data in the other core's cache.
-  static constexpr int kWarmRuns = 1;
-  // Runs on each count per trial: first one thread, then all; of
+  // Runs on `threads` that are not timed first: the first runs of a plan
+  // page in its arena and scratch and wake the workers.
+  static constexpr int kWarmRuns = 2;
+  // Runs on each count per trial: first all the threads, then one; of
   // each, kSettleRuns not timed, then kTrialRuns timed (an odd number: a
   // true median).
   static constexpr int kSettleRuns = 2;
   static constexpr int kTrialRuns = 7;
-  // Runs with the chosen count before the next trial: kFirstGap after the
-  // first trial, doubling after each up to kMaxGap. The first trials run
-  // while the process starts, when the load is often not what it will be
-  // (a benchmark's previous process still spinning its threads down; caches
-  // cold), so a first choice is checked again soon.
-  static constexpr int64_t kFirstGap = 16;
-  static constexpr int64_t kMaxGap = 512;
+  // Runs with the chosen count before the next trial.
+  static constexpr int64_t kRunsBetweenTrials = 512;
   // Several threads are kept only when their median is at least this much
   // faster than one thread's.
   static constexpr double kMinGain = 0.03;
-  // No trials for a plan whose warm run on one thread took this long.
+  // No trials for a plan whose last warm run on all the threads took this long.
   static constexpr double kMaxTrialSeconds = 1e-3;
-  // Runs in a row under kMaxTrialSeconds that bring trials back.
-  static constexpr int kShortRuns = 8;
 
   // The thread count for the next run when the caller may use `threads`.
   int next(int threads);
@@ -71,7 +62,6 @@ class RunThreads {
   int threads_ = 0;  // the count the caller may use, as last asked
   int chosen_ = 0;   // in kChosen
   int64_t runs_ = 0; // runs in this phase
-  int64_t gap_ = kFirstGap;  // runs of the chosen count before the next trial
   std::vector<double> many_, one_;
 };
 
