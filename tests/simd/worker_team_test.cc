@@ -1,12 +1,11 @@
 // The kernels' worker team (kernels/simd/worker_team.h): every thread id runs
 // once per region, barriers order the phases of a region, a region started
 // inside a region or while another thread holds the team runs nothing, and
-// the workers wake up after sleeping, also into a hold, and are woken only
-// now and then while absent. No timings are asserted.
+// the workers wake up after sleeping, also into a hold. No timings are
+// asserted.
 #include <doctest/doctest.h>
 
 #include <atomic>
-#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -17,8 +16,8 @@ namespace {
 
 // Calls f(tid, nth) through the team's plain function-pointer interface.
 template <class F>
-bool run_on(WorkerTeam& team, int nth, F& f, WorkerTeam::Join join = WorkerTeam::Join::kEveryThread) {
-  return team.run(nth, [](void* c, int tid, int n) { (*static_cast<F*>(c))(tid, n); }, &f, join);
+bool run_on(WorkerTeam& team, int nth, F& f) {
+  return team.run(nth, [](void* c, int tid, int n) { (*static_cast<F*>(c))(tid, n); }, &f);
 }
 
 }  // namespace
@@ -179,87 +178,6 @@ TEST_CASE("worker team: the spin budget shrinks when spinners are preempted and 
   CHECK(b.allowed(kLimit, now + SpinBudget::kRecoverNs - 1) == kLimit / 2);
   CHECK(b.allowed(kLimit, now + SpinBudget::kRecoverNs) == kLimit);  // quiet again for a while
   CHECK(b.allowed(kLimit / 4, now) == kLimit / 4);                   // never above the setting
-}
-
-TEST_CASE("worker team: workers that skip regions long enough are absent, woken only at probes") {
-  using A = AbsentWorkers;
-  A a;
-  int64_t now = 1'000'000'000;
-  const int64_t region = A::kAbsentNs / A::kAbsentRegions;
-  for (int64_t i = 0; i + 1 < A::kAbsentRegions; ++i) {
-    CHECK(a.wake(now));
-    a.region_done(false, region, now += region);
-  }
-  CHECK_FALSE(a.absent());  // one region short of the streak
-  CHECK(a.wake(now));
-  a.region_done(false, region, now += region);
-  REQUIRE(a.absent());
-  // No wake-up until the first probe, one at it, then none for twice as long.
-  CHECK_FALSE(a.wake(now));
-  CHECK_FALSE(a.wake(now + A::kFirstProbeNs - 1));
-  now += A::kFirstProbeNs;
-  CHECK(a.wake(now));
-  CHECK_FALSE(a.wake(now + 1));
-  a.region_done(false, region, now += region);
-  CHECK_FALSE(a.wake(now + 2 * A::kFirstProbeNs - region - 1));
-  CHECK(a.wake(now + 2 * A::kFirstProbeNs));
-  now += 2 * A::kFirstProbeNs;
-  // The interval stops doubling at kMaxProbeNs.
-  for (int i = 0; i < 20; ++i) {
-    now += A::kMaxProbeNs;
-    CHECK(a.wake(now));
-  }
-  CHECK_FALSE(a.wake(now + A::kMaxProbeNs - 1));
-  CHECK(a.wake(now + A::kMaxProbeNs));
-  // A worker that enters ends the absence at once, and the next streak
-  // starts again from the first probe interval.
-  a.region_done(true, region, now);
-  CHECK_FALSE(a.absent());
-  CHECK(a.wake(now));
-  for (int64_t i = 0; i < A::kAbsentRegions; ++i) a.region_done(false, region, now += region);
-  REQUIRE(a.absent());
-  CHECK_FALSE(a.wake(now + A::kFirstProbeNs - 1));
-  CHECK(a.wake(now + A::kFirstProbeNs));
-}
-
-TEST_CASE("worker team: short regions that end before a worker comes are no absence") {
-  // A sleeping worker on an idle machine takes tens of µs to come: many
-  // regions shorter than that, skipped, do not stop the wake-ups.
-  AbsentWorkers a;
-  int64_t now = 0;
-  const int64_t region = AbsentWorkers::kAbsentNs / (4 * AbsentWorkers::kAbsentRegions);
-  for (int64_t i = 0; i < 3 * AbsentWorkers::kAbsentRegions; ++i) {
-    CHECK(a.wake(now));
-    a.region_done(false, region, now += region);
-  }
-  CHECK_FALSE(a.absent());
-  // Nor long regions that the worker enters every other time.
-  for (int i = 0; i < 100; ++i) a.region_done(i % 3 != 0, 10 * AbsentWorkers::kAbsentNs, now += 10 * AbsentWorkers::kAbsentNs);
-  CHECK_FALSE(a.absent());
-}
-
-TEST_CASE("worker team: regions that the workers enter keep the team whole") {
-  // Must not fire: dynamic regions that each wait until a worker has come
-  // (or 50 ms, a loaded test machine) never make the workers absent, so a
-  // region in which every thread must take part still runs on all of them.
-  WorkerTeam& team = worker_team();
-  for (int region = 0; region < 4 * static_cast<int>(AbsentWorkers::kAbsentRegions); ++region) {
-    std::atomic<bool> came{false};
-    auto f = [&](int tid, int) {
-      if (tid != 0) {
-        came = true;
-        return;
-      }
-      const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
-      while (!came.load() && std::chrono::steady_clock::now() < end) {
-      }
-    };
-    REQUIRE(run_on(team, 2, f, WorkerTeam::Join::kStartedWorkers));
-  }
-  std::atomic<int> count{0};
-  auto all = [&](int, int) { count++; };
-  CHECK(run_on(team, 2, all));
-  CHECK(count.load() == 2);
 }
 
 }  // namespace frost::kernels::simd

@@ -136,16 +136,14 @@ inline GridChunks grid_chunks(int64_t rows, int64_t cols, int threads) {
 namespace {  // internal linkage: included by the per-ISA translation units too
 
 // body(tid, nth) for tid in [0, nth) on the WorkerTeam (directly, as
-// body(0, 1), when threads is 1, another thread is using the team, or the
-// workers are absent).
+// body(0, 1), when threads is 1 or another thread is using the team).
 // Records what the region cost beyond the work: the latest thread start
 // after the fork, the join's delay after the last thread finished, and the
 // longest minus the shortest thread (the callers give threads equal shares,
 // so that difference is mostly a thread the scheduler preempted mid-way).
 template <class Body>
 void parallel_run(int threads, Body&& body) {
-  // Absent workers (absent_workers.h) would be waited for: the caller alone.
-  if (threads <= 1 || worker_team().workers_absent()) {
+  if (threads <= 1) {
     body(0, 1);
     return;
   }

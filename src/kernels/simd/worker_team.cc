@@ -145,7 +145,7 @@ void WorkerTeam::hold() {
   held_.fetch_add(1);
   // A spurious wake-up of the futex word: the sleepers find no new region
   // and spin (wait_until).
-  if (!absent_.absent()) wake_sleepers(generation_, generation_sleepers_);
+  wake_sleepers(generation_, generation_sleepers_);
 }
 
 void WorkerTeam::release() { held_.fetch_sub(1); }
@@ -194,7 +194,6 @@ bool WorkerTeam::run(int nth, Task task, void* context, Join join) {
   if (nth < 2 || t_in_region) return false;
   bool expected = false;
   if (!busy_.compare_exchange_strong(expected, true, std::memory_order_acquire)) return false;
-  const int64_t t0 = now_ns();
   nth = std::min(nth, kMaxThreads);
   if (workers_ < nth - 1) start_workers(nth - 1);
   task_ = task;
@@ -204,18 +203,13 @@ bool WorkerTeam::run(int nth, Task task, void* context, Join join) {
   const uint32_t round = ((generation_.load(std::memory_order_relaxed) >> kCountBits) + 1) & (kMaxRound);
   admission_.store(static_cast<uint64_t>(round) << kRoundShift, std::memory_order_relaxed);
   generation_.store((round << kCountBits) | static_cast<uint32_t>(nth));
-  // Every thread must come to a kEveryThread region: its workers are woken
-  // whatever the absence says.
-  if (join == Join::kEveryThread || absent_.wake(t0)) wake_sleepers(generation_, generation_sleepers_);
+  wake_sleepers(generation_, generation_sleepers_);
   auto wait_for_workers = [&] {
     // Workers that have not started by now never will: close the region to
     // them unless every thread must take part (barriers, fixed shares).
     uint32_t workers = static_cast<uint32_t>(nth - 1);
-    if (join == Join::kStartedWorkers) {
+    if (join == Join::kStartedWorkers)
       workers = static_cast<uint32_t>(admission_.fetch_or(kClosed, std::memory_order_acq_rel) & kEnteredMask);
-      const int64_t t1 = now_ns();
-      absent_.region_done(workers > 0, t1 - t0, t1);
-    }
     wait_until(done_, done_sleepers_, [&] { return done_.load(std::memory_order_acquire) == workers; });
     busy_.store(false, std::memory_order_release);
   };

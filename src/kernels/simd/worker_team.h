@@ -17,8 +17,6 @@
 #include <atomic>
 #include <cstdint>
 
-#include "kernels/simd/absent_workers.h"
-
 namespace frost::kernels::simd {
 
 // How long a waiting thread spins before it sleeps, by default.
@@ -75,11 +73,6 @@ class WorkerTeam {
   // caller then runs the work itself.
   bool run(int nth, Task task, void* context, Join join = Join::kEveryThread);
 
-  // Whether the workers stayed away from the last regions (absent_workers.h):
-  // a region in which every thread must take part would wait for them, so
-  // the kernels run such work on the caller alone meanwhile (parallel_run).
-  bool workers_absent() const { return absent_.absent(); }
-
   // Inside a task: waits until every thread of the region has arrived.
   void barrier();
 
@@ -92,8 +85,7 @@ class WorkerTeam {
   // single-threaded ops), and the first region of a run after a pause, do
   // not wait for a sleeping worker: waking one costs 20-70 µs on the 2-core
   // VM (an idle virtual CPU), a whole small layer. Holds nest (a counter);
-  // workers not started yet are not started by hold(), nor woken while
-  // they are absent (absent_workers.h).
+  // workers not started yet are not started by hold().
   void hold();
   void release();
   // Regions run so far (wraps): a caller compares two readings to learn
@@ -117,7 +109,6 @@ class WorkerTeam {
   std::atomic<int> held_{0};
   std::atomic<int64_t> spin_ns_{static_cast<int64_t>(kSpinSeconds * 1e9)};
   SpinBudget spin_budget_;
-  AbsentWorkers absent_;
   int workers_ = 0;  // started so far (only the thread holding busy_ changes it)
 
   // The current region, published by the release increment of generation_.
