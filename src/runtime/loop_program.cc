@@ -8,7 +8,6 @@
 #include "graph/control_flow.h"
 #include "graph/topology.h"
 #include "graph/value_flow.h"
-#include "runtime/chosen_threads.h"
 
 namespace frost {
 
@@ -524,12 +523,6 @@ void LoopProgram::run_loop(const Graph& g, const Loop& loop, std::vector<Tensor>
 }
 
 std::vector<Tensor> LoopProgram::run(const Graph& g, const FeedMap& feeds, const RunOptions& options) const {
-  // As a plan's runs (plan.cc): one thread when measured no slower.
-  return run_on_chosen_threads(run_threads_, static_cast<bool>(options.on_node),
-                               [&](int) { return run_once(g, feeds, options); });
-}
-
-std::vector<Tensor> LoopProgram::run_once(const Graph& g, const FeedMap& feeds, const RunOptions& options) const {
   std::vector<Tensor> slots(static_cast<size_t>(num_slots_));
   size_t i = 0;
   for (const auto& [id, value] : feeds) {

@@ -27,7 +27,6 @@
 #include <vector>
 
 #include "runtime/executor.h"
-#include "runtime/run_threads.h"
 
 namespace frost {
 
@@ -90,7 +89,6 @@ class LoopProgram {
   void run_steps(const Graph& g, const std::vector<Step>& steps, std::vector<Tensor>& slots,
                  const RunOptions& options) const;
   void run_loop(const Graph& g, const Loop& loop, std::vector<Tensor>& slots, const RunOptions& options) const;
-  std::vector<Tensor> run_once(const Graph& g, const FeedMap& feeds, const RunOptions& options) const;
   // A kernel step: its inputs from their slots (moved at their last read), its outputs into theirs.
   static void run_kernel_step(const Graph& g, const Step& s, std::vector<Tensor>& slots, std::vector<Tensor>& inputs,
                               std::vector<Tensor>& outputs, const RunOptions& options);
@@ -104,8 +102,6 @@ class LoopProgram {
   std::vector<int> fetches_;     // slot per fetch
   std::vector<std::string> fetch_names_;  // per fetch, for errors
   int num_slots_ = 0;
-  // Whether runs use all the threads they may or one (run_threads.h).
-  mutable SharedRunThreads run_threads_;
   bool has_conds_ = false;  // a Switch at the top level: run_with_conds
 };
 

@@ -9,7 +9,6 @@
 #include "graph/control_flow.h"
 #include "kernels/simd/thread_policy.h"
 #include "kernels/simd/worker_team.h"
-#include "runtime/chosen_threads.h"
 #include "runtime/plan_constants.h"
 
 namespace frost {
@@ -251,14 +250,6 @@ Plan::Arena Plan::make_arena() const {
 }
 
 std::vector<Tensor> Plan::run(const Graph& g, const FeedMap& feeds, const RunOptions& options) const {
-  // One thread when the plan measured it no slower (run_threads.h). Not
-  // while profiling: a profile shows the count asked for.
-  return run_on_chosen_threads(run_threads_, static_cast<bool>(options.on_node),
-                               [&](int threads) { return run_on(g, feeds, options, threads); });
-}
-
-std::vector<Tensor> Plan::run_on(const Graph& g, const FeedMap& feeds, const RunOptions& options,
-                                 int threads) const {
   // On several threads, the workers spin through the whole run instead of
   // going to sleep between parallel layers that are far apart, and sleeping
   // workers start waking while the first op runs, not when the first
@@ -267,17 +258,13 @@ std::vector<Tensor> Plan::run_on(const Graph& g, const FeedMap& feeds, const Run
   // split): waking the workers would be wasted there.
   kernels::simd::WorkerTeam& team = kernels::simd::worker_team();
   const uint32_t regions = team.regions();
-  const kernels::simd::TeamHold hold(threads > 1 && used_team_.load(std::memory_order_relaxed));
+  const kernels::simd::TeamHold hold(kernels::simd::resolve_threads(0) > 1 && used_team_.load(std::memory_order_relaxed));
   struct NoteUse {
     const Plan& plan;
     const kernels::simd::WorkerTeam& team;
     uint32_t regions;
-    int threads;
-    // A run on one thread says nothing about the next on several.
-    ~NoteUse() {
-      if (threads > 1) plan.used_team_.store(team.regions() != regions, std::memory_order_relaxed);
-    }
-  } note{*this, team, regions, threads};
+    ~NoteUse() { plan.used_team_.store(team.regions() != regions, std::memory_order_relaxed); }
+  } note{*this, team, regions};
   if (!options.on_node && stats_.arena_bytes > 0 && !arena_broken_) {
     std::unique_lock<std::mutex> lock(arena_mutex_, std::try_to_lock);
     std::optional<std::vector<Tensor>> out;

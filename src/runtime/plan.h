@@ -27,7 +27,6 @@
 #include <vector>
 
 #include "runtime/executor.h"
-#include "runtime/run_threads.h"
 
 namespace frost {
 
@@ -103,8 +102,6 @@ class Plan {
   };
 
   Arena make_arena() const;
-  // run() on `threads` threads (already set as the OpenMP count).
-  std::vector<Tensor> run_on(const Graph& g, const FeedMap& feeds, const RunOptions& options, int threads) const;
   // nullopt when a kernel put an output in the arena where the plan did not expect it.
   std::optional<std::vector<Tensor>> execute(const Graph& g, const FeedMap& feeds, const RunOptions& options,
                                              Arena* arena) const;
@@ -130,8 +127,6 @@ class Plan {
   // Whether the last run used the kernels' worker team (a parallel region):
   // the next run on several threads then holds the team (plan.cc).
   mutable std::atomic<bool> used_team_{true};
-  // Whether runs use all the threads they may or one (run_threads.h).
-  mutable SharedRunThreads run_threads_;
 };
 
 // The key a plan is cached under: feed names, dtypes and shapes, and fetches.
