@@ -4,6 +4,8 @@
 #include <charconv>
 #include <unordered_set>
 
+#include "graph/text_append.h"
+
 namespace frost {
 
 TensorId TensorId::parse(std::string_view name) {
@@ -29,9 +31,19 @@ TensorId TensorId::parse(std::string_view name) {
   return id;
 }
 
+void append_tensor_id(std::string& s, const TensorId& id) {
+  if (id.control) s += '^';
+  s += id.node;
+  if (id.index == 0 || id.control) return;
+  s += ':';
+  char digits[24];
+  s.append(digits, std::to_chars(digits, digits + sizeof digits, id.index).ptr);
+}
+
 std::string TensorId::to_string() const {
-  if (control) return "^" + node;
-  return index == 0 ? node : node + ":" + std::to_string(index);
+  std::string s;
+  append_tensor_id(s, *this);
+  return s;
 }
 
 int Node::num_data_inputs() const {

@@ -1,8 +1,10 @@
 #include "graph/shape.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "graph/error.h"
+#include "graph/text_append.h"
 
 namespace frost {
 
@@ -27,13 +29,24 @@ int Shape::axis(int64_t a) const {
   return static_cast<int>(a < 0 ? a + r : a);
 }
 
-static std::string dims_to_string(const std::vector<int64_t>& dims) {
-  std::string s = "[";
+void append_dims(std::string& s, const std::vector<int64_t>& dims) {
+  s += '[';
   for (size_t i = 0; i < dims.size(); ++i) {
-    if (i) s += ",";
-    s += dims[i] < 0 ? "?" : std::to_string(dims[i]);
+    if (i) s += ',';
+    if (dims[i] < 0) {
+      s += '?';
+      continue;
+    }
+    char digits[24];
+    s.append(digits, std::to_chars(digits, digits + sizeof digits, dims[i]).ptr);
   }
-  return s + "]";
+  s += ']';
+}
+
+static std::string dims_to_string(const std::vector<int64_t>& dims) {
+  std::string s;
+  append_dims(s, dims);
+  return s;
 }
 
 std::string Shape::to_string() const { return dims_to_string(dims_); }

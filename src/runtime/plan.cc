@@ -1,12 +1,12 @@
 #include "runtime/plan.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdlib>
 #include <map>
 #include <optional>
 
 #include "graph/control_flow.h"
+#include "graph/text_append.h"
 #include "kernels/simd/thread_policy.h"
 #include "kernels/simd/worker_team.h"
 #include "runtime/plan_constants.h"
@@ -366,43 +366,19 @@ std::optional<std::vector<Tensor>> Plan::execute(const Graph& g, const FeedMap& 
   return results;
 }
 
-namespace {
-
-// The text of TensorId::to_string and Shape::to_string, appended in place:
-// the key is made on every run, and temporary strings cost an allocation each.
-void append_number(std::string& key, int64_t n) {
-  char digits[24];
-  key.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
-}
-
-void append_id(std::string& key, const TensorId& id) {
-  if (id.control) key += '^';
-  key += id.node;
-  if (id.index == 0 || id.control) return;
-  key += ':';
-  append_number(key, id.index);
-}
-
-}  // namespace
-
 std::string plan_key(const FeedMap& feeds, const std::vector<TensorId>& fetches) {
   std::string key;
   key.reserve(128);
   for (const auto& [id, value] : feeds) {
-    append_id(key, id);
+    append_tensor_id(key, id);
     key += ' ';
     key += dtype_name(value.dtype());
-    key += '[';
-    const std::vector<int64_t>& dims = value.shape().dims();
-    for (size_t i = 0; i < dims.size(); ++i) {
-      if (i) key += ',';
-      append_number(key, dims[i]);
-    }
-    key += "];";
+    append_dims(key, value.shape().dims());
+    key += ';';
   }
   key += "->";
   for (const TensorId& f : fetches) {
-    append_id(key, f);
+    append_tensor_id(key, f);
     key += ';';
   }
   return key;
