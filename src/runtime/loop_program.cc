@@ -290,11 +290,9 @@ std::unique_ptr<LoopProgram> LoopProgram::build(const Graph& g, const FeedMap& f
   std::vector<char> maybe_dead(static_cast<size_t>(p->num_slots_), 0);
   auto may_be_dead = [&](int v) { return maybe_dead[static_cast<size_t>(v)] != 0; };
   auto note_dead = [&](const Step& s) {
-    bool dead = false;
-    if (s.kind == Step::Kind::kSwitch) dead = true;
-    else if (s.kind == Step::Kind::kMerge) dead = std::all_of(s.inputs.begin(), s.inputs.end(), may_be_dead);
-    else dead = std::any_of(s.inputs.begin(), s.inputs.end(), may_be_dead);
-    for (const auto& [a, b] : s.control) dead = dead || may_be_dead(a) || (b >= 0 && may_be_dead(b));
+    // A Switch's outputs: one of them is dead on every run. (A Switch source
+    // then has both outputs marked, so either may be dead.)
+    const bool dead = s.kind == Step::Kind::kSwitch || s.skipped(may_be_dead);
     for (int j = 0; j < std::max(s.num_outputs, 1); ++j) maybe_dead[static_cast<size_t>(s.first_output + j)] = dead;
   };
   auto loop_reads_dead = [&](int loop) {
@@ -459,17 +457,12 @@ void LoopProgram::run_with_conds(const Graph& g, std::vector<Tensor>& slots, std
                                  const RunOptions& options) const {
   std::vector<Tensor> inputs, outputs;
   auto is_dead = [&](int v) { return dead[static_cast<size_t>(v)] != 0; };
-  // A control edge carries its source's deadness; a Switch is dead only when both its outputs are.
-  auto source_dead = [&](const std::pair<int, int>& c) { return is_dead(c.first) && (c.second < 0 || is_dead(c.second)); };
   for (const Step& s : steps_) {
     if (s.loop >= 0) {  // build() saw to it that a loop reads no value that may be dead
       run_loop(g, loops_[static_cast<size_t>(s.loop)], slots, options);
       continue;
     }
-    const bool merge = s.kind == Step::Kind::kMerge;
-    bool skip = merge ? std::all_of(s.inputs.begin(), s.inputs.end(), is_dead)
-                      : std::any_of(s.inputs.begin(), s.inputs.end(), is_dead);
-    skip = skip || std::any_of(s.control.begin(), s.control.end(), source_dead);
+    const bool skip = s.skipped(is_dead);
     auto set = [&](int j, bool d) {
       dead[static_cast<size_t>(s.first_output + j)] = d;
       if (d) slots[static_cast<size_t>(s.first_output + j)] = Tensor();
@@ -480,7 +473,7 @@ void LoopProgram::run_with_conds(const Graph& g, std::vector<Tensor>& slots, std
       const bool pred = slots[static_cast<size_t>(s.inputs[1])].as_double(0) != 0.0;
       slots[static_cast<size_t>(s.first_output + (pred ? 1 : 0))] = slots[static_cast<size_t>(s.inputs[0])];
       set(pred ? 0 : 1, true);
-    } else if (merge) {
+    } else if (s.kind == Step::Kind::kMerge) {
       for (size_t i = 0; i < s.inputs.size(); ++i) {
         if (is_dead(s.inputs[i])) continue;
         slots[static_cast<size_t>(s.first_output)] = slots[static_cast<size_t>(s.inputs[i])];

@@ -23,6 +23,7 @@
 // for the graphs it accepts.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -64,6 +65,19 @@ class LoopProgram {
     enum class Kind { kKernel, kSwitch, kMerge } kind = Kind::kKernel;
     std::vector<std::pair<int, int>> control;  // per control source: its slot (a node without outputs has
                                                // one of its own), and a Switch's second output, else -1
+
+    // The dataflow executor's rule, given which slots are dead (at run
+    // time) or may be (when building): a Merge is skipped when all its data
+    // inputs are dead, any other step when one is, or when a control source
+    // is (a Switch source when both its outputs are).
+    template <class Dead>
+    bool skipped(Dead dead) const {
+      const bool data = kind == Kind::kMerge ? std::all_of(inputs.begin(), inputs.end(), dead)
+                                             : std::any_of(inputs.begin(), inputs.end(), dead);
+      return data || std::any_of(control.begin(), control.end(), [&](const std::pair<int, int>& c) {
+               return dead(c.first) && (c.second < 0 || dead(c.second));
+             });
+    }
   };
   struct Loop {
     std::string name;                          // frame name, for errors
