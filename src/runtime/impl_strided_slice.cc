@@ -48,15 +48,8 @@ struct SliceSpec {
     } catch (const Error&) {
       return std::nullopt;
     }
-    ResolvedSlice r{dims, plan.final_dims, {}};
-    r.region.dims = plan.processing;
-    r.region.dst_strides = array_ops::row_major_strides(plan.processing);
-    const std::vector<int64_t> in_strides = array_ops::row_major_strides(dims);
-    for (size_t k = 0; k < dims.size(); ++k) {
-      r.region.src_offset += plan.begin[k] * in_strides[k];
-      r.region.src_strides.push_back(plan.strides[k] * in_strides[k]);
-    }
-    return r;
+    return ResolvedSlice{dims, plan.final_dims,
+                         array_ops::box_region(dims, plan.begin, plan.strides, plan.processing)};
   }
 };
 

@@ -13,15 +13,7 @@ namespace {
 Tensor read_box(const OpContext& ctx, const Tensor& in, const Dims& begin, const Dims& steps, const Dims& sizes,
                 const Dims& out_dims) {
   Tensor out = allocate(ctx, in.dtype(), out_dims);
-  const Dims in_strides = row_major_strides(in.shape().dims());
-  CopyRegion c;
-  c.dims = sizes;
-  c.dst_strides = row_major_strides(sizes);
-  for (size_t k = 0; k < sizes.size(); ++k) {
-    c.src_offset += begin[k] * in_strides[k];
-    c.src_strides.push_back(steps[k] * in_strides[k]);
-  }
-  copy_region(in, out, std::move(c));
+  copy_region(in, out, box_region(in.shape().dims(), begin, steps, sizes));
   return out;
 }
 

@@ -102,6 +102,18 @@ void copy_region(const Tensor& src, Tensor& dst, CopyRegion c) {
                                   static_cast<std::byte*>(dst.raw_data()) + c.dst_offset * elem, elem);
 }
 
+CopyRegion box_region(const Dims& in_dims, const Dims& begin, const Dims& steps, const Dims& sizes) {
+  const Dims in_strides = row_major_strides(in_dims);
+  CopyRegion c;
+  c.dims = sizes;
+  c.dst_strides = row_major_strides(sizes);
+  for (size_t k = 0; k < sizes.size(); ++k) {
+    c.src_offset += begin[k] * in_strides[k];
+    c.src_strides.push_back(steps[k] * in_strides[k]);
+  }
+  return c;
+}
+
 void copy_into(const Tensor& src, Tensor& dst, int64_t dst_offset, const Dims& dst_strides) {
   CopyRegion c;
   c.dst_offset = dst_offset;

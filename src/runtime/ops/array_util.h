@@ -48,6 +48,9 @@ struct CopyRegion {
   Dims dims, src_strides, dst_strides;
 };
 void copy_region(const Tensor& src, Tensor& dst, CopyRegion region);
+// The region that reads the box input[begin + k*steps] (k < sizes, per dim)
+// of an input of `in_dims` into a dense tensor of `sizes` (Slice, StridedSlice).
+CopyRegion box_region(const Dims& in_dims, const Dims& begin, const Dims& steps, const Dims& sizes);
 // Copies a whole contiguous tensor into `dst` at `dst_offset`, laid out by
 // `dst_strides` over src's dims (Concat, Pack, Pad's interior).
 void copy_into(const Tensor& src, Tensor& dst, int64_t dst_offset, const Dims& dst_strides);
