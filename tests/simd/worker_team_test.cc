@@ -1,9 +1,12 @@
 // The kernels' worker team (kernels/simd/worker_team.h): every thread id runs
 // once per region, barriers order the phases of a region, a region started
 // inside a region or while another thread holds the team runs nothing, and
-// the workers wake up after sleeping, also into a hold. No timings are
+// the workers wake up after sleeping, also into a hold; new workers take
+// their creator's CPU mask. No timings are
 // asserted.
 #include <doctest/doctest.h>
+#include <pthread.h>
+#include <sched.h>
 
 #include <atomic>
 #include <thread>
@@ -37,6 +40,44 @@ TEST_CASE("worker team: each thread id runs once per region, many regions in a r
       for (int t = 0; t < nth; ++t) CHECK(seen[static_cast<size_t>(t)].load() == 1);
     }
   }
+}
+
+// The CPU mask of the calling thread.
+cpu_set_t own_cpus() {
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  pthread_getaffinity_np(pthread_self(), sizeof(cpus), &cpus);
+  return cpus;
+}
+
+TEST_CASE("worker team: new workers end up with their creator's CPU mask, also when it has one CPU") {
+  // Workers start away from the creator's CPU, then take back its mask.
+  // New teams (leaked: their workers wait on them for good) so that the
+  // workers are started here; the second from a thread pinned to one CPU,
+  // where there is no other CPU to start on.
+  auto worker_cpus_match = [] {
+    auto* team = new WorkerTeam;
+    const cpu_set_t creator = own_cpus();
+    std::atomic<bool> same{false};
+    auto f = [&](int tid, int) {
+      if (tid != 1) return;
+      const cpu_set_t mine = own_cpus();
+      same = CPU_EQUAL(&mine, &creator) != 0;
+    };
+    for (int region = 0; region < 3; ++region) {
+      CHECK(run_on(*team, 2, f));  // CHECK: this also runs on a std::thread
+      CHECK(same.load());
+    }
+  };
+  worker_cpus_match();
+  std::thread pinned([&] {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(sched_getcpu(), &one);
+    CHECK(pthread_setaffinity_np(pthread_self(), sizeof(one), &one) == 0);
+    worker_cpus_match();
+  });
+  pinned.join();
 }
 
 TEST_CASE("worker team: one thread runs nothing, and the caller runs tid 0") {

@@ -2,6 +2,7 @@
 
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -9,7 +10,7 @@
 #include <chrono>
 #include <climits>
 #include <csignal>
-#include <thread>
+#include <memory>
 
 namespace frost::kernels::simd {
 namespace {
@@ -68,6 +69,44 @@ struct RegionScope {
     t_nth = 1;
   }
 };
+
+// Where new workers first run. Linux places a new thread on its creator's
+// CPU at times (seen on the 2-core VM in about one process in six), and
+// there it waits, runnable, until the creator's time slice ends,
+// milliseconds later: meanwhile every region found no worker and the
+// caller did all of the work, so a short benchmark ran 2 threads at
+// 1 thread's speed. A worker therefore starts on the other CPUs the
+// creator may use, and then takes back the creator's mask (worker_main),
+// so that later the scheduler moves it freely.
+struct StartPlacement {
+  cpu_set_t inherited;        // the creator's mask, which workers take back once running
+  cpu_set_t first;            // where they start: that mask without the creator's CPU
+  bool avoid_caller = false;  // `first` is not empty
+};
+StartPlacement start_placement() {
+  StartPlacement p;
+  CPU_ZERO(&p.inherited);
+  if (pthread_getaffinity_np(pthread_self(), sizeof(cpu_set_t), &p.inherited) != 0) return p;
+  p.first = p.inherited;
+  const int cpu = sched_getcpu();
+  if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &p.first)) return p;
+  CPU_CLR(cpu, &p.first);
+  p.avoid_caller = CPU_COUNT(&p.first) > 0;
+  return p;
+}
+
+// A detached thread running body(arg), on the CPUs of `first_cpus` when
+// given. False when it could not be started.
+bool start_detached(void* (*body)(void*), void* arg, const cpu_set_t* first_cpus) {
+  pthread_attr_t attr;
+  if (pthread_attr_init(&attr) != 0) return false;
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  if (first_cpus != nullptr) pthread_attr_setaffinity_np(&attr, sizeof(cpu_set_t), first_cpus);
+  pthread_t thread;
+  const bool started = pthread_create(&thread, &attr, body, arg) == 0;
+  pthread_attr_destroy(&attr);
+  return started;
+}
 
 std::atomic<WorkerTeam*> g_team{nullptr};
 
@@ -158,12 +197,26 @@ void WorkerTeam::start_workers(int count) {
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &old);
+  const StartPlacement placement = start_placement();
   const uint32_t seen = generation_.load();
   for (int tid = workers_ + 1; tid <= count; ++tid) {
-    std::thread([this, tid, seen] { worker_loop(tid, seen); }).detach();
+    auto* start = new WorkerStart{this, tid, seen, placement.inherited};
+    if (!start_detached(&worker_main, start, placement.avoid_caller ? &placement.first : nullptr)) {
+      delete start;
+      break;  // run() uses the workers there are
+    }
+    workers_ = tid;
   }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  workers_ = std::max(workers_, count);
+}
+
+void* WorkerTeam::worker_main(void* arg) {
+  const std::unique_ptr<WorkerStart> start(static_cast<WorkerStart*>(arg));
+  // Started away from the caller's CPU (start_placement); from now on the
+  // scheduler places this thread as it would any other.
+  pthread_setaffinity_np(pthread_self(), sizeof(cpu_set_t), &start->inherited);
+  start->team->worker_loop(start->tid, start->seen);
+  return nullptr;
 }
 
 void WorkerTeam::worker_loop(int tid, uint32_t seen) {
@@ -196,6 +249,11 @@ bool WorkerTeam::run(int nth, Task task, void* context, Join join) {
   if (!busy_.compare_exchange_strong(expected, true, std::memory_order_acquire)) return false;
   nth = std::min(nth, kMaxThreads);
   if (workers_ < nth - 1) start_workers(nth - 1);
+  nth = std::min(nth, workers_ + 1);
+  if (nth < 2) {
+    busy_.store(false, std::memory_order_release);
+    return false;
+  }
   task_ = task;
   context_ = context;
   done_.store(0, std::memory_order_relaxed);

@@ -14,6 +14,8 @@
 // paid after a pause longer than the spin (a new run of a model).
 #pragma once
 
+#include <sched.h>
+
 #include <atomic>
 #include <cstdint>
 
@@ -97,7 +99,14 @@ class WorkerTeam {
   double spin_seconds() const { return 1e-9 * static_cast<double>(spin_ns_.load()); }
 
  private:
-  void start_workers(int count);
+  struct WorkerStart {
+    WorkerTeam* team;
+    int tid;
+    uint32_t seen;
+    cpu_set_t inherited;  // the creator's CPU mask
+  };
+  void start_workers(int count);  // workers_ becomes count unless a thread cannot start
+  static void* worker_main(void* start);  // takes a WorkerStart
   void worker_loop(int tid, uint32_t seen);
   template <class Done>
   void wait_until(std::atomic<uint32_t>& word, std::atomic<int>& sleepers, Done done);
