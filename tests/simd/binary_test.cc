@@ -103,6 +103,20 @@ TEST_CASE("binary_f32: same shape, scalar, row and column broadcasts, bit-exact"
       }
 }
 
+// Many short rows: the per-channel kernel repeats a row that is not a whole
+// number of vectors to lcm(c, W) floats; the threads' ranges start and end
+// mid-row and mid-tile.
+TEST_CASE("binary_f32: per-channel rows of every width up to past the tile, bit-exact") {
+  std::mt19937_64 rng(testing::eltwise_seed() + 12);
+  for (const GemmRun& run : testing::eltwise_runs())
+    for (BinaryOp op : kOps)
+      for (int64_t c : {1, 2, 3, 5, 6, 7, 12, 20, 24, 48, 63, 65, 100, 1031}) {
+        const int64_t rows = 1 + static_cast<int64_t>(rng() % 700);
+        CHECK(check(rng, op, {1, rows, c}, {c}, run));
+        CHECK(check(rng, op, {c}, {rows, 1, c}, run));
+      }
+}
+
 TEST_CASE("binary_f32: general rank-1..4 broadcasting, bit-exact") {
   std::mt19937_64 rng(testing::eltwise_seed() + 11);
   for (const GemmRun& run : testing::eltwise_runs())

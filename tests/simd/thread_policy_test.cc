@@ -164,16 +164,26 @@ TEST_CASE("thread policy: during a back-off every call runs on one thread") {
   CHECK(choose_threads(1e9, 2) == 2);
 }
 
-TEST_CASE("thread policy: a broadcast binary op's work counts its inner rows") {
+TEST_CASE("thread policy: a broadcast binary op's work counts its inner rows unless they run as whole vectors") {
   std::vector<int64_t> image{300 * 300, 3}, channels{3}, wide{4, 4096}, row{4096};
+  std::vector<int64_t> odd{300, 1031}, odd_row{1031}, col{300, 7}, col_y{300, 1};
   const std::vector<std::span<const int64_t>> per_channel{image, channels}, per_column{wide, row};
+  const std::vector<std::span<const int64_t>> untiled{odd, odd_row}, column{col, col_y};
   Broadcast b;
   REQUIRE(plan_broadcast(image, per_channel, &b));
-  // 90000 rows of 3: the rows dominate, enough for 2 threads of the
-  // element-wise kernels (512K units each); the element count alone is not.
-  CHECK(binary_work(b) == 270000 + 90000 * kBinaryRowUnits);
+  // 90000 rows of 3, tiled to 48 floats: the element count.
+  CHECK(binary_rows_vectorised(b));
+  CHECK(binary_work(b) == 270000);
+  // lcm(1031, 16) is over the tile: each row ends in a padded tail.
+  REQUIRE(plan_broadcast(odd, untiled, &b));
+  CHECK(!binary_rows_vectorised(b));
+  CHECK(binary_work(b) == 300 * 1031 + 300 * kBinaryRowUnits);
+  // [M, N] op [M, 1]: one call per row of 7.
+  REQUIRE(plan_broadcast(col, column, &b));
+  CHECK(!binary_rows_vectorised(b));
+  CHECK(binary_work(b) == 2100 + 300 * kBinaryRowUnits);
   REQUIRE(plan_broadcast(wide, per_column, &b));
-  CHECK(binary_work(b) == 4 * 4096 + 4 * kBinaryRowUnits);  // long rows: about the element count
+  CHECK(binary_work(b) == 4 * 4096);  // rows of whole vectors
   Broadcast empty;
   CHECK(binary_work(empty) == 0);
 }

@@ -20,6 +20,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/elementwise.h"
+#include "kernels/simd/eltwise_work.h"
 
 namespace frost::kernels::simd {
 namespace {  // NOLINT: internal linkage on purpose
@@ -74,20 +75,36 @@ void binary_run(const float* x, const float* y, float* out, int64_t n) {
 // to back in one loop instead of one call per row of c (a row of 64 floats
 // is four AVX-512 vectors: the call cost as much as the arithmetic); partial
 // rows at the ends of the range and the < W tail of a row take binary_run.
+// When c is not a multiple of W, a row would end in a padded tail every c
+// elements (a 3-channel image: 5 ns an element, 20× a vectorised add), so the
+// row is first repeated to lcm(c, W) floats, a period of both, and the range
+// runs in vectors against that tile.
 template <class V, BinaryOp kOp, bool kRowFirst>
 void binary_channel_rows(const float* full, const float* row, float* out, int64_t c, int64_t begin, int64_t end) {
   constexpr int W = static_cast<int>(V::size);
   // Runs out[o, o + n) with the row starting at column j.
-  auto part = [&](int64_t o, int64_t j, int64_t n) {
+  auto part = [&](int64_t o, const float* r, int64_t n) {
     if (kRowFirst)
-      binary_run<V, kOp, 1, 1>(row + j, full + o, out + o, n);
+      binary_run<V, kOp, 1, 1>(r, full + o, out + o, n);
     else
-      binary_run<V, kOp, 1, 1>(full + o, row + j, out + o, n);
+      binary_run<V, kOp, 1, 1>(full + o, r, out + o, n);
   };
+  const int64_t tile = channel_tile(c, W);
+  if (c % W != 0 && tile <= kMaxChannelTile && end - begin >= tile) {
+    alignas(64) float tiled[kMaxChannelTile];
+    for (int64_t t = 0; t < tile; ++t) tiled[t] = row[t % c];
+    // Each piece ends where the tile does (at a row's start) or at `end`.
+    for (int64_t o = begin, j = begin % c; o < end; j = 0) {
+      const int64_t n = std::min(tile - j, end - o);
+      part(o, tiled + j, n);
+      o += n;
+    }
+    return;
+  }
   int64_t o = begin;
   if (const int64_t j = o % c; j != 0) {
     const int64_t n = std::min(c - j, end - o);
-    part(o, j, n);
+    part(o, row + j, n);
     o += n;
   }
   const int64_t vec_end = c - c % W;
@@ -98,9 +115,9 @@ void binary_channel_rows(const float* full, const float* row, float* out, int64_
       const V f = V::load_unaligned(fr + j), r = V::load_unaligned(row + j);
       (kRowFirst ? binary_op<kOp>(r, f) : binary_op<kOp>(f, r)).store_unaligned(orow + j);
     }
-    if (vec_end < c) part(o + vec_end, vec_end, c - vec_end);
+    if (vec_end < c) part(o + vec_end, row + vec_end, c - vec_end);
   }
-  if (o < end) part(o, 0, end - o);
+  if (o < end) part(o, row, end - o);
 }
 
 template <class V, BinaryOp kOp>
