@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <span>
 
-#include "kernels/gemm.h"  // GemmIsa
+#include "kernels/gemm.h"  // GemmRun
 
 namespace frost::kernels {
 
@@ -29,9 +29,10 @@ void transpose_reference(const TransposeParams& p, const void* src, void* dst, s
 // then either row copies (the innermost dim does not move) or cache-blocked
 // 2-D tiles over the two innermost dims of src and dst (NCHW <-> NHWC is a
 // batch of [C, H*W] <-> [H*W, C] tiles), with in-register 8x8 float tiles
-// on AVX2/AVX-512 and plain loops elsewhere (`isa` forces a path, for tests).
-void transpose(const TransposeParams& p, const void* src, void* dst, std::size_t elem_bytes,
-               GemmIsa isa = GemmIsa::kAuto);
+// on AVX2/AVX-512 and plain loops elsewhere (run.isa forces a path, for
+// tests). Large transposes are shared by the threads as in GemmRun, in
+// blocks of source columns or whole rows.
+void transpose(const TransposeParams& p, const void* src, void* dst, std::size_t elem_bytes, const GemmRun& run = {});
 
 // The 8x8 float tile of the AVX2 path: dst[c * ld_dst + r] = src[r * ld_src + c]
 // for r, c < 8.

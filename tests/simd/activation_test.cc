@@ -234,6 +234,44 @@ TEST_CASE("softmax_f32 / log_softmax_f32: random rows against the reference") {
     }
 }
 
+// Many rows shorter than two vectors (softmax_short_rows: blocks of whole rows),
+// split over the threads at arbitrary rows, in place and not.
+TEST_CASE("softmax_f32 / log_softmax_f32: many short rows against the reference") {
+  std::mt19937_64 rng(testing::eltwise_seed() + 24);
+  for (const GemmRun& run : testing::eltwise_runs())
+    for (int64_t depth : {1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 21, 31, 33}) {
+      for (int mode = 0; mode < 3; ++mode) {
+        const bool log = mode == 1, in_place = mode == 2;
+        SoftmaxParams p;
+        p.outer = 1 + static_cast<int64_t>(rng() % 3000);
+        p.depth = depth;
+        const int64_t n = p.outer * p.depth;
+        std::vector<float> x = testing::random_floats(rng, n, -10.0f, 10.0f);
+        x[rng() % static_cast<size_t>(n)] = std::numeric_limits<float>::quiet_NaN();
+        x[rng() % static_cast<size_t>(n)] = -std::numeric_limits<float>::infinity();
+        std::vector<float> want(static_cast<size_t>(n)), got = x;
+        if (log) {
+          log_softmax_reference(p, x.data(), want.data());
+          log_softmax_f32(p, x.data(), got.data(), run);
+        } else {
+          softmax_reference(p, x.data(), want.data());
+          softmax_f32(p, in_place ? got.data() : x.data(), got.data(), run);
+        }
+        for (int64_t i = 0; i < n; ++i) {
+          const double w = want[static_cast<size_t>(i)], g = got[static_cast<size_t>(i)];
+          const double tol = log ? kEps * (8.0 + 2.0 * std::fabs(w)) : kEps * 64.0 * std::fabs(w) + 1e-37;
+          const bool ok = std::isnan(w) ? std::isnan(g) : g == w || std::fabs(g - w) <= tol;
+          if (!ok) {
+            FAIL_CHECK((log ? "log_softmax" : "softmax") << (in_place ? " in place" : "") << " row " << i / depth
+                                                         << " col " << i % depth << " of " << p.outer << "x" << depth
+                                                         << ": got " << g << " want " << w << " " << run_name(run));
+            break;
+          }
+        }
+      }
+    }
+}
+
 TEST_CASE("softmax_f32: in place (y == x)") {
   std::mt19937_64 rng(testing::eltwise_seed() + 23);
   const SoftmaxParams p{3, 37};

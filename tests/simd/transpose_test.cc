@@ -20,29 +20,39 @@ using frost::kernels::GemmIsa;
 
 namespace {
 
-std::string describe(const std::vector<int64_t>& dims, const std::vector<int64_t>& perm, size_t elem, GemmIsa isa) {
+std::string describe(const std::vector<int64_t>& dims, const std::vector<int64_t>& perm, size_t elem, GemmIsa isa,
+                     int threads) {
   std::ostringstream s;
   s << "dims [";
   for (int64_t d : dims) s << d << ",";
   s << "] perm [";
   for (int64_t p : perm) s << p << ",";
-  s << "] elem " << elem << " bytes, isa " << kernels::gemm_kernel_name(isa);
+  s << "] elem " << elem << " bytes, isa " << kernels::gemm_kernel_name(isa) << ", threads " << threads;
   return s.str();
 }
 
+// On 1 thread and on 3 (forced, so that small shapes are split too: the
+// threads' blocks of columns and rows meet at every kind of boundary).
 void check_one(const std::vector<int64_t>& dims, const std::vector<int64_t>& perm, size_t elem, GemmIsa isa,
                std::mt19937_64& rng) {
   const int64_t n = std::accumulate(dims.begin(), dims.end(), int64_t{1}, std::multiplies<>());
   std::vector<unsigned char> src(static_cast<size_t>(n) * elem);
   for (auto& byte : src) byte = static_cast<unsigned char>(rng());
-  std::vector<unsigned char> want(src.size(), 0xAB), got(src.size(), 0xCD);
+  std::vector<unsigned char> want(src.size(), 0xAB);
   const kernels::TransposeParams p{dims, perm};
   kernels::transpose_reference(p, src.data(), want.data(), elem);
-  kernels::transpose(p, src.data(), got.data(), elem, isa);
-  size_t first = 0;
-  while (first < want.size() && want[first] == got[first]) ++first;
-  CHECK_MESSAGE(first == want.size(),
-                "first differing element " << first / elem << " of " << n << ": " << describe(dims, perm, elem, isa));
+  for (int threads : {1, 3}) {
+    std::vector<unsigned char> got(src.size(), 0xCD);
+    kernels::GemmRun run;
+    run.threads = threads;
+    run.force_threads = true;
+    run.isa = isa;
+    kernels::transpose(p, src.data(), got.data(), elem, run);
+    size_t first = 0;
+    while (first < want.size() && want[first] == got[first]) ++first;
+    CHECK_MESSAGE(first == want.size(), "first differing element " << first / elem << " of " << n << ": "
+                                                                  << describe(dims, perm, elem, isa, threads));
+  }
 }
 
 }  // namespace
@@ -72,7 +82,7 @@ TEST_CASE("transpose: NCHW <-> NHWC and 2-D shapes of converted graphs, with eve
   const uint64_t seed = testing::seed_from_env("transpose", 20261206);
   std::mt19937_64 rng(seed + 1);
   const std::vector<std::vector<int64_t>> shapes = {
-      {1, 3, 48, 64}, {1, 16, 17, 23}, {2, 64, 15, 20}, {1, 8, 8, 8}, {1, 9, 7, 33}, {1, 128, 4, 5}, {3, 1, 1, 5}};
+      {1, 3, 48, 64}, {1, 3, 480, 640}, {1, 16, 17, 23}, {2, 64, 15, 20}, {1, 8, 8, 8}, {1, 9, 7, 33}, {1, 128, 4, 5}, {3, 1, 1, 5}};
   const std::vector<int64_t> to_nhwc = {0, 2, 3, 1}, to_nchw = {0, 3, 1, 2};
   for (GemmIsa isa : testing::runnable_isas())
     for (const auto& s : shapes)

@@ -1,8 +1,10 @@
 // Front end of the fast Transpose: simplifies the geometry, then runs row
-// copies or cache-blocked 2-D tiles over the remaining outer dims.
+// copies or cache-blocked 2-D tiles over the remaining outer dims, shared by
+// the threads in blocks of kBlock source columns (or whole rows).
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/simd/thread_policy.h"
 #include "kernels/transpose.h"
 
 namespace frost::kernels {
@@ -50,20 +52,27 @@ Geometry simplify(const TransposeParams& p) {
 }
 
 // Odometer over the outer dims (all but `skip_a`, `skip_b`) of the
-// geometry, calling f(src_offset, dst_offset) in elements.
+// geometry, from outer index `begin` (row-major over those dims) to `end`,
+// calling f(src_offset, dst_offset) in elements.
 template <class F>
 void for_each_outer(const Geometry& g, const int64_t* src_strides, const int64_t* dst_strides_by_src_dim, int skip_a,
-                    int skip_b, F f) {
+                    int skip_b, int64_t begin, int64_t end, F f) {
   int64_t index[kMaxTransposeRank] = {};
   int outer[kMaxTransposeRank];
   int n = 0;
   for (int d = 0; d < g.rank; ++d)
     if (d != skip_a && d != skip_b) outer[n++] = d;
   int64_t s = 0, t = 0;
-  for (;;) {
+  for (int64_t rest = begin, k = n - 1; k >= 0; --k) {
+    const int d = outer[k];
+    index[k] = rest % g.dims[d];
+    rest /= g.dims[d];
+    s += index[k] * src_strides[d];
+    t += index[k] * dst_strides_by_src_dim[d];
+  }
+  for (int64_t o = begin; o < end; ++o) {
     f(s, t);
-    int k = n - 1;
-    for (; k >= 0; --k) {
+    for (int k = n - 1; k >= 0; --k) {
       const int d = outer[k];
       s += src_strides[d];
       t += dst_strides_by_src_dim[d];
@@ -72,9 +81,21 @@ void for_each_outer(const Geometry& g, const int64_t* src_strides, const int64_t
       t -= dst_strides_by_src_dim[d] * g.dims[d];
       index[k] = 0;
     }
-    if (k < 0) return;
   }
 }
+
+int64_t outer_count(const Geometry& g, int skip_a, int skip_b) {
+  int64_t n = 1;
+  for (int d = 0; d < g.rank; ++d)
+    if (d != skip_a && d != skip_b) n *= g.dims[d];
+  return n;
+}
+
+// A transpose moves every element once, from one place in memory to another
+// (≈ 0.5 ns an element when the source streams from memory); a thread gets
+// at least 64K of them (tens of µs), so that small transposes inside a model
+// stay on one thread (thread_policy.h).
+constexpr simd::WorkRate kTransposeRate{2e9, 65536.0};
 
 constexpr int64_t kBlock = 32;  // elements per side of a cache block
 
@@ -112,18 +133,21 @@ void narrow_2d(const E* src, int64_t ld_src, E* dst, int64_t ld_dst, int64_t len
     for (int64_t b = 0; b < B; ++b) dst[a * ld_dst + b] = src[b * ld_src + a];
 }
 
+constexpr int64_t kMaxNarrow = 4;
+
+// len_b <= kMaxNarrow.
 template <class E>
-bool narrow(const E* src, int64_t ld_src, E* dst, int64_t ld_dst, int64_t len_a, int64_t len_b) {
+void narrow(const E* src, int64_t ld_src, E* dst, int64_t ld_dst, int64_t len_a, int64_t len_b) {
   switch (len_b) {
-    case 2: narrow_2d<E, 2>(src, ld_src, dst, ld_dst, len_a); return true;
-    case 3: narrow_2d<E, 3>(src, ld_src, dst, ld_dst, len_a); return true;
-    case 4: narrow_2d<E, 4>(src, ld_src, dst, ld_dst, len_a); return true;
-    default: return false;
+    case 1: narrow_2d<E, 1>(src, ld_src, dst, ld_dst, len_a); return;
+    case 2: narrow_2d<E, 2>(src, ld_src, dst, ld_dst, len_a); return;
+    case 3: narrow_2d<E, 3>(src, ld_src, dst, ld_dst, len_a); return;
+    default: narrow_2d<E, 4>(src, ld_src, dst, ld_dst, len_a); return;
   }
 }
 
 template <class E>
-void transpose_typed(const Geometry& g, const E* src, E* dst, bool avx2_f32) {
+void transpose_typed(const Geometry& g, const E* src, E* dst, bool avx2_f32, int threads) {
   int64_t src_strides[kMaxTransposeRank], dst_strides[kMaxTransposeRank], dst_by_src[kMaxTransposeRank];
   int64_t stride = 1;
   for (int d = g.rank; d-- > 0;) src_strides[d] = stride, stride *= g.dims[d];
@@ -133,23 +157,53 @@ void transpose_typed(const Geometry& g, const E* src, E* dst, bool avx2_f32) {
   const int a = g.rank - 1;                       // innermost in src
   const int b = static_cast<int>(g.perm[g.rank - 1]);  // innermost in dst
   if (a == b) {
-    // The innermost dim does not move: copy runs of it.
+    // The innermost dim does not move: copy runs of it, the threads taking
+    // consecutive runs.
     const size_t run = static_cast<size_t>(g.dims[a]) * sizeof(E);
-    for_each_outer(g, src_strides, dst_by_src, a, a,
-                   [&](int64_t s, int64_t t) { std::memcpy(dst + t, src + s, run); });
+    const int64_t runs = outer_count(g, a, a), chunks = simd::chunk_count(runs, threads);
+    simd::parallel_for(threads, chunks, [&](int64_t c, int) {
+      const simd::ChunkRange r = simd::chunk_range(runs, chunks, c);
+      for_each_outer(g, src_strides, dst_by_src, a, a, r.begin, r.end,
+                     [&](int64_t s, int64_t t) { std::memcpy(dst + t, src + s, run); });
+    });
     return;
   }
+  // Items: each outer index's kBlock × kBlock tiles of (source column,
+  // source row), the order tile_2d takes them in (whole rows of at most 4
+  // for narrow), so that every element goes through the same code whatever
+  // the split, and a transpose of one large 2-D tile (NHWC -> NCHW of one
+  // image) still has items for every thread.
   const int64_t len_a = g.dims[a], len_b = g.dims[b];
   const int64_t ld_src = src_strides[b], ld_dst = dst_by_src[a];
-  for_each_outer(g, src_strides, dst_by_src, a, b, [&](int64_t s, int64_t t) {
-    if (!narrow(src + s, ld_src, dst + t, ld_dst, len_a, len_b))
-      tile_2d(src + s, ld_src, dst + t, ld_dst, len_a, len_b, avx2_f32);
+  const bool narrow_rows = len_b <= kMaxNarrow;
+  const int64_t a_blocks = (len_a + kBlock - 1) / kBlock, b_blocks = narrow_rows ? 1 : (len_b + kBlock - 1) / kBlock;
+  const int64_t per_outer = a_blocks * b_blocks, items = outer_count(g, a, b) * per_outer;
+  const int64_t chunks = simd::chunk_count(items, threads);
+  simd::parallel_for(threads, chunks, [&](int64_t c, int) {
+    const simd::ChunkRange r = simd::chunk_range(items, chunks, c);
+    if (r.begin >= r.end) return;
+    const int64_t o0 = r.begin / per_outer, o1 = (r.end - 1) / per_outer + 1;
+    int64_t o = o0;
+    for_each_outer(g, src_strides, dst_by_src, a, b, o0, o1, [&](int64_t s, int64_t t) {
+      const int64_t i0 = std::max(r.begin, o * per_outer), i1 = std::min(r.end, (o + 1) * per_outer);
+      for (int64_t i = i0 - o * per_outer; i < i1 - o * per_outer; ++i) {
+        const int64_t a0 = i / b_blocks * kBlock, b0 = i % b_blocks * kBlock;
+        const int64_t na = std::min(kBlock, len_a - a0);
+        const E* from = src + s + b0 * ld_src + a0;
+        E* to = dst + t + a0 * ld_dst + b0;
+        if (narrow_rows)
+          narrow(from, ld_src, to, ld_dst, na, len_b);
+        else
+          tile_2d(from, ld_src, to, ld_dst, na, std::min(kBlock, len_b - b0), avx2_f32);
+      }
+      ++o;
+    });
   });
 }
 
 }  // namespace
 
-void transpose(const TransposeParams& p, const void* src, void* dst, std::size_t elem_bytes, GemmIsa isa) {
+void transpose(const TransposeParams& p, const void* src, void* dst, std::size_t elem_bytes, const GemmRun& run) {
   const Geometry g = simplify(p);
   int64_t total = 1;
   for (int d = 0; d < g.rank; ++d) total *= g.dims[d];
@@ -159,13 +213,15 @@ void transpose(const TransposeParams& p, const void* src, void* dst, std::size_t
     std::memcpy(dst, src, static_cast<size_t>(total) * elem_bytes);
     return;
   }
-  if (isa == GemmIsa::kAuto) isa = gemm_best_isa();
+  const GemmIsa isa = run.isa == GemmIsa::kAuto ? gemm_best_isa() : run.isa;
   const bool avx2 = isa == GemmIsa::kAvx2 || isa == GemmIsa::kAvx512;
+  int threads = simd::resolve_threads(run.threads);
+  if (!run.force_threads) threads = simd::choose_threads(static_cast<double>(total), threads, kTransposeRate);
   switch (elem_bytes) {
-    case 1: return transpose_typed(g, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst), false);
-    case 2: return transpose_typed(g, static_cast<const uint16_t*>(src), static_cast<uint16_t*>(dst), false);
-    case 4: return transpose_typed(g, static_cast<const uint32_t*>(src), static_cast<uint32_t*>(dst), avx2);
-    case 8: return transpose_typed(g, static_cast<const uint64_t*>(src), static_cast<uint64_t*>(dst), false);
+    case 1: return transpose_typed(g, static_cast<const uint8_t*>(src), static_cast<uint8_t*>(dst), false, threads);
+    case 2: return transpose_typed(g, static_cast<const uint16_t*>(src), static_cast<uint16_t*>(dst), false, threads);
+    case 4: return transpose_typed(g, static_cast<const uint32_t*>(src), static_cast<uint32_t*>(dst), avx2, threads);
+    case 8: return transpose_typed(g, static_cast<const uint64_t*>(src), static_cast<uint64_t*>(dst), false, threads);
     default: return transpose_reference(p, src, dst, elem_bytes);
   }
 }
