@@ -63,6 +63,8 @@ void register_all() {
 
   for (const auto& [label, p] : {std::pair{"maxpool2x2s2/112x112x64", pool(112, 64, 2, 2)},
                                  std::pair{"maxpool3x3s2/56x56x128", pool(56, 128, 3, 2)},
+                                 std::pair{"maxpool2x2s2/32x32x8", pool(32, 8, 2, 2)},
+                                 std::pair{"avgpool2x2s2/16x16x16", pool(16, 16, 2, 2)},
                                  std::pair{"global_avg/7x7x1280", pool(7, 1280, 7, 1)}}) {
     const int64_t bytes = 4 * (p.in_h * p.in_w + p.out_h * p.out_w) * p.channels;
     const bool max = std::string(label).starts_with("max");

@@ -111,6 +111,35 @@ TEST_CASE("max_pool2d_f32 / avg_pool2d_f32: random geometry against the referenc
     }
 }
 
+TEST_CASE("max_pool2d_f32 / avg_pool2d_f32: few channels on wide rows (pixels pooled 4 at a time)") {
+  // Channels that fit one vector (C <= W) on rows wide enough that blocks of
+  // 4 output pixels run between the padded edges, with leftovers after them;
+  // NaN and infinities in a quarter of the max pools.
+  std::mt19937_64 rng(testing::eltwise_seed() + 2);
+  for (const GemmRun& run : testing::eltwise_runs())
+    for (int iter = 0; iter < 60; ++iter) {
+      Pool2DParams p;
+      p.batch = testing::pick(rng, {1, 2});
+      p.in_h = 1 + static_cast<int64_t>(rng() % 12);
+      p.in_w = 12 + static_cast<int64_t>(rng() % 30);
+      p.channels = testing::pick(rng, {1, 2, 3, 4, 5, 8, 13, 16});
+      p.window_h = 1 + static_cast<int64_t>(rng() % 3);
+      p.window_w = 1 + static_cast<int64_t>(rng() % 3);
+      p.stride_h = 1 + static_cast<int64_t>(rng() % 2);
+      p.stride_w = 1 + static_cast<int64_t>(rng() % 3);
+      WindowDim h, w;
+      const PaddingMode m = rng() % 2 == 0 ? PaddingMode::Same : PaddingMode::Valid;
+      if (!compute_window_dim(p.in_h, p.window_h, p.stride_h, 1, m, 0, 0, &h) ||
+          !compute_window_dim(p.in_w, p.window_w, p.stride_w, 1, m, 0, 0, &w) || h.output <= 0 || w.output <= 0)
+        continue;
+      p.out_h = h.output;
+      p.out_w = w.output;
+      p.pad_top = h.pad_before;
+      p.pad_left = w.pad_before;
+      if (!check(rng, p, iter % 2 == 0, run)) return;
+    }
+}
+
 TEST_CASE("max_pool2d_f32 / avg_pool2d_f32: the model shapes (2x2/2, 3x3/2 SAME, global average)") {
   std::mt19937_64 rng(testing::eltwise_seed() + 1);
   Pool2DParams a{.batch = 2, .in_h = 28, .in_w = 28, .channels = 32, .out_h = 14, .out_w = 14,
