@@ -48,8 +48,8 @@ void reduce_reference(ReduceOp op, const ReducePlan& plan, const T* in, T* out);
 
 // The CPU backend's float32 twins (src/kernels/simd/reduce_impl.h) for Sum,
 // Mean, Max and Min (not Prod) on a [rows, depth] input: over each row (the
-// innermost dimension), and over all rows for each column. Sums in float:
-// equal to the reference up to rounding; Max/Min exactly. Threads and ISA
+// innermost dimension), and over all rows for each column. Sums in double as
+// the reference's (only the order of the additions differs); Max/Min exactly. Threads and ISA
 // as in GemmRun (kernels/gemm.h).
 bool reduce_f32_supported(ReduceOp op);
 void reduce_rows_f32(ReduceOp op, int64_t rows, int64_t depth, const float* in, float* out, const GemmRun& run = {});
