@@ -5,9 +5,10 @@
 // (as Pad and Concat write), every element size the dtypes have plus odd
 // ones, on 1 and on 3 forced threads. The whole destination buffer is
 // compared bytewise, so a write outside the region fails too. Then the short
-// contiguous rows (4-32 bytes) its fixed-size loops take, long enough to be
-// shared by the threads. The kernel has no per-ISA code, so the ISA is not
-// varied.
+// contiguous rows its fixed-size and chunked loops take (1 to 2056 bytes),
+// long enough to be shared by the threads; and concat_rows / split_rows
+// (kernels/concat.h), which copy through it, against a row-by-row join. The
+// kernels have no per-ISA code, so the ISA is not varied.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <sstream>
 #include <vector>
 
+#include "kernels/concat.h"
 #include "kernels/strided_copy.h"
 #include "support/test_seed.h"
 
@@ -135,8 +137,8 @@ TEST_CASE("strided_copy: short contiguous rows out of wider rows, split over thr
   // [n, w] out of [n, w + extra] (an SSD head's boxes [N, 4] cut into [N, 2]),
   // row bytes w * elem on both sides of every fixed size (4-32 bytes).
   for (size_t elem : {size_t{1}, size_t{2}, size_t{4}, size_t{8}})
-    for (int64_t w = 1; w * static_cast<int64_t>(elem) <= 40; ++w)
-      for (int64_t n : {1, 7, 4420}) {
+    for (int64_t w : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 16, 20, 24, 31, 32, 33, 40, 47, 63, 64, 65, 100, 255, 256, 257})
+      for (int64_t n : {1, 7, 1500}) {
         Case c;
         c.elem = elem;
         c.dims = {n, w};
@@ -155,4 +157,50 @@ TEST_CASE("strided_copy: short contiguous rows out of wider rows, split over thr
         c.dst_elements = 3 * n * w;
         check(c, rng);
       }
+}
+
+TEST_CASE("concat_rows / split_rows: random pieces along inner axes, 1 and 3 threads, match a row-by-row join") {
+  std::mt19937_64 rng(testing::seed_from_env("strided_copy", 20261207) + 2);
+  for (int trial = 0; trial < 200; ++trial) {
+    const int64_t outer = trial % 4 == 0 ? 1 + static_cast<int64_t>(rng() % 3000) : 1 + static_cast<int64_t>(rng() % 40);
+    const size_t n = 1 + rng() % 5;
+    std::vector<std::vector<unsigned char>> parts(n);
+    std::vector<size_t> row(n);
+    size_t joined = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const size_t sizes[] = {0, 4, 8, 12, 3, 40, 64, 300};
+      row[i] = sizes[rng() % 8];
+      joined += row[i];
+      parts[i].resize(row[i] * static_cast<size_t>(outer));
+      for (auto& b : parts[i]) b = static_cast<unsigned char>(rng());
+    }
+    // The joined rows, built one row of one piece at a time.
+    std::vector<unsigned char> want(joined * static_cast<size_t>(outer));
+    int64_t at = 0;
+    for (int64_t o = 0; o < outer; ++o)
+      for (size_t i = 0; i < n; ++i) {
+        std::copy_n(parts[i].begin() + o * static_cast<int64_t>(row[i]), row[i], want.begin() + at);
+        at += static_cast<int64_t>(row[i]);
+      }
+    for (int threads : {1, 3}) {
+      kernels::GemmRun run;
+      run.threads = threads;
+      run.force_threads = true;
+      std::vector<kernels::JoinPiece> join;
+      for (size_t i = 0; i < n; ++i) join.push_back({parts[i].data(), row[i]});
+      std::vector<unsigned char> got(want.size() + 64, 0xAB);
+      kernels::concat_rows(join, outer, got.data(), run);
+      CHECK_MESSAGE(std::equal(want.begin(), want.end(), got.begin()), "concat: outer " << outer << ", " << n
+                                                                                       << " pieces, threads " << threads);
+      CHECK(std::all_of(got.begin() + static_cast<int64_t>(want.size()), got.end(), [](unsigned char b) { return b == 0xAB; }));
+      std::vector<std::vector<unsigned char>> back(n);
+      std::vector<kernels::SplitPiece> split;
+      for (size_t i = 0; i < n; ++i) {
+        back[i].assign(parts[i].size(), 0xCD);
+        split.push_back({back[i].data(), row[i]});
+      }
+      kernels::split_rows(want.data(), outer, split, run);
+      CHECK_MESSAGE(back == parts, "split: outer " << outer << ", " << n << " pieces, threads " << threads);
+    }
+  }
 }

@@ -3,41 +3,20 @@
 // NHWC tensors copy many short rows (an SSD head's [N, 4] boxes cut into
 // [N, 2] halves: 8 bytes a row), where the reference's memcpy call per row
 // is most of the time, and strided innermost reads, which it moves through
-// a memcpy of run-time size per element. Here rows of 4-32 bytes move as
-// fixed-size copies (register moves) in a loop over the next dimension,
-// strided elements as typed moves, and the outermost dimension is shared by
-// the threads when there is enough to move. Nothing here is ISA-specific.
+// a memcpy of run-time size per element. Here the contiguous rows of the
+// two innermost dims move in one loop (row_copy.h: fixed-size copies for
+// short rows), strided elements as typed moves, and the outermost dim is
+// shared by the threads when there is enough to move. Nothing here is
+// ISA-specific.
 #include <cstring>
 
-#include "kernels/simd/thread_policy.h"
+#include "kernels/simd/copy_work.h"
+#include "kernels/simd/row_copy.h"
 #include "kernels/strided_copy.h"
 
 namespace frost::kernels {
 
 namespace {
-
-// A thread moves at least 256 KiB (tens of µs): 2 GB/s per core is the
-// lowest rate the short-row loops reach.
-constexpr simd::WorkRate kCopyRate{2e9, 262144.0};
-
-// n rows of kBytes, `ds` / `ss` bytes apart.
-template <std::size_t kBytes>
-void fixed_rows(std::byte* dst, int64_t ds, const std::byte* src, int64_t ss, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * ds, src + i * ss, kBytes);
-}
-
-// n rows of `bytes`; false when `bytes` has no fixed-size form.
-bool short_rows(std::byte* dst, int64_t ds, const std::byte* src, int64_t ss, int64_t n, std::size_t bytes) {
-  switch (bytes) {
-    case 4: fixed_rows<4>(dst, ds, src, ss, n); return true;
-    case 8: fixed_rows<8>(dst, ds, src, ss, n); return true;
-    case 12: fixed_rows<12>(dst, ds, src, ss, n); return true;
-    case 16: fixed_rows<16>(dst, ds, src, ss, n); return true;
-    case 24: fixed_rows<24>(dst, ds, src, ss, n); return true;
-    case 32: fixed_rows<32>(dst, ds, src, ss, n); return true;
-    default: return false;
-  }
-}
 
 // The geometry in bytes: the innermost dim's strides stay in elements.
 struct Geometry {
@@ -58,10 +37,10 @@ void copy_row(const Geometry& g, std::byte* dst, const std::byte* src, int64_t b
     return;
   }
   switch (g.elem) {  // one element is a row of elem bytes
-    case 1: fixed_rows<1>(dst, ds, src, ss, n); return;
-    case 2: fixed_rows<2>(dst, ds, src, ss, n); return;
-    case 4: fixed_rows<4>(dst, ds, src, ss, n); return;
-    case 8: fixed_rows<8>(dst, ds, src, ss, n); return;
+    case 1: return simd::fixed_rows<1>(dst, ds, src, ss, n);
+    case 2: return simd::fixed_rows<2>(dst, ds, src, ss, n);
+    case 4: return simd::fixed_rows<4>(dst, ds, src, ss, n);
+    case 8: return simd::fixed_rows<8>(dst, ds, src, ss, n);
     default:
       for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * ds, src + i * ss, g.elem);
   }
@@ -74,10 +53,9 @@ void copy_dim(const Geometry& g, size_t d, std::byte* dst, const std::byte* src,
   src += begin * ss;
   const int64_t n = end - begin, inner = g.p.dims[d + 1];
   if (d + 1 == g.last) {
-    // Rows: contiguous short ones in one fixed-size loop, else one by one.
-    if (g.p.src_strides[g.last] == 1 && g.p.dst_strides[g.last] == 1 &&
-        short_rows(dst, ds, src, ss, n, static_cast<std::size_t>(inner) * g.elem))
-      return;
+    // Contiguous rows in one loop, strided ones one by one.
+    if (g.p.src_strides[g.last] == 1 && g.p.dst_strides[g.last] == 1)
+      return simd::copy_rows(dst, ds, src, ss, n, static_cast<std::size_t>(inner) * g.elem);
     for (int64_t i = 0; i < n; ++i) copy_row(g, dst + i * ds, src + i * ss, 0, inner);
     return;
   }
@@ -97,9 +75,7 @@ void strided_copy(const StridedCopyParams& p, const void* src, void* dst, std::s
   for (int64_t d : p.dims) total *= d;
   if (total == 0) return;
   const Geometry g{p, elem_bytes, p.dims.size() - 1};
-  int threads = simd::resolve_threads(run.threads);
-  if (!run.force_threads)
-    threads = simd::choose_threads(static_cast<double>(total) * static_cast<double>(elem_bytes), threads, kCopyRate);
+  const int threads = simd::copy_threads(static_cast<double>(total) * static_cast<double>(elem_bytes), run);
   // The threads share the outermost dim, in chunks taken in turn.
   const int64_t outer = p.dims[0], chunks = simd::chunk_count(outer, threads);
   simd::parallel_for(threads, chunks, [&](int64_t k, int) {
