@@ -62,6 +62,15 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def realtime_others() -> int:
+    """User processes running under a real-time policy (other sessions'
+    `chrt` benchmarks): they take a core from every normal process, ours
+    too, so a table made meanwhile says so."""
+    out = subprocess.run(["ps", "-eo", "ppid,cls", "--no-headers"], capture_output=True, text=True).stdout
+    return sum(1 for line in out.splitlines()
+               if len(line.split()) == 2 and line.split()[0] != "2" and line.split()[1] in ("FF", "RR"))
+
+
 class BusyLoop:
     """A shell busy loop pinned on one CPU while the `with` block runs."""
 
@@ -132,6 +141,7 @@ def main() -> None:
     # samples[model][binary][(condition, threads)] = [p50 ms, ...]
     samples: dict = {}
     runs: dict = {}
+    realtime_seen = 0  # of the per-model samples of realtime_others()
     for r in range(args.rounds):
         for spec in specs:
             per = samples.setdefault(spec.name, {b: {c: [] for c in CONDITIONS} for b in binaries})
@@ -139,6 +149,7 @@ def main() -> None:
                 first = next(iter(binaries.values()))
                 runs[spec.name] = runs_for(bench_p50(pin + frost.bench_command(first, spec, 1, 5, 1)),
                                            args.budget, args.min_runs, args.max_runs)
+            realtime_seen += realtime_others() > 0
             order = CONDITIONS if r % 2 == 0 else CONDITIONS[::-1]
             names = list(binaries) if r % 2 == 0 else list(binaries)[::-1]
             for kind in dict.fromkeys(c for c, _ in order):
@@ -162,7 +173,9 @@ def main() -> None:
     out = [f"# Frost 1 vs 2 threads, quiet and with one core busy\n",
            f"Made by `tools/bench_busy_core.py {' '.join(sys.argv[1:])}` on {started:%Y-%m-%d %H:%M} UTC, "
            f"{os.cpu_count()} CPUs, ISA {isa()}, load average {load_start} at the start and {load_end} at the end "
-           f"(the machine is shared: 'quiet' means no busy loop of ours). 'busy': `sh -c 'while :; do :; done'` "
+           f"(the machine is shared: 'quiet' means no busy loop of ours); another session's real-time process "
+           f"was running at {realtime_seen} of {args.rounds * len(specs)} samples (one per model and round). "
+           f"'busy': `sh -c 'while :; do :; done'` "
            f"pinned on CPU {args.busy_cpu}; Frost " + (f"pinned on CPU {args.frost_cpu}" if pin else "not pinned") +
            f". Each cell: median / min over {args.rounds} fresh `frost bench` processes of its p50 "
            f"(--warmup {args.warmup}, runs per batch in the table). 2T/1T: time ratio of the medians; "
