@@ -179,6 +179,7 @@ TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 
       {20, 17, 2, 5, 5, 3, false},    // stride 3, VALID: step 6
       {5, 6, 520, 40, 3, 1, true},    // K = 4680: the reduction in blocks, partial sums through the output
       {7, 7, 130, 128, 3, 1, true},   // ResNet's last stage in small: 7 × 64 tiles (AVX-512), K in 2 blocks
+      {7, 7, 96, 512, 1, 1, false},   // a filter 10× the image: 2 threads cut the panels (grid_split.h)
   };
   for (GemmIsa isa : ::frost::testing::runnable_isas()) {
     if (!conv2d_direct_isa_supported(isa)) continue;
