@@ -231,6 +231,14 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
     CHECK(112 % conv2d_direct_plan(p, isa).mr == 0);
     REQUIRE(square_conv(p, 1, 28, 28, 1, 28, 3, 1, true, 1));
     CHECK(conv2d_direct_plan(p, isa).stem);
+    // speech_commands_conv's 20×8 layer on 98×40×1→64: the plain 7 × 64
+    // tile computes no padding (3920 pixels), the stem rounds rows of 40 up
+    // to 48, yet the stem mode is taken (few channels: stem tiles only).
+    REQUIRE(square_conv(p, 1, 98, 40, 1, 64, 1, 1, true, 1));
+    p.filter_h = 20;
+    p.filter_w = 8;
+    REQUIRE(finish_geometry(p, /*same=*/true));
+    CHECK(conv2d_direct_plan(p, isa).stem);
     REQUIRE(square_conv(p, 1, 56, 56, 3, 64, 3, 3, true, 1));
     CHECK_FALSE(conv2d_direct_plan(p, isa).stem);  // step 9
     REQUIRE(square_conv(p, 1, 56, 56, 64, 64, 3, 1, true, 1));
