@@ -118,6 +118,10 @@ std::vector<ConvCase> cases() {
       {"1x1_28x28x32_to_192", same_conv(28, 28, 32, 192, 1, 1, false), false},
       {"1x1_56x56x96_to_24", same_conv(56, 56, 96, 24, 1, 1, false), false},
       {"1x1_56x56x48_to_8", same_conv(56, 56, 48, 8, 1, 1, false), false},
+      // Output channels ≡ 8 mod 16 (MobileNetV2 at width 0.35: 24, 56).
+      {"1x1_28x28x144_to_24", same_conv(28, 28, 144, 24, 1, 1, false), false},
+      {"1x1_14x14x336_to_56", same_conv(14, 14, 336, 56, 1, 1, false), false},
+      {"3x3_28x28x24_to_40", same_conv(28, 28, 24, 40, 3, 1, false), false},
       {"1x1_7x7x320_to_1280", same_conv(7, 7, 320, 1280, 1, 1, false), false},
       {"1x1_7x7x112_to_1280", same_conv(7, 7, 112, 1280, 1, 1, false), false},
       {"3x3s2_224x224x3_to_16", same_conv(224, 224, 3, 16, 3, 2, false), false},
