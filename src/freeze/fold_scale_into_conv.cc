@@ -4,10 +4,17 @@
 //   Mul(L(x) [+ b], c)  ->  L'(x) [+ b·c]      (c folded into L's weights)
 //   Add(L(x), c)        ->  BiasAdd(L(x), c)
 //   Add(BiasAdd(y, b), c) -> BiasAdd(y, b + c)  (Sub: c negated)
+//   Add(_Fused*(x, w, b), c) -> _Fused*(x, w, b + c)  (fused_ops BiasAdd alone)
+// and the same with a BiasAdd for the Add: Caffe conversions (opencv_face's
+// conv -> bias -> BatchNorm -> Scale) leave a second bias after the first,
+// which would otherwise stay a pass over memory and keep the activation out
+// of the contraction's epilogue.
 // L is Conv2D / DepthwiseConv2dNative (NHWC) or MatMul with constant weights;
 // c is per output channel ([C], [1,..,1,C] or one value). The Mul rule needs
 // L (and its BiasAdd) used only by this chain, since it changes L's weights.
 // The rewritten node keeps the Mul's / Add's name.
+#include <optional>
+
 #include "freeze/linear_fold_util.h"
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
@@ -16,7 +23,19 @@ namespace frost {
 
 namespace {
 
-bool is_add(const std::string& op) { return op == "Add" || op == "AddV2" || op == "Sub"; }
+bool is_add(const Node& n) {
+  if (n.op == "BiasAdd") return n.attr_string_or("data_format", "NHWC") == "NHWC";
+  return n.op == "Add" || n.op == "AddV2" || n.op == "Sub";
+}
+
+// A fused contraction whose epilogue is its bias alone (so a constant added
+// to its output adds to that bias), and the rank of its output.
+std::optional<int> bias_only_contraction(const Node& n) {
+  const int rank = n.op == "_FusedMatMul" ? 2 : n.op == "_FusedConv2D" || n.op == "_FusedDepthwiseConv2dNative" ? 4 : 0;
+  if (rank == 0 || n.num_data_inputs() != 3 || n.attr_string_or("data_format", "NHWC") != "NHWC") return std::nullopt;
+  if (!n.has_attr("fused_ops") || n.attr("fused_ops").list_s() != std::vector<std::string>{"BiasAdd"}) return std::nullopt;
+  return rank;
+}
 
 // Which input of a binary node is a Const (1 preferred), or -1.
 int const_side(const Graph& g, const Node& n, bool commutative) {
@@ -80,9 +99,10 @@ PassStats fold_add_into_bias(Graph& g, const PassContext& ctx) {
   PassStats stats;
   std::vector<std::string> doomed;
   for (Node* add : g.nodes()) {
-    if (!is_add(add->op)) continue;
-    const bool sub = add->op == "Sub";
-    const int side = const_side(g, *add, !sub);
+    if (!is_add(*add)) continue;
+    const bool sub = add->op == "Sub", bias_op = add->op == "BiasAdd";
+    // BiasAdd's bias is input 1 and a vector.
+    const int side = bias_op ? (const_input(g, *add, 1) && !const_input(g, *add, 0) ? 1 : -1) : const_side(g, *add, !sub);
     if (side < 0) continue;
     const Tensor& c = *const_input(g, *add, side);
     const std::string x = add->inputs[static_cast<size_t>(1 - side)];
@@ -107,6 +127,19 @@ PassStats fold_add_into_bias(Graph& g, const PassContext& ctx) {
       stats.add("adds_folded_into_bias");
       continue;
     }
+    if (const std::optional<int> rank = bias_only_contraction(*p); rank && single_use(g, ctx, p->name)) {
+      const Tensor* b = const_input(g, *p, 2);
+      if (!b || b->dtype() != c.dtype() || b->rank() != 1) continue;
+      const auto values = per_channel(c, b->num_elements(), *rank);
+      if (!values) continue;
+      std::vector<double> sum(static_cast<size_t>(b->num_elements()));
+      for (size_t i = 0; i < sum.size(); ++i) sum[i] = b->as_double(static_cast<int64_t>(i)) + sign * (*values)[i];
+      p->inputs[2] = add_const(g, add->name + "/bias", float_vector(sum, c.dtype()));
+      become_identity(*add, p->name);
+      stats.add("adds_folded_into_fused_bias");
+      continue;
+    }
+    if (bias_op) continue;  // a BiasAdd on a bare contraction is already the target form
     const auto linear = as_linear_op(g, x);
     if (!linear || !nhwc_linear(*linear) || c.dtype() != linear->weights->dtype()) continue;
     const auto values = per_channel(c, linear->channels, linear->out_rank);

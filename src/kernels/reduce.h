@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <span>
 
+#include "kernels/gemm.h"  // GemmRun
+
 namespace frost::kernels {
 
 // Most merged kept (or reduced) dimension groups; they alternate, so this
@@ -43,6 +45,16 @@ enum class ReduceOp { Sum, Mean, Max, Min, Prod };
 // Instantiated for float, double, int8..int64 and uint8..uint64.
 template <class T>
 void reduce_reference(ReduceOp op, const ReducePlan& plan, const T* in, T* out);
+
+// The CPU backend's float32 twins (src/kernels/simd/reduce_impl.h) for Sum,
+// Mean, Max and Min (not Prod) on a [rows, depth] input: over each row (the
+// innermost dimension), and over all rows for each column. Sums in double as
+// the reference's (only the order of the additions differs); Max/Min exactly. Threads and ISA
+// as in GemmRun (kernels/gemm.h).
+bool reduce_f32_supported(ReduceOp op);
+void reduce_rows_f32(ReduceOp op, int64_t rows, int64_t depth, const float* in, float* out, const GemmRun& run = {});
+void reduce_columns_f32(ReduceOp op, int64_t rows, int64_t cols, const float* in, float* out,
+                        const GemmRun& run = {});
 
 // Index of the largest (is_max) or smallest element along the middle axis of
 // an input viewed as [outer, n, inner]; ties pick the first. n >= 1.

@@ -16,6 +16,8 @@
 #include <span>
 #include <string>
 
+#include "kernels/gemm.h"  // GemmRun
+
 namespace frost::kernels {
 
 struct StridedCopyParams {
@@ -28,5 +30,12 @@ struct StridedCopyParams {
 void strided_copy_reference(const StridedCopyParams& p, const void* src, void* dst, std::size_t elem_bytes);
 // String elements (assignment; the strings themselves are copied).
 void strided_copy_reference(const StridedCopyParams& p, const std::string* src, std::string* dst);
+
+// The CPU backend's twin for flat elements (kernels/simd/strided_copy.cc):
+// same contract; rows of a few bytes move as fixed-size copies, and the
+// outermost dim is shared by the threads of `run` (kernels/gemm.h) when
+// there is enough to move.
+void strided_copy(const StridedCopyParams& p, const void* src, void* dst, std::size_t elem_bytes,
+                  const GemmRun& run = {});
 
 }  // namespace frost::kernels

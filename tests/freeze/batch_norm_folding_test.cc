@@ -223,6 +223,87 @@ TEST_CASE("per-channel folds must not fire: non-constant scale, wrong channel co
   check_same_numbers(b.g, r.graph, {"x", "s"}, outs);
 }
 
+TEST_CASE("a second bias (Caffe's conv -> bias -> BN -> Scale) merges into the first, and Relu then fuses") {
+  // conv -> BiasAdd(b) -> BiasAdd(c) -> Relu, as opencv_face's layers after
+  // their BatchNorm and Scale folded; then the same with the conv already
+  // fused with its bias (_FusedConv2D [BiasAdd]) and the second bias an AddV2
+  // of [1,1,1,C] or a Sub.
+  for (int form = 0; form < 3; ++form) {
+    CAPTURE(form);
+    GraphBuilder b;
+    b.placeholder("x", {1, 5, 5, 2});
+    b.floats("w", ramp(3 * 3 * 2 * 4, 0.1f), Shape{3, 3, 2, 4});
+    b.floats("b", {0.1f, 0.2f, -0.3f, 0.4f}, Shape{4});
+    if (form == 0) {
+      b.op("conv", "Conv2D", {"x", "w"}, conv2d_attrs("SAME"));
+      b.op("bias", "BiasAdd", {"conv", "b"}, {{"data_format", "NHWC"}});
+    } else {
+      std::map<std::string, AttrValue> attrs = conv2d_attrs("SAME");
+      attrs["fused_ops"] = std::vector<std::string>{"BiasAdd"};
+      attrs["num_args"] = int64_t{1};
+      b.op("bias", "_FusedConv2D", {"x", "w", "b"}, attrs);
+    }
+    if (form == 2) {
+      b.floats("c", {0.5f, -0.25f, 1.0f, -2.0f}, Shape{1, 1, 1, 4});
+      b.op("second", "Sub", {"bias", "c"});
+    } else {
+      b.floats("c", {0.5f, -0.25f, 1.0f, -2.0f}, Shape{4});
+      b.op("second", form == 0 ? "BiasAdd" : "AddV2", {"bias", "c"});
+    }
+    b.op("out", "Relu", {"second"});
+    const OptimizeResult folded = optimize_with(b.g, {"x"}, {"out"}, kFoldPasses);
+    CHECK(count_ops(folded.graph, "BiasAdd") + count_ops(folded.graph, "_FusedConv2D") == 1);
+    CHECK(count_ops(folded.graph, "AddV2") + count_ops(folded.graph, "Sub") == 0);
+    check_same_numbers(b.g, folded.graph, {"x"}, {"out"});
+    // With the fusions: the unfused form becomes one node, bias and Relu in
+    // its epilogue, named as the Relu (fuse_bias_activation does not extend
+    // an already fused contraction, so there the Relu stays its own node).
+    const OptimizeResult fused = optimize_with(b.g, {"x"}, {"out"});
+    CHECK(count_ops(fused.graph, "BiasAdd") + count_ops(fused.graph, "AddV2") + count_ops(fused.graph, "Sub") == 0);
+    if (form == 0) {
+      REQUIRE(fused.graph.at("out").op == "_FusedConv2D");
+      CHECK(fused.graph.at("out").attr("fused_ops").list_s() == std::vector<std::string>{"BiasAdd", "Relu"});
+    }
+    check_same_numbers(b.g, fused.graph, {"x"}, {"out"});
+  }
+}
+
+TEST_CASE("a second bias must not merge: activation in between, shared first bias, fed operand, rank-2 bias") {
+  GraphBuilder b;
+  b.placeholder("x", {1, 4, 4, 2});
+  b.placeholder("fed", {4});
+  b.floats("w", ramp(2 * 2 * 2 * 4, 0.2f), Shape{2, 2, 2, 4});
+  b.floats("b", {0.1f, 0.2f, -0.3f, 0.4f}, Shape{4});
+  b.floats("c", {0.5f, -0.25f, 1.0f, -2.0f}, Shape{4});
+  std::map<std::string, AttrValue> relu_attrs = conv2d_attrs("SAME");
+  relu_attrs["fused_ops"] = std::vector<std::string>{"BiasAdd", "Relu"};
+  relu_attrs["num_args"] = int64_t{1};
+  b.op("conv_relu", "_FusedConv2D", {"x", "w", "b"}, relu_attrs);
+  b.op("after_relu", "BiasAdd", {"conv_relu", "c"});  // Relu between the biases
+  std::map<std::string, AttrValue> bias_attrs = conv2d_attrs("SAME");
+  bias_attrs["fused_ops"] = std::vector<std::string>{"BiasAdd"};
+  bias_attrs["num_args"] = int64_t{1};
+  b.op("shared", "_FusedConv2D", {"x", "w", "b"}, bias_attrs);
+  b.op("shared_plus", "BiasAdd", {"shared", "c"});
+  b.op("shared_other", "Neg", {"shared"});  // the first bias's output is read twice
+  b.op("conv", "Conv2D", {"x", "w"}, conv2d_attrs("SAME"));
+  b.op("bias", "BiasAdd", {"conv", "b"});
+  b.op("plus_fed", "BiasAdd", {"bias", "fed"});  // not a constant
+  b.op("single", "_FusedConv2D", {"x", "w", "b"}, bias_attrs);
+  b.floats("grid", ramp(4 * 4 * 4, 0.1f), Shape{1, 4, 4, 4});
+  b.op("plus_grid", "AddV2", {"single", "grid"});  // not per channel
+  const std::vector<std::string> outs = {"after_relu", "shared_plus", "shared_other", "plus_fed", "plus_grid"};
+  const OptimizeResult r = optimize_with(b.g, {"x", "fed"}, outs, kFoldPasses);
+  CHECK(r.graph.at("after_relu").op == "BiasAdd");
+  CHECK(r.graph.at("shared_plus").op == "BiasAdd");
+  CHECK(r.graph.at("shared").inputs[2] == "b");
+  CHECK(r.graph.at("plus_fed").op == "BiasAdd");
+  CHECK(r.graph.at("plus_grid").op == "AddV2");
+  CHECK(r.graph.at("single").inputs[2] == "b");
+  CHECK(r.report.total("adds_folded_into_fused_bias") == 0);
+  check_same_numbers(b.g, r.graph, {"x", "fed"}, outs);
+}
+
 TEST_CASE("fold_pad_into_conv: zero spatial Pad becomes EXPLICIT padding (Conv2D and depthwise)") {
   for (const std::string op : {"Conv2D", "DepthwiseConv2dNative"}) {
     CAPTURE(op);

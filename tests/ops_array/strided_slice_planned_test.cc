@@ -1,6 +1,7 @@
-// strided_slice/planned (runtime/impl_strided_slice.cc) against the
-// reference on seeded random slices: every mask, negative and clamped
-// indices, negative strides, several dtypes. run_op checks the slice
+// strided_slice/planned and slice/planned (runtime/impl_strided_slice.cc)
+// against the reference on seeded random slices: every mask, negative and
+// clamped indices, negative strides, several dtypes; Slice's sizes of -1
+// and out-of-range begins and sizes (which the reference reports). run_op checks the slice
 // resolved at prepare time (constant inputs of known shape); the test also
 // prepares it with the input's shape unknown, as inside a while loop, and
 // feeds inputs of changing shapes, so that the slice resolved on the first
@@ -59,10 +60,10 @@ std::vector<Tensor> inputs_of(const Tensor& x, const RandomSlice& s) {
   return {x, i32(s.begin, Shape{n}), i32(s.end, Shape{n}), i32(s.strides, Shape{n})};
 }
 
-const Implementation& planned() {
-  for (const Implementation* impl : implementations_for("StridedSlice"))
-    if (impl->name == "strided_slice/planned") return *impl;
-  FAIL("strided_slice/planned is not registered");
+const Implementation& planned(const std::string& op = "StridedSlice", const std::string& name = "strided_slice/planned") {
+  for (const Implementation* impl : implementations_for(op))
+    if (impl->name == name) return *impl;
+  FAIL(name << " is not registered");
   throw 0;
 }
 
@@ -111,4 +112,66 @@ TEST_CASE("strided_slice/planned: the reference's result on random slices, shape
   }
   CHECK(fed_checked >= 300);
   CHECK(implementation_cases()["strided_slice/planned"] >= 300);
+}
+
+TEST_CASE("slice/planned: the reference's result on random Slices, shapes known at prepare time or not") {
+  const DType dtypes[] = {DType::Float, DType::Int64, DType::UInt8};
+  const Implementation& impl = planned("Slice", "slice/planned");
+  const OpDef* def = OpRegistry::global().find("Slice");
+  int fed_checked = 0, errors = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    const DType dtype = dtypes[trial % 3];
+    const int rank = static_cast<int>(uniform(1, 4));
+    // begin in [0, 4], size -1 (to the end) or in [0, 4]: out of range for some shapes.
+    std::vector<int32_t> begin, size;
+    for (int k = 0; k < rank; ++k) {
+      begin.push_back(static_cast<int32_t>(uniform(0, 4)));
+      size.push_back(static_cast<int32_t>(uniform(0, 3) == 0 ? -1 : uniform(0, 4)));
+    }
+    const Attrs attrs = {{"T", dtype}, {"Index", DType::Int32}};
+    const Node node = make_node("Slice", 3, attrs);
+    const Tensor b = i32(begin, Shape{rank}), sz = i32(size, Shape{rank});
+    PrepareContext pc{node, *def, {nullptr, &b, &sz}};
+    pc.input_shapes = {PartialShape::unknown(), PartialShape(Shape{rank}), PartialShape(Shape{rank})};
+    REQUIRE(impl.applies(pc));
+    const KernelFn kernel = impl.prepare(pc);
+    CAPTURE(trial);
+    for (int shape = 0; shape < 3; ++shape) {
+      std::vector<int64_t> dims;
+      for (int k = 0; k < rank; ++k) dims.push_back(uniform(0, 10) == 0 ? 0 : uniform(1, 9));
+      const std::vector<Tensor> inputs = {random_tensor(dtype, Shape(dims)), b, sz};
+      CAPTURE(inputs[0].shape().to_string());
+      std::vector<Tensor> want;
+      try {
+        want = run_op("Slice", inputs, attrs);  // also checks the prepared-shape path
+      } catch (const Error& e) {
+        std::vector<Tensor> got(1);
+        OpContext ctx(node, inputs, got);
+        CHECK_THROWS_WITH_AS(kernel(ctx), e.what(), Error);
+        ++errors;
+        continue;
+      }
+      std::vector<Tensor> got(1);
+      OpContext ctx(node, inputs, got);
+      kernel(ctx);
+      std::string why;
+      CHECK_MESSAGE(implementation_agrees(got[0], want[0], why), why);
+      ++fed_checked;
+    }
+  }
+  CHECK(fed_checked >= 300);
+  CHECK(errors >= 50);
+  CHECK(implementation_cases()["slice/planned"] >= 300);
+}
+
+TEST_CASE("slice/planned: large crops, short rows and an SSD head's box halves") {
+  // [1, N, 4] boxes into [1, N, 2] halves (8-byte rows), and an NHWC crop
+  // big enough for the copy to be shared by the threads.
+  const Tensor boxes = random_tensor(DType::Float, Shape{1, 4420, 4});
+  for (int32_t start : {0, 2})
+    run_op("Slice", {boxes, i32({0, 0, start}, Shape{3}), i32({-1, -1, 2}, Shape{3})}, {{"T", DType::Float}});
+  const Tensor image = random_tensor(DType::Float, Shape{1, 120, 160, 16});
+  run_op("Slice", {image, i32({0, 3, 5, 0}, Shape{4}), i32({1, 100, 150, -1}, Shape{4})}, {{"T", DType::Float}});
+  run_op("Slice", {image, i32({0, 0, 0, 4}, Shape{4}), i32({-1, -1, -1, 8}, Shape{4})}, {{"T", DType::Float}});
+  CHECK(implementation_cases()["slice/planned"] >= 4);
 }

@@ -203,6 +203,9 @@ TEST_CASE("every CPU implementation matches its op's reference") {
          slice_attrs);
   run_op("StridedSlice", {image, i32({0, -1, 1}, Shape{3}), i32({1, 0, 0}, Shape{3}), i32({1, -1, 1}, Shape{3})},
          {{"T", DType::Float}, {"Index", DType::Int32}, {"shrink_axis_mask", int64_t{1}}});
+  // slice/planned: a channel crop and a spatial crop to the end (size -1).
+  run_op("Slice", {image, i32({0, 0, 0, 1}, Shape{4}), i32({-1, -1, -1, 2}, Shape{4})}, {{"T", DType::Float}});
+  run_op("Slice", {image, i32({0, 1, 1, 0}, Shape{4}), i32({1, -1, 2, -1}, Shape{4})}, {{"T", DType::Float}});
   // lstm_cell/gemm, gru_cell/gemm: a batch of 1 and of 5, hidden sizes with and without a vector tail.
   for (const auto& [batch, in, hidden] : {std::tuple{1, 6, 16}, std::tuple{5, 11, 13}}) {
     const Tensor x = random(Shape{batch, in}, ++salt), h = random(Shape{batch, hidden}, ++salt);

@@ -37,7 +37,8 @@ size_t lowered(const Graph& g) {
 
 // Runs `out` on both backends with random feeds for the placeholders.
 void check_graph(const GraphBuilder& b, const std::vector<std::pair<std::string, Shape>>& feeds,
-                 const std::string& out, size_t expect_lowered, uint64_t seed, DType dtype = DType::Float) {
+                 const std::string& out, size_t expect_lowered, uint64_t seed, DType dtype = DType::Float,
+                 double rtol = 1e-6) {
   CAPTURE(out);
   std::mt19937_64 rng(kernels::testing::eltwise_seed() + seed);
   FeedMap map;
@@ -48,7 +49,7 @@ void check_graph(const GraphBuilder& b, const std::vector<std::pair<std::string,
   const Tensor ref = model.run(map, fetch, Backend::Reference).at(0);
   const Tensor cpu = model.run(map, fetch, Backend::Cpu).at(0);
   const Comparison c = compare_tensors(cpu, ref);
-  CHECK_MESSAGE(c.within(1e-6, 0.0), c.to_string());
+  CHECK_MESSAGE(c.within(rtol, 0.0), c.to_string());
 }
 
 std::map<std::string, AttrValue> pool_attrs(int64_t k, int64_t s, const char* padding) {
@@ -79,12 +80,37 @@ TEST_CASE("cpu backend: Mean over H and W (global average pooling) lowered and e
       check_graph(b, {{"x", Shape{2, 7, 5, 21}}}, "mean", 1, 3);
     }
   // Other (constant) axes: mean/spatial_pool declines when the node is
-  // prepared, so the reference is the implementation chosen (and named).
+  // prepared; reduce/simd takes it.
   GraphBuilder b;
   b.placeholder("x", PartialShape{2, 7, 5, 21});
   b.ints("axes", {3});
   b.op("mean", "Mean", {"x", "axes"});
-  check_graph(b, {{"x", Shape{2, 7, 5, 21}}}, "mean", 0, 4);
+  check_graph(b, {{"x", Shape{2, 7, 5, 21}}}, "mean", 1, 4);
+}
+
+// reduce/simd: innermost axes (rows) and outermost axes (columns) on the SIMD
+// kernels; an axis in the middle, an empty input and Prod through the
+// reference; all equal to the reference backend (sums up to float rounding).
+TEST_CASE("cpu backend: Sum / Mean / Max / Min over inner or outer axes equal to the reference") {
+  const std::vector<std::vector<int32_t>> axes_list = {{3}, {-1}, {2, 3}, {0}, {0, 1, 2}, {0, 1, 2, 3}, {1}, {1, 2}};
+  uint64_t seed = 50;
+  for (const char* op : {"Sum", "Mean", "Max", "Min", "Prod"})
+    for (const std::vector<int32_t>& axes : axes_list)
+      for (bool keep : {false, true}) {
+        CAPTURE(op);
+        CAPTURE(keep);
+        GraphBuilder b;
+        b.placeholder("x", PartialShape{2, 7, 5, 37});
+        b.ints("axes", axes);
+        b.op("r", op, {"x", "axes"}, {{"keep_dims", keep}, {"Tidx", DType::Int32}});
+        const size_t lowered_nodes = std::string(op) == "Prod" ? 0 : 1;
+        check_graph(b, {{"x", Shape{2, 7, 5, 37}}}, "r", lowered_nodes, ++seed, DType::Float, 1e-5);
+      }
+  GraphBuilder b;
+  b.placeholder("x", PartialShape{2, 0, 3});
+  b.ints("axes", {2});
+  b.op("r", "Sum", {"x", "axes"});
+  check_graph(b, {{"x", Shape{2, 0, 3}}}, "r", 1, 99);
 }
 
 TEST_CASE("cpu backend: BiasAdd NHWC lowered and equal to the reference") {

@@ -54,6 +54,31 @@ TEST_CASE("thread policy: the overhead estimate follows lasting changes, not sin
   CHECK(decayed_overhead(1e-3, 1.0) < 1e-8);
 }
 
+TEST_CASE("thread policy: a region that woke a worker after a pause never raises the estimate") {
+  // 3 µs per region while the workers spin; then a run's first region waits
+  // 80 µs for a futex wake-up.
+  double est = 0.0;
+  for (int i = 0; i < 100; ++i) est = next_overhead(est, 3e-6, false);
+  CHECK(est == doctest::Approx(3e-6).epsilon(0.01));
+  const double woke = next_overhead(est, 8e-5, true);
+  CHECK(woke == doctest::Approx(est));
+  // Counted as a normal sample, the same delay moves it (capped at 4× + 20 µs).
+  CHECK(next_overhead(est, 8e-5, false) > 2 * est);
+  // Wake-ups at the start of every run, spinning regions between: the
+  // estimate stays at the spinning cost, so small layers keep splitting.
+  for (int run = 0; run < 50; ++run) {
+    est = next_overhead(est, 8e-5, true);
+    for (int i = 0; i < 5; ++i) est = next_overhead(est, 3e-6, false);
+  }
+  CHECK(est == doctest::Approx(3e-6).epsilon(0.01));
+  CHECK(threads_for_work(5e5, 2, est) == 2);
+  // A cheap region that woke a worker may still lower it.
+  CHECK(next_overhead(1e-4, 1e-6, true) < 1e-4);
+  // Starting from 0 (a new process), a first region that wakes the workers
+  // leaves it at 0.
+  CHECK(next_overhead(0.0, 1e-4, true) == 0.0);
+}
+
 TEST_CASE("thread policy: parallel_run runs the body once per thread id") {
   for (int threads : {1, 2, 3}) {
     std::vector<std::atomic<int>> seen(static_cast<size_t>(threads));

@@ -31,10 +31,22 @@ constexpr int64_t kIm2colTileFloats = int64_t{1} << 18;
 constexpr int64_t kTileRowQuantum = 12;
 constexpr int64_t kMaxTileRows = 1536;
 
-int threads_for(const Conv2DParams& p, int64_t taps_per_output, const GemmRun& run) {
+// Depthwise layers split at a tenth of the least work a thread gets
+// elsewhere (25 kFLOP, about a microsecond). At 2 threads the layer before
+// ran on both cores, so a small depthwise layer left on one thread reads the
+// half of its input that the other core wrote, from that core's cache:
+// teachable_handwriting's 7x7x336 layers took 7 us on 1 thread and 17-28 us
+// single-threaded in a 2-thread run; split, each thread mostly reads what
+// it wrote (0.028 -> 0.017 ms; the model's 2-thread p50 1.57-1.61 -> 1.48-1.53
+// ms, chrt -f 10, AVX-512, load ~9).
+constexpr simd::WorkRate kDepthwiseFlops{simd::kFlops.units_per_second, 2.5e4};
+
+int threads_for(const Conv2DParams& p, int64_t taps_per_output, const GemmRun& run,
+                simd::WorkRate rate = simd::kFlops) {
   const double flops = 2.0 * static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c) *
                        static_cast<double>(taps_per_output);
-  return threads_for_flops(flops, run.threads, run.force_threads);
+  const int threads = resolve_threads(run.threads);
+  return run.force_threads ? threads : simd::choose_threads(flops, threads, rate);
 }
 
 struct ConvGemm {
@@ -310,7 +322,7 @@ void depthwise_conv2d_f32(const Conv2DParams& p, const float* input, const float
                           const GemmEpilogue& ep, const GemmRun& run) {
   const simd::DwConvKernelTable& t = dw_table(run.isa);
   float* scratch = run.scratch != nullptr ? run.scratch : own_scratch(t.scratch_floats(p));
-  t.run(p, input, filter, output, ep, threads_for(p, p.filter_h * p.filter_w, run), scratch);
+  t.run(p, input, filter, output, ep, threads_for(p, p.filter_h * p.filter_w, run, kDepthwiseFlops), scratch);
 }
 
 const char* depthwise_conv2d_kernel_name(GemmIsa isa) { return dw_table(isa).name; }

@@ -1,5 +1,5 @@
 // Front end of the float32 element-wise kernels (pooling, broadcast binary
-// ops, unary math, activations, softmax): picks the per-ISA table
+// ops, unary math, activations, softmax, reductions): picks the per-ISA table
 // (eltwise_f32_<isa>.cc) and splits the work over OpenMP threads when there is
 // enough of it. These ops move a few bytes per flop, so a thread needs a
 // sizeable slice (kMinWorkPerThread) to pay for the split.
@@ -9,6 +9,7 @@
 #include "kernels/activation_elementwise.h"
 #include "kernels/elementwise.h"
 #include "kernels/pool.h"
+#include "kernels/reduce.h"
 #include "kernels/simd/eltwise_kernel_table.h"
 #include "kernels/simd/eltwise_work.h"
 #include "kernels/simd/thread_policy.h"
@@ -156,6 +157,20 @@ void softmax_f32(const SoftmaxParams& p, const float* x, float* y, const GemmRun
 
 void log_softmax_f32(const SoftmaxParams& p, const float* x, float* y, const GemmRun& run) {
   softmax_any(p, x, y, true, run);
+}
+
+bool reduce_f32_supported(ReduceOp op) { return op != ReduceOp::Prod; }
+
+void reduce_rows_f32(ReduceOp op, int64_t rows, int64_t depth, const float* in, float* out, const GemmRun& run) {
+  const auto k = table(run.isa).reduce_rows;
+  split(rows, threads_for(rows * depth, rows, run), 1,
+        [&](int64_t r0, int64_t r1) { k(op, r1 - r0, depth, in + r0 * depth, out + r0); });
+}
+
+void reduce_columns_f32(ReduceOp op, int64_t rows, int64_t cols, const float* in, float* out, const GemmRun& run) {
+  const auto k = table(run.isa).reduce_columns;
+  split(cols, threads_for(rows * cols, cols, run), kElementQuantum,
+        [&](int64_t c0, int64_t c1) { k(op, rows, cols, in, out, c0, c1); });
 }
 
 }  // namespace frost::kernels

@@ -1,5 +1,5 @@
 // Builds the element-wise kernel table of one ISA from the family templates
-// (pool_impl.h, binary_impl.h, unary_impl.h, softmax_impl.h). Included only
+// (pool_impl.h, binary_impl.h, unary_impl.h, softmax_impl.h, reduce_impl.h). Included only
 // by eltwise_f32_<isa>.cc, each built with its ISA's -m flags.
 #pragma once
 
@@ -8,6 +8,7 @@
 #include "kernels/simd/binary_impl.h"
 #include "kernels/simd/eltwise_kernel_table.h"
 #include "kernels/simd/pool_impl.h"
+#include "kernels/simd/reduce_impl.h"
 #include "kernels/simd/softmax_impl.h"
 #include "kernels/simd/unary_impl.h"
 
@@ -26,6 +27,8 @@ const EltwiseKernelTable& make_eltwise_table(const char* name) {
       selu_f32<Arch>,
       softplus_f32<Arch>,
       softmax_f32_rows<Arch>,
+      reduce_rows_f32<Arch>,
+      reduce_columns_f32<Arch>,
   };
   return table;
 }

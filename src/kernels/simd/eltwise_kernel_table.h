@@ -5,7 +5,8 @@
 //  - pools: output rows [row_begin, row_end), a row being (n, oy);
 //  - binary: output elements [begin, end) in row-major order;
 //  - unary / activation: n contiguous elements;
-//  - softmax: p.outer rows.
+//  - softmax: p.outer rows;
+//  - reduce_rows: `rows` rows; reduce_columns: columns [col_begin, col_end).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include "kernels/activation.h"
 #include "kernels/elementwise.h"
 #include "kernels/pool.h"
+#include "kernels/reduce.h"
 #include "kernels/softmax.h"
 
 namespace frost::kernels::simd {
@@ -28,6 +30,9 @@ struct EltwiseKernelTable {
   void (*selu)(const float* x, float* y, int64_t n);
   void (*softplus)(const float* x, float* y, int64_t n);
   void (*softmax)(const SoftmaxParams& p, const float* x, float* y, bool log);
+  void (*reduce_rows)(ReduceOp op, int64_t rows, int64_t depth, const float* x, float* out);
+  void (*reduce_columns)(ReduceOp op, int64_t rows, int64_t cols, const float* x, float* out, int64_t col_begin,
+                         int64_t col_end);
 };
 
 const EltwiseKernelTable& eltwise_table_sse2();

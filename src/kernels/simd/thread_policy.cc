@@ -47,11 +47,14 @@ double parallel_overhead() {
   return decayed_overhead(g_overhead.load(std::memory_order_relaxed), age);
 }
 
-void note_parallel_overhead(double seconds) {
+double next_overhead(double estimate, double sample_seconds, bool woke_after_pause) {
+  const double cap = woke_after_pause ? estimate : kSampleCapFactor * estimate + kSampleCapSeconds;
+  return estimate + kSampleWeight * (std::min(sample_seconds, cap) - estimate);
+}
+
+void note_parallel_overhead(double seconds, bool woke_after_pause) {
   // Racing updates may lose a sample; the estimate only needs to be rough.
-  const double old = parallel_overhead();
-  const double sample = std::min(seconds, kSampleCapFactor * old + kSampleCapSeconds);
-  g_overhead.store(old + kSampleWeight * (sample - old), std::memory_order_relaxed);
+  g_overhead.store(next_overhead(parallel_overhead(), seconds, woke_after_pause), std::memory_order_relaxed);
   g_updated_ns.store(now_ns(), std::memory_order_relaxed);
 }
 

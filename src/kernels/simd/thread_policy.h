@@ -42,9 +42,21 @@ int threads_for_work(double work, int threads, double overhead_seconds, WorkRate
 // a single outlier counts only partly), decaying with the time since the
 // last sample (decayed_overhead, pure) so that a busy spell does not keep
 // every later call on one thread.
+//
+// A region that had to wake a worker asleep after a pause
+// (WorkerTeam::RegionReport) counts at most as the estimate itself: its
+// futex wake-up (20-110 µs on the 2-core VM, in the caller's system call and
+// in the worker's late start) is paid once after the pause, not by the
+// regions that follow while the worker spins. (On busy cores the workers
+// sleep between close regions too; those wake-ups count in full.) Counted in full, it raised the estimate to 35-43 µs after
+// the first region of a run, every layer of a small model then stayed on
+// one thread, the workers went back to sleep before the next run, and the
+// next region that split woke them again: a fresh chaow94_mnist process ran
+// 2 threads at its 1-thread speed. next_overhead is the pure update.
 double decayed_overhead(double estimate, double age_seconds);
+double next_overhead(double estimate, double sample_seconds, bool woke_after_pause);
 double parallel_overhead();
-void note_parallel_overhead(double seconds);
+void note_parallel_overhead(double seconds, bool woke_after_pause = false);
 
 // The threads a kernel call may use: `threads`, or omp_get_max_threads() for
 // 0 (the count is OpenMP's setting: OMP_NUM_THREADS, omp_set_num_threads);
@@ -166,13 +178,14 @@ void parallel_run(int threads, Body&& body) {
   };
   using Part = decltype(part);
   const WorkerTeam::Task task = [](void* context, int tid, int nth) { (*static_cast<Part*>(context))(tid, nth); };
-  if (!worker_team().run(threads, task, &part)) {
+  WorkerTeam::RegionReport report;
+  if (!worker_team().run(threads, task, &part, WorkerTeam::Join::kEveryThread, &report)) {
     body(0, 1);
     return;
   }
   const int64_t t1 = ns();
   const int64_t lost = (last_start.load() - t0) + (t1 - last_end.load()) + (longest.load() + minus_shortest.load());
-  note_parallel_overhead(1e-9 * static_cast<double>(lost));
+  note_parallel_overhead(1e-9 * static_cast<double>(lost), report.woke_after_pause);
 }
 
 // body(chunk, tid) for every chunk in [0, chunks), shared dynamically by up
@@ -231,13 +244,14 @@ void parallel_for(int threads, int64_t chunks, Body&& body) {
   using Part = decltype(part);
   const WorkerTeam::Task task = [](void* context, int tid, int nth) { (*static_cast<Part*>(context))(tid, nth); };
   const int64_t t0 = ns();
-  if (!worker_team().run(threads, task, &part, WorkerTeam::Join::kStartedWorkers)) {
+  WorkerTeam::RegionReport report;
+  if (!worker_team().run(threads, task, &part, WorkerTeam::Join::kStartedWorkers, &report)) {
     for (int64_t c = 0; c < chunks; ++c) body(c, 0);
     return;
   }
   const int64_t t1 = ns();
   const int64_t lost = (t1 - t0) - busy.load() / std::max<int64_t>(took_part.load(), 1);
-  note_parallel_overhead(1e-9 * static_cast<double>(lost > 0 ? lost : 0));
+  note_parallel_overhead(1e-9 * static_cast<double>(lost > 0 ? lost : 0), report.woke_after_pause);
   if (caller_out > 0) {  // the caller took part (it always does unless it found no chunk at all)
     const double chunk = 1e-9 * static_cast<double>(busy.load()) / static_cast<double>(std::max<int64_t>(done.load(), 1));
     note_parallel_stall(is_stall(1e-9 * static_cast<double>(t1 - caller_out), chunk));

@@ -243,7 +243,7 @@ bool WorkerTeam::admit(uint64_t round) {
   return true;
 }
 
-bool WorkerTeam::run(int nth, Task task, void* context, Join join) {
+bool WorkerTeam::run(int nth, Task task, void* context, Join join, RegionReport* report) {
   if (nth < 2 || t_in_region) return false;
   bool expected = false;
   if (!busy_.compare_exchange_strong(expected, true, std::memory_order_acquire)) return false;
@@ -261,7 +261,17 @@ bool WorkerTeam::run(int nth, Task task, void* context, Join join) {
   const uint32_t round = ((generation_.load(std::memory_order_relaxed) >> kCountBits) + 1) & (kMaxRound);
   admission_.store(static_cast<uint64_t>(round) << kRoundShift, std::memory_order_relaxed);
   generation_.store((round << kCountBits) | static_cast<uint32_t>(nth));
-  wake_sleepers(generation_, generation_sleepers_);
+  // A sleeper counts until its futex_wait has returned, so one that hold()
+  // woke a moment ago and that has not run yet counts too.
+  const bool woke = generation_sleepers_.load() > 0;
+  if (woke) futex_wake_all(generation_);
+  if (report != nullptr) {
+    // With the spin budget cut (a spinner was lately preempted: the cores
+    // are busy), workers sleep between close regions too, and a wake-up is
+    // a cost of every region, not of a pause.
+    const int64_t limit = spin_ns_.load(std::memory_order_relaxed);
+    report->woke_after_pause = woke && spin_budget_.allowed(limit, now_ns()) >= limit;
+  }
   auto wait_for_workers = [&] {
     // Workers that have not started by now never will: close the region to
     // them unless every thread must take part (barriers, fixed shares).

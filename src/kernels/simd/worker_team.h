@@ -69,11 +69,23 @@ class WorkerTeam {
                       // caller's task returns only when none is left
   };
 
+  // What a region cost the team beyond the task, for the caller's cost
+  // estimate (thread_policy.h).
+  struct RegionReport {
+    // A worker was asleep on the futex when the region began (or had just
+    // been woken by hold() and not yet run) although the spin budget was
+    // whole: it had slept through a pause longer than the spin (between
+    // runs), arrives after a futex wake-up, 20-110 µs on the 2-core VM, and
+    // that cost is paid once after the pause, not by the regions that follow
+    // while it spins.
+    bool woke_after_pause = false;
+  };
+
   // task(context, t, nth) for t in [0, nth), t = 0 on the calling thread,
   // the others on workers (started on first use). Returns false without
   // running anything when another thread is using the team or nth < 2: the
-  // caller then runs the work itself.
-  bool run(int nth, Task task, void* context, Join join = Join::kEveryThread);
+  // caller then runs the work itself. Fills *report when given and true.
+  bool run(int nth, Task task, void* context, Join join = Join::kEveryThread, RegionReport* report = nullptr);
 
   // Inside a task: waits until every thread of the region has arrived.
   void barrier();

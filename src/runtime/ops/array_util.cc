@@ -75,7 +75,7 @@ Tensor& allocate_output(OpContext& ctx, int i, DType dtype, const Dims& dims) {
   return ctx.allocate_output(i, dtype, Shape(dims));
 }
 
-void copy_region(const Tensor& src, Tensor& dst, CopyRegion c) {
+void copy_region(const Tensor& src, Tensor& dst, CopyRegion c, CopyKernel kernel) {
   // Simplify: a zero dim means nothing to copy; size-1 dims do not move the
   // pointers; neighbours that are contiguous in both tensors become one dim.
   Dims dims, ss, ds;
@@ -98,8 +98,10 @@ void copy_region(const Tensor& src, Tensor& dst, CopyRegion c) {
     return;
   }
   const std::size_t elem = dtype_size(src.dtype());
-  kernels::strided_copy_reference(p, static_cast<const std::byte*>(src.raw_data()) + c.src_offset * elem,
-                                  static_cast<std::byte*>(dst.raw_data()) + c.dst_offset * elem, elem);
+  const auto* from = static_cast<const std::byte*>(src.raw_data()) + c.src_offset * static_cast<int64_t>(elem);
+  auto* to = static_cast<std::byte*>(dst.raw_data()) + c.dst_offset * static_cast<int64_t>(elem);
+  if (kernel == CopyKernel::Cpu) kernels::strided_copy(p, from, to, elem);
+  else kernels::strided_copy_reference(p, from, to, elem);
 }
 
 CopyRegion box_region(const Dims& in_dims, const Dims& begin, const Dims& steps, const Dims& sizes) {

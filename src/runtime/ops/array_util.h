@@ -47,7 +47,11 @@ struct CopyRegion {
   int64_t dst_offset = 0;
   Dims dims, src_strides, dst_strides;
 };
-void copy_region(const Tensor& src, Tensor& dst, CopyRegion region);
+// The reference ops copy with the oracle's kernel; the CPU backend's
+// implementations (runtime/impl_*.cc) with its fast twin, which may use
+// threads. Strings always take the reference's.
+enum class CopyKernel { Reference, Cpu };
+void copy_region(const Tensor& src, Tensor& dst, CopyRegion region, CopyKernel kernel = CopyKernel::Reference);
 // The region that reads the box input[begin + k*steps] (k < sizes, per dim)
 // of an input of `in_dims` into a dense tensor of `sizes` (Slice, StridedSlice).
 CopyRegion box_region(const Dims& in_dims, const Dims& begin, const Dims& steps, const Dims& sizes);
