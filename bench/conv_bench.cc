@@ -153,7 +153,12 @@ void add_counters(benchmark::State& st, const ConvCase& c, int threads) {
   frost::bench::add_flop_counters(st, conv_gflop(c), threads);
 }
 
-void bm_frost(benchmark::State& st, const ConvCase& c, int threads) {
+// The kernels' generic entry points: conv2d_f32 (im2col + GEMM, direct
+// GEMM for 1×1), conv2d_backprop_input_f32 (GEMM + col2im) and the
+// depthwise kernel. The runtime falls back to the first two only where its
+// direct and Winograd kernels do not apply (groups, SSE2): bm_frost below
+// runs what it picks.
+void bm_frost_generic(benchmark::State& st, const ConvCase& c, int threads) {
   frost::bench::set_threads(threads);
   const Conv2DParams& p = c.p;
   const std::vector<float> in = random_floats(input_size(p)), filter = random_floats(filter_size(c));
@@ -271,6 +276,23 @@ void bm_frost_winograd(benchmark::State& st, const ConvCase& c, int threads) {
   }
   st.SetLabel(frost::kernels::conv2d_winograd_kernel_name(isa));
   add_counters(st, c, threads);
+}
+
+// What the runtime runs for the layer, in its order (impl_conv_winograd.cc,
+// impl_conv.cc, impl_conv_transpose.cc): Winograd where its cost rule says
+// it pays, else the direct kernel with its planned tile, else the generic
+// entry point; transposed layers the direct transposed kernel where it
+// applies. The label names the kernel.
+void bm_frost(benchmark::State& st, const ConvCase& c, int threads) {
+  if (c.transpose) {
+    if (frost::kernels::conv2d_transpose_direct_supported(c.p)) return bm_frost_transpose_direct(st, c, threads);
+  } else if (!c.depthwise) {
+    if (frost::kernels::conv2d_winograd_supported(c.p) && frost::kernels::conv2d_winograd_pays(c.p))
+      return bm_frost_winograd(st, c, threads);
+    if (frost::kernels::conv2d_direct_plan(c.p).valid())
+      return bm_frost_direct(st, c, threads, frost::kernels::GemmIsa::kAuto, -1);
+  }
+  bm_frost_generic(st, c, threads);
 }
 
 // The full im2col matrix (pixels × fh·fw·in_c), as Caffe-style engines build it.
@@ -431,6 +453,7 @@ void register_all() {
             ->Unit(benchmark::kMicrosecond);
       };
       reg("frost", bm_frost);
+      reg("frost_generic", bm_frost_generic);
       if (c.transpose && frost::kernels::conv2d_transpose_direct_supported(c.p))
         reg("frost_direct", bm_frost_transpose_direct);
       if (!c.depthwise && !c.transpose) {

@@ -202,6 +202,7 @@ TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 
       {5, 6, 520, 40, 3, 1, true},    // K = 4680: the reduction in blocks, partial sums through the output
       {7, 7, 130, 128, 3, 1, true},   // ResNet's last stage in small: 7 × 64 tiles (AVX-512), K in 2 blocks
       {3, 3, 112, 200, 1, 1, false},  // MobileNetV2's head at 96²: 9 pixels, a whole tile and a short one
+      {7, 7, 96, 512, 1, 1, false},   // a filter 10× the image: 2 threads cut the panels (grid_split.h)
   };
   for (GemmIsa isa : ::frost::testing::runnable_isas()) {
     if (!conv2d_direct_isa_supported(isa)) continue;
@@ -252,6 +253,14 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
     // Tiles along 112-pixel rows: an MR that divides 112 (16 on AVX-512, 8 on AVX2).
     CHECK(112 % conv2d_direct_plan(p, isa).mr == 0);
     REQUIRE(square_conv(p, 1, 28, 28, 1, 28, 3, 1, true, 1));
+    CHECK(conv2d_direct_plan(p, isa).stem);
+    // speech_commands_conv's 20×8 layer on 98×40×1→64: the plain 7 × 64
+    // tile computes no padding (3920 pixels), the stem rounds rows of 40 up
+    // to 48, yet the stem mode is taken (few channels: stem tiles only).
+    REQUIRE(square_conv(p, 1, 98, 40, 1, 64, 1, 1, true, 1));
+    p.filter_h = 20;
+    p.filter_w = 8;
+    REQUIRE(finish_geometry(p, /*same=*/true));
     CHECK(conv2d_direct_plan(p, isa).stem);
     REQUIRE(square_conv(p, 1, 56, 56, 3, 64, 3, 3, true, 1));
     CHECK_FALSE(conv2d_direct_plan(p, isa).stem);  // step 9

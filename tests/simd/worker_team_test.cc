@@ -191,8 +191,29 @@ TEST_CASE("worker team: a hold keeps regions right, wakes sleeping workers, and 
       }
     }
     CHECK(team.regions() - before == 20u);
-    const TeamHold inactive(false);  // does nothing
+    const TeamHold inactive(false);  // holds nothing, runs nothing
     CHECK(team.regions() - before == 20u);
+  }
+  team.set_spin_seconds(spin);
+}
+
+TEST_CASE("worker team: a region outside a model's run never reports its wake-up as one after a pause") {
+  // Unheld calls (a loop program's) pay a wake-up each time: the overhead
+  // estimate must learn it (thread_policy.h), so the report must not exempt
+  // it, also when every region finds the workers asleep.
+  WorkerTeam& team = worker_team();
+  const double spin = team.spin_seconds();
+  team.set_spin_seconds(0.0);  // sleep at once
+  for (int region = 0; region < 20; ++region) {
+    std::atomic<int> count{0};
+    auto f = [&](int, int) { count++; };
+    WorkerTeam::RegionReport report;
+    report.woke_after_pause = true;  // run() must overwrite it
+    REQUIRE(team.run(2, [](void* c, int tid, int n) { (*static_cast<decltype(f)*>(c))(tid, n); }, &f,
+                     WorkerTeam::Join::kEveryThread, &report));
+    CHECK(count.load() == 2);
+    CHECK_FALSE(report.woke_after_pause);
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   team.set_spin_seconds(spin);
 }

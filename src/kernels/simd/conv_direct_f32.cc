@@ -76,13 +76,27 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // (same bench, load ~10, medians of 3 in two interleaved rounds: 3×3
   // 7²×512→512 7×48 2128–2303 µs, 7×64 2040–2219; 1×1 7²×2048→512 7×48
   // 1002–1020, 7×64 921–974; 3×3 and 1×1 at 14²..56² even with 6×64).
+  //
+  // A layer with few channels (in_c · stride_w ≤ 8, not pointwise) takes
+  // only stem tiles where one fits: the plain mode splits a border pixel's
+  // window into fh·fw runs of in_c floats and builds a pointer per run and
+  // pixel, work the padded-work cost does not count. It picked the plain
+  // 7×64 tile for speech_commands_conv's 20×8 layer on 98×40×1→64 (the stem
+  // rounds its rows of 40 up to 48), which ran slower (bench_conv, AVX-512,
+  // 1 thread, chrt, load ~5: 953 µs vs 838 for stem 24×16, 845 for 16×16;
+  // 3×3 28²×1→28: plain 7×64 19.2 µs, stem 16×16 7.8).
   int most = 0;
-  for (int i = 0; i < t.num_tiles; ++i) most = std::max(most, t.tiles[i].mr * t.tiles[i].nr);
+  bool stem_only = false;
+  for (int i = 0; i < t.num_tiles; ++i) {
+    most = std::max(most, t.tiles[i].mr * t.tiles[i].nr);
+    if (!simd::direct_pointwise(p) && t.tiles[i].stem_name != nullptr && conv2d_direct_stem_fits(p, t.tiles[i].nr))
+      stem_only = true;
+  }
   double best = std::numeric_limits<double>::infinity();
   for (int i = 0; i < t.num_tiles; ++i) {
     const auto& tile = t.tiles[i];
     const bool stem = tile.stem_name != nullptr && conv2d_direct_stem_fits(p, tile.nr);
-    if (!stem && 4 * tile.mr * tile.nr < 3 * most) continue;
+    if (!stem && (stem_only || 4 * tile.mr * tile.nr < 3 * most)) continue;
     const double cols = static_cast<double>(simd::round_up(p.out_c, tile.nr));
     double rows = 1.0;
     if (pixels > 0)

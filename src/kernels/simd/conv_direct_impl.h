@@ -33,6 +33,7 @@
 #include "kernels/simd/broadcast_fma_impl.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
 #include "kernels/simd/epilogue_impl.h"
+#include "kernels/simd/grid_split.h"
 #include "kernels/simd/masked_impl.h"
 #include "kernels/simd/thread_policy.h"
 
@@ -432,10 +433,13 @@ void direct_run(const Conv2DParams& p, const float* input, const float* packed, 
   std::memset(zeros, 0, static_cast<size_t>(p.filter_w * p.in_c) * sizeof(float));
   float* tables = zeros + zeros_floats(p) - kScratchAlign;
   // Chunks of pixel tiles × filter panels that the threads take in turn
-  // (thread_policy.h); a tile's sums do not depend on which thread or chunk
-  // computes it, so the output is the same for every thread count.
+  // (thread_policy.h), cut by what they read (grid_split.h); a tile's sums
+  // do not depend on which thread or chunk computes it, so the output is the
+  // same for every thread count.
   const int64_t tiles = dc_div_up(p.batch * p.out_h * p.out_w, T::MR), panels = dc_div_up(p.out_c, T::NR);
-  const GridChunks grid = grid_chunks(tiles, panels, threads);
+  const double input_bytes = sizeof(float) * static_cast<double>(p.batch * p.in_h * p.in_w * p.in_c);
+  const double filter_bytes = sizeof(float) * static_cast<double>(p.filter_h * p.filter_w * p.in_c * panels * T::NR);
+  const GridChunks grid = traffic_grid_chunks(tiles, panels, input_bytes, filter_bytes, threads);
   with_activation(ep.activation, [&](auto tag) {
     constexpr Activation kAct = decltype(tag)::value;
     parallel_for(threads, grid.row_chunks * grid.col_chunks, [&](int64_t c, int tid) {

@@ -43,16 +43,19 @@ int threads_for_work(double work, int threads, double overhead_seconds, WorkRate
 // last sample (decayed_overhead, pure) so that a busy spell does not keep
 // every later call on one thread.
 //
-// A region that had to wake a worker asleep after a pause
-// (WorkerTeam::RegionReport) counts at most as the estimate itself: its
-// futex wake-up (20-110 µs on the 2-core VM, in the caller's system call and
-// in the worker's late start) is paid once after the pause, not by the
-// regions that follow while the worker spins. (On busy cores the workers
-// sleep between close regions too; those wake-ups count in full.) Counted in full, it raised the estimate to 35-43 µs after
-// the first region of a run, every layer of a small model then stayed on
-// one thread, the workers went back to sleep before the next run, and the
-// next region that split woke them again: a fresh chaow94_mnist process ran
-// 2 threads at its 1-thread speed. next_overhead is the pure update.
+// A region of a held run (a plan's: WorkerTeam::hold) that had to wake a
+// worker asleep after the pause between runs (WorkerTeam::RegionReport)
+// counts at most as the estimate itself: its futex wake-up (20-110 µs on
+// the 2-core VM, in the caller's system call and in the worker's late
+// start) is paid once after the pause, not by the regions that follow while
+// the worker spins. Counted in full, it raised the estimate to 35-43 µs
+// after the first region of a run, every layer of a small model then stayed
+// on one thread, the workers went back to sleep before the next run, and
+// the next region that split woke them again: a fresh chaow94_mnist process
+// ran 2 threads at its 1-thread speed. Other wake-ups count in full: unheld
+// calls (a loop program's) pay one each time, and on busy cores (the spin
+// budget cut) the workers sleep between close regions too. next_overhead
+// is the pure update.
 double decayed_overhead(double estimate, double age_seconds);
 double next_overhead(double estimate, double sample_seconds, bool woke_after_pause);
 double parallel_overhead();

@@ -29,6 +29,7 @@ constexpr uint64_t kEnteredMask = kClosed - 1;
 thread_local bool t_in_region = false;
 thread_local WorkerTeam* t_team = nullptr;
 thread_local int t_nth = 1;
+thread_local int t_model_runs = 0;  // TeamHold scopes open on this thread
 
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -129,6 +130,9 @@ WorkerTeam& worker_team() {
 }
 
 bool in_worker_region() { return t_in_region; }
+
+void enter_model_run() { ++t_model_runs; }
+void leave_model_run() { --t_model_runs; }
 
 // Spins until done() (true) or for what the budget allows (false); while
 // the team is held and the budget is whole, for as long as the hold lasts
@@ -266,11 +270,14 @@ bool WorkerTeam::run(int nth, Task task, void* context, Join join, RegionReport*
   const bool woke = generation_sleepers_.load() > 0;
   if (woke) futex_wake_all(generation_);
   if (report != nullptr) {
-    // With the spin budget cut (a spinner was lately preempted: the cores
-    // are busy), workers sleep between close regions too, and a wake-up is
-    // a cost of every region, not of a pause.
+    // Outside a model's run (a loop program, a kernel called directly)
+    // nothing wakes the workers ahead of a region or keeps them spinning
+    // after it: each such call pays the wake-up, a cost the estimate must
+    // learn. With the spin budget cut (a spinner was lately preempted: the
+    // cores are busy), workers sleep between close regions too, and a
+    // wake-up is a cost of every region.
     const int64_t limit = spin_ns_.load(std::memory_order_relaxed);
-    report->woke_after_pause = woke && spin_budget_.allowed(limit, now_ns()) >= limit;
+    report->woke_after_pause = woke && t_model_runs > 0 && spin_budget_.allowed(limit, now_ns()) >= limit;
   }
   auto wait_for_workers = [&] {
     // Workers that have not started by now never will: close the region to

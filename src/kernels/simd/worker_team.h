@@ -73,10 +73,10 @@ class WorkerTeam {
   // estimate (thread_policy.h).
   struct RegionReport {
     // A worker was asleep on the futex when the region began (or had just
-    // been woken by hold() and not yet run) although the spin budget was
-    // whole: it had slept through a pause longer than the spin (between
-    // runs), arrives after a futex wake-up, 20-110 µs on the 2-core VM, and
-    // that cost is paid once after the pause, not by the regions that follow
+    // been woken by hold() and not yet run) in a model's run (TeamHold) with
+    // the spin budget whole: it had slept through the pause between runs,
+    // arrives after a futex wake-up, 20-110 µs on the 2-core VM, and that
+    // cost is paid once after the pause, not by the regions that follow
     // while it spins.
     bool woke_after_pause = false;
   };
@@ -152,14 +152,24 @@ class WorkerTeam {
 // The process's team (a child process after fork gets a new, empty one).
 WorkerTeam& worker_team();
 
-// hold() of the process's team for the scope's lifetime when `active`.
+// A model's run on the calling thread (plan.cc) for the scope's lifetime.
+// Either way its regions report a wake-up after the pause between runs as
+// such (RegionReport: paid once per pause; so also in a run that does not
+// hold the team because the last one made no region, or every such run
+// would count its wake-up, keep its layers on one thread, and not hold the
+// next); when `active`, also hold() of the process's team. Outside a run
+// (a loop program's, a kernel called directly) a wake-up counts in full.
+void enter_model_run();
+void leave_model_run();
 class TeamHold {
  public:
   explicit TeamHold(bool active) : active_(active) {
+    enter_model_run();
     if (active_) worker_team().hold();
   }
   ~TeamHold() {
     if (active_) worker_team().release();
+    leave_model_run();
   }
   TeamHold(const TeamHold&) = delete;
   TeamHold& operator=(const TeamHold&) = delete;
