@@ -101,6 +101,9 @@ std::vector<ConvCase> cases() {
       {"3x3_32x32x8_to_8", same_conv(32, 32, 8, 8, 3, 1, false), false},
       {"3x3_64x64x8_to_32", same_conv(64, 64, 8, 32, 3, 1, false), false},
       {"3x3_368x640x8_to_8", same_conv(368, 640, 8, 8, 3, 1, false), false},  // sbd_yolo
+      // unet_small's decoder: a skip concatenation into few outputs.
+      {"3x3_32x32x24_to_8", same_conv(32, 32, 24, 8, 3, 1, false), false},
+      {"3x3_16x16x32_to_16", same_conv(16, 16, 32, 16, 3, 1, false), false},
       // speech_commands_conv: an MFCC image (98 frames × 40 coefficients)
       {"20x8_98x40x1_to_64", same_conv(98, 40, 1, 64, 20, 8, 1, false), false},
       {"10x4_49x20x64_to_64", same_conv(49, 20, 64, 64, 10, 4, 1, false), false},

@@ -177,6 +177,8 @@ KernelFn prepare_depthwise(const PrepareContext& ctx) {
 
 }  // namespace
 
+KernelFn prepare_conv_im2col(const PrepareContext& ctx) { return prepare_conv(ctx); }
+
 std::vector<Implementation> conv_implementations() {
   return {
       conv_winograd_implementation(),  // 3×3 stride 1 where its cost rule says it wins

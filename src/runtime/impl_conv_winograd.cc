@@ -6,7 +6,12 @@
 // that is not tiny. The filter is transformed and packed at prepare time,
 // for the ISA conv2d_winograd_isa picks for the layer's channel counts; a
 // filter that is not a Const leaves the node to im2col_gemm, and a feed that
-// replaces the Const at run time is transformed per run.
+// replaces the Const at run time is transformed per run. An input depth not
+// known at prepare time counts as one group (a grouped feed runs
+// im2col_gemm's kernel): U-Net decoders concatenate a transposed
+// convolution of computed input_sizes with a skip branch (unet_small's 3×3
+// 16²×32→16 layer: 16 µs here, 27 by the direct kernel planned without its
+// size, bench_conv AVX-512 1 thread).
 #include <algorithm>
 #include <optional>
 
@@ -25,8 +30,11 @@ std::optional<kernels::Conv2DParams> known_params(const PrepareContext& ctx, con
   std::optional<kernels::Conv2DParams> known = constant_filter_params(ctx, attrs);
   if (!known) return std::nullopt;
   kernels::Conv2DParams& p = *known;
-  // One group: the input's channels must be the filter's in-depth.
-  if (ctx.input_dim(0, 3) != p.in_c) return std::nullopt;
+  // One group: the input's channels must be the filter's in-depth, or not
+  // known yet (a U-Net decoder's Concat of a Conv2DBackpropInput whose
+  // input_sizes is computed); a grouped depth then runs im2col_gemm's kernel.
+  const int64_t depth = ctx.input_dim(0, 3);
+  if (depth >= 0 && depth != p.in_c) return std::nullopt;
   const int64_t h = ctx.input_dim(0, 1), wd = ctx.input_dim(0, 2);
   if (h > 0 && wd > 0) {
     p.in_h = h;
@@ -64,12 +72,14 @@ KernelFn prepare_winograd(const PrepareContext& ctx) {
   const PackedConstant packed(w, kernels::conv2d_winograd_packed_filter_floats(fp, isa), [&](float* out) {
     kernels::conv2d_winograd_pack_filter(fp, w.data<float>(), out, isa);
   });
-  return [def, f, attrs, packed, isa](OpContext& ctx) {
+  const KernelFn grouped = ctx.input_dim(0, 3) < 0 ? prepare_conv_im2col(ctx) : KernelFn{};
+  return [def, f, attrs, packed, isa, grouped](OpContext& ctx) {
     const Tensor &x = ctx.input(0), &w = ctx.input(1);
     // Malformed inputs: the reference reports them.
-    if (x.dtype() != DType::Float || w.dtype() != DType::Float || x.rank() != 4 || w.rank() != 4 ||
-        x.shape()[3] != w.shape()[2])
+    if (x.dtype() != DType::Float || w.dtype() != DType::Float || x.rank() != 4 || w.rank() != 4)
       return def->reference(ctx);
+    // A feed of another depth: grouped, or malformed (the reference reports).
+    if (x.shape()[3] != w.shape()[2]) return grouped ? grouped(ctx) : def->reference(ctx);
     kernels::Conv2DParams p = nn::conv_params(ctx.node(), attrs, x.shape(), w.shape());
     p.out_c = w.shape()[3];
     // A fed filter that is not 3×3: the reference computes it.

@@ -14,6 +14,10 @@ namespace frost {
 
 std::vector<Implementation> conv_implementations();            // conv2d/im2col_gemm, depthwise/simd (impl_conv.cc)
 Implementation conv_winograd_implementation();                  // conv2d/winograd (impl_conv_winograd.cc)
+// conv2d/im2col_gemm's kernel for any group count (impl_conv.cc): what a
+// faster implementation chosen for an input of unknown depth runs when the
+// depth turns out grouped.
+KernelFn prepare_conv_im2col(const PrepareContext& ctx);
 std::vector<Implementation> matmul_implementations();          // matmul/gemm (impl_matmul.cc)
 std::vector<Implementation> conv_transpose_implementations();  // conv2d_backprop_input/gemm_col2im
 std::vector<Implementation> pool_implementations();            // pool/simd, mean/spatial_pool (impl_pool.cc)

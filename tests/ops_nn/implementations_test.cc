@@ -414,6 +414,39 @@ TEST_CASE("conv2d/direct_nhwc takes a layer whose input depth is unknown at prep
   }
 }
 
+TEST_CASE("conv2d/winograd takes a 3x3 layer whose input depth is unknown at prepare time; a grouped feed still runs") {
+  // As above with 32 channels in: Winograd's rule (16 or more in when the
+  // size is unknown) holds for the filter's depth.
+  kernels::Conv2DParams geometry;
+  geometry.filter_h = geometry.filter_w = 3;
+  geometry.in_c = 32;
+  geometry.out_c = 16;
+  if (!kernels::conv2d_winograd_supported(geometry)) return;  // SSE2: no Winograd kernel
+  const Node node = make_node("_FusedConv2D", 3, fused(conv_attrs(1, "SAME"), {"BiasAdd", "Relu"}, 1));
+  const OpDef& def = *OpRegistry::global().find("_FusedConv2D");
+  const Tensor w = random(Shape{3, 3, 32, 16}, 311), bias = random(Shape{16}, 312);
+  PrepareContext pc{node, def, {nullptr, &w, &bias},
+                    {PartialShape({-1, -1, -1, -1}), PartialShape({3, 3, 32, 16}), PartialShape({16})}};
+  const ChosenKernel k = choose_implementation(pc);
+  REQUIRE(k.implementation == "conv2d/winograd");
+  // Depth 32 (one group: Winograd) and 64 (two groups: im2col_gemm behind it).
+  for (const int64_t depth : {32, 64}) {
+    CAPTURE(depth);
+    const std::vector<Tensor> inputs{random(Shape{1, 10, 9, depth}, 313), w, bias};
+    std::vector<Tensor> want(1), got(1);
+    OpContext ref_ctx(node, inputs, want);
+    def.reference(ref_ctx);
+    OpContext ctx(node, inputs, got);
+    k.kernel(ctx);
+    std::string why;
+    CHECK_MESSAGE(implementation_agrees(got[0], want[0], why), why);
+  }
+  // A known depth that is grouped stays with im2col_gemm.
+  PrepareContext grouped{node, def, {nullptr, &w, &bias},
+                         {PartialShape({1, 10, 9, 64}), PartialShape({3, 3, 32, 16}), PartialShape({16})}};
+  CHECK(choose_implementation(grouped).implementation == "conv2d/im2col_gemm");
+}
+
 TEST_CASE("_FrostGRUCell, _FrostLSTMCell: an unknown gate_activation is an error naming it") {
   const Tensor x = random(Shape{1, 3}, 900), h = random(Shape{1, 4}, 901), c = random(Shape{1, 4}, 902);
   const Attrs attrs = {{"T", DType::Float}, {"gate_activation", "relu"}};

@@ -224,6 +224,32 @@ TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 
   }
 }
 
+TEST_CASE("conv2d_direct_f32: few outputs with a transcendental activation (applied after the tiles) match the reference") {
+  // Up to half a vector of channels: the activation runs over the whole
+  // output after the convolution (bias and a residual before it in the
+  // tiles); scale, shift or a residual after it keep it fused.
+  std::mt19937_64 rng(seed() + 12);
+  const Activation acts[] = {Activation::kElu, Activation::kSigmoid, Activation::kTanh, Activation::kSwish};
+  for (GemmIsa isa : ::frost::testing::runnable_isas()) {
+    if (!conv2d_direct_isa_supported(isa)) continue;
+    for (int iter = 0; iter < 48; ++iter) {
+      Conv2DParams p;
+      const int64_t f = pick(rng, {1, 3}), cin = pick(rng, {1, 3, 8, 16});
+      REQUIRE(square_conv(p, 1 + iter % 2, 5 + iter % 13, 4 + iter % 11, cin, 1 + iter % 8, f, 1, true, 1));
+      Options o;
+      o.plan = conv2d_direct_plan(p, isa);
+      REQUIRE(o.plan.valid());
+      o.threads = 1 + iter % 2;
+      o.act = acts[iter % 4];
+      o.bias = iter % 3 != 0;
+      o.residual = iter % 5 < 2;
+      o.residual_after = iter % 5 == 1;  // after the activation: fused
+      o.scale = iter % 7 == 3;            // fused
+      if (!check(rng, p, o)) return;
+    }
+  }
+}
+
 TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c; the stem mode few channels") {
   Conv2DParams p;
   REQUIRE(square_conv(p, 1, 8, 8, 8, 8, 3, 1, true, 2));
