@@ -37,5 +37,8 @@ void transpose(const TransposeParams& p, const void* src, void* dst, std::size_t
 // The 8x8 float tile of the AVX2 path: dst[c * ld_dst + r] = src[r * ld_src + c]
 // for r, c < 8.
 void transpose_tile_8x8_f32_avx2(const float* src, int64_t ld_src, float* dst, int64_t ld_dst);
+// dst[a·rows + b] = src[b·ld_src + a] for b < rows (2, 3 or 4) and a below
+// len rounded down to 8; returns that count (0 for other row counts).
+int64_t interleave_rows_f32_avx2(const float* src, int64_t ld_src, float* dst, int64_t len, int rows);
 
 }  // namespace frost::kernels

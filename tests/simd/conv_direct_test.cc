@@ -157,6 +157,28 @@ TEST_CASE("conv2d_direct_f32: every tile in both modes, random geometry against 
   CHECK(runs % 60 == 0);
 }
 
+TEST_CASE("conv2d_direct_f32: a last tile of every short pixel count, each tile of the plain mode") {
+  // A row of MR + rest pixels: one whole tile, then one of `rest` pixels
+  // (accumulate_part, one instantiation per rest), 3×3 SAME so that the
+  // short tile also reads padding, 1×1 so that it reads one segment.
+  std::mt19937_64 rng(seed() + 12);
+  for (GemmIsa isa : ::frost::testing::runnable_isas()) {
+    for (int tile = 0; tile < conv2d_direct_tile_count(isa); ++tile) {
+      Options o;
+      o.plan = conv2d_direct_tile(tile, isa, /*stem=*/false);
+      for (int rest = 1; rest < o.plan.mr; ++rest) {
+        Conv2DParams p;
+        const int64_t f = rest % 2 == 1 ? 3 : 1;
+        REQUIRE(square_conv(p, 1, 1, o.plan.mr + rest, 5 + rest % 3, o.plan.nr + 3, f, 1, true, 1));
+        o.threads = 1 + rest % 2;
+        o.bias = true;
+        o.act = rest % 3 == 0 ? Activation::kRelu6 : Activation::kNone;
+        if (!check(rng, p, o)) return;
+      }
+    }
+  }
+}
+
 TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 stem, deep K) with the planned tile") {
   std::mt19937_64 rng(seed() + 11);
   struct Geo {
@@ -179,6 +201,7 @@ TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 
       {20, 17, 2, 5, 5, 3, false},    // stride 3, VALID: step 6
       {5, 6, 520, 40, 3, 1, true},    // K = 4680: the reduction in blocks, partial sums through the output
       {7, 7, 130, 128, 3, 1, true},   // ResNet's last stage in small: 7 × 64 tiles (AVX-512), K in 2 blocks
+      {3, 3, 112, 200, 1, 1, false},  // MobileNetV2's head at 96²: 9 pixels, a whole tile and a short one
       {7, 7, 96, 512, 1, 1, false},   // a filter 10× the image: 2 threads cut the panels (grid_split.h)
   };
   for (GemmIsa isa : ::frost::testing::runnable_isas()) {
@@ -281,6 +304,15 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
     CHECK(conv2d_direct_plan(p, isa).stem);
     REQUIRE(square_conv(p, 1, 56, 56, 20, 144, 1, 1, true, 1));
     CHECK_FALSE(conv2d_direct_plan(p, isa).stem);  // no kernel for step 20
+  }
+  // The plain mode counts a short last tile at its pixels (+1), not at MR:
+  // 9 pixels × 1280 channels take 6 × 64 (a tile of 6 and one of 3) over
+  // 12 × 32; 7² pixels still take a tile that divides them.
+  if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) {
+    REQUIRE(square_conv(p, 1, 3, 3, 112, 1280, 1, 1, true, 1));
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).mr == 6);
+    REQUIRE(square_conv(p, 1, 7, 7, 512, 512, 3, 1, true, 1));
+    CHECK(49 % conv2d_direct_plan(p, GemmIsa::kAvx512).mr == 0);
   }
   // A stem-mode plan whose run does not fit (another depth) runs the plain mode.
   REQUIRE(square_conv(p, 1, 8, 8, 3, 16, 3, 1, true, 1));

@@ -94,3 +94,19 @@ TEST_CASE("transpose: NCHW <-> NHWC and 2-D shapes of converted graphs, with eve
     for (int64_t rows : {1, 7, 8, 9, 31, 32, 33, 100})
       for (int64_t cols : {1, 8, 15, 16, 40, 257}) check_one({rows, cols}, {1, 0}, 4, isa, rng);
 }
+
+TEST_CASE("transpose: 2-4 planes interleaved into pixels (NCHW images of few channels), every 8-pixel tail") {
+  // The AVX2 path interleaves 8 pixels of 2, 3 or 4 planes in registers when
+  // the output pixels are contiguous; the last len mod 8 and the other cases
+  // (batches whose pixels are not contiguous in dst) take the plain loop.
+  const uint64_t seed = testing::seed_from_env("transpose", 20261206);
+  std::mt19937_64 rng(seed + 2);
+  for (GemmIsa isa : testing::runnable_isas())
+    for (int64_t c : {2, 3, 4})
+      for (int64_t hw : {1, 7, 8, 9, 15, 16, 17, 64, 101}) {
+        check_one({1, c, 1, hw}, {0, 2, 3, 1}, 4, isa, rng);
+        check_one({2, c, hw, 3}, {0, 2, 3, 1}, 4, isa, rng);
+        check_one({c, hw}, {1, 0}, 4, isa, rng);
+        check_one({c, 2, hw}, {2, 1, 0}, 4, isa, rng);  // pixels of one plane pair are not contiguous in dst
+      }
+}

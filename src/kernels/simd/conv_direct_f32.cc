@@ -23,6 +23,16 @@ const simd::DirectConvKernelTable* table_for(GemmIsa isa) {
   }
 }
 
+// The pixel rows the plain mode computes: whole tiles, then the last
+// pixels as a tile of their exact count (accumulate_part in
+// conv_direct_impl.h), which costs about one row more than its pixels (its
+// filter vectors loaded for fewer FMAs, the sums passed through memory), so
+// that an exact fit still wins a tie (ResNet's 7² ... 56² pixels on 7 × 64).
+int64_t plain_rows(int64_t pixels, int64_t mr) {
+  const int64_t rest = pixels % mr;
+  return pixels - rest + (rest > 0 ? rest + 1 : 0);
+}
+
 }  // namespace
 
 bool conv2d_direct_isa_supported(GemmIsa isa) {
@@ -91,9 +101,9 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
     const double cols = static_cast<double>(simd::round_up(p.out_c, tile.nr));
     double rows = 1.0;
     if (pixels > 0)
-      rows = static_cast<double>(stem && !simd::direct_pointwise(p)
-                                     ? p.batch * p.out_h * simd::round_up(p.out_w, tile.mr)
-                                     : simd::round_up(pixels, tile.mr));
+      rows = static_cast<double>(!stem ? plain_rows(pixels, tile.mr)
+                                 : !simd::direct_pointwise(p) ? p.batch * p.out_h * simd::round_up(p.out_w, tile.mr)
+                                                              : simd::round_up(pixels, tile.mr));
     const double nv = static_cast<double>(tile.nr / t.lanes);
     const double cost = cols * rows * (stem ? 1.0 + 0.05 * (nv - 1.0) : 1.0 + 0.25 / nv);
     if (cost < best) {

@@ -21,9 +21,11 @@
 
 #include <omp.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/conv.h"
@@ -173,22 +175,23 @@ Segments build_table(const Conv2DParams& p, const float* input, const float* zer
 }
 
 // acc = Σ over reduction indices k in [k0, k1) of
-// broadcast(input of pixel r at k) · b[k][0:NR], where index k lies in
-// segment k / length at offset k % length; b points at the panel's row k0.
-// A segment whose first pointer is null (all padding, see build_table) adds
-// nothing and is skipped.
-template <class T>
-FROST_SIMD_INLINE void accumulate_tile(Segments segs, const float* const* ptrs, int64_t k0, int64_t k1,
-                                       const float* b, typename T::V (&acc)[T::MR][T::NV]) {
+// broadcast(input of pixel r at k) · b[k][0:NR] for the tile's first R
+// pixels (R = MR: the whole tile), where index k lies in segment k / length at
+// offset k % length; b points at the panel's row k0. The pointer table has
+// MR entries per segment whatever R. A segment whose first pointer is null
+// (all padding, see build_table) adds nothing and is skipped.
+template <class T, int R>
+FROST_SIMD_INLINE void accumulate_rows(Segments segs, const float* const* ptrs, int64_t k0, int64_t k1,
+                                       const float* b, typename T::V (&acc)[R][T::NV]) {
   using V = typename T::V;
   constexpr int MR = T::MR, NV = T::NV, W = T::W, NR = T::NR;
 #pragma GCC unroll 32
-  for (int r = 0; r < MR; ++r) {
+  for (int r = 0; r < R; ++r) {
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) acc[r][v] = V(0.0f);
   }
   for (int64_t s = k0 / segs.length, seg_start = s * segs.length; seg_start < k1; ++s, seg_start += segs.length) {
-    const float* a[MR];
+    const float* a[R];
     const float* const* sp = ptrs + s * MR;
     const int64_t from = k0 > seg_start ? k0 - seg_start : 0;
     const int64_t to = dc_min(segs.length, k1 - seg_start);
@@ -197,19 +200,57 @@ FROST_SIMD_INLINE void accumulate_tile(Segments segs, const float* const* ptrs, 
       continue;
     }
 #pragma GCC unroll 32
-    for (int r = 0; r < MR; ++r) a[r] = sp[r];
+    for (int r = 0; r < R; ++r) a[r] = sp[r];
     for (int64_t k = from; k < to; ++k) {
       V bv[NV];
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) bv[v] = V::load_unaligned(b + v * W);
 #pragma GCC unroll 32
-      for (int r = 0; r < MR; ++r) {
+      for (int r = 0; r < R; ++r) {
 #pragma GCC unroll 4
         for (int v = 0; v < NV; ++v) fma_broadcast(acc[r][v], bv[v], a[r] + k);
       }
       b += NR;
     }
   }
+}
+
+template <class T>
+FROST_SIMD_INLINE void accumulate_tile(Segments segs, const float* const* ptrs, int64_t k0, int64_t k1,
+                                       const float* b, typename T::V (&acc)[T::MR][T::NV]) {
+  accumulate_rows<T, T::MR>(segs, ptrs, k0, k1, b, acc);
+}
+
+// The last tile of fewer than MR pixels (9 pixels on 6-pixel tiles: 3)
+// multiplies only its R real pixels, not MR copies of the last one: a layer
+// of few pixels (MobileNetV2's 3×3 head at 96², 9 pixels × 1280 channels)
+// otherwise spent a quarter of its FMAs on copies. Out of line, one per R,
+// so that run_share's instantiation per activation does not copy it; the R
+// rows' sums reach the caller's registers through memory once per tile and
+// panel, against K·R·NV FMAs.
+template <class T, int R>
+__attribute__((noinline)) void accumulate_part(Segments segs, const float* const* ptrs, int64_t k0, int64_t k1,
+                                               const float* b, typename T::V (&acc)[T::MR][T::NV]) {
+  typename T::V part[R][T::NV];
+  accumulate_rows<T, R>(segs, ptrs, k0, k1, b, part);
+#pragma GCC unroll 32
+  for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 4
+    for (int v = 0; v < T::NV; ++v) acc[r][v] = part[r][v];
+  }
+}
+
+template <class T>
+using AccumulatePart = void (*)(Segments, const float* const*, int64_t, int64_t, const float*,
+                                typename T::V (&)[T::MR][T::NV]);
+
+// accumulate_part<T, rows> for 1 ≤ rows < MR.
+template <class T>
+AccumulatePart<T> accumulate_part_for(int64_t rows) {
+  static constexpr auto table = []<size_t... I>(std::index_sequence<I...>) {
+    return std::array<AccumulatePart<T>, sizeof...(I)>{&accumulate_part<T, static_cast<int>(I) + 1>...};
+  }(std::make_index_sequence<T::MR - 1>{});
+  return table[static_cast<size_t>(rows - 1)];
 }
 
 // The epilogue's pointers for one tile: bias, scale and shift at its first
@@ -343,14 +384,26 @@ void run_share(const Conv2DParams& p, const float* input, const float* packed, f
         for (int64_t q = qa; q < qb; ++q) {
           const int64_t j0 = q * NR, cols = dc_min(NR, p.out_c - j0);
           float* c = output + m0 * p.out_c + j0;
-          V acc[MR][T::NV];
-          accumulate_tile<T>(segs, ptrs, k0, k1, packed + q * panel_floats + k0 * NR, acc);
+          const float* b = packed + q * panel_floats + k0 * NR;
           const bool accumulate = ep.accumulate || !first;
-          if (last) {
-            store_tile<T, kAct>(acc, c, p.out_c, rows, cols, tile_epilogue(ep, m0, j0, accumulate), alpha);
+          // The whole tile's accumulators stay in registers only if their
+          // array is never passed out of line: the short tile has its own.
+          auto store = [&](V(&acc)[MR][T::NV]) __attribute__((always_inline)) {
+            if (last) {
+              store_tile<T, kAct>(acc, c, p.out_c, rows, cols, tile_epilogue(ep, m0, j0, accumulate), alpha);
+            } else {
+              const TileEpilogue e{nullptr, nullptr, nullptr, nullptr, 0, false, accumulate};
+              store_tile<T, Activation::kNone>(acc, c, p.out_c, rows, cols, e, alpha);
+            }
+          };
+          if (rows == MR) {
+            V acc[MR][T::NV];
+            accumulate_tile<T>(segs, ptrs, k0, k1, b, acc);
+            store(acc);
           } else {
-            const TileEpilogue e{nullptr, nullptr, nullptr, nullptr, 0, false, accumulate};
-            store_tile<T, Activation::kNone>(acc, c, p.out_c, rows, cols, e, alpha);
+            V part[MR][T::NV];
+            accumulate_part_for<T>(rows)(segs, ptrs, k0, k1, b, part);
+            store(part);
           }
         }
       }

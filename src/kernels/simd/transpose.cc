@@ -137,7 +137,18 @@ constexpr int64_t kMaxNarrow = 4;
 
 // len_b <= kMaxNarrow.
 template <class E>
-void narrow(const E* src, int64_t ld_src, E* dst, int64_t ld_dst, int64_t len_a, int64_t len_b) {
+void narrow(const E* src, int64_t ld_src, E* dst, int64_t ld_dst, int64_t len_a, int64_t len_b, bool avx2_f32) {
+  if constexpr (sizeof(E) == 4) {
+    // Whole pixels next to each other in dst: 8 at a time interleaved in
+    // registers, the last few by the loop below.
+    if (avx2_f32 && ld_dst == len_b && len_b >= 2) {
+      const int64_t done = interleave_rows_f32_avx2(reinterpret_cast<const float*>(src), ld_src,
+                                                    reinterpret_cast<float*>(dst), len_a, static_cast<int>(len_b));
+      src += done;
+      dst += done * ld_dst;
+      len_a -= done;
+    }
+  }
   switch (len_b) {
     case 1: narrow_2d<E, 1>(src, ld_src, dst, ld_dst, len_a); return;
     case 2: narrow_2d<E, 2>(src, ld_src, dst, ld_dst, len_a); return;
@@ -192,7 +203,7 @@ void transpose_typed(const Geometry& g, const E* src, E* dst, bool avx2_f32, int
         const E* from = src + s + b0 * ld_src + a0;
         E* to = dst + t + a0 * ld_dst + b0;
         if (narrow_rows)
-          narrow(from, ld_src, to, ld_dst, na, len_b);
+          narrow(from, ld_src, to, ld_dst, na, len_b, avx2_f32);
         else
           tile_2d(from, ld_src, to, ld_dst, na, std::min(kBlock, len_b - b0), avx2_f32);
       }
