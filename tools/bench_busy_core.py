@@ -41,21 +41,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from peers import frost  # noqa: E402
 from peers.inputs import prepare  # noqa: E402
+from peers.machine import isa  # noqa: E402
 from peers.models import REPO_ROOT, find_models  # noqa: E402
 
 CONDITIONS = [("quiet", 1), ("quiet", 2), ("busy", 1), ("busy", 2)]
-
-
-def isa() -> str:
-    flags = set()
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("flags"):
-            flags = set(line.split(":", 1)[1].split())
-            break
-    if "avx512f" in flags:
-        return "AVX-512 (" + "/".join(f.removeprefix("avx512").lstrip("_") for f in
-                                      ("avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_vnni") if f in flags) + ")"
-    return "AVX2 + FMA" if "avx2" in flags else "SSE only"
 
 
 def loadavg() -> str:

@@ -25,7 +25,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import shlex
 import subprocess
 import sys
@@ -35,28 +34,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from peers import frost, report  # noqa: E402
 from peers.inputs import CACHE_ROOT, prepare  # noqa: E402
+from peers.machine import cpu_model, isa  # noqa: E402
 from peers.models import REPO_ROOT, find_models  # noqa: E402
 from peers.runner import ENGINES, log, run_model  # noqa: E402
-
-
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
-
-
-def isa() -> str:
-    flags = set()
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("flags"):
-            flags = set(line.split(":", 1)[1].split())
-            break
-    avx512 = [f.removeprefix("avx512") for f in ("avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_vnni",
-                                                 "avx512_bf16") if f in flags]
-    if "avx512f" in flags:
-        return "AVX-512 (" + "/".join(a.lstrip("_") for a in avx512) + ")" + (" + AMX" if "amx_tile" in flags else "")
-    return "AVX2 + FMA" if "avx2" in flags else "SSE only"
 
 
 def commit() -> str:

@@ -64,7 +64,8 @@ TEST_CASE("fpga cli: a bad arch file is one line, exit 2, with its location") {
 
 TEST_CASE("fpga cli: bad calibration arguments are one line, exit 2") {
   const std::string model = quote(model_dir() + "/frozen_graph.pb");
-  const std::string missing = quote(temp_dir("fpga_calib").string() + "/no_such_folder");
+  const auto dir = temp_dir("fpga_calib");
+  const std::string missing = quote((dir / "no_such_folder").string());
   for (const std::string& calib : {missing + " -o x", std::string("fashion-mnist:bogus -o x"),
                                    std::string("fashion-mnist:train --calib-count 0 -o x")}) {
     const CommandResult r = run_frost("compile " + model + " --backend fpga --calib " + calib);
@@ -73,6 +74,7 @@ TEST_CASE("fpga cli: bad calibration arguments are one line, exit 2") {
   }
   const CommandResult r = run_frost("compile " + model + " --backend fpga --calib " + missing + " -o x");
   CHECK(r.err.find("not a folder of .npy inputs") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("fpga cli: calibration from a folder of .npy inputs") {
