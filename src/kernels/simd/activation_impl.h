@@ -4,8 +4,9 @@
 // bits. Included only by per-ISA translation units (internal linkage, as
 // gemm_impl.h).
 //
-// The selects follow the reference formulas literally (`x < 0 ? 0 : x` for
-// Relu, ...), so NaN and −0 come out as in the reference: Relu, Relu6 and
+// The operations follow the reference formulas literally (`x < 0 ? 0 : x`
+// for Relu, ...; max/min with the operand order that makes them the same
+// select), so NaN and −0 come out as in the reference: Relu, Relu6 and
 // LeakyRelu are bit-identical to it. expm1 and tanh are xsimd's vectorised
 // polynomial approximations (Cephes-style range reduction and minimax
 // polynomial); sigmoid 1/(1 + e^−x) and swish x/(1 + e^−x) divide by
@@ -41,11 +42,14 @@ FROST_SIMD_INLINE V activation_op(V x, V alpha) {
   if constexpr (kAct == Activation::kNone) {
     return x;
   } else if constexpr (kAct == Activation::kRelu) {
-    return xsimd::select(x < zero, zero, x);
+    // max(0, x) is 0 > x ? 0 : x (maxps returns its second operand when one
+    // is NaN): select(x < 0, 0, x) bit for bit, NaN and −0 included, in one
+    // instruction instead of a compare and a blend (on AVX-512 a compare
+    // into a mask register, then a masked move).
+    return xsimd::max(zero, x);
   } else if constexpr (kAct == Activation::kRelu6) {
-    const V six(6.0f);
-    const V r = xsimd::select(x < zero, zero, x);
-    return xsimd::select(six < r, six, r);
+    // min(6, r) is 6 < r ? 6 : r: select(6 < r, 6, r), as above.
+    return xsimd::min(V(6.0f), xsimd::max(zero, x));
   } else if constexpr (kAct == Activation::kLeakyRelu) {
     return xsimd::select(x > zero, x, alpha * x);
   } else if constexpr (kAct == Activation::kElu) {
