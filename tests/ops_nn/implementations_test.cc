@@ -47,6 +47,18 @@ Attrs pool_attrs(int64_t k, int64_t s, const char* padding) {
           {"padding", std::string(padding)}};
 }
 
+// The chosen kernel on `inputs` beside the op's reference: the same result.
+void check_against_reference(const ChosenKernel& k, const Node& node, const OpDef& def,
+                             const std::vector<Tensor>& inputs) {
+  std::vector<Tensor> want(1), got(1);
+  OpContext ref_ctx(node, inputs, want);
+  def.reference(ref_ctx);
+  OpContext ctx(node, inputs, got);
+  k.kernel(ctx);
+  std::string why;
+  CHECK_MESSAGE(implementation_agrees(got[0], want[0], why), why);
+}
+
 }  // namespace
 
 TEST_CASE("every CPU implementation matches its op's reference") {
@@ -377,13 +389,7 @@ TEST_CASE("conv2d/winograd prepared for a Const filter computes a feed that repl
   REQUIRE(k.implementation == "conv2d/winograd");
   for (const Tensor& w : {w_const, random(Shape{3, 3, 24, 32}, 203), random(Shape{3, 3, 24, 20}, 204)}) {
     const std::vector<Tensor> inputs{x, w};
-    std::vector<Tensor> want(1), got(1);
-    OpContext ref_ctx(node, inputs, want);
-    def.reference(ref_ctx);
-    OpContext ctx(node, inputs, got);
-    k.kernel(ctx);
-    std::string why;
-    CHECK_MESSAGE(implementation_agrees(got[0], want[0], why), why);
+    check_against_reference(k, node, def, inputs);
   }
 }
 
@@ -404,13 +410,7 @@ TEST_CASE("conv2d/direct_nhwc takes a layer whose input depth is unknown at prep
   for (const int64_t depth : {8, 16}) {
     CAPTURE(depth);
     const std::vector<Tensor> inputs{random(Shape{1, 9, 7, depth}, 305), w, bias, scale, shift};
-    std::vector<Tensor> want(1), got(1);
-    OpContext ref_ctx(node, inputs, want);
-    def.reference(ref_ctx);
-    OpContext ctx(node, inputs, got);
-    k.kernel(ctx);
-    std::string why;
-    CHECK_MESSAGE(implementation_agrees(got[0], want[0], why), why);
+    check_against_reference(k, node, def, inputs);
   }
 }
 
@@ -433,13 +433,7 @@ TEST_CASE("conv2d/winograd takes a 3x3 layer whose input depth is unknown at pre
   for (const int64_t depth : {32, 64}) {
     CAPTURE(depth);
     const std::vector<Tensor> inputs{random(Shape{1, 10, 9, depth}, 313), w, bias};
-    std::vector<Tensor> want(1), got(1);
-    OpContext ref_ctx(node, inputs, want);
-    def.reference(ref_ctx);
-    OpContext ctx(node, inputs, got);
-    k.kernel(ctx);
-    std::string why;
-    CHECK_MESSAGE(implementation_agrees(got[0], want[0], why), why);
+    check_against_reference(k, node, def, inputs);
   }
   // A known depth that is grouped stays with im2col_gemm.
   PrepareContext grouped{node, def, {nullptr, &w, &bias},
