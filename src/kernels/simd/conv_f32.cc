@@ -45,8 +45,7 @@ int threads_for(const Conv2DParams& p, int64_t taps_per_output, const GemmRun& r
                 simd::WorkRate rate = simd::kFlops) {
   const double flops = 2.0 * static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c) *
                        static_cast<double>(taps_per_output);
-  const int threads = resolve_threads(run.threads);
-  return run.force_threads ? threads : simd::choose_threads(flops, threads, rate);
+  return threads_for_flops(flops, run.threads, run.force_threads, rate);
 }
 
 struct ConvGemm {

@@ -24,11 +24,11 @@ inline float* align_up(float* p) {
 
 // As in the GEMM (thread_policy.h: small work, or any work on a machine
 // whose cores are busy, uses fewer threads), unless the caller forces the
-// count (tests of the threaded paths).
-inline int threads_for_flops(double flops, int threads, bool force) {
+// count (tests of the threaded paths). `rate`: the least a thread gets.
+inline int threads_for_flops(double flops, int threads, bool force, WorkRate rate = kFlops) {
   threads = resolve_threads(threads);
   if (force) return threads;
-  return choose_threads(flops, threads);
+  return choose_threads(flops, threads, rate);
 }
 
 // For callers that pass no scratch: one grow-only buffer per thread, shared
