@@ -10,6 +10,7 @@
 #include "kernels/simd/thread_policy.h"
 #include "kernels/simd/worker_team.h"
 #include "runtime/plan_constants.h"
+#include "runtime/thread_count.h"
 
 namespace frost {
 
@@ -255,16 +256,31 @@ std::vector<Tensor> Plan::run(const Graph& g, const FeedMap& feeds, const RunOpt
   // workers start waking while the first op runs, not when the first
   // parallel layer needs them (kernels/simd/worker_team.h: hold). Not for a
   // plan whose last run had no parallel region (every layer too small to
-  // split): waking the workers would be wasted there.
+  // split): waking the workers would be wasted there. And not while the
+  // team lacks a core (another program keeps one busy): then the whole run
+  // is on one thread (kernels/simd/team_share_policy.h), which the runs'
+  // measured windows decide.
   kernels::simd::WorkerTeam& team = kernels::simd::worker_team();
   const uint32_t regions = team.regions();
-  const kernels::simd::TeamHold hold(kernels::simd::resolve_threads(0) > 1 && used_team_.load(std::memory_order_relaxed));
+  const int threads = kernels::simd::resolve_threads(0);
+  const kernels::simd::TeamShare::Run share = team_share_.begin(threads);
+  const ThreadCountScope one_thread(share.solo ? 1 : 0);
+  const kernels::simd::TeamHold hold(!share.solo && threads > 1 && used_team_.load(std::memory_order_relaxed));
   struct NoteUse {
     const Plan& plan;
     const kernels::simd::WorkerTeam& team;
     uint32_t regions;
-    ~NoteUse() { plan.used_team_.store(team.regions() != regions, std::memory_order_relaxed); }
-  } note{*this, team, regions};
+    const kernels::simd::TeamShare::Run& share;
+    ~NoteUse() {
+      if (share.solo) {  // says nothing about whether the plan splits its layers
+        plan.team_share_.end(share, false);
+        return;
+      }
+      const bool used = team.regions() != regions;
+      plan.used_team_.store(used, std::memory_order_relaxed);
+      plan.team_share_.end(share, used);
+    }
+  } note{*this, team, regions, share};
   if (!options.on_node && stats_.arena_bytes > 0 && !arena_broken_) {
     std::unique_lock<std::mutex> lock(arena_mutex_, std::try_to_lock);
     std::optional<std::vector<Tensor>> out;

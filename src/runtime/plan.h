@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/simd/team_share.h"
 #include "runtime/executor.h"
 
 namespace frost {
@@ -127,6 +128,9 @@ class Plan {
   // Whether the last run used the kernels' worker team (a parallel region):
   // the next run on several threads then holds the team (plan.cc).
   mutable std::atomic<bool> used_team_{true};
+  // Whether runs on several threads run on one for now: the team lacked a
+  // core in the last measured runs (kernels/simd/team_share.h).
+  mutable kernels::simd::TeamShare team_share_;
 };
 
 // The key a plan is cached under: feed names, dtypes and shapes, and fetches.

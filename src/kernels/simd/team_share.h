@@ -1,0 +1,43 @@
+// One plan's choice, run by run, between the worker team and one thread
+// (the policy: team_share_policy.h), with the measuring it needs: windows of
+// the plan's team runs, read from the threads' counters (team_clock.h) at
+// the start and end of each window only.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <mutex>
+
+#include "kernels/simd/team_clock.h"
+#include "kernels/simd/team_share_policy.h"
+
+namespace frost::kernels::simd {
+
+class TeamShare {
+ public:
+  struct Run {
+    bool solo = false;     // run this one on one thread
+    bool counted = false;  // end() records it
+    int64_t start_ns = 0;
+  };
+  // Before a run that may use `threads` threads (resolve_threads).
+  Run begin(int threads);
+  // After it; used_team: it ran parallel regions (a run without any says
+  // nothing about the team).
+  void end(const Run& run, bool used_team);
+
+ private:
+  std::mutex mutex_;
+  ShareState state_;
+  // The open window: its first sample, on which thread, and its runs so far.
+  bool open_ = false;
+  TeamClockSample start_;
+  int64_t start_ns_ = 0;
+  pid_t caller_ = 0;
+  int threads_ = 0;
+  int64_t wall_ns_ = 0;
+  int64_t runs_ = 0;
+};
+
+}  // namespace frost::kernels::simd

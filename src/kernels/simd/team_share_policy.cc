@@ -1,0 +1,65 @@
+#include "kernels/simd/team_share_policy.h"
+
+#include <algorithm>
+
+namespace frost::kernels::simd {
+namespace {
+
+ShareState start_backoff(ShareState s, double now) {
+  s.strikes = 0;
+  s.probing = true;
+  s.solo_runs_left = kSoloRuns << s.level;
+  s.solo_until = now + kSoloSeconds * static_cast<double>(int64_t{1} << s.level);
+  s.solo_seconds = 0;
+  s.solo_runs = 0;
+  return s;
+}
+
+}  // namespace
+
+bool window_contended(const ShareWindow& w) {
+  if (w.wall_seconds <= 0 || w.threads < 2) return false;
+  return w.waited_seconds > kContendedShare * w.wall_seconds * static_cast<double>(w.threads - 1);
+}
+
+bool runs_solo(const ShareState& s, double now) {
+  return s.solo_runs_left > 0 || now < s.solo_until;
+}
+
+ShareState after_solo_run(ShareState s, double seconds) {
+  if (s.solo_runs_left > 0) --s.solo_runs_left;
+  s.solo_seconds += seconds;
+  ++s.solo_runs;
+  return s;
+}
+
+ShareState after_window(ShareState s, const ShareWindow& w, double now) {
+  const bool contended = window_contended(w);
+  if (s.probing) {
+    s.probing = false;
+    s.strikes = 0;
+    if (!contended) {  // the cores are back: from the start
+      s.level = 0;
+      s.tolerance = 1;
+      return s;
+    }
+    const bool faster = s.solo_runs > 0 && w.runs > 0 &&
+                        w.wall_seconds / static_cast<double>(w.runs) < s.solo_seconds / static_cast<double>(s.solo_runs);
+    if (faster) {  // every core is busy, and two shares beat one
+      s.level = 0;
+      s.tolerance = std::min(2 * s.tolerance, kMaxShareTolerance);
+      return s;
+    }
+    s.level = std::min(s.level + 1, kMaxShareLevel);
+    s.tolerance = 1;
+    return start_backoff(s, now);
+  }
+  if (!contended) {
+    s.strikes = 0;
+    return s;
+  }
+  if (++s.strikes < s.tolerance) return s;
+  return start_backoff(s, now);
+}
+
+}  // namespace frost::kernels::simd

@@ -1,0 +1,79 @@
+// Whether a model's runs use the worker team, decided per run from whether
+// the team actually had its cores (issue 14: where another program keeps one
+// core busy, 2 threads must never be slower than 1).
+//
+// Why per run: the per-region signals (a region's overhead, a stall waiting
+// for a preempted worker, thread_policy.h) see a busy core only in pieces.
+// A worker that shares its core with another program runs half the time, so
+// each region waits 100-300 µs for its last chunk, below any stall threshold
+// that the quiet VM does not also cross now and then (its host preempts our
+// spinners too), and whole models ran 8-34% slower on 2 threads than on 1.
+// Summed over a run the signal is plain: the time the team's threads spent
+// runnable but waiting for a core (schedstat's run_delay, which the host's
+// own preemptions do not raise) was 0% of the run's wall time in every
+// window of large/mobilenet_v2_224 at 2 threads with the cores to itself
+// (62 windows, under chrt), and 99-171% with a busy loop on one core while
+// other programs ran too.
+//
+// So a plan's 2-thread runs are measured in windows of at least
+// kShareWindowSeconds of run time: long enough to span several of the
+// scheduler's time slices (1.5-3 ms here), since a thread's wait is counted
+// only when it runs again, in one lump; in 1 ms windows a thread sharing a
+// core with a busy loop showed 0% in most windows and 50-1000% in the
+// others. A 10 µs model pays the system calls once per ~1000 runs. A
+// contended window starts a back-off: the plan runs on one thread for
+// kSoloRuns runs and kSoloSeconds (both), then probes one window on 2
+// threads. The probe resumes 2 threads if the team had its cores again, or if its runs were faster than the back-off's
+// 1-thread runs (every core busy, e.g. a loaded build machine: 2 threads
+// get two shares of the machine, 1 thread one); otherwise the back-off
+// doubles, up to 2^kMaxShareLevel times. After a probe that resumed 2
+// threads only because they were faster, contention is expected: the plan
+// tolerates twice as many contended windows before the next back-off.
+// Pure; times in seconds on any monotonic clock.
+#pragma once
+
+#include <cstdint>
+
+namespace frost::kernels::simd {
+
+inline constexpr double kShareWindowSeconds = 0.01;
+// Contended: the threads waited for a core more than this share of the
+// window's wall time per thread beyond the first (for 2 threads, 20% of the
+// wall: one thread missed a fifth of the run). A thread sharing its core
+// with one busy program misses about half.
+inline constexpr double kContendedShare = 0.2;
+inline constexpr int64_t kSoloRuns = 4;
+inline constexpr double kSoloSeconds = 0.04;
+inline constexpr int kMaxShareLevel = 5;      // back-offs up to 32× (128 runs and 1.28 s)
+inline constexpr int kMaxShareTolerance = 64;  // contended windows tolerated at most
+
+// A stretch of a plan's runs on the team: their summed wall time, the time
+// the team's threads waited for a core meanwhile, the runs, and the threads.
+struct ShareWindow {
+  double wall_seconds = 0;
+  double waited_seconds = 0;
+  int64_t runs = 0;
+  int threads = 2;
+};
+
+bool window_contended(const ShareWindow& w);
+
+struct ShareState {
+  int strikes = 0;             // contended windows in a row
+  int tolerance = 1;           // contended windows that start a back-off
+  int level = 0;               // the back-off lasts kSoloRuns << level runs and kSoloSeconds << level
+  int64_t solo_runs_left = 0;  // of the back-off: 1-thread runs still to do
+  double solo_until = 0;       // and until when
+  bool probing = false;        // a back-off started: the first window after it (its probe) decides
+  double solo_seconds = 0;     // the back-off's 1-thread runs: their time and number, which the probe must beat
+  int64_t solo_runs = 0;
+};
+
+// Whether the run starting at `now` runs on one thread.
+bool runs_solo(const ShareState& s, double now);
+// After a run on one thread that took `seconds`.
+ShareState after_solo_run(ShareState s, double seconds);
+// After a window of 2-thread runs ending at `now`.
+ShareState after_window(ShareState s, const ShareWindow& w, double now);
+
+}  // namespace frost::kernels::simd

@@ -1,0 +1,156 @@
+// The per-run choice between the worker team and one thread
+// (kernels/simd/team_share_policy.h): which windows count as contended, the
+// back-off and its probe. Pure state; the times are made up, none measured.
+#include <doctest/doctest.h>
+
+#include "kernels/simd/team_share_policy.h"
+
+namespace frost::kernels::simd {
+namespace {
+
+ShareWindow window(double wall, double waited, int64_t runs = 1, int threads = 2) {
+  ShareWindow w;
+  w.wall_seconds = wall;
+  w.waited_seconds = waited;
+  w.runs = runs;
+  w.threads = threads;
+  return w;
+}
+
+// Runs the back-off to its end from `now` with 1-thread runs of `run`
+// seconds; returns the time after the last solo run and counts them.
+double run_backoff(ShareState& s, double now, double run, int64_t* solo_runs) {
+  *solo_runs = 0;
+  while (runs_solo(s, now)) {
+    s = after_solo_run(s, run);
+    now += run;
+    ++*solo_runs;
+  }
+  return now;
+}
+
+}  // namespace
+
+TEST_CASE("team share: a window is contended when a thread lacked a core for a fifth of it") {
+  CHECK_FALSE(window_contended(window(1e-3, 0.0)));
+  CHECK_FALSE(window_contended(window(1e-3, 0.19e-3)));
+  CHECK(window_contended(window(1e-3, 0.21e-3)));
+  CHECK(window_contended(window(1e-3, 0.8e-3)));
+  // Four threads: the share is per thread beyond the first.
+  CHECK_FALSE(window_contended(window(1e-3, 0.5e-3, 1, 4)));
+  CHECK(window_contended(window(1e-3, 0.7e-3, 1, 4)));
+  // One thread, or nothing measured, is never contended.
+  CHECK_FALSE(window_contended(window(1e-3, 0.9e-3, 1, 1)));
+  CHECK_FALSE(window_contended(window(0.0, 1e-3)));
+}
+
+TEST_CASE("team share: quiet windows never leave the team") {
+  ShareState s;
+  double now = 0;
+  for (int i = 0; i < 1000; ++i) {
+    s = after_window(s, window(2e-3, 0.1e-3), now += 2e-3);
+    CHECK_FALSE(runs_solo(s, now));
+  }
+  CHECK(s.level == 0);
+}
+
+TEST_CASE("team share: a contended window backs off for runs and time, then probes once") {
+  ShareState s;
+  s = after_window(s, window(8e-3, 5e-3), 1.0);
+  CHECK(runs_solo(s, 1.0));
+  // Long runs: the run count rules (kSoloRuns outlasts kSoloSeconds).
+  int64_t solo = 0;
+  double now = run_backoff(s, 1.0, 0.02, &solo);
+  CHECK(solo == kSoloRuns);
+  CHECK_FALSE(runs_solo(s, now));
+  CHECK(s.probing);
+  // Short runs: the time rules.
+  ShareState t;
+  t = after_window(t, window(1e-3, 0.6e-3, 10), 1.0);
+  now = run_backoff(t, 1.0, 1e-4, &solo);
+  CHECK(solo >= static_cast<int64_t>(kSoloSeconds / 1e-4) - 1);  // (the sum of 1e-4 steps rounds)
+  CHECK(solo <= static_cast<int64_t>(kSoloSeconds / 1e-4) + 1);
+  CHECK(now >= 1.0 + kSoloSeconds);
+}
+
+TEST_CASE("team share: a probe still contended and slower doubles the back-off, up to the cap") {
+  ShareState s;
+  double now = 1.0;
+  s = after_window(s, window(8e-3, 5e-3), now);
+  int64_t solo = 0;
+  for (int level = 1; level <= kMaxShareLevel + 2; ++level) {
+    now = run_backoff(s, now, 0.02, &solo);
+    // 2 threads took 24 ms a run against 20 ms on one.
+    s = after_window(s, window(24e-3, 14e-3), now += 0.024);
+    CHECK(s.level == (level < kMaxShareLevel ? level : kMaxShareLevel));
+    CHECK(runs_solo(s, now));
+  }
+  now = run_backoff(s, now, 0.02, &solo);
+  CHECK(solo == kSoloRuns << kMaxShareLevel);
+}
+
+TEST_CASE("team share: a quiet probe resumes the team and forgets the back-off") {
+  ShareState s;
+  double now = 1.0;
+  s = after_window(s, window(8e-3, 5e-3), now);
+  int64_t solo = 0;
+  now = run_backoff(s, now, 0.02, &solo);
+  s = after_window(s, window(24e-3, 14e-3), now);  // still busy: level 1
+  now = run_backoff(s, now, 0.02, &solo);
+  CHECK(solo == 2 * kSoloRuns);
+  s = after_window(s, window(6e-3, 0.1e-3), now += 0.006);  // the other program has gone
+  CHECK_FALSE(runs_solo(s, now));
+  CHECK(s.level == 0);
+  CHECK_FALSE(s.probing);
+  // The next contended window backs off from the first step again.
+  s = after_window(s, window(8e-3, 5e-3), now += 0.008);
+  now = run_backoff(s, now, 0.02, &solo);
+  CHECK(solo == kSoloRuns);
+}
+
+TEST_CASE("team share: when 2 threads are faster despite contention, they stay and more is tolerated") {
+  // Every core busy: each thread waits, yet two shares beat one.
+  ShareState s;
+  double now = 1.0;
+  s = after_window(s, window(8e-3, 5e-3), now);
+  int64_t solo = 0;
+  now = run_backoff(s, now, 0.016, &solo);  // 16 ms a run on one thread
+  s = after_window(s, window(10e-3, 6e-3), now += 0.01);
+  CHECK_FALSE(runs_solo(s, now));
+  CHECK(s.tolerance == 2);
+  // One contended window is now tolerated, a second backs off.
+  s = after_window(s, window(10e-3, 6e-3), now += 0.01);
+  CHECK_FALSE(runs_solo(s, now));
+  s = after_window(s, window(10e-3, 6e-3), now += 0.01);
+  CHECK(runs_solo(s, now));
+  // A clean window between contended ones starts the count again.
+  ShareState t;
+  t.tolerance = 2;
+  t = after_window(t, window(10e-3, 6e-3), 1.0);
+  t = after_window(t, window(10e-3, 0.0), 1.01);
+  t = after_window(t, window(10e-3, 6e-3), 1.02);
+  CHECK_FALSE(runs_solo(t, 1.02));
+  // A probe that finds 2 threads slower again tolerates one window as at first.
+  now = run_backoff(s, now, 0.016, &solo);
+  s = after_window(s, window(20e-3, 12e-3), now += 0.02);
+  CHECK(s.tolerance == 1);
+  CHECK(runs_solo(s, now));
+  // The tolerance is capped.
+  ShareState u;
+  u.tolerance = kMaxShareTolerance;
+  u.probing = true;
+  u.solo_seconds = 1.0;
+  u.solo_runs = 10;
+  u = after_window(u, window(10e-3, 6e-3), 1.0);
+  CHECK(u.tolerance == kMaxShareTolerance);
+}
+
+TEST_CASE("team share: a probe without 1-thread runs to compare with needs the cores back") {
+  ShareState s;
+  s.probing = true;  // a back-off whose time ran out before any run was on one thread
+  s = after_window(s, window(10e-3, 6e-3), 1.0);
+  CHECK(runs_solo(s, 1.0));
+  CHECK(s.level == 1);
+}
+
+}  // namespace frost::kernels::simd
