@@ -27,6 +27,7 @@ std::vector<Implementation> activation_implementations();      // activation/sim
 std::vector<Implementation> transpose_implementations();       // transpose/permute
 std::vector<Implementation> join_split_implementations();      // concat/memcpy, split/view (impl_join_split.cc)
 std::vector<Implementation> strided_slice_implementations();   // strided_slice/planned, slice/planned (impl_strided_slice.cc)
+std::vector<Implementation> pad_implementations();             // pad/planned (impl_pad.cc)
 std::vector<Implementation> reduce_implementations();          // reduce/simd (impl_reduce.cc)
 std::vector<Implementation> rnn_implementations();             // lstm_cell/gemm, gru_cell/gemm (impl_rnn.cc)
 std::vector<Implementation> quantized_matmul_implementations();  // quantized_matmul/rows (impl_quantized_matmul.cc)

@@ -15,7 +15,7 @@ std::vector<Implementation> build_table() {
   for (auto family : {conv_implementations, matmul_implementations, conv_transpose_implementations,
                       pool_implementations, elementwise_implementations, elementwise_chain_implementations,
                       activation_implementations, transpose_implementations, join_split_implementations,
-                      strided_slice_implementations, reduce_implementations,
+                      strided_slice_implementations, pad_implementations, reduce_implementations,
                       rnn_implementations, quantized_matmul_implementations, audio_implementations})
     for (Implementation& impl : family()) all.push_back(std::move(impl));
   return all;

@@ -218,6 +218,12 @@ TEST_CASE("every CPU implementation matches its op's reference") {
   // slice/planned: a channel crop and a spatial crop to the end (size -1).
   run_op("Slice", {image, i32({0, 0, 0, 1}, Shape{4}), i32({-1, -1, -1, 2}, Shape{4})}, {{"T", DType::Float}});
   run_op("Slice", {image, i32({0, 1, 1, 0}, Shape{4}), i32({1, -1, 2, -1}, Shape{4})}, {{"T", DType::Float}});
+  // pad/planned: spatial zero padding (a CNN's ZeroPadding2D), PadV2 with a value, int32 on the channel axis.
+  run_op("Pad", {image, i32({0, 0, 1, 2, 3, 0, 0, 0}, Shape{4, 2})}, {{"T", DType::Float}});
+  run_op("PadV2", {image, i32({1, 0, 0, 1, 0, 2, 1, 1}, Shape{4, 2}), Tensor::scalar<float>(-2.5f)},
+         {{"T", DType::Float}});
+  run_op("Pad", {i32(std::vector<int32_t>(24, 7), Shape{2, 3, 4, 1}), i32({0, 0, 0, 0, 0, 0, 2, 1}, Shape{4, 2})},
+         {{"T", DType::Int32}});
   // lstm_cell/gemm, gru_cell/gemm: a batch of 1 and of 5, hidden sizes with and without a vector tail.
   for (const auto& [batch, in, hidden] : {std::tuple{1, 6, 16}, std::tuple{5, 11, 13}}) {
     const Tensor x = random(Shape{batch, in}, ++salt), h = random(Shape{batch, hidden}, ++salt);

@@ -247,7 +247,13 @@ TEST_CASE("conv2d_winograd: what it supports and where its cost rule sends it") 
   // 8 → 8: the direct kernel's stem mode is faster where the CPU has it.
   CHECK(pays(1, 368, 640, 8, 8) == !conv2d_direct_isa_supported());
   CHECK_FALSE(pays(1, 14, 14, 8, 8));
-  CHECK(pays(1, 7, 7, 512, 512));
+  // A transformed filter beyond the last-level cache (7²×512→512: 37.7 MB)
+  // on few pixels: the direct kernel, where the CPU has it; on more pixels
+  // (a batch of 2, a larger image) or with a smaller filter, Winograd.
+  CHECK(pays(1, 7, 7, 512, 512) == !conv2d_direct_isa_supported());
+  CHECK(pays(2, 7, 7, 512, 512));
+  CHECK(pays(1, 9, 9, 512, 512));
+  CHECK(pays(1, 7, 7, 256, 512));
   CHECK(pays(1, 14, 14, 256, 256));
   CHECK(pays(1, 9, 9, 64, 64));
   CHECK_FALSE(pays(1, 5, 5, 64, 64));

@@ -44,6 +44,12 @@ constexpr double kG[6][3] = {
     {0, 0, 1},
 };
 
+// A transformed filter larger than this (the 2-core Zen 4's 32 MiB L3) is
+// read from memory on every call; below kStreamedFilterPixels output pixels
+// the direct kernel is then faster (conv2d_winograd_pays).
+constexpr double kStreamedFilterBytes = 32.0 * (1 << 20);
+constexpr int64_t kStreamedFilterPixels = 64;
+
 // V and M of a block together take about this many bytes, so that with one
 // U[ξ] they stay in a 1 MiB L2 while the 36 GEMMs stream the filter.
 constexpr int64_t kBlockBytes = int64_t{512} << 10;
@@ -58,8 +64,15 @@ constexpr int64_t kXiSkew = 16;
 // channels of one of `parts` column ranges of part_n channels (a whole
 // number of GEMM panels); a chunk is one (block, part), and the threads take
 // chunks in turn (parallel_for). Several parts only when there are too few
-// tiles to give every thread several blocks; each part then transforms the
-// block's input again, which costs little next to its GEMMs.
+// tiles to give every thread two blocks; each part then transforms the
+// block's input again, which costs little next to its GEMMs. Parts are the
+// last resort because a thread's part is a slice of every pixel's
+// channels, which the next layer, cut by pixels, then mostly fetches from
+// the other core, and each GEMM is narrower: ResNet-50's conv3 layers
+// (28²×128→128: 4 blocks of 12 tiles), in the model at 2 threads (chrt,
+// AVX-512), took 0.52-0.57 ms cut into 2 parts × 4 blocks (the rule was
+// "fewer blocks than kChunksPerThread per thread") and 0.38-0.43 ms as 4
+// whole blocks.
 //
 // Blocks are whole units of MR tiles (the GEMM's row tile), the last one
 // also taking the tiles left over: so no block is shorter than MR unless all
@@ -90,7 +103,7 @@ Plan make_plan(const Conv2DParams& p, const WinogradKernelTable& t, int threads)
   pl.ldv = round_up(p.in_c, lanes);
   const int64_t panels = div_up(p.out_c, t.gemm.nr);
   const int64_t want_chunks = simd::kChunksPerThread * threads;
-  if (threads > 1 && pl.units < want_chunks) pl.parts = std::min<int64_t>(panels, threads);
+  if (threads > 1 && pl.units < 2 * threads) pl.parts = std::min<int64_t>(panels, threads);
   pl.part_n = div_up(panels, pl.parts) * t.gemm.nr;
   pl.parts = div_up(p.out_c, pl.part_n);
   const int64_t n = std::min(pl.part_n, p.out_c);
@@ -137,7 +150,20 @@ bool conv2d_winograd_supported(const Conv2DParams& p, GemmIsa isa) {
 //    the HWIO one) still pays on few pixels: with the weights evicted before
 //    each call, as in a model, 7²×512→512 runs 1.5× faster than im2col
 //    (bench_conv's repeated calls keep im2col's 9.4 MB filter in L3 but not
-//    Winograd's 37.7 MB, and show them even).
+//    Winograd's 37.7 MB, and show them even). But the direct kernel
+//    (kernels/conv_direct.h), which reads the 9.4 MB HWIO filter, is even
+//    at 1 thread and faster at 2: such a U is too large to stay in the
+//    last-level cache between calls (kStreamedFilterBytes), so each call
+//    streams all of it from memory, and each of its elements serves one
+//    GEMM row per tile. On few pixels that read is the layer's time, and
+//    two cores share the memory's bandwidth: ResNet-50's conv5 3×3 layers
+//    (7²×512→512, AVX-512, in the model, chrt) took 2.0 ms at 1 thread
+//    either way, and at 2 threads 1.40-1.43 ms by Winograd, 1.03-1.06 ms
+//    direct. The direct kernel does 9·P products per channel pair against
+//    U's 144 bytes read: with a core's ~1.1e11 FLOP/s against its half of
+//    ~2.8e10 B/s at 2 threads, direct is faster below about 64 pixels
+//    (batch × out_h × out_w), Winograd above (14²×256→256: U 9.4 MB, in
+//    the cache; Winograd 1.1 vs 2.0 ms at 1 thread, 0.7 vs 1.0 at 2).
 //  - 8 channels in and at most 8 out: the direct kernel's stem mode
 //    (kernels/conv_direct.h) is faster where it runs (bench_conv, 1 thread,
 //    Zen 4, against this kernel on AVX2 as the runtime picks it: 32²×8→8
@@ -147,8 +173,11 @@ bool conv2d_winograd_pays(const Conv2DParams& p) {
   if (p.in_c == 8 && p.out_c <= 8 && conv2d_direct_isa_supported()) return false;
   if (p.out_h <= 0 || p.out_w <= 0) return p.in_c >= 16;  // size unknown: the channels decide
   const int64_t tiles = div_up(p.out_h, simd::kWinogradTile) * div_up(p.out_w, simd::kWinogradTile);
-  const int64_t pixels = p.out_h * p.out_w;
-  if (std::max<int64_t>(p.batch, 1) * tiles < 2 || 2 * pixels < 16 * tiles) return false;
+  const int64_t pixels = p.out_h * p.out_w, batch = std::max<int64_t>(p.batch, 1);
+  if (batch * tiles < 2 || 2 * pixels < 16 * tiles) return false;
+  const double u_bytes = double{kWinogradPoints} * sizeof(float) * static_cast<double>(p.in_c) * static_cast<double>(p.out_c);
+  if (u_bytes > kStreamedFilterBytes && batch * pixels < kStreamedFilterPixels && conv2d_direct_isa_supported())
+    return false;
   return p.in_c >= 16 || pixels >= 1024;
 }
 
