@@ -332,8 +332,9 @@ TEST_CASE("gemm_f32: packed A blocks (many B panels) with K and M tails") {
   // N ≥ 16 panels of the widest tile (32 columns) so A is packed on every
   // kernel; K around the 16-wide transposing packer's step and past KC (of
   // AVX2 and SSE2); M
-  // with full and partial MR-row panels, and trans_a for the other packer.
-  const int64_t ms[] = {12, 25, 61};
+  // with full panels and rows spread over several shorter ones (25 = 9 + 8 + 8
+  // on the 12-row tile), and trans_a for the other packer.
+  const int64_t ms[] = {12, 25, 61, 100};
   const int64_t ks[] = {5, 16, 17, 47, 300};
   int failures = 0;
   for (GemmIsa isa : ::frost::testing::runnable_isas())

@@ -48,6 +48,22 @@ struct GemmTraits {
   static constexpr int kChains = 8;
 };
 
+// The row tiles of an mc-row block: tile t of `tiles` (ceil(mc / MR)) is
+// rows [begin, begin + rows). The rows are spread evenly, so no tile is much
+// shorter than MR: a short tile loads the same B panel row per k for fewer
+// FMAs, and a 4-row one ran at half the speed of a full tile. M = 100,
+// N = 128, K = 784 on AVX-512 (12×32), 1 thread: 8×12 + 4 rows 180 µs
+// (111 GFLOP/s), 8×11 + 12 rows 173 µs (116, the FMA peak). A packed A block
+// has one MR-stride panel per tile (gemm_pack_impl.h).
+struct RowTile {
+  int64_t begin, rows;
+};
+
+FROST_SIMD_INLINE RowTile row_tile(int64_t mc, int64_t tiles, int64_t t) {
+  const int64_t begin = mc * t / tiles;
+  return {begin, mc * (t + 1) / tiles - begin};
+}
+
 // ---------------------------------------------------------------------------
 // Operand views
 
