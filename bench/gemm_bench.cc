@@ -49,6 +49,9 @@ std::vector<GemmCase> cases() {
                    d[0], d[1], d[2]});
   }
   out.push_back({"fc_1x1000x2048", 1, 1000, 2048});
+  // A batch-100 MNIST MLP's first layer (corpus chaow94_mnist: 784 -> 128):
+  // M = 100 is not a multiple of the 12-row AVX-512 tile.
+  out.push_back({"mlp_100x128x784", 100, 128, 784});
   // Recurrent cells' steps, [x | h] 256 wide × 4 gates of 128: batch 10
   // (charrnn_lstm_receipts; m < MR of the 12-row AVX-512 tile, compute-bound)
   // and batch 2 (dga_lstm; bound by streaming the weights from L2).

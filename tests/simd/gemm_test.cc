@@ -332,8 +332,9 @@ TEST_CASE("gemm_f32: packed A blocks (many B panels) with K and M tails") {
   // N ≥ 16 panels of the widest tile (32 columns) so A is packed on every
   // kernel; K around the 16-wide transposing packer's step and past KC (of
   // AVX2 and SSE2); M
-  // with full and partial MR-row panels, and trans_a for the other packer.
-  const int64_t ms[] = {12, 25, 61};
+  // with full panels and rows spread over several shorter ones (25 = 9 + 8 + 8
+  // on the 12-row tile), and trans_a for the other packer.
+  const int64_t ms[] = {12, 25, 61, 100};
   const int64_t ks[] = {5, 16, 17, 47, 300};
   int failures = 0;
   for (GemmIsa isa : ::frost::testing::runnable_isas())
@@ -344,6 +345,33 @@ TEST_CASE("gemm_f32: packed A blocks (many B panels) with K and M tails") {
           Case c = basic_case(isa, m, 530, k, ta, rng() % 2 == 0);
           c.packed = rng() % 2 == 0;
           c.threads = 1 + static_cast<int>(rng() % 2);
+          fill_strides(rng, c);
+          if (!run_case(rng, c)) ++failures;
+        }
+}
+
+TEST_CASE("gemm_f32: M over several row tiles with a remainder, narrow edge panels, accumulate") {
+  std::mt19937_64 rng(test_seed() + 6);
+  // A read in place spreads M evenly over its row tiles (100 rows: 8 of 11
+  // and one of 12 on the 12-row tile, 17 of 5-6 on the 6-row ones); an edge
+  // panel computes only the vectors its columns need and stores the last one
+  // masked (n = 10: one of two vectors on AVX-512), also reading C masked
+  // when accumulating. The sentinel past each row catches a store too wide.
+  const int64_t ms[] = {13, 23, 37, 100, 131};
+  const int64_t ns[] = {10, 16, 17, 40, 50, 128};
+  const int64_t ks[] = {1, 9, 130};
+  int failures = 0;
+  for (GemmIsa isa : ::frost::testing::runnable_isas())
+    for (int64_t m : ms)
+      for (int64_t n : ns)
+        for (int64_t k : ks) {
+          if (failures > 5) return;
+          Case c = basic_case(isa, m, n, k, rng() % 4 == 0, rng() % 2 == 0);
+          c.packed = rng() % 2 == 0;
+          c.threads = 1 + static_cast<int>(rng() % 2);
+          c.accumulate = rng() % 3 == 0;
+          c.bias = rng() % 2 == 0;
+          c.act = rng() % 2 == 0 ? Activation::kRelu : Activation::kNone;
           fill_strides(rng, c);
           if (!run_case(rng, c)) ++failures;
         }

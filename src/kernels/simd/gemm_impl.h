@@ -102,37 +102,32 @@ size_t scratch_floats(const GemmShape& s, bool b_packed, int threads) {
   return static_cast<size_t>(general_scratch_floats<T>(s, b_packed, threads));
 }
 
+// Any tile smaller than MR × NR: micro_kernel with kRows = rows and kVecs =
+// the vectors that cols needs, picked from a table of all of them.
 template <class T, bool kPackedA, std::size_t... I>
-void tail_rows(int64_t rows, int64_t kc, const float* ap, const float* const* ar, int64_t a_ks, const float* bp,
+void edge_tile(int64_t rows, int64_t cols, int64_t kc, const float* a, int64_t a_rs, int64_t a_ks, const float* bp,
                float* c, int64_t ldc, bool accumulate, std::index_sequence<I...>) {
-  using Fn = void (*)(int64_t, const float*, const float* const*, int64_t, const float*, float*, int64_t, bool);
-  static constexpr Fn table[] = {&micro_kernel_fn<T, kPackedA, static_cast<int>(I) + 1>...};
-  table[rows - 1](kc, ap, ar, a_ks, bp, c, ldc, accumulate);
+  using Fn = void (*)(int64_t, const float*, int64_t, int64_t, const float*, float*, int64_t, bool, int64_t);
+  // Entry I is kRows = I % MR + 1, kVecs = I / MR + 1.
+  static constexpr Fn table[] = {
+      &micro_kernel_fn<T, kPackedA, static_cast<int>(I % T::MR) + 1, static_cast<int>(I / T::MR) + 1>...};
+  const int64_t vecs = div_up(cols, T::W);
+  table[(vecs - 1) * T::MR + rows - 1](kc, a, a_rs, a_ks, bp, c, ldc, accumulate, cols);
 }
 
-// One MR×NR tile: full tiles go straight to C, edge tiles through a buffer.
+// One tile of rows × cols (at most MR × NR), stored straight to C. a is the
+// packed A panel (kPackedA) or the tile's first row of A (a_rs, a_ks as in
+// micro_kernel). Edge tiles compute only their rows and vectors: a 49-row M
+// would otherwise spend 5/6 of its last tile on padding.
 template <class T, bool kPackedA>
-FROST_SIMD_INLINE void tile(int64_t kc, const float* ap, const float* const* ar, int64_t a_ks, const float* bp,
-                            float* c, int64_t ldc, int64_t rows, int64_t cols, bool accumulate) {
-  constexpr int MR = T::MR, NR = T::NR;
-  if (rows == MR && cols == NR) {
-    micro_kernel<T, kPackedA>(kc, ap, ar, a_ks, bp, c, ldc, accumulate);
+FROST_SIMD_INLINE void tile(int64_t kc, const float* a, int64_t a_rs, int64_t a_ks, const float* bp, float* c,
+                            int64_t ldc, int64_t rows, int64_t cols, bool accumulate) {
+  if (rows == T::MR && cols == T::NR) {
+    micro_kernel<T, kPackedA>(kc, a, a_rs, a_ks, bp, c, ldc, accumulate);
     return;
   }
-  alignas(64) float tmp[MR * NR];
-  if (accumulate) {
-    for (int r = 0; r < MR; ++r)
-      for (int t = 0; t < NR; ++t) tmp[r * NR + t] = (r < rows && t < cols) ? c[r * ldc + t] : 0.0f;
-  }
-  if (rows < MR) {
-    // Only the valid rows: a 49-row M would otherwise spend 5/6 of its last tile on padding.
-    tail_rows<T, kPackedA>(rows, kc, ap, ar, a_ks, bp, tmp, NR, accumulate,
-                           std::make_index_sequence<static_cast<std::size_t>(MR - 1)>{});
-  } else {
-    micro_kernel<T, kPackedA>(kc, ap, ar, a_ks, bp, tmp, NR, accumulate);
-  }
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t t = 0; t < cols; ++t) c[r * ldc + t] = tmp[r * NR + t];
+  edge_tile<T, kPackedA>(rows, cols, kc, a, a_rs, a_ks, bp, c, ldc, accumulate,
+                         std::make_index_sequence<static_cast<std::size_t>(T::MR * T::NV)>{});
 }
 
 template <class T>
@@ -186,21 +181,19 @@ void general(const GemmShape& s, const float* a, const float* b, bool b_packed, 
       const bool accumulate = !first || ep.accumulate;
       const bool pack_a = q1 - q0 >= kPackAMinPanels;
       for (int64_t ic = m0; ic < m1; ic += mc_step) {
-        const int64_t mc = min_i64(mc_step, m1 - ic);
+        const int64_t mc = min_i64(mc_step, m1 - ic), mtiles_block = div_up(mc, MR);
         const float* a_block = av.a + ic * av.rs + pc * av.ks;
-        if (pack_a) pack_a_block<T>(AView{a_block, av.rs, av.ks}, mc, kc, abuf);
+        if (pack_a) pack_a_block<T>(AView{a_block, av.rs, av.ks}, mc, mtiles_block, kc, abuf);
         for (int64_t q = q0; q < q1; ++q) {
           const int64_t j = jc + q * NR, cols = min_i64(NR, n - j);
           const float* bpanel = bp + q * panel_stride;
-          for (int64_t ir = 0; ir < mc; ir += MR) {
-            const int64_t rows = min_i64(MR, mc - ir);
+          for (int64_t t = 0; t < mtiles_block; ++t) {
+            const auto [ir, rows] = row_tile(mc, mtiles_block, t);
             float* ct = c + (ic + ir) * s.ldc + j;
             if (pack_a) {
-              tile<T, true>(kc, abuf + ir * kc, nullptr, 0, bpanel, ct, s.ldc, rows, cols, accumulate);
+              tile<T, true>(kc, abuf + t * MR * kc, 0, 0, bpanel, ct, s.ldc, rows, cols, accumulate);
             } else {
-              const float* ar[MR];
-              for (int r = 0; r < MR; ++r) ar[r] = a_block + (ir + (r < rows ? r : rows - 1)) * av.rs;
-              tile<T, false>(kc, nullptr, ar, av.ks, bpanel, ct, s.ldc, rows, cols, accumulate);
+              tile<T, false>(kc, a_block + ir * av.rs, av.rs, av.ks, bpanel, ct, s.ldc, rows, cols, accumulate);
             }
             if (last) apply_epilogue<T>(c, s.ldc, ic + ir, j, rows, cols, ep);
           }
@@ -230,21 +223,19 @@ void packed_chunk(const GemmShape& s, const float* a, const float* b, float* c, 
     const int64_t kc = min_i64(kc_step, k - pc);
     const bool accumulate = pc != 0 || ep.accumulate, last = pc + kc == k;
     for (int64_t ic = m0; ic < m1; ic += mc_step) {
-      const int64_t mc = min_i64(mc_step, m1 - ic);
+      const int64_t mc = min_i64(mc_step, m1 - ic), mtiles_block = div_up(mc, MR);
       const float* a_block = av.a + ic * av.rs + pc * av.ks;
-      if (pack_a) pack_a_block<T>(AView{a_block, av.rs, av.ks}, mc, kc, abuf);
+      if (pack_a) pack_a_block<T>(AView{a_block, av.rs, av.ks}, mc, mtiles_block, kc, abuf);
       for (int64_t q = q0; q < q1; ++q) {
         const int64_t j = q * NR, cols = min_i64(NR, s.n - j);
         const float* bpanel = b + q * k * NR + pc * NR;
-        for (int64_t ir = 0; ir < mc; ir += MR) {
-          const int64_t rows = min_i64(MR, mc - ir);
+        for (int64_t t = 0; t < mtiles_block; ++t) {
+          const auto [ir, rows] = row_tile(mc, mtiles_block, t);
           float* ct = c + (ic + ir) * s.ldc + j;
           if (pack_a) {
-            tile<T, true>(kc, abuf + ir * kc, nullptr, 0, bpanel, ct, s.ldc, rows, cols, accumulate);
+            tile<T, true>(kc, abuf + t * MR * kc, 0, 0, bpanel, ct, s.ldc, rows, cols, accumulate);
           } else {
-            const float* ar[MR];
-            for (int r = 0; r < MR; ++r) ar[r] = a_block + (ir + (r < rows ? r : rows - 1)) * av.rs;
-            tile<T, false>(kc, nullptr, ar, av.ks, bpanel, ct, s.ldc, rows, cols, accumulate);
+            tile<T, false>(kc, a_block + ir * av.rs, av.rs, av.ks, bpanel, ct, s.ldc, rows, cols, accumulate);
           }
           if (last) apply_epilogue<T>(c, s.ldc, ic + ir, j, rows, cols, ep);
         }
