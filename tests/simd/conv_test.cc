@@ -14,6 +14,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -221,6 +222,76 @@ TEST_CASE("depthwise_conv2d_f32: fast paths (3x3, 5x5, stride 1 and 2) and the p
               if (!check(rng, p, true, o)) return;
             }
   }
+}
+
+TEST_CASE("depthwise_conv2d_f32: small images by whole rows, batches, and an input too large for that") {
+  // Inputs up to 512 KiB run whole rows channel vector by channel vector
+  // (MobileNetV2's 6×6 and 3×3 layers), rows running into the next image of
+  // the batch; 72×64×32 (576 KiB) runs rows cut into column chunks. Rows
+  // whose ends are padding (SAME, pads of 1 and 2) take masked blocks.
+  std::mt19937_64 rng(seed() + 7);
+  struct Geo {
+    int64_t batch, h, w, c, f, stride;
+  };
+  const Geo geos[] = {{1, 6, 6, 144, 3, 1}, {1, 3, 3, 336, 3, 1}, {3, 6, 6, 24, 3, 2}, {2, 12, 12, 35, 3, 1},
+                      {2, 5, 7, 8, 5, 1},   {1, 72, 64, 32, 3, 1}, {2, 9, 11, 40, 5, 2}};
+  for (GemmIsa isa : ::frost::testing::runnable_isas()) {
+    CAPTURE(std::string(depthwise_conv2d_kernel_name(isa)));
+    for (const Geo& g : geos)
+      for (int variant = 0; variant < 4; ++variant) {
+        Conv2DParams p;
+        p.batch = g.batch;
+        p.in_h = g.h;
+        p.in_w = g.w;
+        p.in_c = p.out_c = g.c;
+        p.filter_h = p.filter_w = g.f;
+        p.stride_h = p.stride_w = g.stride;
+        REQUIRE(finish_geometry(p, true));
+        Options o;
+        o.isa = isa;
+        o.threads = 1 + variant % 2;
+        o.bias = true;
+        o.act = variant < 2 ? Activation::kRelu6 : Activation::kSwish;  // fused; a separate pass by groups of rows
+        o.residual = variant % 2 == 0;
+        o.scale_shift = variant == 3;
+        if (!check(rng, p, true, o)) return;
+      }
+  }
+}
+
+TEST_CASE("depthwise_conv2d_f32: the same bits on 1 and 2 threads") {
+  // One thread takes whole rows, two threads pieces of rows (dw_pieces):
+  // other blocks, the same per-pixel sums.
+  std::mt19937_64 rng(seed() + 8);
+  for (GemmIsa isa : ::frost::testing::runnable_isas())
+    for (const auto& [h, w, c, stride] : {std::tuple{6, 6, 144, 1}, std::tuple{3, 3, 48, 1}, std::tuple{13, 9, 24, 2}}) {
+      Conv2DParams p;
+      p.batch = 1;
+      p.in_h = h;
+      p.in_w = w;
+      p.in_c = p.out_c = c;
+      p.filter_h = p.filter_w = 3;
+      p.stride_h = p.stride_w = stride;
+      REQUIRE(finish_geometry(p, true));
+      const std::vector<float> in = random_vec(rng, p.in_h * p.in_w * p.in_c);
+      const std::vector<float> filter = random_vec(rng, 9 * p.in_c);
+      const std::vector<float> bias = random_vec(rng, p.out_c);
+      GemmEpilogue ep;
+      ep.bias = bias.data();
+      ep.activation = Activation::kRelu6;
+      std::vector<std::vector<float>> out;
+      for (int threads : {1, 2}) {
+        GemmRun run;
+        run.isa = isa;
+        run.threads = threads;
+        run.force_threads = true;
+        std::vector<float> scratch(depthwise_conv2d_scratch_floats(p, isa));
+        run.scratch = scratch.data();
+        out.emplace_back(static_cast<size_t>(p.out_h * p.out_w * p.out_c));
+        depthwise_conv2d_f32(p, in.data(), filter.data(), out.back().data(), ep, run);
+      }
+      CHECK_MESSAGE(out[0] == out[1], describe(p) << " " << depthwise_conv2d_kernel_name(isa));
+    }
 }
 
 TEST_CASE("depthwise_conv2d_f32: random geometry (multipliers, dilation, odd filters)") {

@@ -17,7 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "graph/error.h"
 #include "kernels/gemm.h"
+#include "kernels/max_isa.h"
 #include "runnable_isas.h"
 #include "test_seed.h"
 
@@ -237,6 +239,24 @@ TEST_CASE("gemm_f32: kernel names say tile and ISA") {
   CHECK(std::string(gemm_kernel_name(GemmIsa::kAvx2)) == "gemm_f32_6x16_avx2");
   CHECK(std::string(gemm_kernel_name(GemmIsa::kAvx512)) == "gemm_f32_12x32_avx512");
   CHECK(gemm_isa_available(gemm_best_isa()));
+  CHECK(std::string(gemm_isa_name(GemmIsa::kAvx512)) == "AVX-512");
+  CHECK(std::string(gemm_isa_name(GemmIsa::kSse2)) == "SSE2");
+}
+
+TEST_CASE("gemm_f32: FROST_MAX_ISA's values; anything else is an error naming the variable") {
+  CHECK(parse_max_isa(nullptr) == GemmIsa::kAuto);
+  CHECK(parse_max_isa("") == GemmIsa::kAuto);
+  CHECK(parse_max_isa("avx512") == GemmIsa::kAvx512);
+  CHECK(parse_max_isa("avx2") == GemmIsa::kAvx2);
+  CHECK(parse_max_isa("sse2") == GemmIsa::kSse2);
+  for (const char* bad : {"AVX2", "avx", "avx512f", " sse2"}) {
+    try {
+      parse_max_isa(bad);
+      FAIL("accepted " << bad);
+    } catch (const Error& e) {
+      CHECK(std::string(e.what()).find("FROST_MAX_ISA") != std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("gemm_f32: every small shape and tail, transposes, strides") {
@@ -332,8 +352,9 @@ TEST_CASE("gemm_f32: packed A blocks (many B panels) with K and M tails") {
   // N ≥ 16 panels of the widest tile (32 columns) so A is packed on every
   // kernel; K around the 16-wide transposing packer's step and past KC (of
   // AVX2 and SSE2); M
-  // with full and partial MR-row panels, and trans_a for the other packer.
-  const int64_t ms[] = {12, 25, 61};
+  // with full panels and rows spread over several shorter ones (25 = 9 + 8 + 8
+  // on the 12-row tile), and trans_a for the other packer.
+  const int64_t ms[] = {12, 25, 61, 100};
   const int64_t ks[] = {5, 16, 17, 47, 300};
   int failures = 0;
   for (GemmIsa isa : ::frost::testing::runnable_isas())

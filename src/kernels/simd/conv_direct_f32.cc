@@ -161,7 +161,7 @@ bool run_stem(const ConvDirectPlan& plan, const Conv2DParams& p) {
 
 size_t conv2d_direct_scratch_floats(const ConvDirectPlan& plan, const Conv2DParams& p, int threads) {
   const simd::DirectConvKernelTable* t = plan.valid() ? table_for(plan.isa) : nullptr;
-  return t != nullptr ? t->scratch_floats(plan.tile, p, simd::resolve_threads(threads), run_stem(plan, p)) : 0;
+  return t != nullptr ? t->tiles[plan.tile].scratch_floats(p, simd::resolve_threads(threads), run_stem(plan, p)) : 0;
 }
 
 namespace {
@@ -187,18 +187,18 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
   const int threads = simd::threads_for_flops(flops, run.threads, run.force_threads);
   const bool stem = run_stem(plan, p);
   float* scratch = run.scratch != nullptr ? run.scratch
-                                          : simd::own_scratch(t->scratch_floats(plan.tile, p, threads, stem));
+                                          : simd::own_scratch(t->tiles[plan.tile].scratch_floats(p, threads, stem));
   if (activation_after(p, ep, t->lanes)) {
     GemmEpilogue before = ep;
     before.activation = Activation::kNone;
-    t->run(p, input, packed_filter, output, before, simd::DirectConvRun{plan.tile, threads, scratch, stem});
+    t->tiles[plan.tile].run(p, input, packed_filter, output, before, simd::DirectConvRun{threads, scratch, stem});
     GemmRun act_run = run;
     act_run.scratch = nullptr;
     activation_elementwise_f32(ep.activation, ep.alpha, output, output, p.batch * p.out_h * p.out_w * p.out_c,
                                act_run);
     return;
   }
-  t->run(p, input, packed_filter, output, ep, simd::DirectConvRun{plan.tile, threads, scratch, stem});
+  t->tiles[plan.tile].run(p, input, packed_filter, output, ep, simd::DirectConvRun{threads, scratch, stem});
 }
 
 }  // namespace frost::kernels

@@ -1,6 +1,6 @@
 // The direct (implicit-GEMM) NHWC convolution of kernels/conv_direct.h as
 // templates over the xsimd architecture and the register tile. Included only
-// by the per-ISA translation units conv_direct_f32_<isa>.cc; internal linkage
+// by the per-tile translation units conv_direct_f32_<isa>_<MR>x<NR>.cc; internal linkage
 // for the reason given in gemm_impl.h.
 //
 // Loop nest of one chunk of the work (a range of pixel tiles × a range of
@@ -451,63 +451,22 @@ void direct_run(const Conv2DParams& p, const float* input, const float* packed, 
   });
 }
 
-// A table of tiles T0, T1, ... (names given in the same order).
-template <class... Ts>
-struct DirectTiles {
-  template <int I, class First, class... Rest>
-  struct At {
-    using type = typename At<I - 1, Rest...>::type;
-  };
-  template <class First, class... Rest>
-  struct At<0, First, Rest...> {
-    using type = First;
-  };
-
-  template <size_t... I>
-  static size_t scratch(int tile, const Conv2DParams& p, int threads, bool stem, std::index_sequence<I...>) {
-    size_t out = 0;
-    ((tile == static_cast<int>(I) ? (out = direct_scratch_floats<Ts>(p, threads, stem), 0) : 0), ...);
-    return out;
-  }
-  static size_t scratch_floats(int tile, const Conv2DParams& p, int threads, bool stem) {
-    return scratch(tile, p, threads, stem, std::index_sequence_for<Ts...>{});
-  }
-  template <class T>
-  static void run_one(const Conv2DParams& p, const float* input, const float* packed, float* output,
-                      const GemmEpilogue& ep, const DirectConvRun& r) {
-    if constexpr (!T::STEM) {
-      direct_run<T>(p, input, packed, output, ep, r.threads, r.scratch);
-    } else if (r.stem) {
+template <class T>
+void direct_tile_run(const Conv2DParams& p, const float* input, const float* packed, float* output,
+                     const GemmEpilogue& ep, const DirectConvRun& r) {
+  if constexpr (T::STEM) {
+    if (r.stem) {
       stem_dispatch<T>(p, input, packed, output, ep, r.threads, r.scratch, StemSteps{});
-    } else {
-      direct_run<T>(p, input, packed, output, ep, r.threads, r.scratch);
+      return;
     }
   }
-  template <size_t... I>
-  static void dispatch(const Conv2DParams& p, const float* input, const float* packed, float* output,
-                       const GemmEpilogue& ep, const DirectConvRun& r, std::index_sequence<I...>) {
-    ((r.tile == static_cast<int>(I) ? (run_one<Ts>(p, input, packed, output, ep, r), 0) : 0), ...);
-  }
-  static void run(const Conv2DParams& p, const float* input, const float* packed, float* output,
-                  const GemmEpilogue& ep, const DirectConvRun& r) {
-    dispatch(p, input, packed, output, ep, r, std::index_sequence_for<Ts...>{});
-  }
-};
+  direct_run<T>(p, input, packed, output, ep, r.threads, r.scratch);
+}
 
-template <class... Ts>
-DirectConvKernelTable make_direct_table(const char* isa_name, const char* const (&names)[sizeof...(Ts)],
-                                        const char* const (&stem_names)[sizeof...(Ts)]) {
-  static_assert(sizeof...(Ts) <= DirectConvKernelTable::kMaxTiles);
-  DirectConvKernelTable t{};
-  t.isa_name = isa_name;
-  using First = typename DirectTiles<Ts...>::template At<0, Ts...>::type;
-  t.lanes = First::W;
-  t.num_tiles = static_cast<int>(sizeof...(Ts));
-  int i = 0;
-  ((t.tiles[i] = {names[i], Ts::STEM ? stem_names[i] : nullptr, Ts::MR, Ts::NR}, ++i), ...);
-  t.scratch_floats = &DirectTiles<Ts...>::scratch_floats;
-  t.run = &DirectTiles<Ts...>::run;
-  return t;
+// The table entry of tile T (the stem name is dropped if T has no stem mode).
+template <class T>
+DirectConvTile make_direct_tile(const char* name, const char* stem_name) {
+  return {name, T::STEM ? stem_name : nullptr, T::MR, T::NR, &direct_scratch_floats<T>, &direct_tile_run<T>};
 }
 
 }  // namespace

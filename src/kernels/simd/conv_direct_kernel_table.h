@@ -12,10 +12,9 @@
 
 namespace frost::kernels::simd {
 
-// Everything a per-ISA run needs besides the operands: the tile's place in
-// the output and how the threads share it (set by the front end).
+// Everything a tile's run needs besides the operands: how the threads share
+// the output (set by the front end).
 struct DirectConvRun {
-  int tile = 0;              // index into DirectConvKernelTable::tiles
   int threads = 1;
   float* scratch = nullptr;  // DirectConvKernelTable::scratch_floats(...) floats
   bool stem = false;         // the stem mode (conv_direct_stem_impl.h); the front end checks it fits
@@ -44,26 +43,43 @@ inline bool direct_stem_step(int64_t step, bool pointwise) {
   return false;
 }
 
-struct DirectConvKernelTable {
-  static constexpr int kMaxTiles = 6;
-  struct Tile {
-    const char* name;       // "conv2d_direct_f32_<MR>x<NR>_<isa>"
-    const char* stem_name;  // "conv2d_direct_stem_f32_<MR>x<NR>_<isa>", null: no stem mode
-    int mr, nr;
-  };
-  const char* isa_name;
-  int lanes;  // floats per vector
-  int num_tiles;
-  Tile tiles[kMaxTiles];
+// One register tile (MR pixels × NR channels) of one ISA with its own entry
+// points, so that each tile family is its own translation unit
+// (conv_direct_f32_<isa>_<MR>x<NR>.cc): the templates of one tile, with its
+// stem mode's steps × activations, took minutes to compile, and all of an
+// ISA's tiles in one file 5–20 minutes for any change.
+struct DirectConvTile {
+  const char* name;       // "conv2d_direct_f32_<MR>x<NR>_<isa>"
+  const char* stem_name;  // "conv2d_direct_stem_f32_<MR>x<NR>_<isa>", null: no stem mode
+  int mr, nr;
   // Floats of scratch for `threads` threads: per thread one pointer table
   // (MR·fh·fw pointers) and one run of zeros (fw·in_c floats), aligned; in
   // the stem mode the run offsets and a window buffer per thread.
-  size_t (*scratch_floats)(int tile, const Conv2DParams& p, int threads, bool stem);
+  size_t (*scratch_floats)(const Conv2DParams& p, int threads, bool stem);
   void (*run)(const Conv2DParams& p, const float* input, const float* packed_filter, float* output,
               const GemmEpilogue& ep, const DirectConvRun& r);
 };
 
+struct DirectConvKernelTable {
+  static constexpr int kMaxTiles = 6;
+  const char* isa_name;
+  int lanes;  // floats per vector
+  int num_tiles;
+  DirectConvTile tiles[kMaxTiles];
+};
+
 const DirectConvKernelTable& conv_direct_table_avx2();
 const DirectConvKernelTable& conv_direct_table_avx512();
+
+// The tiles, one translation unit each (built with that ISA's flags).
+DirectConvTile conv_direct_tile_avx2_12x8();
+DirectConvTile conv_direct_tile_avx2_6x16();
+DirectConvTile conv_direct_tile_avx2_8x8();
+DirectConvTile conv_direct_tile_avx512_24x16();
+DirectConvTile conv_direct_tile_avx512_12x32();
+DirectConvTile conv_direct_tile_avx512_6x64();
+DirectConvTile conv_direct_tile_avx512_16x16();
+DirectConvTile conv_direct_tile_avx512_7x48();
+DirectConvTile conv_direct_tile_avx512_7x64();
 
 }  // namespace frost::kernels::simd

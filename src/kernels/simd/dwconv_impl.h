@@ -8,8 +8,10 @@
 // Fast path (multiplier 1, no dilation, 3×3 or 5×5, stride 1 or 2): for one
 // vector of channels the fh·fw filter vectors stay in registers and OXB
 // adjacent output pixels are accumulated at once, so each input vector is
-// loaded once per output block instead of once per tap; output columns whose
-// window leaves the input on the left or right skip the missing taps. Other
+// loaded once per output block instead of once per tap; blocks whose
+// windows leave the input on the left or right skip the missing taps. An
+// input that fits in L2 runs whole rows channel vector by channel vector
+// (dw_rows_fast), larger ones chunks of a row at a time (dw_row_fast). Other
 // filter sizes, dilation and multipliers > 1 take the per-pixel path. The
 // last C mod W channels: with C ≥ W one more full vector ending at channel C
 // (it recomputes a few channels with the same values), with C < W one partial
@@ -20,6 +22,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <xsimd/xsimd.hpp>
 
@@ -135,12 +138,16 @@ FROST_SIMD_INLINE V dw_finish(V x, const DwEpilogue<V> e, int64_t ox, int64_t co
   return x;
 }
 
-// OB output pixels starting at input column ix0 (all taps inside the row),
-// one vector of channels (kPartial: its first `count` lanes). rows[ky] points
-// at input row oy·S − pad_top + ky (or the zero row), offset to this channel
-// vector.
-template <class T, int FH, int FW, int S, int OB, class Epi, bool kPartial>
-FROST_SIMD_INLINE void dw_block(const float* const* rows, int64_t ix0, int64_t in_c,
+// OB output pixels starting at input column ix0, one vector of channels
+// (kPartial: its first `count` lanes). rows[ky] points at input row
+// oy·S − pad_top + ky (or the zero row), offset to this channel vector.
+// kMasked: the block reaches past the row's left or right end, and only its
+// columns ix0 + col with col in [col_lo, col_hi) exist (the others, the
+// padding, are skipped; no pointer to them is formed); otherwise all do.
+// Each pixel's taps are summed in (ky, kx) order whatever its block, so a
+// pixel's value does not depend on how the row is cut into blocks.
+template <class T, int FH, int FW, int S, int OB, class Epi, bool kPartial, bool kMasked>
+FROST_SIMD_INLINE void dw_block(const float* const* rows, int64_t ix0, int64_t col_lo, int64_t col_hi, int64_t in_c,
                                 const typename T::V (&f)[FH][FW], const DwEpilogue<typename T::V> e, int64_t ox,
                                 float* out, int64_t out_c, int64_t count) {
   using V = typename T::V;
@@ -150,10 +157,10 @@ FROST_SIMD_INLINE void dw_block(const float* const* rows, int64_t ix0, int64_t i
   for (int o = 0; o < OB; ++o) acc[o] = V(0.0f);
 #pragma GCC unroll 8
   for (int ky = 0; ky < FH; ++ky) {
-    const float* r = rows[ky] + ix0 * in_c;
 #pragma GCC unroll 32
     for (int col = 0; col < kCols; ++col) {
-      const V x = dw_load<V, kPartial>(r + col * in_c, count);
+      if (kMasked && (col < col_lo || col >= col_hi)) continue;
+      const V x = dw_load<V, kPartial>(rows[ky] + (ix0 + col) * in_c, count);
 #pragma GCC unroll 16
       for (int o = 0; o < OB; ++o) {
         const int kx = col - o * S;
@@ -164,25 +171,6 @@ FROST_SIMD_INLINE void dw_block(const float* const* rows, int64_t ix0, int64_t i
 #pragma GCC unroll 16
   for (int o = 0; o < OB; ++o)
     dw_store<V, kPartial>(dw_finish<V, Epi, kPartial>(acc[o], e, ox + o, count), out + o * out_c, count);
-}
-
-// One output pixel whose window sticks out of the row on the left or right:
-// only taps kx in [lo, hi) are inside. Same registers as dw_block.
-template <class T, int FH, int FW, class Epi, bool kPartial>
-FROST_SIMD_INLINE void dw_edge(const float* const* rows, int64_t ix0, int64_t lo, int64_t hi, int64_t in_c,
-                               const typename T::V (&f)[FH][FW], const DwEpilogue<typename T::V> e, int64_t ox,
-                               float* out, int64_t count) {
-  using V = typename T::V;
-  V acc(0.0f);
-#pragma GCC unroll 8
-  for (int ky = 0; ky < FH; ++ky) {
-#pragma GCC unroll 8
-    for (int kx = 0; kx < FW; ++kx) {
-      if (kx >= lo && kx < hi)
-        acc = xsimd::fma(dw_load<V, kPartial>(rows[ky] + (ix0 + kx) * in_c, count), f[ky][kx], acc);
-    }
-  }
-  dw_store<V, kPartial>(dw_finish<V, Epi, kPartial>(acc, e, ox, count), out, count);
 }
 
 // Output columns per chunk: the chunk's input (FH rows × its columns × all
@@ -198,93 +186,176 @@ int64_t dw_chunk(int64_t channels) {
   return chunk < T::OXB ? T::OXB : chunk;
 }
 
+// Output columns whose whole window is inside the row: [lo, hi).
+struct DwInterior {
+  int64_t lo, hi;
+};
+template <int FW, int S>
+DwInterior dw_interior(const Conv2DParams& p) {
+  int64_t lo = (p.pad_left + S - 1) / S;
+  int64_t hi = p.in_w - FW + p.pad_left >= 0 ? (p.in_w - FW + p.pad_left) / S + 1 : 0;
+  if (lo > p.out_w) lo = p.out_w;
+  if (hi > p.out_w) hi = p.out_w;
+  if (hi < lo) hi = lo;
+  return {lo, hi};
+}
+
+// Input row pointers of output row (n, oy): rows[ky] at input row
+// oy·S − pad_top + ky, or the zero row.
+template <int FH, int S>
+FROST_SIMD_INLINE void dw_input_rows(const Conv2DParams& p, const float* input, const float* zero_row, int64_t n,
+                                     int64_t oy, const float* (&rows)[FH]) {
+  for (int ky = 0; ky < FH; ++ky) {
+    const int64_t iy = oy * S - p.pad_top + ky;
+    rows[ky] = (iy >= 0 && iy < p.in_h) ? input + ((n * p.in_h + iy) * p.in_w) * p.in_c : zero_row;
+  }
+}
+
+// The FH·FW filter vectors of channel vector [c, c + W) (kPartial: its
+// first `count` lanes), and its epilogue's per-channel operands; e.res is
+// left for the caller (it depends on the row).
+template <class T, int FH, int FW, class Epi, bool kPartial>
+FROST_SIMD_INLINE void dw_channel_setup(const float* filter, int64_t C, int64_t c, int64_t count,
+                                        const GemmEpilogue& ep, typename T::V (&f)[FH][FW],
+                                        DwEpilogue<typename T::V>& e) {
+  using V = typename T::V;
+#pragma GCC unroll 8
+  for (int ky = 0; ky < FH; ++ky)
+#pragma GCC unroll 8
+    for (int kx = 0; kx < FW; ++kx) f[ky][kx] = dw_load<V, kPartial>(filter + (ky * FW + kx) * C + c, count);
+  if constexpr (Epi::any) {
+    e.alpha = V(ep.alpha);
+    e.has_bias = ep.bias != nullptr;
+    e.has_scale = ep.post_scale != nullptr;
+    e.has_shift = ep.post_shift != nullptr;
+    e.bias = e.has_bias ? dw_load<V, kPartial>(ep.bias + c, count) : V(0.0f);
+    e.scale = e.has_scale ? dw_load<V, kPartial>(ep.post_scale + c, count) : V(1.0f);
+    e.shift = e.has_shift ? dw_load<V, kPartial>(ep.post_shift + c, count) : V(0.0f);
+    e.ldr = ep.ldr;
+    e.res_after = ep.residual_after_activation;
+  }
+}
+
+// Output columns [x0, x1) of one row for one channel vector: rc[ky] is the
+// input row ky offset to the channel vector, out the output row offset to
+// it. Blocks of OXB pixels, the last columns in blocks of 4, 2 and 1: a lone
+// pixel is one chain of FH·FW dependent FMAs, so the pixels whose window
+// leaves the row are blocks too (masked, dw_block), not one at a time (a
+// 6-pixel row of MobileNetV2 was an edge pixel, a block of 4 and an edge
+// pixel; it is now a block of 4 and one of 2).
+template <class T, int FH, int FW, int S, class Epi, bool kPartial>
+FROST_SIMD_INLINE void dw_columns(const Conv2DParams& p, const float* const* rc, const typename T::V (&f)[FH][FW],
+                                  const DwEpilogue<typename T::V>& e, DwInterior in, int64_t x0, int64_t x1,
+                                  float* out, int64_t count) {
+  constexpr int OXB = T::OXB;
+  const int64_t C = p.in_c;
+  auto block = [&]<int OB>(int64_t ox) __attribute__((always_inline)) {
+    const int64_t ix0 = ox * S - p.pad_left;
+    if (ox >= in.lo && ox + OB <= in.hi) {
+      dw_block<T, FH, FW, S, OB, Epi, kPartial, false>(rc, ix0, 0, 0, C, f, e, ox, out + ox * C, C, count);
+    } else {
+      dw_block<T, FH, FW, S, OB, Epi, kPartial, true>(rc, ix0, -ix0, p.in_w - ix0, C, f, e, ox, out + ox * C, C,
+                                                      count);
+    }
+  };
+  int64_t ox = x0;
+  for (; ox + OXB <= x1; ox += OXB) block.template operator()<OXB>(ox);
+  if constexpr (OXB > 4) {
+    if (ox + 4 <= x1) {
+      block.template operator()<4>(ox);
+      ox += 4;
+    }
+  }
+  if constexpr (OXB > 2) {
+    if (ox + 2 <= x1) {
+      block.template operator()<2>(ox);
+      ox += 2;
+    }
+  }
+  if (ox < x1) block.template operator()<1>(ox);
+}
+
+// The channel vectors of C channels, as (c, count, partial): with C < W one
+// partial vector, otherwise full vectors and, for C mod W, one more full
+// vector ending at channel C (it recomputes a few channels, same values).
+template <class T, class Fn>
+FROST_SIMD_INLINE void dw_for_channel_vectors(int64_t C, Fn&& fn) {
+  constexpr int W = T::W;
+  if (C < W) {
+    fn.template operator()<true>(0, C);
+    return;
+  }
+  int64_t c = 0;
+  for (; c + W <= C; c += W) fn.template operator()<false>(c, W);
+  if (c < C) fn.template operator()<false>(C - W, W);
+}
+
 // Output columns [col0, col1) of one output row (n, oy) of the fast path,
-// with the epilogue applied in registers.
+// with the epilogue applied in registers: in chunks of columns whose input
+// stays in L1, each chunk channel vector by channel vector.
 template <class T, int FH, int FW, int S, class Epi>
 void dw_row_fast(const Conv2DParams& p, const float* input, const float* filter, float* out_row, int64_t n,
                  int64_t oy, const float* zero_row, int64_t col0, int64_t col1, const GemmEpilogue& ep) {
   using V = typename T::V;
-  constexpr int W = T::W, OXB = T::OXB;
   const int64_t C = p.in_c;
   const float* rows[FH];
-  for (int ky = 0; ky < FH; ++ky) {
-    const int64_t iy = oy * S - p.pad_top + ky;
-    rows[ky] = (iy >= 0 && iy < p.in_h) ? input + ((n * p.in_h + iy) * p.in_w) * C : zero_row;
-  }
-  // Output columns whose whole window is inside the row.
-  int64_t ox_lo = (p.pad_left + S - 1) / S;
-  int64_t ox_hi = p.in_w - FW + p.pad_left >= 0 ? (p.in_w - FW + p.pad_left) / S + 1 : 0;
-  if (ox_lo > p.out_w) ox_lo = p.out_w;
-  if (ox_hi > p.out_w) ox_hi = p.out_w;
-  if (ox_hi < ox_lo) ox_hi = ox_lo;
-
+  dw_input_rows<FH, S>(p, input, zero_row, n, oy, rows);
+  const DwInterior in = dw_interior<FW, S>(p);
   const int64_t chunk = dw_chunk<T, FH, FW, S>(C);
-  // One channel vector [c, c + W) (kPartial: [c, c + count)) over output
-  // columns [x0, x1).
   const float* res_row =
       ep.residual != nullptr ? ep.residual + (n * p.out_h + oy) * p.out_w * ep.ldr : nullptr;
-  // Inlined (as the loop was before it became a lambda): a call through the
-  // closure kept the loop's pointers in memory and cost EfficientNet's
-  // depthwise layers ~20%.
-  auto channel_vector = [&]<bool kPartial>(int64_t c, int64_t count, int64_t x0, int64_t x1)
-                            __attribute__((always_inline)) {
-    V f[FH][FW];
-#pragma GCC unroll 8
-    for (int ky = 0; ky < FH; ++ky)
-#pragma GCC unroll 8
-      for (int kx = 0; kx < FW; ++kx) f[ky][kx] = dw_load<V, kPartial>(filter + (ky * FW + kx) * C + c, count);
-    DwEpilogue<V> e;
-    if constexpr (Epi::any) {
-      e.alpha = V(ep.alpha);
-      e.has_bias = ep.bias != nullptr;
-      e.has_scale = ep.post_scale != nullptr;
-      e.has_shift = ep.post_shift != nullptr;
-      e.bias = e.has_bias ? dw_load<V, kPartial>(ep.bias + c, count) : V(0.0f);
-      e.scale = e.has_scale ? dw_load<V, kPartial>(ep.post_scale + c, count) : V(1.0f);
-      e.shift = e.has_shift ? dw_load<V, kPartial>(ep.post_shift + c, count) : V(0.0f);
-      e.res = res_row != nullptr ? res_row + c : nullptr;
-      e.ldr = ep.ldr;
-      e.res_after = ep.residual_after_activation;
-    }
-    const float* rc[FH];
-    for (int ky = 0; ky < FH; ++ky) rc[ky] = rows[ky] + c;
-    int64_t ox = x0;
-    while (ox < x1) {
-      const int64_t ix0 = ox * S - p.pad_left;
-      const int64_t inner_end = ox_hi < x1 ? ox_hi : x1;  // interior columns of this chunk
-      if (ox >= ox_lo && ox + OXB <= inner_end) {
-        dw_block<T, FH, FW, S, OXB, Epi, kPartial>(rc, ix0, C, f, e, ox, out_row + ox * C + c, C, count);
-        ox += OXB;
-      } else if (OXB > 4 && ox >= ox_lo && ox + 4 <= inner_end) {
-        // The interior's last columns in blocks of 4 and 2 rather than one
-        // at a time: a lone pixel is one chain of FH·FW dependent FMAs. Each
-        // pixel's taps are summed in the same order whatever its block.
-        dw_block<T, FH, FW, S, 4, Epi, kPartial>(rc, ix0, C, f, e, ox, out_row + ox * C + c, C, count);
-        ox += 4;
-      } else if (OXB > 2 && ox >= ox_lo && ox + 2 <= inner_end) {
-        dw_block<T, FH, FW, S, 2, Epi, kPartial>(rc, ix0, C, f, e, ox, out_row + ox * C + c, C, count);
-        ox += 2;
-      } else if (ox >= ox_lo && ox < ox_hi) {
-        dw_block<T, FH, FW, S, 1, Epi, kPartial>(rc, ix0, C, f, e, ox, out_row + ox * C + c, C, count);
-        ++ox;
-      } else {
-        const int64_t lo = ix0 < 0 ? -ix0 : 0;
-        const int64_t hi = p.in_w - ix0 < FW ? p.in_w - ix0 : FW;
-        dw_edge<T, FH, FW, Epi, kPartial>(rc, ix0, lo, hi, C, f, e, ox, out_row + ox * C + c, count);
-        ++ox;
-      }
-    }
-  };
   for (int64_t x0 = col0; x0 < col1; x0 += chunk) {
     const int64_t x1 = x0 + chunk < col1 ? x0 + chunk : col1;
-    if (C < W) {
-      channel_vector.template operator()<true>(0, C, x0, x1);
-      continue;
-    }
-    int64_t c = 0;
-    for (; c + W <= C; c += W) channel_vector.template operator()<false>(c, W, x0, x1);
-    if (c < C) channel_vector.template operator()<false>(C - W, W, x0, x1);
+    // Inlined (as the loop was before it became a lambda): a call through
+    // the closure kept the loop's pointers in memory and cost EfficientNet's
+    // depthwise layers ~20%.
+    dw_for_channel_vectors<T>(C, [&]<bool kPartial>(int64_t c, int64_t count) __attribute__((always_inline)) {
+      V f[FH][FW];
+      DwEpilogue<V> e;
+      dw_channel_setup<T, FH, FW, Epi, kPartial>(filter, C, c, count, ep, f, e);
+      if constexpr (Epi::any) e.res = res_row != nullptr ? res_row + c : nullptr;
+      const float* rc[FH];
+      for (int ky = 0; ky < FH; ++ky) rc[ky] = rows[ky] + c;
+      dw_columns<T, FH, FW, S, Epi, kPartial>(p, rc, f, e, in, x0, x1, out_row + c, count);
+    });
   }
+}
+
+// The input size up to which dw_run takes whole rows, channel vector by
+// channel vector (dw_rows_fast): it passes over the input once per channel
+// vector, reading only that vector's cache lines, so with the input in L2
+// (1 MiB on Zen 4) the pass costs no more than dw_row_fast's chunks; beyond
+// that, the lines that the adjacent-line prefetch brings for the next
+// vector would be gone by the time it is used.
+constexpr int64_t kDwRowsBytes = 512 * 1024;
+
+// Whole output rows [r0, r1) (r = n·out_h + oy) of the fast path, channel
+// vector by channel vector: the filter and epilogue operands are loaded once
+// per channel vector for all the rows instead of once per row. For small
+// images (MobileNetV2's 6×6 and 3×3 layers: a row is one block of 3-6
+// pixels) that setup was as long as the row's FMAs. The same pixels in the
+// same blocks as dw_row_fast, so the same bits. Each channel vector's input
+// is its own cache lines, so going over the rows once per vector reads the
+// input once.
+template <class T, int FH, int FW, int S, class Epi>
+void dw_rows_fast(const Conv2DParams& p, const float* input, const float* filter, float* output, int64_t r0,
+                  int64_t r1, const float* zero_row, const GemmEpilogue& ep) {
+  using V = typename T::V;
+  const int64_t C = p.in_c;
+  const DwInterior in = dw_interior<FW, S>(p);
+  dw_for_channel_vectors<T>(C, [&]<bool kPartial>(int64_t c, int64_t count) __attribute__((always_inline)) {
+    V f[FH][FW];
+    DwEpilogue<V> e;
+    dw_channel_setup<T, FH, FW, Epi, kPartial>(filter, C, c, count, ep, f, e);
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t n = r / p.out_h, oy = r % p.out_h;
+      const float* rc[FH];
+      dw_input_rows<FH, S>(p, input, zero_row, n, oy, rc);
+      for (int ky = 0; ky < FH; ++ky) rc[ky] += c;
+      if constexpr (Epi::any) e.res = ep.residual != nullptr ? ep.residual + r * p.out_w * ep.ldr + c : nullptr;
+      dw_columns<T, FH, FW, S, Epi, kPartial>(p, rc, f, e, in, 0, p.out_w, output + r * p.out_w * C + c, count);
+    }
+  });
 }
 
 // Any geometry, pixel by pixel; the epilogue is a separate pass (dw_run).
@@ -297,26 +368,36 @@ void dw_row_generic(const Conv2DParams& p, const float* input, const float* filt
 template <class T>
 using DwRowFn = void (*)(const Conv2DParams&, const float*, const float*, float*, int64_t, int64_t, const float*,
                          int64_t, int64_t, const GemmEpilogue&);
-
-// The fast row kernel for the layer with epilogue `ep` fused (nullptr: none
-// at all), or null (no fast path, or a transcendental activation).
 template <class T>
-DwRowFn<T> choose_fast_row_kernel(const Conv2DParams& p, const GemmEpilogue* ep) {
+using DwRowsFn = void (*)(const Conv2DParams&, const float*, const float*, float*, int64_t, int64_t, const float*,
+                          const GemmEpilogue&);
+
+// A layer's fast kernels: by piece of a row, and by whole rows.
+template <class T>
+struct DwFast {
+  DwRowFn<T> row = nullptr;
+  DwRowsFn<T> rows = nullptr;
+};
+
+// The fast kernels for the layer with epilogue `ep` fused (nullptr: none
+// at all), or nulls (no fast path, or a transcendental activation).
+template <class T>
+DwFast<T> choose_fast_kernels(const Conv2DParams& p, const GemmEpilogue* ep) {
   const bool plain = p.depth_multiplier == 1 && p.dilation_h == 1 && p.dilation_w == 1 && p.stride_h == p.stride_w &&
                      p.filter_h == p.filter_w && p.in_c == p.out_c;
-  if (!plain) return nullptr;
+  if (!plain) return {};
   const int64_t f = p.filter_h, s = p.stride_h;
-  auto pick = [&]<class Epi>() -> DwRowFn<T> {
-    if (f == 3 && s == 1) return &dw_row_fast<T, 3, 3, 1, Epi>;
-    if (f == 3 && s == 2) return &dw_row_fast<T, 3, 3, 2, Epi>;
-    if (f == 5 && s == 1) return &dw_row_fast<T, 5, 5, 1, Epi>;
-    if (f == 5 && s == 2) return &dw_row_fast<T, 5, 5, 2, Epi>;
-    return nullptr;
+  auto pick = [&]<class Epi>() -> DwFast<T> {
+    if (f == 3 && s == 1) return {&dw_row_fast<T, 3, 3, 1, Epi>, &dw_rows_fast<T, 3, 3, 1, Epi>};
+    if (f == 3 && s == 2) return {&dw_row_fast<T, 3, 3, 2, Epi>, &dw_rows_fast<T, 3, 3, 2, Epi>};
+    if (f == 5 && s == 1) return {&dw_row_fast<T, 5, 5, 1, Epi>, &dw_rows_fast<T, 5, 5, 1, Epi>};
+    if (f == 5 && s == 2) return {&dw_row_fast<T, 5, 5, 2, Epi>, &dw_rows_fast<T, 5, 5, 2, Epi>};
+    return {};
   };
   if (ep == nullptr) return pick.template operator()<DwEpi<Activation::kNone, false>>();
-  return with_activation(ep->activation, [&](auto tag) -> DwRowFn<T> {
+  return with_activation(ep->activation, [&](auto tag) -> DwFast<T> {
     constexpr Activation kAct = decltype(tag)::value;
-    if constexpr (is_transcendental(kAct)) return nullptr;  // dw_run does not fuse these
+    if constexpr (is_transcendental(kAct)) return {};  // dw_run does not fuse these
     else return pick.template operator()<DwEpi<kAct, true>>();
   });
 }
@@ -355,14 +436,30 @@ void dw_run(const Conv2DParams& p, const float* input, const float* filter, floa
   // would not fit the registers (EfficientNet's swish depthwise layers took
   // 8 -> 10 µs and 5 -> 9 µs fused).
   const bool fuse = !is_transcendental(ep.activation) && epilogue_active(ep);
-  const DwRowFn<T> fast = choose_fast_row_kernel<T>(p, fuse ? &ep : nullptr);
-  const DwRowFn<T> row_fn = fast != nullptr ? fast : &dw_row_generic<T>;
-  const bool post_epilogue = fast == nullptr || !fuse;
+  const DwFast<T> fast = choose_fast_kernels<T>(p, fuse ? &ep : nullptr);
+  const DwRowFn<T> row_fn = fast.row != nullptr ? fast.row : &dw_row_generic<T>;
+  const bool post_epilogue = fast.row == nullptr || !fuse;
   const GemmEpilogue none{};
   const GemmEpilogue& row_ep = post_epilogue ? none : ep;
   const DwPieces pieces = dw_pieces(rows, p.out_w, threads);
+  // Whole rows on an input that stays in L2 (kDwRowsBytes): the rows
+  // kernel, which loads each channel vector's filter once for all of them.
+  const int64_t in_bytes = p.batch * p.in_h * p.in_w * p.in_c * static_cast<int64_t>(sizeof(float));
+  const bool whole_rows = fast.rows != nullptr && pieces.parts == 1 && in_bytes <= kDwRowsBytes;
   parallel_for(threads, pieces.chunks, [&](int64_t chunk, int) {
     const ChunkRange range = chunk_range(pieces.items, pieces.chunks, chunk);
+    if (whole_rows) {
+      // A separate epilogue follows each group of rows while its output is
+      // in L1 (about kDwChunkBytes of it).
+      const int64_t row_bytes = p.out_w * p.out_c * static_cast<int64_t>(sizeof(float));
+      const int64_t group = post_epilogue ? std::max<int64_t>(1, kDwChunkBytes / row_bytes) : range.end - range.begin;
+      for (int64_t r0 = range.begin; r0 < range.end; r0 += group) {
+        const int64_t r1 = std::min(range.end, r0 + group);
+        fast.rows(p, input, filter, output, r0, r1, scratch, row_ep);
+        if (post_epilogue) apply_epilogue<T>(output, p.out_c, r0 * p.out_w, 0, (r1 - r0) * p.out_w, p.out_c, ep);
+      }
+      return;
+    }
     for (int64_t i = range.begin; i < range.end; ++i) {
       const int64_t r = i / pieces.parts, part = i % pieces.parts;
       const ChunkRange cols = chunk_range(p.out_w, pieces.parts, part);

@@ -102,24 +102,6 @@ size_t scratch_floats(const GemmShape& s, bool b_packed, int threads) {
   return static_cast<size_t>(general_scratch_floats<T>(s, b_packed, threads));
 }
 
-// The row tiles of an mc-row block: tile t is rows [begin, begin + rows).
-// A packed A block is cut into MR-row panels, so its tiles are MR rows and
-// only the last is short. A read in place spreads the rows evenly over the
-// same number of tiles: a short tile loads the same B panel row per k for
-// fewer FMAs, and a 4-row one ran at half the speed of a full tile.
-// M = 100, N = 128, K = 784 on AVX-512 (12×32), 1 thread: 8×12 + 4 rows
-// 180 µs (111 GFLOP/s), 8×11 + 12 rows 173 µs (116, the FMA peak).
-struct RowTile {
-  int64_t begin, rows;
-};
-
-template <class T>
-FROST_SIMD_INLINE RowTile row_tile(int64_t mc, int64_t tiles, int64_t t, bool packed_a) {
-  if (packed_a) return {t * T::MR, min_i64(T::MR, mc - t * T::MR)};
-  const int64_t begin = mc * t / tiles;
-  return {begin, mc * (t + 1) / tiles - begin};
-}
-
 // Any tile smaller than MR × NR: micro_kernel with kRows = rows and kVecs =
 // the vectors that cols needs, picked from a table of all of them.
 template <class T, bool kPackedA, std::size_t... I>
@@ -201,15 +183,15 @@ void general(const GemmShape& s, const float* a, const float* b, bool b_packed, 
       for (int64_t ic = m0; ic < m1; ic += mc_step) {
         const int64_t mc = min_i64(mc_step, m1 - ic), mtiles_block = div_up(mc, MR);
         const float* a_block = av.a + ic * av.rs + pc * av.ks;
-        if (pack_a) pack_a_block<T>(AView{a_block, av.rs, av.ks}, mc, kc, abuf);
+        if (pack_a) pack_a_block<T>(AView{a_block, av.rs, av.ks}, mc, mtiles_block, kc, abuf);
         for (int64_t q = q0; q < q1; ++q) {
           const int64_t j = jc + q * NR, cols = min_i64(NR, n - j);
           const float* bpanel = bp + q * panel_stride;
           for (int64_t t = 0; t < mtiles_block; ++t) {
-            const auto [ir, rows] = row_tile<T>(mc, mtiles_block, t, pack_a);
+            const auto [ir, rows] = row_tile(mc, mtiles_block, t);
             float* ct = c + (ic + ir) * s.ldc + j;
             if (pack_a) {
-              tile<T, true>(kc, abuf + ir * kc, 0, 0, bpanel, ct, s.ldc, rows, cols, accumulate);
+              tile<T, true>(kc, abuf + t * MR * kc, 0, 0, bpanel, ct, s.ldc, rows, cols, accumulate);
             } else {
               tile<T, false>(kc, a_block + ir * av.rs, av.rs, av.ks, bpanel, ct, s.ldc, rows, cols, accumulate);
             }
@@ -243,15 +225,15 @@ void packed_chunk(const GemmShape& s, const float* a, const float* b, float* c, 
     for (int64_t ic = m0; ic < m1; ic += mc_step) {
       const int64_t mc = min_i64(mc_step, m1 - ic), mtiles_block = div_up(mc, MR);
       const float* a_block = av.a + ic * av.rs + pc * av.ks;
-      if (pack_a) pack_a_block<T>(AView{a_block, av.rs, av.ks}, mc, kc, abuf);
+      if (pack_a) pack_a_block<T>(AView{a_block, av.rs, av.ks}, mc, mtiles_block, kc, abuf);
       for (int64_t q = q0; q < q1; ++q) {
         const int64_t j = q * NR, cols = min_i64(NR, s.n - j);
         const float* bpanel = b + q * k * NR + pc * NR;
         for (int64_t t = 0; t < mtiles_block; ++t) {
-          const auto [ir, rows] = row_tile<T>(mc, mtiles_block, t, pack_a);
+          const auto [ir, rows] = row_tile(mc, mtiles_block, t);
           float* ct = c + (ic + ir) * s.ldc + j;
           if (pack_a) {
-            tile<T, true>(kc, abuf + ir * kc, 0, 0, bpanel, ct, s.ldc, rows, cols, accumulate);
+            tile<T, true>(kc, abuf + t * MR * kc, 0, 0, bpanel, ct, s.ldc, rows, cols, accumulate);
           } else {
             tile<T, false>(kc, a_block + ir * av.rs, av.rs, av.ks, bpanel, ct, s.ldc, rows, cols, accumulate);
           }

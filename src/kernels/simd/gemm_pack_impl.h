@@ -16,35 +16,43 @@ namespace {  // NOLINT: internal linkage on purpose (see gemm_impl.h)
 // ---------------------------------------------------------------------------
 // Packing
 
-// MR rows of op(A) stored row-major (A not transposed: rs = row stride,
-// ks = 1), k = [0, kc) → one packed panel. Reading k-major with the MR rows
-// inner writes the panel front to back; the old order (one row at a time)
-// stored with a stride of MR floats and cost ~4 cycles per float, 5% of a
-// 1024³ GEMM on AVX-512.
+// h ≤ MR rows of op(A) stored row-major (A not transposed: rs = row stride,
+// ks = 1), k = [0, kc) → one packed panel of MR-float groups. Panel rows
+// past h repeat row h - 1: the kernel for an h-row tile never reads them.
+// Reading k-major with the rows inner writes the panel front to back; the
+// old order (one row at a time) stored with a stride of MR floats and cost
+// ~4 cycles per float, 5% of a 1024³ GEMM on AVX-512.
 template <class T>
-FROST_SIMD_INLINE void pack_a_rows_scalar(const float* src, int64_t rs, int64_t p0, int64_t kc, float* dst) {
+FROST_SIMD_INLINE void pack_a_rows_scalar(const float* src, int64_t rs, int64_t h, int64_t p0, int64_t kc,
+                                          float* dst) {
   constexpr int MR = T::MR;
+  const float* row[MR];
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r) row[r] = src + min_i64(r, h - 1) * rs;
   for (int64_t p = p0; p < kc; ++p) {
 #pragma GCC unroll 16
-    for (int r = 0; r < MR; ++r) dst[p * MR + r] = src[r * rs + p];
+    for (int r = 0; r < MR; ++r) dst[p * MR + r] = row[r][p];
   }
 }
 
 #if defined(__AVX512F__)
 // The same with AVX-512 for 8 < MR ≤ 16: 16 k at a time, the MR×16 block is
-// transposed in registers (rows past MR repeat the last row and are masked
-// off) and each k's MR floats stored with one masked store.
+// transposed in registers (rows past h repeat row h - 1, rows past MR are
+// masked off) and each k's MR floats stored with one masked store.
 template <class T>
-FROST_SIMD_INLINE int64_t pack_a_rows_avx512(const float* src, int64_t rs, int64_t kc, float* dst) {
+FROST_SIMD_INLINE int64_t pack_a_rows_avx512(const float* src, int64_t rs, int64_t h, int64_t kc, float* dst) {
   constexpr int MR = T::MR;
   static_assert(MR > 8 && MR <= 16);
   constexpr int kLanes = (MR + 3) / 4;  // 128-bit lanes of an output vector that hold rows
   const __mmask16 keep = static_cast<__mmask16>((1u << MR) - 1u);
+  const float* row[16];
+#pragma GCC unroll 16
+  for (int i = 0; i < 16; ++i) row[i] = src + min_i64(i, h - 1) * rs;
   int64_t p = 0;
   for (; p + 16 <= kc; p += 16) {
     __m512 r[16];
 #pragma GCC unroll 16
-    for (int i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(src + (i < MR ? i : MR - 1) * rs + p);
+    for (int i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(row[i] + p);
     // Pairs of rows interleaved, then quads: q[4i+j], lane L = rows 4i..4i+3 at k = 4L+j.
     __m512 t[16], q[16];
 #pragma GCC unroll 8
@@ -77,12 +85,13 @@ FROST_SIMD_INLINE int64_t pack_a_rows_avx512(const float* src, int64_t rs, int64
 }
 #endif
 
-// rows×kc block of op(A) starting at `a` → ceil(rows/MR) panels of kc·MR floats.
+// rows×kc block of op(A) starting at `a` → one panel of kc·MR floats per
+// row tile (row_tile: `tiles` tiles of nearly equal height).
 template <class T>
-void pack_a_block(AView av, int64_t rows, int64_t kc, float* dst) {
+void pack_a_block(AView av, int64_t rows, int64_t tiles, int64_t kc, float* dst) {
   constexpr int MR = T::MR;
-  for (int64_t i = 0; i < rows; i += MR) {
-    const int64_t h = min_i64(MR, rows - i);
+  for (int64_t t = 0; t < tiles; ++t) {
+    const auto [i, h] = row_tile(rows, tiles, t);
     const float* src = av.a + i * av.rs;
     if (h == MR && av.rs == 1) {
       // op(A) rows are contiguous per k (A stored transposed): copy MR at a time.
@@ -90,12 +99,12 @@ void pack_a_block(AView av, int64_t rows, int64_t kc, float* dst) {
 #pragma GCC unroll 16
         for (int r = 0; r < MR; ++r) dst[p * MR + r] = src[p * av.ks + r];
       }
-    } else if (h == MR && av.ks == 1) {
+    } else if (av.ks == 1) {
       int64_t p = 0;
 #if defined(__AVX512F__)
-      if constexpr (T::W == 16 && MR > 8 && MR <= 16) p = pack_a_rows_avx512<T>(src, av.rs, kc, dst);
+      if constexpr (T::W == 16 && MR > 8 && MR <= 16) p = pack_a_rows_avx512<T>(src, av.rs, h, kc, dst);
 #endif
-      pack_a_rows_scalar<T>(src, av.rs, p, kc, dst);
+      pack_a_rows_scalar<T>(src, av.rs, h, p, kc, dst);
     } else {
       for (int64_t p = 0; p < kc; ++p) {
         for (int r = 0; r < MR; ++r) dst[p * MR + r] = r < h ? src[r * av.rs + p * av.ks] : 0.0f;
