@@ -262,10 +262,14 @@ std::vector<Tensor> Plan::run(const Graph& g, const FeedMap& feeds, const RunOpt
   // measured windows decide.
   kernels::simd::WorkerTeam& team = kernels::simd::worker_team();
   const uint32_t regions = team.regions();
+  // Only runs expected to use the team are measured: a plan whose layers
+  // all stay on one thread would otherwise open a window (system calls)
+  // every run.
   const int threads = kernels::simd::resolve_threads(0);
-  const kernels::simd::TeamShare::Run share = team_share_.begin(threads);
+  const bool team_expected = threads > 1 && used_team_.load(std::memory_order_relaxed);
+  const kernels::simd::TeamShare::Run share = team_share_.begin(team_expected ? threads : 1);
   const ThreadCountScope one_thread(share.solo ? 1 : 0);
-  const kernels::simd::TeamHold hold(!share.solo && threads > 1 && used_team_.load(std::memory_order_relaxed));
+  const kernels::simd::TeamHold hold(!share.solo && team_expected);
   struct NoteUse {
     const Plan& plan;
     const kernels::simd::WorkerTeam& team;

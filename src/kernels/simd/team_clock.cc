@@ -1,10 +1,13 @@
 #include "kernels/simd/team_clock.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -37,6 +40,10 @@ int64_t clock_ns(clockid_t clock) {
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
+// A thread's CPU-time clock from its id (the kernel's encoding, the one
+// glibc's pthread_getcpuclockid uses: ~tid << 3 | CPUCLOCK_SCHED, per thread).
+clockid_t thread_cpu_clock(pid_t tid) { return static_cast<clockid_t>((~static_cast<unsigned>(tid) << 3) | 6u); }
+
 // The calling thread's schedstat, open for the thread's lifetime.
 struct OwnSchedstat {
   int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
@@ -45,19 +52,41 @@ struct OwnSchedstat {
   }
 };
 
-// The workers' schedstat files, by thread id (workers live as long as the
-// process, so the files stay open).
-std::mutex g_worker_files_mutex;
-std::vector<std::pair<pid_t, int>> g_worker_files;
+// The workers found so far and their schedstat files (kept open: workers
+// live as long as the process).
+struct Worker {
+  pid_t tid;
+  int fd;  // -1: not readable
+};
+std::mutex g_workers_mutex;
+std::vector<Worker> g_workers;
+pid_t g_workers_pid = 0;  // the process that found them: a forked child starts afresh
 
-int worker_schedstat(pid_t tid) {
-  const std::lock_guard<std::mutex> lock(g_worker_files_mutex);
-  for (const auto& [t, fd] : g_worker_files)
-    if (t == tid) return fd;
-  const std::string path = "/proc/self/task/" + std::to_string(tid) + "/schedstat";
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  g_worker_files.emplace_back(tid, fd);  // -1 too: not tried again
-  return fd;
+void find_workers() {
+  if (g_workers_pid != getpid()) {
+    for (const Worker& w : g_workers)
+      if (w.fd >= 0) close(w.fd);  // the parent's threads, not ours
+    g_workers.clear();
+    g_workers_pid = getpid();
+  }
+  DIR* dir = opendir("/proc/self/task");
+  if (dir == nullptr) return;
+  while (const dirent* e = readdir(dir)) {
+    const pid_t tid = static_cast<pid_t>(std::atoi(e->d_name));
+    if (tid <= 0) continue;
+    bool known = false;
+    for (const Worker& w : g_workers) known = known || w.tid == tid;
+    if (known) continue;
+    const std::string task = "/proc/self/task/" + std::to_string(tid);
+    const int comm = open((task + "/comm").c_str(), O_RDONLY | O_CLOEXEC);
+    if (comm < 0) continue;
+    char name[32] = {};
+    const ssize_t n = read(comm, name, sizeof name - 1);
+    close(comm);
+    if (n <= 0 || std::strncmp(name, "frost-worker", 12) != 0) continue;
+    g_workers.push_back({tid, open((task + "/schedstat").c_str(), O_RDONLY | O_CLOEXEC)});
+  }
+  closedir(dir);
 }
 
 // One thread's counters: schedstat when it accounts (CPU time above 0: a
@@ -72,7 +101,7 @@ bool read_thread(int fd, clockid_t clock, Counters* c, bool* waits_known) {
 
 }  // namespace
 
-TeamClockSample read_team_clock(const WorkerTeam& team, int threads) {
+TeamClockSample read_team_clock(int threads) {
   thread_local OwnSchedstat own;
   TeamClockSample s;
   s.waits_known = true;
@@ -81,10 +110,11 @@ TeamClockSample read_team_clock(const WorkerTeam& team, int threads) {
   s.cpu_ns += c.cpu_ns;
   s.waited_ns += c.waited_ns;
   s.threads = 1;
-  for (int i = 0; i + 1 < threads; ++i) {
-    const WorkerTeam::WorkerIds ids = team.worker_ids(i);
-    if (ids.tid == 0) break;
-    if (!read_thread(worker_schedstat(ids.tid), ids.cpu_clock, &c, &s.waits_known)) return {};
+  const std::lock_guard<std::mutex> lock(g_workers_mutex);
+  if (static_cast<int>(g_workers.size()) < threads - 1 || g_workers_pid != getpid()) find_workers();
+  for (const Worker& w : g_workers) {
+    if (s.threads >= threads) break;
+    if (!read_thread(w.fd, thread_cpu_clock(w.tid), &c, &s.waits_known)) continue;  // gone (a fork's parent team)
     s.cpu_ns += c.cpu_ns;
     s.waited_ns += c.waited_ns;
     ++s.threads;

@@ -45,7 +45,7 @@ TeamShare::Run TeamShare::begin(int threads) {
     if (caller_ != this_thread_id()) return {};
     return {false, true, now};
   }
-  start_ = read_team_clock(worker_team(), threads);
+  start_ = read_team_clock(threads);
   if (!start_.valid()) return {};
   open_ = true;
   start_ns_ = now_ns();
@@ -72,7 +72,7 @@ void TeamShare::end(const Run& run, bool used_team) {
   wall_ns_ += now - run.start_ns;
   ++runs_;
   if (wall_ns_ < static_cast<int64_t>(kShareWindowSeconds * 1e9)) return;
-  const TeamClockSample end = read_team_clock(worker_team(), threads_);
+  const TeamClockSample end = read_team_clock(threads_);
   const int64_t end_ns = now_ns();
   if (end.valid() && end.threads == start_.threads) {
     ShareWindow w;

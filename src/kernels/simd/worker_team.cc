@@ -19,7 +19,6 @@ namespace {
 // that a worker learns it from the value it waited on.
 constexpr uint32_t kCountBits = 8;
 constexpr int kMaxThreads = (1 << kCountBits) - 1;
-static_assert(WorkerTeam::kMaxWorkers == kMaxThreads - 1);
 constexpr uint32_t kMaxRound = (uint32_t{1} << (32 - kCountBits)) - 1;
 // The admission word: the region's round, a closed flag, and how many
 // workers entered the region before it closed.
@@ -194,12 +193,6 @@ void WorkerTeam::hold() {
 
 void WorkerTeam::release() { held_.fetch_sub(1); }
 
-WorkerTeam::WorkerIds WorkerTeam::worker_ids(int i) const {
-  if (i < 0 || i >= kMaxWorkers) return {};
-  const pid_t tid = worker_tids_[i].load(std::memory_order_acquire);
-  return tid == 0 ? WorkerIds{} : WorkerIds{tid, worker_clocks_[i]};
-}
-
 uint32_t WorkerTeam::regions() const { return generation_.load(std::memory_order_relaxed) >> kCountBits; }
 
 void WorkerTeam::start_workers(int count) {
@@ -232,11 +225,6 @@ void* WorkerTeam::worker_main(void* arg) {
 
 void WorkerTeam::worker_loop(int tid, uint32_t seen) {
   pthread_setname_np(pthread_self(), "frost-worker");
-  if (tid <= kMaxWorkers) {
-    clockid_t clock = 0;
-    if (pthread_getcpuclockid(pthread_self(), &clock) == 0) worker_clocks_[tid - 1] = clock;
-    worker_tids_[tid - 1].store(static_cast<pid_t>(syscall(SYS_gettid)), std::memory_order_release);
-  }
   for (;;) {
     wait_until(generation_, generation_sleepers_, [&] { return generation_.load(std::memory_order_acquire) != seen; });
     seen = generation_.load(std::memory_order_acquire);

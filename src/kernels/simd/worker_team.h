@@ -15,8 +15,6 @@
 #pragma once
 
 #include <sched.h>
-#include <sys/types.h>
-#include <time.h>
 
 #include <atomic>
 #include <cstdint>
@@ -108,15 +106,6 @@ class WorkerTeam {
   // whether a stretch of work used the team.
   uint32_t regions() const;
 
-  // Worker i's (0-based) kernel thread id and CPU-time clock, once it has
-  // started (else tid 0): team_clock.h reads their counters.
-  struct WorkerIds {
-    pid_t tid = 0;
-    clockid_t cpu_clock = 0;
-  };
-  static constexpr int kMaxWorkers = 254;
-  WorkerIds worker_ids(int i) const;
-
   // The longest spin (the budget's limit).
   void set_spin_seconds(double seconds) { spin_ns_.store(static_cast<int64_t>(seconds * 1e9)); }
   double spin_seconds() const { return 1e-9 * static_cast<double>(spin_ns_.load()); }
@@ -142,9 +131,6 @@ class WorkerTeam {
   std::atomic<int64_t> spin_ns_{static_cast<int64_t>(kSpinSeconds * 1e9)};
   SpinBudget spin_budget_;
   int workers_ = 0;  // started so far (only the thread holding busy_ changes it)
-  // Set by each worker as it starts, the clock before the tid (release).
-  std::atomic<pid_t> worker_tids_[kMaxWorkers] = {};
-  clockid_t worker_clocks_[kMaxWorkers] = {};
 
   // The current region, published by the release increment of generation_.
   Task task_ = nullptr;
