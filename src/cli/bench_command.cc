@@ -13,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "cli/model_args.h"
+#include "kernels/max_isa.h"
 #include "runtime/random_inputs.h"
 
 namespace frost::cli {
@@ -112,7 +113,8 @@ int bench_command(const Argv& argv) {
   getrusage(RUSAGE_SELF, &usage);
 
   std::cout << std::fixed << std::setprecision(3) << model.graph().source << " on the " << backend_name(backend)
-            << " backend, " << omp_get_max_threads() << " thread(s), batch " << batch << ", " << runs << " runs after "
+            << " backend" << (backend == Backend::Cpu ? std::string(" (") + kernels::gemm_isa_name(kernels::GemmIsa::kAuto) + " kernels)" : "")
+            << ", " << omp_get_max_threads() << " thread(s), batch " << batch << ", " << runs << " runs after "
             << warmup << " warm-up\n"
             << "latency ms: p50 " << percentile(ms, 0.5) << "  p90 " << percentile(ms, 0.9) << "  p99 "
             << percentile(ms, 0.99) << "  min " << ms.front() << "\n"

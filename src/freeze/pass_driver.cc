@@ -45,6 +45,7 @@ const std::vector<Pass>& registered_passes() {
       {"fold_scale_into_next_conv", fold_scale_into_next_conv,
        "per-channel Mul/Add read by convs/matmuls -> their weights and bias (where padding allows)"},
       {"fold_pad_into_conv", fold_pad_into_conv, "zero Pad before conv -> EXPLICIT padding"},
+      {"fold_pad_into_max_pool", fold_pad_into_max_pool, "zero Pad of a ReLU output before MaxPool -> EXPLICIT padding"},
       {"fuse_lstm_cells", fuse_lstm_cells, "LSTM step (MatMul, Split, gates) -> _FrostLSTMCell, Frost runtime only", true},
       {"fuse_gru_cells", fuse_gru_cells, "GRU step (MatMuls, gates) -> _FrostGRUCell, Frost runtime only", true},
       {"project_lstm_inputs", project_lstm_inputs,

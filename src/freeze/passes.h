@@ -73,6 +73,10 @@ PassStats fold_scale_into_next_conv(Graph& g, const PassContext& ctx);
 // fold_pad_into_conv.cc: zero spatial Pad before a convolution -> EXPLICIT padding.
 PassStats fold_pad_into_conv(Graph& g, const PassContext& ctx);
 
+// fold_pad_into_max_pool.cc: zero spatial Pad of a ReLU output before a VALID
+// MaxPool -> the pool's EXPLICIT padding.
+PassStats fold_pad_into_max_pool(Graph& g, const PassContext& ctx);
+
 // fuse_swish.cc: Mul(x, Sigmoid(x)) (either order) -> _MklSwish(x), an
 // activation the epilogue fusions take; only with runtime_fusions and cpu_fusions.
 PassStats fuse_swish(Graph& g, const PassContext& ctx);

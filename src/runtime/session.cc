@@ -3,6 +3,7 @@
 #include "graph/validate.h"
 #include "io/graphdef_convert.h"
 #include "io/model_file.h"
+#include "kernels/max_isa.h"
 #include "runtime/cpu_backend.h"
 #include "runtime/fpga/fpga_backend.h"
 #include "runtime/loop_program.h"
@@ -27,6 +28,9 @@ std::string backend_name(Backend b) {
 }
 
 Session Session::load(const std::string& path) {
+  // An invalid $FROST_MAX_ISA is reported now, naming the variable, rather
+  // than when the first kernel is chosen.
+  kernels::gemm_best_isa();
   Graph g = load_model_file(path);
   validate_graph(g);
   return Session(std::move(g));

@@ -360,3 +360,87 @@ TEST_CASE("fold_pad_into_conv: channel padding, SAME conv, non-zero PadV2 stay (
   CHECK(count_ops(r.graph, "PadV2") == 1);
   check_same_numbers(b.g, r.graph, {"x"}, {"c1", "c2", "c3"});
 }
+
+namespace {
+
+std::map<std::string, AttrValue> max_pool_attrs(int64_t k, int64_t s, const std::string& padding) {
+  return {{"T", DType::Float},
+          {"ksize", std::vector<int64_t>{1, k, k, 1}},
+          {"strides", std::vector<int64_t>{1, s, s, 1}},
+          {"padding", padding}};
+}
+
+}  // namespace
+
+TEST_CASE("fold_pad_into_max_pool: a zero Pad of a ReLU output before a VALID MaxPool becomes its EXPLICIT padding") {
+  // A ResNet stem's ZeroPadding2D(1) + 3x3 stride-2 pool, an asymmetric pad
+  // (one less than the window), Relu6, and PadV2 of 0. The input mixes signs,
+  // so the ReLU's zeros sit at the borders too.
+  struct Case {
+    const char* act;
+    const char* pad_op;
+    std::vector<int32_t> pads;
+    int64_t k, s;
+  };
+  for (const Case& c : {Case{"Relu", "Pad", {0, 0, 1, 1, 1, 1, 0, 0}, 3, 2}, Case{"Relu6", "PadV2", {0, 0, 0, 2, 1, 0, 0, 0}, 3, 1},
+                        Case{"Relu", "Pad", {0, 0, 1, 0, 0, 1, 0, 0}, 2, 2}}) {
+    const std::string act = c.act;
+    CAPTURE(act);
+    CAPTURE(c.k);
+    GraphBuilder b;
+    b.placeholder("x", {1, 7, 8, 3});
+    b.op("act", c.act, {"x"});
+    b.constant("paddings", Tensor::from_vector<int32_t>(c.pads, Shape{4, 2}));
+    if (std::string(c.pad_op) == "PadV2") {
+      b.floats("zero", {0.0f}, Shape{});
+      b.op("pad", "PadV2", {"act", "paddings", "zero"}, {{"Tpaddings", DType::Int32}});
+    } else {
+      b.op("pad", "Pad", {"act", "paddings"}, {{"Tpaddings", DType::Int32}});
+    }
+    b.op("pool", "MaxPool", {"pad"}, max_pool_attrs(c.k, c.s, "VALID"));
+    const OptimizeResult r = optimize_with(b.g, {"x"}, {"pool"}, {"remove_unused", "fold_pad_into_max_pool"});
+    CHECK(count_ops(r.graph, "Pad") + count_ops(r.graph, "PadV2") == 0);
+    const Node& pool = r.graph.at("pool");
+    CHECK(pool.inputs[0] == "act");
+    CHECK(pool.attr_string("padding") == "EXPLICIT");
+    CHECK(pool.attr_ints("explicit_paddings") == std::vector<int64_t>(c.pads.begin(), c.pads.end()));
+    CHECK(r.report.total("pads_folded_into_max_pool") == 1);
+    check_same_numbers(b.g, r.graph, {"x"}, {"pool"});
+  }
+}
+
+TEST_CASE("fold_pad_into_max_pool: inputs that may be negative, pads as wide as the window, SAME pools, "
+          "channel pads, a non-zero value, a Pad read twice stay (must not fire)") {
+  GraphBuilder b;
+  b.placeholder("x", {1, 6, 6, 2});
+  b.op("relu", "Relu", {"x"});
+  b.constant("sp", Tensor::from_vector<int32_t>({0, 0, 1, 1, 1, 1, 0, 0}, Shape{4, 2}));
+  b.constant("wide", Tensor::from_vector<int32_t>({0, 0, 2, 0, 0, 0, 0, 0}, Shape{4, 2}));
+  b.constant("chan", Tensor::from_vector<int32_t>({0, 0, 1, 1, 1, 1, 0, 1}, Shape{4, 2}));
+  // The raw input (negative values: the zeros of the Pad win at the border).
+  b.op("pad_x", "Pad", {"x", "sp"}, {{"Tpaddings", DType::Int32}});
+  b.op("p1", "MaxPool", {"pad_x"}, max_pool_attrs(3, 2, "VALID"));
+  // A pad as wide as the 2x2 window: a window of zeros only.
+  b.op("pad_wide", "Pad", {"relu", "wide"}, {{"Tpaddings", DType::Int32}});
+  b.op("p2", "MaxPool", {"pad_wide"}, max_pool_attrs(2, 2, "VALID"));
+  // A SAME pool adds its own padding.
+  b.op("pad_same", "Pad", {"relu", "sp"}, {{"Tpaddings", DType::Int32}});
+  b.op("p3", "MaxPool", {"pad_same"}, max_pool_attrs(3, 2, "SAME"));
+  // Channels padded.
+  b.op("pad_chan", "Pad", {"relu", "chan"}, {{"Tpaddings", DType::Int32}});
+  b.op("p4", "MaxPool", {"pad_chan"}, max_pool_attrs(3, 2, "VALID"));
+  // PadV2 with 1.
+  b.floats("one", {1.0f}, Shape{});
+  b.op("pad_one", "PadV2", {"relu", "sp", "one"}, {{"Tpaddings", DType::Int32}});
+  b.op("p5", "MaxPool", {"pad_one"}, max_pool_attrs(3, 2, "VALID"));
+  // A Pad also fetched.
+  b.op("pad_twice", "Pad", {"relu", "sp"}, {{"Tpaddings", DType::Int32}});
+  b.op("p6", "MaxPool", {"pad_twice"}, max_pool_attrs(3, 2, "VALID"));
+  const std::vector<std::string> outs = {"p1", "p2", "p3", "p4", "p5", "p6", "pad_twice"};
+  const OptimizeResult r = optimize_with(b.g, {"x"}, outs, {"remove_unused", "fold_pad_into_max_pool"});
+  CHECK(count_ops(r.graph, "Pad") == 5);
+  CHECK(count_ops(r.graph, "PadV2") == 1);
+  CHECK(r.report.total("pads_folded_into_max_pool") == 0);
+  for (const char* p : {"p1", "p2", "p4", "p5", "p6"}) CHECK(r.graph.at(p).attr_string("padding") == "VALID");
+  check_same_numbers(b.g, r.graph, {"x"}, outs);
+}

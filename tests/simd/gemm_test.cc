@@ -17,7 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "graph/error.h"
 #include "kernels/gemm.h"
+#include "kernels/max_isa.h"
 #include "runnable_isas.h"
 #include "test_seed.h"
 
@@ -237,6 +239,24 @@ TEST_CASE("gemm_f32: kernel names say tile and ISA") {
   CHECK(std::string(gemm_kernel_name(GemmIsa::kAvx2)) == "gemm_f32_6x16_avx2");
   CHECK(std::string(gemm_kernel_name(GemmIsa::kAvx512)) == "gemm_f32_12x32_avx512");
   CHECK(gemm_isa_available(gemm_best_isa()));
+  CHECK(std::string(gemm_isa_name(GemmIsa::kAvx512)) == "AVX-512");
+  CHECK(std::string(gemm_isa_name(GemmIsa::kSse2)) == "SSE2");
+}
+
+TEST_CASE("gemm_f32: FROST_MAX_ISA's values; anything else is an error naming the variable") {
+  CHECK(parse_max_isa(nullptr) == GemmIsa::kAuto);
+  CHECK(parse_max_isa("") == GemmIsa::kAuto);
+  CHECK(parse_max_isa("avx512") == GemmIsa::kAvx512);
+  CHECK(parse_max_isa("avx2") == GemmIsa::kAvx2);
+  CHECK(parse_max_isa("sse2") == GemmIsa::kSse2);
+  for (const char* bad : {"AVX2", "avx", "avx512f", " sse2"}) {
+    try {
+      parse_max_isa(bad);
+      FAIL("accepted " << bad);
+    } catch (const Error& e) {
+      CHECK(std::string(e.what()).find("FROST_MAX_ISA") != std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("gemm_f32: every small shape and tail, transposes, strides") {

@@ -34,11 +34,12 @@ inline std::filesystem::path temp_dir(const std::string& tag) {
   return dir;
 }
 
-inline CommandResult run_frost(const std::string& arguments) {
+// `environment`: shell assignments for the command, e.g. "FROST_MAX_ISA=sse2".
+inline CommandResult run_frost(const std::string& arguments, const std::string& environment = "") {
   const char* bin = std::getenv("FROST_BIN");
   REQUIRE_MESSAGE(bin != nullptr, "FROST_BIN is not set (run through meson test)");
   const auto dir = temp_dir("cmd");
-  const std::string command = std::string(bin) + " " + arguments + " >" + (dir / "out").string() + " 2>" +
+  const std::string command = environment + " " + std::string(bin) + " " + arguments + " >" + (dir / "out").string() + " 2>" +
                               (dir / "err").string() + " </dev/null";
   const int status = std::system(command.c_str());
   CommandResult r;

@@ -1,9 +1,14 @@
 // Front end of the optimised GEMM: picks the micro-kernel for the running
 // CPU, resolves the thread count and the scratch, and hands over to the
 // per-ISA code (gemm_impl.h) through a GemmKernelTable.
+#include <cstdlib>
+#include <string>
+#include <string_view>
 #include <vector>
 
+#include "graph/error.h"
 #include "kernels/gemm.h"
+#include "kernels/max_isa.h"
 #include "kernels/simd/gemm_kernel_table.h"
 #include "kernels/simd/thread_policy.h"
 
@@ -61,11 +66,34 @@ void run(const GemmShape& s, const float* a, const float* b, bool b_packed, floa
 
 bool gemm_isa_available(GemmIsa isa) { return cpu_has(isa); }
 
+GemmIsa parse_max_isa(const char* spec) {
+  if (spec == nullptr || *spec == '\0') return GemmIsa::kAuto;
+  const std::string_view s(spec);
+  if (s == "avx512") return GemmIsa::kAvx512;
+  if (s == "avx2") return GemmIsa::kAvx2;
+  if (s == "sse2") return GemmIsa::kSse2;
+  throw Error("FROST_MAX_ISA: '" + std::string(s) + "' is not an instruction set Frost has kernels for (avx512, avx2 or sse2)");
+}
+
 GemmIsa gemm_best_isa() {
-  static const GemmIsa best = cpu_has(GemmIsa::kAvx512) ? GemmIsa::kAvx512
-                              : cpu_has(GemmIsa::kAvx2) ? GemmIsa::kAvx2
-                                                        : GemmIsa::kSse2;
+  // Throws (again at each call) while FROST_MAX_ISA is invalid:
+  // Session::load calls this first, so the error names the variable when a
+  // model loads.
+  static const GemmIsa best = [] {
+    const GemmIsa cap = parse_max_isa(std::getenv("FROST_MAX_ISA"));
+    for (const GemmIsa isa : {GemmIsa::kAvx512, GemmIsa::kAvx2})
+      if (cpu_has(isa) && (cap == GemmIsa::kAuto || isa <= cap)) return isa;
+    return GemmIsa::kSse2;
+  }();
   return best;
+}
+
+const char* gemm_isa_name(GemmIsa isa) {
+  switch (resolve(isa)) {
+    case GemmIsa::kAvx512: return "AVX-512";
+    case GemmIsa::kAvx2: return "AVX2";
+    default: return "SSE2";
+  }
 }
 
 const char* gemm_kernel_name(GemmIsa isa) { return table_for(isa).name; }

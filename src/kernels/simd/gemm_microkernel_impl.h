@@ -78,18 +78,19 @@ inline AView a_view(const GemmShape& s, const float* a) {
 }
 
 // ---------------------------------------------------------------------------
-// Micro-kernel: C[0:kRows, 0:cols] (row stride ldc) = (accumulate ? C : 0) + A·B
-// over kc steps, cols ≤ kVecs·W. B is one packed panel, of which the first
-// kVecs vectors per row are read: a narrow edge panel (n = 10 in a 32-wide
-// tile) computes one vector instead of two and stores it masked, straight to
-// C. A is either a packed panel
-// (kPackedA; a packed A panel keeps its MR stride when kRows < MR) or read in
-// place: element (r, p) at a[r·a_rs + p·a_ks].
+// Micro-kernel: C[0:kRows, 0:cols] (row stride ldc) = (accumulate ? C : 0)
+// + A·B over kc steps, cols ≤ kVecs·W. B is one packed panel, of which the
+// first kVecs vectors per row are read: a narrow edge panel (n = 10 in a
+// 32-wide tile) computes one vector instead of two and stores it masked,
+// straight to C. A is either a packed panel (kPackedA; it keeps its MR
+// stride when kRows < MR) or read in place: element (r, p) at
+// a[r·a_rs + p·a_ks].
 //
 // In place, the rows are reached from one pointer per 3 rows, as ptr[0],
-// ptr[a_rs] and ptr[2·a_rs] (x86 base + index·{1,2} addressing): 4 pointers and
-// a_rs for 12 rows. One pointer per row (12 of the 16 general registers, plus
-// B, k and the loop bound) made GCC reload some from the stack in the k loop.
+// ptr[a_rs] and ptr[2·a_rs] (x86 base + index·{1,2} addressing): 4 pointers
+// and a_rs for 12 rows. One pointer per row (12 of the 16 general registers,
+// plus B, k and the loop bound) made GCC reload some from the stack in the
+// k loop.
 
 // Rows of A in place per base pointer (see above).
 constexpr int kRowsPerBase = 3;

@@ -27,6 +27,7 @@
 
 #include "kernels/gemm.h"
 #include "kernels/simd/epilogue_impl.h"
+#include "kernels/simd/masked_impl.h"
 #include "kernels/simd/winograd_kernel_table.h"
 
 namespace frost::kernels::simd {
@@ -129,40 +130,31 @@ void input_transform(const Conv2DParams& p, const float* input, const WinogradBl
             dst + c, xi_stride);
       }
     }
-    // The last channels (fewer than a vector): gathered into a zero-padded
-    // patch of full vectors.
-    for (; c < p.in_c; c += W) {
-      alignas(64) float patch[6 * 6 * W];
-      const int64_t count = c + W <= p.in_c ? W : p.in_c - c;
-      for (int i = 0; i < 6; ++i)
-        for (int j = 0; j < 6; ++j) {
-          float* q = patch + (6 * i + j) * W;
-          for (int l = 0; l < W; ++l) q[l] = 0.0f;
-          if (!row_ok[i] || !col_ok[j]) continue;
-          const float* s = image + (iy0 + i) * rs + (ix0 + j) * cs + c;
-          for (int64_t l = 0; l < count; ++l) q[l] = s[l];
-        }
-      input_tile<V>([&](int i, int j) { return V::load_aligned(patch + (6 * i + j) * W); }, dst + c, xi_stride);
+    // The last channels (fewer than a vector): masked loads, the lanes past
+    // in_c zero (they were gathered into a zero-padded patch one float at a
+    // time, as long as the vector part for fashion_cnn's 28 channels).
+    if (c < p.in_c) {
+      const int64_t count = p.in_c - c;
+      input_tile<V>(
+          [&](int i, int j) {
+            return row_ok[i] && col_ok[j] ? load_first<V>(image + (iy0 + i) * rs + (ix0 + j) * cs + c, count)
+                                          : V(0.0f);
+          },
+          dst + c, xi_stride);
     }
   }
 }
 
 template <class V>
 FROST_SIMD_INLINE V load_part(const float* p, int64_t count) {
-  constexpr int W = static_cast<int>(V::size);
-  if (count == W) return V::load_unaligned(p);
-  alignas(64) float buf[W] = {};
-  for (int64_t l = 0; l < count; ++l) buf[l] = p[l];
-  return V::load_aligned(buf);
+  if (count == static_cast<int64_t>(V::size)) return V::load_unaligned(p);
+  return load_first<V>(p, count);
 }
 
 template <class V>
 FROST_SIMD_INLINE void store_part(V x, float* p, int64_t count) {
-  constexpr int W = static_cast<int>(V::size);
-  if (count == W) return x.store_unaligned(p);
-  alignas(64) float buf[W];
-  x.store_aligned(buf);
-  for (int64_t l = 0; l < count; ++l) p[l] = buf[l];
+  if (count == static_cast<int64_t>(V::size)) return x.store_unaligned(p);
+  store_first(x, p, count);
 }
 
 // What epilogue_impl.h needs of a tile's traits: the vector and its width.
