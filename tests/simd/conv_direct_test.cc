@@ -179,6 +179,34 @@ TEST_CASE("conv2d_direct_f32: a last tile of every short pixel count, each tile 
   }
 }
 
+TEST_CASE("conv2d_direct_f32: the stem mode's row tails (every rounded tail size), each tile with a stem mode") {
+  // Rows of MR + rest pixels: one whole tile, then a tail tile of rest
+  // pixels rounded up to 4 (accumulate_stem_part, one instantiation per
+  // rounded size and input step); 3×3 SAME so that the tail reads its
+  // window from the padded buffer, 2 rows so that a tail is followed by a
+  // whole tile. Input steps 1..8 (in_c × stride), with the clamp stored in
+  // line (ReLU6) and through the activation's function (leaky ReLU).
+  std::mt19937_64 rng(seed() + 13);
+  for (GemmIsa isa : ::frost::testing::runnable_isas()) {
+    for (int tile = 0; tile < conv2d_direct_tile_count(isa); ++tile) {
+      Options o;
+      o.plan = conv2d_direct_tile(tile, isa, /*stem=*/true);
+      for (int rest = 1; rest < o.plan.mr; ++rest) {
+        const int64_t stride = rest % 3 == 0 ? 2 : 1, in_c = 1 + rest % (8 / stride);
+        Conv2DParams p;
+        // out_w = MR + rest: in_w = stride · out_w (SAME).
+        REQUIRE(square_conv(p, 1, 2 * stride, stride * (o.plan.mr + rest), in_c, o.plan.nr - 3, 3, stride, true, 1));
+        REQUIRE(p.out_w == o.plan.mr + rest);
+        if (!conv2d_direct_stem_fits(p, o.plan.nr)) continue;  // a tile without a stem mode
+        o.threads = 1 + rest % 2;
+        o.bias = true;
+        o.act = rest % 2 == 0 ? Activation::kRelu6 : Activation::kLeakyRelu;
+        if (!check(rng, p, o)) return;
+      }
+    }
+  }
+}
+
 TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 stem, deep K) with the planned tile") {
   std::mt19937_64 rng(seed() + 11);
   struct Geo {
@@ -281,8 +309,9 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
     REQUIRE(square_conv(p, 1, 28, 28, 1, 28, 3, 1, true, 1));
     CHECK(conv2d_direct_plan(p, isa).stem);
     // speech_commands_conv's 20×8 layer on 98×40×1→64: the plain 7 × 64
-    // tile computes no padding (3920 pixels), the stem rounds rows of 40 up
-    // to 48, yet the stem mode is taken (few channels: stem tiles only).
+    // tile computes no padding (3920 pixels), and so do the stem's tiles
+    // with a row tail (24 + 16); the stem mode is taken (few channels: stem
+    // tiles only).
     REQUIRE(square_conv(p, 1, 98, 40, 1, 64, 1, 1, true, 1));
     p.filter_h = 20;
     p.filter_w = 8;

@@ -33,6 +33,21 @@ int64_t plain_rows(int64_t pixels, int64_t mr) {
   return pixels - rest + (rest > 0 ? rest + 1 : 0);
 }
 
+// The pixels a stem tile computes per output row of `width` (a layer that
+// is not pointwise, whose input step is then at most 8): whole tiles, then
+// a tail tile of the last pixels rounded up to kDirectStemTailStep, charged
+// one more step and a pixel for its window copy and its sums' pass through
+// memory. Rows of 28 ran 5–15% slower as 24 + 4 than as 16 + 16 (bench_conv,
+// AVX-512, 1 thread, chrt, 3×3 28²×1→28: 9.2–10.3 µs vs 8.9–9.1), rows of
+// 40 13% faster as 24 + 16 than as 24 + 24 (20×8 98×40×1→64: 786–797 µs vs
+// 906–918).
+int64_t stem_row_pixels(int64_t width, int64_t mr) {
+  const int64_t rest = width % mr;
+  if (rest == 0) return width;
+  const int64_t tail = simd::round_up(rest, simd::kDirectStemTailStep) + simd::kDirectStemTailStep + 1;
+  return width - rest + (tail < mr ? tail : mr);
+}
+
 }  // namespace
 
 bool conv2d_direct_isa_supported(GemmIsa isa) {
@@ -62,8 +77,9 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // Cost = padded work (whole MR × NR blocks) × (1 + 0.25 / NV): each input
   // value is broadcast once per NV filter vectors, and those broadcasts cost
   // about that much (bench_conv, AVX-512, 3×3 56²×64→64: NR = 16, 32, 64 ran
-  // at 1.20 : 1.11 : 1 of the time). In the stem mode pixels are rounded up
-  // per output row (not for a pointwise layer, one long row) and NR matters
+  // at 1.20 : 1.11 : 1 of the time). In the stem mode a row's last tile
+  // computes its pixels rounded up to 4 (stem_row_pixels; a pointwise layer
+  // is one long row, rounded up to MR) and NR matters
   // little (its broadcasts are the FMAs' memory operands; same bench, 1
   // thread, AVX-512: 224²×3→32 stride 2 ran 16×16 259 µs, 12×32 269, 24×16
   // 298; 7×7 224²×3→64 stride 2 16×16 2132, 6×64 2201, 12×32 2285), a bit
@@ -83,7 +99,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // window into fh·fw runs of in_c floats and builds a pointer per run and
   // pixel, work the padded-work cost does not count. It picked the plain
   // 7×64 tile for speech_commands_conv's 20×8 layer on 98×40×1→64 (the stem
-  // rounds its rows of 40 up to 48), which ran slower (bench_conv, AVX-512,
+  // then rounded its rows of 40 up to 48), which ran slower (bench_conv, AVX-512,
   // 1 thread, chrt, load ~5: 953 µs vs 838 for stem 24×16, 845 for 16×16;
   // 3×3 28²×1→28: plain 7×64 19.2 µs, stem 16×16 7.8).
   int most = 0;
@@ -102,7 +118,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
     double rows = 1.0;
     if (pixels > 0)
       rows = static_cast<double>(!stem ? plain_rows(pixels, tile.mr)
-                                 : !simd::direct_pointwise(p) ? p.batch * p.out_h * simd::round_up(p.out_w, tile.mr)
+                                 : !simd::direct_pointwise(p) ? p.batch * p.out_h * stem_row_pixels(p.out_w, tile.mr)
                                                               : simd::round_up(pixels, tile.mr));
     const double nv = static_cast<double>(tile.nr / t.lanes);
     const double cost = cols * rows * (stem ? 1.0 + 0.05 * (nv - 1.0) : 1.0 + 0.25 / nv);

@@ -60,6 +60,12 @@ struct DirectConvTile {
               const GemmEpilogue& ep, const DirectConvRun& r);
 };
 
+// A stem row that is not whole tiles ends in a tile of its last pixels
+// rounded up to a multiple of this (accumulate_stem_part_for in
+// conv_direct_stem_impl.h), for the input steps of few-channel layers
+// (≤ 8) and tiles of more than this many pixels.
+constexpr int kDirectStemTailStep = 4;
+
 struct DirectConvKernelTable {
   static constexpr int kMaxTiles = 6;
   const char* isa_name;

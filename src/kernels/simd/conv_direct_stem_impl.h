@@ -27,6 +27,7 @@
 // rows in HWIO order) and the epilogue is the same as store_tile's.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -91,14 +92,15 @@ inline void stem_fill_window(const Conv2DParams& p, const StemLayout& l, const f
 }
 
 // acc = Σ over the runs s and their floats k of
-// broadcast(base[off[s] + k + r·kStep]) · b[row][0:NR].
-template <class T, int kStep>
+// broadcast(base[off[s] + k + r·kStep]) · b[row][0:NR], for the tile's first
+// R pixels (R = MR: the whole tile).
+template <class T, int kStep, int R>
 FROST_SIMD_INLINE void accumulate_stem(const float* base, const int64_t* off, int64_t runs, int64_t length,
-                                       const float* b, typename T::V (&acc)[T::MR][T::NV]) {
+                                       const float* b, typename T::V (&acc)[R][T::NV]) {
   using V = typename T::V;
-  constexpr int MR = T::MR, NV = T::NV, W = T::W, NR = T::NR;
+  constexpr int NV = T::NV, W = T::W, NR = T::NR;
 #pragma GCC unroll 32
-  for (int r = 0; r < MR; ++r) {
+  for (int r = 0; r < R; ++r) {
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) acc[r][v] = V(0.0f);
   }
@@ -115,13 +117,57 @@ FROST_SIMD_INLINE void accumulate_stem(const float* base, const int64_t* off, in
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) bv[v] = V::load_unaligned(b + v * W);
 #pragma GCC unroll 32
-      for (int r = 0; r < MR; ++r) {
+      for (int r = 0; r < R; ++r) {
         const V av(ak[r * kStep]);
 #pragma GCC unroll 4
         for (int v = 0; v < NV; ++v) acc[r][v] = xsimd::fma(av, bv[v], acc[r][v]);
       }
       b += NR;
     }
+  }
+}
+
+// A row's last tile when the row is not whole tiles (out_w = 40 on 24-pixel
+// tiles: 24 + 16) multiplies its pixels rounded up to kDirectStemTailStep, not
+// all MR: speech_commands_conv's 20×8 layer on 98×40 rows otherwise spent a
+// sixth of its FMAs on pixels past the row. Out of line, one per R, as
+// accumulate_part in conv_direct_impl.h; rounded so that a tile has at
+// most MR / 4 of them per input step (kDirectStemTailStep, in
+// conv_direct_kernel_table.h for the plan's cost). Only for the steps of few-channel
+// layers: a pointwise layer runs as one long row, one tail per call.
+template <class T, int kStep, int R>
+__attribute__((noinline)) void accumulate_stem_part(const float* base, const int64_t* off, int64_t runs,
+                                                    int64_t length, const float* b,
+                                                    typename T::V (&acc)[T::MR][T::NV]) {
+  using V = typename T::V;
+  V part[R][T::NV];
+  accumulate_stem<T, kStep, R>(base, off, runs, length, b, part);
+#pragma GCC unroll 32
+  for (int r = 0; r < T::MR; ++r) {
+#pragma GCC unroll 4
+    for (int v = 0; v < T::NV; ++v) acc[r][v] = r < R ? part[r][v] : V(0.0f);
+  }
+}
+
+template <class T>
+using AccumulateStemPart = void (*)(const float*, const int64_t*, int64_t, int64_t, const float*,
+                                    typename T::V (&)[T::MR][T::NV]);
+
+// accumulate_stem_part<T, kStep, R> for the tail of `rows` pixels, R = rows
+// rounded up to kDirectStemTailStep; null where that is the whole tile (then the
+// whole tile's code runs) or the step is not a few-channel one.
+template <class T, int kStep>
+AccumulateStemPart<T> accumulate_stem_part_for(int64_t rows) {
+  if constexpr (kStep > 8 || T::MR <= kDirectStemTailStep) {
+    return nullptr;
+  } else {
+    constexpr int kParts = (T::MR - 1) / kDirectStemTailStep;  // R = 4, 8, ... < MR
+    static constexpr auto table = []<size_t... I>(std::index_sequence<I...>) {
+      return std::array<AccumulateStemPart<T>, sizeof...(I)>{
+          &accumulate_stem_part<T, kStep, (static_cast<int>(I) + 1) * kDirectStemTailStep>...};
+    }(std::make_index_sequence<kParts>{});
+    const int64_t i = (rows + kDirectStemTailStep - 1) / kDirectStemTailStep - 1;
+    return i < kParts ? table[static_cast<size_t>(i)] : nullptr;
   }
 }
 
@@ -274,11 +320,24 @@ void run_stem_share(const Conv2DParams& p, const StemLayout& l, const StemScratc
       const int64_t runs_per_row = l.seg_count / p.filter_h;
       const int64_t s0 = ky_lo * runs_per_row, s1 = ky_hi > ky_lo ? ky_hi * runs_per_row : s0;
       const int64_t m0 = out_row * p.out_w + ox0;
+      const AccumulateStemPart<T> part = rows < MR ? accumulate_stem_part_for<T, kStep>(rows) : nullptr;
       for (int64_t q = qa; q < qb; ++q) {
         const int64_t j0 = q * NR, cols = dc_min(NR, p.out_c - j0);
+        const float* b = packed + q * panel_floats + s0 * l.seg_length * NR;
         V acc[MR][T::NV];
-        accumulate_stem<T, kStep>(base, off + s0, s1 - s0, l.seg_length, packed + q * panel_floats + s0 * l.seg_length * NR,
-                                  acc);
+        // The whole tile's accumulators stay in registers only if their
+        // array is never passed out of line: the tail has its own.
+        V tail[MR][T::NV];
+        if (part == nullptr) {
+          accumulate_stem<T, kStep, MR>(base, off + s0, s1 - s0, l.seg_length, b, acc);
+        } else {
+          part(base, off + s0, s1 - s0, l.seg_length, b, tail);
+#pragma GCC unroll 32
+          for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 4
+            for (int v = 0; v < T::NV; ++v) acc[r][v] = tail[r][v];
+          }
+        }
         float* c = output + m0 * p.out_c + j0;
         const TileEpilogue e = tile_epilogue(ep, m0, j0, ep.accumulate);
         if (clamp.in_line) {
