@@ -11,6 +11,10 @@
 // PassContext::runtime_fusions): TensorFlow 2.21's grappler aborts on
 // DepthwiseConv2dNative(EXPLICIT) + BiasAdd (its fused depthwise kernel has
 // no explicit padding), so only Frost's runtime gets that form.
+#include <optional>
+#include <utility>
+
+#include "freeze/pad_fold_util.h"
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
 
@@ -24,18 +28,9 @@ PassStats fold_pad_into_conv(Graph& g, const PassContext& ctx) {
     if (conv->op == "DepthwiseConv2dNative" && !ctx.runtime_fusions) continue;
     const std::string padding = conv->attr_string_or("padding", "");
     if (padding != "VALID" && padding != "EXPLICIT") continue;
-    const TensorId xid = conv->input(0);
-    Node* pad = g.find(xid.node);
-    if (!pad || xid.index != 0 || (pad->op != "Pad" && pad->op != "PadV2")) continue;
-    if (!single_use(g, ctx, pad->name)) continue;
-    const Tensor* amounts = const_input(g, *pad, 1);
-    if (!amounts || amounts->rank() != 2 || amounts->shape().dim(0) != 4 || amounts->shape().dim(1) != 2) continue;
-    if (pad->op == "PadV2") {
-      const Tensor* value = const_input(g, *pad, 2);
-      double v = 1;
-      if (!value || !is_uniform(*value, &v) || v != 0) continue;
-    }
-    const std::vector<int64_t> p = amounts->to_int64_vector();
+    const std::optional<ZeroPad> zero_pad = zero_pad_read_only_by(g, ctx, *conv);
+    if (!zero_pad) continue;
+    const std::vector<int64_t>& p = zero_pad->amounts;
     const std::string format = conv->attr_string_or("data_format", "NHWC");
     const int batch = 0, channel = format == "NCHW" ? 1 : 3;
     bool ok = true;
@@ -47,11 +42,8 @@ PassStats fold_pad_into_conv(Graph& g, const PassContext& ctx) {
     if (explicit_pads.size() != 8) continue;
     for (size_t i = 0; i < 8; ++i) explicit_pads[i] += p[i];
 
-    conv->inputs[0] = pad->inputs[0];
-    add_control_inputs(*conv, control_inputs(*pad));
-    conv->attrs["padding"] = std::string("EXPLICIT");
-    conv->attrs["explicit_paddings"] = explicit_pads;
-    doomed.push_back(pad->name);
+    absorb_pad(*conv, *zero_pad->pad, std::move(explicit_pads));
+    doomed.push_back(zero_pad->pad->name);
     stats.add("pads_folded");
   }
   g.remove(doomed);

@@ -15,8 +15,10 @@
 // zeros), pads of batch or channels, non-zero pad values, NCHW (the layout
 // pass has made pools NHWC before this runs). A NaN at the border is the
 // one input where the results differ: the zero pad then won over it.
+#include <optional>
 #include <variant>
 
+#include "freeze/pad_fold_util.h"
 #include "freeze/passes.h"
 #include "freeze/rewrite_util.h"
 
@@ -43,30 +45,18 @@ PassStats fold_pad_into_max_pool(Graph& g, const PassContext& ctx) {
       continue;
     const std::vector<int64_t> ksize = pool->attr_ints_or("ksize", {});
     if (ksize.size() != 4) continue;
-    const TensorId xid = pool->input(0);
-    Node* pad = g.find(xid.node);
-    if (!pad || xid.index != 0 || (pad->op != "Pad" && pad->op != "PadV2")) continue;
-    if (!single_use(g, ctx, pad->name)) continue;
-    const TensorId src = pad->input(0);
+    const std::optional<ZeroPad> zero_pad = zero_pad_read_only_by(g, ctx, *pool);
+    if (!zero_pad) continue;
+    const TensorId src = zero_pad->pad->input(0);
     const Node* producer = g.find(src.node);
     if (!producer || src.index != 0 || !non_negative_output(*producer)) continue;
-    const Tensor* amounts = const_input(g, *pad, 1);
-    if (!amounts || amounts->rank() != 2 || amounts->shape().dim(0) != 4 || amounts->shape().dim(1) != 2) continue;
-    if (pad->op == "PadV2") {
-      const Tensor* value = const_input(g, *pad, 2);
-      double v = 1;
-      if (!value || !is_uniform(*value, &v) || v != 0) continue;
-    }
-    const std::vector<int64_t> p = amounts->to_int64_vector();
+    const std::vector<int64_t>& p = zero_pad->amounts;
     bool ok = p[0] == 0 && p[1] == 0 && p[6] == 0 && p[7] == 0;
     for (int d : {1, 2}) ok = ok && p[2 * d] >= 0 && p[2 * d + 1] >= 0 && p[2 * d] < ksize[d] && p[2 * d + 1] < ksize[d];
     if (!ok) continue;
 
-    pool->inputs[0] = pad->inputs[0];
-    add_control_inputs(*pool, control_inputs(*pad));
-    pool->attrs["padding"] = std::string("EXPLICIT");
-    pool->attrs["explicit_paddings"] = p;
-    doomed.push_back(pad->name);
+    absorb_pad(*pool, *zero_pad->pad, p);
+    doomed.push_back(zero_pad->pad->name);
     stats.add("pads_folded_into_max_pool");
   }
   g.remove(doomed);
