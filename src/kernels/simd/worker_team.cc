@@ -11,6 +11,7 @@
 #include <climits>
 #include <csignal>
 #include <memory>
+#include <vector>
 
 namespace frost::kernels::simd {
 namespace {
@@ -77,8 +78,9 @@ struct RegionScope {
 // milliseconds later: meanwhile every region found no worker and the
 // caller did all of the work, so a short benchmark ran 2 threads at
 // 1 thread's speed. A worker therefore starts on the other CPUs the
-// creator may use, and then takes back the creator's mask (worker_main),
-// so that later the scheduler moves it freely.
+// creator may use, and then takes back the creator's mask (worker_main;
+// or the creator gives it back: give_back_mask), so that later the
+// scheduler moves it freely.
 struct StartPlacement {
   cpu_set_t inherited;        // the creator's mask, which workers take back once running
   cpu_set_t first;            // where they start: that mask without the creator's CPU
@@ -96,15 +98,39 @@ StartPlacement start_placement() {
   return p;
 }
 
+// Workers of this process that have taken back their creator's mask
+// (worker_main).
+std::atomic<int> g_workers_placed{0};
+
+// How long a creator waits for new workers to take back its mask
+// themselves before it gives it back to them (give_back_mask).
+constexpr int64_t kPlacementWaitNs = 2'000'000;
+
+// A worker started away from the creator's CPU may not run there at all: a
+// real-time task of higher priority can hold that CPU for good (seen with a
+// `chrt -f 20` busy loop on CPU 1 and Frost under `chrt -f 10`). It would
+// then never take back the creator's mask, and every region waiting for all
+// of its threads would wait forever. So once the new workers (`threads`)
+// have had kPlacementWaitNs to place themselves (usually tens of µs: this
+// costs the first region that much, once per process), the creator gives
+// the mask back itself; for a worker that did so already, nothing changes.
+void give_back_mask(const std::vector<pthread_t>& threads, int placed_before, const cpu_set_t& mask) {
+  if (threads.empty()) return;
+  const int want = placed_before + static_cast<int>(threads.size());
+  const int64_t deadline = now_ns() + kPlacementWaitNs;
+  while (g_workers_placed.load(std::memory_order_acquire) < want && now_ns() < deadline) cpu_relax();
+  if (g_workers_placed.load(std::memory_order_acquire) >= want) return;
+  for (const pthread_t& t : threads) pthread_setaffinity_np(t, sizeof(cpu_set_t), &mask);
+}
+
 // A detached thread running body(arg), on the CPUs of `first_cpus` when
-// given. False when it could not be started.
-bool start_detached(void* (*body)(void*), void* arg, const cpu_set_t* first_cpus) {
+// given; its handle in *thread. False when it could not be started.
+bool start_detached(void* (*body)(void*), void* arg, const cpu_set_t* first_cpus, pthread_t* thread) {
   pthread_attr_t attr;
   if (pthread_attr_init(&attr) != 0) return false;
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
   if (first_cpus != nullptr) pthread_attr_setaffinity_np(&attr, sizeof(cpu_set_t), first_cpus);
-  pthread_t thread;
-  const bool started = pthread_create(&thread, &attr, body, arg) == 0;
+  const bool started = pthread_create(thread, &attr, body, arg) == 0;
   pthread_attr_destroy(&attr);
   return started;
 }
@@ -203,15 +229,20 @@ void WorkerTeam::start_workers(int count) {
   pthread_sigmask(SIG_BLOCK, &all, &old);
   const StartPlacement placement = start_placement();
   const uint32_t seen = generation_.load();
+  const int placed_before = g_workers_placed.load(std::memory_order_acquire);
+  std::vector<pthread_t> started_away;  // started on placement.first
   for (int tid = workers_ + 1; tid <= count; ++tid) {
     auto* start = new WorkerStart{this, tid, seen, placement.inherited};
-    if (!start_detached(&worker_main, start, placement.avoid_caller ? &placement.first : nullptr)) {
+    pthread_t thread;
+    if (!start_detached(&worker_main, start, placement.avoid_caller ? &placement.first : nullptr, &thread)) {
       delete start;
       break;  // run() uses the workers there are
     }
+    if (placement.avoid_caller) started_away.push_back(thread);
     workers_ = tid;
   }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  give_back_mask(started_away, placed_before, placement.inherited);
 }
 
 void* WorkerTeam::worker_main(void* arg) {
@@ -219,6 +250,7 @@ void* WorkerTeam::worker_main(void* arg) {
   // Started away from the caller's CPU (start_placement); from now on the
   // scheduler places this thread as it would any other.
   pthread_setaffinity_np(pthread_self(), sizeof(cpu_set_t), &start->inherited);
+  g_workers_placed.fetch_add(1, std::memory_order_release);
   start->team->worker_loop(start->tid, start->seen);
   return nullptr;
 }
