@@ -104,10 +104,7 @@ bool check(std::mt19937_64& rng, Case& c, GemmIsa isa, int threads, bool in_plac
   elementwise_chain_reference(p, x.data(), want.data());
   // kInput operands read x: in place, the kernel must read it before writing.
   std::vector<float> got = in_place ? x : std::vector<float>(static_cast<size_t>(c.n) + 1, 4242.0f);
-  GemmRun run;
-  run.isa = isa;
-  run.threads = threads;
-  run.force_threads = true;
+  GemmRun run = testing::forced_run(isa, threads);
   elementwise_chain_f32(p, in_place ? got.data() : x.data(), got.data(), run);
   if (!in_place && got[static_cast<size_t>(c.n)] != 4242.0f) {
     FAIL_CHECK("wrote past the end: " << c.describe());

@@ -74,10 +74,7 @@ bool check(std::mt19937_64& rng, const Conv2DParams& p, bool depthwise, const Op
     ep.post_scale = post_scale.data();
     ep.post_shift = post_shift.data();
   }
-  GemmRun run;
-  run.isa = o.isa;
-  run.threads = o.threads;
-  run.force_threads = true;
+  GemmRun run = testing::forced_run(o.isa, o.threads);
   std::vector<float> got(static_cast<size_t>(out_n) + 1, std::numeric_limits<float>::quiet_NaN());
   const float kSentinel = 4242.0f;
   got[static_cast<size_t>(out_n)] = kSentinel;  // one past the end must survive
@@ -281,10 +278,7 @@ TEST_CASE("depthwise_conv2d_f32: the same bits on 1 and 2 threads") {
       ep.activation = Activation::kRelu6;
       std::vector<std::vector<float>> out;
       for (int threads : {1, 2}) {
-        GemmRun run;
-        run.isa = isa;
-        run.threads = threads;
-        run.force_threads = true;
+        GemmRun run = testing::forced_run(isa, threads);
         std::vector<float> scratch(depthwise_conv2d_scratch_floats(p, isa));
         run.scratch = scratch.data();
         out.emplace_back(static_cast<size_t>(p.out_h * p.out_w * p.out_c));

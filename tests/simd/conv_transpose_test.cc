@@ -51,10 +51,7 @@ bool check_transpose(std::mt19937_64& rng, const Conv2DParams& p, GemmIsa isa, i
   std::vector<float> scratch(direct ? conv2d_transpose_direct_scratch_floats(p, isa)
                                     : conv2d_backprop_input_scratch_floats(p, threads, isa),
                              std::numeric_limits<float>::quiet_NaN());
-  GemmRun run;
-  run.isa = isa;
-  run.threads = threads;
-  run.force_threads = true;
+  GemmRun run = testing::forced_run(isa, threads);
   run.scratch = scratch.data();
   const float kSentinel = 4242.0f;
   std::vector<float> got(static_cast<size_t>(dx_n) + 1, std::numeric_limits<float>::quiet_NaN());

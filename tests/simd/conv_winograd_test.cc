@@ -70,10 +70,7 @@ bool check(std::mt19937_64& rng, const Conv2DParams& p, const Options& o) {
   steps.act = o.act;
   apply_reference_epilogue(steps, p.out_c, want);
   const GemmEpilogue ep = epilogue_for(steps, p.out_c);
-  GemmRun run;
-  run.isa = o.isa;
-  run.threads = o.threads;
-  run.force_threads = true;
+  GemmRun run = testing::forced_run(o.isa, o.threads);
   std::vector<float> got(static_cast<size_t>(out_n) + 1, std::numeric_limits<float>::quiet_NaN());
   if (o.accumulate) std::copy(old.begin(), old.end(), got.begin());
   const float kSentinel = 4242.0f;
@@ -205,10 +202,7 @@ TEST_CASE("conv2d_winograd_f32: the same bits on 1 and 2 threads") {
       conv2d_winograd_pack_filter(p, filter.data(), packed.data(), isa);
       std::vector<std::vector<float>> out;
       for (int threads : {1, 2}) {
-        GemmRun run;
-        run.isa = isa;
-        run.threads = threads;
-        run.force_threads = true;
+        GemmRun run = testing::forced_run(isa, threads);
         out.emplace_back(static_cast<size_t>(p.batch * p.out_h * p.out_w * p.out_c));
         conv2d_winograd_f32(p, in.data(), packed.data(), out.back().data(), {}, run);
       }

@@ -28,4 +28,14 @@ inline std::vector<kernels::GemmIsa> runnable_isas() {
   return out;
 }
 
+// A run on exactly this ISA and thread count (the kernel's own thread
+// choice overridden), so that a test exercises the split it names.
+inline kernels::GemmRun forced_run(kernels::GemmIsa isa, int threads) {
+  kernels::GemmRun run;
+  run.isa = isa;
+  run.threads = threads;
+  run.force_threads = true;
+  return run;
+}
+
 }  // namespace frost::testing

@@ -17,18 +17,10 @@ namespace {
 
 using testing::runnable_isas;
 
-GemmRun forced(int threads, GemmIsa isa) {
-  GemmRun run;
-  run.threads = threads;
-  run.force_threads = true;
-  run.isa = isa;
-  return run;
-}
-
 std::vector<float> conv(const Conv2DParams& p, bool depthwise, const std::vector<float>& in,
                         const std::vector<float>& filter, const GemmEpilogue& ep, int threads, GemmIsa isa) {
   std::vector<float> out(static_cast<size_t>(p.batch * p.out_h * p.out_w * p.out_c));
-  GemmRun run = forced(threads, isa);
+  GemmRun run = testing::forced_run(isa, threads);
   if (depthwise) {
     std::vector<float> scratch(depthwise_conv2d_scratch_floats(p, isa));
     run.scratch = scratch.data();
@@ -91,7 +83,7 @@ TEST_CASE("thread split: GEMM with a prepacked B is bit-identical on 1, 2 and 3 
       auto product = [&](int threads) {
         std::vector<float> c(static_cast<size_t>(m * n));
         std::vector<float> scratch(gemm_scratch_floats(s, true, threads, isa));
-        GemmRun run = forced(threads, isa);
+        GemmRun run = testing::forced_run(isa, threads);
         run.scratch = scratch.data();
         gemm_f32_packed(s, a.data(), packed.data(), c.data(), GemmEpilogue{}, run);
         return c;
