@@ -276,13 +276,10 @@ std::vector<Tensor> Plan::run(const Graph& g, const FeedMap& feeds, const RunOpt
     uint32_t regions;
     const kernels::simd::TeamShare::Run& share;
     ~NoteUse() {
-      if (share.solo) {  // says nothing about whether the plan splits its layers
-        plan.team_share_.end(share, false);
-        return;
-      }
       const bool used = team.regions() != regions;
-      plan.used_team_.store(used, std::memory_order_relaxed);
-      plan.team_share_.end(share, used);
+      // A run held to one thread says nothing about whether the plan splits its layers.
+      if (!share.solo) plan.used_team_.store(used, std::memory_order_relaxed);
+      plan.team_share_.end(share, used);  // a solo run's end ignores `used`
     }
   } note{*this, team, regions, share};
   if (!options.on_node && stats_.arena_bytes > 0 && !arena_broken_) {
