@@ -373,35 +373,38 @@ bool Plan::run_step(const Graph& g, const Step& s, const RunOptions& options, Ar
 
 bool Plan::run_group(const Graph& g, const BranchGroup& group, const RunOptions& options, Arena* arena,
                      Slots& slots) const {
-  // The worker's lane times its kernels into a map of its own (a map is not
-  // shared between threads), added to the run's profile after the join.
-  std::map<std::string, NodeTime> lane_profile;
-  RunOptions lane_options;
-  lane_options.profile = options.profile ? &lane_profile : nullptr;
+  // The worker times its kernels into a map of its own (a map is not shared
+  // between threads), added to the run's profile after the join.
+  std::map<std::string, NodeTime> worker_profile;
+  RunOptions worker_options;
+  worker_options.profile = options.profile ? &worker_profile : nullptr;
   std::exception_ptr failed[2];
   std::atomic<bool> broken{false};
-  auto lane = [&](int t) {
-    const RunOptions& own_options = t == 0 ? options : lane_options;
-    std::vector<Tensor>& inputs = t == 0 ? slots.inputs : slots.lane_inputs;
-    std::vector<Tensor>& outputs = t == 0 ? slots.outputs : slots.lane_outputs;
+  std::atomic<size_t> next_set{0};
+  // Each thread takes the next set left (heaviest first) until none is: a
+  // worker that is late (asleep, or its core busy) takes fewer or none.
+  auto take_sets = [&](int t) {
+    const RunOptions& own_options = t == 0 ? options : worker_options;
+    std::vector<Tensor>& inputs = t == 0 ? slots.inputs : slots.worker_inputs;
+    std::vector<Tensor>& outputs = t == 0 ? slots.outputs : slots.worker_outputs;
     try {
-      for (const int s : group.lanes[static_cast<size_t>(t)]) {
-        if (broken.load(std::memory_order_relaxed)) return;
-        if (!run_step(g, steps_[static_cast<size_t>(s)], own_options, arena, slots.values, inputs, outputs))
-          broken = true;
-      }
+      for (size_t k = next_set++; k < group.sets.size() && !broken.load(std::memory_order_relaxed); k = next_set++)
+        for (const int s : group.sets[k])
+          if (!run_step(g, steps_[static_cast<size_t>(s)], own_options, arena, slots.values, inputs, outputs)) {
+            broken = true;
+            break;
+          }
     } catch (...) {
       failed[t] = std::current_exception();
       broken = true;
     }
   };
-  auto task = [](void* context, int t, int) { (*static_cast<decltype(lane)*>(context))(t); };
-  if (!kernels::simd::worker_team().run(2, task, &lane)) {  // another run holds the team: one lane after the other
-    lane(0);
-    lane(1);
-  }
+  auto task = [](void* context, int t, int) { (*static_cast<decltype(take_sets)*>(context))(t); };
+  using kernels::simd::WorkerTeam;
+  if (!kernels::simd::worker_team().run(2, task, &take_sets, WorkerTeam::Join::kStartedWorkers))
+    take_sets(0);  // another run holds the team: this thread takes every set
   if (options.profile)
-    for (const auto& [name, time] : lane_profile) {
+    for (const auto& [name, time] : worker_profile) {
       NodeTime& total = (*options.profile)[name];
       total.op = time.op;
       total.seconds += time.seconds;
@@ -430,7 +433,7 @@ std::optional<std::vector<Tensor>> Plan::execute(const Graph& g, const FeedMap& 
       for (size_t v = 0; v < slots.values.size(); ++v)
         if (!plan.kept(arena, slots.values[v], static_cast<int>(v))) slots.values[v] = Tensor();
       if (finished) return;  // else a step was cut short: its input and output slots may hold anything
-      for (std::vector<Tensor>* scratch : {&slots.inputs, &slots.outputs, &slots.lane_inputs, &slots.lane_outputs})
+      for (std::vector<Tensor>* scratch : {&slots.inputs, &slots.outputs, &slots.worker_inputs, &slots.worker_outputs})
         scratch->clear();
     }
   } clear{*this, slots, arena};
@@ -454,9 +457,9 @@ std::optional<std::vector<Tensor>> Plan::execute(const Graph& g, const FeedMap& 
   // Branch groups run on two threads when the run may use two (not on one
   // thread, not held to one by a busy core, not inside another team's
   // region) and no callback wants the nodes one by one.
-  const bool lanes = !groups_.empty() && !options.on_node && kernels::simd::resolve_threads(0) >= 2;
+  const bool branches = !groups_.empty() && !options.on_node && kernels::simd::resolve_threads(0) >= 2;
   for (size_t i = 0; i < steps_.size(); ++i) {
-    const int gi = lanes ? group_at_[i] : -1;
+    const int gi = branches ? group_at_[i] : -1;
     if (gi >= 0) {
       const BranchGroup& group = groups_[static_cast<size_t>(gi)];
       if (!run_group(g, group, options, arena, slots)) {

@@ -99,8 +99,8 @@ class Plan {
     std::vector<Tensor> values;   // per value
     std::vector<Tensor> inputs;   // the current step's inputs (the first step.inputs.size())
     std::vector<Tensor> outputs;  // the current step's outputs
-    // The same for the second lane of a branch group (the worker's).
-    std::vector<Tensor> lane_inputs, lane_outputs;
+    // The same for the worker running a branch group's sets beside the caller.
+    std::vector<Tensor> worker_inputs, worker_outputs;
   };
   // An arena block, the views of it each allocating value gets, and the
   // slots of the runs using it (one at a time).
@@ -121,7 +121,7 @@ class Plan {
   // arena where the plan did not expect it.
   bool run_step(const Graph& g, const Step& s, const RunOptions& options, Arena* arena, std::vector<Tensor>& values,
                 std::vector<Tensor>& inputs, std::vector<Tensor>& outputs) const;
-  // Runs a branch group's lanes on two threads (on this one when the team is
+  // Runs a branch group's sets on two threads (on this one when the team is
   // busy); false as run_step. Releases nothing.
   bool run_group(const Graph& g, const BranchGroup& group, const RunOptions& options, Arena* arena,
                  Slots& slots) const;

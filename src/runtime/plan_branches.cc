@@ -12,7 +12,7 @@ namespace {
 constexpr int kMaxSpan = 96;
 // What splitting each layer on the two threads gives: the large CNNs' 2T/1T
 // on the quiet 2-core VM is 1.66-1.79 (docs/bench/peers_corpus.md). Lanes
-// must beat it: the heavier lane must weigh less than total / this.
+// must beat it: the busier thread must take less than total / this.
 constexpr double kSplitSpeedup = 1.7;
 // Below this (multiply-adds; ~10 us on one core) handing a group to the
 // worker costs more than the group can save.
@@ -55,31 +55,26 @@ class StepSets {
   std::vector<double> cost_;
 };
 
-// The sets (root, cost) dealt to two lanes, heaviest first to the lighter
-// lane. Returns the heavier lane's cost; `lane_of_root` (when given) gets
-// each root's lane.
-double deal(std::vector<std::pair<double, int>> sets, std::vector<std::pair<int, int>>* lane_of_root) {
-  std::sort(sets.begin(), sets.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+void heaviest_first(std::vector<std::pair<double, int>>& sets) {
+  std::stable_sort(sets.begin(), sets.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+}
+
+// How long two threads taking the sets (cost, root) heaviest first, each
+// the next when free, take: the busier thread's total.
+double two_thread_span(std::vector<std::pair<double, int>> sets) {
+  heaviest_first(sets);
   double load[2] = {0, 0};
-  for (const auto& [cost, root] : sets) {
-    const int lane = load[1] < load[0] ? 1 : 0;
-    load[lane] += cost;
-    if (lane_of_root) lane_of_root->emplace_back(root, lane);
-  }
+  for (const auto& set : sets) (load[1] < load[0] ? load[1] : load[0]) += set.first;
   return std::max(load[0], load[1]);
 }
 
-// The sets of steps [first, first + count) (deps on earlier steps ignored:
-// they are done before the stretch starts).
-StepSets sets_of(const std::vector<BranchStep>& steps, int first, int count) {
-  StepSets sets(count);
-  for (int i = 0; i < count; ++i) {
-    const BranchStep& s = steps[static_cast<size_t>(first + i)];
-    sets.add(i, s.cost);
-    for (const int d : s.deps)
-      if (d >= first) sets.join(i, d - first);
-  }
-  return sets;
+// Adds step first + i to the sets of the stretch starting at `first` (deps
+// on earlier steps are ignored: they are done before the stretch starts).
+void add_step(StepSets& sets, const std::vector<BranchStep>& steps, int first, int i) {
+  const BranchStep& s = steps[static_cast<size_t>(first + i)];
+  sets.add(i, s.cost);
+  for (const int d : s.deps)
+    if (d >= first) sets.join(i, d - first);
 }
 
 std::vector<std::pair<double, int>> roots_of(StepSets& sets, int count) {
@@ -91,15 +86,18 @@ std::vector<std::pair<double, int>> roots_of(StepSets& sets, int count) {
 
 BranchGroup make_group(const std::vector<BranchStep>& steps, int first, int last) {
   const int count = last - first + 1;
-  StepSets sets = sets_of(steps, first, count);
-  std::vector<std::pair<int, int>> lane_of_root;
-  deal(roots_of(sets, count), &lane_of_root);
-  std::vector<int> lane_of(static_cast<size_t>(count), 0);
-  for (const auto& [root, lane] : lane_of_root) lane_of[static_cast<size_t>(root)] = lane;
+  StepSets sets(count);
+  for (int i = 0; i < count; ++i) add_step(sets, steps, first, i);
+  std::vector<std::pair<double, int>> roots = roots_of(sets, count);
+  heaviest_first(roots);
+  std::vector<int> set_of(static_cast<size_t>(count), 0);
+  for (size_t k = 0; k < roots.size(); ++k) set_of[static_cast<size_t>(roots[k].second)] = static_cast<int>(k);
   BranchGroup g;
   g.first = first;
   g.last = last;
-  for (int i = 0; i < count; ++i) g.lanes[static_cast<size_t>(lane_of[static_cast<size_t>(sets.find(i))])].push_back(first + i);
+  g.sets.resize(roots.size());
+  for (int i = 0; i < count; ++i)
+    g.sets[static_cast<size_t>(set_of[static_cast<size_t>(sets.find(i))])].push_back(first + i);
   return g;
 }
 
@@ -117,14 +115,12 @@ std::vector<BranchGroup> find_branch_groups(const std::vector<BranchStep>& steps
     for (int i = 0; i < span; ++i) {
       const BranchStep& s = steps[static_cast<size_t>(a + i)];
       if (!s.eligible) break;
-      sets.add(i, s.cost);
-      for (const int d : s.deps)
-        if (d >= a) sets.join(i, d - a);
+      add_step(sets, steps, a, i);
       total += s.cost;
       if (i == 0 || total < kMinGroupCost) continue;
       const std::vector<std::pair<double, int>> roots = roots_of(sets, i + 1);
       if (roots.size() < 2) continue;
-      const double saved = total / kSplitSpeedup - deal(roots, nullptr) - kHandOverCost;
+      const double saved = total / kSplitSpeedup - two_thread_span(roots) - kHandOverCost;
       if (saved > 0) candidates[static_cast<size_t>(a)].emplace_back(a + i, saved);
     }
   }

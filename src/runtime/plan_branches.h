@@ -10,13 +10,12 @@
 // A group is a contiguous stretch of the schedule whose steps fall into two
 // or more sets that do not read each other's outputs (a step's inputs come
 // from earlier steps, so a set only waits on steps before the stretch). The
-// sets are dealt to two lanes, heaviest first to the lighter lane; a
-// stretch is a group only where that beats splitting each layer, by the
-// step costs' estimate (step_cost). Pure: the plan (plan.cc) gives the
-// steps and runs the lanes.
+// two threads take the sets heaviest first, each the next one left when it
+// is done with its last. A stretch is a group only where that (estimated
+// from the step costs, step_cost) beats splitting each layer. Pure: the
+// plan (plan.cc) gives the steps and runs the sets.
 #pragma once
 
-#include <array>
 #include <vector>
 
 #include "runtime/executor.h"
@@ -30,11 +29,11 @@ struct BranchStep {
 };
 
 struct BranchGroup {
-  int first = 0, last = 0;                // the steps [first, last] of the schedule
-  std::array<std::vector<int>, 2> lanes;  // each thread's steps, in schedule order
+  int first = 0, last = 0;             // the steps [first, last] of the schedule
+  std::vector<std::vector<int>> sets;  // independent sets of steps, heaviest first; each in schedule order
 };
 
-// The groups worth running on two lanes, in schedule order, not overlapping.
+// The groups worth running a branch per thread, in schedule order, not overlapping.
 std::vector<BranchGroup> find_branch_groups(const std::vector<BranchStep>& steps);
 
 // A step's work in multiply-adds (convolutions, matrix products), or its

@@ -1,5 +1,5 @@
 // Branch groups (runtime/plan_branches.h): which stretches of a schedule run
-// a branch per thread, how the branches are dealt to the two lanes; then a
+// a branch per thread, and its independent sets of steps; then a
 // planned graph with two towers run on two threads against the reference
 // backend, its profile, and a residual block that must stay one layer at a
 // time.
@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <set>
 
 #include "graph_test_util.h"
 #include "runtime/plan_branches.h"
@@ -26,30 +25,30 @@ constexpr double kHeavy = 1e6;  // a step's cost: a mid-sized layer
 
 BranchStep step(std::vector<int> deps, double cost = kHeavy) { return BranchStep{std::move(deps), cost, true}; }
 
-// Every step of a group is in exactly one lane, each lane in schedule order,
-// and a step's deps inside the group are in its own lane.
-void check_lanes(const BranchGroup& g, const std::vector<BranchStep>& steps) {
-  std::map<int, int> lane_of;
-  for (int lane = 0; lane < 2; ++lane) {
-    const std::vector<int>& l = g.lanes[static_cast<size_t>(lane)];
-    CHECK(std::is_sorted(l.begin(), l.end()));
-    for (const int s : l) CHECK(lane_of.emplace(s, lane).second);
-  }
-  CHECK(lane_of.size() == static_cast<size_t>(g.last - g.first + 1));
-  for (const auto& [s, lane] : lane_of)
-    for (const int d : steps[static_cast<size_t>(s)].deps)
-      if (d >= g.first) CHECK(lane_of.at(d) == lane);
+double set_cost(const std::vector<int>& set, const std::vector<BranchStep>& steps) {
+  double c = 0;
+  for (const int s : set) c += steps[static_cast<size_t>(s)].cost;
+  return c;
 }
 
-double lane_cost(const BranchGroup& g, const std::vector<BranchStep>& steps, int lane) {
-  double c = 0;
-  for (const int s : g.lanes[static_cast<size_t>(lane)]) c += steps[static_cast<size_t>(s)].cost;
-  return c;
+// Every step of a group is in exactly one set, each set in schedule order
+// with the deps it has inside the group, the sets heaviest first.
+void check_sets(const BranchGroup& g, const std::vector<BranchStep>& steps) {
+  std::map<int, size_t> set_of;
+  for (size_t k = 0; k < g.sets.size(); ++k) {
+    CHECK(std::is_sorted(g.sets[k].begin(), g.sets[k].end()));
+    for (const int s : g.sets[k]) CHECK(set_of.emplace(s, k).second);
+    if (k > 0) CHECK(set_cost(g.sets[k - 1], steps) >= set_cost(g.sets[k], steps));
+  }
+  CHECK(set_of.size() == static_cast<size_t>(g.last - g.first + 1));
+  for (const auto& [s, k] : set_of)
+    for (const int d : steps[static_cast<size_t>(s)].deps)
+      if (d >= g.first) CHECK(set_of.at(d) == k);
 }
 
 }  // namespace
 
-TEST_CASE("branch groups: two equal towers after a fork are one group, a tower per lane") {
+TEST_CASE("branch groups: two equal towers after a fork are one group, a set per tower") {
   // 0 -> {1 -> 2 -> 3}, {4 -> 5 -> 6} -> 7 (a join); the towers' steps interleaved in the schedule.
   const std::vector<BranchStep> steps = {step({}),  step({0}),    step({0}),    step({1}),
                                          step({2}), step({3}),    step({4}),    step({5, 6})};
@@ -57,11 +56,13 @@ TEST_CASE("branch groups: two equal towers after a fork are one group, a tower p
   REQUIRE(groups.size() == 1);
   CHECK(groups[0].first == 1);
   CHECK(groups[0].last == 6);
-  check_lanes(groups[0], steps);
-  CHECK(lane_cost(groups[0], steps, 0) == lane_cost(groups[0], steps, 1));
+  check_sets(groups[0], steps);
+  REQUIRE(groups[0].sets.size() == 2);
+  CHECK(groups[0].sets[0] == std::vector<int>{1, 3, 5});
+  CHECK(groups[0].sets[1] == std::vector<int>{2, 4, 6});
 }
 
-TEST_CASE("branch groups: Inception-like towers of unequal weight are dealt heaviest first") {
+TEST_CASE("branch groups: Inception-like towers of unequal weight, heaviest first") {
   // Four towers from step 0 (costs as a 17x17 Inception module's, in units of
   // 100k multiply-adds): 1x1 (15); 1x1, 1x7, 7x1 (10, 12, 17); five convs
   // (10, 12, 12, 12, 17); pool + 1x1 (2, 15). Then the concat.
@@ -81,12 +82,16 @@ TEST_CASE("branch groups: Inception-like towers of unequal weight are dealt heav
   REQUIRE(groups.size() == 1);
   CHECK(groups[0].first == 1);
   CHECK(groups[0].last == 11);
-  check_lanes(groups[0], steps);
-  // 63 (five convs) against 15 + 39 + 17 = 71: the heavier lane is 71 of 134.
-  CHECK(std::max(lane_cost(groups[0], steps, 0), lane_cost(groups[0], steps, 1)) == doctest::Approx(71 * u));
+  check_sets(groups[0], steps);
+  // The towers: five convs (63), the 7x1 tower (39), pool + 1x1 (17), 1x1 (15).
+  REQUIRE(groups[0].sets.size() == 4);
+  CHECK(groups[0].sets[0] == std::vector<int>{5, 6, 7, 8, 9});
+  CHECK(groups[0].sets[1] == std::vector<int>{2, 3, 4});
+  CHECK(groups[0].sets[2] == std::vector<int>{10, 11});
+  CHECK(groups[0].sets[3] == std::vector<int>{1});
 }
 
-TEST_CASE("branch groups: none where the lanes would not beat splitting each layer") {
+TEST_CASE("branch groups: none where a branch per thread would not beat splitting each layer") {
   SUBCASE("a chain") {
     const std::vector<BranchStep> steps = {step({}), step({0}), step({1}), step({2}), step({3})};
     CHECK(find_branch_groups(steps).empty());
@@ -117,7 +122,7 @@ TEST_CASE("branch groups: two modules in a row are two groups") {
   CHECK(groups[0].last == 2);
   CHECK(groups[1].first == 4);
   CHECK(groups[1].last == 5);
-  for (const BranchGroup& g : groups) check_lanes(g, steps);
+  for (const BranchGroup& g : groups) check_sets(g, steps);
 }
 
 namespace {
@@ -179,7 +184,7 @@ TEST_CASE("plan: two towers run a tower per thread on two threads, as the refere
   std::map<std::string, NodeTime> profile;
   for (int run = 0; run < 4; ++run) {
     RunOptions options = two;
-    if (run == 3) options.profile = &profile;  // the worker's lane times into its own map, merged after
+    if (run == 3) options.profile = &profile;  // the worker times into its own map, merged after
     check_close(m.run(feeds, fetches, Backend::Cpu, options)[0], want);
   }
   const std::optional<PlanStats> s = m.plan_stats(feeds, fetches);
