@@ -1,6 +1,7 @@
 #include "runtime/plan.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <map>
@@ -95,7 +96,7 @@ std::unique_ptr<Plan> Plan::build(const FeedMap& feeds, const std::vector<Tensor
       plan->constant_nodes_.emplace_back(t.node, std::move(*outputs));
       continue;
     }
-    BranchStep branch{{}, step_cost(t), true};
+    BranchStep branch{{}, step_cost(t), branch_eligible(t.node->op)};
     for (const int v : step.inputs) {
       last_use[static_cast<size_t>(v)] = s;
       if (first_def[static_cast<size_t>(v)] >= 0) branch.deps.push_back(first_def[static_cast<size_t>(v)]);
@@ -133,6 +134,7 @@ std::unique_ptr<Plan> Plan::build(const FeedMap& feeds, const std::vector<Tensor
   // inside the group, and no step there writes over an input in place.
   plan->groups_ = find_branch_groups(branch_steps);
   plan->group_at_.assign(plan->steps_.size(), -1);
+  plan->group_choice_ = std::make_unique<GroupChoice[]>(plan->groups_.size());
   std::vector<char> in_group(plan->steps_.size(), 0);
   for (size_t gi = 0; gi < plan->groups_.size(); ++gi) {
     const BranchGroup& group = plan->groups_[gi];
@@ -371,6 +373,39 @@ bool Plan::run_step(const Graph& g, const Step& s, const RunOptions& options, Ar
   return true;
 }
 
+bool Plan::run_layers(const Graph& g, const BranchGroup& group, const RunOptions& options, Arena* arena,
+                      Slots& slots) const {
+  for (int s = group.first; s <= group.last; ++s)
+    if (!run_step(g, steps_[static_cast<size_t>(s)], options, arena, slots.values, slots.inputs, slots.outputs))
+      return false;
+  return true;
+}
+
+bool Plan::run_group_as_chosen(const Graph& g, size_t index, const RunOptions& options, Arena* arena,
+                               Slots& slots) const {
+  const BranchGroup& group = groups_[index];
+  GroupChoice& choice = group_choice_[index];
+  switch (choice.next()) {
+    case GroupChoice::Way::kBranches: return run_group(g, group, options, arena, slots);
+    case GroupChoice::Way::kLayers: return run_layers(g, group, options, arena, slots);
+    case GroupChoice::Way::kCalibrate: break;
+  }
+  // Both ways by turns, the same outputs each time (no step in a group runs
+  // in place or is random); only the first pass counts in a profile.
+  RunOptions unprofiled;
+  int64_t best_ns[2] = {INT64_MAX, INT64_MAX};  // [layers, branches]
+  for (int pass = 0; pass < GroupChoice::kCalibrationPasses; ++pass) {
+    const bool branches = pass % 2 == 1;
+    const RunOptions& o = pass == 0 ? options : unprofiled;
+    const auto start = std::chrono::steady_clock::now();
+    if (!(branches ? run_group(g, group, o, arena, slots) : run_layers(g, group, o, arena, slots))) return false;
+    const int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+    if (pass > 0) best_ns[branches] = std::min(best_ns[branches], ns);
+  }
+  choice.decide(best_ns[1], best_ns[0]);
+  return true;
+}
+
 bool Plan::run_group(const Graph& g, const BranchGroup& group, const RunOptions& options, Arena* arena,
                      Slots& slots) const {
   // The worker times its kernels into a map of its own (a map is not shared
@@ -462,7 +497,7 @@ std::optional<std::vector<Tensor>> Plan::execute(const Graph& g, const FeedMap& 
     const int gi = branches ? group_at_[i] : -1;
     if (gi >= 0) {
       const BranchGroup& group = groups_[static_cast<size_t>(gi)];
-      if (!run_group(g, group, options, arena, slots)) {
+      if (!run_group_as_chosen(g, static_cast<size_t>(gi), options, arena, slots)) {
         arena_broken_ = true;
         return std::nullopt;
       }

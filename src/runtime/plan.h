@@ -121,10 +121,16 @@ class Plan {
   // arena where the plan did not expect it.
   bool run_step(const Graph& g, const Step& s, const RunOptions& options, Arena* arena, std::vector<Tensor>& values,
                 std::vector<Tensor>& inputs, std::vector<Tensor>& outputs) const;
-  // Runs a branch group's sets on two threads (on this one when the team is
-  // busy); false as run_step. Releases nothing.
+  // Runs branch group `index` the way its GroupChoice says (both ways while
+  // it calibrates); false as run_step. Releases nothing, as the two below.
+  bool run_group_as_chosen(const Graph& g, size_t index, const RunOptions& options, Arena* arena,
+                           Slots& slots) const;
+  // A branch group's sets on two threads (on this one when the team is busy).
   bool run_group(const Graph& g, const BranchGroup& group, const RunOptions& options, Arena* arena,
                  Slots& slots) const;
+  // A branch group's steps in order, each layer on the run's threads.
+  bool run_layers(const Graph& g, const BranchGroup& group, const RunOptions& options, Arena* arena,
+                  Slots& slots) const;
   // Sets the offsets of `buffers` (values owning storage) and stats_.arena_bytes.
   void place_in_arena(const std::vector<int>& buffers, const std::vector<std::size_t>& bytes,
                       const std::vector<int>& first_def, const std::vector<int>& last_use);
@@ -134,6 +140,7 @@ class Plan {
   std::vector<int> fetches_;   // value index per fetch
   std::vector<BranchGroup> groups_;  // in schedule order
   std::vector<int> group_at_;        // per step: the group starting there, or -1
+  mutable std::unique_ptr<GroupChoice[]> group_choice_;  // per group
   // Nodes computed when the plan was built, with their outputs (for on_node),
   // and the constants run steps read or fetches return, bound before each run.
   std::vector<std::pair<const Node*, std::vector<Tensor>>> constant_nodes_;

@@ -151,6 +151,20 @@ std::vector<BranchGroup> find_branch_groups(const std::vector<BranchStep>& steps
   return groups;
 }
 
+bool branch_eligible(const std::string& op) {
+  return op.rfind("Random", 0) != 0 && op != "TruncatedNormal" && op != "Multinomial" &&
+         op != "ParameterizedTruncatedNormal";
+}
+
+GroupChoice::Way GroupChoice::next() {
+  if (const int d = decided_.load(std::memory_order_relaxed)) return static_cast<Way>(d);
+  return claimed_.exchange(true, std::memory_order_relaxed) ? Way::kLayers : Way::kCalibrate;
+}
+
+void GroupChoice::decide(int64_t branches_ns, int64_t layers_ns) {
+  decided_.store(static_cast<int>(branches_ns < layers_ns ? Way::kBranches : Way::kLayers), std::memory_order_relaxed);
+}
+
 double step_cost(const NodeTrace& step) {
   const std::string& op = step.node->op;
   double out = 0, moved = 0;

@@ -125,6 +125,27 @@ TEST_CASE("branch groups: two modules in a row are two groups") {
   for (const BranchGroup& g : groups) check_sets(g, steps);
 }
 
+TEST_CASE("group choice: the first run calibrates, the faster way is kept") {
+  for (const bool branches_faster : {true, false}) {
+    CAPTURE(branches_faster);
+    GroupChoice choice;
+    CHECK(choice.next() == GroupChoice::Way::kCalibrate);
+    // Another run while the first calibrates: layer by layer.
+    CHECK(choice.next() == GroupChoice::Way::kLayers);
+    choice.decide(branches_faster ? 90 : 110, 100);
+    const GroupChoice::Way want = branches_faster ? GroupChoice::Way::kBranches : GroupChoice::Way::kLayers;
+    for (int run = 0; run < 3; ++run) CHECK(choice.next() == want);
+  }
+}
+
+TEST_CASE("branch eligibility: random ops, which give other outputs when run again, are not grouped") {
+  CHECK(branch_eligible("Conv2D"));
+  CHECK(branch_eligible("ConcatV2"));
+  CHECK_FALSE(branch_eligible("RandomUniform"));
+  CHECK_FALSE(branch_eligible("RandomStandardNormal"));
+  CHECK_FALSE(branch_eligible("TruncatedNormal"));
+}
+
 namespace {
 
 Node conv(const std::string& name, const std::string& in, const std::string& filter) {
@@ -182,9 +203,10 @@ TEST_CASE("plan: two towers run a tower per thread on two threads, as the refere
   RunOptions two;
   two.threads = 2;
   std::map<std::string, NodeTime> profile;
+  // Run 1 traces, run 2 times the group both ways (GroupChoice), runs 3-4 go the chosen way.
   for (int run = 0; run < 4; ++run) {
     RunOptions options = two;
-    if (run == 3) options.profile = &profile;  // the worker times into its own map, merged after
+    if (run == 3) options.profile = &profile;  // a worker times into its own map, merged after
     check_close(m.run(feeds, fetches, Backend::Cpu, options)[0], want);
   }
   const std::optional<PlanStats> s = m.plan_stats(feeds, fetches);
