@@ -57,9 +57,7 @@ bool check(std::mt19937_64& rng, const Conv2DParams& p, const Options& o) {
   steps.act = o.act;
   apply_reference_epilogue(steps, p.out_c, want);
   const GemmEpilogue ep = epilogue_for(steps, p.out_c);
-  GemmRun run;
-  run.threads = o.threads;
-  run.force_threads = true;
+  GemmRun run = ::frost::testing::forced_run(GemmIsa::kAuto, o.threads);
   std::vector<float> packed(conv2d_direct_packed_filter_floats(o.plan, p));
   conv2d_direct_pack_filter(o.plan, p, filter.data(), packed.data());
   std::vector<float> scratch(conv2d_direct_scratch_floats(o.plan, p, o.threads),
