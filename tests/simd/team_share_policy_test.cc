@@ -63,7 +63,10 @@ TEST_CASE("team share: a worker missing most regions judges a window early") {
   w.regions = 30;
   w.regions_missing = 20;
   CHECK(window_contended_early(w));
-  CHECK_FALSE(window_contended(w));  // whole windows go by the team's own wait
+  CHECK(window_contended(w));  // also as a whole window: the back-off starts
+  ShareState s;
+  s = after_window(s, w, 1.0);
+  CHECK(runs_solo(s, 1.0));
   w.regions_missing = 15;  // half: not most
   CHECK_FALSE(window_contended_early(w));
   w.regions = kMinMissRegions - 1;  // too few regions to tell

@@ -17,17 +17,25 @@ ShareState start_backoff(ShareState s, double now) {
 
 }  // namespace
 
-bool window_contended(const ShareWindow& w) {
+namespace {
+
+bool waited_long(const ShareWindow& w) {
   if (w.wall_seconds <= 0 || w.threads < 2) return false;
   return w.waited_seconds > kContendedShare * w.wall_seconds * static_cast<double>(w.threads - 1);
 }
+
+}  // namespace
 
 bool workers_missing(int64_t regions, int64_t regions_missing) {
   return regions >= kMinMissRegions && static_cast<double>(regions_missing) > kMissingShare * static_cast<double>(regions);
 }
 
+bool window_contended(const ShareWindow& w) {
+  return waited_long(w) || (w.threads >= 2 && workers_missing(w.regions, w.regions_missing));
+}
+
 bool window_contended_early(const ShareWindow& w) {
-  if (window_contended(w) && w.waited_seconds >= kConclusiveWaitSeconds) return true;
+  if (waited_long(w) && w.waited_seconds >= kConclusiveWaitSeconds) return true;
   return w.threads >= 2 && workers_missing(w.regions, w.regions_missing);
 }
 

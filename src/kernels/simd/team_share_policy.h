@@ -75,6 +75,8 @@ struct ShareWindow {
   int64_t regions_missing = 0;
 };
 
+// Contended: the threads waited for a core beyond kContendedShare, or a
+// worker missed most regions (workers_missing).
 bool window_contended(const ShareWindow& w);
 
 inline constexpr double kCheckpointSeconds = 0.001;

@@ -346,13 +346,17 @@ bool WorkerTeam::run(int nth, Task task, void* context, Join join, RegionReport*
     wait_for_workers();  // the workers use the caller's context until they finish
     throw;
   }
-  // A worker woken after a pause arrives 20-110 µs late, once per pause, not
-  // for want of a core: such regions are left out of team_misses().
-  if (!woke_after_pause) {
-    g_regions.fetch_add(1, std::memory_order_relaxed);
-    if ((admission_.load(std::memory_order_acquire) & kEnteredMask) < static_cast<uint64_t>(nth - 1))
-      g_regions_missing.fetch_add(1, std::memory_order_relaxed);
-  }
+  // Every region counts, also one whose worker slept through a pause and
+  // arrives 20-110 µs late: a worker queued behind another program looks
+  // the same from here (its futex wait has not returned, and its spin
+  // budget is whole, since it has not run to see itself preempted), and
+  // leaving such regions out hid every region of a busy core's short runs.
+  // A plan whose worker wakes too late for its runs loses little on one
+  // thread, and its probe resumes the team where that is faster
+  // (team_share_policy.h).
+  g_regions.fetch_add(1, std::memory_order_relaxed);
+  if ((admission_.load(std::memory_order_acquire) & kEnteredMask) < static_cast<uint64_t>(nth - 1))
+    g_regions_missing.fetch_add(1, std::memory_order_relaxed);
   wait_for_workers();
   return true;
 }
