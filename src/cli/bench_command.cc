@@ -125,7 +125,8 @@ int bench_command(const Argv& argv) {
               << " nodes computed when planning), activations in an arena of "
               << static_cast<double>(plan->arena_bytes) / 1024.0 << " KiB (" << plan->planned_values
               << " tensors totalling " << static_cast<double>(plan->intermediate_bytes) / 1024.0 << " KiB), "
-              << plan->inplace_ops << " ops in place"
+              << plan->inplace_ops << " ops in place, " << plan->branch_groups << " branch groups ("
+              << plan->branch_steps << " steps) on two threads when run on two"
               << (plan->arena_given_up ? " (arena given up: a kernel's output landed off plan)" : "") << "\n";
   else if (const size_t loops = model.loop_programs(feeds, fetches); backend == Backend::Cpu && options.use_plan && loops)
     std::cout << "plan: a loop program (" << loops << " while loop(s) compiled, runtime/loop_program.h)\n";

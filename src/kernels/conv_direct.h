@@ -48,6 +48,10 @@ struct ConvDirectPlan {
   int tile = -1;     // -1: the direct kernel does not apply
   int mr = 0, nr = 0;  // output pixels × output channels of the register tile
   bool stem = false;   // the stem mode, where it fits the run's geometry (else the plain one)
+  // A pointwise layer with at most 4 outputs on AVX-512: output pixels
+  // across the lanes (simd/conv_pointwise_across.h) on the same packed
+  // filter, where the run's geometry is pointwise (else the tile above).
+  bool across = false;
   bool valid() const { return tile >= 0; }
 };
 
@@ -65,7 +69,9 @@ bool conv2d_direct_stem_fits(const Conv2DParams& p, int nr);
 // rounded up to NR, pixels to MR — per output row in the stem mode) weighted
 // by the cost of the input broadcasts, which fall with NR (conv_direct_f32.cc
 // has the numbers). With out_c == 8, AVX-512 gives way to the AVX2 tiles
-// (a full 8-lane vector; the returned plan names its ISA). Invalid when
+// (a full 8-lane vector; the returned plan names its ISA); a pointwise
+// layer with out_c ≤ 4 on AVX-512 runs with pixels across the lanes
+// (plan.across) on a 16-channel tile's packing. Invalid when
 // groups != 1 or the ISA has no direct kernel.
 ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa = GemmIsa::kAuto);
 // Every tile of an ISA (tests and benchmarks run each): how many, and the

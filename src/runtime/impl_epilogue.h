@@ -10,6 +10,7 @@
 #include "kernels/gemm.h"
 #include "runtime/implementation.h"
 #include "runtime/ops/nn_common.h"
+#include "runtime/weight_memory.h"
 
 namespace frost {
 
@@ -45,19 +46,19 @@ std::optional<kernels::Conv2DParams> constant_filter_params(const PrepareContext
 // each step's node keeps its own packed copy (charrnn: 20 copies of 512 KiB
 // for 2 distinct kernels), and every step streams its copy from L3 or DRAM
 // instead of finding the previous step's in L2.
-std::shared_ptr<const std::vector<float>> share_packed(const void* source,
-                                                       std::shared_ptr<const std::vector<float>> packed);
+std::shared_ptr<const WeightBuffer> share_packed(const void* source, std::shared_ptr<const WeightBuffer> packed);
 
 // Weights packed once at prepare time from a Const input; immutable after,
 // shared by every run on every thread, and by every node packing the same
-// constant the same way (share_packed).
+// constant the same way (share_packed). Held in weight memory
+// (runtime/weight_memory.h: huge pages for the large ones).
 class PackedConstant {
  public:
   PackedConstant() = default;
   // Packs `source` with `pack(float* out)` into `floats` floats.
   template <class Pack>
   PackedConstant(const Tensor& source, size_t floats, Pack pack) : source_(source.raw_data()) {
-    auto buffer = std::make_shared<std::vector<float>>(floats);
+    auto buffer = std::make_shared<WeightBuffer>(floats);
     pack(buffer->data());
     packed_ = share_packed(source_, std::move(buffer));
   }
@@ -68,7 +69,7 @@ class PackedConstant {
   }
 
  private:
-  std::shared_ptr<const std::vector<float>> packed_;
+  std::shared_ptr<const WeightBuffer> packed_;
   const void* source_ = nullptr;
 };
 

@@ -16,10 +16,9 @@
 
 namespace frost {
 
-std::shared_ptr<const std::vector<float>> share_packed(const void* source,
-                                                       std::shared_ptr<const std::vector<float>> packed) {
+std::shared_ptr<const WeightBuffer> share_packed(const void* source, std::shared_ptr<const WeightBuffer> packed) {
   static std::mutex mutex;
-  static std::multimap<std::pair<const void*, size_t>, std::weak_ptr<const std::vector<float>>> live;
+  static std::multimap<std::pair<const void*, size_t>, std::weak_ptr<const WeightBuffer>> live;
   const std::lock_guard<std::mutex> lock(mutex);
   const auto key = std::make_pair(source, packed->size());
   for (auto it = live.begin(); it != live.end();) {  // drop packings no kernel holds any more
@@ -28,7 +27,7 @@ std::shared_ptr<const std::vector<float>> share_packed(const void* source,
   }
   const auto [first, last] = live.equal_range(key);
   for (auto it = first; it != last; ++it) {
-    std::shared_ptr<const std::vector<float>> held = it->second.lock();
+    std::shared_ptr<const WeightBuffer> held = it->second.lock();
     if (held && std::memcmp(held->data(), packed->data(), packed->size() * sizeof(float)) == 0) return held;
   }
   live.emplace(key, packed);

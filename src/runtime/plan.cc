@@ -1,7 +1,9 @@
 #include "runtime/plan.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <exception>
 #include <map>
 #include <optional>
 
@@ -68,6 +70,7 @@ std::unique_ptr<Plan> Plan::build(const FeedMap& feeds, const std::vector<Tensor
     constants.add_feed(fed);
   }
   const int num_feeds = static_cast<int>(values.size());
+  std::vector<BranchStep> branch_steps;  // per step: what it waits on and weighs
 
   for (const NodeTrace& t : trace) {
     const int s = static_cast<int>(plan->steps_.size());
@@ -93,7 +96,14 @@ std::unique_ptr<Plan> Plan::build(const FeedMap& feeds, const std::vector<Tensor
       plan->constant_nodes_.emplace_back(t.node, std::move(*outputs));
       continue;
     }
-    for (const int v : step.inputs) last_use[static_cast<size_t>(v)] = s;
+    BranchStep branch{{}, step_cost(t), branch_eligible(t.node->op)};
+    for (const int v : step.inputs) {
+      last_use[static_cast<size_t>(v)] = s;
+      if (first_def[static_cast<size_t>(v)] >= 0) branch.deps.push_back(first_def[static_cast<size_t>(v)]);
+      branch.eligible = branch.eligible && numeric(values[static_cast<size_t>(v)].dtype);
+    }
+    for (const NodeTrace::Value& out : t.outputs) branch.eligible = branch.eligible && numeric(out.dtype);
+    branch_steps.push_back(std::move(branch));
     step.reads_values = !step.inputs.empty();
     for (size_t k = 0; k < step.inputs.size(); ++k)
       if (step.inputs[k] != step.inputs[0] + static_cast<int>(k) ||
@@ -116,6 +126,31 @@ std::unique_ptr<Plan> Plan::build(const FeedMap& feeds, const std::vector<Tensor
           view_of < 0 && j < 64 && ((t.allocated >> j) & 1) && out.bytes > 0 && numeric(out.dtype);
     }
     plan->steps_.push_back(std::move(step));
+  }
+
+  // The steps of a branch group run in any order between its first and last
+  // step (two threads), so every value a group's step reads or writes is
+  // alive through the whole group: the arena does not reuse its storage
+  // inside the group, and no step there writes over an input in place.
+  plan->groups_ = find_branch_groups(branch_steps);
+  plan->group_at_.assign(plan->steps_.size(), -1);
+  plan->group_choice_ = std::make_unique<GroupChoice[]>(plan->groups_.size());
+  std::vector<char> in_group(plan->steps_.size(), 0);
+  for (size_t gi = 0; gi < plan->groups_.size(); ++gi) {
+    const BranchGroup& group = plan->groups_[gi];
+    plan->group_at_[static_cast<size_t>(group.first)] = static_cast<int>(gi);
+    ++plan->stats_.branch_groups;
+    plan->stats_.branch_steps += static_cast<size_t>(group.last - group.first + 1);
+    for (int s = group.first; s <= group.last; ++s) {
+      const Step& step = plan->steps_[static_cast<size_t>(s)];
+      in_group[static_cast<size_t>(s)] = 1;
+      for (const int v : step.inputs)
+        last_use[static_cast<size_t>(v)] = std::max(last_use[static_cast<size_t>(v)], group.last);
+      for (int v = step.first_output; v < step.first_output + step.num_outputs; ++v) {
+        first_def[static_cast<size_t>(v)] = group.first;
+        last_use[static_cast<size_t>(v)] = std::max(last_use[static_cast<size_t>(v)], group.last);
+      }
+    }
   }
 
   // A fetched value leaves the run, so its storage (and what it views) stays on the heap.
@@ -141,7 +176,7 @@ std::unique_ptr<Plan> Plan::build(const FeedMap& feeds, const std::vector<Tensor
     const Step& step = plan->steps_[s];
     const OpDef* def = OpRegistry::global().find(step.node->op);
     const int o = step.first_output;
-    if (!def || step.num_outputs < 1 || !planned(o)) continue;
+    if (!def || step.num_outputs < 1 || !planned(o) || in_group[s]) continue;
     for (const int k : def->inplace_inputs) {
       if (k >= static_cast<int>(step.inputs.size())) continue;
       const int in = step.inputs[static_cast<size_t>(k)];
@@ -297,37 +332,150 @@ std::vector<Tensor> Plan::run(const Graph& g, const FeedMap& feeds, const RunOpt
   return *execute(g, feeds, options, nullptr);
 }
 
+bool Plan::in_arena(const Arena* arena, const Tensor& t) const {
+  if (!arena || t.byte_size() == 0) return false;
+  const uintptr_t base = address(arena->block.get());
+  return address(t.raw_data()) >= base && address(t.raw_data()) < base + stats_.arena_bytes;
+}
+
+// Whether slot `t`, holding value v, may keep its tensor after the step:
+// arena views and constants are held by the plan anyway; heap tensors must
+// be freed when the run no longer needs them.
+bool Plan::kept(const Arena* arena, const Tensor& t, int v) const {
+  return values_[static_cast<size_t>(v)].constant || in_arena(arena, t);
+}
+
+bool Plan::run_step(const Graph& g, const Step& s, const RunOptions& options, Arena* arena,
+                    std::vector<Tensor>& values, std::vector<Tensor>& inputs, std::vector<Tensor>& outputs) const {
+  const size_t n = s.reads_values ? 0 : s.inputs.size();  // inputs copied to slots
+  if (inputs.size() < n) inputs.resize(n);
+  for (size_t k = 0; k < n; ++k) inputs[k] = values[static_cast<size_t>(s.inputs[k])];
+  outputs.assign(static_cast<size_t>(s.num_outputs), Tensor());
+  std::span<const Tensor> planned;
+  if (arena) planned = {arena->views.data() + s.first_output, static_cast<size_t>(s.num_outputs)};
+  const std::span<const Tensor> read =
+      s.reads_values ? std::span<const Tensor>(&values[static_cast<size_t>(s.inputs[0])], s.inputs.size())
+                     : std::span<const Tensor>(inputs.data(), n);
+  OpContext ctx(*s.node, read, outputs, planned);
+  run_node_kernel(g, *s.node, s.kernel, ctx, options);
+  const uintptr_t base = arena ? address(arena->block.get()) : 0;
+  for (int j = 0; j < s.num_outputs; ++j) {
+    const auto v = static_cast<size_t>(s.first_output + j);
+    Tensor& out = outputs[static_cast<size_t>(j)];
+    // An output in the arena anywhere but its planned place would break the
+    // lifetimes the offsets were chosen by: give up the arena for this plan.
+    if (in_arena(arena, out) && (!values_[v].in_arena || address(out.raw_data()) != base + values_[v].offset))
+      return false;
+    values[v] = std::move(out);
+  }
+  for (size_t k = 0; k < n; ++k)
+    if (!kept(arena, inputs[k], s.inputs[k])) inputs[k] = Tensor();
+  return true;
+}
+
+bool Plan::run_layers(const Graph& g, const BranchGroup& group, const RunOptions& options, Arena* arena,
+                      Slots& slots) const {
+  for (int s = group.first; s <= group.last; ++s)
+    if (!run_step(g, steps_[static_cast<size_t>(s)], options, arena, slots.values, slots.inputs, slots.outputs))
+      return false;
+  return true;
+}
+
+bool Plan::run_group_as_chosen(const Graph& g, size_t index, const RunOptions& options, Arena* arena,
+                               Slots& slots) const {
+  const BranchGroup& group = groups_[index];
+  GroupChoice& choice = group_choice_[index];
+  switch (choice.next()) {
+    case GroupChoice::Way::kBranches: return run_group(g, group, options, arena, slots);
+    case GroupChoice::Way::kLayers: return run_layers(g, group, options, arena, slots);
+    case GroupChoice::Way::kCalibrate: break;
+  }
+  // Both ways by turns, the same outputs each time (no step in a group runs
+  // in place or is random); only the first pass counts in a profile.
+  RunOptions unprofiled;
+  int64_t best_ns[2] = {INT64_MAX, INT64_MAX};  // [layers, branches]
+  for (int pass = 0; pass < GroupChoice::kCalibrationPasses; ++pass) {
+    const bool branches = pass % 2 == 1;
+    const RunOptions& o = pass == 0 ? options : unprofiled;
+    const auto start = std::chrono::steady_clock::now();
+    if (!(branches ? run_group(g, group, o, arena, slots) : run_layers(g, group, o, arena, slots))) return false;
+    const int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+    if (pass > 0) best_ns[branches] = std::min(best_ns[branches], ns);
+  }
+  choice.decide(best_ns[1], best_ns[0]);
+  return true;
+}
+
+bool Plan::run_group(const Graph& g, const BranchGroup& group, const RunOptions& options, Arena* arena,
+                     Slots& slots) const {
+  // The worker times its kernels into a map of its own (a map is not shared
+  // between threads), added to the run's profile after the join.
+  std::map<std::string, NodeTime> worker_profile;
+  RunOptions worker_options;
+  worker_options.profile = options.profile ? &worker_profile : nullptr;
+  std::exception_ptr failed[2];
+  std::atomic<bool> broken{false};
+  std::atomic<size_t> next_set{0};
+  // Each thread takes the next set left (heaviest first) until none is: a
+  // worker that is late (asleep, or its core busy) takes fewer or none.
+  auto take_sets = [&](int t) {
+    const RunOptions& own_options = t == 0 ? options : worker_options;
+    std::vector<Tensor>& inputs = t == 0 ? slots.inputs : slots.worker_inputs;
+    std::vector<Tensor>& outputs = t == 0 ? slots.outputs : slots.worker_outputs;
+    try {
+      for (size_t k = next_set++; k < group.sets.size() && !broken.load(std::memory_order_relaxed); k = next_set++)
+        for (const int s : group.sets[k])
+          if (!run_step(g, steps_[static_cast<size_t>(s)], own_options, arena, slots.values, inputs, outputs)) {
+            broken = true;
+            break;
+          }
+    } catch (...) {
+      failed[t] = std::current_exception();
+      broken = true;
+    }
+  };
+  auto task = [](void* context, int t, int) { (*static_cast<decltype(take_sets)*>(context))(t); };
+  using kernels::simd::WorkerTeam;
+  if (!kernels::simd::worker_team().run(2, task, &take_sets, WorkerTeam::Join::kStartedWorkers))
+    take_sets(0);  // another run holds the team: this thread takes every set
+  if (options.profile)
+    for (const auto& [name, time] : worker_profile) {
+      NodeTime& total = (*options.profile)[name];
+      total.op = time.op;
+      total.seconds += time.seconds;
+      total.calls += time.calls;
+    }
+  for (const std::exception_ptr& e : failed)
+    if (e) std::rethrow_exception(e);
+  return !broken;
+}
+
 std::optional<std::vector<Tensor>> Plan::execute(const Graph& g, const FeedMap& feeds, const RunOptions& options,
                                                  Arena* arena) const {
   Slots own;
   Slots& slots = arena ? arena->slots : own;
   std::vector<Tensor>& values = slots.values;
-  std::vector<Tensor>& inputs = slots.inputs;
-  std::vector<Tensor>& outputs = slots.outputs;
   values.resize(values_.size());
-  const uintptr_t base = arena ? address(arena->block.get()) : 0, limit = base + stats_.arena_bytes;
-  auto in_arena = [&](const Tensor& t) {
-    return arena && t.byte_size() > 0 && address(t.raw_data()) >= base && address(t.raw_data()) < limit;
-  };
-  // Whether slot `t`, holding value v, may keep its tensor after the step:
-  // arena views and constants are held by the plan anyway; heap tensors
-  // must be freed when the run no longer needs them.
-  auto keep = [&](const Tensor& t, int v) { return values_[static_cast<size_t>(v)].constant || in_arena(t); };
   // Every slot holding a heap tensor is emptied on the way out, also when a
   // kernel throws or the arena is given up, so that the plan keeps nothing
   // alive between runs.
   struct Clear {
+    const Plan& plan;
     Slots& slots;
-    const decltype(keep)& kept;
+    const Arena* arena;
     bool finished = false;
     ~Clear() {
       for (size_t v = 0; v < slots.values.size(); ++v)
-        if (!kept(slots.values[v], static_cast<int>(v))) slots.values[v] = Tensor();
+        if (!plan.kept(arena, slots.values[v], static_cast<int>(v))) slots.values[v] = Tensor();
       if (finished) return;  // else a step was cut short: its input and output slots may hold anything
-      slots.inputs.clear();
-      slots.outputs.clear();
+      for (std::vector<Tensor>* scratch : {&slots.inputs, &slots.outputs, &slots.worker_inputs, &slots.worker_outputs})
+        scratch->clear();
     }
-  } clear{slots, keep};
+  } clear{*this, slots, arena};
+  auto release = [&](const Step& s) {
+    for (const int v : s.release)
+      if (!kept(arena, values[static_cast<size_t>(v)], v)) values[static_cast<size_t>(v)] = Tensor();
+  };
 
   size_t f = 0;
   for (const auto& [id, value] : feeds) {
@@ -341,43 +489,38 @@ std::optional<std::vector<Tensor>> Plan::execute(const Graph& g, const FeedMap& 
   for (const auto& [v, value] : bound_) values[static_cast<size_t>(v)] = value;
   if (options.on_node)
     for (const auto& [node, outputs] : constant_nodes_) options.on_node(*node, outputs);
-  for (const Step& s : steps_) {
-    const size_t n = s.reads_values ? 0 : s.inputs.size();  // inputs copied to slots
-    if (inputs.size() < n) inputs.resize(n);
-    for (size_t k = 0; k < n; ++k) inputs[k] = values[static_cast<size_t>(s.inputs[k])];
-    outputs.assign(static_cast<size_t>(s.num_outputs), Tensor());
-    std::span<const Tensor> planned;
-    if (arena) planned = {arena->views.data() + s.first_output, static_cast<size_t>(s.num_outputs)};
-    const std::span<const Tensor> read =
-        s.reads_values ? std::span<const Tensor>(&values[static_cast<size_t>(s.inputs[0])], s.inputs.size())
-                       : std::span<const Tensor>(inputs.data(), n);
-    OpContext ctx(*s.node, read, outputs, planned);
-    run_node_kernel(g, *s.node, s.kernel, ctx, options);
-    for (int j = 0; j < s.num_outputs; ++j) {
-      const auto v = static_cast<size_t>(s.first_output + j);
-      Tensor& out = outputs[static_cast<size_t>(j)];
-      // An output in the arena anywhere but its planned place would break the
-      // lifetimes the offsets were chosen by: give up the arena for this plan.
-      if (in_arena(out) && (!values_[v].in_arena || address(out.raw_data()) != base + values_[v].offset)) {
+  // Branch groups run on two threads when the run may use two (not on one
+  // thread, not held to one by a busy core, not inside another team's
+  // region) and no callback wants the nodes one by one.
+  const bool branches = !groups_.empty() && !options.on_node && kernels::simd::resolve_threads(0) >= 2;
+  for (size_t i = 0; i < steps_.size(); ++i) {
+    const int gi = branches ? group_at_[i] : -1;
+    if (gi >= 0) {
+      const BranchGroup& group = groups_[static_cast<size_t>(gi)];
+      if (!run_group_as_chosen(g, static_cast<size_t>(gi), options, arena, slots)) {
         arena_broken_ = true;
         return std::nullopt;
       }
-      values[v] = std::move(out);
+      for (int s = group.first; s <= group.last; ++s) release(steps_[static_cast<size_t>(s)]);
+      i = static_cast<size_t>(group.last);
+      continue;
+    }
+    const Step& s = steps_[i];
+    if (!run_step(g, s, options, arena, values, slots.inputs, slots.outputs)) {
+      arena_broken_ = true;
+      return std::nullopt;
     }
     if (options.on_node)
       options.on_node(*s.node, std::vector<Tensor>(values.begin() + s.first_output,
                                                    values.begin() + s.first_output + s.num_outputs));
-    for (size_t k = 0; k < n; ++k)
-      if (!keep(inputs[k], s.inputs[k])) inputs[k] = Tensor();
-    for (const int v : s.release)
-      if (!keep(values[static_cast<size_t>(v)], v)) values[static_cast<size_t>(v)] = Tensor();
+    release(s);
   }
   std::vector<Tensor> results;
   results.reserve(fetches_.size());
   for (const int v : fetches_) {
     const Tensor& t = values[static_cast<size_t>(v)];
     // Never hand out storage the next run overwrites or the plan keeps.
-    results.push_back(in_arena(t) || values_[static_cast<size_t>(v)].constant ? t.clone() : t);
+    results.push_back(in_arena(arena, t) || values_[static_cast<size_t>(v)].constant ? t.clone() : t);
   }
   clear.finished = true;
   return results;

@@ -8,6 +8,9 @@
 //    are never alive at once share memory;
 //  - in place: an op whose OpDef lists inplace_inputs writes its output over
 //    an input that dies at that node.
+//  - branches: independent stretches of steps (an Inception module's
+//    towers) that run on two threads at once, a tower per thread
+//    (plan_branches.h), where that beats splitting each layer;
 //  - constants: Const nodes and whatever depends only on constants and on
 //    the feeds' shapes (plan_constants.h) are computed once when the plan is
 //    built and bound before each run, with no kernel call per run.
@@ -28,6 +31,7 @@
 
 #include "kernels/simd/team_share.h"
 #include "runtime/executor.h"
+#include "runtime/plan_branches.h"
 
 namespace frost {
 
@@ -37,6 +41,8 @@ struct PlanStats {
   std::size_t intermediate_bytes = 0;  // sum of the sizes of all values placed in the arena
   std::size_t planned_values = 0;      // values placed in the arena
   std::size_t inplace_ops = 0;         // nodes writing their output over a dying input
+  std::size_t branch_groups = 0;        // stretches whose independent branches run a branch per thread
+  std::size_t branch_steps = 0;         // the steps in them
   std::size_t constant_nodes = 0;      // nodes computed when the plan was built (Consts, shape arithmetic)
   std::size_t constant_bytes = 0;      // what the plan holds for them beyond the graph's Consts
   bool arena_given_up = false;         // a kernel broke the plan's assumptions: runs use the heap
@@ -93,6 +99,8 @@ class Plan {
     std::vector<Tensor> values;   // per value
     std::vector<Tensor> inputs;   // the current step's inputs (the first step.inputs.size())
     std::vector<Tensor> outputs;  // the current step's outputs
+    // The same for the worker running a branch group's sets beside the caller.
+    std::vector<Tensor> worker_inputs, worker_outputs;
   };
   // An arena block, the views of it each allocating value gets, and the
   // slots of the runs using it (one at a time).
@@ -106,6 +114,23 @@ class Plan {
   // nullopt when a kernel put an output in the arena where the plan did not expect it.
   std::optional<std::vector<Tensor>> execute(const Graph& g, const FeedMap& feeds, const RunOptions& options,
                                              Arena* arena) const;
+  bool in_arena(const Arena* arena, const Tensor& t) const;
+  bool kept(const Arena* arena, const Tensor& t, int v) const;
+  // Runs one step with `inputs`/`outputs` as its scratch (the value slots
+  // it reads are not released here); false when an output landed in the
+  // arena where the plan did not expect it.
+  bool run_step(const Graph& g, const Step& s, const RunOptions& options, Arena* arena, std::vector<Tensor>& values,
+                std::vector<Tensor>& inputs, std::vector<Tensor>& outputs) const;
+  // Runs branch group `index` the way its GroupChoice says (both ways while
+  // it calibrates); false as run_step. Releases nothing, as the two below.
+  bool run_group_as_chosen(const Graph& g, size_t index, const RunOptions& options, Arena* arena,
+                           Slots& slots) const;
+  // A branch group's sets on two threads (on this one when the team is busy).
+  bool run_group(const Graph& g, const BranchGroup& group, const RunOptions& options, Arena* arena,
+                 Slots& slots) const;
+  // A branch group's steps in order, each layer on the run's threads.
+  bool run_layers(const Graph& g, const BranchGroup& group, const RunOptions& options, Arena* arena,
+                  Slots& slots) const;
   // Sets the offsets of `buffers` (values owning storage) and stats_.arena_bytes.
   void place_in_arena(const std::vector<int>& buffers, const std::vector<std::size_t>& bytes,
                       const std::vector<int>& first_def, const std::vector<int>& last_use);
@@ -113,6 +138,9 @@ class Plan {
   std::vector<Step> steps_;
   std::vector<Value> values_;  // the feeds first (FeedMap order), then each step's outputs
   std::vector<int> fetches_;   // value index per fetch
+  std::vector<BranchGroup> groups_;  // in schedule order
+  std::vector<int> group_at_;        // per step: the group starting there, or -1
+  mutable std::unique_ptr<GroupChoice[]> group_choice_;  // per group
   // Nodes computed when the plan was built, with their outputs (for on_node),
   // and the constants run steps read or fetches return, bound before each run.
   std::vector<std::pair<const Node*, std::vector<Tensor>>> constant_nodes_;

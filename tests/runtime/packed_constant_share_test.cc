@@ -18,8 +18,8 @@ using frost::testing::uniform_tensor;
 
 namespace {
 
-std::shared_ptr<const std::vector<float>> packing(std::initializer_list<float> values) {
-  return std::make_shared<const std::vector<float>>(values);
+std::shared_ptr<const WeightBuffer> packing(std::initializer_list<float> values) {
+  return std::make_shared<const WeightBuffer>(values);
 }
 
 }  // namespace
@@ -53,7 +53,7 @@ TEST_CASE("share_packed: a packing no kernel holds any more is not handed out") 
   const float source[4] = {};
   { const auto gone = share_packed(source, packing({5, 6})); }
   const auto fresh = packing({5, 6});
-  const std::vector<float>* mine = fresh.get();
+  const WeightBuffer* mine = fresh.get();
   const auto b = share_packed(source, fresh);
   CHECK(b.get() == mine);
 }

@@ -57,9 +57,7 @@ bool check(std::mt19937_64& rng, const Conv2DParams& p, const Options& o) {
   steps.act = o.act;
   apply_reference_epilogue(steps, p.out_c, want);
   const GemmEpilogue ep = epilogue_for(steps, p.out_c);
-  GemmRun run;
-  run.threads = o.threads;
-  run.force_threads = true;
+  GemmRun run = ::frost::testing::forced_run(GemmIsa::kAuto, o.threads);
   std::vector<float> packed(conv2d_direct_packed_filter_floats(o.plan, p));
   conv2d_direct_pack_filter(o.plan, p, filter.data(), packed.data());
   std::vector<float> scratch(conv2d_direct_scratch_floats(o.plan, p, o.threads),
@@ -276,6 +274,79 @@ TEST_CASE("conv2d_direct_f32: few outputs with a transcendental activation (appl
       if (!check(rng, p, o)) return;
     }
   }
+}
+
+TEST_CASE("conv2d_direct_f32: pointwise layers with 1-4 outputs (pixels across the lanes) against conv2d_reference") {
+  // Pixel counts around the 16-pixel blocks and 256-pixel units, channel
+  // counts around the 8-channel groups of the transpose, batches (one long
+  // row of pixels), every epilogue step, 1 and 2 threads.
+  std::mt19937_64 rng(seed() + 14);
+  const Activation acts[] = {Activation::kNone, Activation::kRelu6, Activation::kSigmoid, Activation::kLeakyRelu};
+  for (GemmIsa isa : ::frost::testing::runnable_isas()) {
+    if (!conv2d_direct_isa_supported(isa)) continue;
+    for (int iter = 0; iter < 96; ++iter) {
+      Conv2DParams p;
+      const int64_t h = pick(rng, {1, 2, 3, 7, 16}), w = pick(rng, {1, 5, 8, 15, 16, 17, 33});
+      const int64_t cin = pick(rng, {1, 2, 3, 7, 8, 9, 15, 16, 17, 24, 40}), cout = 1 + iter % 4;
+      REQUIRE(square_conv(p, 1 + iter % 3 / 2, h, w, cin, cout, 1, 1, iter % 2 == 0, 1));
+      Options o;
+      o.plan = conv2d_direct_plan(p, isa);
+      REQUIRE(o.plan.valid());
+      CHECK_MESSAGE(o.plan.across == (o.plan.isa == GemmIsa::kAvx512), describe_run(p, o));
+      o.threads = 1 + iter / 4 % 2;
+      o.bias = iter % 3 != 0;
+      o.residual = iter % 5 < 2;
+      o.residual_after = iter % 5 == 1;
+      o.act = acts[iter / 8 % 4];
+      o.scale = iter % 7 == 3;
+      o.shift = iter % 7 >= 3;
+      if (!check(rng, p, o)) return;
+    }
+    // 300 and 4000 pixels: several units, shared by the threads.
+    for (int64_t side : {10, 63}) {
+      Conv2DParams p;
+      REQUIRE(square_conv(p, 1, side, side + 3, 8, 3, 1, 1, true, 1));
+      Options o;
+      o.plan = conv2d_direct_plan(p, isa);
+      o.threads = 2;
+      o.bias = true;
+      if (!check(rng, p, o)) return;
+    }
+  }
+}
+
+TEST_CASE("conv2d_direct_f32: a pixels-across plan adds to the output with accumulate, and runs its tile on a strided run") {
+  if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return;
+  std::mt19937_64 rng(seed() + 15);
+  Conv2DParams p;
+  REQUIRE(square_conv(p, 1, 9, 7, 11, 3, 1, 1, true, 1));
+  const ConvDirectPlan plan = conv2d_direct_plan(p, GemmIsa::kAvx512);
+  REQUIRE(plan.across);
+  const int64_t out_n = p.out_h * p.out_w * p.out_c;
+  const std::vector<float> in = random_vec(rng, p.in_h * p.in_w * p.in_c), filter = random_vec(rng, p.in_c * p.out_c);
+  std::vector<float> want(static_cast<size_t>(out_n)), packed(conv2d_direct_packed_filter_floats(plan, p));
+  conv2d_reference(p, in.data(), filter.data(), want.data());
+  conv2d_direct_pack_filter(plan, p, filter.data(), packed.data());
+  std::vector<float> got(static_cast<size_t>(out_n), 0.0f);
+  GemmEpilogue ep;
+  conv2d_direct_f32(plan, p, in.data(), packed.data(), got.data(), ep);
+  ep.accumulate = true;
+  conv2d_direct_f32(plan, p, in.data(), packed.data(), got.data(), ep);
+  for (int64_t i = 0; i < out_n; ++i) {
+    const size_t u = static_cast<size_t>(i);
+    if (!(std::fabs(got[u] - 2.0f * want[u]) <= 1e-4f * (1.0f + std::fabs(want[u])))) {
+      FAIL_CHECK("accumulate: element " << i << " got " << got[u] << " want " << 2.0f * want[u]);
+      break;
+    }
+  }
+  // The same filter on a stride-2 run (not pointwise): the plan's 16-channel
+  // tile runs it on the same packing.
+  Conv2DParams q;
+  REQUIRE(square_conv(q, 1, 9, 7, 11, 3, 1, 2, true, 1));
+  Options o;
+  o.plan = plan;
+  o.bias = true;
+  CHECK(check(rng, q, o));
 }
 
 TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c; the stem mode few channels") {

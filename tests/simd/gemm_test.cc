@@ -122,10 +122,7 @@ bool run_case(std::mt19937_64& rng, const Case& c) {
   gemm_reference(s, abs_a.data(), abs_b.data(), absdot.data());
 
   std::vector<float> got = c0;
-  GemmRun run;
-  run.threads = c.threads;
-  run.force_threads = true;
-  run.isa = c.isa;
+  GemmRun run = ::frost::testing::forced_run(c.isa, c.threads);
   if (c.packed) {
     std::vector<float> packed(gemm_packed_b_floats(s.n, s.k, c.isa) + 1, std::numeric_limits<float>::quiet_NaN());
     gemm_pack_b(s, b.data(), packed.data(), c.isa);

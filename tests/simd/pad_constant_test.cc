@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "kernels/pad_constant.h"
+#include "runnable_isas.h"
+#include "support/describe_list.h"
 #include "support/test_seed.h"
 
 using namespace frost;
@@ -30,14 +32,9 @@ struct Case {
 
 std::string describe(const Case& c, int threads) {
   std::ostringstream s;
-  auto list = [&](const char* name, const std::vector<int64_t>& v) {
-    s << name << " [";
-    for (int64_t x : v) s << x << ",";
-    s << "] ";
-  };
-  list("dims", c.dims);
-  list("before", c.before);
-  list("after", c.after);
+  testing::describe_list(s, "dims", c.dims);
+  testing::describe_list(s, "before", c.before);
+  testing::describe_list(s, "after", c.after);
   s << "elem " << c.elem << " bytes, fill kind " << c.fill_kind << ", threads " << threads;
   return s.str();
 }
@@ -59,10 +56,8 @@ void check(const Case& c, std::mt19937_64& rng) {
   kernels::pad_constant_reference(p, src.data(), want.data(), c.elem, fill_ptr);
   for (int threads : {1, 3}) {
     std::vector<unsigned char> got(bytes + canary, 0xAB);
-    kernels::GemmRun run;
-    run.threads = threads;
-    run.force_threads = true;
-    kernels::pad_constant(p, src.data(), got.data(), c.elem, fill_ptr, run);
+    kernels::pad_constant(p, src.data(), got.data(), c.elem, fill_ptr,
+                          testing::forced_run(kernels::GemmIsa::kAuto, threads));
     size_t first = 0;
     while (first < want.size() && want[first] == got[first]) ++first;
     CHECK_MESSAGE(first == want.size(), "first differing byte " << first << " of " << bytes << " (+" << canary

@@ -19,6 +19,8 @@
 
 #include "kernels/concat.h"
 #include "kernels/strided_copy.h"
+#include "runnable_isas.h"
+#include "support/describe_list.h"
 #include "support/test_seed.h"
 
 using namespace frost;
@@ -34,14 +36,9 @@ struct Case {
 
 std::string describe(const Case& c, int threads) {
   std::ostringstream s;
-  auto list = [&](const char* name, const std::vector<int64_t>& v) {
-    s << name << " [";
-    for (int64_t x : v) s << x << ",";
-    s << "] ";
-  };
-  list("dims", c.dims);
-  list("src strides", c.src_strides);
-  list("dst strides", c.dst_strides);
+  testing::describe_list(s, "dims", c.dims);
+  testing::describe_list(s, "src strides", c.src_strides);
+  testing::describe_list(s, "dst strides", c.dst_strides);
   s << "offsets " << c.src_offset << "/" << c.dst_offset << ", elem " << c.elem << " bytes, threads " << threads;
   return s.str();
 }
@@ -111,9 +108,7 @@ void check(const Case& c, std::mt19937_64& rng) {
   kernels::strided_copy_reference(p, from, want.data() + c.dst_offset * static_cast<int64_t>(c.elem), c.elem);
   for (int threads : {1, 3}) {
     std::vector<unsigned char> got(want.size(), 0xAB);
-    kernels::GemmRun run;
-    run.threads = threads;
-    run.force_threads = true;
+    const kernels::GemmRun run = testing::forced_run(kernels::GemmIsa::kAuto, threads);
     kernels::strided_copy(p, from, got.data() + c.dst_offset * static_cast<int64_t>(c.elem), c.elem, run);
     size_t first = 0;
     while (first < want.size() && want[first] == got[first]) ++first;
@@ -183,9 +178,7 @@ TEST_CASE("concat_rows / split_rows: random pieces along inner axes, 1 and 3 thr
         at += static_cast<int64_t>(row[i]);
       }
     for (int threads : {1, 3}) {
-      kernels::GemmRun run;
-      run.threads = threads;
-      run.force_threads = true;
+      const kernels::GemmRun run = testing::forced_run(kernels::GemmIsa::kAuto, threads);
       std::vector<kernels::JoinPiece> join;
       for (size_t i = 0; i < n; ++i) join.push_back({parts[i].data(), row[i]});
       std::vector<unsigned char> got(want.size() + 64, 0xAB);

@@ -13,6 +13,7 @@
 
 #include "kernels/transpose.h"
 #include "runnable_isas.h"
+#include "support/describe_list.h"
 #include "support/test_seed.h"
 
 using namespace frost;
@@ -23,11 +24,9 @@ namespace {
 std::string describe(const std::vector<int64_t>& dims, const std::vector<int64_t>& perm, size_t elem, GemmIsa isa,
                      int threads) {
   std::ostringstream s;
-  s << "dims [";
-  for (int64_t d : dims) s << d << ",";
-  s << "] perm [";
-  for (int64_t p : perm) s << p << ",";
-  s << "] elem " << elem << " bytes, isa " << kernels::gemm_kernel_name(isa) << ", threads " << threads;
+  testing::describe_list(s, "dims", dims);
+  testing::describe_list(s, "perm", perm);
+  s << "elem " << elem << " bytes, isa " << kernels::gemm_kernel_name(isa) << ", threads " << threads;
   return s.str();
 }
 
@@ -43,11 +42,7 @@ void check_one(const std::vector<int64_t>& dims, const std::vector<int64_t>& per
   kernels::transpose_reference(p, src.data(), want.data(), elem);
   for (int threads : {1, 3}) {
     std::vector<unsigned char> got(src.size(), 0xCD);
-    kernels::GemmRun run;
-    run.threads = threads;
-    run.force_threads = true;
-    run.isa = isa;
-    kernels::transpose(p, src.data(), got.data(), elem, run);
+    kernels::transpose(p, src.data(), got.data(), elem, testing::forced_run(isa, threads));
     size_t first = 0;
     while (first < want.size() && want[first] == got[first]) ++first;
     CHECK_MESSAGE(first == want.size(), "first differing element " << first / elem << " of " << n << ": "

@@ -8,7 +8,9 @@
 #include "kernels/activation_elementwise.h"
 #include "kernels/conv_direct.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
+#include "kernels/simd/conv_pointwise_across.h"
 #include "kernels/simd/conv_util.h"
+#include "kernels/simd/direct_conv_rate.h"
 
 namespace frost::kernels {
 namespace {
@@ -46,6 +48,12 @@ int64_t stem_row_pixels(int64_t width, int64_t mr) {
   if (rest == 0) return width;
   const int64_t tail = simd::round_up(rest, simd::kDirectStemTailStep) + simd::kDirectStemTailStep + 1;
   return width - rest + (tail < mr ? tail : mr);
+}
+
+// Where the pixels-across-lanes kernel runs a layer (ConvDirectPlan::across).
+bool across_fits(const Conv2DParams& p) {
+  return p.groups == 1 && simd::direct_pointwise(p) && p.out_c >= 1 && p.out_c <= simd::kAcrossMaxOutC &&
+         p.in_c >= 1;
 }
 
 }  // namespace
@@ -109,10 +117,16 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
     if (!simd::direct_pointwise(p) && t.tiles[i].stem_name != nullptr && conv2d_direct_stem_fits(p, t.tiles[i].nr))
       stem_only = true;
   }
+  //
+  // A pointwise layer with at most 4 outputs runs with pixels across the
+  // lanes (simd/conv_pointwise_across.h) on the packing of a one-vector
+  // tile, which stays the fallback for a run whose geometry is not pointwise.
+  const bool across = resolve(isa) == GemmIsa::kAvx512 && across_fits(p);
   double best = std::numeric_limits<double>::infinity();
   for (int i = 0; i < t.num_tiles; ++i) {
     const auto& tile = t.tiles[i];
     const bool stem = tile.stem_name != nullptr && conv2d_direct_stem_fits(p, tile.nr);
+    if (across && tile.nr != t.lanes) continue;
     if (!stem && (stem_only || 4 * tile.mr * tile.nr < 3 * most)) continue;
     const double cols = static_cast<double>(simd::round_up(p.out_c, tile.nr));
     double rows = 1.0;
@@ -127,6 +141,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
       plan = {resolve(isa), i, tile.mr, tile.nr, stem};
     }
   }
+  plan.across = across && plan.valid();
   return plan;
 }
 
@@ -143,6 +158,7 @@ ConvDirectPlan conv2d_direct_tile(int tile, GemmIsa isa, bool stem) {
 const char* conv2d_direct_kernel_name(const ConvDirectPlan& plan) {
   const simd::DirectConvKernelTable* t = plan.valid() ? table_for(plan.isa) : nullptr;
   if (t == nullptr) return "none";
+  if (plan.across) return "conv2d_pointwise_across_f32_16px_avx512";
   const char* stem_name = t->tiles[plan.tile].stem_name;
   return plan.stem && stem_name != nullptr ? stem_name : t->tiles[plan.tile].name;
 }
@@ -200,7 +216,16 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
   if (t == nullptr || p.batch * p.out_h * p.out_w <= 0 || p.out_c <= 0) return;
   const double flops = 2.0 * static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c) *
                        static_cast<double>(p.filter_h * p.filter_w * p.in_c);
-  const int threads = simd::threads_for_flops(flops, run.threads, run.force_threads);
+  if (plan.across && plan.isa == GemmIsa::kAvx512 && across_fits(p)) {
+    const int threads = simd::threads_for_flops(flops, run.threads, run.force_threads);
+    simd::conv_pointwise_across_f32_avx512(p.batch * p.out_h * p.out_w, p.in_c, p.out_c, input, packed_filter,
+                                           plan.nr, output, ep, threads);
+    return;
+  }
+  // Small 1×1 layers split where they can by pixels (direct_conv_rate.h).
+  const simd::WorkRate rate = simd::direct_conv_rate(simd::direct_pointwise(p), p.batch * p.out_h * p.out_w, plan.mr,
+                                                     simd::resolve_threads(run.threads), t->lanes);
+  const int threads = simd::threads_for_flops(flops, run.threads, run.force_threads, rate);
   const bool stem = run_stem(plan, p);
   float* scratch = run.scratch != nullptr ? run.scratch
                                           : simd::own_scratch(t->tiles[plan.tile].scratch_floats(p, threads, stem));

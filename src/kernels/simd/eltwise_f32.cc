@@ -20,13 +20,21 @@ namespace frost::kernels {
 namespace {
 
 // Work units: one cheap operation on one element (≈ 0.1-0.3 ns when the
-// data is in cache); exp/tanh count kTranscendental. A thread gets ≥ 512K
-// units (tens of µs): these ops are fast, and a split leaves each half of
-// the output in another core's cache for the next op to fetch (measured,
-// both cores free: at 32K units efficientnet_block took 0.18 ms on 2
-// threads against 0.13 on 1), so a batch-1 CNN's element-wise ops mostly
-// run on one thread, large batches on all.
-constexpr int64_t kMinWorkPerThread = 1 << 19;
+// data is in cache); exp/tanh count kTranscendental. A thread gets ≥ 64K
+// units (≈ 20 µs; a region costs 1-2 µs while the workers spin, and
+// choose_threads adds what regions cost beyond that). Not much more: the
+// op's input was mostly written by a split layer, half of it by the other
+// core, and one thread then fetches that half across (21-25 GB/s on the
+// 2-core Zen 4 VM against 58 locally), while two threads cut in order
+// (parallel_for) each mostly read what they wrote. At 512K units
+// (2 threads only from 1M elements) the pools and the large
+// normalisations of the corpus CNNs stayed on one thread and ran slower at
+// 2 threads than at 1 (chrt, AVX-512, per-node profiles: opencv_face's
+// 38²×512 l2_normalize Square 0.021 → 0.162 ms, sbd_yolo's 92×160×16
+// MaxPool 0.107 → 0.406 ms). Small graphs keep their ops on one thread
+// (efficientnet_block, mobilenet_v2, unet_small 2T unchanged at 64K and
+// 32K).
+constexpr int64_t kMinWorkPerThread = 1 << 16;
 constexpr int64_t kTranscendental = 8;
 // Units per second on one core; with the measured cost of a parallel region
 // this keeps work on one thread when the machine is busy
