@@ -44,6 +44,94 @@ TEST_CASE("team share: a window is contended when a thread lacked a core for a f
   CHECK_FALSE(window_contended(window(0.0, 1e-3)));
 }
 
+TEST_CASE("team share: a window is judged early only on a wait of a whole time slice") {
+  // A preempted thread's wait lands in one lump when it runs again: a few
+  // milliseconds with another program on its core.
+  CHECK(window_contended_early(window(2e-3, 4e-3, 6)));
+  CHECK(window_contended_early(window(4e-3, kConclusiveWaitSeconds * 1.01, 12)));
+  // Contended by share but short of a time slice: an idle virtual CPU
+  // waking, or too little seen yet.
+  CHECK(window_contended(window(1e-3, 0.5e-3, 3)));
+  CHECK_FALSE(window_contended_early(window(1e-3, 0.5e-3, 3)));
+  // A slice's wait within a long stretch of runs is not contended by share.
+  CHECK_FALSE(window_contended_early(window(9e-3, 1.5e-3, 30)));
+  CHECK_FALSE(window_contended_early(window(3e-3, 4e-3, 6, 1)));
+}
+
+TEST_CASE("team share: a worker missing most regions judges a window early") {
+  ShareWindow w = window(0.4e-3, 0.0, 3);  // the team's own counters show nothing yet
+  w.regions = 30;
+  w.regions_missing = 20;
+  CHECK(window_contended_early(w));
+  CHECK_FALSE(window_contended(w));  // whole windows go by the team's own wait
+  w.regions_missing = 15;  // half: not most
+  CHECK_FALSE(window_contended_early(w));
+  w.regions = kMinMissRegions - 1;  // too few regions to tell
+  w.regions_missing = kMinMissRegions - 1;
+  CHECK_FALSE(window_contended_early(w));
+  CHECK(workers_missing(kMinMissRegions, kMinMissRegions));
+  CHECK_FALSE(workers_missing(kMinMissRegions - 1, kMinMissRegions - 1));
+  ShareWindow one = window(2e-3, 0.0, 8, 1);  // one thread is never contended
+  one.regions = 40;
+  one.regions_missing = 40;
+  CHECK_FALSE(window_contended_early(one));
+}
+
+namespace {
+OpenWindow open_window(double wall, double checked, int64_t runs, int sampled = 2) {
+  OpenWindow w;
+  w.wall_seconds = wall;
+  w.checked_seconds = checked;
+  w.runs = runs;
+  w.sampled_threads = sampled;
+  return w;
+}
+}  // namespace
+
+TEST_CASE("team share: the open window is read at its checkpoints and its end only") {
+  // Short runs: nothing until a checkpoint's worth of them.
+  CHECK(window_read(open_window(0.3e-3, 0, 1)) == WindowRead::kNone);
+  CHECK(window_read(open_window(0.9e-3, 0, 3)) == WindowRead::kNone);
+  CHECK(window_read(open_window(1.2e-3, 0, 4)) == WindowRead::kCheckpoint);
+  CHECK(window_read(open_window(1.5e-3, 1.2e-3, 5)) == WindowRead::kNone);
+  CHECK(window_read(open_window(2.2e-3, 1.2e-3, 7)) == WindowRead::kCheckpoint);
+  CHECK(window_read(open_window(kShareWindowSeconds, 9.5e-3, 33)) == WindowRead::kFull);
+  // Workers missing from most regions: read at once, checkpoint or not.
+  OpenWindow missing = open_window(0.3e-3, 0, 2);
+  missing.regions = 20;
+  missing.regions_missing = 16;
+  CHECK(window_read(missing) == WindowRead::kCheckpoint);
+  missing.regions_missing = 2;
+  CHECK(window_read(missing) == WindowRead::kNone);
+  // Counted in runs, a 10 µs model's window reads about once per 100 runs.
+  int64_t reads = 0;
+  double checked = 0;
+  for (int64_t run = 1; run <= 1000; ++run) {
+    const WindowRead r = window_read(open_window(1e-5 * static_cast<double>(run), checked, run));
+    if (r == WindowRead::kNone) continue;
+    ++reads;
+    checked = 1e-5 * static_cast<double>(run);
+  }
+  CHECK(reads >= 9);
+  CHECK(reads <= 11);
+  // Without the wait known, only whole windows.
+  OpenWindow cpu_only = open_window(5e-3, 0, 20);
+  cpu_only.waits_known = false;
+  CHECK(window_read(cpu_only) == WindowRead::kNone);
+  cpu_only.wall_seconds = kShareWindowSeconds;
+  CHECK(window_read(cpu_only) == WindowRead::kFull);
+}
+
+TEST_CASE("team share: a window opened before the workers started restarts once, after its first run") {
+  CHECK(window_read(open_window(0.2e-3, 0, 1, 1)) == WindowRead::kRestart);
+  CHECK(window_read(open_window(20e-3, 0, 1, 1)) == WindowRead::kRestart);
+  OpenWindow again = open_window(0.2e-3, 0, 1, 1);
+  again.restarted = true;  // the workers still missing (fewer started than asked for): no read every run
+  CHECK(window_read(again) == WindowRead::kNone);
+  CHECK(window_read(open_window(0.4e-3, 0, 2, 1)) == WindowRead::kNone);
+  CHECK(window_read(open_window(0.2e-3, 0, 1, 2)) == WindowRead::kNone);
+}
+
 TEST_CASE("team share: quiet windows never leave the team") {
   ShareState s;
   double now = 0;

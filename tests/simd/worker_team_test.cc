@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "kernels/simd/team_misses.h"
 #include "kernels/simd/worker_team.h"
 
 namespace frost::kernels::simd {
@@ -113,6 +114,22 @@ TEST_CASE("worker team: a barrier separates the phases of a region") {
     REQUIRE(run_on(team, nth, f));
     CHECK(mismatches.load() == 0);
   }
+}
+
+TEST_CASE("worker team: team_misses counts the regions, and none whose workers met the caller at a barrier") {
+  WorkerTeam& team = worker_team();
+  auto f = [](int, int) { team_barrier(); };  // the caller cannot finish before every worker has joined
+  const TeamMisses before = team_misses();
+  constexpr int kRegions = 20;
+  team.hold();  // the workers spin between the regions (or, preempted, count their wake-ups)
+  for (int i = 0; i < kRegions; ++i) REQUIRE(run_on(team, 2, f));
+  team.release();
+  const TeamMisses after = team_misses();
+  CHECK(after.missing == before.missing);
+  // Every region counts but the first if it woke a worker asleep after the
+  // previous test (a pause).
+  CHECK(after.regions > before.regions);
+  CHECK(after.regions <= before.regions + kRegions);
 }
 
 TEST_CASE("worker team: no nested regions, no sharing with another thread's region") {

@@ -48,11 +48,13 @@ TeamShare::Run TeamShare::begin(int threads) {
   start_ = read_team_clock(threads);
   if (!start_.valid()) return {};
   open_ = true;
+  start_misses_ = team_misses();
   start_ns_ = now_ns();
   caller_ = this_thread_id();
   threads_ = threads;
   wall_ns_ = 0;
   runs_ = 0;
+  checked_ns_ = 0;
   return {false, true, now};
 }
 
@@ -71,23 +73,48 @@ void TeamShare::end(const Run& run, bool used_team) {
   }
   wall_ns_ += now - run.start_ns;
   ++runs_;
-  if (wall_ns_ < static_cast<int64_t>(kShareWindowSeconds * 1e9)) return;
+  OpenWindow open;
+  open.wall_seconds = 1e-9 * static_cast<double>(wall_ns_);
+  open.checked_seconds = 1e-9 * static_cast<double>(checked_ns_);
+  open.runs = runs_;
+  open.sampled_threads = start_.threads;
+  open.threads = threads_;
+  open.waits_known = start_.waits_known;
+  open.restarted = restarted_;
+  const TeamMisses misses = team_misses();  // two relaxed loads, every run
+  open.regions = static_cast<int64_t>(misses.regions - start_misses_.regions);
+  open.regions_missing = static_cast<int64_t>(misses.missing - start_misses_.missing);
+  const WindowRead read = window_read(open);
+  if (read == WindowRead::kNone) return;
   const TeamClockSample end = read_team_clock(threads_);
   const int64_t end_ns = now_ns();
-  if (end.valid() && end.threads == start_.threads) {
+  bool close = read != WindowRead::kCheckpoint;
+  if (read != WindowRead::kRestart && end.valid() && end.threads == start_.threads) {
     ShareWindow w;
-    w.wall_seconds = 1e-9 * static_cast<double>(wall_ns_);
+    w.wall_seconds = open.wall_seconds;
     w.waited_seconds = waited_seconds(start_, end, end_ns - start_ns_);
     w.runs = runs_;
-    w.threads = start_.threads;
-    state_ = after_window(state_, w, 1e-9 * static_cast<double>(end_ns));
+    // The runs' thread count, also when some workers were not yet found:
+    // the caller's wait alone may already show a missing core.
+    w.threads = threads_;
+    w.regions = open.regions;
+    w.regions_missing = open.regions_missing;
+    if (read == WindowRead::kFull || window_contended_early(w)) {
+      state_ = after_window(state_, w, 1e-9 * static_cast<double>(end_ns));
+      close = true;
+    }
   }
+  checked_ns_ = wall_ns_;
+  if (!close) return;
   // The next window starts here (a back-off closes it at the next begin()).
+  restarted_ = read == WindowRead::kRestart;
   open_ = end.valid();
   start_ = end;
+  start_misses_ = misses;
   start_ns_ = end_ns;
   wall_ns_ = 0;
   runs_ = 0;
+  checked_ns_ = 0;
 }
 
 }  // namespace frost::kernels::simd

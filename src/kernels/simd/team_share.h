@@ -1,7 +1,7 @@
 // One plan's choice, run by run, between the worker team and one thread
 // (the policy: team_share_policy.h), with the measuring it needs: windows of
 // the plan's team runs, read from the threads' counters (team_clock.h) at
-// the start and end of each window only.
+// the start and end of each window and at its checkpoints.
 #pragma once
 
 #include <sys/types.h>
@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "kernels/simd/team_clock.h"
+#include "kernels/simd/team_misses.h"
 #include "kernels/simd/team_share_policy.h"
 
 namespace frost::kernels::simd {
@@ -34,10 +35,13 @@ class TeamShare {
   bool open_ = false;
   TeamClockSample start_;
   int64_t start_ns_ = 0;
+  TeamMisses start_misses_;  // team_misses() at the window's start
   pid_t caller_ = 0;
   int threads_ = 0;
   int64_t wall_ns_ = 0;
   int64_t runs_ = 0;
+  int64_t checked_ns_ = 0;  // wall_ns_ at the window's last checkpoint
+  bool restarted_ = false;  // the window restarted once its workers had started (a full window clears it)
 };
 
 }  // namespace frost::kernels::simd

@@ -22,6 +22,25 @@ bool window_contended(const ShareWindow& w) {
   return w.waited_seconds > kContendedShare * w.wall_seconds * static_cast<double>(w.threads - 1);
 }
 
+bool workers_missing(int64_t regions, int64_t regions_missing) {
+  return regions >= kMinMissRegions && static_cast<double>(regions_missing) > kMissingShare * static_cast<double>(regions);
+}
+
+bool window_contended_early(const ShareWindow& w) {
+  if (window_contended(w) && w.waited_seconds >= kConclusiveWaitSeconds) return true;
+  return w.threads >= 2 && workers_missing(w.regions, w.regions_missing);
+}
+
+WindowRead window_read(const OpenWindow& w) {
+  if (w.runs == 1 && w.sampled_threads < w.threads && !w.restarted) return WindowRead::kRestart;
+  if (w.wall_seconds >= kShareWindowSeconds) return WindowRead::kFull;
+  // Without the wait (CPU time against wall time instead), a worker asleep
+  // between runs looks like a lack of cores: only whole windows are judged.
+  if (w.waits_known && w.wall_seconds - w.checked_seconds >= kCheckpointSeconds) return WindowRead::kCheckpoint;
+  if (w.threads >= 2 && workers_missing(w.regions, w.regions_missing)) return WindowRead::kCheckpoint;
+  return WindowRead::kNone;
+}
+
 bool runs_solo(const ShareState& s, double now) {
   return s.solo_runs_left > 0 || now < s.solo_until;
 }

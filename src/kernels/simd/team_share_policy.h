@@ -29,6 +29,21 @@
 // doubles, up to 2^kMaxShareLevel times. After a probe that resumed 2
 // threads only because they were faster, contention is expected: the plan
 // tolerates twice as many contended windows before the next back-off.
+//
+// A window's verdict may be certain before its end: a model of 0.1-0.3 ms
+// ended a benchmark batch of 30 runs (3-9 ms) before its first 10 ms
+// window did, and ran all of it on a team that lacked a core (models/
+// unet_small 1.47x, mobilenet_v2 1.17x its 1-thread time with one core
+// busy). So the open window is also read after every kCheckpointSeconds of
+// its runs, and judged at once when its threads have already waited a whole
+// scheduler time slice (kConclusiveWaitSeconds) beyond the contended share:
+// a lump that size is another program holding the core, not the tens of µs
+// of an idle virtual CPU waking. A window is never judged quiet early (a
+// thread's wait is counted only when it runs again). Or, without a system
+// call, as soon as a worker has missed more than kMissingShare of at least
+// kMinMissRegions regions (team_misses.h): a worker spinning through a held
+// run joins each within a microsecond, one queued behind another program
+// joins none. The reads cost ~3 µs per millisecond of team runs.
 // Pure; times in seconds on any monotonic clock.
 #pragma once
 
@@ -54,9 +69,44 @@ struct ShareWindow {
   double waited_seconds = 0;
   int64_t runs = 0;
   int threads = 2;
+  // For an early verdict: the team's regions meanwhile, and those a worker
+  // had not joined when the caller had done its part (team_misses.h).
+  int64_t regions = 0;
+  int64_t regions_missing = 0;
 };
 
 bool window_contended(const ShareWindow& w);
+
+inline constexpr double kCheckpointSeconds = 0.001;
+inline constexpr double kConclusiveWaitSeconds = 0.001;
+inline constexpr double kMissingShare = 0.5;
+inline constexpr int64_t kMinMissRegions = 16;
+// Whether a window not yet kShareWindowSeconds long is contended already.
+bool window_contended_early(const ShareWindow& w);
+bool workers_missing(int64_t regions, int64_t regions_missing);
+
+// The open window after a team run: its runs' summed wall time and the part
+// of it already read at a checkpoint, its runs, the threads read at its
+// start against the threads the runs use, whether its counters include the
+// run-queue wait, and whether it already restarted once.
+struct OpenWindow {
+  double wall_seconds = 0;
+  double checked_seconds = 0;
+  int64_t runs = 0;
+  int64_t regions = 0;  // and missing workers, as in ShareWindow
+  int64_t regions_missing = 0;
+  int sampled_threads = 2;
+  int threads = 2;
+  bool waits_known = true;
+  bool restarted = false;
+};
+enum class WindowRead {
+  kNone,        // not yet: no system call
+  kRestart,     // opened before the workers had started (a plan's first run starts them): it cannot be judged, and starts again now, once
+  kCheckpoint,  // read, and judged only if contended already (window_contended_early); also at once when workers were missing
+  kFull,        // read and judged (window_contended)
+};
+WindowRead window_read(const OpenWindow& w);
 
 struct ShareState {
   int strikes = 0;             // contended windows in a row

@@ -13,6 +13,8 @@
 #include <memory>
 #include <vector>
 
+#include "kernels/simd/team_misses.h"
+
 namespace frost::kernels::simd {
 namespace {
 
@@ -137,6 +139,12 @@ bool start_detached(void* (*body)(void*), void* arg, const cpu_set_t* first_cpus
 
 std::atomic<WorkerTeam*> g_team{nullptr};
 
+// team_misses(): regions run, and those a worker had not joined by the end
+// of the caller's part. Relaxed: the per-run choice reads them a few times
+// per window, and a count off by one does not matter.
+std::atomic<uint64_t> g_regions{0};
+std::atomic<uint64_t> g_regions_missing{0};
+
 void new_team_after_fork() {
   // The child has only the forking thread; the parent's workers do not
   // exist here (the old team is leaked: its state may be mid-region).
@@ -156,6 +164,10 @@ WorkerTeam& worker_team() {
 }
 
 bool in_worker_region() { return t_in_region; }
+
+TeamMisses team_misses() {
+  return {g_regions.load(std::memory_order_relaxed), g_regions_missing.load(std::memory_order_relaxed)};
+}
 
 void enter_model_run() { ++t_model_runs; }
 void leave_model_run() { --t_model_runs; }
@@ -238,6 +250,11 @@ void WorkerTeam::start_workers(int count) {
       delete start;
       break;  // run() uses the workers there are
     }
+    // Named here as well as by the worker itself: one started on a busy
+    // CPU may not run for milliseconds, and until it is named the per-run
+    // measuring (team_clock.h, which finds workers by name) cannot see it
+    // wait.
+    pthread_setname_np(thread, "frost-worker");
     if (placement.avoid_caller) started_away.push_back(thread);
     workers_ = tid;
   }
@@ -301,15 +318,17 @@ bool WorkerTeam::run(int nth, Task task, void* context, Join join, RegionReport*
   // woke a moment ago and that has not run yet counts too.
   const bool woke = generation_sleepers_.load() > 0;
   if (woke) futex_wake_all(generation_);
+  // With the spin budget cut (a spinner was lately preempted: the cores are
+  // busy), workers sleep between close regions too, and a wake-up is a cost
+  // of every region; with it whole, a sleeper slept through a pause.
+  const int64_t limit = spin_ns_.load(std::memory_order_relaxed);
+  const bool woke_after_pause = woke && spin_budget_.allowed(limit, now_ns()) >= limit;
   if (report != nullptr) {
     // Outside a model's run (a loop program, a kernel called directly)
     // nothing wakes the workers ahead of a region or keeps them spinning
     // after it: each such call pays the wake-up, a cost the estimate must
-    // learn. With the spin budget cut (a spinner was lately preempted: the
-    // cores are busy), workers sleep between close regions too, and a
-    // wake-up is a cost of every region.
-    const int64_t limit = spin_ns_.load(std::memory_order_relaxed);
-    report->woke_after_pause = woke && t_model_runs > 0 && spin_budget_.allowed(limit, now_ns()) >= limit;
+    // learn.
+    report->woke_after_pause = woke_after_pause && t_model_runs > 0;
   }
   auto wait_for_workers = [&] {
     // Workers that have not started by now never will: close the region to
@@ -326,6 +345,13 @@ bool WorkerTeam::run(int nth, Task task, void* context, Join join, RegionReport*
   } catch (...) {
     wait_for_workers();  // the workers use the caller's context until they finish
     throw;
+  }
+  // A worker woken after a pause arrives 20-110 µs late, once per pause, not
+  // for want of a core: such regions are left out of team_misses().
+  if (!woke_after_pause) {
+    g_regions.fetch_add(1, std::memory_order_relaxed);
+    if ((admission_.load(std::memory_order_acquire) & kEnteredMask) < static_cast<uint64_t>(nth - 1))
+      g_regions_missing.fetch_add(1, std::memory_order_relaxed);
   }
   wait_for_workers();
   return true;
