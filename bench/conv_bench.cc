@@ -118,6 +118,12 @@ std::vector<ConvCase> cases() {
       {"1x1_28x28x32_to_192", same_conv(28, 28, 32, 192, 1, 1, false), false},
       {"1x1_56x56x96_to_24", same_conv(56, 56, 96, 24, 1, 1, false), false},
       {"1x1_56x56x48_to_8", same_conv(56, 56, 48, 8, 1, 1, false), false},
+      // The rest of MobileNetV2 (224²)'s expansions and projections.
+      {"1x1_14x14x64_to_384", same_conv(14, 14, 64, 384, 1, 1, false), false},
+      {"1x1_7x7x160_to_960", same_conv(7, 7, 160, 960, 1, 1, false), false},
+      {"1x1_112x112x32_to_16", same_conv(112, 112, 32, 16, 1, 1, false), false},
+      {"1x1_56x56x144_to_24", same_conv(56, 56, 144, 24, 1, 1, false), false},
+      {"1x1_7x7x960_to_160", same_conv(7, 7, 960, 160, 1, 1, false), false},
       // Output channels ≡ 8 mod 16 (MobileNetV2 at width 0.35: 24, 56).
       {"1x1_28x28x144_to_24", same_conv(28, 28, 144, 24, 1, 1, false), false},
       {"1x1_14x14x336_to_56", same_conv(14, 14, 336, 56, 1, 1, false), false},
@@ -127,6 +133,13 @@ std::vector<ConvCase> cases() {
       {"3x3s2_224x224x3_to_16", same_conv(224, 224, 3, 16, 3, 2, false), false},
       {"dw3x3_112x112x32", same_conv(112, 112, 32, 32, 3, 1, true), true},
       {"dw3x3s2_112x112x64", same_conv(112, 112, 64, 64, 3, 2, true), true},
+      // MobileNetV2 (224²) depthwise layers: stride 1 at each resolution, the
+      // stride-2 one of the largest input.
+      {"dw3x3_56x56x144", same_conv(56, 56, 144, 144, 3, 1, true), true},
+      {"dw3x3_28x28x192", same_conv(28, 28, 192, 192, 3, 1, true), true},
+      {"dw3x3_14x14x384", same_conv(14, 14, 384, 384, 3, 1, true), true},
+      {"dw3x3_7x7x960", same_conv(7, 7, 960, 960, 3, 1, true), true},
+      {"dw3x3s2_112x112x96", same_conv(112, 112, 96, 96, 3, 2, true), true},
       // A U-Net/decoder upsampling step: 28×28×64 -> 56×56×32, 3×3 stride 2 SAME.
       {"deconv3x3s2_28x28x64_to_56x56x32", same_conv(56, 56, 32, 64, 3, 2, false), false, true},
       // A small autoencoder's decoder (corpus cae_mnist): 7×7×32 -> 14×14×16, 5×5 stride 2 SAME.
@@ -206,11 +219,42 @@ void bm_frost_generic(benchmark::State& st, const ConvCase& c, int threads) {
   add_counters(st, c, threads);
 }
 
+// The epilogue MobileNets fuse into their convolutions: bias and ReLU6.
+frost::kernels::GemmEpilogue bias_relu6(const std::vector<float>& bias) {
+  frost::kernels::GemmEpilogue ep;
+  ep.bias = bias.data();
+  ep.activation = frost::kernels::Activation::kRelu6;
+  return ep;
+}
+
+// The depthwise kernel with bias and ReLU6 fused, as the runtime runs
+// MobileNets' layers; the plain row has no epilogue.
+void bm_frost_dw_bias_relu6(benchmark::State& st, const ConvCase& c, int threads) {
+  frost::bench::set_threads(threads);
+  const Conv2DParams& p = c.p;
+  const std::vector<float> in = random_floats(input_size(p)), filter = random_floats(filter_size(c));
+  const std::vector<float> bias = random_floats(static_cast<size_t>(p.out_c));
+  std::vector<float> out(output_size(p));
+  std::vector<float> scratch(frost::kernels::depthwise_conv2d_scratch_floats(p));
+  frost::kernels::GemmRun run;
+  run.threads = threads;
+  run.scratch = scratch.data();
+  const frost::kernels::GemmEpilogue ep = bias_relu6(bias);
+  frost::kernels::depthwise_conv2d_f32(p, in.data(), filter.data(), out.data(), ep, run);  // warm-up
+  for (auto _ : st) {
+    frost::kernels::depthwise_conv2d_f32(p, in.data(), filter.data(), out.data(), ep, run);
+    benchmark::ClobberMemory();
+  }
+  add_counters(st, c, threads);
+}
+
 // The direct (implicit-GEMM) convolution with the tile its plan picks for
 // the shape, on `isa` (kAuto: the best the CPU has); the label names the tile.
 // tile >= 0 forces that tile of the ISA's table instead, in the stem mode
-// where it fits (conv2d_direct_stem_fits), as the plan would.
-void bm_frost_direct(benchmark::State& st, const ConvCase& c, int threads, frost::kernels::GemmIsa isa, int tile) {
+// where it fits (conv2d_direct_stem_fits), as the plan would. fused: with
+// bias and ReLU6 (bias_relu6), as in MobileNets.
+void bm_frost_direct(benchmark::State& st, const ConvCase& c, int threads, frost::kernels::GemmIsa isa, int tile,
+                     bool fused) {
   frost::bench::set_threads(threads);
   const Conv2DParams& p = c.p;
   frost::kernels::ConvDirectPlan plan =
@@ -228,9 +272,11 @@ void bm_frost_direct(benchmark::State& st, const ConvCase& c, int threads, frost
   frost::kernels::GemmRun run;
   run.threads = threads;
   run.scratch = scratch.data();
-  frost::kernels::conv2d_direct_f32(plan, p, in.data(), packed.data(), out.data(), {}, run);  // warm-up
+  const std::vector<float> bias = random_floats(static_cast<size_t>(p.out_c));
+  const frost::kernels::GemmEpilogue ep = fused ? bias_relu6(bias) : frost::kernels::GemmEpilogue{};
+  frost::kernels::conv2d_direct_f32(plan, p, in.data(), packed.data(), out.data(), ep, run);  // warm-up
   for (auto _ : st) {
-    frost::kernels::conv2d_direct_f32(plan, p, in.data(), packed.data(), out.data(), {}, run);
+    frost::kernels::conv2d_direct_f32(plan, p, in.data(), packed.data(), out.data(), ep, run);
     benchmark::ClobberMemory();
   }
   st.SetLabel(frost::kernels::conv2d_direct_kernel_name(plan));
@@ -297,7 +343,7 @@ void bm_frost(benchmark::State& st, const ConvCase& c, int threads) {
     if (frost::kernels::conv2d_winograd_supported(c.p) && frost::kernels::conv2d_winograd_pays(c.p))
       return bm_frost_winograd(st, c, threads);
     if (frost::kernels::conv2d_direct_plan(c.p).valid())
-      return bm_frost_direct(st, c, threads, frost::kernels::GemmIsa::kAuto, -1);
+      return bm_frost_direct(st, c, threads, frost::kernels::GemmIsa::kAuto, -1, false);
   }
   bm_frost_generic(st, c, threads);
 }
@@ -461,14 +507,17 @@ void register_all() {
       };
       reg("frost", bm_frost);
       reg("frost_generic", bm_frost_generic);
+      if (c.depthwise) reg("frost_bias_relu6", bm_frost_dw_bias_relu6);
       if (c.transpose && frost::kernels::conv2d_transpose_direct_supported(c.p))
         reg("frost_direct", bm_frost_transpose_direct);
       if (!c.depthwise && !c.transpose) {
-        reg("frost_direct", bm_frost_direct, frost::kernels::GemmIsa::kAuto, -1);
-        reg("frost_direct_avx2", bm_frost_direct, frost::kernels::GemmIsa::kAvx2, -1);
+        reg("frost_direct", bm_frost_direct, frost::kernels::GemmIsa::kAuto, -1, false);
+        reg("frost_direct_bias_relu6", bm_frost_direct, frost::kernels::GemmIsa::kAuto, -1, true);
+        reg("frost_direct_avx2", bm_frost_direct, frost::kernels::GemmIsa::kAvx2, -1, false);
+        reg("frost_direct_avx2_bias_relu6", bm_frost_direct, frost::kernels::GemmIsa::kAvx2, -1, true);
         // Every tile of the best ISA, to check the plan's choice.
         for (int i = 0; i < frost::kernels::conv2d_direct_tile_count(); ++i)
-          reg("frost_direct_tile" + std::to_string(i), bm_frost_direct, frost::kernels::GemmIsa::kAuto, i);
+          reg("frost_direct_tile" + std::to_string(i), bm_frost_direct, frost::kernels::GemmIsa::kAuto, i, false);
       }
 #if FROST_BENCH_HAVE_ONEDNN
       reg("onednn", c.transpose ? bm_onednn_deconv : bm_onednn_primitive);

@@ -178,12 +178,16 @@ FROST_SIMD_INLINE void dw_block(const float* const* rows, int64_t ix0, int64_t c
 // channel vector passes over it. A multiple of the register block.
 constexpr int64_t kDwChunkBytes = 16 * 1024;
 
+inline int64_t dw_chunk_columns(int64_t fh, int64_t fw, int64_t s, int64_t channels, int64_t oxb) {
+  const int64_t per_col = fh * channels * static_cast<int64_t>(sizeof(float));
+  int64_t chunk = (kDwChunkBytes / per_col - fw) / s;
+  chunk = chunk / oxb * oxb;
+  return chunk < oxb ? oxb : chunk;
+}
+
 template <class T, int FH, int FW, int S>
 int64_t dw_chunk(int64_t channels) {
-  const int64_t per_col = FH * channels * static_cast<int64_t>(sizeof(float));
-  int64_t chunk = (kDwChunkBytes / per_col - FW) / S;
-  chunk = chunk / T::OXB * T::OXB;
-  return chunk < T::OXB ? T::OXB : chunk;
+  return dw_chunk_columns(FH, FW, S, channels, T::OXB);
 }
 
 // Output columns whose whole window is inside the row: [lo, hi).
@@ -321,13 +325,32 @@ void dw_row_fast(const Conv2DParams& p, const float* input, const float* filter,
   }
 }
 
-// The input size up to which dw_run takes whole rows, channel vector by
-// channel vector (dw_rows_fast): it passes over the input once per channel
-// vector, reading only that vector's cache lines, so with the input in L2
-// (1 MiB on Zen 4) the pass costs no more than dw_row_fast's chunks; beyond
-// that, the lines that the adjacent-line prefetch brings for the next
-// vector would be gone by the time it is used.
+// The input bytes of one band of whole rows that dw_run gives dw_rows_fast
+// (all the rows where the input is no larger): it passes over the band's
+// input once per channel vector, reading only that vector's cache lines, so
+// with the band in L2 (1 MiB on Zen 4) the pass costs no more than
+// dw_row_fast's chunks; beyond that, the lines that the adjacent-line
+// prefetch brings for the next vector would be gone by the time it is used.
 constexpr int64_t kDwRowsBytes = 512 * 1024;
+
+// A larger input runs in bands where dw_row_fast's chunks would be shorter
+// than this many columns (many channels: the setup of each chunk and
+// channel vector, FH·FW filter vectors and the epilogue's operands, is then
+// a large part of its FMAs), in chunks otherwise (few channels: the chunk's
+// input stays in L1 for all its channel vectors, which bands do not give).
+// bench_conv, bias + ReLU6 fused, 1 thread, chrt, load ~8, min of 3–5:
+// AVX-512 56²×144 (chunks of 8) 172 → 113 µs, 112²×96 stride 2 (8) 144 →
+// 122, 28²×192 (8) 58 → 48; AVX2 56²×144 311 → 255; but 112²×32 (chunks of
+// 32) 121 → 133 on AVX-512, 170 → 199 on AVX2.
+constexpr int64_t kDwBandBelowColumns = 32;
+
+// Output rows per band: their input rows (S new ones per output row, FH − S
+// shared with the band before) within kDwRowsBytes, at least one.
+inline int64_t dw_band_rows(const Conv2DParams& p) {
+  const int64_t row_bytes = p.in_w * p.in_c * static_cast<int64_t>(sizeof(float));
+  const int64_t fit = (kDwRowsBytes / (row_bytes > 0 ? row_bytes : 1) - (p.filter_h - p.stride_h)) / p.stride_h;
+  return fit > 1 ? fit : 1;
+}
 
 // Whole output rows [r0, r1) (r = n·out_h + oy) of the fast path, channel
 // vector by channel vector: the filter and epilogue operands are loaded once
@@ -442,17 +465,24 @@ void dw_run(const Conv2DParams& p, const float* input, const float* filter, floa
   const GemmEpilogue none{};
   const GemmEpilogue& row_ep = post_epilogue ? none : ep;
   const DwPieces pieces = dw_pieces(rows, p.out_w, threads);
-  // Whole rows on an input that stays in L2 (kDwRowsBytes): the rows
-  // kernel, which loads each channel vector's filter once for all of them.
+  // Whole rows in bands whose input stays in L2 (dw_band_rows): the rows
+  // kernel, which loads each channel vector's filter and epilogue operands
+  // once per band. Per row in chunks that stay in L1 (dw_row_fast), a layer
+  // of many channels reloaded them for every few pixels (MobileNetV2's
+  // 56²×144: chunks of 8 pixels); few channels keep the chunks
+  // (kDwBandBelowColumns).
   const int64_t in_bytes = p.batch * p.in_h * p.in_w * p.in_c * static_cast<int64_t>(sizeof(float));
-  const bool whole_rows = fast.rows != nullptr && pieces.parts == 1 && in_bytes <= kDwRowsBytes;
+  const bool whole_rows = fast.rows != nullptr && pieces.parts == 1 &&
+                          (in_bytes <= kDwRowsBytes ||
+                           dw_chunk_columns(p.filter_h, p.filter_w, p.stride_w, p.in_c, T::OXB) < kDwBandBelowColumns);
+  const int64_t band = dw_band_rows(p);
   parallel_for(threads, pieces.chunks, [&](int64_t chunk, int) {
     const ChunkRange range = chunk_range(pieces.items, pieces.chunks, chunk);
     if (whole_rows) {
       // A separate epilogue follows each group of rows while its output is
       // in L1 (about kDwChunkBytes of it).
       const int64_t row_bytes = p.out_w * p.out_c * static_cast<int64_t>(sizeof(float));
-      const int64_t group = post_epilogue ? std::max<int64_t>(1, kDwChunkBytes / row_bytes) : range.end - range.begin;
+      const int64_t group = post_epilogue ? std::max<int64_t>(1, kDwChunkBytes / row_bytes) : band;
       for (int64_t r0 = range.begin; r0 < range.end; r0 += group) {
         const int64_t r1 = std::min(range.end, r0 + group);
         fast.rows(p, input, filter, output, r0, r1, scratch, row_ep);
