@@ -345,6 +345,11 @@ bool Plan::kept(const Arena* arena, const Tensor& t, int v) const {
   return values_[static_cast<size_t>(v)].constant || in_arena(arena, t);
 }
 
+void Plan::release(const Arena* arena, std::vector<Tensor>& values, int v) const {
+  Tensor& t = values[static_cast<size_t>(v)];
+  if (!kept(arena, t, v)) t = Tensor();
+}
+
 bool Plan::run_step(const Graph& g, const Step& s, const RunOptions& options, Arena* arena,
                     std::vector<Tensor>& values, std::vector<Tensor>& inputs, std::vector<Tensor>& outputs) const {
   const size_t n = s.reads_values ? 0 : s.inputs.size();  // inputs copied to slots
@@ -465,16 +470,14 @@ std::optional<std::vector<Tensor>> Plan::execute(const Graph& g, const FeedMap& 
     const Arena* arena;
     bool finished = false;
     ~Clear() {
-      for (size_t v = 0; v < slots.values.size(); ++v)
-        if (!plan.kept(arena, slots.values[v], static_cast<int>(v))) slots.values[v] = Tensor();
+      for (size_t v = 0; v < slots.values.size(); ++v) plan.release(arena, slots.values, static_cast<int>(v));
       if (finished) return;  // else a step was cut short: its input and output slots may hold anything
       for (std::vector<Tensor>* scratch : {&slots.inputs, &slots.outputs, &slots.worker_inputs, &slots.worker_outputs})
         scratch->clear();
     }
   } clear{*this, slots, arena};
-  auto release = [&](const Step& s) {
-    for (const int v : s.release)
-      if (!kept(arena, values[static_cast<size_t>(v)], v)) values[static_cast<size_t>(v)] = Tensor();
+  auto release_after = [&](const Step& s) {
+    for (const int v : s.release) release(arena, values, v);
   };
 
   size_t f = 0;
@@ -501,7 +504,7 @@ std::optional<std::vector<Tensor>> Plan::execute(const Graph& g, const FeedMap& 
         arena_broken_ = true;
         return std::nullopt;
       }
-      for (int s = group.first; s <= group.last; ++s) release(steps_[static_cast<size_t>(s)]);
+      for (int s = group.first; s <= group.last; ++s) release_after(steps_[static_cast<size_t>(s)]);
       i = static_cast<size_t>(group.last);
       continue;
     }
@@ -513,7 +516,7 @@ std::optional<std::vector<Tensor>> Plan::execute(const Graph& g, const FeedMap& 
     if (options.on_node)
       options.on_node(*s.node, std::vector<Tensor>(values.begin() + s.first_output,
                                                    values.begin() + s.first_output + s.num_outputs));
-    release(s);
+    release_after(s);
   }
   std::vector<Tensor> results;
   results.reserve(fetches_.size());

@@ -116,6 +116,8 @@ class Plan {
                                              Arena* arena) const;
   bool in_arena(const Arena* arena, const Tensor& t) const;
   bool kept(const Arena* arena, const Tensor& t, int v) const;
+  // Empties slot v of `values` unless kept (a heap tensor the run is done with).
+  void release(const Arena* arena, std::vector<Tensor>& values, int v) const;
   // Runs one step with `inputs`/`outputs` as its scratch (the value slots
   // it reads are not released here); false when an output landed in the
   // arena where the plan did not expect it.

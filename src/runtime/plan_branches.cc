@@ -11,7 +11,7 @@ namespace {
 // 10-20 steps once BatchNorm and ReLU are fused into the convolutions.
 constexpr int kMaxSpan = 96;
 // What splitting each layer on the two threads gives: the large CNNs' 2T/1T
-// on the quiet 2-core VM is 1.66-1.79 (docs/bench/peers_corpus.md). Lanes
+// on the quiet 2-core VM is 1.66-1.79 (docs/bench/peers_corpus.md). A group
 // must beat it: the busier thread must take less than total / this.
 constexpr double kSplitSpeedup = 1.7;
 // Below this (multiply-adds; ~10 us on one core) handing a group to the
