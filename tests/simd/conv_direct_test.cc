@@ -405,6 +405,16 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
     REQUIRE(square_conv(p, 1, 56, 56, 20, 144, 1, 1, true, 1));
     CHECK_FALSE(conv2d_direct_plan(p, isa).stem);  // no kernel for step 20
   }
+  // A pointwise expansion with more than 8 channels in takes a tile of
+  // several vectors (its broadcasts are charged as in the plain mode); with
+  // 8 channels in, the one-vector 16 × 16 stem tile still wins.
+  if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) {
+    REQUIRE(square_conv(p, 1, 112, 112, 16, 96, 1, 1, true, 1));
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).stem);
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).nr > 16);
+    REQUIRE(square_conv(p, 1, 112, 112, 8, 48, 1, 1, true, 1));
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).nr == 16);
+  }
   // The plain mode counts a short last tile at its pixels (+1), not at MR:
   // 9 pixels × 1280 channels take 6 × 64 (a tile of 6 and one of 3) over
   // 12 × 32; 7² pixels still take a tile that divides them.

@@ -110,6 +110,18 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // then rounded its rows of 40 up to 48), which ran slower (bench_conv, AVX-512,
   // 1 thread, chrt, load ~5: 953 µs vs 838 for stem 24×16, 845 for 16×16;
   // 3×3 28²×1→28: plain 7×64 19.2 µs, stem 16×16 7.8).
+  //
+  // A pointwise layer of more than 8 input channels in the stem mode (one
+  // of direct_stem_step's MobileNet steps, 16–144) is charged for its
+  // broadcasts as in the plain mode: with a reduction of 16 or more per
+  // pixel the broadcast operands limit a one-vector tile there too. On the
+  // Zen 5 VM (2 full-width FMAs a cycle) 16×16 lost to 12×32 and 7×48
+  // (bench_conv, AVX-512, 1 thread, load ~10, 6 randomly interleaved
+  // repetitions, min / median µs: 1×1 112²×16→96 16×16 443 / 525, 12×32
+  // 398 / 431, 7×48 432 / 465; 56²×24→144 239 / 252, 232 / 250, 218 / 222;
+  // 28²×32→192 105 / 108, 90 / 93, 91 / 92). With 8 channels or fewer
+  // the 5% rule stays (1×1 112²×8→48 above).
+  const bool broadcast_bound_stem = simd::direct_pointwise(p) && p.in_c > 8;
   int most = 0;
   bool stem_only = false;
   for (int i = 0; i < t.num_tiles; ++i) {
@@ -135,7 +147,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
                                  : !simd::direct_pointwise(p) ? p.batch * p.out_h * stem_row_pixels(p.out_w, tile.mr)
                                                               : simd::round_up(pixels, tile.mr));
     const double nv = static_cast<double>(tile.nr / t.lanes);
-    const double cost = cols * rows * (stem ? 1.0 + 0.05 * (nv - 1.0) : 1.0 + 0.25 / nv);
+    const double cost = cols * rows * (stem && !broadcast_bound_stem ? 1.0 + 0.05 * (nv - 1.0) : 1.0 + 0.25 / nv);
     if (cost < best) {
       best = cost;
       plan = {resolve(isa), i, tile.mr, tile.nr, stem};
