@@ -61,6 +61,13 @@ struct TdTraits {
     if (kWide) return nr == 1 ? 12 : nr == 2 ? 14 : nr == 3 ? 8 : 6;
     return nr == 1 ? 8 : nr == 2 ? 6 : nr == 3 ? 4 : 3;
   }
+  // Pixels per row of a two-row tile (td_pair_pays): 2·MR·NR accumulators
+  // and NR filter vectors within the register file, and fewer pixels than
+  // a one-row tile holds (else the row has tiles enough of its own).
+  static constexpr int pair_mr(int nr) {
+    const int fit = ((kWide ? 32 : 16) - nr) / (2 * nr);
+    return fit < mr(nr) - 1 ? fit : mr(nr) - 1;
+  }
   static constexpr int kReduceMR = kWide ? 8 : 4;
   static constexpr int kMaxMR = kWide ? 12 : 8;
 };
@@ -127,46 +134,56 @@ size_t td_scratch_floats(const Conv2DParams& p) {
   return static_cast<size_t>(p.batch * p.out_h * g.pw * g.cp) + 16;
 }
 
-// kChannels tile: MR pixels (MR consecutive dy pixels of each tap) × NR
-// vectors of in_c. taps_dy[t]: the t-th tap's first dy pixel (cp floats
-// apart); taps_w[t]: its packed filter (wstride floats per out_c). Stores
-// the first `m` pixels (out_stride floats apart) and the first `lanes`
-// channels of the last vector.
-template <class T, int MR, int NR>
-FROST_SIMD_INLINE void td_tile_channels(const float* const* taps_dy, const float* const* taps_w, int ntaps,
-                                        int64_t out_c, int64_t cp, int64_t wstride, float* out, int64_t out_stride,
-                                        int64_t m, int64_t lanes) {
+// kChannels tile: ROWS output rows × MR pixels of each × NR vectors of
+// in_c. taps_dy[row][t]: the t-th tap's first dy pixel for that row (cp
+// floats apart); taps_w[t]: its packed filter (wstride floats per out_c),
+// the same for every row. Stores the first `m` pixels of each row (at
+// out[row], out_stride floats apart) and the first `lanes` channels of the
+// last vector. Two rows share each filter vector load between twice the
+// accumulators (td_pair_pays).
+template <class T, int MR, int NR, int ROWS>
+FROST_SIMD_INLINE void td_tile_channels(const float* const* const* taps_dy, const float* const* taps_w, int ntaps,
+                                        int64_t out_c, int64_t cp, int64_t wstride, float* const* out,
+                                        int64_t out_stride, int64_t m, int64_t lanes) {
   using V = typename T::V;
   constexpr int W = T::W;
-  V acc[MR][NR];
+  V acc[ROWS][MR][NR];
+#pragma GCC unroll 2
+  for (int y = 0; y < ROWS; ++y)
 #pragma GCC unroll 16
-  for (int i = 0; i < MR; ++i)
+    for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 4
-    for (int v = 0; v < NR; ++v) acc[i][v] = V(0.0f);
+      for (int v = 0; v < NR; ++v) acc[y][i][v] = V(0.0f);
   for (int t = 0; t < ntaps; ++t) {
-    const float* d = taps_dy[t];
+    const float* d[ROWS];
+#pragma GCC unroll 2
+    for (int y = 0; y < ROWS; ++y) d[y] = taps_dy[y][t];
     const float* w = taps_w[t];
     for (int64_t co = 0; co < out_c; ++co) {
       V wv[NR];
 #pragma GCC unroll 4
       for (int v = 0; v < NR; ++v) wv[v] = V::load_unaligned(w + co * wstride + v * W);
+#pragma GCC unroll 2
+      for (int y = 0; y < ROWS; ++y)
 #pragma GCC unroll 16
-      for (int i = 0; i < MR; ++i) {
+        for (int i = 0; i < MR; ++i) {
 #pragma GCC unroll 4
-        for (int v = 0; v < NR; ++v) fma_broadcast(acc[i][v], wv[v], d + i * cp + co);
+          for (int v = 0; v < NR; ++v) fma_broadcast(acc[y][i][v], wv[v], d[y] + i * cp + co);
+        }
+    }
+  }
+#pragma GCC unroll 2
+  for (int y = 0; y < ROWS; ++y)
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      if (i >= m) break;
+#pragma GCC unroll 4
+      for (int v = 0; v < NR; ++v) {
+        float* o = out[y] + i * out_stride + v * W;
+        if (v == NR - 1 && lanes < W) store_first(acc[y][i][v], o, lanes);
+        else acc[y][i][v].store_unaligned(o);
       }
     }
-  }
-#pragma GCC unroll 16
-  for (int i = 0; i < MR; ++i) {
-    if (i >= m) break;
-#pragma GCC unroll 4
-    for (int v = 0; v < NR; ++v) {
-      float* o = out + i * out_stride + v * W;
-      if (v == NR - 1 && lanes < W) store_first(acc[i][v], o, lanes);
-      else acc[i][v].store_unaligned(o);
-    }
-  }
 }
 
 // kReduce tile: MR pixels × one channel ci, vectorised over out_c (cp floats).
@@ -192,82 +209,140 @@ FROST_SIMD_INLINE void td_tile_reduce(const float* const* taps_dy, const float* 
     if (i < m) out[i * out_stride] = xsimd::hadd(acc[i]);
 }
 
-// Pixels [j0, j1) of a residue class in tiles of MR (the last one partial).
-template <class T, int MR, int NR>
-void td_row_block_channels(const TdGeometry& g, const Conv2DParams& p, const float* const* tap_rows,
+// Pixels [j0, j1) of a residue class in tiles of MR (the last one partial),
+// of ROWS rows at once: tap_rows[y][i] is tap i's dy row for row y and
+// out_px0[y] that row's pixel 0.
+template <class T, int MR, int NR, int ROWS>
+void td_row_block_channels(const TdGeometry& g, const Conv2DParams& p, const float* const* const* tap_rows,
                            const int64_t* tap_col0, const int64_t* tap_t, int ntaps, const float* packed,
-                           int64_t block, float* out_px0, int64_t j0, int64_t j1, int64_t ci0) {
+                           int64_t block, float* const* out_px0, int64_t j0, int64_t j1, int64_t ci0) {
   constexpr int W = T::W;
   const int64_t bw = g.nr * W;
   const int64_t lanes = std::min<int64_t>(W, p.in_c - ci0 - (NR - 1) * W);
-  const float* tdy[64];
+  const float* tdy[ROWS][64];
+  const float* const* tdy_rows[ROWS];
+  for (int y = 0; y < ROWS; ++y) tdy_rows[y] = tdy[y];
   const float* tw[64];
   for (int i = 0; i < ntaps; ++i) tw[i] = packed + (block * g.taps + tap_t[i]) * p.out_c * bw;
   const int64_t stride = p.stride_w * p.in_c;
   for (int64_t j = j0; j < j1; j += MR) {
-    for (int i = 0; i < ntaps; ++i) tdy[i] = tap_rows[i] + (tap_col0[i] + j) * g.cp;
-    td_tile_channels<T, MR, NR>(tdy, tw, ntaps, p.out_c, g.cp, bw, out_px0 + j * stride + ci0, stride,
-                                std::min<int64_t>(MR, j1 - j), lanes);
+    float* out[ROWS];
+    for (int y = 0; y < ROWS; ++y) {
+      for (int i = 0; i < ntaps; ++i) tdy[y][i] = tap_rows[y][i] + (tap_col0[i] + j) * g.cp;
+      out[y] = out_px0[y] + j * stride + ci0;
+    }
+    td_tile_channels<T, MR, NR, ROWS>(tdy_rows, tw, ntaps, p.out_c, g.cp, bw, out, stride,
+                                      std::min<int64_t>(MR, j1 - j), lanes);
   }
 }
 
-// The `count` pixels of a residue class: full register tiles, then the rest
-// in one tile of exactly that many pixels, so that a short class (a 28-wide
-// output at stride 2 has classes of 14; a 14-wide one, of 7) computes no
-// padding pixels (bench_conv, AVX-512, 1 thread: 5×5 s2 7²×32→14²×16 ran
-// its classes of 7 as 8-pixel tiles, an eighth of its FMAs wasted).
-// Instantiates MR = 1 .. T::mr(NR) for each NR.
-template <class T, int NR>
-void td_row_block(const TdGeometry& g, const Conv2DParams& p, const float* const* tap_rows, const int64_t* tap_col0,
-                  const int64_t* tap_t, int ntaps, const float* packed, int64_t block, float* out_px0, int64_t count,
-                  int64_t ci0) {
-  constexpr int kFull = T::mr(NR);
-  const int64_t full = count / kFull * kFull;
-  auto tiles = [&]<int MR>(int64_t j0, int64_t j1) {
-    td_row_block_channels<T, MR, NR>(g, p, tap_rows, tap_col0, tap_t, ntaps, packed, block, out_px0, j0, j1, ci0);
-  };
-  tiles.template operator()<kFull>(0, full);
-  const int64_t rest = count - full;
-  [&]<int... M>(std::integer_sequence<int, M...>) {
-    ((rest == M + 1 ? (tiles.template operator()<M + 1>(full, count), 0) : 0), ...);
-  }(std::make_integer_sequence<int, kFull - 1>{});
+// Whether a residue class of `count` pixels runs two rows per tile: all of
+// it fits one (T::pair_mr). A class shorter than a register tile otherwise
+// has few accumulators: cae_mnist's 5×5 stride-2 decoder to 14×14×16 has
+// classes of 7 pixels, 7 accumulators per tile (one vector of in_c), fewer
+// than the FMA latency × ports of a Zen 5 core (4 × 2) need, and each
+// filter vector loaded feeds 7 FMAs; two rows feed it 14.
+template <class T>
+bool td_pair_fits(int64_t count, int64_t nr) {
+  return count <= T::pair_mr(static_cast<int>(nr));
 }
 
-// One output row (n, iy), all columns and channels.
-template <class T>
-void td_row(const TdGeometry& g, const Conv2DParams& p, const float* dy_pad, const float* packed, float* dx,
-            int64_t n, int64_t iy) {
-  constexpr int W = T::W;
-  float* out_row = dx + (n * p.in_h + iy) * p.in_w * p.in_c;
-  // The ky that reach row iy and their dy rows.
-  int64_t kys[32];
-  const float* ky_rows[32];
-  int nky = 0;
-  const int64_t ty = iy + p.pad_top;
+// The `count` pixels of a residue class of `rows` output rows (1, or 2 that
+// share their taps). Two rows whose class fits one tile (td_pair_fits) run
+// as one tile of count pixels per row; otherwise each row runs alone: full
+// register tiles, then the rest in one tile of exactly that many pixels, so
+// that a short class (a 28-wide output at stride 2 has classes of 14; a
+// 14-wide one, of 7) computes no padding pixels (bench_conv, AVX-512, 1
+// thread: 5×5 s2 7²×32→14²×16 ran its classes of 7 as 8-pixel tiles, an
+// eighth of its FMAs wasted). Instantiates MR = 1 .. T::mr(NR) for one row
+// and 1 .. T::pair_mr(NR) for two, for each NR.
+template <class T, int NR>
+void td_row_block(const TdGeometry& g, const Conv2DParams& p, const float* const* const* tap_rows, int rows,
+                  const int64_t* tap_col0, const int64_t* tap_t, int ntaps, const float* packed, int64_t block,
+                  float* const* out_px0, int64_t count, int64_t ci0) {
+  if (rows == 2 && td_pair_fits<T>(count, NR)) {
+    [&]<int... M>(std::integer_sequence<int, M...>) {
+      ((count == M + 1 ? (td_row_block_channels<T, M + 1, NR, 2>(g, p, tap_rows, tap_col0, tap_t, ntaps, packed,
+                                                                  block, out_px0, 0, count, ci0),
+                          0)
+                       : 0),
+       ...);
+    }(std::make_integer_sequence<int, T::pair_mr(NR)>{});
+    return;
+  }
+  constexpr int kFull = T::mr(NR);
+  const int64_t full = count / kFull * kFull;
+  for (int y = 0; y < rows; ++y) {
+    auto tiles = [&]<int MR>(int64_t j0, int64_t j1) {
+      td_row_block_channels<T, MR, NR, 1>(g, p, tap_rows + y, tap_col0, tap_t, ntaps, packed, block, out_px0 + y,
+                                          j0, j1, ci0);
+    };
+    tiles.template operator()<kFull>(0, full);
+    const int64_t rest = count - full;
+    [&]<int... M>(std::integer_sequence<int, M...>) {
+      ((rest == M + 1 ? (tiles.template operator()<M + 1>(full, count), 0) : 0), ...);
+    }(std::make_integer_sequence<int, kFull - 1>{});
+  }
+}
+
+// The ky that reach output row `row` (= n·in_h + iy) and their dy rows in
+// the padded copy.
+struct TdRowTaps {
+  int64_t row;
+  int nky;
+  int64_t ky[32];
+  const float* dy_row[32];
+};
+
+inline void td_row_taps(const TdGeometry& g, const Conv2DParams& p, const float* dy_pad, int64_t row,
+                        TdRowTaps* out) {
+  const int64_t n = row / p.in_h, ty = row % p.in_h + p.pad_top;
+  out->row = row;
+  out->nky = 0;
   for (int64_t ky = ty % p.stride_h; ky < p.filter_h; ky += p.stride_h) {
     const int64_t oy = (ty - ky) / p.stride_h;
     if (ty - ky < 0 || oy >= p.out_h) continue;
-    kys[nky] = ky;
-    ky_rows[nky] = dy_pad + (n * p.out_h + oy) * g.pw * g.cp;
-    ++nky;
+    out->ky[out->nky] = ky;
+    out->dy_row[out->nky] = dy_pad + (n * p.out_h + oy) * g.pw * g.cp;
+    ++out->nky;
   }
+}
+
+// Whether two rows take the same taps (then one tile can hold both).
+inline bool td_same_taps(const TdRowTaps& a, const TdRowTaps& b) {
+  if (a.nky != b.nky) return false;
+  for (int i = 0; i < a.nky; ++i)
+    if (a.ky[i] != b.ky[i]) return false;
+  return true;
+}
+
+// Output rows `rows[0 .. count)` (1, or 2 with the same taps), all columns
+// and channels.
+template <class T>
+void td_rows(const TdGeometry& g, const Conv2DParams& p, const float* packed, float* dx,
+             const TdRowTaps* const* rows, int count_rows) {
+  constexpr int W = T::W;
+  const TdRowTaps& k = *rows[0];
   for (int64_t r = 0; r < p.stride_w && r < p.in_w; ++r) {
     // Columns ix = r, r + stride_w, ...: residue (ix + pad_left) mod stride_w.
     const int64_t count = (p.in_w - r + p.stride_w - 1) / p.stride_w;
     const int64_t tx = r + p.pad_left;
-    const float* tap_rows[64];
+    const float* tap_rows[2][64];
     int64_t tap_col0[64], tap_t[64];
     int ntaps = 0;
-    for (int a = 0; a < nky; ++a)
+    for (int a = 0; a < k.nky; ++a)
       for (int64_t kx = tx % p.stride_w; kx < p.filter_w; kx += p.stride_w) {
-        tap_rows[ntaps] = ky_rows[a];
+        for (int y = 0; y < count_rows; ++y) tap_rows[y][ntaps] = rows[y]->dy_row[a];
         tap_col0[ntaps] = floor_div(tx - kx, p.stride_w) + g.left;
-        tap_t[ntaps] = kys[a] * p.filter_w + kx;
+        tap_t[ntaps] = k.ky[a] * p.filter_w + kx;
         ++ntaps;
       }
-    float* out_px0 = out_row + r * p.in_c;
+    float* out_px0[2];
+    for (int y = 0; y < count_rows; ++y) out_px0[y] = dx + rows[y]->row * p.in_w * p.in_c + r * p.in_c;
     if (ntaps == 0) {
-      for (int64_t j = 0; j < count; ++j) std::memset(out_px0 + j * p.stride_w * p.in_c, 0, p.in_c * sizeof(float));
+      for (int y = 0; y < count_rows; ++y)
+        for (int64_t j = 0; j < count; ++j)
+          std::memset(out_px0[y] + j * p.stride_w * p.in_c, 0, p.in_c * sizeof(float));
       continue;
     }
     if (g.reduce) {
@@ -275,21 +350,24 @@ void td_row(const TdGeometry& g, const Conv2DParams& p, const float* dy_pad, con
       const float* tdy[64];
       const float* tw[64];
       const int64_t stride = p.stride_w * p.in_c;
-      for (int64_t ci = 0; ci < p.in_c; ++ci) {
-        for (int i = 0; i < ntaps; ++i) tw[i] = packed + (tap_t[i] * p.in_c + ci) * g.cp;
-        for (int64_t j = 0; j < count; j += MR) {
-          for (int i = 0; i < ntaps; ++i) tdy[i] = tap_rows[i] + (tap_col0[i] + j) * g.cp;
-          td_tile_reduce<T, MR>(tdy, tw, ntaps, g.cp, out_px0 + j * stride + ci, stride,
-                                std::min<int64_t>(MR, count - j));
+      for (int y = 0; y < count_rows; ++y)
+        for (int64_t ci = 0; ci < p.in_c; ++ci) {
+          for (int i = 0; i < ntaps; ++i) tw[i] = packed + (tap_t[i] * p.in_c + ci) * g.cp;
+          for (int64_t j = 0; j < count; j += MR) {
+            for (int i = 0; i < ntaps; ++i) tdy[i] = tap_rows[y][i] + (tap_col0[i] + j) * g.cp;
+            td_tile_reduce<T, MR>(tdy, tw, ntaps, g.cp, out_px0[y] + j * stride + ci, stride,
+                                  std::min<int64_t>(MR, count - j));
+          }
         }
-      }
       continue;
     }
+    const float* const* tap_row_lists[2] = {tap_rows[0], tap_rows[1]};
     for (int64_t b = 0; b < g.blocks; ++b) {
       const int64_t ci0 = b * g.nr * W;
       const int64_t nrb = std::min<int64_t>(g.nr, (p.in_c - ci0 + W - 1) / W);
       auto run = [&]<int NR>() {
-        td_row_block<T, NR>(g, p, tap_rows, tap_col0, tap_t, ntaps, packed, b, out_px0, count, ci0);
+        td_row_block<T, NR>(g, p, tap_row_lists, count_rows, tap_col0, tap_t, ntaps, packed, b, out_px0, count,
+                            ci0);
       };
       switch (nrb) {
         case 1: run.template operator()<1>(); break;
@@ -298,6 +376,50 @@ void td_row(const TdGeometry& g, const Conv2DParams& p, const float* dy_pad, con
         default: run.template operator()<4>(); break;
       }
     }
+  }
+}
+
+// Whether some residue class of a row fits a two-row tile (td_pair_fits).
+template <class T>
+bool td_pairs_pay(const TdGeometry& g, const Conv2DParams& p) {
+  if (g.reduce) return false;
+  for (int64_t r = 0; r < p.stride_w && r < p.in_w; ++r)
+    if (td_pair_fits<T>((p.in_w - r + p.stride_w - 1) / p.stride_w, g.nr)) return true;
+  return false;
+}
+
+// Output rows [begin, end). Where two rows per tile pay (td_pairs_pay), the
+// rows of each phase (every stride_h-th row) go in order, each paired with
+// the next one of its phase if both take the same taps (rows near the top
+// and bottom, whose windows reach past dy, run alone); a row's sums do not
+// depend on its partner.
+template <class T>
+void td_row_range(const TdGeometry& g, const Conv2DParams& p, const float* dy_pad, const float* packed, float* dx,
+                  int64_t begin, int64_t end) {
+  TdRowTaps a, b;
+  const TdRowTaps* rows[2] = {&a, &b};
+  if (!td_pairs_pay<T>(g, p)) {
+    for (int64_t r = begin; r < end; ++r) {
+      td_row_taps(g, p, dy_pad, r, &a);
+      td_rows<T>(g, p, packed, dx, rows, 1);
+    }
+    return;
+  }
+  for (int64_t phase = begin; phase < end && phase < begin + p.stride_h; ++phase) {
+    bool held = false;  // `a` waits for a partner
+    for (int64_t r = phase; r < end; r += p.stride_h) {
+      td_row_taps(g, p, dy_pad, r, held ? &b : &a);
+      if (!held) {
+        held = true;
+      } else if (td_same_taps(a, b)) {
+        td_rows<T>(g, p, packed, dx, rows, 2);
+        held = false;
+      } else {
+        td_rows<T>(g, p, packed, dx, rows, 1);
+        a = b;
+      }
+    }
+    if (held) td_rows<T>(g, p, packed, dx, rows, 1);
   }
 }
 
@@ -335,7 +457,7 @@ void td_run(const Conv2DParams& p, const float* dy, const float* packed, float* 
   const int64_t chunks = chunk_count(dx_rows, threads);
   parallel_for(threads, chunks, [&](int64_t chunk, int) {
     const ChunkRange rg = chunk_range(dx_rows, chunks, chunk);
-    for (int64_t r = rg.begin; r < rg.end; ++r) td_row<T>(g, p, dy_pad, packed, dx, r / p.in_h, r % p.in_h);
+    td_row_range<T>(g, p, dy_pad, packed, dx, rg.begin, rg.end);
   });
 }
 
