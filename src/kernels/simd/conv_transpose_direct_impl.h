@@ -134,17 +134,48 @@ size_t td_scratch_floats(const Conv2DParams& p) {
   return static_cast<size_t>(p.batch * p.out_h * g.pw * g.cp) + 16;
 }
 
+// One tap of td_tile_channels: its multiply-adds for
+// pixels [kSkipFirst, MR − kSkipLast) of each row.
+template <class T, int MR, int NR, int ROWS, int kSkipFirst, int kSkipLast>
+FROST_SIMD_INLINE void td_tap_channels(typename T::V (&acc)[ROWS][MR][NR], const float* const* d, const float* w,
+                                       int64_t out_c, int64_t cp, int64_t wstride) {
+  using V = typename T::V;
+  constexpr int W = T::W;
+  for (int64_t co = 0; co < out_c; ++co) {
+    V wv[NR];
+#pragma GCC unroll 4
+    for (int v = 0; v < NR; ++v) wv[v] = V::load_unaligned(w + co * wstride + v * W);
+#pragma GCC unroll 2
+    for (int y = 0; y < ROWS; ++y)
+#pragma GCC unroll 16
+      for (int i = kSkipFirst; i < MR - kSkipLast; ++i) {
+#pragma GCC unroll 4
+        for (int v = 0; v < NR; ++v) fma_broadcast(acc[y][i][v], wv[v], d[y] + i * cp + co);
+      }
+  }
+}
+
+// Which end pixels of a tile a tap reaches only in the zero columns of the
+// dy copy (bit 0: the first, bit 1: the last), so td_tile_channels skips
+// their multiply-adds: a class's first and last pixels at SAME padding (5×5
+// stride 2 to 14 columns: 3 of 5 column taps miss one end pixel, 9% of
+// the layer's multiply-adds). `col` is the dy column of the tile's first
+// pixel for the tap, `mr` the tile's pixels, `m` those stored.
+inline int td_tap_edges(int64_t col, int mr, int64_t m, int64_t out_w) {
+  return (col < 0 ? 1 : 0) | (col + mr - 1 >= out_w || mr > m ? 2 : 0);
+}
+
 // kChannels tile: ROWS output rows × MR pixels of each × NR vectors of
 // in_c. taps_dy[row][t]: the t-th tap's first dy pixel for that row (cp
 // floats apart); taps_w[t]: its packed filter (wstride floats per out_c),
-// the same for every row. Stores the first `m` pixels of each row (at
-// out[row], out_stride floats apart) and the first `lanes` channels of the
-// last vector. Two rows share each filter vector load between twice the
-// accumulators (td_pair_pays).
+// the same for every row; edges[t]: td_tap_edges. Stores the first `m`
+// pixels of each row (at out[row], out_stride floats apart) and the first
+// `lanes` channels of the last vector. Two rows share each filter vector
+// load between twice the accumulators (td_pair_fits).
 template <class T, int MR, int NR, int ROWS>
-FROST_SIMD_INLINE void td_tile_channels(const float* const* const* taps_dy, const float* const* taps_w, int ntaps,
-                                        int64_t out_c, int64_t cp, int64_t wstride, float* const* out,
-                                        int64_t out_stride, int64_t m, int64_t lanes) {
+FROST_SIMD_INLINE void td_tile_channels(const float* const* const* taps_dy, const float* const* taps_w,
+                                        const int* edges, int ntaps, int64_t out_c, int64_t cp, int64_t wstride,
+                                        float* const* out, int64_t out_stride, int64_t m, int64_t lanes) {
   using V = typename T::V;
   constexpr int W = T::W;
   V acc[ROWS][MR][NR];
@@ -159,17 +190,11 @@ FROST_SIMD_INLINE void td_tile_channels(const float* const* const* taps_dy, cons
 #pragma GCC unroll 2
     for (int y = 0; y < ROWS; ++y) d[y] = taps_dy[y][t];
     const float* w = taps_w[t];
-    for (int64_t co = 0; co < out_c; ++co) {
-      V wv[NR];
-#pragma GCC unroll 4
-      for (int v = 0; v < NR; ++v) wv[v] = V::load_unaligned(w + co * wstride + v * W);
-#pragma GCC unroll 2
-      for (int y = 0; y < ROWS; ++y)
-#pragma GCC unroll 16
-        for (int i = 0; i < MR; ++i) {
-#pragma GCC unroll 4
-          for (int v = 0; v < NR; ++v) fma_broadcast(acc[y][i][v], wv[v], d[y] + i * cp + co);
-        }
+    switch (edges[t]) {
+      case 0: td_tap_channels<T, MR, NR, ROWS, 0, 0>(acc, d, w, out_c, cp, wstride); break;
+      case 1: td_tap_channels<T, MR, NR, ROWS, 1, 0>(acc, d, w, out_c, cp, wstride); break;
+      case 2: td_tap_channels<T, MR, NR, ROWS, 0, 1>(acc, d, w, out_c, cp, wstride); break;
+      default: td_tap_channels<T, MR, NR, ROWS, 1, 1>(acc, d, w, out_c, cp, wstride); break;
     }
   }
 #pragma GCC unroll 2
@@ -225,14 +250,16 @@ void td_row_block_channels(const TdGeometry& g, const Conv2DParams& p, const flo
   const float* tw[64];
   for (int i = 0; i < ntaps; ++i) tw[i] = packed + (block * g.taps + tap_t[i]) * p.out_c * bw;
   const int64_t stride = p.stride_w * p.in_c;
+  int edges[64];
   for (int64_t j = j0; j < j1; j += MR) {
+    const int64_t m = std::min<int64_t>(MR, j1 - j);
+    for (int i = 0; i < ntaps; ++i) edges[i] = td_tap_edges(tap_col0[i] + j - g.left, MR, m, p.out_w);
     float* out[ROWS];
     for (int y = 0; y < ROWS; ++y) {
       for (int i = 0; i < ntaps; ++i) tdy[y][i] = tap_rows[y][i] + (tap_col0[i] + j) * g.cp;
       out[y] = out_px0[y] + j * stride + ci0;
     }
-    td_tile_channels<T, MR, NR, ROWS>(tdy_rows, tw, ntaps, p.out_c, g.cp, bw, out, stride,
-                                      std::min<int64_t>(MR, j1 - j), lanes);
+    td_tile_channels<T, MR, NR, ROWS>(tdy_rows, tw, edges, ntaps, p.out_c, g.cp, bw, out, stride, m, lanes);
   }
 }
 
