@@ -18,10 +18,12 @@
 // its rows MR consecutive dy pixels read in place — no column buffer, no
 // col2im, no zeroing, only the taps that exist are multiplied.
 //
-// dy is first copied into rows with zero columns on both sides (`left`
-// before column 0, and enough after the last for the widest tile), so that
-// taps falling left or right of dy read zeros instead of being tested per
-// pixel; rows outside dy are skipped per output row.
+// Taps falling left or right of dy: a tap that misses only a tile's first
+// or last pixel skips that pixel (td_tap_edges); where some tap misses more
+// (td_reads_in_place), dy is first copied into rows with zero columns on
+// both sides (`left` before column 0, and enough after the last for the
+// widest tile), so that those taps read zeros instead of being tested per
+// pixel. Rows outside dy are skipped per output row.
 //
 // Two register tilings, chosen by in_c (conv_transpose_direct_f32.cc):
 //  - kChannels: a tile is MR pixels × NR vectors of in_c, the filter packed
@@ -313,7 +315,7 @@ void td_row_block(const TdGeometry& g, const Conv2DParams& p, const float* const
 }
 
 // The ky that reach output row `row` (= n·in_h + iy) and their dy rows in
-// the padded copy.
+// the rows read (dy or its padded copy).
 struct TdRowTaps {
   int64_t row;
   int nky;
@@ -450,16 +452,12 @@ void td_row_range(const TdGeometry& g, const Conv2DParams& p, const float* dy_pa
   }
 }
 
-template <class T>
-void td_run(const Conv2DParams& p, const float* dy, const float* packed, float* dx, int threads, float* scratch) {
-  const TdGeometry g = td_geometry<T>(p);
-  const int64_t dy_rows = p.batch * p.out_h, dx_rows = p.batch * p.in_h;
-  if (dx_rows <= 0 || p.in_w <= 0 || p.in_c <= 0) return;
-  float* dy_pad = align_up(scratch);
-  // The zero-bordered copy of dy (each row: left zeros, out_w pixels of
-  // out_c floats then zeros up to cp, zeros to the padded width); on one
-  // thread when it is small (a parallel region costs more than copying a
-  // few KiB: cae_mnist's decoder layers have 1–3 K floats of dy).
+// The zero-bordered copy of dy (each row: left zeros, out_w pixels of
+// out_c floats then zeros up to cp, zeros to the padded width); on one
+// thread when it is small (a parallel region costs more than copying a
+// few KiB: cae_mnist's decoder layers have 1–3 K floats of dy).
+inline void copy_dy_padded(const TdGeometry& g, const Conv2DParams& p, const float* dy, float* dy_pad, int threads) {
+  const int64_t dy_rows = p.batch * p.out_h;
   const int copy_threads = dy_rows * g.pw * g.cp >= (int64_t{1} << 16) ? threads : 1;
   const int64_t copy_chunks = chunk_count(dy_rows, copy_threads);
   parallel_for(copy_threads, copy_chunks, [&](int64_t chunk, int) {
@@ -481,10 +479,48 @@ void td_run(const Conv2DParams& p, const float* dy, const float* packed, float* 
                   static_cast<size_t>((g.pw - g.left - p.out_w) * g.cp) * sizeof(float));
     }
   });
+}
+
+// Whether the tiles can read dy in place, without the zero-bordered copy:
+// every tap of every residue class reaches at most its first and last pixel
+// outside dy's columns, and td_tap_edges skips those (a remainder tile has
+// exactly its pixels, td_row_block, so no tile reads past its class). True
+// for SAME and VALID decoders whose filter spans at most 2·stride_w − 1
+// columns past the stride (3×3 and 5×5 at stride 2); kReduce reads out_c
+// padded to whole vectors, so it always copies. The copy cost a twentieth
+// of bench_conv's 3×3 s2 28²×64→56²×32 (200 KiB of dy written once more).
+template <class T>
+bool td_reads_in_place(const TdGeometry& g, const Conv2DParams& p) {
+  if (g.reduce) return false;
+  for (int64_t r = 0; r < p.stride_w && r < p.in_w; ++r) {
+    const int64_t count = (p.in_w - r + p.stride_w - 1) / p.stride_w, tx = r + p.pad_left;
+    for (int64_t kx = tx % p.stride_w; kx < p.filter_w; kx += p.stride_w) {
+      const int64_t first = floor_div(tx - kx, p.stride_w);  // dy column of the class's pixel 0
+      if (first < -1 || first + count - 1 > p.out_w) return false;
+    }
+  }
+  return true;
+}
+
+template <class T>
+void td_run(const Conv2DParams& p, const float* dy, const float* packed, float* dx, int threads, float* scratch) {
+  TdGeometry g = td_geometry<T>(p);
+  const int64_t dx_rows = p.batch * p.in_h;
+  if (dx_rows <= 0 || p.in_w <= 0 || p.in_c <= 0) return;
+  const float* rows_src = dy;
+  if (td_reads_in_place<T>(g, p)) {
+    // The tiles read dy itself: rows of out_w pixels of out_c floats.
+    g.left = 0;
+    g.pw = p.out_w;
+  } else {
+    float* dy_pad = align_up(scratch);
+    copy_dy_padded(g, p, dy, dy_pad, threads);
+    rows_src = dy_pad;
+  }
   const int64_t chunks = chunk_count(dx_rows, threads);
   parallel_for(threads, chunks, [&](int64_t chunk, int) {
     const ChunkRange rg = chunk_range(dx_rows, chunks, chunk);
-    td_row_range<T>(g, p, dy_pad, packed, dx, rg.begin, rg.end);
+    td_row_range<T>(g, p, rows_src, packed, dx, rg.begin, rg.end);
   });
 }
 
