@@ -120,7 +120,7 @@ int bench_command(const Argv& argv) {
             << percentile(ms, 0.99) << "  min " << ms.front() << "\n"
             << "throughput: " << static_cast<double>(runs * batch) / total << " inferences/s\n"
             << "peak memory (max RSS): " << usage.ru_maxrss / 1024.0 << " MiB\n";
-  if (const std::optional<PlanStats> plan = model.plan_stats(feeds, fetches))
+  if (const std::optional<PlanStats> plan = model.plan_stats(feeds, fetches)) {
     std::cout << "plan: " << plan->steps << " steps (" << plan->constant_nodes
               << " nodes computed when planning), activations in an arena of "
               << static_cast<double>(plan->arena_bytes) / 1024.0 << " KiB (" << plan->planned_values
@@ -128,7 +128,10 @@ int bench_command(const Argv& argv) {
               << plan->inplace_ops << " ops in place, " << plan->branch_groups << " branch groups ("
               << plan->branch_steps << " steps) on two threads when run on two"
               << (plan->arena_given_up ? " (arena given up: a kernel's output landed off plan)" : "") << "\n";
-  else if (const size_t loops = model.loop_programs(feeds, fetches); backend == Backend::Cpu && options.use_plan && loops)
+    if (plan->solo_runs > 0)
+      std::cout << "threads: " << plan->solo_runs << " of " << plan->team_runs
+                << " runs (warm-up included) on one thread: the team lacked a core (another program kept one busy)\n";
+  } else if (const size_t loops = model.loop_programs(feeds, fetches); backend == Backend::Cpu && options.use_plan && loops)
     std::cout << "plan: a loop program (" << loops << " while loop(s) compiled, runtime/loop_program.h)\n";
   else if (backend == Backend::Cpu && options.use_plan)
     std::cout << "plan: none (TF1 control flow runs on the dataflow executor)\n";

@@ -430,10 +430,8 @@ void run_node_kernel(const Graph& g, const Node& node, const KernelFn& kernel, O
     if (!options.profile) return kernel(ctx);
     const auto start = std::chrono::steady_clock::now();
     kernel(ctx);
-    NodeTime& t = (*options.profile)[node.name];
-    t.op = node.op;
-    t.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    ++t.calls;
+    (*options.profile)[node.name].add(
+        node.op, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   } catch (Error& e) {
     e.node(node.name).op(node.op);
     if (!g.source.empty()) e.file(g.source);

@@ -22,6 +22,12 @@ struct NodeTime {
   std::string op;
   double seconds = 0;
   int64_t calls = 0;
+
+  void add(const std::string& node_op, double node_seconds, int64_t node_calls = 1) {
+    op = node_op;
+    seconds += node_seconds;
+    calls += node_calls;
+  }
 };
 
 // The function that computes one node: the op's reference kernel, or a

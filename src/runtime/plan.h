@@ -22,6 +22,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -46,6 +47,8 @@ struct PlanStats {
   std::size_t constant_nodes = 0;      // nodes computed when the plan was built (Consts, shape arithmetic)
   std::size_t constant_bytes = 0;      // what the plan holds for them beyond the graph's Consts
   bool arena_given_up = false;         // a kernel broke the plan's assumptions: runs use the heap
+  int64_t team_runs = 0;               // runs so far that could use the worker team (2+ threads, a layer split)
+  int64_t solo_runs = 0;               // of them, held to one thread by the busy-core back-off
 };
 
 class Plan {
@@ -66,6 +69,9 @@ class Plan {
   PlanStats stats() const {
     PlanStats s = stats_;
     s.arena_given_up = arena_broken_;
+    const kernels::simd::TeamShare::Counts counts = team_share_.counts();
+    s.team_runs = counts.runs;
+    s.solo_runs = counts.solo;
     return s;
   }
 

@@ -16,6 +16,7 @@
 #include "conv_test_util.h"
 #include "kernels/conv.h"
 #include "kernels/conv_direct.h"
+#include "kernels/simd/conv_direct_kernel_table.h"
 
 namespace frost::kernels {
 namespace {
@@ -349,6 +350,15 @@ TEST_CASE("conv2d_direct_f32: a pixels-across plan adds to the output with accum
   CHECK(check(rng, q, o));
 }
 
+TEST_CASE("direct_register_broadcast: where the accumulators leave a register for the broadcast") {
+  using simd::direct_register_broadcast;
+  CHECK(direct_register_broadcast(7, 3, 16));        // 7 × 48: 21 + 3 + 1 of 32
+  CHECK(direct_register_broadcast(6, 4, 16));        // 6 × 64: 24 + 4 + 1
+  CHECK_FALSE(direct_register_broadcast(7, 4, 16));  // 7 × 64: 28 + 4 + 1 = 33
+  CHECK_FALSE(direct_register_broadcast(24, 1, 16));  // one vector: the memory operand is one load per FMA either way
+  CHECK(direct_register_broadcast(6, 2, 8));          // AVX2 6 × 16: 12 + 2 + 1 of 16
+}
+
 TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c; the stem mode few channels") {
   Conv2DParams p;
   REQUIRE(square_conv(p, 1, 8, 8, 8, 8, 3, 1, true, 2));
@@ -405,14 +415,27 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
     REQUIRE(square_conv(p, 1, 56, 56, 20, 144, 1, 1, true, 1));
     CHECK_FALSE(conv2d_direct_plan(p, isa).stem);  // no kernel for step 20
   }
+  // A pointwise expansion with more than 8 channels in takes a tile of
+  // several vectors (its broadcasts are charged as in the plain mode); with
+  // 8 channels in, the one-vector 16 × 16 stem tile still wins.
+  if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) {
+    REQUIRE(square_conv(p, 1, 112, 112, 16, 96, 1, 1, true, 1));
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).stem);
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).nr > 16);
+    REQUIRE(square_conv(p, 1, 112, 112, 8, 48, 1, 1, true, 1));
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).nr == 16);
+  }
   // The plain mode counts a short last tile at its pixels (+1), not at MR:
   // 9 pixels × 1280 channels take 6 × 64 (a tile of 6 and one of 3) over
-  // 12 × 32; 7² pixels still take a tile that divides them.
+  // 12 × 32. A tile with no register left for the broadcast (7 × 64) is
+  // charged one broadcast per FMA: 7² × 512 → 512 takes 6 × 64, whose
+  // broadcast is shared by its 4 vectors, though 6 does not divide 49.
   if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) {
     REQUIRE(square_conv(p, 1, 3, 3, 112, 1280, 1, 1, true, 1));
     CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).mr == 6);
     REQUIRE(square_conv(p, 1, 7, 7, 512, 512, 3, 1, true, 1));
-    CHECK(49 % conv2d_direct_plan(p, GemmIsa::kAvx512).mr == 0);
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).mr == 6);
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).nr == 64);
   }
   // A stem-mode plan whose run does not fit (another depth) runs the plain mode.
   REQUIRE(square_conv(p, 1, 8, 8, 3, 16, 3, 1, true, 1));

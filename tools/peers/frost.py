@@ -54,12 +54,15 @@ def bench_command(frost: str, spec: ModelSpec, threads: int, runs: int, warmup: 
             "--warmup", str(warmup)] + (["--profile"] if profile else [])
 
 
-def bench(frost: str, spec: ModelSpec, threads: int, runs: int, warmup: int) -> float:
-    """The p50 latency in ms of one `frost bench` batch."""
+def bench(frost: str, spec: ModelSpec, threads: int, runs: int, warmup: int) -> tuple[float, int, int]:
+    """The p50 latency in ms of one `frost bench` batch, and of its runs
+    that could use the worker team, how many the busy-core back-off held to
+    one thread and how many there were (0, 0 without such a line)."""
     proc = subprocess.run(bench_command(frost, spec, threads, runs, warmup), capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(last_line(proc.stderr))
     m = re.search(r"latency ms: p50 ([0-9.]+)", proc.stdout)
     if not m:
         raise RuntimeError("no latency in: " + last_line(proc.stdout))
-    return float(m.group(1))
+    solo = re.search(r"threads: ([0-9]+) of ([0-9]+) runs", proc.stdout)
+    return float(m.group(1)), int(solo.group(1)) if solo else 0, int(solo.group(2)) if solo else 0

@@ -62,6 +62,10 @@ def cell_text(model: dict, engine: str, threads: int, notes: Footnotes) -> str:
     if c.get("err", 0) > ERR_OK:
         text += " " + notes.mark(f"{LABEL[engine]} on {model['name']}: output differs from TensorFlow's by "
                                  f"{c['err']:.1e} (relative to max|expected|); not counted as best peer")
+    if c.get("solo_runs"):
+        text += " " + notes.mark(f"Frost {threads}T on {model['name']}: {c['solo_runs']} of its {c['team_runs']} runs "
+                                 f"(warm-up included, all batches) ran on one thread: its busy-core back-off saw "
+                                 f"a worker lack a core")
     return text
 
 

@@ -137,7 +137,10 @@ def run_model(spec: ModelSpec, args) -> dict:
                 est = statistics.median(cell["batches"]) if cell["batches"] else None
                 runs = args.min_runs if est is None else max(args.min_runs, min(args.max_runs, int(args.budget * 1e3 / max(est, 1e-3))))
                 try:
-                    cell["batches"].append(frost.bench(args.frost, benched, int(threads), runs, args.warmup))
+                    ms, solo, team_runs = frost.bench(args.frost, benched, int(threads), runs, args.warmup)
+                    cell["batches"].append(ms)
+                    cell["solo_runs"] = cell.get("solo_runs", 0) + solo
+                    cell["team_runs"] = cell.get("team_runs", 0) + team_runs
                 except Exception as e:
                     cells[key] = {"error": f"bench failed: {e}"}
             else:

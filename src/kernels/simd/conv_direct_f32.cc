@@ -96,11 +96,21 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // at least 3/4 of the most accumulators (a narrower one loads its filter
   // vectors for fewer FMAs); 7×48 (21 of 24) fits 7×7, 14×14, ... pixels and
   // multiples of 48 channels whole (same bench, 3×3 7²×512→512: 6×64 2243
-  // µs, 7×48 2122; 1×1 7²×320→1280: 391, 358). 7×64 (28 of 28) wins the
+  // µs, 7×48 2122; 1×1 7²×320→1280: 391, 358). 7×64 (28 of 28) won the
   // same rule on ResNet's 7²..56² layers with multiples of 64 channels
-  // (same bench, load ~10, medians of 3 in two interleaved rounds: 3×3
-  // 7²×512→512 7×48 2128–2303 µs, 7×64 2040–2219; 1×1 7²×2048→512 7×48
-  // 1002–1020, 7×64 921–974; 3×3 and 1×1 at 14²..56² even with 6×64).
+  // while every tile took its broadcasts as memory operands (same bench,
+  // load ~10, medians of 3 in two interleaved rounds: 3×3 7²×512→512 7×48
+  // 2128–2303 µs, 7×64 2040–2219; 1×1 7²×2048→512 7×48 1002–1020, 7×64
+  // 921–974). Since the tiles with a register to spare broadcast into it
+  // (direct_register_broadcast), 7×64, which has none, is charged one
+  // broadcast per FMA (NV = 1 in the factor), and 6×64 / 7×48 / 12×32 win:
+  // Zen 5 VM, AVX-512, 1 thread, load ~10, 5-6 randomly interleaved
+  // repetitions, min / median µs, 7×64 against the best of the others:
+  // 1×1 7²×320→1280 389 / 413 vs 7×48 333 / 344; 7²×160→960 169 / 184 vs
+  // 7×48 121 / 131; 14²×64→384 106 / 109 vs 6×64 84 / 91; 7²×2048→512
+  // 994 / 1116 vs 6×64 842 / 863; 56²×64→256 1027 / 1059 vs 6×64 863 / 908;
+  // 3×3 7²×512→512 2230 / 2417 vs 6×64 1766 / 1877; 56²×64→64 2438 / 2439
+  // vs 6×64 1734 / 1902.
   //
   // A layer with few channels (in_c · stride_w ≤ 8, not pointwise) takes
   // only stem tiles where one fits: the plain mode splits a border pixel's
@@ -110,6 +120,18 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // then rounded its rows of 40 up to 48), which ran slower (bench_conv, AVX-512,
   // 1 thread, chrt, load ~5: 953 µs vs 838 for stem 24×16, 845 for 16×16;
   // 3×3 28²×1→28: plain 7×64 19.2 µs, stem 16×16 7.8).
+  //
+  // A pointwise layer of more than 8 input channels in the stem mode (one
+  // of direct_stem_step's MobileNet steps, 16–144) is charged for its
+  // broadcasts as in the plain mode: with a reduction of 16 or more per
+  // pixel the broadcast operands limit a one-vector tile there too. On the
+  // Zen 5 VM (2 full-width FMAs a cycle) 16×16 lost to 12×32 and 7×48
+  // (bench_conv, AVX-512, 1 thread, load ~10, 6 randomly interleaved
+  // repetitions, min / median µs: 1×1 112²×16→96 16×16 443 / 525, 12×32
+  // 398 / 431, 7×48 432 / 465; 56²×24→144 239 / 252, 232 / 250, 218 / 222;
+  // 28²×32→192 105 / 108, 90 / 93, 91 / 92). With 8 channels or fewer
+  // the 5% rule stays (1×1 112²×8→48 above).
+  const bool broadcast_bound_stem = simd::direct_pointwise(p) && p.in_c > 8;
   int most = 0;
   bool stem_only = false;
   for (int i = 0; i < t.num_tiles; ++i) {
@@ -135,7 +157,10 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
                                  : !simd::direct_pointwise(p) ? p.batch * p.out_h * stem_row_pixels(p.out_w, tile.mr)
                                                               : simd::round_up(pixels, tile.mr));
     const double nv = static_cast<double>(tile.nr / t.lanes);
-    const double cost = cols * rows * (stem ? 1.0 + 0.05 * (nv - 1.0) : 1.0 + 0.25 / nv);
+    // Broadcasts per FMA in the plain mode: one per NV FMAs in a register,
+    // one per FMA as a memory operand (direct_register_broadcast).
+    const double shared = stem || simd::direct_register_broadcast(tile.mr, tile.nr / t.lanes, t.lanes) ? nv : 1.0;
+    const double cost = cols * rows * (stem && !broadcast_bound_stem ? 1.0 + 0.05 * (nv - 1.0) : 1.0 + 0.25 / shared);
     if (cost < best) {
       best = cost;
       plan = {resolve(isa), i, tile.mr, tile.nr, stem};

@@ -52,6 +52,7 @@ struct DirectTraits {
   static constexpr int MR = kMR;
   static constexpr int NV = kNV;
   static constexpr int NR = kNV * W;
+  static constexpr bool kRegisterBroadcast = direct_register_broadcast(kMR, kNV, W);
 };
 
 constexpr int64_t dc_div_up(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -207,8 +208,14 @@ FROST_SIMD_INLINE void accumulate_rows(Segments segs, const float* const* ptrs, 
       for (int v = 0; v < NV; ++v) bv[v] = V::load_unaligned(b + v * W);
 #pragma GCC unroll 32
       for (int r = 0; r < R; ++r) {
+        if constexpr (T::kRegisterBroadcast) {
+          const V av(a[r][k]);
 #pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) fma_broadcast(acc[r][v], bv[v], a[r] + k);
+          for (int v = 0; v < NV; ++v) acc[r][v] = xsimd::fma(av, bv[v], acc[r][v]);
+        } else {
+#pragma GCC unroll 4
+          for (int v = 0; v < NV; ++v) fma_broadcast(acc[r][v], bv[v], a[r] + k);
+        }
       }
       b += NR;
     }

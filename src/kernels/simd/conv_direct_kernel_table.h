@@ -43,6 +43,21 @@ inline bool direct_stem_step(int64_t step, bool pointwise) {
   return false;
 }
 
+// Whether the plain mode of a tile of `mr` pixels × `nv` vectors of `lanes`
+// floats broadcasts a pixel's input value into a register once for its nv
+// FMAs, rather than as each FMA's {1to16} memory operand
+// (broadcast_fma_impl.h): where nv ≥ 2 and the accumulators, the filter
+// vectors and the broadcast fit the registers (32 on AVX-512, 16
+// otherwise). The memory operand loads the value once per FMA: a 7 × 48
+// tile ran 24 loads per 21 FMAs, and on the Zen 5 VM (2 full-width FMAs a
+// cycle) it ran MobileNetV2's 1×1 layers at ~83% of XNNPACK's speed (which
+// broadcasts once per pixel and step); in a register, 15% faster (see
+// conv2d_direct_plan for the numbers). 7 × 64 (28 accumulators + 4 filter
+// vectors) has no register left for it.
+constexpr bool direct_register_broadcast(int mr, int nv, int lanes) {
+  return nv >= 2 && mr * nv + nv + 1 <= (lanes >= 16 ? 32 : 16);
+}
+
 // One register tile (MR pixels × NR channels) of one ISA with its own entry
 // points, so that each tile family is its own translation unit
 // (conv_direct_f32_<isa>_<MR>x<NR>.cc): the templates of one tile, with its

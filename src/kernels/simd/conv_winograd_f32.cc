@@ -9,6 +9,7 @@
 #include "kernels/conv_direct.h"
 #include "kernels/conv_winograd.h"
 #include "kernels/simd/conv_util.h"
+#include "kernels/simd/winograd_blocks.h"
 #include "kernels/simd/winograd_kernel_table.h"
 
 namespace frost::kernels {
@@ -102,7 +103,6 @@ Plan make_plan(const Conv2DParams& p, const WinogradKernelTable& t, int threads)
   const int64_t lanes = t.lanes;
   pl.ldv = round_up(p.in_c, lanes);
   const int64_t panels = div_up(p.out_c, t.gemm.nr);
-  const int64_t want_chunks = simd::kChunksPerThread * threads;
   if (threads > 1 && pl.units < 2 * threads) pl.parts = std::min<int64_t>(panels, threads);
   pl.part_n = div_up(panels, pl.parts) * t.gemm.nr;
   pl.parts = div_up(p.out_c, pl.part_n);
@@ -110,9 +110,7 @@ Plan make_plan(const Conv2DParams& p, const WinogradKernelTable& t, int threads)
   pl.ldm = round_up(n, lanes);
   const int64_t per_tile = kWinogradPoints * (pl.ldv + pl.ldm) * int64_t{sizeof(float)};
   const int64_t fit = std::max<int64_t>(1, kBlockBytes / per_tile / pl.mr);  // units in a block's budget
-  pl.blocks = div_up(pl.units, fit);
-  if (pl.parts == 1 && threads > 1) pl.blocks = std::max(pl.blocks, want_chunks);
-  pl.blocks = std::min(pl.blocks, pl.units);
+  pl.blocks = simd::winograd_block_count(pl.units, pl.mr, fit, pl.parts == 1 ? threads : 1);
   for (int64_t b = 0; b < pl.blocks; ++b) pl.max_block_tiles = std::max(pl.max_block_tiles, pl.block_end(b) - pl.block_begin(b));
   pl.v_floats = kWinogradPoints * (pl.max_block_tiles * pl.ldv + kXiSkew);
   pl.m_floats = kWinogradPoints * (pl.max_block_tiles * pl.ldm + kXiSkew);

@@ -34,10 +34,12 @@ double waited_seconds(const TeamClockSample& a, const TeamClockSample& b, int64_
 
 TeamShare::Run TeamShare::begin(int threads) {
   if (threads < 2) return {};
+  runs_begun_.fetch_add(1, std::memory_order_relaxed);
   const std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
   if (!lock.owns_lock()) return {};  // another thread is running the plan: left out
   const int64_t now = now_ns();
   if (runs_solo(state_, 1e-9 * static_cast<double>(now))) {
+    solo_begun_.fetch_add(1, std::memory_order_relaxed);
     open_ = false;
     return {true, true, now};
   }
@@ -56,6 +58,10 @@ TeamShare::Run TeamShare::begin(int threads) {
   runs_ = 0;
   checked_ns_ = 0;
   return {false, true, now};
+}
+
+TeamShare::Counts TeamShare::counts() const {
+  return {runs_begun_.load(std::memory_order_relaxed), solo_begun_.load(std::memory_order_relaxed)};
 }
 
 void TeamShare::end(const Run& run, bool used_team) {

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 
@@ -28,6 +29,15 @@ class TeamShare {
   // nothing about the team).
   void end(const Run& run, bool used_team);
 
+  // Runs begun so far that the team could have split, and those of them
+  // held to one thread by a back-off: what `frost bench` reports, so that a
+  // 2-thread time that equals the 1-thread one says why.
+  struct Counts {
+    int64_t runs = 0;
+    int64_t solo = 0;
+  };
+  Counts counts() const;
+
  private:
   std::mutex mutex_;
   ShareState state_;
@@ -42,6 +52,8 @@ class TeamShare {
   int64_t runs_ = 0;
   int64_t checked_ns_ = 0;  // wall_ns_ at the window's last checkpoint
   bool restarted_ = false;  // the window restarted once its workers had started (a full window clears it)
+  std::atomic<int64_t> runs_begun_{0};
+  std::atomic<int64_t> solo_begun_{0};
 };
 
 }  // namespace frost::kernels::simd

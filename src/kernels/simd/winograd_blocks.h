@@ -1,0 +1,43 @@
+// How many blocks of tiles a Winograd call (conv_winograd_f32.cc) is cut
+// into when it is cut by tiles: the blocks are the chunks the threads take
+// in turn (parallel_for, thread_policy.h).
+//
+// Each block costs a fixed amount beyond its tiles' work: its 36 GEMM calls
+// (one per point ξ, each set up, its A rows packed and its B panels walked
+// for a few rows) and a pass over the whole transformed filter U. A block
+// of a handful of tiles spends about as long on that as on its products.
+// Cut into kChunksPerThread blocks per thread regardless, the small layers
+// ran slower on 2 threads than on 1: resnet_small's 32²×16→16 layers (64
+// tiles; AVX2 kernels as the runtime picks them for 16 channels) took
+// 24 µs at 1 thread as one block, and 25-30 µs at 2 threads as 8 blocks of
+// 6-12 tiles; the whole model ran 2 threads at 0.192-0.200 ms (min of 1500
+// runs) against 0.165-0.167 ms with 2 blocks and 0.178-0.179 with 4
+// (AVX-512 machine, 1 thread 0.166-0.171). So a block gets at least
+// kMinWinogradBlockTiles tiles, unless that leaves fewer blocks than
+// threads; larger layers keep kChunksPerThread blocks per thread, or more
+// where the cache budget asks for smaller blocks.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+#include "kernels/simd/thread_policy.h"
+
+namespace frost::kernels::simd {
+
+inline constexpr int64_t kMinWinogradBlockTiles = 32;
+
+// Blocks for `units` units of `mr` tiles (the GEMM's row tile) on
+// `threads` threads, when at most `fit_units` units fit the cache budget of
+// one block. At most one block per unit. Pure.
+inline int64_t winograd_block_count(int64_t units, int64_t mr, int64_t fit_units, int threads) {
+  if (units <= 1) return 1;
+  int64_t blocks = (units + std::max<int64_t>(fit_units, 1) - 1) / std::max<int64_t>(fit_units, 1);
+  if (threads > 1) {
+    const int64_t worth = std::max<int64_t>(threads, units * mr / kMinWinogradBlockTiles);
+    blocks = std::max(blocks, std::min<int64_t>(kChunksPerThread * threads, worth));
+  }
+  return std::min(blocks, units);
+}
+
+}  // namespace frost::kernels::simd
