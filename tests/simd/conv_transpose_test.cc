@@ -175,6 +175,8 @@ TEST_CASE("conv2d_transpose_direct_f32: decoder shapes, batch > 1, threads") {
       {2, 14, 14, 8, 16, 2, 2, true},     // 2×2 stride 2: one tap per pixel
       {1, 56, 56, 32, 64, 3, 2, true},    // bench_conv's deconv: 28×28×64 -> 56×56×32
       {1, 7, 7, 32, 64, 5, 2, true},      // cae_mnist's decoder: 4×4×64 -> 7×7×32
+      {1, 14, 14, 16, 32, 5, 2, true},    // ... 7×7×32 -> 14×14×16: two rows per tile, edge taps skipped, dy in place
+      {2, 9, 13, 40, 24, 3, 2, true},     // the same with 3 vectors of in_c, odd sizes, batch 2 (rows paired across images)
       {2, 28, 28, 1, 16, 5, 2, true},     // ... its last layer to 1 channel (out_c vectorised)
       {1, 13, 11, 5, 7, 3, 2, false},     // 3×3 stride 2 VALID, odd channels
       {2, 12, 12, 4, 12, 4, 2, true},     // 4×4 stride 2 (DCGAN-style)
