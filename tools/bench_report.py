@@ -22,10 +22,13 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import subprocess
 import sys
 from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peers.machine import cpu_model  # noqa: E402
 
 LIB_ORDER = ["frost", "frost_unpacked", "onednn", "openblas", "eigen",
              "im2col_onednn_sgemm", "im2col_openblas", "im2col_eigen"]
@@ -36,17 +39,6 @@ def load_avg():
         return os.getloadavg()[0]
     except OSError:
         return float("nan")
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def run_binary(binary, repetitions, min_time, bench_filter, env_extra=None, aggregates_only=True):
