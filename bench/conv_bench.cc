@@ -101,6 +101,10 @@ std::vector<ConvCase> cases() {
       {"3x3_32x32x8_to_8", same_conv(32, 32, 8, 8, 3, 1, false), false},
       {"3x3_64x64x8_to_32", same_conv(64, 64, 8, 32, 3, 1, false), false},
       {"3x3_368x640x8_to_8", same_conv(368, 640, 8, 8, 3, 1, false), false},  // sbd_yolo
+      {"3x3_184x320x8_to_16", same_conv(184, 320, 8, 16, 3, 1, false), false},  // sbd_yolo
+      {"3x3_184x320x16_to_16", same_conv(184, 320, 16, 16, 3, 1, false), false},  // sbd_yolo
+      {"3x3_56x56x12_to_32", same_conv(56, 56, 12, 32, 3, 1, false), false},
+      {"3x3_56x56x16_to_32", same_conv(56, 56, 16, 32, 3, 1, false), false},
       // unet_small's decoder: a skip concatenation into few outputs.
       {"3x3_32x32x24_to_8", same_conv(32, 32, 24, 8, 3, 1, false), false},
       {"3x3_16x16x32_to_16", same_conv(16, 16, 32, 16, 3, 1, false), false},

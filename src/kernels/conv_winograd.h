@@ -45,6 +45,18 @@ bool conv2d_winograd_supported(const Conv2DParams& p, GemmIsa isa = GemmIsa::kAu
 // when the input's size is not known at prepare time: then the channels decide.
 bool conv2d_winograd_pays(const Conv2DParams& p);
 
+// What the cost rule weighs of the machine besides the layer: whether it has
+// direct kernels, whether they run AVX-512, and whether a 512-bit FMA there
+// does twice a 256-bit one's work (kernels/fma_rate.h).
+struct WinogradMachine {
+  bool direct = false;
+  bool direct_avx512 = false;
+  bool zmm_full_rate = false;
+};
+WinogradMachine winograd_this_machine();
+// The rule for a given machine (the overload above: this one). Pure.
+bool conv2d_winograd_pays(const Conv2DParams& p, const WinogradMachine& m);
+
 // The ISA whose Winograd kernel suits p best among those the CPU runs
 // (SSE2 when none has one). AVX-512's transforms take 16 channels a vector
 // and its GEMM tile is 32 columns wide, so layers with few channels run

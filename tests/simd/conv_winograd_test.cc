@@ -27,6 +27,7 @@
 #include "kernels/conv.h"
 #include "kernels/conv_direct.h"
 #include "kernels/conv_winograd.h"
+#include "kernels/fma_rate.h"
 
 namespace frost::kernels {
 namespace {
@@ -237,7 +238,7 @@ TEST_CASE("conv2d_winograd: what it supports and where its cost rule sends it") 
     return conv2d_winograd_pays(q);
   };
   CHECK_FALSE(pays(1, 224, 224, 3, 32));
-  CHECK(pays(1, 368, 640, 8, 16));
+  CHECK(pays(1, 368, 640, 8, 16) == !(conv2d_direct_isa_supported() && zmm_fma_full_rate() && best == GemmIsa::kAvx512));
   // 8 → 8: the direct kernel's stem mode is faster where the CPU has it.
   CHECK(pays(1, 368, 640, 8, 8) == !conv2d_direct_isa_supported());
   CHECK_FALSE(pays(1, 14, 14, 8, 8));
@@ -265,6 +266,37 @@ TEST_CASE("conv2d_winograd: what it supports and where its cost rule sends it") 
   CHECK(conv2d_winograd_pays(unknown));
   unknown.in_c = 8;
   CHECK_FALSE(conv2d_winograd_pays(unknown));
+}
+
+TEST_CASE("conv2d_winograd_pays: 8 input channels and more outputs, by the machine's 512-bit FMA rate") {
+  // The direct kernel's stem mode runs AVX-512 tiles for 16+ outputs where
+  // Winograd runs AVX2: even on Zen 4 (Winograd kept), faster on Zen 5.
+  Conv2DParams sbd, unet, wide, stem8;
+  REQUIRE(square_conv(sbd, 1, 184, 320, 8, 16, 3, 1, true, 1));
+  REQUIRE(square_conv(unet, 1, 64, 64, 8, 32, 3, 1, true, 1));
+  REQUIRE(square_conv(wide, 1, 56, 56, 16, 32, 3, 1, true, 1));
+  REQUIRE(square_conv(stem8, 1, 368, 640, 8, 8, 3, 1, true, 1));
+  const WinogradMachine zen4{true, true, false}, zen5{true, true, true}, avx2_only{true, false, true}, no_direct{false, false, true};
+  CHECK(conv2d_winograd_pays(sbd, zen4));
+  CHECK(conv2d_winograd_pays(unet, zen4));
+  CHECK_FALSE(conv2d_winograd_pays(sbd, zen5));
+  CHECK_FALSE(conv2d_winograd_pays(unet, zen5));
+  // Direct kernels capped at AVX2 (FROST_MAX_ISA=avx2): both run ymm FMAs, Winograd kept.
+  CHECK(conv2d_winograd_pays(sbd, avx2_only));
+  CHECK(conv2d_winograd_pays(sbd, no_direct));
+  // 16 input channels: Winograd on every machine; 8 → 8: the stem wherever it exists.
+  for (const WinogradMachine& m : {zen4, zen5, avx2_only}) {
+    CHECK(conv2d_winograd_pays(wide, m));
+    CHECK_FALSE(conv2d_winograd_pays(stem8, m));
+  }
+  CHECK(conv2d_winograd_pays(stem8, no_direct));
+}
+
+TEST_CASE("zmm_fma_full_rate: AMD from family 26 (Zen 5) only") {
+  CHECK_FALSE(zmm_fma_full_rate(true, 25));  // Zen 4: double-pumped
+  CHECK(zmm_fma_full_rate(true, 26));
+  CHECK_FALSE(zmm_fma_full_rate(false, 6));  // Intel: not told by CPUID
+  CHECK(zmm_fma_full_rate() == zmm_fma_full_rate());
 }
 
 }  // namespace frost::kernels
