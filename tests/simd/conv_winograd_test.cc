@@ -285,17 +285,17 @@ TEST_CASE("conv2d_winograd_pays: 8 input channels and more outputs, by the machi
   // The direct kernel's stem mode runs AVX-512 tiles for 16+ outputs: even
   // with Winograd's AVX2 kernel on Zen 4 (Winograd kept); on Zen 5 faster
   // than its AVX-512 kernel up to 16 outputs (half its GEMM tile).
-  Conv2DParams sbd, unet, wide, stem8;
+  Conv2DParams sbd, to32, wide, stem8;
   REQUIRE(square_conv(sbd, 1, 184, 320, 8, 16, 3, 1, true, 1));
-  REQUIRE(square_conv(unet, 1, 64, 64, 8, 32, 3, 1, true, 1));
+  REQUIRE(square_conv(to32, 1, 64, 64, 8, 32, 3, 1, true, 1));
   REQUIRE(square_conv(wide, 1, 56, 56, 16, 32, 3, 1, true, 1));
   REQUIRE(square_conv(stem8, 1, 368, 640, 8, 8, 3, 1, true, 1));
   const WinogradMachine zen4{true, true, false}, zen5{true, true, true}, avx2_only{true, false, true}, no_direct{false, false, true};
   CHECK(conv2d_winograd_pays(sbd, zen4));
-  CHECK(conv2d_winograd_pays(unet, zen4));
+  CHECK(conv2d_winograd_pays(to32, zen4));
   CHECK_FALSE(conv2d_winograd_pays(sbd, zen5));
   // 32 outputs fill Winograd's 32-wide AVX-512 GEMM tile: Winograd again.
-  CHECK(conv2d_winograd_pays(unet, zen5));
+  CHECK(conv2d_winograd_pays(to32, zen5));
   // Direct kernels capped at AVX2 (FROST_MAX_ISA=avx2): both run ymm FMAs, Winograd kept.
   CHECK(conv2d_winograd_pays(sbd, avx2_only));
   CHECK(conv2d_winograd_pays(sbd, no_direct));
