@@ -101,6 +101,13 @@ std::vector<ConvCase> cases() {
       {"3x3_32x32x8_to_8", same_conv(32, 32, 8, 8, 3, 1, false), false},
       {"3x3_64x64x8_to_32", same_conv(64, 64, 8, 32, 3, 1, false), false},
       {"3x3_368x640x8_to_8", same_conv(368, 640, 8, 8, 3, 1, false), false},  // sbd_yolo
+      {"3x3_184x320x8_to_16", same_conv(184, 320, 8, 16, 3, 1, false), false},  // sbd_yolo
+      {"3x3_184x320x16_to_16", same_conv(184, 320, 16, 16, 3, 1, false), false},  // sbd_yolo
+      {"3x3_56x56x12_to_32", same_conv(56, 56, 12, 32, 3, 1, false), false},
+      {"3x3_56x56x16_to_32", same_conv(56, 56, 16, 32, 3, 1, false), false},
+      {"3x3_32x32x16_to_16", same_conv(32, 32, 16, 16, 3, 1, false), false},  // resnet_small
+      {"3x3_16x16x32_to_32", same_conv(16, 16, 32, 32, 3, 1, false), false},  // resnet_small
+      {"3x3_92x160x32_to_32", same_conv(92, 160, 32, 32, 3, 1, false), false},  // sbd_yolo
       // unet_small's decoder: a skip concatenation into few outputs.
       {"3x3_32x32x24_to_8", same_conv(32, 32, 24, 8, 3, 1, false), false},
       {"3x3_16x16x32_to_16", same_conv(16, 16, 32, 16, 3, 1, false), false},
@@ -307,12 +314,15 @@ void bm_frost_transpose_direct(benchmark::State& st, const ConvCase& c, int thre
 }
 
 // Winograd F(4×4, 3×3) (kernels/conv_winograd.h), whatever its cost rule
-// says, on the ISA conv2d_winograd_isa picks (as conv2d/winograd runs it);
-// counted in the direct convolution's FLOPs like every other row.
-void bm_frost_winograd(benchmark::State& st, const ConvCase& c, int threads) {
+// says, on the ISA conv2d_winograd_isa picks (as conv2d/winograd runs it) or
+// on `forced` (to check that pick); counted in the direct convolution's
+// FLOPs like every other row.
+void bm_frost_winograd(benchmark::State& st, const ConvCase& c, int threads,
+                       frost::kernels::GemmIsa forced = frost::kernels::GemmIsa::kAuto) {
   frost::bench::set_threads(threads);
   const Conv2DParams& p = c.p;
-  const frost::kernels::GemmIsa isa = frost::kernels::conv2d_winograd_isa(p);
+  const frost::kernels::GemmIsa isa =
+      forced == frost::kernels::GemmIsa::kAuto ? frost::kernels::conv2d_winograd_isa(p) : forced;
   const std::vector<float> in = random_floats(input_size(p)), filter = random_floats(filter_size(c));
   std::vector<float> out(output_size(p));
   std::vector<float> packed(frost::kernels::conv2d_winograd_packed_filter_floats(p, isa));
@@ -524,7 +534,11 @@ void register_all() {
 #endif
       if (c.depthwise || c.transpose) continue;
       if (frost::kernels::conv2d_winograd_supported(c.p)) {
-        reg("frost_winograd", bm_frost_winograd);
+        reg("frost_winograd", bm_frost_winograd, frost::kernels::GemmIsa::kAuto);
+        if (frost::kernels::gemm_isa_available(frost::kernels::GemmIsa::kAvx512)) {
+          reg("frost_winograd_avx512", bm_frost_winograd, frost::kernels::GemmIsa::kAvx512);
+          reg("frost_winograd_avx2", bm_frost_winograd, frost::kernels::GemmIsa::kAvx2);
+        }
 #if FROST_BENCH_HAVE_ONEDNN
         reg("onednn_winograd", bm_onednn_winograd);
 #endif

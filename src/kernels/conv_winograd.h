@@ -45,13 +45,33 @@ bool conv2d_winograd_supported(const Conv2DParams& p, GemmIsa isa = GemmIsa::kAu
 // when the input's size is not known at prepare time: then the channels decide.
 bool conv2d_winograd_pays(const Conv2DParams& p);
 
+// What the cost rule weighs of the machine besides the layer: whether it has
+// direct kernels, whether they run AVX-512, and whether a 512-bit FMA there
+// does twice a 256-bit one's work (kernels/fma_rate.h).
+struct WinogradMachine {
+  bool direct = false;
+  bool direct_avx512 = false;
+  bool zmm_full_rate = false;
+};
+WinogradMachine winograd_this_machine();
+// The rule for a given machine (the overload above: this one). Pure.
+bool conv2d_winograd_pays(const Conv2DParams& p, const WinogradMachine& m);
+
 // The ISA whose Winograd kernel suits p best among those the CPU runs
 // (SSE2 when none has one). AVX-512's transforms take 16 channels a vector
 // and its GEMM tile is 32 columns wide, so layers with few channels run
 // faster on the AVX2 kernel (8 and 16): measured (thread-CPU time, 1 thread,
 // Zen 4) 1.9× at 368×640×8→8, 1.5× at 184×320×16→16, even at 32→32, and
 // AVX-512 1.1× ahead at 32→64. The rule: AVX2 when out_c ≤ 16 or in_c ≤ 8.
+// Where a zmm FMA does twice a ymm one's work (kernels/fma_rate.h), half-empty
+// zmm vectors still do as much as full ymm ones: AVX2 only when out_c ≤ 8
+// (bench_conv, 1 thread, Zen 5, AVX-512 vs AVX2 kernel: 184×320×16→16 1.05
+// vs 1.22 ms, 32²×16→16 17.0 vs 20.2 µs, 16²×32→16 8.1 vs 9.5, 64²×8→32
+// 74 vs 100; 32²×8→8 14.1 vs 13.0, 32²×24→8 23.6 vs 22.9).
 GemmIsa conv2d_winograd_isa(const Conv2DParams& p);
+// The rule for the best ISA `best` (AVX2 assumed present with AVX-512) and
+// the machine's 512-bit FMA rate. Pure.
+GemmIsa conv2d_winograd_isa(const Conv2DParams& p, GemmIsa best, bool zmm_full_rate);
 
 // The 36 transformed filters U[ξ] (in_c × out_c each), each packed for the
 // GEMM of `isa`. Depends only on the filter (HWIO [3, 3, in_c, out_c]) and the ISA.

@@ -27,6 +27,7 @@
 #include "kernels/conv.h"
 #include "kernels/conv_direct.h"
 #include "kernels/conv_winograd.h"
+#include "kernels/fma_rate.h"
 
 namespace frost::kernels {
 namespace {
@@ -237,7 +238,8 @@ TEST_CASE("conv2d_winograd: what it supports and where its cost rule sends it") 
     return conv2d_winograd_pays(q);
   };
   CHECK_FALSE(pays(1, 224, 224, 3, 32));
-  CHECK(pays(1, 368, 640, 8, 16));
+  CHECK(pays(1, 368, 640, 8, 16) == !(conv2d_direct_isa_supported() && zmm_fma_full_rate() && best == GemmIsa::kAvx512));
+  CHECK(pays(1, 368, 640, 8, 32));
   // 8 → 8: the direct kernel's stem mode is faster where the CPU has it.
   CHECK(pays(1, 368, 640, 8, 8) == !conv2d_direct_isa_supported());
   CHECK_FALSE(pays(1, 14, 14, 8, 8));
@@ -254,17 +256,62 @@ TEST_CASE("conv2d_winograd: what it supports and where its cost rule sends it") 
   CHECK_FALSE(pays(1, 4, 4, 64, 64));
   CHECK(pays(2, 4, 4, 64, 64));
   // Narrow layers take the AVX2 kernel where AVX-512 would leave its vectors half empty.
+  // Where zmm FMAs are full rate, only layers of at most 8 outputs (a full ymm vector).
   if (best == GemmIsa::kAvx512) {
     Conv2DParams narrow;
     REQUIRE(square_conv(narrow, 1, 368, 640, 8, 8, 3, 1, true, 1));
     CHECK(conv2d_winograd_isa(narrow) == GemmIsa::kAvx2);
     CHECK(conv2d_winograd_isa(p) == GemmIsa::kAvx512);
   }
+  Conv2DParams n16, n8, in8;
+  REQUIRE(square_conv(n16, 1, 184, 320, 16, 16, 3, 1, true, 1));
+  REQUIRE(square_conv(n8, 1, 32, 32, 24, 8, 3, 1, true, 1));
+  REQUIRE(square_conv(in8, 1, 64, 64, 8, 32, 3, 1, true, 1));
+  for (bool full : {false, true}) {
+    CHECK(conv2d_winograd_isa(n16, GemmIsa::kAvx512, full) == (full ? GemmIsa::kAvx512 : GemmIsa::kAvx2));
+    CHECK(conv2d_winograd_isa(in8, GemmIsa::kAvx512, full) == (full ? GemmIsa::kAvx512 : GemmIsa::kAvx2));
+    CHECK(conv2d_winograd_isa(n8, GemmIsa::kAvx512, full) == GemmIsa::kAvx2);
+    CHECK(conv2d_winograd_isa(p, GemmIsa::kAvx512, full) == GemmIsa::kAvx512);
+    CHECK(conv2d_winograd_isa(n16, GemmIsa::kAvx2, full) == GemmIsa::kAvx2);
+  }
   Conv2DParams unknown = p;  // input size not known at prepare time
   unknown.out_h = unknown.out_w = 0;
   CHECK(conv2d_winograd_pays(unknown));
   unknown.in_c = 8;
   CHECK_FALSE(conv2d_winograd_pays(unknown));
+}
+
+TEST_CASE("conv2d_winograd_pays: 8 input channels and more outputs, by the machine's 512-bit FMA rate") {
+  // The direct kernel's stem mode runs AVX-512 tiles for 16+ outputs: even
+  // with Winograd's AVX2 kernel on Zen 4 (Winograd kept); on Zen 5 faster
+  // than its AVX-512 kernel up to 16 outputs (half its GEMM tile).
+  Conv2DParams sbd, to32, wide, stem8;
+  REQUIRE(square_conv(sbd, 1, 184, 320, 8, 16, 3, 1, true, 1));
+  REQUIRE(square_conv(to32, 1, 64, 64, 8, 32, 3, 1, true, 1));
+  REQUIRE(square_conv(wide, 1, 56, 56, 16, 32, 3, 1, true, 1));
+  REQUIRE(square_conv(stem8, 1, 368, 640, 8, 8, 3, 1, true, 1));
+  const WinogradMachine zen4{true, true, false}, zen5{true, true, true}, avx2_only{true, false, true}, no_direct{false, false, true};
+  CHECK(conv2d_winograd_pays(sbd, zen4));
+  CHECK(conv2d_winograd_pays(to32, zen4));
+  CHECK_FALSE(conv2d_winograd_pays(sbd, zen5));
+  // 32 outputs fill Winograd's 32-wide AVX-512 GEMM tile: Winograd again.
+  CHECK(conv2d_winograd_pays(to32, zen5));
+  // Direct kernels capped at AVX2 (FROST_MAX_ISA=avx2): both run ymm FMAs, Winograd kept.
+  CHECK(conv2d_winograd_pays(sbd, avx2_only));
+  CHECK(conv2d_winograd_pays(sbd, no_direct));
+  // 16 input channels: Winograd on every machine; 8 → 8: the stem wherever it exists.
+  for (const WinogradMachine& m : {zen4, zen5, avx2_only}) {
+    CHECK(conv2d_winograd_pays(wide, m));
+    CHECK_FALSE(conv2d_winograd_pays(stem8, m));
+  }
+  CHECK(conv2d_winograd_pays(stem8, no_direct));
+}
+
+TEST_CASE("zmm_fma_full_rate: AMD from family 26 (Zen 5) only") {
+  CHECK_FALSE(zmm_fma_full_rate(true, 25));  // Zen 4: double-pumped
+  CHECK(zmm_fma_full_rate(true, 26));
+  CHECK_FALSE(zmm_fma_full_rate(false, 6));  // Intel: not told by CPUID
+  CHECK(zmm_fma_full_rate() == zmm_fma_full_rate());
 }
 
 }  // namespace frost::kernels

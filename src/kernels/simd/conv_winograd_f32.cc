@@ -8,6 +8,7 @@
 
 #include "kernels/conv_direct.h"
 #include "kernels/conv_winograd.h"
+#include "kernels/fma_rate.h"
 #include "kernels/simd/conv_util.h"
 #include "kernels/simd/winograd_blocks.h"
 #include "kernels/simd/winograd_kernel_table.h"
@@ -166,23 +167,51 @@ bool conv2d_winograd_supported(const Conv2DParams& p, GemmIsa isa) {
 //    (kernels/conv_direct.h) is faster where it runs (bench_conv, 1 thread,
 //    Zen 4, against this kernel on AVX2 as the runtime picks it: 32²×8→8
 //    17.7 vs 22.8 µs, 368×640×8→8 4.5 vs 6.6 ms; 64²×8→32 even, 177 vs 170).
-bool conv2d_winograd_pays(const Conv2DParams& p) {
+//    With more outputs the stem runs AVX-512 tiles while this kernel runs
+//    AVX2 (conv2d_winograd_isa): even on Zen 4, where both widths peak
+//    alike. Where a zmm FMA does twice a ymm one's work (Zen 5) this kernel
+//    runs AVX-512 too, but its GEMM tile is 32 columns wide, half empty on
+//    16 outputs, where the stem's 16-wide tile is full: the stem is faster
+//    up to 16 outputs, Winograd beyond (bench_conv, Zen 5, stem vs AVX-512
+//    Winograd: 184×320×8→16 680 vs 977 µs at 1 thread, 452 vs 496 at 2;
+//    64²×8→32 95 vs 76 and 49 vs 43; sbd_yolo_inzapp's 184×320×8→16 layer
+//    in the model 0.71 vs 1.14 ms at 1 thread, 0.38 vs 0.54 at 2, against
+//    the AVX2 kernel).
+// Winograd's other wins hold on Zen 5 (its GEMM runs the same zmm FMAs):
+// in the models at 1 thread it is 1.3-3.3× faster than the direct kernel on
+// every layer it takes, and slower (1.07-1.4×) on every 3×3 layer it leaves
+// to the direct kernel (ResNet-50's 7²×512→512, the 8→8 stems).
+bool conv2d_winograd_pays(const Conv2DParams& p) { return conv2d_winograd_pays(p, winograd_this_machine()); }
+
+WinogradMachine winograd_this_machine() {
+  WinogradMachine m;
+  m.direct = conv2d_direct_isa_supported();
+  m.direct_avx512 = m.direct && gemm_best_isa() == GemmIsa::kAvx512;
+  m.zmm_full_rate = zmm_fma_full_rate();
+  return m;
+}
+
+bool conv2d_winograd_pays(const Conv2DParams& p, const WinogradMachine& m) {
   if (p.in_c < 8 || p.out_c < 4) return false;
-  if (p.in_c == 8 && p.out_c <= 8 && conv2d_direct_isa_supported()) return false;
+  if (p.in_c == 8 && m.direct && (p.out_c <= 8 || (m.direct_avx512 && m.zmm_full_rate && p.out_c <= 16))) return false;
   if (p.out_h <= 0 || p.out_w <= 0) return p.in_c >= 16;  // size unknown: the channels decide
   const int64_t tiles = div_up(p.out_h, simd::kWinogradTile) * div_up(p.out_w, simd::kWinogradTile);
   const int64_t pixels = p.out_h * p.out_w, batch = std::max<int64_t>(p.batch, 1);
   if (batch * tiles < 2 || 2 * pixels < 16 * tiles) return false;
   const double u_bytes = double{kWinogradPoints} * sizeof(float) * static_cast<double>(p.in_c) * static_cast<double>(p.out_c);
-  if (u_bytes > kStreamedFilterBytes && batch * pixels < kStreamedFilterPixels && conv2d_direct_isa_supported())
+  if (u_bytes > kStreamedFilterBytes && batch * pixels < kStreamedFilterPixels && m.direct)
     return false;
   return p.in_c >= 16 || pixels >= 1024;
 }
 
 GemmIsa conv2d_winograd_isa(const Conv2DParams& p) {
   const GemmIsa best = gemm_best_isa();
-  const bool narrow = p.out_c <= 16 || p.in_c <= 8;
-  return best == GemmIsa::kAvx512 && narrow && gemm_isa_available(GemmIsa::kAvx2) ? GemmIsa::kAvx2 : best;
+  return gemm_isa_available(GemmIsa::kAvx2) ? conv2d_winograd_isa(p, best, zmm_fma_full_rate()) : best;
+}
+
+GemmIsa conv2d_winograd_isa(const Conv2DParams& p, GemmIsa best, bool zmm_full_rate) {
+  const bool narrow = zmm_full_rate ? p.out_c <= 8 : p.out_c <= 16 || p.in_c <= 8;
+  return best == GemmIsa::kAvx512 && narrow ? GemmIsa::kAvx2 : best;
 }
 
 size_t conv2d_winograd_packed_filter_floats(const Conv2DParams& p, GemmIsa isa) {
