@@ -272,21 +272,29 @@ void Plan::place_in_arena(const std::vector<int>& buffers, const std::vector<std
   stats_.arena_bytes = arena;
 }
 
-Plan::Arena Plan::make_arena() const {
+Plan::Arena Plan::make_arena(bool kept) const {
   Arena a;
-  // From the huge-page slabs of the weights (weight_memory.h, 64-byte
-  // aligned): each layer streams its input and output through the arena
+  // The kept one from the huge-page slabs of the weights (weight_memory.h,
+  // 64-byte aligned): each layer streams its input and output through the arena
   // as it streams its weights, and on 4 KiB pages the hardware prefetcher
   // stops at every page (MobileNetV2 224: a 5.7 MiB arena, its 112² layers
   // write 4.6 MiB each).
   const size_t bytes = std::max(stats_.arena_bytes, kAlignment);
   void* p = nullptr;
-  try {
-    p = weight_memory_allocate(bytes);
-  } catch (const std::bad_alloc&) {
-    throw Error("out of memory allocating an arena of " + std::to_string(stats_.arena_bytes) + " bytes");
+  if (kept) {
+    try {
+      p = weight_memory_allocate(bytes);
+    } catch (const std::bad_alloc&) {
+      p = nullptr;
+    }
+  } else {
+    p = std::aligned_alloc(kAlignment, (bytes + kAlignment - 1) / kAlignment * kAlignment);
   }
-  a.block = std::shared_ptr<void>(p, [bytes](void* q) { weight_memory_free(q, bytes); });
+  if (!p) throw Error("out of memory allocating an arena of " + std::to_string(stats_.arena_bytes) + " bytes");
+  if (kept)
+    a.block = std::shared_ptr<void>(p, [bytes](void* q) { weight_memory_free(q, bytes); });
+  else
+    a.block = std::shared_ptr<void>(p, std::free);
   a.views.resize(values_.size());
   for (size_t v = 0; v < values_.size(); ++v) {
     const Value& val = values_[v];
@@ -333,10 +341,10 @@ std::vector<Tensor> Plan::run(const Graph& g, const FeedMap& feeds, const RunOpt
     std::unique_lock<std::mutex> lock(arena_mutex_, std::try_to_lock);
     std::optional<std::vector<Tensor>> out;
     if (lock.owns_lock()) {
-      if (!arena_) arena_ = std::make_unique<Arena>(make_arena());
+      if (!arena_) arena_ = std::make_unique<Arena>(make_arena(true));
       out = execute(g, feeds, options, arena_.get());
     } else {
-      Arena own = make_arena();
+      Arena own = make_arena(false);
       out = execute(g, feeds, options, &own);
     }
     if (out) return *out;

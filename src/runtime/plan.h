@@ -116,7 +116,10 @@ class Plan {
     Slots slots;
   };
 
-  Arena make_arena() const;
+  // The plan's own arena (kept: from the weights' huge-page slabs), or one
+  // for a single run beside a concurrent one (freed after it: from the heap,
+  // since a slab's space is reused only once all of it is free).
+  Arena make_arena(bool kept) const;
   // nullopt when a kernel put an output in the arena where the plan did not expect it.
   std::optional<std::vector<Tensor>> execute(const Graph& g, const FeedMap& feeds, const RunOptions& options,
                                              Arena* arena) const;
