@@ -272,35 +272,30 @@ void Plan::place_in_arena(const std::vector<int>& buffers, const std::vector<std
   stats_.arena_bytes = arena;
 }
 
-Plan::Arena Plan::make_arena(bool kept) const {
+Plan::Arena Plan::make_arena(bool shared) const {
   Arena a;
-  // The kept one from the huge-page slabs of the weights (weight_memory.h,
+  // The shared one from the huge-page slabs of the weights (weight_memory.h,
   // 64-byte aligned): each layer streams its input and output through the arena
   // as it streams its weights, and on 4 KiB pages the hardware prefetcher
   // stops at every page (MobileNetV2 224: a 5.7 MiB arena, its 112² layers
   // write 4.6 MiB each).
   const size_t bytes = std::max(stats_.arena_bytes, kAlignment);
-  void* p = nullptr;
-  if (kept) {
+  if (shared) {
     try {
-      p = weight_memory_allocate(bytes);
-    } catch (const std::bad_alloc&) {
-      p = nullptr;
+      a.block = std::shared_ptr<void>(weight_memory_allocate(bytes), [bytes](void* q) { weight_memory_free(q, bytes); });
+    } catch (const std::bad_alloc&) {  // a.block stays empty: reported below
     }
-  } else {
-    p = std::aligned_alloc(kAlignment, (bytes + kAlignment - 1) / kAlignment * kAlignment);
-  }
-  if (!p) throw Error("out of memory allocating an arena of " + std::to_string(stats_.arena_bytes) + " bytes");
-  if (kept)
-    a.block = std::shared_ptr<void>(p, [bytes](void* q) { weight_memory_free(q, bytes); });
-  else
+  } else if (void* p = std::aligned_alloc(kAlignment, (bytes + kAlignment - 1) / kAlignment * kAlignment)) {
     a.block = std::shared_ptr<void>(p, std::free);
+  }
+  if (!a.block) throw Error("out of memory allocating an arena of " + std::to_string(stats_.arena_bytes) + " bytes");
+  auto* base = static_cast<std::byte*>(a.block.get());
   a.views.resize(values_.size());
   for (size_t v = 0; v < values_.size(); ++v) {
     const Value& val = values_[v];
     if (!val.in_arena || !val.allocates) continue;
     a.views[v] = Tensor::view(val.dtype, val.shape,
-                              std::shared_ptr<void>(a.block, static_cast<std::byte*>(p) + val.offset));
+                              std::shared_ptr<void>(a.block, base + val.offset));
   }
   return a;
 }
@@ -341,10 +336,10 @@ std::vector<Tensor> Plan::run(const Graph& g, const FeedMap& feeds, const RunOpt
     std::unique_lock<std::mutex> lock(arena_mutex_, std::try_to_lock);
     std::optional<std::vector<Tensor>> out;
     if (lock.owns_lock()) {
-      if (!arena_) arena_ = std::make_unique<Arena>(make_arena(true));
+      if (!arena_) arena_ = std::make_unique<Arena>(make_arena(/*shared=*/true));
       out = execute(g, feeds, options, arena_.get());
     } else {
-      Arena own = make_arena(false);
+      Arena own = make_arena(/*shared=*/false);
       out = execute(g, feeds, options, &own);
     }
     if (out) return *out;

@@ -116,10 +116,10 @@ class Plan {
     Slots slots;
   };
 
-  // The plan's own arena (kept: from the weights' huge-page slabs), or one
-  // for a single run beside a concurrent one (freed after it: from the heap,
+  // The plan's shared arena (from the weights' huge-page slabs), or one for
+  // a single run beside a concurrent one (freed after it: from the heap,
   // since a slab's space is reused only once all of it is free).
-  Arena make_arena(bool kept) const;
+  Arena make_arena(bool shared) const;
   // nullopt when a kernel put an output in the arena where the plan did not expect it.
   std::optional<std::vector<Tensor>> execute(const Graph& g, const FeedMap& feeds, const RunOptions& options,
                                              Arena* arena) const;
