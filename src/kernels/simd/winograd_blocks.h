@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "kernels/simd/conv_util.h"
 #include "kernels/simd/thread_policy.h"
 
 namespace frost::kernels::simd {
@@ -32,7 +33,7 @@ inline constexpr int64_t kMinWinogradBlockTiles = 32;
 // one block. At most one block per unit. Pure.
 inline int64_t winograd_block_count(int64_t units, int64_t mr, int64_t fit_units, int threads) {
   if (units <= 1) return 1;
-  int64_t blocks = (units + std::max<int64_t>(fit_units, 1) - 1) / std::max<int64_t>(fit_units, 1);
+  int64_t blocks = div_up(units, std::max<int64_t>(fit_units, 1));
   if (threads > 1) {
     const int64_t worth = std::max<int64_t>(threads, units * mr / kMinWinogradBlockTiles);
     blocks = std::max(blocks, std::min<int64_t>(kChunksPerThread * threads, worth));
