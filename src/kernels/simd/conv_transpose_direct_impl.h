@@ -63,7 +63,7 @@ struct TdTraits {
     if (kWide) return nr == 1 ? 12 : nr == 2 ? 14 : nr == 3 ? 8 : 6;
     return nr == 1 ? 8 : nr == 2 ? 6 : nr == 3 ? 4 : 3;
   }
-  // Pixels per row of a two-row tile (td_pair_pays): 2·MR·NR accumulators
+  // Pixels per row of a two-row tile (td_pair_fits): 2·MR·NR accumulators
   // and NR filter vectors within the register file, and fewer pixels than
   // a one-row tile holds (else the row has tiles enough of its own).
   static constexpr int pair_mr(int nr) {

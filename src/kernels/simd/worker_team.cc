@@ -318,17 +318,16 @@ bool WorkerTeam::run(int nth, Task task, void* context, Join join, RegionReport*
   // woke a moment ago and that has not run yet counts too.
   const bool woke = generation_sleepers_.load() > 0;
   if (woke) futex_wake_all(generation_);
-  // With the spin budget cut (a spinner was lately preempted: the cores are
-  // busy), workers sleep between close regions too, and a wake-up is a cost
-  // of every region; with it whole, a sleeper slept through a pause.
-  const int64_t limit = spin_ns_.load(std::memory_order_relaxed);
-  const bool woke_after_pause = woke && spin_budget_.allowed(limit, now_ns()) >= limit;
   if (report != nullptr) {
     // Outside a model's run (a loop program, a kernel called directly)
     // nothing wakes the workers ahead of a region or keeps them spinning
     // after it: each such call pays the wake-up, a cost the estimate must
-    // learn.
-    report->woke_after_pause = woke_after_pause && t_model_runs > 0;
+    // learn. With the spin budget cut (a spinner was lately preempted: the
+    // cores are busy), workers sleep between close regions too, and a
+    // wake-up is a cost of every region; with it whole, a sleeper slept
+    // through a pause.
+    const int64_t limit = spin_ns_.load(std::memory_order_relaxed);
+    report->woke_after_pause = woke && t_model_runs > 0 && spin_budget_.allowed(limit, now_ns()) >= limit;
   }
   auto wait_for_workers = [&] {
     // Workers that have not started by now never will: close the region to
