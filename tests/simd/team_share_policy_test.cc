@@ -167,7 +167,7 @@ TEST_CASE("team share: a contended window backs off for runs and time, then prob
 TEST_CASE("team share: a probe still contended and slower doubles the back-off, up to the cap") {
   ShareState s;
   double now = 1.0;
-  s = after_window(s, window(8e-3, 5e-3), now);
+  s = after_window(s, window(24e-3, 14e-3), now);  // 2 threads slower than one (20 ms a run below)
   int64_t solo = 0;
   for (int level = 1; level <= kMaxShareLevel + 2; ++level) {
     now = run_backoff(s, now, 0.02, &solo);
@@ -183,7 +183,7 @@ TEST_CASE("team share: a probe still contended and slower doubles the back-off, 
 TEST_CASE("team share: a quiet probe resumes the team and forgets the back-off") {
   ShareState s;
   double now = 1.0;
-  s = after_window(s, window(8e-3, 5e-3), now);
+  s = after_window(s, window(24e-3, 14e-3), now);  // 2 threads slower than one (20 ms a run below)
   int64_t solo = 0;
   now = run_backoff(s, now, 0.02, &solo);
   s = after_window(s, window(24e-3, 14e-3), now);  // still busy: level 1
@@ -193,7 +193,9 @@ TEST_CASE("team share: a quiet probe resumes the team and forgets the back-off")
   CHECK_FALSE(runs_solo(s, now));
   CHECK(s.level == 0);
   CHECK_FALSE(s.probing);
-  // The next contended window backs off from the first step again.
+  // The next contended window backs off from the first step again (once
+  // the 1-thread time is no longer trusted: team_pays).
+  now += kSoloReferenceSeconds;
   s = after_window(s, window(8e-3, 5e-3), now += 0.008);
   now = run_backoff(s, now, 0.02, &solo);
   CHECK(solo == kSoloRuns);
@@ -209,10 +211,21 @@ TEST_CASE("team share: when 2 threads are faster despite contention, they stay a
   s = after_window(s, window(10e-3, 6e-3), now += 0.01);
   CHECK_FALSE(runs_solo(s, now));
   CHECK(s.tolerance == 2);
-  // One contended window is now tolerated, a second backs off.
-  s = after_window(s, window(10e-3, 6e-3), now += 0.01);
-  CHECK_FALSE(runs_solo(s, now));
-  s = after_window(s, window(10e-3, 6e-3), now += 0.01);
+  // Contended windows whose runs still beat one thread's stay on the team.
+  for (int i = 0; i < 50; ++i) {
+    s = after_window(s, window(10e-3, 6e-3), now += 0.01);
+    CHECK(team_pays(s, now));
+    CHECK_FALSE(runs_solo(s, now));
+  }
+  // Slower ones move the team's recent time until it no longer beats one
+  // thread's; then the tolerance counts: one window more, the next backs off.
+  int slower = 0;
+  while (!runs_solo(s, now) && slower < 20) {
+    s = after_window(s, window(20e-3, 12e-3), now += 0.02);
+    ++slower;
+  }
+  CHECK(slower >= 3);
+  CHECK(slower <= 6);
   CHECK(runs_solo(s, now));
   // A clean window between contended ones starts the count again.
   ShareState t;
@@ -234,6 +247,59 @@ TEST_CASE("team share: when 2 threads are faster despite contention, they stay a
   u.solo_runs = 10;
   u = after_window(u, window(10e-3, 6e-3), 1.0);
   CHECK(u.tolerance == kMaxShareTolerance);
+}
+
+TEST_CASE("team share: a lump of waiting in one window does not leave a team that pays") {
+  // A worker preempted for a 4 ms tick now and then by a program of lower
+  // priority: the windows holding the lump are contended and slower than
+  // one thread, the team's runs around them much faster.
+  ShareState s;
+  double now = 1.0;
+  s = after_window(s, window(8e-3, 5e-3, 10), now);
+  int64_t solo = 0;
+  now = run_backoff(s, now, 0.8e-3, &solo);             // 0.8 ms a run on one thread
+  s = after_window(s, window(10e-3, 0.0, 22), now += 0.01);  // the probe: quiet, 0.45 ms a run
+  CHECK_FALSE(runs_solo(s, now));
+  for (int lump = 0; lump < 20; ++lump) {
+    for (int quiet = 0; quiet < 3; ++quiet) s = after_window(s, window(10e-3, 0.0, 22), now += 0.01);
+    s = after_window(s, window(14e-3, 4e-3, 21), now += 0.014);  // 0.67 ms a run: contended
+    CHECK_FALSE(runs_solo(s, now));
+  }
+  // Every kSoloReferenceSeconds the 1-thread time is measured again.
+  now += kSoloReferenceSeconds;
+  CHECK_FALSE(team_pays(s, now));
+  s = after_window(s, window(14e-3, 4e-3, 21), now += 0.014);
+  CHECK(runs_solo(s, now));
+  // A lump in the probe: the team's recent runs still pay.
+  now = run_backoff(s, now, 0.8e-3, &solo);
+  s = after_window(s, window(14e-3, 4e-3, 21), now += 0.014);
+  CHECK_FALSE(runs_solo(s, now));
+  CHECK(s.level == 0);
+  // Without 1-thread runs to compare with, the team never pays.
+  ShareState fresh;
+  fresh.team_seconds = 1e-3;
+  fresh.team_runs = 10;
+  CHECK_FALSE(team_pays(fresh, 0.0));
+}
+
+TEST_CASE("team share: a core busy for good after quiet runs climbs the back-offs within a few windows") {
+  ShareState s;
+  double now = 1.0;
+  s = after_window(s, window(8e-3, 5e-3, 10), now);
+  int64_t solo = 0;
+  now = run_backoff(s, now, 0.8e-3, &solo);
+  for (int quiet = 0; quiet < 20; ++quiet) s = after_window(s, window(10e-3, 0.0, 22), now += 0.01);
+  // Now another program holds one core: 2 threads take 1 ms a run, one 0.8.
+  int windows = 0;
+  while (s.level < 2 && windows < 100) {
+    if (runs_solo(s, now)) {
+      now = run_backoff(s, now, 0.8e-3, &solo);
+    }
+    s = after_window(s, window(10e-3, 5e-3, 10), now += 0.01);
+    ++windows;
+  }
+  CHECK(s.level == 2);
+  CHECK(windows <= 12);
 }
 
 TEST_CASE("team share: a probe without 1-thread runs to compare with needs the cores back") {

@@ -12,6 +12,13 @@ ShareState start_backoff(ShareState s, double now) {
   s.solo_until = now + kSoloSeconds * static_cast<double>(int64_t{1} << s.level);
   s.solo_seconds = 0;
   s.solo_runs = 0;
+  s.solo_trusted_until = 0;
+  return s;
+}
+
+ShareState with_team_window(ShareState s, const ShareWindow& w) {
+  s.team_seconds = kTeamMemory * s.team_seconds + w.wall_seconds;
+  s.team_runs = kTeamMemory * s.team_runs + static_cast<double>(w.runs);
   return s;
 }
 
@@ -60,19 +67,30 @@ ShareState after_solo_run(ShareState s, double seconds) {
   return s;
 }
 
+bool team_beats_solo(const ShareState& s) {
+  if (s.solo_runs <= 0 || s.team_runs <= 0) return false;
+  const double team = s.team_seconds / s.team_runs;
+  const double solo = s.solo_seconds / static_cast<double>(s.solo_runs);
+  return team < (1 - kTeamPaysMargin) * solo;
+}
+
+bool team_pays(const ShareState& s, double now) { return now < s.solo_trusted_until && team_beats_solo(s); }
+
 ShareState after_window(ShareState s, const ShareWindow& w, double now) {
   const bool contended = window_contended(w);
+  s = with_team_window(s, w);
   if (s.probing) {
     s.probing = false;
     s.strikes = 0;
+    s.solo_trusted_until = now + kSoloReferenceSeconds;
     if (!contended) {  // the cores are back: from the start
       s.level = 0;
       s.tolerance = 1;
       return s;
     }
-    const bool faster = s.solo_runs > 0 && w.runs > 0 &&
-                        w.wall_seconds / static_cast<double>(w.runs) < s.solo_seconds / static_cast<double>(s.solo_runs);
-    if (faster) {  // every core is busy, and two shares beat one
+    // Faster: every core is busy, and two shares beat one; or a lump of
+    // waiting fell in the probe of a team whose runs around it pay.
+    if (team_beats_solo(s)) {
       s.level = 0;
       s.tolerance = std::min(2 * s.tolerance, kMaxShareTolerance);
       return s;
@@ -81,7 +99,7 @@ ShareState after_window(ShareState s, const ShareWindow& w, double now) {
     s.tolerance = 1;
     return start_backoff(s, now);
   }
-  if (!contended) {
+  if (!contended || team_pays(s, now)) {
     s.strikes = 0;
     return s;
   }

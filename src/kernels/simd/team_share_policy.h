@@ -23,12 +23,32 @@
 // others. A 10 µs model pays the system calls once per ~1000 runs. A
 // contended window starts a back-off: the plan runs on one thread for
 // kSoloRuns runs and kSoloSeconds (both), then probes one window on 2
-// threads. The probe resumes 2 threads if the team had its cores again, or if its runs were faster than the back-off's
-// 1-thread runs (every core busy, e.g. a loaded build machine: 2 threads
-// get two shares of the machine, 1 thread one); otherwise the back-off
-// doubles, up to 2^kMaxShareLevel times. After a probe that resumed 2
-// threads only because they were faster, contention is expected: the plan
-// tolerates twice as many contended windows before the next back-off.
+// threads. The probe resumes 2 threads if the team had its cores again, or
+// if the team's recent runs, the probe's included, beat the back-off's
+// 1-thread runs (team_beats_solo: every core busy, e.g. a loaded build
+// machine, where 2 threads get two shares of the machine and 1 thread one);
+// otherwise the back-off doubles, up to 2^kMaxShareLevel times. After a
+// probe that resumed 2 threads only because they were faster, contention is
+// expected: the plan tolerates twice as many contended windows before the
+// next back-off.
+//
+// A contended window also costs no strike while the team's recent runs beat
+// the 1-thread runs (team_pays). Contention alone was the wrong signal where
+// other programs run at a lower priority (a build beside a benchmark under
+// /work/hi.sh): there the tick preempts a worker for 4 ms now and then, a
+// window holding such a lump is contended (and slower than one thread), and
+// the back-off held 30-70% of teachable_handwriting's runs to one thread
+// although its 2-thread runs, lumps included, took 0.46 ms against 0.77 ms
+// on one (AVX-512, Zen 5). So the team's time is a mean over its recent
+// windows (kTeamMemory), kept across back-offs: a window is read contended
+// just when a lump fell in it, and a probe's first run pays the wake-up of
+// a worker that slept through the back-off. The 1-thread time is the last
+// back-off's, trusted for kSoloReferenceSeconds after its probe; then a
+// contended window strikes again and the next back-off measures it anew, so
+// that load that changes does not leave the plan comparing with a 1-thread
+// time of another machine state. Where one core is busy for good, the
+// team's recent time soon exceeds the 1-thread time and the back-offs climb
+// as before.
 //
 // A window's verdict may be certain before its end: a model of 0.1-0.3 ms
 // ended a benchmark batch of 30 runs (3-9 ms) before its first 10 ms
@@ -61,6 +81,12 @@ inline constexpr int64_t kSoloRuns = 4;
 inline constexpr double kSoloSeconds = 0.04;
 inline constexpr int kMaxShareLevel = 5;      // back-offs up to 32× (128 runs and 1.28 s)
 inline constexpr int kMaxShareTolerance = 64;  // contended windows tolerated at most
+// Each window's weight in the team's running time, relative to the next
+// one's: a lump is averaged over about four windows.
+inline constexpr double kTeamMemory = 0.75;
+// Team runs must beat the 1-thread runs by this share to pay for contention.
+inline constexpr double kTeamPaysMargin = 0.05;
+inline constexpr double kSoloReferenceSeconds = 1.0;
 
 // A stretch of a plan's runs on the team: their summed wall time, the time
 // the team's threads waited for a core meanwhile, the runs, and the threads.
@@ -119,7 +145,16 @@ struct ShareState {
   bool probing = false;        // a back-off started: the first window after it (its probe) decides
   double solo_seconds = 0;     // the back-off's 1-thread runs: their time and number, which the probe must beat
   int64_t solo_runs = 0;
+  double solo_trusted_until = 0;  // and until when contended windows are compared with them (team_pays)
+  double team_seconds = 0;        // the team's recent windows (kTeamMemory): their runs' time and number
+  double team_runs = 0;
 };
+
+// Whether the team's recent runs beat the last back-off's 1-thread runs by
+// kTeamPaysMargin (team_beats_solo), and while those are trusted (at `now`:
+// team_pays).
+bool team_beats_solo(const ShareState& s);
+bool team_pays(const ShareState& s, double now);
 
 // Whether the run starting at `now` runs on one thread.
 bool runs_solo(const ShareState& s, double now);
