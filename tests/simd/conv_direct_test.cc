@@ -16,6 +16,7 @@
 #include "conv_test_util.h"
 #include "kernels/conv.h"
 #include "kernels/conv_direct.h"
+#include "kernels/fma_rate.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
 
 namespace frost::kernels {
@@ -251,6 +252,52 @@ TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 
   }
 }
 
+TEST_CASE("conv2d_direct_f32: the stem mode's paired variant (at most 8 outputs, two reduction steps per FMA)") {
+  // Forced on every AVX-512 tile that has it: random geometry with 1-8
+  // outputs (runs of odd length fall back to the plain stem), every
+  // epilogue step, then rows of MR + rest pixels (a tail tile per rounded
+  // size, read from the padded window) and pointwise layers with a last
+  // tile of every size (pixels of a pair past the end).
+  if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return;
+  std::mt19937_64 rng(seed() + 16);
+  const Activation acts[] = {Activation::kNone, Activation::kRelu6, Activation::kLeakyRelu, Activation::kSigmoid};
+  int paired_runs = 0;
+  for (int tile = 0; tile < conv2d_direct_tile_count(GemmIsa::kAvx512); ++tile) {
+    Options o;
+    o.plan = conv2d_direct_tile(tile, GemmIsa::kAvx512, /*stem=*/true);
+    o.plan.paired = true;
+    if (std::string(conv2d_direct_kernel_name(o.plan)).find("paired") == std::string::npos) continue;
+    for (int iter = 0; iter < 80; ++iter) {
+      Conv2DParams p = random_conv(rng);
+      p.out_c = 1 + iter % 8;
+      o.threads = 1 + iter / 8 % 2;
+      o.bias = iter % 3 != 0;
+      o.residual = iter % 5 < 2;
+      o.residual_after = iter % 5 == 1;
+      o.act = acts[iter / 2 % 4];
+      o.scale = iter % 7 == 3;
+      o.shift = iter % 7 >= 3;
+      if (conv2d_direct_stem_fits(p, o.plan.nr) && simd::direct_stem_paired_fits(p, 16)) ++paired_runs;
+      if (!check(rng, p, o)) return;
+    }
+    for (int rest = 1; rest < o.plan.mr; ++rest) {
+      const int64_t in_c = 2 * (1 + rest % 4), out_c = 8 - rest % 3;
+      Conv2DParams p;
+      REQUIRE(square_conv(p, 1, 2, o.plan.mr + rest, in_c, out_c, 3, 1, true, 1));
+      REQUIRE(simd::direct_stem_paired_fits(p, 16));
+      o.threads = 1 + rest % 2;
+      o.bias = true;
+      o.residual = o.scale = o.shift = false;
+      o.act = rest % 2 == 0 ? Activation::kRelu6 : Activation::kLeakyRelu;
+      if (!check(rng, p, o)) return;
+      REQUIRE(square_conv(p, 1 + rest % 2, 1, 2 * o.plan.mr + rest, pick(rng, {16, 24, 48}), out_c, 1, 1, true, 1));
+      if (!check(rng, p, o)) return;
+      paired_runs += 2;
+    }
+  }
+  CHECK(paired_runs > 40);
+}
+
 TEST_CASE("conv2d_direct_f32: few outputs with a transcendental activation (applied after the tiles) match the reference") {
   // Up to half a vector of channels: the activation runs over the whole
   // output after the convolution (bias and a residual before it in the
@@ -424,6 +471,18 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
     CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).nr > 16);
     REQUIRE(square_conv(p, 1, 112, 112, 8, 48, 1, 1, true, 1));
     CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).nr == 16);
+  }
+  // At most 8 outputs on a CPU with full-width 512-bit FMAs: the paired
+  // stem variant where the runs are of an even length (16 channels in, a
+  // 3×3 filter on 8), the plain stem otherwise (3×3 on 3: runs of 9).
+  if (conv2d_direct_isa_supported(GemmIsa::kAvx512) && zmm_fma_full_rate()) {
+    REQUIRE(square_conv(p, 1, 112, 112, 16, 8, 1, 1, true, 1));
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).paired);
+    REQUIRE(square_conv(p, 1, 32, 32, 8, 8, 3, 1, true, 1));
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).paired);
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).isa == GemmIsa::kAvx512);
+    REQUIRE(square_conv(p, 1, 32, 32, 3, 8, 3, 1, true, 1));
+    CHECK_FALSE(conv2d_direct_plan(p, GemmIsa::kAvx512).paired);
   }
   // The plain mode counts a short last tile at its pixels (+1), not at MR:
   // 9 pixels × 1280 channels take 6 × 64 (a tile of 6 and one of 3) over

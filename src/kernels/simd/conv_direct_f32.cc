@@ -7,6 +7,7 @@
 
 #include "kernels/activation_elementwise.h"
 #include "kernels/conv_direct.h"
+#include "kernels/fma_rate.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
 #include "kernels/simd/conv_pointwise_across.h"
 #include "kernels/simd/conv_util.h"
@@ -78,7 +79,17 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // vectors' work (bench_conv, Zen 4, 1 thread: 3×3 32²×3→8 7.5 µs vs 10.3).
   // Not below 8: AVX2's masked stores of a channel tail are microcoded on
   // AMD (1×1 32²×8→3: 8.5 µs vs 5.5 on AVX-512, whose masked stores are not).
-  if (resolve(isa) == GemmIsa::kAvx512 && p.out_c == 8 && conv2d_direct_isa_supported(GemmIsa::kAvx2))
+  //
+  // On Zen 5 (full-width 512-bit FMAs) a layer with at most 8 outputs takes
+  // the stem mode's paired variant instead where it fits: two reduction
+  // steps per 16-lane FMA (simd/conv_direct_stem_paired_impl.h), on the
+  // one-vector tiles. Zen 5 VM, AVX-512, 1 thread, 3 interleaved rounds
+  // against the AVX2 8 × 8 stem tile this replaced, medians (µs): 1×1
+  // 112²×16→8 52.2 → 33.6, 56²×48→8 28.5 → 16.6; 3×3 32²×8→8 14.1 → 8.5,
+  // 368×640×8→8 2951 → 1888.
+  const bool paired = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() && !across_fits(p) &&
+                      simd::direct_stem_paired_fits(p, 16) && conv2d_direct_stem_fits(p, 16);
+  if (resolve(isa) == GemmIsa::kAvx512 && p.out_c == 8 && !paired && conv2d_direct_isa_supported(GemmIsa::kAvx2))
     isa = GemmIsa::kAvx2;
   const simd::DirectConvKernelTable& t = *table_for(isa);
   const int64_t pixels = p.batch * p.out_h * p.out_w;
@@ -149,6 +160,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
     const auto& tile = t.tiles[i];
     const bool stem = tile.stem_name != nullptr && conv2d_direct_stem_fits(p, tile.nr);
     if (across && tile.nr != t.lanes) continue;
+    if (paired && (!stem || tile.paired_name == nullptr)) continue;
     if (!stem && (stem_only || 4 * tile.mr * tile.nr < 3 * most)) continue;
     const double cols = static_cast<double>(simd::round_up(p.out_c, tile.nr));
     double rows = 1.0;
@@ -167,6 +179,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
     }
   }
   plan.across = across && plan.valid();
+  plan.paired = paired && plan.valid();
   return plan;
 }
 
@@ -185,6 +198,8 @@ const char* conv2d_direct_kernel_name(const ConvDirectPlan& plan) {
   if (t == nullptr) return "none";
   if (plan.across) return "conv2d_pointwise_across_f32_16px_avx512";
   const char* stem_name = t->tiles[plan.tile].stem_name;
+  const char* paired_name = t->tiles[plan.tile].paired_name;
+  if (plan.stem && plan.paired && paired_name != nullptr) return paired_name;
   return plan.stem && stem_name != nullptr ? stem_name : t->tiles[plan.tile].name;
 }
 
@@ -257,14 +272,15 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
   if (activation_after(p, ep, t->lanes)) {
     GemmEpilogue before = ep;
     before.activation = Activation::kNone;
-    t->tiles[plan.tile].run(p, input, packed_filter, output, before, simd::DirectConvRun{threads, scratch, stem});
+    t->tiles[plan.tile].run(p, input, packed_filter, output, before,
+                            simd::DirectConvRun{threads, scratch, stem, plan.paired});
     GemmRun act_run = run;
     act_run.scratch = nullptr;
     activation_elementwise_f32(ep.activation, ep.alpha, output, output, p.batch * p.out_h * p.out_w * p.out_c,
                                act_run);
     return;
   }
-  t->tiles[plan.tile].run(p, input, packed_filter, output, ep, simd::DirectConvRun{threads, scratch, stem});
+  t->tiles[plan.tile].run(p, input, packed_filter, output, ep, simd::DirectConvRun{threads, scratch, stem, plan.paired});
 }
 
 }  // namespace frost::kernels
