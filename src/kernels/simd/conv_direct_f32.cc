@@ -143,6 +143,16 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // 28²×32→192 105 / 108, 90 / 93, 91 / 92). With 8 channels or fewer
   // the 5% rule stays (1×1 112²×8→48 above).
   const bool broadcast_bound_stem = simd::direct_pointwise(p) && p.in_c > 8;
+  // On Zen 5 (AVX-512) a few-channel stem with a reduction of 27 or more (RGB 3×3
+  // and up) runs faster on tiles of more vectors: charged 5% less per
+  // vector beyond the first, not 5% more (Zen 5 VM, AVX-512, 1 thread, 5
+  // interleaved rounds, medians µs: 3×3 s2 224²×3→32 16×16 129, 12×32 118;
+  // 7×7 s2 224²×3→64 16×16 1150, 12×32 1017, 6×64 1042; 20×8 98×40×1→64
+  // 24×16 404, 6×64 400). With less (3×3 28²×1→28, K = 9) the one-vector
+  // tiles stay ahead (16×16 5.08, 12×32 5.54).
+  const double stem_vector_charge =
+      resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() && p.filter_h * p.filter_w * p.in_c >= 27 ? -0.05
+                                                                                                     : 0.05;
   int most = 0;
   bool stem_only = false;
   for (int i = 0; i < t.num_tiles; ++i) {
@@ -172,7 +182,15 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
     // Broadcasts per FMA in the plain mode: one per NV FMAs in a register,
     // one per FMA as a memory operand (direct_register_broadcast).
     const double shared = stem || simd::direct_register_broadcast(tile.mr, tile.nr / t.lanes, t.lanes) ? nv : 1.0;
-    const double cost = cols * rows * (stem && !broadcast_bound_stem ? 1.0 + 0.05 * (nv - 1.0) : 1.0 + 0.25 / shared);
+    // The paired variant shares each pair of filter rows (two loads and a
+    // permute) among the tile's MR pixels: the widest tile, 24 × 16, won
+    // every measured layer (Zen 5 VM, AVX-512, 1 thread, 5 interleaved
+    // rounds, medians µs, 24×16 vs 16×16: 1×1 112²×16→8 30.8 / 33.3,
+    // 56²×48→8 15.3 / 16.5; 3×3 32²×8→8 9.4 / 9.6, 368×640×8→8 1821 / 1965).
+    const double cost =
+        paired ? -static_cast<double>(tile.mr)
+               : cols * rows *
+                     (stem && !broadcast_bound_stem ? 1.0 + stem_vector_charge * (nv - 1.0) : 1.0 + 0.25 / shared);
     if (cost < best) {
       best = cost;
       plan = {resolve(isa), i, tile.mr, tile.nr, stem};
