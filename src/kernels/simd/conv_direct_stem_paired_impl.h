@@ -87,17 +87,18 @@ FROST_SIMD_INLINE void stem_paired_store(typename T::V (&acc)[T::MR][T::NV], flo
   const __m512 bias = stem_paired_channels(e.bias, cols, 0.0f);
   const __m512 scale = stem_paired_channels(e.scale, cols, 1.0f);
   const __m512 shift = stem_paired_channels(e.shift, cols, 0.0f);
+  const bool affine = e.scale != nullptr || e.shift != nullptr;
   const auto low_lanes = static_cast<__mmask16>((1u << cols) - 1u);
   // 16 consecutive output floats per pixel pair (out_c == 8, dense rows).
   const bool dense = cols == 8 && ldc == 8;
 #pragma GCC unroll 16
   for (int r = 0; r < MR; r += 2) {
     if (r >= rows) break;
-    __m512 x = stem_paired_sums(acc[r][0], acc[r + 1][0]);
-    if (e.bias != nullptr) x = _mm512_add_ps(x, bias);
+    // A missing bias is zeros, missing scale and shift ones and zeros
+    // (one test per pair for both).
+    __m512 x = _mm512_add_ps(stem_paired_sums(acc[r][0], acc[r + 1][0]), bias);
     x = _mm512_min_ps(hi, _mm512_max_ps(lo, x));
-    if (e.scale != nullptr) x = _mm512_mul_ps(x, scale);
-    if (e.shift != nullptr) x = _mm512_add_ps(x, shift);
+    if (affine) x = _mm512_fmadd_ps(x, scale, shift);
     if (dense && r + 1 < rows) {
       _mm512_storeu_ps(c + r * ldc, x);
       continue;
