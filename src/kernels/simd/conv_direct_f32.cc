@@ -144,15 +144,19 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // the 5% rule stays (1×1 112²×8→48 above).
   const bool broadcast_bound_stem = simd::direct_pointwise(p) && p.in_c > 8;
   // On Zen 5 (AVX-512) a few-channel stem with a reduction of 27 or more (RGB 3×3
-  // and up) runs faster on tiles of more vectors: charged 5% less per
-  // vector beyond the first, not 5% more (Zen 5 VM, AVX-512, 1 thread, 5
-  // interleaved rounds, medians µs: 3×3 s2 224²×3→32 16×16 129, 12×32 118;
-  // 7×7 s2 224²×3→64 16×16 1150, 12×32 1017, 6×64 1042; 20×8 98×40×1→64
-  // 24×16 404, 6×64 400). With less (3×3 28²×1→28, K = 9) the one-vector
-  // tiles stay ahead (16×16 5.08, 12×32 5.54).
-  const double stem_vector_charge =
-      resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() && p.filter_h * p.filter_w * p.in_c >= 27 ? -0.05
-                                                                                                     : 0.05;
+  // and up), or a pointwise one (8 channels in or fewer), runs faster on
+  // tiles of more vectors: charged 5% less per vector beyond the first, not
+  // 5% more (Zen 5 VM, AVX-512, 1 thread, 5 interleaved rounds, medians
+  // µs: 3×3 s2 224²×3→32 16×16 129, 12×32 118; 7×7 s2 224²×3→64 16×16
+  // 1150, 12×32 1017, 6×64 1042; 20×8 98×40×1→64 24×16 404, 6×64 400;
+  // 1×1 112²×8→48 16×16 69.2, 7×48 53.5; 56²×8→32 16×16 11.6, 12×32
+  // 10.2; 56²×4→64 16×16 16.4, 6×64 13.2, 12×32 12.5). With a short
+  // reduction on a window (3×3 28²×1→28, K = 9) the one-vector tiles stay
+  // ahead (16×16 5.08, 12×32 5.54).
+  const double stem_vector_charge = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() &&
+                                            (p.filter_h * p.filter_w * p.in_c >= 27 || simd::direct_pointwise(p))
+                                        ? -0.05
+                                        : 0.05;
   int most = 0;
   bool stem_only = false;
   for (int i = 0; i < t.num_tiles; ++i) {
