@@ -125,6 +125,18 @@ Conv2DParams random_conv(std::mt19937_64& rng) {
   }
 }
 
+// Each epilogue step on and off over the iterations (bias, a residual
+// before or after the activation, scale, shift), the activation from
+// `acts`, changing every `act_every` iterations.
+void vary_epilogue(Options& o, int iter, const Activation (&acts)[4], int act_every) {
+  o.bias = iter % 3 != 0;
+  o.residual = iter % 5 < 2;
+  o.residual_after = iter % 5 == 1;
+  o.act = acts[iter / act_every % 4];
+  o.scale = iter % 7 == 3;
+  o.shift = iter % 7 >= 3;
+}
+
 }  // namespace
 
 TEST_CASE("conv2d_direct_f32: every tile in both modes, random geometry against conv2d_reference") {
@@ -271,12 +283,7 @@ TEST_CASE("conv2d_direct_f32: the stem mode's paired variant (at most 8 outputs,
       Conv2DParams p = random_conv(rng);
       p.out_c = 1 + iter % 8;
       o.threads = 1 + iter / 8 % 2;
-      o.bias = iter % 3 != 0;
-      o.residual = iter % 5 < 2;
-      o.residual_after = iter % 5 == 1;
-      o.act = acts[iter / 2 % 4];
-      o.scale = iter % 7 == 3;
-      o.shift = iter % 7 >= 3;
+      vary_epilogue(o, iter, acts, 2);
       if (conv2d_direct_stem_fits(p, o.plan.nr) && simd::direct_stem_paired_fits(p, 16)) ++paired_runs;
       if (!check(rng, p, o)) return;
     }
@@ -342,12 +349,7 @@ TEST_CASE("conv2d_direct_f32: pointwise layers with 1-4 outputs (pixels across t
       REQUIRE(o.plan.valid());
       CHECK_MESSAGE(o.plan.across == (o.plan.isa == GemmIsa::kAvx512), describe_run(p, o));
       o.threads = 1 + iter / 4 % 2;
-      o.bias = iter % 3 != 0;
-      o.residual = iter % 5 < 2;
-      o.residual_after = iter % 5 == 1;
-      o.act = acts[iter / 8 % 4];
-      o.scale = iter % 7 == 3;
-      o.shift = iter % 7 >= 3;
+      vary_epilogue(o, iter, acts, 8);
       if (!check(rng, p, o)) return;
     }
     // 300 and 4000 pixels: several units, shared by the threads.
