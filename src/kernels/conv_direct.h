@@ -52,6 +52,11 @@ struct ConvDirectPlan {
   // across the lanes (simd/conv_pointwise_across.h) on the same packed
   // filter, where the run's geometry is pointwise (else the tile above).
   bool across = false;
+  // With at most 8 outputs on AVX-512 (Zen 5 and later, fma_rate.h): the
+  // stem mode's paired variant, two reduction steps per FMA
+  // (simd/conv_direct_stem_paired_impl.h), on the same packed filter, where
+  // the run fits it (else the plain stem mode).
+  bool paired = false;
   bool valid() const { return tile >= 0; }
 };
 

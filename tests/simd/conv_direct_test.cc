@@ -16,6 +16,7 @@
 #include "conv_test_util.h"
 #include "kernels/conv.h"
 #include "kernels/conv_direct.h"
+#include "kernels/fma_rate.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
 
 namespace frost::kernels {
@@ -122,6 +123,18 @@ Conv2DParams random_conv(std::mt19937_64& rng) {
     const int mode = static_cast<int>(rng() % 3);
     if (mode == 2 ? explicit_geometry(p, rng) : finish_geometry(p, mode == 0)) return p;
   }
+}
+
+// Each epilogue step on and off over the iterations (bias, a residual
+// before or after the activation, scale, shift), the activation from
+// `acts`, changing every `act_every` iterations.
+void vary_epilogue(Options& o, int iter, const Activation (&acts)[4], int act_every) {
+  o.bias = iter % 3 != 0;
+  o.residual = iter % 5 < 2;
+  o.residual_after = iter % 5 == 1;
+  o.act = acts[iter / act_every % 4];
+  o.scale = iter % 7 == 3;
+  o.shift = iter % 7 >= 3;
 }
 
 }  // namespace
@@ -251,6 +264,47 @@ TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 
   }
 }
 
+TEST_CASE("conv2d_direct_f32: the stem mode's paired variant (at most 8 outputs, two reduction steps per FMA)") {
+  // Forced on every AVX-512 tile that has it: random geometry with 1-8
+  // outputs (runs of odd length fall back to the plain stem), every
+  // epilogue step, then rows of MR + rest pixels (a tail tile per rounded
+  // size, read from the padded window) and pointwise layers with a last
+  // tile of every size (pixels of a pair past the end).
+  if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return;
+  std::mt19937_64 rng(seed() + 16);
+  const Activation acts[] = {Activation::kNone, Activation::kRelu6, Activation::kLeakyRelu, Activation::kSigmoid};
+  int paired_runs = 0;
+  for (int tile = 0; tile < conv2d_direct_tile_count(GemmIsa::kAvx512); ++tile) {
+    Options o;
+    o.plan = conv2d_direct_tile(tile, GemmIsa::kAvx512, /*stem=*/true);
+    o.plan.paired = true;
+    if (std::string(conv2d_direct_kernel_name(o.plan)).find("paired") == std::string::npos) continue;
+    for (int iter = 0; iter < 80; ++iter) {
+      Conv2DParams p = random_conv(rng);
+      p.out_c = 1 + iter % 8;
+      o.threads = 1 + iter / 8 % 2;
+      vary_epilogue(o, iter, acts, 2);
+      if (conv2d_direct_stem_fits(p, o.plan.nr) && simd::direct_stem_paired_fits(p, 16)) ++paired_runs;
+      if (!check(rng, p, o)) return;
+    }
+    for (int rest = 1; rest < o.plan.mr; ++rest) {
+      const int64_t in_c = 2 * (1 + rest % 4), out_c = 8 - rest % 3;
+      Conv2DParams p;
+      REQUIRE(square_conv(p, 1, 2, o.plan.mr + rest, in_c, out_c, 3, 1, true, 1));
+      REQUIRE(simd::direct_stem_paired_fits(p, 16));
+      o.threads = 1 + rest % 2;
+      o.bias = true;
+      o.residual = o.scale = o.shift = false;
+      o.act = rest % 2 == 0 ? Activation::kRelu6 : Activation::kLeakyRelu;
+      if (!check(rng, p, o)) return;
+      REQUIRE(square_conv(p, 1 + rest % 2, 1, 2 * o.plan.mr + rest, pick(rng, {16, 24, 48}), out_c, 1, 1, true, 1));
+      if (!check(rng, p, o)) return;
+      paired_runs += 2;
+    }
+  }
+  CHECK(paired_runs > 40);
+}
+
 TEST_CASE("conv2d_direct_f32: few outputs with a transcendental activation (applied after the tiles) match the reference") {
   // Up to half a vector of channels: the activation runs over the whole
   // output after the convolution (bias and a residual before it in the
@@ -295,12 +349,7 @@ TEST_CASE("conv2d_direct_f32: pointwise layers with 1-4 outputs (pixels across t
       REQUIRE(o.plan.valid());
       CHECK_MESSAGE(o.plan.across == (o.plan.isa == GemmIsa::kAvx512), describe_run(p, o));
       o.threads = 1 + iter / 4 % 2;
-      o.bias = iter % 3 != 0;
-      o.residual = iter % 5 < 2;
-      o.residual_after = iter % 5 == 1;
-      o.act = acts[iter / 8 % 4];
-      o.scale = iter % 7 == 3;
-      o.shift = iter % 7 >= 3;
+      vary_epilogue(o, iter, acts, 8);
       if (!check(rng, p, o)) return;
     }
     // 300 and 4000 pixels: several units, shared by the threads.
@@ -385,8 +434,13 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
     if (!conv2d_direct_isa_supported(isa)) continue;
     REQUIRE(square_conv(p, 1, 224, 224, 3, 32, 3, 2, true, 1));
     CHECK(conv2d_direct_plan(p, isa).stem);  // RGB, stride 2: step 6
-    // Tiles along 112-pixel rows: an MR that divides 112 (16 on AVX-512, 8 on AVX2).
-    CHECK(112 % conv2d_direct_plan(p, isa).mr == 0);
+    // Tiles along 112-pixel rows: an MR that divides 112 (16 on AVX-512, 8
+    // on AVX2); on Zen 5's AVX-512 a reduction of 27 takes two vectors
+    // (12 × 32) despite a row tail.
+    if (conv2d_direct_plan(p, isa).isa == GemmIsa::kAvx512 && zmm_fma_full_rate())
+      CHECK(conv2d_direct_plan(p, isa).nr == 32);
+    else
+      CHECK(112 % conv2d_direct_plan(p, isa).mr == 0);
     REQUIRE(square_conv(p, 1, 28, 28, 1, 28, 3, 1, true, 1));
     CHECK(conv2d_direct_plan(p, isa).stem);
     // speech_commands_conv's 20×8 layer on 98×40×1→64: the plain 7 × 64
@@ -417,13 +471,26 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
   }
   // A pointwise expansion with more than 8 channels in takes a tile of
   // several vectors (its broadcasts are charged as in the plain mode); with
-  // 8 channels in, the one-vector 16 × 16 stem tile still wins.
+  // 8 channels in, the one-vector 16 × 16 stem tile still wins (not on Zen 5).
   if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) {
     REQUIRE(square_conv(p, 1, 112, 112, 16, 96, 1, 1, true, 1));
     CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).stem);
     CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).nr > 16);
     REQUIRE(square_conv(p, 1, 112, 112, 8, 48, 1, 1, true, 1));
-    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).nr == 16);
+    // Zen 5 charges stem tiles less per vector: 7 × 48 there.
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).nr == (zmm_fma_full_rate() ? 48 : 16));
+  }
+  // At most 8 outputs on a CPU with full-width 512-bit FMAs: the paired
+  // stem variant where the runs are of an even length (16 channels in, a
+  // 3×3 filter on 8), the plain stem otherwise (3×3 on 3: runs of 9).
+  if (conv2d_direct_isa_supported(GemmIsa::kAvx512) && zmm_fma_full_rate()) {
+    REQUIRE(square_conv(p, 1, 112, 112, 16, 8, 1, 1, true, 1));
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).paired);
+    REQUIRE(square_conv(p, 1, 32, 32, 8, 8, 3, 1, true, 1));
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).paired);
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).isa == GemmIsa::kAvx512);
+    REQUIRE(square_conv(p, 1, 32, 32, 3, 8, 3, 1, true, 1));
+    CHECK_FALSE(conv2d_direct_plan(p, GemmIsa::kAvx512).paired);
   }
   // The plain mode counts a short last tile at its pixels (+1), not at MR:
   // 9 pixels × 1280 channels take 6 × 64 (a tile of 6 and one of 3) over

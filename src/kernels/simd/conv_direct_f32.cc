@@ -7,6 +7,7 @@
 
 #include "kernels/activation_elementwise.h"
 #include "kernels/conv_direct.h"
+#include "kernels/fma_rate.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
 #include "kernels/simd/conv_pointwise_across.h"
 #include "kernels/simd/conv_util.h"
@@ -78,7 +79,17 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // vectors' work (bench_conv, Zen 4, 1 thread: 3×3 32²×3→8 7.5 µs vs 10.3).
   // Not below 8: AVX2's masked stores of a channel tail are microcoded on
   // AMD (1×1 32²×8→3: 8.5 µs vs 5.5 on AVX-512, whose masked stores are not).
-  if (resolve(isa) == GemmIsa::kAvx512 && p.out_c == 8 && conv2d_direct_isa_supported(GemmIsa::kAvx2))
+  //
+  // On Zen 5 (full-width 512-bit FMAs) a layer with at most 8 outputs takes
+  // the stem mode's paired variant instead where it fits: two reduction
+  // steps per 16-lane FMA (simd/conv_direct_stem_paired_impl.h), on the
+  // one-vector tiles. Zen 5 VM, AVX-512, 1 thread, 3 interleaved rounds
+  // against the AVX2 8 × 8 stem tile this replaced, medians (µs): 1×1
+  // 112²×16→8 52.2 → 33.6, 56²×48→8 28.5 → 16.6; 3×3 32²×8→8 14.1 → 8.5,
+  // 368×640×8→8 2951 → 1888.
+  const bool paired = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() && !across_fits(p) &&
+                      simd::direct_stem_paired_fits(p, 16) && conv2d_direct_stem_fits(p, 16);
+  if (resolve(isa) == GemmIsa::kAvx512 && p.out_c == 8 && !paired && conv2d_direct_isa_supported(GemmIsa::kAvx2))
     isa = GemmIsa::kAvx2;
   const simd::DirectConvKernelTable& t = *table_for(isa);
   const int64_t pixels = p.batch * p.out_h * p.out_w;
@@ -132,6 +143,20 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // 28²×32→192 105 / 108, 90 / 93, 91 / 92). With 8 channels or fewer
   // the 5% rule stays (1×1 112²×8→48 above).
   const bool broadcast_bound_stem = simd::direct_pointwise(p) && p.in_c > 8;
+  // On Zen 5 (AVX-512) a few-channel stem with a reduction of 27 or more (RGB 3×3
+  // and up), or a pointwise one (8 channels in or fewer), runs faster on
+  // tiles of more vectors: charged 5% less per vector beyond the first, not
+  // 5% more (Zen 5 VM, AVX-512, 1 thread, 5 interleaved rounds, medians
+  // µs: 3×3 s2 224²×3→32 16×16 129, 12×32 118; 7×7 s2 224²×3→64 16×16
+  // 1150, 12×32 1017, 6×64 1042; 20×8 98×40×1→64 24×16 404, 6×64 400;
+  // 1×1 112²×8→48 16×16 69.2, 7×48 53.5; 56²×8→32 16×16 11.6, 12×32
+  // 10.2; 56²×4→64 16×16 16.4, 6×64 13.2, 12×32 12.5). With a short
+  // reduction on a window (3×3 28²×1→28, K = 9) the one-vector tiles stay
+  // ahead (16×16 5.08, 12×32 5.54).
+  const double stem_vector_charge = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() &&
+                                            (p.filter_h * p.filter_w * p.in_c >= 27 || simd::direct_pointwise(p))
+                                        ? -0.05
+                                        : 0.05;
   int most = 0;
   bool stem_only = false;
   for (int i = 0; i < t.num_tiles; ++i) {
@@ -149,6 +174,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
     const auto& tile = t.tiles[i];
     const bool stem = tile.stem_name != nullptr && conv2d_direct_stem_fits(p, tile.nr);
     if (across && tile.nr != t.lanes) continue;
+    if (paired && (!stem || tile.paired_name == nullptr)) continue;
     if (!stem && (stem_only || 4 * tile.mr * tile.nr < 3 * most)) continue;
     const double cols = static_cast<double>(simd::round_up(p.out_c, tile.nr));
     double rows = 1.0;
@@ -160,13 +186,22 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
     // Broadcasts per FMA in the plain mode: one per NV FMAs in a register,
     // one per FMA as a memory operand (direct_register_broadcast).
     const double shared = stem || simd::direct_register_broadcast(tile.mr, tile.nr / t.lanes, t.lanes) ? nv : 1.0;
-    const double cost = cols * rows * (stem && !broadcast_bound_stem ? 1.0 + 0.05 * (nv - 1.0) : 1.0 + 0.25 / shared);
+    // The paired variant shares each pair of filter rows (two loads and a
+    // permute) among the tile's MR pixels: the widest tile, 24 × 16, won
+    // every measured layer (Zen 5 VM, AVX-512, 1 thread, 5 interleaved
+    // rounds, medians µs, 24×16 vs 16×16: 1×1 112²×16→8 30.8 / 33.3,
+    // 56²×48→8 15.3 / 16.5; 3×3 32²×8→8 9.4 / 9.6, 368×640×8→8 1821 / 1965).
+    const double cost =
+        paired ? -static_cast<double>(tile.mr)
+               : cols * rows *
+                     (stem && !broadcast_bound_stem ? 1.0 + stem_vector_charge * (nv - 1.0) : 1.0 + 0.25 / shared);
     if (cost < best) {
       best = cost;
       plan = {resolve(isa), i, tile.mr, tile.nr, stem};
     }
   }
   plan.across = across && plan.valid();
+  plan.paired = paired && plan.valid();
   return plan;
 }
 
@@ -185,6 +220,8 @@ const char* conv2d_direct_kernel_name(const ConvDirectPlan& plan) {
   if (t == nullptr) return "none";
   if (plan.across) return "conv2d_pointwise_across_f32_16px_avx512";
   const char* stem_name = t->tiles[plan.tile].stem_name;
+  const char* paired_name = t->tiles[plan.tile].paired_name;
+  if (plan.stem && plan.paired && paired_name != nullptr) return paired_name;
   return plan.stem && stem_name != nullptr ? stem_name : t->tiles[plan.tile].name;
 }
 
@@ -257,14 +294,15 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
   if (activation_after(p, ep, t->lanes)) {
     GemmEpilogue before = ep;
     before.activation = Activation::kNone;
-    t->tiles[plan.tile].run(p, input, packed_filter, output, before, simd::DirectConvRun{threads, scratch, stem});
+    t->tiles[plan.tile].run(p, input, packed_filter, output, before,
+                            simd::DirectConvRun{threads, scratch, stem, plan.paired});
     GemmRun act_run = run;
     act_run.scratch = nullptr;
     activation_elementwise_f32(ep.activation, ep.alpha, output, output, p.batch * p.out_h * p.out_w * p.out_c,
                                act_run);
     return;
   }
-  t->tiles[plan.tile].run(p, input, packed_filter, output, ep, simd::DirectConvRun{threads, scratch, stem});
+  t->tiles[plan.tile].run(p, input, packed_filter, output, ep, simd::DirectConvRun{threads, scratch, stem, plan.paired});
 }
 
 }  // namespace frost::kernels

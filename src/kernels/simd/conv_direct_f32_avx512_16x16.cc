@@ -9,7 +9,8 @@ namespace frost::kernels::simd {
 
 DirectConvTile conv_direct_tile_avx512_16x16() {
   return make_direct_tile<DirectTraits<xsimd::avx512f, 16, 1>>("conv2d_direct_f32_16x16_avx512",
-                                                                  "conv2d_direct_stem_f32_16x16_avx512");
+                                                                  "conv2d_direct_stem_f32_16x16_avx512",
+                                                                  "conv2d_direct_stem_paired_f32_16x16_avx512");
 }
 
 }  // namespace frost::kernels::simd

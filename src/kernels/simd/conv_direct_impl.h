@@ -467,17 +467,24 @@ void direct_tile_run(const Conv2DParams& p, const float* input, const float* pac
                      const GemmEpilogue& ep, const DirectConvRun& r) {
   if constexpr (T::STEM) {
     if (r.stem) {
-      stem_dispatch<T>(p, input, packed, output, ep, r.threads, r.scratch, StemSteps{});
+      stem_dispatch<T>(p, input, packed, output, ep, r.threads, r.scratch, r.paired, StemSteps{});
       return;
     }
   }
   direct_run<T>(p, input, packed, output, ep, r.threads, r.scratch);
 }
 
-// The table entry of tile T (the stem name is dropped if T has no stem mode).
+// The table entry of tile T (the stem name is dropped if T has no stem
+// mode, the paired name if it has no paired variant).
 template <class T>
-DirectConvTile make_direct_tile(const char* name, const char* stem_name) {
-  return {name, T::STEM ? stem_name : nullptr, T::MR, T::NR, &direct_scratch_floats<T>, &direct_tile_run<T>};
+DirectConvTile make_direct_tile(const char* name, const char* stem_name, const char* paired_name = nullptr) {
+  return {name,
+          T::STEM ? stem_name : nullptr,
+          T::STEM && stem_paired_tile<T>() ? paired_name : nullptr,
+          T::MR,
+          T::NR,
+          &direct_scratch_floats<T>,
+          &direct_tile_run<T>};
 }
 
 }  // namespace

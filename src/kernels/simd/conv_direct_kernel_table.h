@@ -18,6 +18,7 @@ struct DirectConvRun {
   int threads = 1;
   float* scratch = nullptr;  // DirectConvKernelTable::scratch_floats(...) floats
   bool stem = false;         // the stem mode (conv_direct_stem_impl.h); the front end checks it fits
+  bool paired = false;       // its paired variant where it fits (conv_direct_stem_paired_impl.h)
 };
 
 // A pointwise layer: 1×1, stride 1, no padding. Its input pixels are then
@@ -43,6 +44,20 @@ inline bool direct_stem_step(int64_t step, bool pointwise) {
   return false;
 }
 
+// The floats of one run of a stem tile's reduction: a filter row (fw·in_c
+// floats side by side in the input), or one tap (in_c) where the filter's
+// columns are dilated.
+inline int64_t direct_stem_run_length(const Conv2DParams& p) {
+  return p.dilation_w == 1 || p.filter_w == 1 ? p.filter_w * p.in_c : p.in_c;
+}
+
+// Whether the stem mode's paired variant (conv_direct_stem_paired_impl.h)
+// fits p on vectors of `lanes` floats: at most half a vector of outputs,
+// runs of an even length (a pair of reduction steps never straddles two).
+inline bool direct_stem_paired_fits(const Conv2DParams& p, int lanes) {
+  return p.out_c >= 1 && 2 * p.out_c <= lanes && direct_stem_run_length(p) % 2 == 0;
+}
+
 // Whether the plain mode of a tile of `mr` pixels × `nv` vectors of `lanes`
 // floats broadcasts a pixel's input value into a register once for its nv
 // FMAs, rather than as each FMA's {1to16} memory operand
@@ -66,6 +81,7 @@ constexpr bool direct_register_broadcast(int mr, int nv, int lanes) {
 struct DirectConvTile {
   const char* name;       // "conv2d_direct_f32_<MR>x<NR>_<isa>"
   const char* stem_name;  // "conv2d_direct_stem_f32_<MR>x<NR>_<isa>", null: no stem mode
+  const char* paired_name;  // "conv2d_direct_stem_paired_f32_<MR>x<NR>_<isa>", null: no paired variant
   int mr, nr;
   // Floats of scratch for `threads` threads: per thread one pointer table
   // (MR·fh·fw pointers) and one run of zeros (fw·in_c floats), aligned; in

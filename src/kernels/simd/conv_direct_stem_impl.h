@@ -33,6 +33,8 @@
 #include <limits>
 #include <utility>
 
+#include "kernels/simd/conv_direct_stem_paired_impl.h"
+
 namespace frost::kernels::simd {
 namespace {  // NOLINT: internal linkage on purpose, see conv_direct_impl.h
 
@@ -54,7 +56,7 @@ inline StemLayout stem_layout(const Conv2DParams& p, int mr) {
   l.tiles_per_row = dc_div_up(p.out_w, mr);
   const bool runs = p.dilation_w == 1 || p.filter_w == 1;
   l.seg_count = runs ? p.filter_h : p.filter_h * p.filter_w;
-  l.seg_length = runs ? p.filter_w * p.in_c : p.in_c;
+  l.seg_length = direct_stem_run_length(p);
   l.window_w = (mr - 1) * p.stride_w + (p.filter_w - 1) * p.dilation_w + 1;
   l.window_row = l.window_w * p.in_c;
   l.window_floats = dc_round_up(p.filter_h * l.window_row, kScratchAlign);
@@ -93,8 +95,9 @@ inline void stem_fill_window(const Conv2DParams& p, const StemLayout& l, const f
 
 // acc = Σ over the runs s and their floats k of
 // broadcast(base[off[s] + k + r·kStep]) · b[row][0:NR], for the tile's first
-// R pixels (R = MR: the whole tile).
-template <class T, int kStep, int R>
+// R pixels (R = MR: the whole tile); kPaired: two floats k, k + 1 per FMA,
+// in the lanes of conv_direct_stem_paired_impl.h.
+template <class T, int kStep, int R, bool kPaired = false>
 FROST_SIMD_INLINE void accumulate_stem(const float* base, const int64_t* off, int64_t runs, int64_t length,
                                        const float* b, typename T::V (&acc)[R][T::NV]) {
   using V = typename T::V;
@@ -106,6 +109,17 @@ FROST_SIMD_INLINE void accumulate_stem(const float* base, const int64_t* off, in
   }
   for (int64_t s = 0; s < runs; ++s) {
     const float* a = base + off[s];
+    if constexpr (kPaired) {
+      for (int64_t k = 0; k < length; k += 2) {
+        const float* ak = a + k;
+        asm("" : "+r"(ak));  // as below
+        const V bv(stem_paired_filter(b));
+#pragma GCC unroll 32
+        for (int r = 0; r < R; ++r) acc[r][0] = xsimd::fma(V(stem_paired_input(ak + r * kStep)), bv, acc[r][0]);
+        b += 2 * NR;
+      }
+      continue;
+    }
     for (int64_t k = 0; k < length; ++k) {
       // Opaque to the optimiser: pixel r + 1 at float k reads what pixel r
       // reads at k + kStep, and GCC's predictive commoning then carries the
@@ -135,13 +149,13 @@ FROST_SIMD_INLINE void accumulate_stem(const float* base, const int64_t* off, in
 // most MR / 4 of them per input step (kDirectStemTailStep, in
 // conv_direct_kernel_table.h for the plan's cost). Only for the steps of few-channel
 // layers: a pointwise layer runs as one long row, one tail per call.
-template <class T, int kStep, int R>
+template <class T, int kStep, int R, bool kPaired>
 __attribute__((noinline)) void accumulate_stem_part(const float* base, const int64_t* off, int64_t runs,
                                                     int64_t length, const float* b,
                                                     typename T::V (&acc)[T::MR][T::NV]) {
   using V = typename T::V;
   V part[R][T::NV];
-  accumulate_stem<T, kStep, R>(base, off, runs, length, b, part);
+  accumulate_stem<T, kStep, R, kPaired>(base, off, runs, length, b, part);
 #pragma GCC unroll 32
   for (int r = 0; r < T::MR; ++r) {
 #pragma GCC unroll 4
@@ -156,7 +170,7 @@ using AccumulateStemPart = void (*)(const float*, const int64_t*, int64_t, int64
 // accumulate_stem_part<T, kStep, R> for the tail of `rows` pixels, R = rows
 // rounded up to kDirectStemTailStep; null where that is the whole tile (then the
 // whole tile's code runs) or the step is not a few-channel one.
-template <class T, int kStep>
+template <class T, int kStep, bool kPaired>
 AccumulateStemPart<T> accumulate_stem_part_for(int64_t rows) {
   if constexpr (kStep > 8 || T::MR <= kDirectStemTailStep) {
     return nullptr;
@@ -164,7 +178,7 @@ AccumulateStemPart<T> accumulate_stem_part_for(int64_t rows) {
     constexpr int kParts = (T::MR - 1) / kDirectStemTailStep;  // R = 4, 8, ... < MR
     static constexpr auto table = []<size_t... I>(std::index_sequence<I...>) {
       return std::array<AccumulateStemPart<T>, sizeof...(I)>{
-          &accumulate_stem_part<T, kStep, (static_cast<int>(I) + 1) * kDirectStemTailStep>...};
+          &accumulate_stem_part<T, kStep, (static_cast<int>(I) + 1) * kDirectStemTailStep, kPaired>...};
     }(std::make_index_sequence<kParts>{});
     const int64_t i = (rows + kDirectStemTailStep - 1) / kDirectStemTailStep - 1;
     return i < kParts ? table[static_cast<size_t>(i)] : nullptr;
@@ -248,6 +262,19 @@ FROST_SIMD_INLINE void stem_store_clamped(typename T::V (&acc)[T::MR][T::NV], fl
     scale[v] = load(e.scale != nullptr ? e.scale + v * W : nullptr, n, 1.0f);
     shift[v] = load(e.shift != nullptr ? e.shift + v * W : nullptr, n, 0.0f);
   }
+  if (rows == MR && cols == T::NR && e.scale == nullptr && e.shift == nullptr) {
+    // Without the affine steps after the clamp (the usual case): no test
+    // per vector, a missing bias added as zeros. The tests cost as much as
+    // the FMAs of a short reduction (a 1×1 layer with 8 channels in: 8 FMAs
+    // per vector, ~12 instructions of epilogue).
+#pragma GCC unroll 32
+    for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v)
+        xsimd::min(hi, xsimd::max(lo, acc[r][v] + bias[v])).store_unaligned(c + r * ldc + v * W);
+    }
+    return;
+  }
   if (rows == MR && cols == T::NR) {
 #pragma GCC unroll 32
     for (int r = 0; r < MR; ++r) {
@@ -271,6 +298,32 @@ FROST_SIMD_INLINE void stem_store_clamped(typename T::V (&acc)[T::MR][T::NV], fl
   }
 }
 
+// What the tiles of one output row share: its image, its first input row,
+// whether all its filter rows lie inside the input, and the runs [s0, s1)
+// of the filter rows that do (the others read only padding for every pixel
+// of the row, so they are skipped rather than multiplied: about 5% of the
+// FMAs of speech_commands_conv's 20×8 layer on 98 rows).
+struct StemRow {
+  const float* image;
+  int64_t iy0;
+  bool inside;
+  int64_t s0, s1;
+};
+
+inline StemRow stem_row(const Conv2DParams& p, const StemLayout& l, const float* input, int64_t out_row) {
+  const int64_t n = out_row / p.out_h, oy = out_row % p.out_h;
+  StemRow r;
+  r.image = input + n * p.in_h * p.in_w * p.in_c;
+  r.iy0 = oy * p.stride_h - p.pad_top;
+  r.inside = r.iy0 >= 0 && r.iy0 + (p.filter_h - 1) * p.dilation_h < p.in_h;
+  const int64_t ky_lo = r.iy0 >= 0 ? 0 : dc_min(p.filter_h, dc_div_up(-r.iy0, p.dilation_h));
+  const int64_t ky_hi = p.in_h - r.iy0 <= 0 ? 0 : dc_min(p.filter_h, dc_div_up(p.in_h - r.iy0, p.dilation_h));
+  const int64_t runs_per_row = l.seg_count / p.filter_h;
+  r.s0 = ky_lo * runs_per_row;
+  r.s1 = ky_hi > ky_lo ? ky_hi * runs_per_row : r.s0;
+  return r;
+}
+
 // The runs' offsets and one window buffer per thread (stem_scratch_floats).
 struct StemScratch {
   const int64_t* off_input;   // from a tile's base in the input
@@ -281,7 +334,8 @@ struct StemScratch {
 // Tiles [w.t0, w.t1) × panels [w.q0, w.q1); tile t is output row
 // t / tiles_per_row (image-major), pixels from (t % tiles_per_row)·MR. The
 // whole reduction is one block (stem_fits). `window` is the thread's buffer.
-template <class T, int kStep>
+// kPaired: the paired variant (conv_direct_stem_paired_impl.h).
+template <class T, int kStep, bool kPaired>
 void run_stem_share(const Conv2DParams& p, const StemLayout& l, const StemScratch& sc, float* window,
                     const float* input, const float* packed, float* output, const GemmEpilogue& ep,
                     StemStore<T> store, const WorkSplit& w) {
@@ -289,38 +343,36 @@ void run_stem_share(const Conv2DParams& p, const StemLayout& l, const StemScratc
   using V = typename T::V;
   const int64_t k = p.filter_h * p.filter_w * p.in_c;
   const int64_t panel_floats = k * NR;
-  const int64_t image_floats = p.in_h * p.in_w * p.in_c;
   const int64_t chunk = dc_div_up(kChunkFloats, panel_floats);
   const StemClamp clamp = stem_clamp(ep);
   const V lo(clamp.lo), hi(clamp.hi);
   for (int64_t qa = w.q0; qa < w.q1; qa += chunk) {
     const int64_t qb = dc_min(w.q1, qa + chunk);
-    for (int64_t t = w.t0; t < w.t1; ++t) {
-      const int64_t out_row = t / l.tiles_per_row;  // n·out_h + oy
-      const int64_t n = out_row / p.out_h, oy = out_row % p.out_h;
-      const int64_t ox0 = (t % l.tiles_per_row) * MR, rows = dc_min(MR, p.out_w - ox0);
-      const int64_t iy0 = oy * p.stride_h - p.pad_top, ix0 = ox0 * p.stride_w - p.pad_left;
-      const float* image = input + n * image_floats;
+    // The row's geometry is computed when the tiles enter a new output
+    // row, not per tile: its divisions (image, row, the filter rows inside
+    // the input) cost as much as the FMAs of a short reduction's tile.
+    int64_t out_row = w.t0 / l.tiles_per_row, tile_in_row = w.t0 % l.tiles_per_row;
+    StemRow row = stem_row(p, l, input, out_row);
+    for (int64_t t = w.t0; t < w.t1; ++t, ++tile_in_row) {
+      if (tile_in_row == l.tiles_per_row) {
+        tile_in_row = 0;
+        row = stem_row(p, l, input, ++out_row);
+      }
+      const int64_t ox0 = tile_in_row * MR, rows = dc_min(MR, p.out_w - ox0);
+      const int64_t ix0 = ox0 * p.stride_w - p.pad_left;
       const float* base;
       const int64_t* off;
-      if (iy0 >= 0 && iy0 + (p.filter_h - 1) * p.dilation_h < p.in_h && ix0 >= 0 && ix0 + l.window_w <= p.in_w) {
-        base = image + (iy0 * p.in_w + ix0) * p.in_c;
+      if (row.inside && ix0 >= 0 && ix0 + l.window_w <= p.in_w) {
+        base = row.image + (row.iy0 * p.in_w + ix0) * p.in_c;
         off = sc.off_input;
       } else {
-        stem_fill_window(p, l, image, iy0, ix0, window);
+        stem_fill_window(p, l, row.image, row.iy0, ix0, window);
         base = window;
         off = sc.off_window;
       }
-      // The runs of the filter rows that lie inside the input: the others
-      // read only padding for every pixel of the tile (it is one output
-      // row), so they are skipped rather than multiplied (about 5% of the
-      // FMAs of speech_commands_conv's 20×8 layer on 98 rows).
-      const int64_t ky_lo = iy0 >= 0 ? 0 : dc_min(p.filter_h, dc_div_up(-iy0, p.dilation_h));
-      const int64_t ky_hi = p.in_h - iy0 <= 0 ? 0 : dc_min(p.filter_h, dc_div_up(p.in_h - iy0, p.dilation_h));
-      const int64_t runs_per_row = l.seg_count / p.filter_h;
-      const int64_t s0 = ky_lo * runs_per_row, s1 = ky_hi > ky_lo ? ky_hi * runs_per_row : s0;
+      const int64_t s0 = row.s0, s1 = row.s1;
       const int64_t m0 = out_row * p.out_w + ox0;
-      const AccumulateStemPart<T> part = rows < MR ? accumulate_stem_part_for<T, kStep>(rows) : nullptr;
+      const AccumulateStemPart<T> part = rows < MR ? accumulate_stem_part_for<T, kStep, kPaired>(rows) : nullptr;
       for (int64_t q = qa; q < qb; ++q) {
         const int64_t j0 = q * NR, cols = dc_min(NR, p.out_c - j0);
         const float* b = packed + q * panel_floats + s0 * l.seg_length * NR;
@@ -329,7 +381,7 @@ void run_stem_share(const Conv2DParams& p, const StemLayout& l, const StemScratc
         // array is never passed out of line: the tail has its own.
         V tail[MR][T::NV];
         if (part == nullptr) {
-          accumulate_stem<T, kStep, MR>(base, off + s0, s1 - s0, l.seg_length, b, acc);
+          accumulate_stem<T, kStep, MR, kPaired>(base, off + s0, s1 - s0, l.seg_length, b, acc);
         } else {
           part(base, off + s0, s1 - s0, l.seg_length, b, tail);
 #pragma GCC unroll 32
@@ -340,13 +392,18 @@ void run_stem_share(const Conv2DParams& p, const StemLayout& l, const StemScratc
         }
         float* c = output + m0 * p.out_c + j0;
         const TileEpilogue e = tile_epilogue(ep, m0, j0, ep.accumulate);
+        alignas(64) float sums[MR * NR];
+        if constexpr (kPaired) {
+          stem_paired_store<T>(acc, c, p.out_c, rows, cols, e, clamp.in_line, lo, hi, sums);
+          if (!clamp.in_line) store(sums, c, p.out_c, rows, cols, e, ep.alpha);
+          continue;
+        }
         if (clamp.in_line) {
           stem_store_clamped<T>(acc, c, p.out_c, rows, cols, e, lo, hi);
           continue;
         }
         // Through a buffer: were acc's address to reach the store function,
         // GCC would keep it in memory during the reduction too.
-        alignas(64) float sums[MR * NR];
 #pragma GCC unroll 32
         for (int r = 0; r < MR; ++r) {
 #pragma GCC unroll 4
@@ -358,10 +415,12 @@ void run_stem_share(const Conv2DParams& p, const StemLayout& l, const StemScratc
   }
 }
 
+// paired: the paired variant where the tile and the run fit it.
 template <class T, int kStep>
 void stem_run(const Conv2DParams& p, const float* input, const float* packed, float* output,
-              const GemmEpilogue& ep, int threads, float* scratch) {
+              const GemmEpilogue& ep, int threads, float* scratch, bool paired) {
   const StemLayout l = stem_layout(p, T::MR);
+  paired = paired && stem_paired_tile<T>() && direct_stem_paired_fits(p, T::W);
   auto* off_input = reinterpret_cast<int64_t*>(dc_align_up(scratch));
   int64_t* off_window = off_input + stem_offsets_floats(l) / 2;
   float* windows = reinterpret_cast<float*>(off_window) + stem_offsets_floats(l);
@@ -381,8 +440,12 @@ void stem_run(const Conv2DParams& p, const float* input, const float* packed, fl
   parallel_for(threads, grid.row_chunks * grid.col_chunks, [&](int64_t c, int tid) {
     const ChunkRange rows = chunk_range(tiles, grid.row_chunks, c / grid.col_chunks);
     const ChunkRange cols = chunk_range(panels, grid.col_chunks, c % grid.col_chunks);
-    run_stem_share<T, kStep>(p, l, sc, windows + tid * l.window_floats, input, packed, output, ep, store,
-                             WorkSplit{rows.begin, rows.end, cols.begin, cols.end});
+    const WorkSplit w{rows.begin, rows.end, cols.begin, cols.end};
+    float* window = windows + tid * l.window_floats;
+    if constexpr (stem_paired_tile<T>()) {
+      if (paired) return run_stem_share<T, kStep, true>(p, l, sc, window, input, packed, output, ep, store, w);
+    }
+    run_stem_share<T, kStep, false>(p, l, sc, window, input, packed, output, ep, store, w);
   });
 }
 
@@ -390,14 +453,15 @@ void stem_run(const Conv2DParams& p, const float* input, const float* packed, fl
 // pointwise layer as one output row of n·h·w pixels.
 template <class T, int... kSteps>
 void stem_dispatch(const Conv2DParams& p, const float* input, const float* packed, float* output,
-                   const GemmEpilogue& ep, int threads, float* scratch, std::integer_sequence<int, kSteps...>) {
+                   const GemmEpilogue& ep, int threads, float* scratch, bool paired,
+                   std::integer_sequence<int, kSteps...>) {
   Conv2DParams q = p;
   if (direct_pointwise(p)) {
     q.in_w = q.out_w = p.batch * p.out_h * p.out_w;
     q.batch = q.in_h = q.out_h = 1;
   }
   const int64_t step = q.in_c * q.stride_w;
-  ((step == kSteps ? (stem_run<T, kSteps>(q, input, packed, output, ep, threads, scratch), 0) : 0), ...);
+  ((step == kSteps ? (stem_run<T, kSteps>(q, input, packed, output, ep, threads, scratch, paired), 0) : 0), ...);
 }
 
 }  // namespace
