@@ -102,6 +102,14 @@ inline int32_t* segment_skips(const float** ptrs, const Conv2DParams& p, int mr)
 template <int MR>
 Segments fill_table(const Conv2DParams& p, const float* input, const float* zeros, int64_t m0, int64_t rows,
                      const float** ptrs) {
+  if (direct_pointwise(p)) {
+    // The input pixels are the rows of one matrix (across images too): no
+    // divisions to find a pixel's row and image (bench_conv, AVX-512, Zen 5,
+    // 1 thread, interleaved, min µs: 1×1 14²×336→56 36.9 → 35.7, 56²×64→256
+    // 446 → 441, other 1×1 rows 0–0.5% faster).
+    for (int r = 0; r < MR; ++r) ptrs[r] = input + (m0 + (r < rows ? r : rows - 1)) * p.in_c;
+    return {1, p.in_c};
+  }
   const int64_t per_image = p.out_h * p.out_w;
   {
     // The common case first: MR pixels of one output row, all windows inside
@@ -240,7 +248,8 @@ FROST_SIMD_INLINE void accumulate_rows(Segments segs, const float* const* ptrs, 
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) acc[r][v] = V(0.0f);
   }
-  for (int64_t s = k0 / segs.length, seg_start = s * segs.length; seg_start < k1; ++s, seg_start += segs.length) {
+  const int64_t s0 = segs.count == 1 ? 0 : k0 / segs.length;
+  for (int64_t s = s0, seg_start = s * segs.length; seg_start < k1; ++s, seg_start += segs.length) {
     const float* const* sp = ptrs + s * MR;
     const int64_t from = k0 > seg_start ? k0 - seg_start : 0;
     const int64_t to = dc_min(segs.length, k1 - seg_start);
