@@ -18,6 +18,7 @@
 #include "kernels/conv_direct.h"
 #include "kernels/fma_rate.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
+#include "kernels/simd/direct_padding_taps.h"
 
 namespace frost::kernels {
 namespace {
@@ -217,6 +218,64 @@ TEST_CASE("conv2d_direct_f32: the stem mode's row tails (every rounded tail size
       }
     }
   }
+}
+
+TEST_CASE("conv2d_direct_f32: tiles of whole output rows and tiles across rows skip their end pixels' padding taps") {
+  // Widths of MR (each tile one row: both ends pad), MR ± 1 and 2·MR − 1
+  // (tiles across rows: the padded pixel at either end or inside), with
+  // SAME 3×3 and 5×5 (two padded pixels at an end: the second multiplies
+  // zeros) and an explicit asymmetric padding; every tile of the plain mode.
+  std::mt19937_64 rng(seed() + 13);
+  for (GemmIsa isa : ::frost::testing::runnable_isas()) {
+    for (int tile = 0; tile < conv2d_direct_tile_count(isa); ++tile) {
+      Options o;
+      o.plan = conv2d_direct_tile(tile, isa, /*stem=*/false);
+      const int64_t mr = o.plan.mr;
+      int i = 0;
+      for (int64_t w : {mr, mr - 1, mr + 1, 2 * mr - 1}) {
+        for (int64_t f : {3, 5}) {
+          Conv2DParams p;
+          REQUIRE(square_conv(p, 1 + i % 2, 3 + i % 3, w, 9 + i % 4, o.plan.nr + 5, f, 1, true, 1));
+          o.threads = 1 + i % 2;
+          o.bias = i % 2 == 0;
+          o.residual = i % 3 == 1;
+          o.act = i % 2 == 0 ? Activation::kRelu : Activation::kNone;
+          if (!check(rng, p, o)) return;
+          ++i;
+        }
+        Conv2DParams p;
+        p.batch = 1;
+        p.in_h = 4;
+        p.in_w = w;
+        p.in_c = 5;
+        p.out_c = o.plan.nr;
+        p.filter_h = p.filter_w = 3;
+        p.pad_top = 2;
+        p.pad_left = 2;
+        p.out_h = 4;
+        p.out_w = w;
+        if (!check(rng, p, o)) return;
+      }
+    }
+  }
+}
+
+TEST_CASE("direct_plain_tap_share: the taps a plain tile multiplies, by its rows") {
+  Conv2DParams p;
+  REQUIRE(square_conv(p, 1, 7, 7, 512, 512, 3, 1, true, 1));
+  // Tiles of 7 are the rows: 5 rows of 3 filter rows × (6 + 7 + 6) pixel
+  // taps, 2 of 2 × 19.
+  CHECK(simd::direct_plain_tap_share(p, 7) == doctest::Approx(361.0 / 441.0));
+  // Tiles of 6 across rows: an end pixel of a tile is a row's end only
+  // now and then (0.87).
+  CHECK(simd::direct_plain_tap_share(p, 6) > simd::direct_plain_tap_share(p, 7));
+  CHECK(simd::direct_plain_tap_share(p, 6) < 1.0);
+  REQUIRE(square_conv(p, 1, 7, 7, 512, 512, 3, 1, false, 1));  // VALID: no padding
+  CHECK(simd::direct_plain_tap_share(p, 7) == 1.0);
+  REQUIRE(square_conv(p, 1, 7, 7, 64, 256, 1, 1, true, 1));  // 1×1
+  CHECK(simd::direct_plain_tap_share(p, 6) == 1.0);
+  REQUIRE(square_conv(p, 1, 112, 112, 32, 32, 3, 1, true, 1));  // past kTapShareMaxPixels
+  CHECK(simd::direct_plain_tap_share(p, 7) == 1.0);
 }
 
 TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 stem, deep K) with the planned tile") {
@@ -496,13 +555,16 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
   // 9 pixels × 1280 channels take 6 × 64 (a tile of 6 and one of 3) over
   // 12 × 32. A tile with no register left for the broadcast (7 × 64) is
   // charged one broadcast per FMA: 7² × 512 → 512 takes 6 × 64, whose
-  // broadcast is shared by its 4 vectors, though 6 does not divide 49.
+  // broadcast is shared by its 4 vectors, though 6 does not divide 49 —
+  // except on Zen 5, where a tile is charged only the taps it multiplies
+  // and 7 × 48's tiles, whole rows of 7, skip the padding at both ends.
   if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) {
     REQUIRE(square_conv(p, 1, 3, 3, 112, 1280, 1, 1, true, 1));
     CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).mr == 6);
     REQUIRE(square_conv(p, 1, 7, 7, 512, 512, 3, 1, true, 1));
-    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).mr == 6);
-    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).nr == 64);
+    const bool zen5 = zmm_fma_full_rate();
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).mr == (zen5 ? 7 : 6));
+    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).nr == (zen5 ? 48 : 64));
   }
   // A stem-mode plan whose run does not fit (another depth) runs the plain mode.
   REQUIRE(square_conv(p, 1, 8, 8, 3, 16, 3, 1, true, 1));
