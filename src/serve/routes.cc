@@ -183,6 +183,10 @@ std::string model_label(const Server::State& state, const std::string& path) {
   return p && state.endpoints.count(p->name) ? p->name : "";
 }
 
+double seconds_since_request_start() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - request_start).count();
+}
+
 }  // namespace
 
 void install_routes(Server::State& state) {
@@ -218,15 +222,17 @@ void install_routes(Server::State& state) {
     return httplib::Server::HandlerResponse::Handled;
   }));
 
-  const bool log = state.options.access_log;
-  http.set_logger([&state, log](const httplib::Request& req, const httplib::Response& res) {
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - request_start).count();
-    state.metrics.count_request(model_label(state, req.path), res.status, seconds);
-    if (log)
-      std::fprintf(stderr, "%s:%d \"%s %s\" %d %zu %.3fms\n", req.remote_addr.c_str(), req.remote_port,
-                   req.method.c_str(), req.path.c_str(), res.status, res.body.size(), seconds * 1e3);
+  // Counted before the response is written (httplib's post-routing handler sees the final status), not in the
+  // logger that runs after it: a client that has its answer and asks /metrics next, possibly on another worker,
+  // must find its request counted.
+  http.set_post_routing_handler([&state](const httplib::Request& req, httplib::Response& res) {
+    state.metrics.count_request(model_label(state, req.path), res.status, seconds_since_request_start());
   });
+  if (state.options.access_log)
+    http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+      std::fprintf(stderr, "%s:%d \"%s %s\" %d %zu %.3fms\n", req.remote_addr.c_str(), req.remote_port,
+                   req.method.c_str(), req.path.c_str(), res.status, res.body.size(), seconds_since_request_start() * 1e3);
+    });
 }
 
 }  // namespace frost::serve
