@@ -302,6 +302,33 @@ TEST_CASE("team share: a core busy for good after quiet runs climbs the back-off
   CHECK(windows <= 12);
 }
 
+TEST_CASE("team share: the first back-off ends after its runs when the team's runs beat them") {
+  // A lump of waiting (4 ms) after a quiet window: the team's recent runs,
+  // the lump included, still beat one thread's 0.8 ms.
+  ShareState s;
+  double now = 1.0;
+  s = after_window(s, window(10e-3, 0.0, 20), now += 0.01);
+  s = after_window(s, window(7.5e-3, 4.1e-3, 7), now += 0.0075);
+  REQUIRE(runs_solo(s, now));
+  int64_t solo = 0;
+  double end = run_backoff(s, now, 0.8e-3, &solo);
+  CHECK(solo == kSoloRuns);
+  CHECK(end < now + kSoloSeconds);
+  CHECK(s.probing);
+  // The next back-off lasts its time too, whatever the team's runs did.
+  now = end;
+  s = after_window(s, window(10e-3, 0.0, 20), now += 0.01);  // a quiet probe
+  now += kSoloReferenceSeconds;
+  s = after_window(s, window(7.5e-3, 4.1e-3, 7), now += 0.0075);
+  REQUIRE(runs_solo(s, now));
+  CHECK(run_backoff(s, now, 0.8e-3, &solo) >= now + kSoloSeconds);
+  // A first window slower than one thread (a core busy from the start):
+  // the first back-off lasts its time as the others.
+  ShareState busy;
+  busy = after_window(busy, window(8e-3, 4e-3, 7), 1.0);
+  CHECK(run_backoff(busy, 1.0, 0.8e-3, &solo) >= 1.0 + kSoloSeconds);
+}
+
 TEST_CASE("team share: a probe without 1-thread runs to compare with needs the cores back") {
   ShareState s;
   s.probing = true;  // a back-off whose time ran out before any run was on one thread

@@ -142,13 +142,13 @@ TEST_CASE("thread policy: a stall keeps calls on one thread for a back-off that 
   // The probe after the back-off stalls at once: the neighbour is still there.
   s = after_stall(s, s.until);
   CHECK(s.backoff == doctest::Approx(2 * kStallBackoffSeconds));
-  // Many clean regions, but all within kStallForgetSeconds of the back-off: doubles.
+  // Many clean regions, but all sooner after the back-off than it lasted: doubles.
   for (int i = 0; i < 1000; ++i) s = after_clean_region(s);
-  s = after_stall(s, s.until + 0.5 * kStallForgetSeconds);
+  s = after_stall(s, s.until + 0.5 * s.backoff);
   CHECK(s.backoff == doctest::Approx(4 * kStallBackoffSeconds));
   // Long after the back-off, but with fewer than kStallForgetRegions clean regions: doubles.
   for (int64_t i = 0; i + 1 < kStallForgetRegions; ++i) s = after_clean_region(s);
-  s = after_stall(s, s.until + 10 * kStallForgetSeconds);
+  s = after_stall(s, s.until + 10 * s.backoff);
   CHECK(s.backoff == doctest::Approx(8 * kStallBackoffSeconds));
   CHECK(s.clean == 0);
   for (int i = 0; i < 20; ++i) s = after_stall(s, s.until);
@@ -173,8 +173,16 @@ TEST_CASE("thread policy: a stall long after the last, with clean regions betwee
   s = after_stall(s, s.until + 1e-3);
   CHECK(s.backoff == doctest::Approx(2 * kStallBackoffSeconds));
   for (int64_t i = 0; i < kStallForgetRegions; ++i) s = after_clean_region(s);
-  s = after_stall(s, s.until + kStallForgetSeconds);
+  s = after_stall(s, s.until + s.backoff);
   CHECK(s.backoff == doctest::Approx(kStallBackoffSeconds));
+  // A worker preempted by the tick every 40 ms (a neighbour of lower
+  // priority): each stall one shortest back-off, never doubled.
+  for (int lump = 0; lump < 20; ++lump) {
+    const double next = s.until + 0.03;
+    for (int64_t i = 0; i < 100 * kStallForgetRegions; ++i) s = after_clean_region(s);
+    s = after_stall(s, next);
+    CHECK(s.backoff == doctest::Approx(kStallBackoffSeconds));
+  }
 }
 
 TEST_CASE("thread policy: during a back-off every call runs on one thread") {

@@ -13,6 +13,8 @@ ShareState start_backoff(ShareState s, double now) {
   s.solo_seconds = 0;
   s.solo_runs = 0;
   s.solo_trusted_until = 0;
+  s.first_backoff = !s.backed_off;
+  s.backed_off = true;
   return s;
 }
 
@@ -64,6 +66,10 @@ ShareState after_solo_run(ShareState s, double seconds) {
   if (s.solo_runs_left > 0) --s.solo_runs_left;
   s.solo_seconds += seconds;
   ++s.solo_runs;
+  if (s.first_backoff && s.solo_runs_left == 0) {
+    s.first_backoff = false;
+    if (team_beats_solo(s)) s.solo_until = 0;  // the probe comes next
+  }
   return s;
 }
 

@@ -50,6 +50,17 @@
 // team's recent time soon exceeds the 1-thread time and the back-offs climb
 // as before.
 //
+// A process's first back-off ends after its kSoloRuns runs, without
+// waiting out kSoloSeconds, when the team's runs so far beat them: until
+// then nothing said what one thread costs, and a benchmark that starts a
+// process for 2 warm-up and 30 timed runs (the peers tables) ran all of them
+// on one thread when a lump of waiting (a build's tick, 1.2 ms) fell in its
+// first window: teachable_handwriting's 40 ms back-off outlasted its 30 runs
+// of 0.8 ms (AVX-512, Zen 5). Where a core is busy for good the team's runs
+// were slower than one thread's and the back-off lasts as before (ending
+// it after its runs regardless, with a probe on a busy core, cost 5-10% of
+// throughput beside a busy loop).
+//
 // A window's verdict may be certain before its end: a model of 0.1-0.3 ms
 // ended a benchmark batch of 30 runs (3-9 ms) before its first 10 ms
 // window did, and ran all of it on a team that lacked a core (models/
@@ -148,6 +159,8 @@ struct ShareState {
   double solo_trusted_until = 0;  // and until when contended windows are compared with them (team_pays)
   double team_seconds = 0;        // the team's recent windows (kTeamMemory): their runs' time and number
   double team_runs = 0;
+  bool backed_off = false;     // a back-off has started in this state's life
+  bool first_backoff = false;  // this back-off is the first: its end may come early (above)
 };
 
 // Whether the team's recent runs beat the last back-off's 1-thread runs by

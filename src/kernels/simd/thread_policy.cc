@@ -59,7 +59,7 @@ void note_parallel_overhead(double seconds, bool woke_after_pause) {
 }
 
 StallState after_stall(StallState s, double now) {
-  const bool recurs = s.backoff > 0 && (now < s.until + kStallForgetSeconds || s.clean < kStallForgetRegions);
+  const bool recurs = s.backoff > 0 && (now < s.until + s.backoff || s.clean < kStallForgetRegions);
   s.backoff = recurs ? std::min(2 * s.backoff, kMaxStallBackoffSeconds) : kStallBackoffSeconds;
   s.until = now + s.backoff;
   s.clean = 0;

@@ -79,7 +79,7 @@ inline int resolve_threads(int threads) {
 // estimate above learns this only slowly (it caps single samples), so a
 // stall also keeps every call on one thread for a back-off; the first
 // region after it probes the other core again. A stall that follows soon
-// after the back-off (within kStallForgetSeconds, or before
+// after the back-off (sooner than the back-off lasted, or before
 // kStallForgetRegions clean regions) means the other program is still
 // there: the back-off doubles, up to kMaxStallBackoffSeconds, so that with
 // a core busy for good the stalls cost a fraction of a percent and 2
@@ -88,12 +88,17 @@ inline int resolve_threads(int threads) {
 // and then (another engine's thread pool after its run; a Python benchmark
 // alternating engines) must not keep every later call on one thread (the
 // earlier rule, forgetting only after a whole second without stalls,
-// doubled the back-off to seconds there and ran 2 threads like 1). Pure but
-// for the last three.
+// doubled the back-off to seconds there and ran 2 threads like 1). Nor a
+// neighbour of lower priority that the tick lets preempt a worker for 4 ms
+// every few tens of milliseconds (a build beside a benchmark run under
+// /work/hi.sh): with a fixed 100 ms to forget in, each such stall counted as
+// a recurrence, the back-off doubled to its cap, and large/mobilenet_v2_224
+// ran most of its 2-thread runs on one thread. A neighbour that keeps a
+// core busy stalls a worker again within a tick or two of the back-off's
+// end, sooner than the shortest back-off. Pure but for the last three.
 inline constexpr double kStallSeconds = 2e-4;
 inline constexpr double kStallBackoffSeconds = 0.01;
 inline constexpr double kMaxStallBackoffSeconds = 128 * kStallBackoffSeconds;
-inline constexpr double kStallForgetSeconds = 0.1;
 inline constexpr int64_t kStallForgetRegions = 16;
 struct StallState {
   double until = 0;    // seconds on the caller's clock: one thread until then
