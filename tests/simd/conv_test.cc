@@ -227,10 +227,9 @@ TEST_CASE("depthwise_conv2d_f32: small images by whole rows, batches, and an inp
   // the batch; larger ones with few channels, 72×64×32 (576 KiB), run rows
   // cut into column chunks, with many channels in bands of rows: 24×24×240
   // two bands (20 + 4 rows), 2×40×40×96 stride 2 three (16 output rows
-  // each, one across the images; on Zen 5, where stride-2 inputs larger than
-  // a band run in chunks, those and 64×64×64 5×5 stride 2 (1 MiB) take the
-  // chunks). Rows whose ends are padding (SAME, pads of 1 and 2) take masked
-  // blocks.
+  // each, one across the images; 64×64×64 5×5 stride 2 (1 MiB) two of 14
+  // and 2 rows). Rows whose ends are padding (SAME, pads of 1 and 2) take
+  // masked blocks.
   std::mt19937_64 rng(seed() + 7);
   struct Geo {
     int64_t batch, h, w, c, f, stride;

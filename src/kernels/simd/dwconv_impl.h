@@ -28,7 +28,6 @@
 
 #include "kernels/activation.h"
 #include "kernels/conv.h"
-#include "kernels/fma_rate.h"
 #include "kernels/gemm.h"
 #include "kernels/simd/dwconv_kernel_table.h"
 #include "kernels/simd/epilogue_impl.h"
@@ -375,19 +374,6 @@ constexpr int64_t kDwRowsBytes = 512 * 1024;
 // 32) 121 → 133 on AVX-512, 170 → 199 on AVX2.
 constexpr int64_t kDwBandBelowColumns = 32;
 
-// On Zen 5 (kernels/fma_rate.h) a stride-2 layer whose input is larger than
-// a band runs in chunks however many channels it has. A band's first pass
-// over a channel vector reads one cache line in C/16 of each pixel, and at
-// stride 2 the rows a band shares with the next are few, so the band's input
-// is fetched from L3 line by line with a stride, pass after pass; chunks read
-// each input row front to back. bench_conv, AVX-512, 1 thread, interleaved
-// A/B, medians: 112²×64 stride 2 87 → 67 µs (oneDNN 64), 112²×96 stride 2
-// 102 → 105 (oneDNN 104, within the noise). Zen 4 keeps its bands (measured
-// better there: 112²×96 stride 2, see above).
-inline bool dw_strided_in_chunks(const Conv2DParams& p) {
-  return p.stride_w == 2 && p.stride_h == 2 && zmm_fma_full_rate();
-}
-
 // Output rows per band: their input rows (S new ones per output row, FH − S
 // shared with the band before) within kDwRowsBytes, at least one.
 inline int64_t dw_band_rows(const Conv2DParams& p) {
@@ -523,8 +509,7 @@ void dw_run(const Conv2DParams& p, const float* input, const float* filter, floa
   const int64_t in_bytes = p.batch * p.in_h * p.in_w * p.in_c * static_cast<int64_t>(sizeof(float));
   const bool whole_rows = fast.rows != nullptr && pieces.parts == 1 &&
                           (in_bytes <= kDwRowsBytes ||
-                           (dw_chunk_columns(p.filter_h, p.filter_w, p.stride_w, p.in_c, T::OXB) < kDwBandBelowColumns &&
-                            !dw_strided_in_chunks(p)));
+                           dw_chunk_columns(p.filter_h, p.filter_w, p.stride_w, p.in_c, T::OXB) < kDwBandBelowColumns);
   const int64_t band = dw_band_rows(p);
   parallel_for(threads, pieces.chunks, [&](int64_t chunk, int) {
     const ChunkRange range = chunk_range(pieces.items, pieces.chunks, chunk);
