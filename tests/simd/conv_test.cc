@@ -227,14 +227,16 @@ TEST_CASE("depthwise_conv2d_f32: small images by whole rows, batches, and an inp
   // the batch; larger ones with few channels, 72×64×32 (576 KiB), run rows
   // cut into column chunks, with many channels in bands of rows: 24×24×240
   // two bands (20 + 4 rows), 2×40×40×96 stride 2 three (16 output rows
-  // each, one across the images). Rows whose ends are padding (SAME, pads of
-  // 1 and 2) take masked blocks.
+  // each, one across the images; 64×64×64 5×5 stride 2 (1 MiB) two of 14
+  // and 2 rows). Rows whose ends are padding (SAME, pads of 1 and 2) take
+  // masked blocks.
   std::mt19937_64 rng(seed() + 7);
   struct Geo {
     int64_t batch, h, w, c, f, stride;
   };
   const Geo geos[] = {{1, 6, 6, 144, 3, 1}, {1, 3, 3, 336, 3, 1}, {3, 6, 6, 24, 3, 2}, {2, 12, 12, 35, 3, 1},
-                      {2, 5, 7, 8, 5, 1},   {1, 72, 64, 32, 3, 1}, {2, 9, 11, 40, 5, 2}, {1, 24, 24, 240, 3, 1}, {2, 40, 40, 96, 3, 2}};
+                      {2, 5, 7, 8, 5, 1},   {1, 72, 64, 32, 3, 1}, {2, 9, 11, 40, 5, 2}, {1, 24, 24, 240, 3, 1}, {2, 40, 40, 96, 3, 2},
+                      {1, 64, 64, 64, 5, 2}};
   for (GemmIsa isa : ::frost::testing::runnable_isas()) {
     CAPTURE(std::string(depthwise_conv2d_kernel_name(isa)));
     for (const Geo& g : geos)

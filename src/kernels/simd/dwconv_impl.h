@@ -240,13 +240,39 @@ FROST_SIMD_INLINE void dw_channel_setup(const float* filter, int64_t C, int64_t 
   }
 }
 
+// The last `rest` (1 .. 7) output columns of a row piece from ox, as one
+// block of exactly that many pixels. Always the masked kernel (col_lo ≤ 0 and
+// col_hi ≥ its columns when the block is inside the row, so nothing is
+// skipped there): one instantiation per size instead of two.
+template <class T, int FH, int FW, int S, class Epi, bool kPartial>
+FROST_SIMD_INLINE void dw_tail_block(const Conv2DParams& p, const float* const* rc, const typename T::V (&f)[FH][FW],
+                                     const DwEpilogue<typename T::V>& e, int64_t ox, int64_t rest, float* out,
+                                     int64_t count) {
+  const int64_t C = p.in_c, ix0 = ox * S - p.pad_left;
+  auto block = [&]<int OB>() __attribute__((always_inline)) {
+    dw_block<T, FH, FW, S, OB, Epi, kPartial, true>(rc, ix0, -ix0, p.in_w - ix0, C, f, e, ox, out + ox * C, C, count);
+  };
+  switch (rest) {
+    case 1: block.template operator()<1>(); break;
+    case 2: block.template operator()<2>(); break;
+    case 3: block.template operator()<3>(); break;
+    case 4: block.template operator()<4>(); break;
+    case 5: block.template operator()<5>(); break;
+    case 6: block.template operator()<6>(); break;
+    default: block.template operator()<7>(); break;
+  }
+}
+
 // Output columns [x0, x1) of one row for one channel vector: rc[ky] is the
 // input row ky offset to the channel vector, out the output row offset to
 // it. Blocks of OXB pixels, the last columns in blocks of 4, 2 and 1: a lone
 // pixel is one chain of FH·FW dependent FMAs, so the pixels whose window
 // leaves the row are blocks too (masked, dw_block), not one at a time (a
 // 6-pixel row of MobileNetV2 was an edge pixel, a block of 4 and an edge
-// pixel; it is now a block of 4 and one of 2).
+// pixel; it is now a block of 4 and one of 2). With 8-pixel blocks
+// (AVX-512) the last x1 − ox < 8 columns are one block of exactly that many
+// (dw_tail_block): a 7-pixel row was blocks of 4, 2 and 1, 39 input loads and
+// a lone 9-FMA chain for 63 FMAs; as one block it is 27 loads and 7 chains.
 template <class T, int FH, int FW, int S, class Epi, bool kPartial>
 FROST_SIMD_INLINE void dw_columns(const Conv2DParams& p, const float* const* rc, const typename T::V (&f)[FH][FW],
                                   const DwEpilogue<typename T::V>& e, DwInterior in, int64_t x0, int64_t x1,
@@ -264,6 +290,10 @@ FROST_SIMD_INLINE void dw_columns(const Conv2DParams& p, const float* const* rc,
   };
   int64_t ox = x0;
   for (; ox + OXB <= x1; ox += OXB) block.template operator()<OXB>(ox);
+  if constexpr (OXB == 8) {
+    if (ox < x1) dw_tail_block<T, FH, FW, S, Epi, kPartial>(p, rc, f, e, ox, x1 - ox, out, count);
+    return;
+  }
   if constexpr (OXB > 4) {
     if (ox + 4 <= x1) {
       block.template operator()<4>(ox);
@@ -370,8 +400,13 @@ void dw_rows_fast(const Conv2DParams& p, const float* input, const float* filter
     V f[FH][FW];
     DwEpilogue<V> e;
     dw_channel_setup<T, FH, FW, Epi, kPartial>(filter, C, c, count, ep, f, e);
-    for (int64_t r = r0; r < r1; ++r) {
-      const int64_t n = r / p.out_h, oy = r % p.out_h;
+    // (n, oy) of row r stepped along, not divided out per row and vector.
+    int64_t n = r0 / p.out_h, oy = r0 % p.out_h;
+    for (int64_t r = r0; r < r1; ++r, ++oy) {
+      if (oy == p.out_h) {
+        oy = 0;
+        ++n;
+      }
       const float* rc[FH];
       dw_input_rows<FH, S>(p, input, zero_row, n, oy, rc);
       for (int ky = 0; ky < FH; ++ky) rc[ky] += c;
