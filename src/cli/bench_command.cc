@@ -116,8 +116,9 @@ int bench_command(const Argv& argv) {
             << " backend" << (backend == Backend::Cpu ? std::string(" (") + kernels::gemm_isa_name(kernels::GemmIsa::kAuto) + " kernels)" : "")
             << ", " << omp_get_max_threads() << " thread(s), batch " << batch << ", " << runs << " runs after "
             << warmup << " warm-up\n"
-            << "latency ms: p50 " << percentile(ms, 0.5) << "  p90 " << percentile(ms, 0.9) << "  p99 "
-            << percentile(ms, 0.99) << "  min " << ms.front() << "\n"
+            // Four decimals (0.1 µs): models of a microsecond or less would round to 0 ms at three.
+            << std::setprecision(4) << "latency ms: p50 " << percentile(ms, 0.5) << "  p90 " << percentile(ms, 0.9) << "  p99 "
+            << percentile(ms, 0.99) << "  min " << ms.front() << "\n" << std::setprecision(3)
             << "throughput: " << static_cast<double>(runs * batch) / total << " inferences/s\n"
             << "peak memory (max RSS): " << usage.ru_maxrss / 1024.0 << " MiB\n";
   if (const std::optional<PlanStats> plan = model.plan_stats(feeds, fetches)) {

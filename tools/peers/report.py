@@ -133,7 +133,8 @@ def markdown(results: dict) -> list[str]:
                 row.append(f"{q:.2f} ({LABEL[best[1]]})" if q else "–")
         if 1 in threads and 2 in threads:
             f1, f2 = m["cells"].get("frost/1", {}), m["cells"].get("frost/2", {})
-            row.append(f"{f1['ms'] / f2['ms']:.2f}×" if "ms" in f1 and "ms" in f2 else "–")
+            # A zero time is below frost bench's printed resolution: no ratio to give.
+            row.append(f"{f1['ms'] / f2['ms']:.2f}×" if f1.get("ms") and f2.get("ms") else "–")
         out.append("| " + " | ".join(row) + " |")
     out.append("")
     for t in threads:
