@@ -34,8 +34,8 @@
 //
 // A contended window also costs no strike while the team's recent runs beat
 // the 1-thread runs (team_pays). Contention alone was the wrong signal where
-// other programs run at a lower priority (a build beside a benchmark under
-// /work/hi.sh): there the tick preempts a worker for 4 ms now and then, a
+// other programs run at a lower priority (a nice-19 build beside a
+// benchmark): there the tick preempts a worker for 4 ms now and then, a
 // window holding such a lump is contended (and slower than one thread), and
 // the back-off held 30-70% of teachable_handwriting's runs to one thread
 // although its 2-thread runs, lumps included, took 0.46 ms against 0.77 ms

@@ -90,8 +90,8 @@ inline int resolve_threads(int threads) {
 // earlier rule, forgetting only after a whole second without stalls,
 // doubled the back-off to seconds there and ran 2 threads like 1). Nor a
 // neighbour of lower priority that the tick lets preempt a worker for 4 ms
-// every few tens of milliseconds (a build beside a benchmark run under
-// /work/hi.sh): with a fixed 100 ms to forget in, each such stall counted as
+// every few tens of milliseconds (a nice-19 build beside a benchmark that
+// has the higher priority): with a fixed 100 ms to forget in, each such stall counted as
 // a recurrence, the back-off doubled to its cap, and large/mobilenet_v2_224
 // ran most of its 2-thread runs on one thread. A neighbour that keeps a
 // core busy stalls a worker again within a tick or two of the back-off's
