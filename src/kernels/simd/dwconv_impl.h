@@ -265,14 +265,15 @@ FROST_SIMD_INLINE void dw_tail_block(const Conv2DParams& p, const float* const* 
 
 // Output columns [x0, x1) of one row for one channel vector: rc[ky] is the
 // input row ky offset to the channel vector, out the output row offset to
-// it. Blocks of OXB pixels, the last columns in blocks of 4, 2 and 1: a lone
-// pixel is one chain of FH·FW dependent FMAs, so the pixels whose window
-// leaves the row are blocks too (masked, dw_block), not one at a time (a
-// 6-pixel row of MobileNetV2 was an edge pixel, a block of 4 and an edge
-// pixel; it is now a block of 4 and one of 2). With 8-pixel blocks
-// (AVX-512) the last x1 − ox < 8 columns are one block of exactly that many
-// (dw_tail_block): a 7-pixel row was blocks of 4, 2 and 1, 39 input loads and
-// a lone 9-FMA chain for 63 FMAs; as one block it is 27 loads and 7 chains.
+// it. Blocks of OXB pixels, the last columns in blocks of 2 and 1 (OXB 4 and
+// 2: AVX2, SSE2): a lone pixel is one chain of FH·FW dependent FMAs, so the
+// pixels whose window leaves the row are blocks too (masked, dw_block), not
+// one at a time (a 6-pixel row of MobileNetV2 on AVX2 was an edge pixel, a
+// block of 4 and an edge pixel; it is now a block of 4 and one of 2). With
+// 8-pixel blocks (AVX-512) the last x1 − ox < 8 columns are one block of
+// exactly that many (dw_tail_block): a 7-pixel row was blocks of 4, 2 and 1,
+// 39 input loads and a lone 9-FMA chain for 63 FMAs; as one block it is 27
+// loads and 7 chains.
 template <class T, int FH, int FW, int S, class Epi, bool kPartial>
 FROST_SIMD_INLINE void dw_columns(const Conv2DParams& p, const float* const* rc, const typename T::V (&f)[FH][FW],
                                   const DwEpilogue<typename T::V>& e, DwInterior in, int64_t x0, int64_t x1,
@@ -293,12 +294,6 @@ FROST_SIMD_INLINE void dw_columns(const Conv2DParams& p, const float* const* rc,
   if constexpr (OXB == 8) {
     if (ox < x1) dw_tail_block<T, FH, FW, S, Epi, kPartial>(p, rc, f, e, ox, x1 - ox, out, count);
     return;
-  }
-  if constexpr (OXB > 4) {
-    if (ox + 4 <= x1) {
-      block.template operator()<4>(ox);
-      ox += 4;
-    }
   }
   if constexpr (OXB > 2) {
     if (ox + 2 <= x1) {
