@@ -57,6 +57,11 @@ struct ConvDirectPlan {
   // (simd/conv_direct_stem_paired_impl.h), on the same packed filter, where
   // the run fits it (else the plain stem mode).
   bool paired = false;
+  // A pointwise layer on Zen 5 AVX-512 (fma_rate.h) whose tile has one: the
+  // panel kernel (simd/conv_pointwise_panel.h), a run of pixel tiles per
+  // call, on the same packed filter, where the run is pointwise and its
+  // epilogue one the kernel takes (else the stem or plain mode above).
+  bool panel = false;
   bool valid() const { return tile >= 0; }
 };
 

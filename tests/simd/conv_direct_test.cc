@@ -424,6 +424,58 @@ TEST_CASE("conv2d_direct_f32: pointwise layers with 1-4 outputs (pixels across t
   }
 }
 
+TEST_CASE("conv2d_direct_f32: the pointwise panel kernel against conv2d_reference (every short last tile, K blocks)") {
+  // Forced on every AVX-512 tile that has it (ConvDirectPlan::panel):
+  // pixel counts of whole tiles plus every short last tile, channel counts
+  // off the vector width (masked panel ends) and deep enough for several
+  // reduction blocks, batches (one matrix across images), every epilogue
+  // step (a residual after the activation, scale, shift and transcendental
+  // activations fall back to the direct modes), 1 and 2 threads; and a
+  // layer that is not pointwise (the direct modes).
+  if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return;
+  std::mt19937_64 rng(seed() + 17);
+  const Activation acts[] = {Activation::kNone, Activation::kRelu, Activation::kRelu6, Activation::kLeakyRelu};
+  int panel_runs = 0;
+  for (int tile = 0; tile < conv2d_direct_tile_count(GemmIsa::kAvx512); ++tile) {
+    Options o;
+    o.plan = conv2d_direct_tile(tile, GemmIsa::kAvx512, /*stem=*/false);
+    o.plan.panel = true;
+    if (std::string(conv2d_direct_kernel_name(o.plan)).find("panel") == std::string::npos) continue;
+    const int64_t mr = o.plan.mr;
+    for (int iter = 0; iter < 2 * static_cast<int>(mr) + 24; ++iter) {
+      Conv2DParams p;
+      const int64_t pixels = iter < 2 * mr ? mr + iter : pick(rng, {1, 5, 49, 100, 197});
+      const int64_t cin = pick(rng, {1, 3, 16, 17, 33, 100, 300, 1100});
+      const int64_t cout = pick(rng, {1, 5, 16, 17, 33, 48, 64, 70, 100, 200});
+      const int64_t batch = 1 + iter % 5 / 4;
+      REQUIRE(square_conv(p, batch, 1, pixels, cin, cout, 1, 1, true, 1));
+      o.threads = 1 + iter / 3 % 2;
+      vary_epilogue(o, iter, acts, 5);
+      if (!check(rng, p, o)) return;
+      ++panel_runs;
+    }
+    Conv2DParams p;
+    REQUIRE(square_conv(p, 1, 5, 9, 12, 40, 3, 1, true, 1));
+    o.bias = true;
+    o.residual = o.residual_after = o.scale = o.shift = false;
+    o.act = Activation::kRelu6;
+    if (!check(rng, p, o)) return;
+  }
+  CHECK(panel_runs > 40);
+}
+
+TEST_CASE("conv2d_direct_plan: pointwise layers take the panel kernel on Zen 5 AVX-512 only") {
+  Conv2DParams p;
+  REQUIRE(square_conv(p, 1, 14, 14, 64, 384, 1, 1, true, 1));
+  if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) {
+    const ConvDirectPlan plan = conv2d_direct_plan(p, GemmIsa::kAvx512);
+    CHECK(plan.panel == zmm_fma_full_rate());
+  }
+  if (conv2d_direct_isa_supported(GemmIsa::kAvx2)) CHECK_FALSE(conv2d_direct_plan(p, GemmIsa::kAvx2).panel);
+  REQUIRE(square_conv(p, 1, 14, 14, 64, 384, 3, 1, true, 1));
+  if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) CHECK_FALSE(conv2d_direct_plan(p, GemmIsa::kAvx512).panel);
+}
+
 TEST_CASE("conv2d_direct_f32: a pixels-across plan adds to the output with accumulate, and runs its tile on a strided run") {
   if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return;
   std::mt19937_64 rng(seed() + 15);

@@ -10,6 +10,7 @@
 #include "kernels/fma_rate.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
 #include "kernels/simd/conv_pointwise_across.h"
+#include "kernels/simd/conv_pointwise_panel.h"
 #include "kernels/simd/conv_util.h"
 #include "kernels/simd/direct_padding_taps.h"
 #include "kernels/simd/direct_conv_rate.h"
@@ -56,6 +57,13 @@ int64_t stem_row_pixels(int64_t width, int64_t mr) {
 bool across_fits(const Conv2DParams& p) {
   return p.groups == 1 && simd::direct_pointwise(p) && p.out_c >= 1 && p.out_c <= simd::kAcrossMaxOutC &&
          p.in_c >= 1;
+}
+
+// Where the panel kernel runs a layer of `plan` (ConvDirectPlan::panel):
+// pointwise on AVX-512 with a tile it has.
+bool panel_fits(const ConvDirectPlan& plan, const Conv2DParams& p) {
+  return plan.isa == GemmIsa::kAvx512 && p.groups == 1 && simd::direct_pointwise(p) &&
+         simd::conv_pointwise_panel_has_tile(plan.mr, plan.nr);
 }
 
 }  // namespace
@@ -211,6 +219,10 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   }
   plan.across = across && plan.valid();
   plan.paired = paired && plan.valid();
+  // On Zen 5 a pointwise layer's tile runs in the panel kernel where it has
+  // one (conv_pointwise_panel.h; Zen 4 and Intel keep the direct modes, not
+  // measured there).
+  plan.panel = plan.valid() && !plan.across && !plan.paired && zmm_fma_full_rate() && panel_fits(plan, p);
   return plan;
 }
 
@@ -228,6 +240,8 @@ const char* conv2d_direct_kernel_name(const ConvDirectPlan& plan) {
   const simd::DirectConvKernelTable* t = plan.valid() ? table_for(plan.isa) : nullptr;
   if (t == nullptr) return "none";
   if (plan.across) return "conv2d_pointwise_across_f32_16px_avx512";
+  if (plan.panel && simd::conv_pointwise_panel_name(plan.mr, plan.nr) != nullptr)
+    return simd::conv_pointwise_panel_name(plan.mr, plan.nr);
   const char* stem_name = t->tiles[plan.tile].stem_name;
   const char* paired_name = t->tiles[plan.tile].paired_name;
   if (plan.stem && plan.paired && paired_name != nullptr) return paired_name;
@@ -264,7 +278,14 @@ bool run_stem(const ConvDirectPlan& plan, const Conv2DParams& p) {
 
 size_t conv2d_direct_scratch_floats(const ConvDirectPlan& plan, const Conv2DParams& p, int threads) {
   const simd::DirectConvKernelTable* t = plan.valid() ? table_for(plan.isa) : nullptr;
-  return t != nullptr ? t->tiles[plan.tile].scratch_floats(p, simd::resolve_threads(threads), run_stem(plan, p)) : 0;
+  if (t == nullptr) return 0;
+  threads = simd::resolve_threads(threads);
+  const size_t direct = t->tiles[plan.tile].scratch_floats(p, threads, run_stem(plan, p));
+  // The panel kernel's, where it may run (the direct mode stays the
+  // fallback for an epilogue it does not take).
+  const size_t panel =
+      plan.panel && panel_fits(plan, p) ? simd::conv_pointwise_panel_scratch_floats(plan.mr, p.in_c, threads) : 0;
+  return std::max(direct, panel);
 }
 
 namespace {
@@ -297,6 +318,14 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
   const simd::WorkRate rate = simd::direct_conv_rate(simd::direct_pointwise(p), p.batch * p.out_h * p.out_w, plan.mr,
                                                      simd::resolve_threads(run.threads), t->lanes);
   const int threads = simd::threads_for_flops(flops, run.threads, run.force_threads, rate);
+  if (plan.panel && panel_fits(plan, p) && simd::conv_pointwise_panel_takes(ep)) {
+    float* scratch = run.scratch != nullptr
+                         ? run.scratch
+                         : simd::own_scratch(simd::conv_pointwise_panel_scratch_floats(plan.mr, p.in_c, threads));
+    simd::conv_pointwise_panel_f32_avx512(plan.mr, plan.nr, p.batch * p.out_h * p.out_w, p.in_c, p.out_c, input,
+                                          packed_filter, output, ep, threads, scratch);
+    return;
+  }
   const bool stem = run_stem(plan, p);
   float* scratch = run.scratch != nullptr ? run.scratch
                                           : simd::own_scratch(t->tiles[plan.tile].scratch_floats(p, threads, stem));
