@@ -278,14 +278,7 @@ bool run_stem(const ConvDirectPlan& plan, const Conv2DParams& p) {
 
 size_t conv2d_direct_scratch_floats(const ConvDirectPlan& plan, const Conv2DParams& p, int threads) {
   const simd::DirectConvKernelTable* t = plan.valid() ? table_for(plan.isa) : nullptr;
-  if (t == nullptr) return 0;
-  threads = simd::resolve_threads(threads);
-  const size_t direct = t->tiles[plan.tile].scratch_floats(p, threads, run_stem(plan, p));
-  // The panel kernel's, where it may run (the direct mode stays the
-  // fallback for an epilogue it does not take).
-  const size_t panel =
-      plan.panel && panel_fits(plan, p) ? simd::conv_pointwise_panel_scratch_floats(plan.mr, p.in_c, threads) : 0;
-  return std::max(direct, panel);
+  return t != nullptr ? t->tiles[plan.tile].scratch_floats(p, simd::resolve_threads(threads), run_stem(plan, p)) : 0;
 }
 
 namespace {
@@ -319,11 +312,8 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
                                                      simd::resolve_threads(run.threads), t->lanes);
   const int threads = simd::threads_for_flops(flops, run.threads, run.force_threads, rate);
   if (plan.panel && panel_fits(plan, p) && simd::conv_pointwise_panel_takes(ep)) {
-    float* scratch = run.scratch != nullptr
-                         ? run.scratch
-                         : simd::own_scratch(simd::conv_pointwise_panel_scratch_floats(plan.mr, p.in_c, threads));
     simd::conv_pointwise_panel_f32_avx512(plan.mr, plan.nr, p.batch * p.out_h * p.out_w, p.in_c, p.out_c, input,
-                                          packed_filter, output, ep, threads, scratch);
+                                          packed_filter, output, ep, threads);
     return;
   }
   const bool stem = run_stem(plan, p);

@@ -11,7 +11,6 @@
 // panels of NR columns); the plan picks it (conv_direct_f32.cc).
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 
 #include "kernels/gemm.h"
@@ -48,21 +47,12 @@ inline bool conv_pointwise_panel_takes(const GemmEpilogue& ep) {
          !(ep.residual != nullptr && ep.residual_after_activation);
 }
 
-// Floats of scratch for `threads` threads: per thread a copy of the last,
-// short pixel tile's input (mr rows of in_c floats, zero rows after it).
-inline size_t conv_pointwise_panel_scratch_floats(int mr, int64_t in_c, int threads) {
-  const int64_t per_thread = (static_cast<int64_t>(mr) * in_c + 15) / 16 * 16;
-  return static_cast<size_t>((threads < 1 ? 1 : threads) * per_thread + 16);
-}
-
 // output[m·out_c + j] = epilogue(Σ_k input[m·in_c + k] · W[k][j]) for
 // m < pixels, j < out_c, W as panels of nr columns (K = in_c rows each)
 // at packed; the tile mr × nr must be one of kPanelTiles and ep one the
 // kernel takes. `threads` share the tiles and panels (the caller chose the
-// count); scratch: conv_pointwise_panel_scratch_floats floats. AVX-512F
-// only: call only after the CPU check.
+// count). AVX-512F only: call only after the CPU check.
 void conv_pointwise_panel_f32_avx512(int mr, int nr, int64_t pixels, int64_t in_c, int64_t out_c, const float* input,
-                                     const float* packed, float* output, const GemmEpilogue& ep, int threads,
-                                     float* scratch);
+                                     const float* packed, float* output, const GemmEpilogue& ep, int threads);
 
 }  // namespace frost::kernels::simd

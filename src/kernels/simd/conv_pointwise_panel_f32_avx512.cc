@@ -9,15 +9,15 @@
 //           += Σ over the block: broadcast(input) · panel row (L1)
 //           last block: residual, clamp; store (masked past out_c)
 //
-// The last tile of a layer whose pixels are not whole tiles reads a
-// zero-padded copy of its input (the thread's scratch), so that the
-// kernel never reads past the input, and stores its real rows only.
+// The last tile of a layer whose pixels are not whole tiles has its own
+// instantiation per pixel count: it reads, multiplies and stores only its
+// pixels (as MR it spent up to 11/12 of its FMAs on nothing: a 12-pixel
+// tile on 7² pixels computes 60 rows for 49).
 // Built with -mavx512f; called only after a CPU + OS check.
 #include <immintrin.h>
 
 #include <array>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -29,11 +29,20 @@ namespace frost::kernels::simd {
 namespace {
 
 constexpr int kLanes = 16;
-// A panel's block of the reduction, kc × NR floats, stays in L1 (48 KiB on
-// Zen 5) beside the run's input rows; tuned on the Zen 5 VM (see the commit).
-constexpr int64_t kPanelBlockBytes = 64 * 1024;
-// A run's input block (its pixels × kc floats), read once per panel.
-constexpr int64_t kRunBlockBytes = 24 * 1024;
+// A panel's block of the reduction, kc × NR floats: within half of L2, as
+// the direct kernel's (kChunkFloats). Blocks that fit L1 (16–64 KiB) ran
+// no faster: the extra passes of the partial sums through the output cost
+// more than the panel's reads from L2 (bench_conv, Zen 5 VM, AVX-512, 1
+// thread, 3 interleaved rounds, min µs, 16 / 32 / 64 KiB / unblocked:
+// 1×1 7²×960→160 66.7 / 67.2 / 64.5 / 63.2; 7²×320→1280 178 / 176 / 172 /
+// 167; 14²×336→56 36.0 / 34.8 / 35.9 / 33.7).
+constexpr int64_t kPanelBlockBytes = 256 * 1024;
+// A run's input block (its pixels × kc floats), read once per panel from
+// L2 while the panel stays in L1 (same bench, min µs, 24 KiB / 96 KiB /
+// 256 KiB runs: 1×1 56²×64→256 465 / 441 / 441; 56²×24→144 103 / 100 /
+// 99; 112²×16→96 188 / 187 / 184; 7²×2048→512 461 / 452 / 466; one tile
+// per run, panels inner as in the direct kernel: 112²×16→96 194).
+constexpr int64_t kRunBlockBytes = 96 * 1024;
 
 // Zeros for the accumulators' first value where the layer has no bias.
 alignas(64) constexpr float kZeros[64] = {};
@@ -93,7 +102,7 @@ __attribute__((noinline)) void panel_tiles(PanelCall call, int64_t tiles, const 
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_ps(b + v * kLanes);
 #pragma GCC unroll 16
-      for (int r = 0; r < MR; ++r) {
+      for (int r = 0; r < kRows; ++r) {
         const __m512 av = _mm512_set1_ps(a[r * lda]);
 #pragma GCC unroll 4
         for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
@@ -150,7 +159,7 @@ struct Share {
 
 template <int MR, int NV>
 void panel_share(int64_t pixels, int64_t in_c, int64_t out_c, const float* input, const float* packed,
-                 float* output, const GemmEpilogue& ep, float* tail_input, const Share& s) {
+                 float* output, const GemmEpilogue& ep, const Share& s) {
   constexpr int NR = NV * kLanes;
   const int64_t k = in_c;
   const int64_t kc = panel_k_block(k, NR);
@@ -168,16 +177,6 @@ void panel_share(int64_t pixels, int64_t in_c, int64_t out_c, const float* input
       const int64_t tb = pw_min(s.t1, ta + run_tiles);
       const int64_t whole_end = pw_min(tb, whole_tiles);
       const bool tail = tb > whole_tiles && tail_rows > 0;
-      if (tail) {
-        // The short last tile's input block, zero rows after its pixels.
-        for (int64_t r = 0; r < MR; ++r) {
-          float* dst = tail_input + r * kb;
-          if (r < tail_rows)
-            std::memcpy(dst, input + (whole_tiles * MR + r) * in_c + k0, static_cast<size_t>(kb) * sizeof(float));
-          else
-            std::memset(dst, 0, static_cast<size_t>(kb) * sizeof(float));
-        }
-      }
       for (int64_t q = s.q0; q < s.q1; ++q) {
         const int64_t j0 = q * NR, cols = pw_min(NR, out_c - j0);
         __mmask16 mask[NV];
@@ -199,8 +198,7 @@ void panel_share(int64_t pixels, int64_t in_c, int64_t out_c, const float* input
         call.ldr = ep.ldr;
         const int64_t n = whole_end - ta;
         PanelCall tail_call = call;
-        tail_call.a = tail_input;
-        tail_call.lda = kb;
+        tail_call.a = input + whole_tiles * MR * in_c + k0;
         tail_call.c = output + whole_tiles * MR * out_c + j0;
         if (residual) tail_call.res = ep.residual + whole_tiles * MR * ep.ldr + j0;
         auto run = [&](auto ep_tag) {
@@ -226,18 +224,16 @@ void panel_share(int64_t pixels, int64_t in_c, int64_t out_c, const float* input
 
 template <int MR, int NV>
 void panel_run(int64_t pixels, int64_t in_c, int64_t out_c, const float* input, const float* packed, float* output,
-               const GemmEpilogue& ep, int threads, float* scratch) {
+               const GemmEpilogue& ep, int threads) {
   constexpr int NR = NV * kLanes;
   const int64_t tiles = pw_div_up(pixels, MR), panels = pw_div_up(out_c, NR);
   const double input_bytes = sizeof(float) * static_cast<double>(pixels * in_c);
   const double filter_bytes = sizeof(float) * static_cast<double>(in_c * panels * NR);
   const GridChunks grid = traffic_grid_chunks(tiles, panels, input_bytes, filter_bytes, threads);
-  auto* base = reinterpret_cast<float*>((reinterpret_cast<uintptr_t>(scratch) + 63) & ~uintptr_t{63});
-  const int64_t per_thread = pw_div_up(MR * in_c, 16) * 16;
-  parallel_for(threads, grid.row_chunks * grid.col_chunks, [&](int64_t c, int tid) {
+  parallel_for(threads, grid.row_chunks * grid.col_chunks, [&](int64_t c, int) {
     const ChunkRange rows = chunk_range(tiles, grid.row_chunks, c / grid.col_chunks);
     const ChunkRange cols = chunk_range(panels, grid.col_chunks, c % grid.col_chunks);
-    panel_share<MR, NV>(pixels, in_c, out_c, input, packed, output, ep, base + tid * per_thread,
+    panel_share<MR, NV>(pixels, in_c, out_c, input, packed, output, ep,
                         Share{rows.begin, rows.end, cols.begin, cols.end});
   });
 }
@@ -245,12 +241,11 @@ void panel_run(int64_t pixels, int64_t in_c, int64_t out_c, const float* input, 
 }  // namespace
 
 void conv_pointwise_panel_f32_avx512(int mr, int nr, int64_t pixels, int64_t in_c, int64_t out_c, const float* input,
-                                     const float* packed, float* output, const GemmEpilogue& ep, int threads,
-                                     float* scratch) {
+                                     const float* packed, float* output, const GemmEpilogue& ep, int threads) {
   if (pixels <= 0 || out_c <= 0 || in_c <= 0) return;
-  if (mr == 12 && nr == 32) return panel_run<12, 2>(pixels, in_c, out_c, input, packed, output, ep, threads, scratch);
-  if (mr == 7 && nr == 48) return panel_run<7, 3>(pixels, in_c, out_c, input, packed, output, ep, threads, scratch);
-  if (mr == 6 && nr == 64) return panel_run<6, 4>(pixels, in_c, out_c, input, packed, output, ep, threads, scratch);
+  if (mr == 12 && nr == 32) return panel_run<12, 2>(pixels, in_c, out_c, input, packed, output, ep, threads);
+  if (mr == 7 && nr == 48) return panel_run<7, 3>(pixels, in_c, out_c, input, packed, output, ep, threads);
+  if (mr == 6 && nr == 64) return panel_run<6, 4>(pixels, in_c, out_c, input, packed, output, ep, threads);
 }
 
 }  // namespace frost::kernels::simd
