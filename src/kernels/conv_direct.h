@@ -33,6 +33,14 @@
 // few FMAs per pixel such layers have
 // (src/kernels/simd/conv_direct_stem_impl.h). Same packed filter, same
 // epilogue; chosen by the plan whenever it fits.
+//
+// On Zen 5 (AVX-512, fma_rate.h) a pointwise layer whose tile is 12 × 32,
+// 7 × 48 or 6 × 64 runs in the panel kernel instead (plan.panel,
+// src/kernels/simd/conv_pointwise_panel.h): the input is one matrix, so a
+// call multiplies a long run of pixel tiles by one filter panel with the
+// row stride in a register, and pays the per-tile setup of the modes above
+// once per run. Same packed filter; its epilogue is bias, a residual before
+// the activation and ReLU / ReLU6 (the other epilogues take the modes above).
 #pragma once
 
 #include <cstddef>

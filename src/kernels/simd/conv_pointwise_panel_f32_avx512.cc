@@ -1,12 +1,13 @@
 // conv_pointwise_panel_f32_avx512 (conv_pointwise_panel.h). Loop nest of
 // one thread's share (pixel tiles [t0, t1) × filter panels [q0, q1)):
 //
-//   for a block of the reduction (kc rows of a panel: kPanelBlockBytes, L1)
-//     for a run of pixel tiles (their input block: kRunBlockBytes, L1/L2)
+//   for a block of the reduction (kc rows of a panel: kPanelBlockBytes)
+//     for a run of pixel tiles (their input block: kRunBlockBytes, in L2)
 //       for each panel q
 //         panel_tiles: for each tile of the run (row stride in a register)
 //           MR × NV accumulators = first block ? bias : the partial sums
-//           += Σ over the block: broadcast(input) · panel row (L1)
+//           += Σ over the block: broadcast(input) · panel row (the panel
+//              block is reused by every tile of the run: in L1 where it fits)
 //           last block: residual, clamp; store (masked past out_c)
 //
 // The last tile of a layer whose pixels are not whole tiles has its own
