@@ -98,6 +98,12 @@ __attribute__((noinline)) void panel_tiles(PanelCall call, int64_t tiles, const 
     }
     const float* a = call.a;
     const float* b = call.b;
+    // Unrolled by 4: 1–4% faster on the short reductions (16–64), where
+    // the loop's own instructions and exit count most (bench_conv, Zen 5
+    // VM, AVX-512, 1 thread, two runs of 4 interleaved rounds, min µs, off /
+    // on: 1×1 56²×24→144 98.9 / 94.7 and 95.1 / 94.0; 14²×64→384 40.3 /
+    // 39.8 and 39.6 / 38.7; deep layers equal).
+#pragma GCC unroll 4
     for (int64_t k = 0; k < call.kc; ++k) {
       __m512 bv[NV];
 #pragma GCC unroll 4
