@@ -4,9 +4,9 @@
 // the input's row stride in a register, so that what the direct kernel pays
 // per tile and panel (the pointer table or the stem's row geometry, the
 // epilogue's pointers and flags, the panel's address) is paid once per run.
-// The panel's block of the reduction stays in L1 while the run's tiles read
-// it; the epilogue (bias as the accumulators' first value, residual, ReLU /
-// ReLU6 as a clamp) is compiled in per kind, not tested per vector.
+// Every tile of the run reads the same panel (from L1 where it fits); the
+// epilogue (bias as the accumulators' first value, residual, ReLU / ReLU6
+// as a clamp) is compiled in per kind, not tested per vector.
 // Runs on the direct convolution's packed filter (conv2d_direct_pack_filter,
 // panels of NR columns); the plan picks it (conv_direct_f32.cc).
 #pragma once
