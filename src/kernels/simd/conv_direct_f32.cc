@@ -10,6 +10,7 @@
 #include "kernels/fma_rate.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
 #include "kernels/simd/conv_pointwise_across.h"
+#include "kernels/simd/conv_pointwise_resident.h"
 #include "kernels/simd/conv_util.h"
 #include "kernels/simd/direct_padding_taps.h"
 #include "kernels/simd/direct_conv_rate.h"
@@ -56,6 +57,13 @@ int64_t stem_row_pixels(int64_t width, int64_t mr) {
 bool across_fits(const Conv2DParams& p) {
   return p.groups == 1 && simd::direct_pointwise(p) && p.out_c >= 1 && p.out_c <= simd::kAcrossMaxOutC &&
          p.in_c >= 1;
+}
+
+// Where the filter-resident kernel may run a layer (ConvDirectPlan::resident;
+// the tile's NR decides whether its panel fits the registers).
+bool resident_fits(const Conv2DParams& p) {
+  return p.groups == 1 && simd::direct_pointwise(p) && p.out_c > 8 && p.in_c >= 1 &&
+         p.in_c <= simd::kResidentMaxInC;
 }
 
 }  // namespace
@@ -177,12 +185,18 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // median µs: 6 × 64 844 / 849, 7 × 48 770 / 782, oneDNN 745 / 764).
   // Elsewhere the rule stays as tuned on Zen 4 (not measured there).
   const bool tap_share = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate();
+  // On Zen 5 a pointwise layer with at most 8 inputs and more than 8
+  // outputs keeps a filter panel in registers (simd/conv_pointwise_resident.h)
+  // on the widest panel that fits them with the least padding, charged for
+  // its broadcasts as the plain mode (one per pixel, input and panel).
+  const bool resident = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() && resident_fits(p);
   double best = std::numeric_limits<double>::infinity();
   for (int i = 0; i < t.num_tiles; ++i) {
     const auto& tile = t.tiles[i];
     const bool stem = tile.stem_name != nullptr && conv2d_direct_stem_fits(p, tile.nr);
     if (across && tile.nr != t.lanes) continue;
     if (paired && (!stem || tile.paired_name == nullptr)) continue;
+    if (resident && !simd::pointwise_resident_fits(p.in_c, tile.nr)) continue;
     if (!stem && (stem_only || 4 * tile.mr * tile.nr < 3 * most)) continue;
     const double cols = static_cast<double>(simd::round_up(p.out_c, tile.nr));
     double rows = 1.0;
@@ -201,7 +215,8 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
     // rounds, medians µs, 24×16 vs 16×16: 1×1 112²×16→8 30.8 / 33.3,
     // 56²×48→8 15.3 / 16.5; 3×3 32²×8→8 9.4 / 9.6, 368×640×8→8 1821 / 1965).
     const double cost =
-        paired ? -static_cast<double>(tile.mr)
+        paired     ? -static_cast<double>(tile.mr)
+        : resident ? cols * (1.0 + 0.25 / nv)
                : cols * rows *
                      (stem && !broadcast_bound_stem ? 1.0 + stem_vector_charge * (nv - 1.0) : 1.0 + 0.25 / shared);
     if (cost < best) {
@@ -211,6 +226,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   }
   plan.across = across && plan.valid();
   plan.paired = paired && plan.valid();
+  plan.resident = resident && plan.valid();
   return plan;
 }
 
@@ -228,6 +244,7 @@ const char* conv2d_direct_kernel_name(const ConvDirectPlan& plan) {
   const simd::DirectConvKernelTable* t = plan.valid() ? table_for(plan.isa) : nullptr;
   if (t == nullptr) return "none";
   if (plan.across) return "conv2d_pointwise_across_f32_16px_avx512";
+  if (plan.resident) return "conv2d_pointwise_resident_f32_avx512";
   const char* stem_name = t->tiles[plan.tile].stem_name;
   const char* paired_name = t->tiles[plan.tile].paired_name;
   if (plan.stem && plan.paired && paired_name != nullptr) return paired_name;
@@ -291,6 +308,13 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
     const int threads = simd::threads_for_flops(flops, run.threads, run.force_threads);
     simd::conv_pointwise_across_f32_avx512(p.batch * p.out_h * p.out_w, p.in_c, p.out_c, input, packed_filter,
                                            plan.nr, output, ep, threads);
+    return;
+  }
+  if (plan.resident && plan.isa == GemmIsa::kAvx512 && resident_fits(p) &&
+      simd::pointwise_resident_fits(p.in_c, plan.nr)) {
+    const int threads = simd::threads_for_flops(flops, run.threads, run.force_threads);
+    simd::conv_pointwise_resident_f32_avx512(p.batch * p.out_h * p.out_w, p.in_c, p.out_c, input, packed_filter,
+                                             plan.nr, output, ep, threads);
     return;
   }
   // Small 1×1 layers split where they can by pixels (direct_conv_rate.h).
