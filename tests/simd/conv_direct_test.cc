@@ -18,6 +18,7 @@
 #include "kernels/conv_direct.h"
 #include "kernels/fma_rate.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
+#include "kernels/simd/conv_pointwise_resident.h"
 #include "kernels/simd/direct_padding_taps.h"
 
 namespace frost::kernels {
@@ -424,15 +425,13 @@ TEST_CASE("conv2d_direct_f32: pointwise layers with 1-4 outputs (pixels across t
   }
 }
 
-TEST_CASE("conv2d_direct_f32: a pixels-across plan adds to the output with accumulate, and runs its tile on a strided run") {
-  if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return;
-  std::mt19937_64 rng(seed() + 15);
-  Conv2DParams p;
-  REQUIRE(square_conv(p, 1, 9, 7, 11, 3, 1, 1, true, 1));
-  const ConvDirectPlan plan = conv2d_direct_plan(p, GemmIsa::kAvx512);
-  REQUIRE(plan.across);
-  const int64_t out_n = p.out_h * p.out_w * p.out_c;
-  const std::vector<float> in = random_vec(rng, p.in_h * p.in_w * p.in_c), filter = random_vec(rng, p.in_c * p.out_c);
+namespace {
+// Runs plan on p twice, the second time with accumulate: the output must
+// be twice the convolution.
+void check_accumulate(std::mt19937_64& rng, const ConvDirectPlan& plan, const Conv2DParams& p) {
+  const int64_t out_n = p.batch * p.out_h * p.out_w * p.out_c;
+  const std::vector<float> in = random_vec(rng, p.batch * p.in_h * p.in_w * p.in_c),
+                           filter = random_vec(rng, p.filter_h * p.filter_w * p.in_c * p.out_c);
   std::vector<float> want(static_cast<size_t>(out_n)), packed(conv2d_direct_packed_filter_floats(plan, p));
   conv2d_reference(p, in.data(), filter.data(), want.data());
   conv2d_direct_pack_filter(plan, p, filter.data(), packed.data());
@@ -444,10 +443,22 @@ TEST_CASE("conv2d_direct_f32: a pixels-across plan adds to the output with accum
   for (int64_t i = 0; i < out_n; ++i) {
     const size_t u = static_cast<size_t>(i);
     if (!(std::fabs(got[u] - 2.0f * want[u]) <= 1e-4f * (1.0f + std::fabs(want[u])))) {
-      FAIL_CHECK("accumulate: element " << i << " got " << got[u] << " want " << 2.0f * want[u]);
+      FAIL_CHECK("accumulate: element " << i << " got " << got[u] << " want " << 2.0f * want[u] << "; "
+                                        << describe(p) << " " << conv2d_direct_kernel_name(plan));
       break;
     }
   }
+}
+}  // namespace
+
+TEST_CASE("conv2d_direct_f32: a pixels-across plan adds to the output with accumulate, and runs its tile on a strided run") {
+  if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return;
+  std::mt19937_64 rng(seed() + 15);
+  Conv2DParams p;
+  REQUIRE(square_conv(p, 1, 9, 7, 11, 3, 1, 1, true, 1));
+  const ConvDirectPlan plan = conv2d_direct_plan(p, GemmIsa::kAvx512);
+  REQUIRE(plan.across);
+  check_accumulate(rng, plan, p);
   // The same filter on a stride-2 run (not pointwise): the plan's 16-channel
   // tile runs it on the same packing.
   Conv2DParams q;
@@ -455,6 +466,54 @@ TEST_CASE("conv2d_direct_f32: a pixels-across plan adds to the output with accum
   Options o;
   o.plan = plan;
   o.bias = true;
+  CHECK(check(rng, q, o));
+}
+
+TEST_CASE("conv2d_direct_f32: pointwise layers with at most 8 inputs, the filter panel in registers, against conv2d_reference") {
+  // Every AVX-512 tile whose panel fits the registers with the run's input
+  // channels, asked for the resident kernel (the plan picks it on Zen 5
+  // only): channel counts around the 16-lane vectors and the panels,
+  // pixel counts around the 64-pixel units, batches, every epilogue step,
+  // 1 and 2 threads, and accumulate.
+  if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return;
+  std::mt19937_64 rng(seed() + 16);
+  const Activation acts[] = {Activation::kNone, Activation::kRelu6, Activation::kRelu, Activation::kLeakyRelu};
+  int runs = 0;
+  for (int tile = 0; tile < conv2d_direct_tile_count(GemmIsa::kAvx512); ++tile) {
+    for (int iter = 0; iter < 40; ++iter) {
+      Conv2DParams p;
+      const int64_t h = pick(rng, {1, 2, 3, 7, 16}), w = pick(rng, {1, 5, 8, 15, 16, 17, 33});
+      const int64_t cin = 1 + iter % 8, cout = pick(rng, {9, 15, 16, 17, 31, 32, 33, 47, 48, 50, 64, 70, 100});
+      REQUIRE(square_conv(p, 1 + iter % 3 / 2, h, w, cin, cout, 1, 1, true, 1));
+      Options o;
+      o.plan = conv2d_direct_tile(tile, GemmIsa::kAvx512, /*stem=*/true);
+      if (!simd::pointwise_resident_fits(cin, o.plan.nr)) continue;
+      o.plan.resident = true;
+      REQUIRE(std::string(conv2d_direct_kernel_name(o.plan)) == "conv2d_pointwise_resident_f32_avx512");
+      o.threads = 1 + iter / 4 % 2;
+      vary_epilogue(o, iter, acts, 8);
+      if (!check(rng, p, o)) return;
+      if (iter % 8 == 0) check_accumulate(rng, o.plan, p);
+      ++runs;
+    }
+  }
+  CHECK(runs > 100);
+  // 1×1 112²×8→48 (MobileNetV2's 8-channel expansion): on Zen 5 the plan
+  // takes it, with a 48-channel panel (8 × 3 vectors).
+  Conv2DParams p;
+  REQUIRE(square_conv(p, 1, 112, 112, 8, 48, 1, 1, true, 1));
+  const ConvDirectPlan plan = conv2d_direct_plan(p, GemmIsa::kAvx512);
+  CHECK(plan.resident == zmm_fma_full_rate());
+  if (plan.resident) CHECK(plan.nr == 48);
+  Options o;
+  o.plan = plan;
+  o.bias = true;
+  o.act = Activation::kRelu6;
+  o.threads = 2;
+  CHECK(check(rng, p, o));
+  // A strided run on the resident plan takes its tile on the same packing.
+  Conv2DParams q;
+  REQUIRE(square_conv(q, 1, 9, 7, 8, 48, 1, 2, true, 1));
   CHECK(check(rng, q, o));
 }
 

@@ -56,9 +56,10 @@ PanelEpilogue panel_epilogue(const GemmEpilogue& ep) {
 
 // Output pixels [0, rows) of one panel: cols (≤ NV·16) channels at c (row
 // stride ldc), input pixel r at x + r·K. bias: NV·16 floats (zeros past
-// cols), added only in line.
-template <int K, int NV>
-void resident_panel(const float* x, int64_t rows, const float* panel, const float* bias, int64_t cols, float* c,
+// cols), added only in line. kInLine: e.in_line (a template argument, so
+// that the pixel loop tests nothing per vector).
+template <int K, int NV, bool kInLine>
+void resident_panel_as(const float* x, int64_t rows, const float* panel, const float* bias, int64_t cols, float* c,
                     int64_t ldc, const PanelEpilogue& e) {
   __m512 w[K][NV];
 #pragma GCC unroll 8
@@ -72,12 +73,12 @@ void resident_panel(const float* x, int64_t rows, const float* panel, const floa
     const int64_t n = cols - v * kLanes;
     mask[v] = n >= kLanes ? static_cast<__mmask16>(0xFFFF) : n <= 0 ? 0 : static_cast<__mmask16>((1u << n) - 1u);
   }
-  const bool whole = cols == NV * kLanes;
+  const bool whole = cols == NV * kLanes, accumulate = e.accumulate;
   const __m512 lo = _mm512_set1_ps(e.lo), hi = _mm512_set1_ps(e.hi);
   for (int64_t r = 0; r < rows; ++r, x += K, c += ldc) {
     __m512 acc[NV];
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[v] = e.in_line ? _mm512_load_ps(bias + v * kLanes) : _mm512_setzero_ps();
+    for (int v = 0; v < NV; ++v) acc[v] = kInLine ? _mm512_load_ps(bias + v * kLanes) : _mm512_setzero_ps();
 #pragma GCC unroll 8
     for (int k = 0; k < K; ++k) {
       const __m512 a = _mm512_set1_ps(x[k]);
@@ -86,9 +87,9 @@ void resident_panel(const float* x, int64_t rows, const float* panel, const floa
     }
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
-      if (e.in_line) {
+      if constexpr (kInLine) {
         acc[v] = _mm512_min_ps(hi, _mm512_max_ps(lo, acc[v]));
-      } else if (e.accumulate) {
+      } else if (accumulate) {
         acc[v] = _mm512_add_ps(acc[v], _mm512_maskz_loadu_ps(mask[v], c + v * kLanes));
       }
       if (whole)
@@ -97,6 +98,15 @@ void resident_panel(const float* x, int64_t rows, const float* panel, const floa
         _mm512_mask_storeu_ps(c + v * kLanes, mask[v], acc[v]);
     }
   }
+}
+
+template <int K, int NV>
+void resident_panel(const float* x, int64_t rows, const float* panel, const float* bias, int64_t cols, float* c,
+                    int64_t ldc, const PanelEpilogue& e) {
+  if (e.in_line)
+    resident_panel_as<K, NV, true>(x, rows, panel, bias, cols, c, ldc, e);
+  else
+    resident_panel_as<K, NV, false>(x, rows, panel, bias, cols, c, ldc, e);
 }
 
 using ResidentPanel = void (*)(const float*, int64_t, const float*, const float*, int64_t, float*, int64_t,
