@@ -10,7 +10,7 @@
 #include "kernels/fma_rate.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
 #include "kernels/simd/conv_pointwise_across.h"
-#include "kernels/simd/conv_pointwise_resident.h"
+#include "kernels/simd/conv_resident.h"
 #include "kernels/simd/conv_util.h"
 #include "kernels/simd/direct_padding_taps.h"
 #include "kernels/simd/direct_conv_rate.h"
@@ -59,11 +59,15 @@ bool across_fits(const Conv2DParams& p) {
          p.in_c >= 1;
 }
 
-// Where the filter-resident kernel may run a layer (ConvDirectPlan::resident;
-// the tile's NR decides whether its panel fits the registers).
-bool resident_fits(const Conv2DParams& p) {
-  return p.groups == 1 && simd::direct_pointwise(p) && p.out_c > 8 && p.in_c >= 1 &&
-         p.in_c <= simd::kResidentMaxInC;
+// Where the filter-resident kernel may run a layer with a panel of nr
+// channels (ConvDirectPlan::resident): more than 8 outputs (at most 8 take
+// the paired variant or the pixels-across kernel), a pointwise layer with
+// at most 8 inputs or a few-channel layer (in_c · stride_w ≤ 8) with K ≤ 24,
+// and a panel that fits the registers.
+bool resident_fits(const Conv2DParams& p, int64_t nr) {
+  const int64_t k = p.filter_h * p.filter_w * p.in_c;
+  const bool shape = simd::direct_pointwise(p) ? p.in_c <= 8 : p.in_c * p.stride_w <= 8;
+  return p.groups == 1 && p.out_c > 8 && p.in_c >= 1 && shape && simd::resident_panel_fits(k, nr);
 }
 
 }  // namespace
@@ -185,18 +189,18 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // median µs: 6 × 64 844 / 849, 7 × 48 770 / 782, oneDNN 745 / 764).
   // Elsewhere the rule stays as tuned on Zen 4 (not measured there).
   const bool tap_share = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate();
-  // On Zen 5 a pointwise layer with at most 8 inputs and more than 8
-  // outputs keeps a filter panel in registers (simd/conv_pointwise_resident.h)
-  // on the widest panel that fits them with the least padding, charged for
-  // its broadcasts as the plain mode (one per pixel, input and panel).
-  const bool resident = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() && resident_fits(p);
+  // On Zen 5 a layer whose filter panel fits the registers (resident_fits)
+  // keeps it there (simd/conv_resident.h), on the widest panel that fits
+  // with the least padding, charged for its broadcasts as the plain mode
+  // (one per pixel, reduction step and panel).
+  const bool resident = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() && resident_fits(p, t.lanes);
   double best = std::numeric_limits<double>::infinity();
   for (int i = 0; i < t.num_tiles; ++i) {
     const auto& tile = t.tiles[i];
     const bool stem = tile.stem_name != nullptr && conv2d_direct_stem_fits(p, tile.nr);
     if (across && tile.nr != t.lanes) continue;
     if (paired && (!stem || tile.paired_name == nullptr)) continue;
-    if (resident && !simd::pointwise_resident_fits(p.in_c, tile.nr)) continue;
+    if (resident && !resident_fits(p, tile.nr)) continue;
     if (!stem && (stem_only || 4 * tile.mr * tile.nr < 3 * most)) continue;
     const double cols = static_cast<double>(simd::round_up(p.out_c, tile.nr));
     double rows = 1.0;
@@ -244,7 +248,7 @@ const char* conv2d_direct_kernel_name(const ConvDirectPlan& plan) {
   const simd::DirectConvKernelTable* t = plan.valid() ? table_for(plan.isa) : nullptr;
   if (t == nullptr) return "none";
   if (plan.across) return "conv2d_pointwise_across_f32_16px_avx512";
-  if (plan.resident) return "conv2d_pointwise_resident_f32_avx512";
+  if (plan.resident) return "conv2d_resident_f32_avx512";
   const char* stem_name = t->tiles[plan.tile].stem_name;
   const char* paired_name = t->tiles[plan.tile].paired_name;
   if (plan.stem && plan.paired && paired_name != nullptr) return paired_name;
@@ -279,9 +283,20 @@ bool run_stem(const ConvDirectPlan& plan, const Conv2DParams& p) {
 }
 }  // namespace
 
+namespace {
+// The filter-resident kernel where the plan asks for it and the run's
+// geometry fits it.
+bool run_resident(const ConvDirectPlan& plan, const Conv2DParams& p) {
+  return plan.resident && plan.isa == GemmIsa::kAvx512 && resident_fits(p, plan.nr);
+}
+}  // namespace
+
 size_t conv2d_direct_scratch_floats(const ConvDirectPlan& plan, const Conv2DParams& p, int threads) {
   const simd::DirectConvKernelTable* t = plan.valid() ? table_for(plan.isa) : nullptr;
-  return t != nullptr ? t->tiles[plan.tile].scratch_floats(p, simd::resolve_threads(threads), run_stem(plan, p)) : 0;
+  if (t == nullptr) return 0;
+  threads = simd::resolve_threads(threads);
+  const size_t tile = t->tiles[plan.tile].scratch_floats(p, threads, run_stem(plan, p));
+  return run_resident(plan, p) ? std::max(tile, simd::conv_resident_scratch_floats(p, threads)) : tile;
 }
 
 namespace {
@@ -310,11 +325,12 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
                                            plan.nr, output, ep, threads);
     return;
   }
-  if (plan.resident && plan.isa == GemmIsa::kAvx512 && resident_fits(p) &&
-      simd::pointwise_resident_fits(p.in_c, plan.nr)) {
+  if (run_resident(plan, p)) {
     const int threads = simd::threads_for_flops(flops, run.threads, run.force_threads);
-    simd::conv_pointwise_resident_f32_avx512(p.batch * p.out_h * p.out_w, p.in_c, p.out_c, input, packed_filter,
-                                             plan.nr, output, ep, threads);
+    float* scratch = run.scratch != nullptr ? run.scratch
+                                            : simd::own_scratch(simd::conv_resident_scratch_floats(p, threads));
+    simd::conv_resident_f32_avx512(p, simd::direct_pointwise(p), input, packed_filter, plan.nr, output, ep, threads,
+                                   scratch);
     return;
   }
   // Small 1×1 layers split where they can by pixels (direct_conv_rate.h).
