@@ -189,18 +189,26 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // median µs: 6 × 64 844 / 849, 7 × 48 770 / 782, oneDNN 745 / 764).
   // Elsewhere the rule stays as tuned on Zen 4 (not measured there).
   const bool tap_share = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate();
-  // On Zen 5 a layer whose filter panel fits the registers (resident_fits)
-  // keeps it there (simd/conv_resident.h), on the widest panel that fits
-  // with the least padding, charged for its broadcasts as the plain mode
-  // (one per pixel, reduction step and panel).
-  const bool resident = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() && resident_fits(p, t.lanes);
+  // On Zen 5 a layer whose whole filter fits the registers as one panel
+  // (resident_fits) keeps it there (simd/conv_resident.h). With more than
+  // one panel each pixel's inputs are broadcast once per panel, and with
+  // one vector a panel that is a load per FMA: 3×3 64²×2→32 (K = 18, two
+  // 16-channel panels) ran 38.3 µs against 30.2 on the 12 × 32 stem tile
+  // (bench_conv, AVX-512, 1 thread, medians of 3). One panel, Zen 5 VM,
+  // AVX-512, 1 thread, 3 interleaved rounds, medians µs, stem tile ->
+  // resident (oneDNN): 1×1 112²×8→48 7 × 48 62.8–71.2 -> 43.6–45.1
+  // (50.9–58.0); 3×3 28²×1→28 16 × 16 5.48–5.74 -> 3.33–3.47 (4.56–5.01);
+  // medians of 3 against every stem tile: 1×1 64²×8→16 24 × 16 7.61 ->
+  // 5.74 (6.06); 3×3 28²×1→32 12 × 32 4.52 -> 2.99 (4.11).
+  const bool resident = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() &&
+                        resident_fits(p, simd::round_up(p.out_c, t.lanes));
   double best = std::numeric_limits<double>::infinity();
   for (int i = 0; i < t.num_tiles; ++i) {
     const auto& tile = t.tiles[i];
     const bool stem = tile.stem_name != nullptr && conv2d_direct_stem_fits(p, tile.nr);
     if (across && tile.nr != t.lanes) continue;
     if (paired && (!stem || tile.paired_name == nullptr)) continue;
-    if (resident && !resident_fits(p, tile.nr)) continue;
+    if (resident && (tile.nr < p.out_c || !resident_fits(p, tile.nr))) continue;
     if (!stem && (stem_only || 4 * tile.mr * tile.nr < 3 * most)) continue;
     const double cols = static_cast<double>(simd::round_up(p.out_c, tile.nr));
     double rows = 1.0;
