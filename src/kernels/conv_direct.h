@@ -41,6 +41,8 @@
 // row stride in a register, and pays the per-tile setup of the modes above
 // once per run. Same packed filter; its epilogue is bias, a residual before
 // the activation and ReLU / ReLU6 (the other epilogues take the modes above).
+// Its tile is chosen again by its own cost, among taller ones on the same
+// panels too (14 × 32, 8 × 48: plan.panel_mr).
 #pragma once
 
 #include <cstddef>
@@ -76,6 +78,11 @@ struct ConvDirectPlan {
   // call, on the same packed filter, where the run is pointwise and its
   // epilogue one the kernel takes (else the stem or plain mode above).
   bool panel = false;
+  // The panel kernel's pixels per tile (kPanelTiles with nr), 0: mr. The
+  // packing depends on nr alone, so the panel kernel may run a taller tile
+  // than the direct modes' fallback.
+  int panel_mr = 0;
+  int panel_rows() const { return panel_mr > 0 ? panel_mr : mr; }
   bool valid() const { return tile >= 0; }
 };
 

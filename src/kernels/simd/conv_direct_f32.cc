@@ -75,7 +75,30 @@ bool resident_fits(const Conv2DParams& p, int64_t nr) {
 // pointwise on AVX-512 with a tile it has.
 bool panel_fits(const ConvDirectPlan& plan, const Conv2DParams& p) {
   return plan.isa == GemmIsa::kAvx512 && p.groups == 1 && simd::direct_pointwise(p) &&
-         simd::conv_pointwise_panel_has_tile(plan.mr, plan.nr);
+         simd::conv_pointwise_panel_has_tile(plan.panel_rows(), plan.nr);
+}
+
+// A pointwise layer's panel tile (ConvDirectPlan::panel_mr) of least
+// conv_pointwise_panel_cost, among the panel tiles on the panels of a
+// direct tile of t that has one: plan takes that direct tile (its packing,
+// and the direct modes where the panel kernel does not take the epilogue).
+void pick_panel_tile(ConvDirectPlan& plan, const Conv2DParams& p, const simd::DirectConvKernelTable& t) {
+  const int64_t pixels = p.batch * p.out_h * p.out_w;
+  double best = std::numeric_limits<double>::infinity();
+  for (const auto& panel : simd::kPanelTiles) {
+    for (int i = 0; i < t.num_tiles; ++i) {
+      const auto& tile = t.tiles[i];
+      if (tile.nr != panel[1] || !simd::conv_pointwise_panel_has_tile(tile.mr, tile.nr)) continue;
+      const double cost = simd::conv_pointwise_panel_cost(panel[0], panel[1], pixels, p.out_c);
+      if (cost >= best) continue;
+      best = cost;
+      plan.tile = i;
+      plan.mr = tile.mr;
+      plan.nr = tile.nr;
+      plan.stem = tile.stem_name != nullptr && conv2d_direct_stem_fits(p, tile.nr);
+      plan.panel_mr = panel[0];
+    }
+  }
 }
 
 }  // namespace
@@ -249,9 +272,11 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   plan.resident = resident && plan.valid();
   // On Zen 5 a pointwise layer's tile runs in the panel kernel where it has
   // one (conv_pointwise_panel.h; Zen 4 and Intel keep the direct modes, not
-  // measured there), unless its whole filter stays in registers (resident).
+  // measured there), unless its whole filter stays in registers (resident);
+  // the panel kernel's own cost then picks its tile (pick_panel_tile).
   plan.panel = plan.valid() && !plan.across && !plan.paired && !plan.resident && zmm_fma_full_rate() &&
                panel_fits(plan, p);
+  if (plan.panel) pick_panel_tile(plan, p, t);
   return plan;
 }
 
@@ -270,8 +295,8 @@ const char* conv2d_direct_kernel_name(const ConvDirectPlan& plan) {
   if (t == nullptr) return "none";
   if (plan.across) return "conv2d_pointwise_across_f32_16px_avx512";
   if (plan.resident) return "conv2d_resident_f32_avx512";
-  if (plan.panel && simd::conv_pointwise_panel_name(plan.mr, plan.nr) != nullptr)
-    return simd::conv_pointwise_panel_name(plan.mr, plan.nr);
+  if (plan.panel && simd::conv_pointwise_panel_name(plan.panel_rows(), plan.nr) != nullptr)
+    return simd::conv_pointwise_panel_name(plan.panel_rows(), plan.nr);
   const char* stem_name = t->tiles[plan.tile].stem_name;
   const char* paired_name = t->tiles[plan.tile].paired_name;
   if (plan.stem && plan.paired && paired_name != nullptr) return paired_name;
@@ -361,7 +386,7 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
                                                      simd::resolve_threads(run.threads), t->lanes);
   const int threads = simd::threads_for_flops(flops, run.threads, run.force_threads, rate);
   if (plan.panel && panel_fits(plan, p) && simd::conv_pointwise_panel_takes(ep)) {
-    simd::conv_pointwise_panel_f32_avx512(plan.mr, plan.nr, p.batch * p.out_h * p.out_w, p.in_c, p.out_c, input,
+    simd::conv_pointwise_panel_f32_avx512(plan.panel_rows(), plan.nr, p.batch * p.out_h * p.out_w, p.in_c, p.out_c, input,
                                           packed_filter, output, ep, threads);
     return;
   }

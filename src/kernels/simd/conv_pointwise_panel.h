@@ -11,6 +11,7 @@
 // panels of NR columns); the plan picks it (conv_direct_f32.cc).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "kernels/gemm.h"
@@ -19,8 +20,34 @@ namespace frost::kernels::simd {
 
 // The register tiles the kernel is instantiated for (pixels × channels):
 // the AVX-512 direct tiles that broadcast each input value into a register
-// (direct_register_broadcast).
-inline constexpr int kPanelTiles[][2] = {{12, 32}, {7, 48}, {6, 64}};
+// (direct_register_broadcast), and taller ones on the same panels (NR alone
+// shapes the packing) that conv_pointwise_panel_best_tile may pick instead
+// (ConvDirectPlan::panel_mr). 7 × 64 is not one: its 28 accumulators and 4
+// filter vectors leave no register for the broadcast, and GCC spilled
+// accumulators in its FMA loop.
+inline constexpr int kPanelTiles[][2] = {{12, 32}, {14, 32}, {7, 48}, {8, 48}, {6, 64}};
+
+// The cost of a layer of `pixels` × out_c on the panel tile mr × nr, in
+// multiply-adds per reduction step: its panels (out_c rounded up to nr)
+// × its pixel rows × the broadcasts' share (one per nr / 16 FMAs: the
+// direct plan's 1 + 0.25 / NV). A short last tile is charged at least 16
+// accumulators' rows: with fewer its FMA chains wait on their own latency
+// (4 cycles, 2 pipes) and its filter vectors are loaded for fewer FMAs.
+// That rule moves 7² layers off the tiles that leave one pixel over (6 ×
+// 64, 12 × 32, 8 × 48) to 7 × 48 and 14 × 32 (bench_conv, Zen 5 VM,
+// AVX-512, 1 thread, two runs of 4–6 randomly interleaved repetitions,
+// mean of the runs' minima, µs: 1×1 7²×2048→512 6 × 64 458, 7 × 48 442
+// (oneDNN 440); 7²×960→160 12 × 32 64.3, 14 × 32 63.2 (63.5); 7²×320→1280
+// 6 × 64 173, 7 × 48 169 (174); 7²×112→1280 6 × 64 60.9, 7 × 48 59.3
+// (60.0)), and layers of more than 12 pixels off 12 × 32 where 14 fits
+// them better (56²×96→24 79.3, 78.7; 28²×144→24 30.5, 28.8).
+inline double conv_pointwise_panel_cost(int mr, int nr, int64_t pixels, int64_t out_c) {
+  const int64_t nv = nr / 16, rest = pixels % mr;
+  const double short_rows = rest == 0 ? 0.0 : std::max(static_cast<double>(rest), 16.0 / static_cast<double>(nv));
+  const double rows = static_cast<double>(pixels - rest) + short_rows;
+  const double cols = static_cast<double>((out_c + nr - 1) / nr * nr);
+  return cols * rows * (1.0 + 0.25 / static_cast<double>(nv));
+}
 
 inline bool conv_pointwise_panel_has_tile(int mr, int nr) {
   for (const auto& t : kPanelTiles)
@@ -33,6 +60,8 @@ inline const char* conv_pointwise_panel_name(int mr, int nr) {
   if (mr == 12 && nr == 32) return "conv2d_pointwise_panel_f32_12x32_avx512";
   if (mr == 7 && nr == 48) return "conv2d_pointwise_panel_f32_7x48_avx512";
   if (mr == 6 && nr == 64) return "conv2d_pointwise_panel_f32_6x64_avx512";
+  if (mr == 14 && nr == 32) return "conv2d_pointwise_panel_f32_14x32_avx512";
+  if (mr == 8 && nr == 48) return "conv2d_pointwise_panel_f32_8x48_avx512";
   return nullptr;
 }
 
