@@ -18,6 +18,7 @@
 #include "kernels/conv_direct.h"
 #include "kernels/fma_rate.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
+#include "kernels/simd/conv_pointwise_panel.h"
 #include "kernels/simd/conv_resident.h"
 #include "kernels/simd/direct_padding_taps.h"
 
@@ -448,10 +449,18 @@ TEST_CASE("conv2d_direct_f32: the pointwise panel kernel against conv2d_referenc
   std::mt19937_64 rng(seed() + 17);
   const Activation acts[] = {Activation::kNone, Activation::kRelu, Activation::kRelu6, Activation::kLeakyRelu};
   int panel_runs = 0;
-  for (const ConvDirectPlan& plan : forced_avx512_plans(false, "panel", [](ConvDirectPlan& q) { q.panel = true; })) {
+  std::vector<ConvDirectPlan> plans;
+  // Every panel tile on the panels of each direct tile (ConvDirectPlan::panel_mr).
+  for (const ConvDirectPlan& plan : forced_avx512_plans(false, "panel", [](ConvDirectPlan& q) { q.panel = true; }))
+    for (const auto& panel : simd::kPanelTiles)
+      if (panel[1] == plan.nr) {
+        plans.push_back(plan);
+        plans.back().panel_mr = panel[0];
+      }
+  for (const ConvDirectPlan& plan : plans) {
     Options o;
     o.plan = plan;
-    const int64_t mr = o.plan.mr;
+    const int64_t mr = o.plan.panel_rows();
     for (int iter = 0; iter < 2 * static_cast<int>(mr) + 24; ++iter) {
       Conv2DParams p;
       const int64_t pixels = iter < 2 * mr ? mr + iter : pick(rng, {1, 5, 49, 100, 197});
@@ -472,6 +481,35 @@ TEST_CASE("conv2d_direct_f32: the pointwise panel kernel against conv2d_referenc
     if (!check(rng, p, o)) return;
   }
   if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) CHECK(panel_runs > 40);
+}
+
+TEST_CASE("conv2d_direct_plan: the panel kernel's tile (its own cost, taller tiles on the same panels)") {
+  // Random pointwise layers: where the plan takes the panel kernel, its
+  // tile is one the kernel has, on the panels of the plan's direct tile,
+  // and the kernel name says which.
+  if (!conv2d_direct_isa_supported(GemmIsa::kAvx512) || !zmm_fma_full_rate()) return;
+  std::mt19937_64 rng(seed() + 18);
+  for (int iter = 0; iter < 200; ++iter) {
+    Conv2DParams p;
+    const int64_t side = pick(rng, {1, 5, 7, 14, 28, 56, 112}), cin = pick(rng, {16, 24, 64, 144, 960, 2048});
+    const int64_t cout = pick(rng, {24, 56, 96, 160, 192, 256, 512, 1280});
+    REQUIRE(square_conv(p, 1, side, side, cin, cout, 1, 1, true, 1));
+    const ConvDirectPlan plan = conv2d_direct_plan(p, GemmIsa::kAvx512);
+    if (!plan.panel) continue;
+    CHECK(simd::conv_pointwise_panel_has_tile(plan.panel_rows(), plan.nr));
+    CHECK(simd::conv_pointwise_panel_has_tile(plan.mr, plan.nr));
+    const std::string tile = std::to_string(plan.panel_rows()) + "x" + std::to_string(plan.nr);
+    CHECK(std::string(conv2d_direct_kernel_name(plan)).find(tile) != std::string::npos);
+  }
+  // 7² pixels: ResNet50's 2048 → 512 on 7 × 48 and MobileNetV2's 960 → 160
+  // on 14 × 32, not on the tiles that leave one pixel over (6 × 64, 12 × 32).
+  Conv2DParams p;
+  REQUIRE(square_conv(p, 1, 7, 7, 2048, 512, 1, 1, true, 1));
+  CHECK(std::string(conv2d_direct_kernel_name(conv2d_direct_plan(p, GemmIsa::kAvx512))).find("_7x48_") !=
+        std::string::npos);
+  REQUIRE(square_conv(p, 1, 7, 7, 960, 160, 1, 1, true, 1));
+  CHECK(std::string(conv2d_direct_kernel_name(conv2d_direct_plan(p, GemmIsa::kAvx512))).find("_14x32_") !=
+        std::string::npos);
 }
 
 TEST_CASE("conv2d_direct_plan: pointwise layers take the panel kernel on Zen 5 AVX-512 only") {
@@ -714,11 +752,13 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
   // broadcast is shared by its 4 vectors, though 6 does not divide 49 —
   // except on Zen 5, where a tile is charged only the taps it multiplies
   // and 7 × 48's tiles, whole rows of 7, skip the padding at both ends.
+  // (On Zen 5 the pointwise layer takes the panel kernel, whose own cost
+  // picks its tile: conv_pointwise_panel_cost.)
   if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) {
-    REQUIRE(square_conv(p, 1, 3, 3, 112, 1280, 1, 1, true, 1));
-    CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).mr == 6);
-    REQUIRE(square_conv(p, 1, 7, 7, 512, 512, 3, 1, true, 1));
     const bool zen5 = zmm_fma_full_rate();
+    REQUIRE(square_conv(p, 1, 3, 3, 112, 1280, 1, 1, true, 1));
+    if (!zen5) CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).mr == 6);
+    REQUIRE(square_conv(p, 1, 7, 7, 512, 512, 3, 1, true, 1));
     CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).mr == (zen5 ? 7 : 6));
     CHECK(conv2d_direct_plan(p, GemmIsa::kAvx512).nr == (zen5 ? 48 : 64));
   }
