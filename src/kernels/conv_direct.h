@@ -42,7 +42,7 @@
 // once per run. Same packed filter; its epilogue is bias, a residual before
 // the activation and ReLU / ReLU6 (the other epilogues take the modes above).
 // Its tile is chosen again by its own cost, among taller ones on the same
-// panels too (14 × 32, 8 × 48: plan.panel_mr).
+// panels too (14 × 32: plan.panel_mr).
 #pragma once
 
 #include <cstddef>

@@ -24,8 +24,11 @@ namespace frost::kernels::simd {
 // shapes the packing) that conv_pointwise_panel_best_tile may pick instead
 // (ConvDirectPlan::panel_mr). 7 × 64 is not one: its 28 accumulators and 4
 // filter vectors leave no register for the broadcast, and GCC spilled
-// accumulators in its FMA loop.
-inline constexpr int kPanelTiles[][2] = {{12, 32}, {14, 32}, {7, 48}, {8, 48}, {6, 64}};
+// accumulators in its FMA loop. Nor is 8 × 48: against 7 × 48 it ran
+// 1×1 112²×16→96 at 179 / 193 / 194 µs vs 187 / 187 / 188 and 56²×24→144
+// at 99 / 103 / 101 vs 96 / 98 / 105 (bench_conv, Zen 5 VM, AVX-512, 1
+// thread, minima of three runs of 4–8 randomly interleaved repetitions).
+inline constexpr int kPanelTiles[][2] = {{12, 32}, {14, 32}, {7, 48}, {6, 64}};
 
 // The cost of a layer of `pixels` × out_c on the panel tile mr × nr, in
 // multiply-adds per reduction step: its panels (out_c rounded up to nr)
@@ -34,7 +37,7 @@ inline constexpr int kPanelTiles[][2] = {{12, 32}, {14, 32}, {7, 48}, {8, 48}, {
 // accumulators' rows: with fewer its FMA chains wait on their own latency
 // (4 cycles, 2 pipes) and its filter vectors are loaded for fewer FMAs.
 // That rule moves 7² layers off the tiles that leave one pixel over (6 ×
-// 64, 12 × 32, 8 × 48) to 7 × 48 and 14 × 32 (bench_conv, Zen 5 VM,
+// 64, 12 × 32) to 7 × 48 and 14 × 32 (bench_conv, Zen 5 VM,
 // AVX-512, 1 thread, two runs of 4–6 randomly interleaved repetitions,
 // mean of the runs' minima, µs: 1×1 7²×2048→512 6 × 64 458, 7 × 48 442
 // (oneDNN 440); 7²×960→160 12 × 32 64.3, 14 × 32 63.2 (63.5); 7²×320→1280
@@ -61,7 +64,6 @@ inline const char* conv_pointwise_panel_name(int mr, int nr) {
   if (mr == 7 && nr == 48) return "conv2d_pointwise_panel_f32_7x48_avx512";
   if (mr == 6 && nr == 64) return "conv2d_pointwise_panel_f32_6x64_avx512";
   if (mr == 14 && nr == 32) return "conv2d_pointwise_panel_f32_14x32_avx512";
-  if (mr == 8 && nr == 48) return "conv2d_pointwise_panel_f32_8x48_avx512";
   return nullptr;
 }
 

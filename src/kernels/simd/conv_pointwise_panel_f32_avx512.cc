@@ -254,7 +254,6 @@ void conv_pointwise_panel_f32_avx512(int mr, int nr, int64_t pixels, int64_t in_
   if (mr == 7 && nr == 48) return panel_run<7, 3>(pixels, in_c, out_c, input, packed, output, ep, threads);
   if (mr == 6 && nr == 64) return panel_run<6, 4>(pixels, in_c, out_c, input, packed, output, ep, threads);
   if (mr == 14 && nr == 32) return panel_run<14, 2>(pixels, in_c, out_c, input, packed, output, ep, threads);
-  if (mr == 8 && nr == 48) return panel_run<8, 3>(pixels, in_c, out_c, input, packed, output, ep, threads);
 }
 
 }  // namespace frost::kernels::simd
