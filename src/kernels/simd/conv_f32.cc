@@ -11,6 +11,7 @@
 #include "kernels/conv_simd.h"
 #include "kernels/simd/conv_util.h"
 #include "kernels/simd/dwconv_kernel_table.h"
+#include "kernels/simd/small_layer_chain.h"
 #include "kernels/simd/thread_policy.h"
 
 namespace frost::kernels {
@@ -41,11 +42,14 @@ constexpr int64_t kMaxTileRows = 1536;
 // ms, chrt -f 10, AVX-512, load ~9).
 constexpr simd::WorkRate kDepthwiseFlops{simd::kFlops.units_per_second, 2.5e4};
 
+// The general rule's count, then the small-layer chains' (small_layer_chain.h).
 int threads_for(const Conv2DParams& p, int64_t taps_per_output, const GemmRun& run,
                 simd::WorkRate rate = simd::kFlops) {
   const double flops = 2.0 * static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c) *
                        static_cast<double>(taps_per_output);
-  return threads_for_flops(flops, run.threads, run.force_threads, rate);
+  const double input_bytes = sizeof(float) * static_cast<double>(p.batch * p.in_h * p.in_w * p.in_c);
+  return simd::chain_threads(threads_for_flops(flops, run.threads, run.force_threads, rate), flops, input_bytes,
+                             run.force_threads);
 }
 
 struct ConvGemm {
