@@ -121,6 +121,11 @@ std::vector<ConvCase> cases() {
       {"1x1_112x112x16_to_96", same_conv(112, 112, 16, 96, 1, 1, false), false},
       {"1x1_112x112x8_to_48", same_conv(112, 112, 8, 48, 1, 1, false), false},
       {"1x1_112x112x16_to_8", same_conv(112, 112, 16, 8, 1, 1, false), false},
+      // Filter panels that fit the registers (conv_resident.h): MobileNetV1
+      // 0.25's first pointwise layer at 128², an MNIST-style first layer.
+      {"1x1_64x64x8_to_16", same_conv(64, 64, 8, 16, 1, 1, false), false},
+      {"3x3_28x28x1_to_32", same_conv(28, 28, 1, 32, 3, 1, false), false},
+      {"3x3_64x64x2_to_32", same_conv(64, 64, 2, 32, 3, 1, false), false},
       {"1x1_56x56x24_to_144", same_conv(56, 56, 24, 144, 1, 1, false), false},
       {"1x1_28x28x32_to_192", same_conv(28, 28, 32, 192, 1, 1, false), false},
       {"1x1_56x56x96_to_24", same_conv(56, 56, 96, 24, 1, 1, false), false},

@@ -57,6 +57,12 @@ struct ConvDirectPlan {
   // (simd/conv_direct_stem_paired_impl.h), on the same packed filter, where
   // the run fits it (else the plain stem mode).
   bool paired = false;
+  // More than 8 outputs on AVX-512 (Zen 5 and later), a pointwise layer
+  // with at most 8 inputs or a few-channel layer with fh·fw·in_c ≤ 24: the
+  // filter panel held in registers while the pixels stream past
+  // (simd/conv_resident.h), on the same packed filter, where the run fits
+  // it (else the tile above).
+  bool resident = false;
   bool valid() const { return tile >= 0; }
 };
 

@@ -18,6 +18,7 @@
 #include "kernels/conv_direct.h"
 #include "kernels/fma_rate.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
+#include "kernels/simd/conv_resident.h"
 #include "kernels/simd/direct_padding_taps.h"
 
 namespace frost::kernels {
@@ -424,15 +425,13 @@ TEST_CASE("conv2d_direct_f32: pointwise layers with 1-4 outputs (pixels across t
   }
 }
 
-TEST_CASE("conv2d_direct_f32: a pixels-across plan adds to the output with accumulate, and runs its tile on a strided run") {
-  if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return;
-  std::mt19937_64 rng(seed() + 15);
-  Conv2DParams p;
-  REQUIRE(square_conv(p, 1, 9, 7, 11, 3, 1, 1, true, 1));
-  const ConvDirectPlan plan = conv2d_direct_plan(p, GemmIsa::kAvx512);
-  REQUIRE(plan.across);
-  const int64_t out_n = p.out_h * p.out_w * p.out_c;
-  const std::vector<float> in = random_vec(rng, p.in_h * p.in_w * p.in_c), filter = random_vec(rng, p.in_c * p.out_c);
+namespace {
+// Runs plan on p twice, the second time with accumulate: the output must
+// be twice the convolution.
+void check_accumulate(std::mt19937_64& rng, const ConvDirectPlan& plan, const Conv2DParams& p) {
+  const int64_t out_n = p.batch * p.out_h * p.out_w * p.out_c;
+  const std::vector<float> in = random_vec(rng, p.batch * p.in_h * p.in_w * p.in_c),
+                           filter = random_vec(rng, p.filter_h * p.filter_w * p.in_c * p.out_c);
   std::vector<float> want(static_cast<size_t>(out_n)), packed(conv2d_direct_packed_filter_floats(plan, p));
   conv2d_reference(p, in.data(), filter.data(), want.data());
   conv2d_direct_pack_filter(plan, p, filter.data(), packed.data());
@@ -444,16 +443,112 @@ TEST_CASE("conv2d_direct_f32: a pixels-across plan adds to the output with accum
   for (int64_t i = 0; i < out_n; ++i) {
     const size_t u = static_cast<size_t>(i);
     if (!(std::fabs(got[u] - 2.0f * want[u]) <= 1e-4f * (1.0f + std::fabs(want[u])))) {
-      FAIL_CHECK("accumulate: element " << i << " got " << got[u] << " want " << 2.0f * want[u]);
+      FAIL_CHECK("accumulate: element " << i << " got " << got[u] << " want " << 2.0f * want[u] << "; "
+                                        << describe(p) << " " << conv2d_direct_kernel_name(plan));
       break;
     }
   }
+}
+}  // namespace
+
+TEST_CASE("conv2d_direct_f32: a pixels-across plan adds to the output with accumulate, and runs its tile on a strided run") {
+  if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return;
+  std::mt19937_64 rng(seed() + 15);
+  Conv2DParams p;
+  REQUIRE(square_conv(p, 1, 9, 7, 11, 3, 1, 1, true, 1));
+  const ConvDirectPlan plan = conv2d_direct_plan(p, GemmIsa::kAvx512);
+  REQUIRE(plan.across);
+  check_accumulate(rng, plan, p);
   // The same filter on a stride-2 run (not pointwise): the plan's 16-channel
   // tile runs it on the same packing.
   Conv2DParams q;
   REQUIRE(square_conv(q, 1, 9, 7, 11, 3, 1, 2, true, 1));
   Options o;
   o.plan = plan;
+  o.bias = true;
+  CHECK(check(rng, q, o));
+}
+
+namespace {
+// A layer for the filter-resident kernel with a panel of nr channels:
+// pointwise with at most 8 inputs, or few channels (in_c · stride_w ≤ 8)
+// with a short reduction (fh·fw·in_c · nr/16 ≤ 24), any padding, strides
+// and dilation; more than 8 outputs.
+Conv2DParams random_resident_conv(std::mt19937_64& rng, int64_t nr, bool pointwise) {
+  for (;;) {
+    Conv2DParams p;
+    p.batch = pick(rng, {1, 1, 2});
+    p.in_h = pick(rng, {1, 2, 3, 7, 16});
+    p.in_w = pick(rng, {1, 5, 8, 15, 16, 17, 33});
+    p.out_c = pick(rng, {9, 15, 16, 17, 31, 32, 33, 47, 48, 50, 64, 70, 100});
+    if (pointwise) {
+      p.in_c = 1 + static_cast<int64_t>(rng() % 8);
+      p.filter_h = p.filter_w = p.stride_h = p.stride_w = 1;
+    } else {
+      p.in_c = pick(rng, {1, 1, 2, 3, 4});
+      p.filter_h = pick(rng, {1, 2, 3, 3, 5});
+      p.filter_w = rng() % 3 == 0 ? pick(rng, {1, 3, 5}) : p.filter_h;
+      p.stride_h = pick(rng, {1, 1, 2, 3});
+      p.stride_w = rng() % 3 == 0 ? pick(rng, {1, 2}) : p.stride_h;
+      p.dilation_h = rng() % 5 == 0 ? 2 : 1;
+      p.dilation_w = rng() % 5 == 0 ? 2 : p.dilation_h;
+    }
+    if (!simd::resident_panel_fits(p.filter_h * p.filter_w * p.in_c, nr) || p.in_c * p.stride_w > 8) continue;
+    const int mode = pointwise ? 1 : static_cast<int>(rng() % 3);
+    if (mode == 2 ? explicit_geometry(p, rng) : finish_geometry(p, mode == 0)) return p;
+  }
+}
+}  // namespace
+
+TEST_CASE("conv2d_direct_f32: layers whose filter panel fits the registers (resident) against conv2d_reference") {
+  // Every AVX-512 tile's panel width, asked for the resident kernel (the
+  // plan picks it on Zen 5 only): pointwise layers (pixels in place) and
+  // few-channel windows (a zero-padded strip per output row), channel
+  // counts around the 16-lane vectors and the panels, pixel counts around
+  // the 64-pixel units, batches, every epilogue step, 1 and 2 threads, and
+  // accumulate.
+  if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return;
+  std::mt19937_64 rng(seed() + 16);
+  const Activation acts[] = {Activation::kNone, Activation::kRelu6, Activation::kRelu, Activation::kLeakyRelu};
+  int runs = 0;
+  for (int tile = 0; tile < conv2d_direct_tile_count(GemmIsa::kAvx512); ++tile) {
+    for (int iter = 0; iter < 60; ++iter) {
+      Options o;
+      o.plan = conv2d_direct_tile(tile, GemmIsa::kAvx512, /*stem=*/true);
+      const Conv2DParams p = random_resident_conv(rng, o.plan.nr, iter % 2 == 0);
+      o.plan.resident = true;
+      REQUIRE(std::string(conv2d_direct_kernel_name(o.plan)) == "conv2d_resident_f32_avx512");
+      o.threads = 1 + iter / 4 % 2;
+      vary_epilogue(o, iter, acts, 8);
+      if (!check(rng, p, o)) return;
+      if (iter % 8 < 2) check_accumulate(rng, o.plan, p);
+      ++runs;
+    }
+  }
+  CHECK(runs == 60 * conv2d_direct_tile_count(GemmIsa::kAvx512));
+  // On Zen 5 the plan takes 1×1 112²×8→48 (MobileNetV2's 8-channel
+  // expansion) with a 48-channel panel (8 × 3 vectors) and 3×3 28²×1→28
+  // with a 32-channel one (9 × 2).
+  Conv2DParams p, w;
+  REQUIRE(square_conv(p, 1, 112, 112, 8, 48, 1, 1, true, 1));
+  REQUIRE(square_conv(w, 1, 28, 28, 1, 28, 3, 1, true, 1));
+  for (const Conv2DParams& layer : {p, w}) {
+    const ConvDirectPlan plan = conv2d_direct_plan(layer, GemmIsa::kAvx512);
+    CHECK(plan.resident == zmm_fma_full_rate());
+    if (plan.resident) CHECK(plan.nr == (layer.in_c == 8 ? 48 : 32));
+    Options o;
+    o.plan = plan;
+    o.bias = true;
+    o.act = Activation::kRelu6;
+    o.threads = 2;
+    CHECK(check(rng, layer, o));
+  }
+  // A run that does not fit (stride 2 and 8 channels: in_c · stride_w > 8)
+  // on the resident plan takes its tile on the same packing.
+  Conv2DParams q;
+  REQUIRE(square_conv(q, 1, 9, 7, 8, 48, 1, 2, true, 1));
+  Options o;
+  o.plan = conv2d_direct_plan(p, GemmIsa::kAvx512);
   o.bias = true;
   CHECK(check(rng, q, o));
 }

@@ -10,6 +10,7 @@
 #include "kernels/fma_rate.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
 #include "kernels/simd/conv_pointwise_across.h"
+#include "kernels/simd/conv_resident.h"
 #include "kernels/simd/conv_util.h"
 #include "kernels/simd/direct_padding_taps.h"
 #include "kernels/simd/direct_conv_rate.h"
@@ -57,6 +58,17 @@ int64_t stem_row_pixels(int64_t width, int64_t mr) {
 bool across_fits(const Conv2DParams& p) {
   return p.groups == 1 && simd::direct_pointwise(p) && p.out_c >= 1 && p.out_c <= simd::kAcrossMaxOutC &&
          p.in_c >= 1;
+}
+
+// Where the filter-resident kernel may run a layer with a panel of nr
+// channels (ConvDirectPlan::resident): more than 8 outputs (at most 8 take
+// the paired variant or the pixels-across kernel), a pointwise layer with
+// at most 8 inputs or a few-channel layer (in_c · stride_w ≤ 8) with K ≤ 24,
+// and a panel that fits the registers.
+bool resident_fits(const Conv2DParams& p, int64_t nr) {
+  const int64_t k = p.filter_h * p.filter_w * p.in_c;
+  const bool shape = simd::direct_pointwise(p) ? p.in_c <= 8 : p.in_c * p.stride_w <= 8;
+  return p.groups == 1 && p.out_c > 8 && p.in_c >= 1 && shape && simd::resident_panel_fits(k, nr);
 }
 
 }  // namespace
@@ -178,12 +190,26 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // median µs: 6 × 64 844 / 849, 7 × 48 770 / 782, oneDNN 745 / 764).
   // Elsewhere the rule stays as tuned on Zen 4 (not measured there).
   const bool tap_share = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate();
+  // On Zen 5 a layer whose whole filter fits the registers as one panel
+  // (resident_fits) keeps it there (simd/conv_resident.h). With more than
+  // one panel each pixel's inputs are broadcast once per panel, and with
+  // one vector a panel that is a load per FMA: 3×3 64²×2→32 (K = 18, two
+  // 16-channel panels) ran 38.3 µs against 30.2 on the 12 × 32 stem tile
+  // (bench_conv, AVX-512, 1 thread, medians of 3). One panel, Zen 5 VM,
+  // AVX-512, 1 thread, 3 interleaved rounds, medians µs, stem tile ->
+  // resident (oneDNN): 1×1 112²×8→48 7 × 48 62.8–71.2 -> 43.6–45.1
+  // (50.9–58.0); 3×3 28²×1→28 16 × 16 5.48–5.74 -> 3.33–3.47 (4.56–5.01);
+  // medians of 3 against every stem tile: 1×1 64²×8→16 24 × 16 7.61 ->
+  // 5.74 (6.06); 3×3 28²×1→32 12 × 32 4.52 -> 2.99 (4.11).
+  const bool resident = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() &&
+                        resident_fits(p, simd::round_up(p.out_c, t.lanes));
   double best = std::numeric_limits<double>::infinity();
   for (int i = 0; i < t.num_tiles; ++i) {
     const auto& tile = t.tiles[i];
     const bool stem = tile.stem_name != nullptr && conv2d_direct_stem_fits(p, tile.nr);
     if (across && tile.nr != t.lanes) continue;
     if (paired && (!stem || tile.paired_name == nullptr)) continue;
+    if (resident && (tile.nr < p.out_c || !resident_fits(p, tile.nr))) continue;
     if (!stem && (stem_only || 4 * tile.mr * tile.nr < 3 * most)) continue;
     const double cols = static_cast<double>(simd::round_up(p.out_c, tile.nr));
     double rows = 1.0;
@@ -202,7 +228,8 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
     // rounds, medians µs, 24×16 vs 16×16: 1×1 112²×16→8 30.8 / 33.3,
     // 56²×48→8 15.3 / 16.5; 3×3 32²×8→8 9.4 / 9.6, 368×640×8→8 1821 / 1965).
     const double cost =
-        paired ? -static_cast<double>(tile.mr)
+        paired     ? -static_cast<double>(tile.mr)
+        : resident ? cols * (1.0 + 0.25 / nv)
                : cols * rows *
                      (stem && !broadcast_bound_stem ? 1.0 + stem_vector_charge * (nv - 1.0) : 1.0 + 0.25 / shared);
     if (cost < best) {
@@ -212,6 +239,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   }
   plan.across = across && plan.valid();
   plan.paired = paired && plan.valid();
+  plan.resident = resident && plan.valid();
   return plan;
 }
 
@@ -229,6 +257,7 @@ const char* conv2d_direct_kernel_name(const ConvDirectPlan& plan) {
   const simd::DirectConvKernelTable* t = plan.valid() ? table_for(plan.isa) : nullptr;
   if (t == nullptr) return "none";
   if (plan.across) return "conv2d_pointwise_across_f32_16px_avx512";
+  if (plan.resident) return "conv2d_resident_f32_avx512";
   const char* stem_name = t->tiles[plan.tile].stem_name;
   const char* paired_name = t->tiles[plan.tile].paired_name;
   if (plan.stem && plan.paired && paired_name != nullptr) return paired_name;
@@ -263,9 +292,20 @@ bool run_stem(const ConvDirectPlan& plan, const Conv2DParams& p) {
 }
 }  // namespace
 
+namespace {
+// The filter-resident kernel where the plan asks for it and the run's
+// geometry fits it.
+bool run_resident(const ConvDirectPlan& plan, const Conv2DParams& p) {
+  return plan.resident && plan.isa == GemmIsa::kAvx512 && resident_fits(p, plan.nr);
+}
+}  // namespace
+
 size_t conv2d_direct_scratch_floats(const ConvDirectPlan& plan, const Conv2DParams& p, int threads) {
   const simd::DirectConvKernelTable* t = plan.valid() ? table_for(plan.isa) : nullptr;
-  return t != nullptr ? t->tiles[plan.tile].scratch_floats(p, simd::resolve_threads(threads), run_stem(plan, p)) : 0;
+  if (t == nullptr) return 0;
+  threads = simd::resolve_threads(threads);
+  const size_t tile = t->tiles[plan.tile].scratch_floats(p, threads, run_stem(plan, p));
+  return run_resident(plan, p) ? std::max(tile, simd::conv_resident_scratch_floats(p, threads)) : tile;
 }
 
 namespace {
@@ -294,6 +334,14 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
                                             input_bytes, run.force_threads);
     simd::conv_pointwise_across_f32_avx512(p.batch * p.out_h * p.out_w, p.in_c, p.out_c, input, packed_filter,
                                            plan.nr, output, ep, threads);
+    return;
+  }
+  if (run_resident(plan, p)) {
+    const int threads = simd::threads_for_flops(flops, run.threads, run.force_threads);
+    float* scratch = run.scratch != nullptr ? run.scratch
+                                            : simd::own_scratch(simd::conv_resident_scratch_floats(p, threads));
+    simd::conv_resident_f32_avx512(p, simd::direct_pointwise(p), input, packed_filter, plan.nr, output, ep, threads,
+                                   scratch);
     return;
   }
   // Small 1×1 layers split where they can by pixels (direct_conv_rate.h).

@@ -1,0 +1,256 @@
+// conv_resident_f32_avx512 (conv_resident.h): a panel of K × NV filter
+// vectors held in registers while the pixels stream past. Per pixel: the
+// accumulators start at the bias, K broadcasts of its input values each
+// feed NV FMAs, and the sums go through the clamp of a ReLU / ReLU6
+// straight to the output. Any other epilogue runs on a unit of pixels (an
+// output row) after its sums are stored, while they are in L1.
+// Built with -mavx512f; called only after a CPU + OS check.
+#include <immintrin.h>
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <utility>
+
+#include "kernels/simd/conv_resident.h"
+#include "kernels/simd/epilogue_impl.h"
+#include "kernels/simd/thread_policy.h"
+
+namespace frost::kernels::simd {
+namespace {
+
+constexpr int kLanes = 16;
+constexpr int kMaxNv = 4;
+constexpr int64_t kMaxK = kResidentMaxFilterVectors;
+// Pointwise layers run with their K values side by side (kContiguous) up
+// to this many input channels (the counts measured).
+constexpr int64_t kMaxContiguousK = 8;
+// Pixels per unit of work: the threads share units, and an epilogue that
+// is not a clamp runs on a unit's output (at most 16 KiB) while it is in L1.
+constexpr int64_t kUnitPixels = 64;
+
+struct FlatTraits {  // what epilogue_impl.h needs of a tile's traits
+  using V = xsimd::batch<float, xsimd::avx512f>;
+  static constexpr int W = kLanes;
+};
+
+// What the kernel does after the sums: add the bias and clamp to [lo, hi]
+// (an epilogue of bias and none / ReLU / ReLU6, the usual one), or store
+// them (adding the output's previous contents with accumulate) for
+// apply_epilogue.
+struct PanelEpilogue {
+  bool in_line = false;
+  bool accumulate = false;
+  float lo = 0.0f, hi = 0.0f;
+};
+
+PanelEpilogue panel_epilogue(const GemmEpilogue& ep) {
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  PanelEpilogue e;
+  e.accumulate = ep.accumulate;
+  if (ep.residual != nullptr || ep.accumulate || ep.post_scale != nullptr || ep.post_shift != nullptr) return e;
+  switch (ep.activation) {
+    case Activation::kNone: e = {true, false, -kInf, kInf}; break;
+    case Activation::kRelu: e = {true, false, 0.0f, kInf}; break;
+    case Activation::kRelu6: e = {true, false, 0.0f, 6.0f}; break;
+    default: break;
+  }
+  return e;
+}
+
+// Output pixels [0, rows) of one panel: cols (≤ NV·16) channels at c (row
+// stride ldc). Pixel r's tap k is at x[r·step + k] (kContiguous) or
+// x[r·step + off[k]]. bias: NV·16 floats (zeros past cols), added only in
+// line. kInLine: e.in_line (a template argument, so that the pixel loop
+// tests nothing per vector).
+template <int K, int NV, bool kInLine, bool kContiguous>
+void resident_rows(const float* x, int64_t step, const int64_t* off, int64_t rows, const float* panel,
+                   const float* bias, int64_t cols, float* c, int64_t ldc, const PanelEpilogue& e) {
+  __m512 w[K][NV];
+#pragma GCC unroll 24
+  for (int k = 0; k < K; ++k) {
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) w[k][v] = _mm512_loadu_ps(panel + (k * NV + v) * kLanes);
+  }
+  __mmask16 mask[NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) {
+    const int64_t n = cols - v * kLanes;
+    mask[v] = n >= kLanes ? static_cast<__mmask16>(0xFFFF) : n <= 0 ? 0 : static_cast<__mmask16>((1u << n) - 1u);
+  }
+  int64_t at[K];
+#pragma GCC unroll 24
+  for (int k = 0; k < K; ++k) at[k] = kContiguous ? k : off[k];
+  const bool whole = cols == NV * kLanes, accumulate = e.accumulate;
+  const __m512 lo = _mm512_set1_ps(e.lo), hi = _mm512_set1_ps(e.hi);
+  for (int64_t r = 0; r < rows; ++r, x += step, c += ldc) {
+    __m512 acc[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[v] = kInLine ? _mm512_load_ps(bias + v * kLanes) : _mm512_setzero_ps();
+#pragma GCC unroll 24
+    for (int k = 0; k < K; ++k) {
+      const __m512 a = _mm512_set1_ps(x[at[k]]);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[v] = _mm512_fmadd_ps(a, w[k][v], acc[v]);
+    }
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      if constexpr (kInLine) {
+        acc[v] = _mm512_min_ps(hi, _mm512_max_ps(lo, acc[v]));
+      } else if (accumulate) {
+        acc[v] = _mm512_add_ps(acc[v], _mm512_maskz_loadu_ps(mask[v], c + v * kLanes));
+      }
+      if (whole)
+        _mm512_storeu_ps(c + v * kLanes, acc[v]);
+      else
+        _mm512_mask_storeu_ps(c + v * kLanes, mask[v], acc[v]);
+    }
+  }
+}
+
+using ResidentRows = void (*)(const float*, int64_t, const int64_t*, int64_t, const float*, const float*, int64_t,
+                              float*, int64_t, const PanelEpilogue&);
+
+template <int K, int NV>
+void resident_rows_for(const float* x, int64_t step, const int64_t* off, int64_t rows, const float* panel,
+                       const float* bias, int64_t cols, float* c, int64_t ldc, const PanelEpilogue& e) {
+  if constexpr (K <= kMaxContiguousK) {
+    if (off == nullptr) {
+      if (e.in_line) return resident_rows<K, NV, true, true>(x, step, off, rows, panel, bias, cols, c, ldc, e);
+      return resident_rows<K, NV, false, true>(x, step, off, rows, panel, bias, cols, c, ldc, e);
+    }
+  }
+  if (e.in_line) return resident_rows<K, NV, true, false>(x, step, off, rows, panel, bias, cols, c, ldc, e);
+  resident_rows<K, NV, false, false>(x, step, off, rows, panel, bias, cols, c, ldc, e);
+}
+
+// resident_rows_for<K, NV> for nr = 16·NV; null where the panel does not
+// fit the registers.
+ResidentRows resident_rows_for(int64_t k, int64_t nr) {
+  static constexpr auto table = []<size_t... I>(std::index_sequence<I...>) {
+    return std::array<ResidentRows, sizeof...(I)>{
+        (resident_panel_fits(static_cast<int64_t>(I % kMaxK) + 1, static_cast<int64_t>(I / kMaxK + 1) * kLanes)
+             ? &resident_rows_for<static_cast<int>(I % kMaxK) + 1, static_cast<int>(I / kMaxK) + 1>
+             : nullptr)...};
+  }(std::make_index_sequence<kMaxK * kMaxNv>{});
+  if (!resident_panel_fits(k, nr)) return nullptr;
+  return table[static_cast<size_t>((nr / kLanes - 1) * kMaxK + k - 1)];
+}
+
+// The panel's bias padded with zeros to whole vectors, so that the kernel
+// loads it without masks.
+struct PaddedBias {
+  alignas(64) float v[kMaxNv * kLanes] = {};
+  PaddedBias(const float* bias, int64_t j0, int64_t cols) {
+    if (bias != nullptr)
+      for (int64_t j = 0; j < cols; ++j) v[j] = bias[j0 + j];
+  }
+};
+
+// The input columns one output row reads (its strip's width).
+int64_t strip_width(const Conv2DParams& p) { return (p.out_w - 1) * p.stride_w + (p.filter_w - 1) * p.dilation_w + 1; }
+int64_t strip_floats(const Conv2DParams& p) {
+  return (p.filter_h * strip_width(p) * p.in_c + kLanes - 1) / kLanes * kLanes;
+}
+
+// Copies the fh input rows output row `row` (image-major) reads into strip
+// (filter row ky at strip + ky·width·in_c), zeros where they lie outside
+// the input.
+void fill_strip(const Conv2DParams& p, const float* input, int64_t row, float* strip) {
+  const int64_t n = row / p.out_h, oy = row % p.out_h, c = p.in_c, width = strip_width(p);
+  const float* image = input + n * p.in_h * p.in_w * c;
+  const int64_t ix0 = -p.pad_left;
+  // Strip columns [x0, x1) lie inside the input.
+  const int64_t x0 = ix0 < 0 ? (-ix0 < width ? -ix0 : width) : 0;
+  const int64_t x1 = p.in_w - ix0 < width ? p.in_w - ix0 : width;
+  for (int64_t ky = 0; ky < p.filter_h; ++ky) {
+    float* dst = strip + ky * width * c;
+    const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
+    if (iy < 0 || iy >= p.in_h || x1 <= x0) {
+      std::memset(dst, 0, static_cast<size_t>(width * c) * sizeof(float));
+      continue;
+    }
+    std::memset(dst, 0, static_cast<size_t>(x0 * c) * sizeof(float));
+    std::memcpy(dst + x0 * c, image + (iy * p.in_w + ix0 + x0) * c, static_cast<size_t>((x1 - x0) * c) * sizeof(float));
+    std::memset(dst + x1 * c, 0, static_cast<size_t>((width - x1) * c) * sizeof(float));
+  }
+}
+
+void pointwise_run(const Conv2DParams& p, ResidentRows run_rows, const float* input, const float* filter, int64_t nr,
+                   float* output, const GemmEpilogue& ep, int threads) {
+  const PanelEpilogue e = panel_epilogue(ep);
+  const int64_t pixels = p.batch * p.out_h * p.out_w, in_c = p.in_c, out_c = p.out_c;
+  const int64_t panels = (out_c + nr - 1) / nr;
+  const int64_t units = (pixels + kUnitPixels - 1) / kUnitPixels;
+  const int64_t chunks = chunk_count(units, threads);
+  parallel_for(threads, chunks, [&](int64_t chunk, int) {
+    const ChunkRange r = chunk_range(units, chunks, chunk);
+    const int64_t m0 = r.begin * kUnitPixels, m1 = r.end * kUnitPixels < pixels ? r.end * kUnitPixels : pixels;
+    // Panel by panel over the chunk's pixels: the panel's filter and bias
+    // are set up once per chunk.
+    for (int64_t q = 0; q < panels; ++q) {
+      const int64_t j0 = q * nr, cols = out_c - j0 < nr ? out_c - j0 : nr;
+      const PaddedBias bias(ep.bias, j0, cols);
+      const float* panel = filter + q * in_c * nr;
+      if (e.in_line) {
+        run_rows(input + m0 * in_c, in_c, nullptr, m1 - m0, panel, bias.v, cols, output + m0 * out_c + j0, out_c, e);
+        continue;
+      }
+      for (int64_t m = m0; m < m1; m += kUnitPixels) {
+        const int64_t rows = m1 - m < kUnitPixels ? m1 - m : kUnitPixels;
+        run_rows(input + m * in_c, in_c, nullptr, rows, panel, bias.v, cols, output + m * out_c + j0, out_c, e);
+        apply_epilogue<FlatTraits>(output, out_c, m, j0, rows, cols, ep);
+      }
+    }
+  });
+}
+
+void window_run(const Conv2DParams& p, ResidentRows run_rows, const float* input, const float* filter, int64_t nr,
+                float* output, const GemmEpilogue& ep, int threads, float* scratch) {
+  const PanelEpilogue e = panel_epilogue(ep);
+  const int64_t k = p.filter_h * p.filter_w * p.in_c, out_c = p.out_c, width = strip_width(p);
+  // Tap (ky, kx, c), the packed filter's row order, from a pixel's base in
+  // its strip.
+  int64_t off[kMaxK];
+  for (int64_t ky = 0, i = 0; ky < p.filter_h; ++ky)
+    for (int64_t kx = 0; kx < p.filter_w; ++kx)
+      for (int64_t c = 0; c < p.in_c; ++c, ++i) off[i] = (ky * width + kx * p.dilation_w) * p.in_c + c;
+  const int64_t panels = (out_c + nr - 1) / nr;
+  const int64_t rows = p.batch * p.out_h;
+  const int64_t chunks = chunk_count(rows, threads);
+  float* strips = reinterpret_cast<float*>((reinterpret_cast<uintptr_t>(scratch) + 63) & ~uintptr_t{63});
+  parallel_for(threads, chunks, [&](int64_t chunk, int tid) {
+    const ChunkRange r = chunk_range(rows, chunks, chunk);
+    float* strip = strips + tid * strip_floats(p);
+    for (int64_t q = 0; q < panels; ++q) {
+      const int64_t j0 = q * nr, cols = out_c - j0 < nr ? out_c - j0 : nr;
+      const PaddedBias bias(ep.bias, j0, cols);
+      const float* panel = filter + q * k * nr;
+      for (int64_t row = r.begin; row < r.end; ++row) {
+        fill_strip(p, input, row, strip);
+        const int64_t m = row * p.out_w;
+        run_rows(strip, p.stride_w * p.in_c, off, p.out_w, panel, bias.v, cols, output + m * out_c + j0, out_c, e);
+        if (!e.in_line) apply_epilogue<FlatTraits>(output, out_c, m, j0, p.out_w, cols, ep);
+      }
+    }
+  });
+}
+
+}  // namespace
+
+size_t conv_resident_scratch_floats(const Conv2DParams& p, int threads) {
+  return static_cast<size_t>((threads < 1 ? 1 : threads) * strip_floats(p) + kLanes);
+}
+
+void conv_resident_f32_avx512(const Conv2DParams& p, bool pointwise, const float* input, const float* filter,
+                              int64_t nr, float* output, const GemmEpilogue& ep, int threads, float* scratch) {
+  const int64_t k = p.filter_h * p.filter_w * p.in_c;
+  const ResidentRows run_rows =
+      pointwise && k > kMaxContiguousK ? nullptr : resident_rows_for(k, nr);
+  if (p.batch * p.out_h * p.out_w <= 0 || p.out_c <= 0 || run_rows == nullptr) return;
+  if (pointwise) return pointwise_run(p, run_rows, input, filter, nr, output, ep, threads);
+  window_run(p, run_rows, input, filter, nr, output, ep, threads, scratch);
+}
+
+}  // namespace frost::kernels::simd
