@@ -337,7 +337,8 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
     return;
   }
   if (run_resident(plan, p)) {
-    const int threads = simd::threads_for_flops(flops, run.threads, run.force_threads);
+    const int threads = simd::chain_threads(simd::threads_for_flops(flops, run.threads, run.force_threads), flops,
+                                            input_bytes, run.force_threads);
     float* scratch = run.scratch != nullptr ? run.scratch
                                             : simd::own_scratch(simd::conv_resident_scratch_floats(p, threads));
     simd::conv_resident_f32_avx512(p, simd::direct_pointwise(p), input, packed_filter, plan.nr, output, ep, threads,
