@@ -265,13 +265,15 @@ void bm_frost_dw_bias_relu6(benchmark::State& st, const ConvCase& c, int threads
 // tile >= 0 forces that tile of the ISA's table instead, in the stem mode
 // where it fits (conv2d_direct_stem_fits), as the plan would. fused: with
 // bias and ReLU6 (bias_relu6), as in MobileNets.
+// panel: tile i in the panel kernel of pointwise layers (ConvDirectPlan::panel).
 void bm_frost_direct(benchmark::State& st, const ConvCase& c, int threads, frost::kernels::GemmIsa isa, int tile,
-                     bool fused) {
+                     bool fused, bool panel) {
   frost::bench::set_threads(threads);
   const Conv2DParams& p = c.p;
   frost::kernels::ConvDirectPlan plan =
       tile >= 0 ? frost::kernels::conv2d_direct_tile(tile, isa) : frost::kernels::conv2d_direct_plan(p, isa);
   if (tile >= 0 && plan.valid()) plan.stem = frost::kernels::conv2d_direct_stem_fits(p, plan.nr);
+  if (tile >= 0 && plan.valid()) plan.panel = panel;
   if (!plan.valid()) {
     st.SkipWithError("no direct kernel for this ISA");
     return;
@@ -358,7 +360,7 @@ void bm_frost(benchmark::State& st, const ConvCase& c, int threads) {
     if (frost::kernels::conv2d_winograd_supported(c.p) && frost::kernels::conv2d_winograd_pays(c.p))
       return bm_frost_winograd(st, c, threads);
     if (frost::kernels::conv2d_direct_plan(c.p).valid())
-      return bm_frost_direct(st, c, threads, frost::kernels::GemmIsa::kAuto, -1, false);
+      return bm_frost_direct(st, c, threads, frost::kernels::GemmIsa::kAuto, -1, false, false);
   }
   bm_frost_generic(st, c, threads);
 }
@@ -526,13 +528,20 @@ void register_all() {
       if (c.transpose && frost::kernels::conv2d_transpose_direct_supported(c.p))
         reg("frost_direct", bm_frost_transpose_direct);
       if (!c.depthwise && !c.transpose) {
-        reg("frost_direct", bm_frost_direct, frost::kernels::GemmIsa::kAuto, -1, false);
-        reg("frost_direct_bias_relu6", bm_frost_direct, frost::kernels::GemmIsa::kAuto, -1, true);
-        reg("frost_direct_avx2", bm_frost_direct, frost::kernels::GemmIsa::kAvx2, -1, false);
-        reg("frost_direct_avx2_bias_relu6", bm_frost_direct, frost::kernels::GemmIsa::kAvx2, -1, true);
+        reg("frost_direct", bm_frost_direct, frost::kernels::GemmIsa::kAuto, -1, false, false);
+        reg("frost_direct_bias_relu6", bm_frost_direct, frost::kernels::GemmIsa::kAuto, -1, true, false);
+        reg("frost_direct_avx2", bm_frost_direct, frost::kernels::GemmIsa::kAvx2, -1, false, false);
+        reg("frost_direct_avx2_bias_relu6", bm_frost_direct, frost::kernels::GemmIsa::kAvx2, -1, true, false);
         // Every tile of the best ISA, to check the plan's choice.
-        for (int i = 0; i < frost::kernels::conv2d_direct_tile_count(); ++i)
-          reg("frost_direct_tile" + std::to_string(i), bm_frost_direct, frost::kernels::GemmIsa::kAuto, i, false);
+        for (int i = 0; i < frost::kernels::conv2d_direct_tile_count(); ++i) {
+          reg("frost_direct_tile" + std::to_string(i), bm_frost_direct, frost::kernels::GemmIsa::kAuto, i, false, false);
+          frost::kernels::ConvDirectPlan panel = frost::kernels::conv2d_direct_tile(i);
+          panel.panel = true;
+          if (std::string(frost::kernels::conv2d_direct_kernel_name(panel)).find("panel") != std::string::npos &&
+              c.p.filter_h == 1 && c.p.filter_w == 1 && c.p.stride_h == 1 && c.p.stride_w == 1)
+            reg("frost_panel_tile" + std::to_string(i), bm_frost_direct, frost::kernels::GemmIsa::kAuto, i, false,
+                true);
+        }
       }
 #if FROST_BENCH_HAVE_ONEDNN
       reg("onednn", c.transpose ? bm_onednn_deconv : bm_onednn_primitive);

@@ -33,6 +33,14 @@
 // few FMAs per pixel such layers have
 // (src/kernels/simd/conv_direct_stem_impl.h). Same packed filter, same
 // epilogue; chosen by the plan whenever it fits.
+//
+// On Zen 5 (AVX-512, fma_rate.h) a pointwise layer whose tile is 12 × 32,
+// 7 × 48 or 6 × 64 runs in the panel kernel instead (plan.panel,
+// src/kernels/simd/conv_pointwise_panel.h): the input is one matrix, so a
+// call multiplies a long run of pixel tiles by one filter panel with the
+// row stride in a register, and pays the per-tile setup of the modes above
+// once per run. Same packed filter; its epilogue is bias, a residual before
+// the activation and ReLU / ReLU6 (the other epilogues take the modes above).
 #pragma once
 
 #include <cstddef>
@@ -63,6 +71,11 @@ struct ConvDirectPlan {
   // (simd/conv_resident.h), on the same packed filter, where the run fits
   // it (else the tile above).
   bool resident = false;
+  // A pointwise layer on Zen 5 AVX-512 (fma_rate.h) whose tile has one: the
+  // panel kernel (simd/conv_pointwise_panel.h), a run of pixel tiles per
+  // call, on the same packed filter, where the run is pointwise and its
+  // epilogue one the kernel takes (else the stem or plain mode above).
+  bool panel = false;
   bool valid() const { return tile >= 0; }
 };
 

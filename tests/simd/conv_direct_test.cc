@@ -324,21 +324,33 @@ TEST_CASE("conv2d_direct_f32: network shapes (3x3 SAME, 1x1, stride-2 stem, 7x7 
   }
 }
 
+// The plans of the AVX-512 tiles (in the stem mode if asked) that a
+// forced variant applies to: force(plan) sets its flag, and the kernel's
+// name then contains `part` (none without AVX-512).
+template <class Force>
+std::vector<ConvDirectPlan> forced_avx512_plans(bool stem, const char* part, Force force) {
+  std::vector<ConvDirectPlan> plans;
+  if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return plans;
+  for (int tile = 0; tile < conv2d_direct_tile_count(GemmIsa::kAvx512); ++tile) {
+    ConvDirectPlan plan = conv2d_direct_tile(tile, GemmIsa::kAvx512, stem);
+    force(plan);
+    if (std::string(conv2d_direct_kernel_name(plan)).find(part) != std::string::npos) plans.push_back(plan);
+  }
+  return plans;
+}
+
 TEST_CASE("conv2d_direct_f32: the stem mode's paired variant (at most 8 outputs, two reduction steps per FMA)") {
   // Forced on every AVX-512 tile that has it: random geometry with 1-8
   // outputs (runs of odd length fall back to the plain stem), every
   // epilogue step, then rows of MR + rest pixels (a tail tile per rounded
   // size, read from the padded window) and pointwise layers with a last
   // tile of every size (pixels of a pair past the end).
-  if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return;
   std::mt19937_64 rng(seed() + 16);
   const Activation acts[] = {Activation::kNone, Activation::kRelu6, Activation::kLeakyRelu, Activation::kSigmoid};
   int paired_runs = 0;
-  for (int tile = 0; tile < conv2d_direct_tile_count(GemmIsa::kAvx512); ++tile) {
+  for (const ConvDirectPlan& plan : forced_avx512_plans(true, "paired", [](ConvDirectPlan& q) { q.paired = true; })) {
     Options o;
-    o.plan = conv2d_direct_tile(tile, GemmIsa::kAvx512, /*stem=*/true);
-    o.plan.paired = true;
-    if (std::string(conv2d_direct_kernel_name(o.plan)).find("paired") == std::string::npos) continue;
+    o.plan = plan;
     for (int iter = 0; iter < 80; ++iter) {
       Conv2DParams p = random_conv(rng);
       p.out_c = 1 + iter % 8;
@@ -362,7 +374,7 @@ TEST_CASE("conv2d_direct_f32: the stem mode's paired variant (at most 8 outputs,
       paired_runs += 2;
     }
   }
-  CHECK(paired_runs > 40);
+  if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) CHECK(paired_runs > 40);
 }
 
 TEST_CASE("conv2d_direct_f32: few outputs with a transcendental activation (applied after the tiles) match the reference") {
@@ -423,6 +435,55 @@ TEST_CASE("conv2d_direct_f32: pointwise layers with 1-4 outputs (pixels across t
       if (!check(rng, p, o)) return;
     }
   }
+}
+
+TEST_CASE("conv2d_direct_f32: the pointwise panel kernel against conv2d_reference (every short last tile, K blocks)") {
+  // Forced on every AVX-512 tile that has it (ConvDirectPlan::panel):
+  // pixel counts of whole tiles plus every short last tile, channel counts
+  // off the vector width (masked panel ends) and deep enough for several
+  // reduction blocks, batches (one matrix across images), every epilogue
+  // step (a residual after the activation, scale, shift and transcendental
+  // activations fall back to the direct modes), 1 and 2 threads; and a
+  // layer that is not pointwise (the direct modes).
+  std::mt19937_64 rng(seed() + 17);
+  const Activation acts[] = {Activation::kNone, Activation::kRelu, Activation::kRelu6, Activation::kLeakyRelu};
+  int panel_runs = 0;
+  for (const ConvDirectPlan& plan : forced_avx512_plans(false, "panel", [](ConvDirectPlan& q) { q.panel = true; })) {
+    Options o;
+    o.plan = plan;
+    const int64_t mr = o.plan.mr;
+    for (int iter = 0; iter < 2 * static_cast<int>(mr) + 24; ++iter) {
+      Conv2DParams p;
+      const int64_t pixels = iter < 2 * mr ? mr + iter : pick(rng, {1, 5, 49, 100, 197});
+      const int64_t cin = pick(rng, {1, 3, 16, 17, 33, 100, 300, 1100});
+      const int64_t cout = pick(rng, {1, 5, 16, 17, 33, 48, 64, 70, 100, 200});
+      const int64_t batch = 1 + iter % 5 / 4;
+      REQUIRE(square_conv(p, batch, 1, pixels, cin, cout, 1, 1, true, 1));
+      o.threads = 1 + iter / 3 % 2;
+      vary_epilogue(o, iter, acts, 5);
+      if (!check(rng, p, o)) return;
+      ++panel_runs;
+    }
+    Conv2DParams p;
+    REQUIRE(square_conv(p, 1, 5, 9, 12, 40, 3, 1, true, 1));
+    o.bias = true;
+    o.residual = o.residual_after = o.scale = o.shift = false;
+    o.act = Activation::kRelu6;
+    if (!check(rng, p, o)) return;
+  }
+  if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) CHECK(panel_runs > 40);
+}
+
+TEST_CASE("conv2d_direct_plan: pointwise layers take the panel kernel on Zen 5 AVX-512 only") {
+  Conv2DParams p;
+  REQUIRE(square_conv(p, 1, 14, 14, 64, 384, 1, 1, true, 1));
+  if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) {
+    const ConvDirectPlan plan = conv2d_direct_plan(p, GemmIsa::kAvx512);
+    CHECK(plan.panel == zmm_fma_full_rate());
+  }
+  if (conv2d_direct_isa_supported(GemmIsa::kAvx2)) CHECK_FALSE(conv2d_direct_plan(p, GemmIsa::kAvx2).panel);
+  REQUIRE(square_conv(p, 1, 14, 14, 64, 384, 3, 1, true, 1));
+  if (conv2d_direct_isa_supported(GemmIsa::kAvx512)) CHECK_FALSE(conv2d_direct_plan(p, GemmIsa::kAvx512).panel);
 }
 
 namespace {

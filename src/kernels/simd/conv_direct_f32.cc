@@ -10,6 +10,7 @@
 #include "kernels/fma_rate.h"
 #include "kernels/simd/conv_direct_kernel_table.h"
 #include "kernels/simd/conv_pointwise_across.h"
+#include "kernels/simd/conv_pointwise_panel.h"
 #include "kernels/simd/conv_resident.h"
 #include "kernels/simd/conv_util.h"
 #include "kernels/simd/direct_padding_taps.h"
@@ -69,6 +70,13 @@ bool resident_fits(const Conv2DParams& p, int64_t nr) {
   const int64_t k = p.filter_h * p.filter_w * p.in_c;
   const bool shape = simd::direct_pointwise(p) ? p.in_c <= 8 : p.in_c * p.stride_w <= 8;
   return p.groups == 1 && p.out_c > 8 && p.in_c >= 1 && shape && simd::resident_panel_fits(k, nr);
+}
+
+// Where the panel kernel runs a layer of `plan` (ConvDirectPlan::panel):
+// pointwise on AVX-512 with a tile it has.
+bool panel_fits(const ConvDirectPlan& plan, const Conv2DParams& p) {
+  return plan.isa == GemmIsa::kAvx512 && p.groups == 1 && simd::direct_pointwise(p) &&
+         simd::conv_pointwise_panel_has_tile(plan.mr, plan.nr);
 }
 
 }  // namespace
@@ -240,6 +248,11 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   plan.across = across && plan.valid();
   plan.paired = paired && plan.valid();
   plan.resident = resident && plan.valid();
+  // On Zen 5 a pointwise layer's tile runs in the panel kernel where it has
+  // one (conv_pointwise_panel.h; Zen 4 and Intel keep the direct modes, not
+  // measured there), unless its whole filter stays in registers (resident).
+  plan.panel = plan.valid() && !plan.across && !plan.paired && !plan.resident && zmm_fma_full_rate() &&
+               panel_fits(plan, p);
   return plan;
 }
 
@@ -258,6 +271,8 @@ const char* conv2d_direct_kernel_name(const ConvDirectPlan& plan) {
   if (t == nullptr) return "none";
   if (plan.across) return "conv2d_pointwise_across_f32_16px_avx512";
   if (plan.resident) return "conv2d_resident_f32_avx512";
+  if (plan.panel && simd::conv_pointwise_panel_name(plan.mr, plan.nr) != nullptr)
+    return simd::conv_pointwise_panel_name(plan.mr, plan.nr);
   const char* stem_name = t->tiles[plan.tile].stem_name;
   const char* paired_name = t->tiles[plan.tile].paired_name;
   if (plan.stem && plan.paired && paired_name != nullptr) return paired_name;
@@ -350,6 +365,11 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
                                                      simd::resolve_threads(run.threads), t->lanes);
   const int threads = simd::chain_threads(simd::threads_for_flops(flops, run.threads, run.force_threads, rate), flops,
                                           input_bytes, run.force_threads);
+  if (plan.panel && panel_fits(plan, p) && simd::conv_pointwise_panel_takes(ep)) {
+    simd::conv_pointwise_panel_f32_avx512(plan.mr, plan.nr, p.batch * p.out_h * p.out_w, p.in_c, p.out_c, input,
+                                          packed_filter, output, ep, threads);
+    return;
+  }
   const bool stem = run_stem(plan, p);
   float* scratch = run.scratch != nullptr ? run.scratch
                                           : simd::own_scratch(t->tiles[plan.tile].scratch_floats(p, threads, stem));
