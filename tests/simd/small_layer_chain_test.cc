@@ -44,8 +44,12 @@ TEST_CASE("small layer chain: chain_threads applies the rule and records the cho
   // A large layer splits again and starts a chain.
   CHECK(chain_threads(2, 2.6e6, 4096, false) == 2);
   CHECK(last_layer_split());
-  // The general rule's one thread is recorded as such.
-  CHECK(chain_threads(1, 2.6e6, 4096, false) == 1);
+  // The general rule's one thread: a layer on a tiny input (a
+  // squeeze-excite's 1×1 on one pooled pixel) leaves the chain as it was,
+  // one on a larger input is recorded as on one thread.
+  CHECK(chain_threads(1, 2e3, 512, false) == 1);
+  CHECK(last_layer_split());
+  CHECK(chain_threads(1, 2e5, 110e3, false) == 1);
   CHECK_FALSE(last_layer_split());
   // Forced counts (tests of the threaded paths) pass through, unrecorded.
   CHECK(chain_threads(2, 1e5, 1e3, true) == 2);
@@ -53,6 +57,15 @@ TEST_CASE("small layer chain: chain_threads applies the rule and records the cho
   set_last_layer_split(true);
   CHECK(chain_threads(1, 1e5, 1e3, true) == 1);
   CHECK(last_layer_split());
+}
+
+TEST_CASE("small layer chain: a transcendental epilogue counts towards a layer's size") {
+  // efficientnet_block's 16²×16→64 swish expansion: 0.52 MFLOP, 16384 outputs.
+  const double flops = 2.0 * 256 * 16 * 64, outputs = 256.0 * 64;
+  CHECK(chain_work(flops, outputs, false) == doctest::Approx(flops));
+  CHECK(chain_work(flops, outputs, true) == doctest::Approx(flops + kTranscendentalFlopsPerOutput * outputs));
+  CHECK(small_layer_stays_solo(chain_work(flops, outputs, false), 16384, false));
+  CHECK_FALSE(small_layer_stays_solo(chain_work(flops, outputs, true), 16384, false));
 }
 
 }  // namespace frost::kernels::simd

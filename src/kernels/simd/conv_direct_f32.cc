@@ -344,15 +344,17 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
   const double flops = 2.0 * static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c) *
                        static_cast<double>(p.filter_h * p.filter_w * p.in_c);
   const double input_bytes = sizeof(float) * static_cast<double>(p.batch * p.in_h * p.in_w * p.in_c);
+  const double work = simd::chain_work(flops, static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c),
+                                       is_transcendental(ep.activation));
   if (plan.across && plan.isa == GemmIsa::kAvx512 && across_fits(p)) {
-    const int threads = simd::chain_threads(simd::threads_for_flops(flops, run.threads, run.force_threads), flops,
+    const int threads = simd::chain_threads(simd::threads_for_flops(flops, run.threads, run.force_threads), work,
                                             input_bytes, run.force_threads);
     simd::conv_pointwise_across_f32_avx512(p.batch * p.out_h * p.out_w, p.in_c, p.out_c, input, packed_filter,
                                            plan.nr, output, ep, threads);
     return;
   }
   if (run_resident(plan, p)) {
-    const int threads = simd::chain_threads(simd::threads_for_flops(flops, run.threads, run.force_threads), flops,
+    const int threads = simd::chain_threads(simd::threads_for_flops(flops, run.threads, run.force_threads), work,
                                             input_bytes, run.force_threads);
     float* scratch = run.scratch != nullptr ? run.scratch
                                             : simd::own_scratch(simd::conv_resident_scratch_floats(p, threads));
@@ -363,7 +365,7 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
   // Small 1×1 layers split where they can by pixels (direct_conv_rate.h).
   const simd::WorkRate rate = simd::direct_conv_rate(simd::direct_pointwise(p), p.batch * p.out_h * p.out_w, plan.mr,
                                                      simd::resolve_threads(run.threads), t->lanes);
-  const int threads = simd::chain_threads(simd::threads_for_flops(flops, run.threads, run.force_threads, rate), flops,
+  const int threads = simd::chain_threads(simd::threads_for_flops(flops, run.threads, run.force_threads, rate), work,
                                           input_bytes, run.force_threads);
   if (plan.panel && panel_fits(plan, p) && simd::conv_pointwise_panel_takes(ep)) {
     simd::conv_pointwise_panel_f32_avx512(plan.mr, plan.nr, p.batch * p.out_h * p.out_w, p.in_c, p.out_c, input,

@@ -15,8 +15,8 @@ bool small_layer_stays_solo(double flops, double input_bytes, bool previous_spli
 
 int chain_threads(int chosen, double flops, double input_bytes, bool forced) {
   if (forced || chosen <= 1) {
-    // On one thread anyway (a 1-thread run records nothing: it never splits).
-    if (!forced && chosen == 1) t_last_split = false;
+    // On one thread anyway: recorded where it moves activations.
+    if (!forced && input_bytes > kChainLeaveInputBytes) t_last_split = false;
     return chosen;
   }
   const int threads = small_layer_stays_solo(flops, input_bytes, t_last_split) ? 1 : chosen;

@@ -35,6 +35,22 @@ inline constexpr double kSmallLayerFlops = 7e5;
 // than the region it saves.
 inline constexpr double kChainLeaveInputBytes = 32 * 1024;
 
+// A transcendental epilogue (swish, sigmoid, tanh, elu) counts this many
+// FLOPs per output element towards a layer's size: efficientnet_block's
+// 16²×16→64 swish expansions (0.52 MFLOP) take 4.9 µs on one thread,
+// twice a ReLU6 layer of that size (~25 FLOPs of time per output), and its
+// 8²×24→144 swish expansion (0.44 MFLOP) with the depthwise and projection
+// layers after it gained from the split (AVX-512, Zen 5, 2T, interleaved,
+// batch minima: 0.034-0.035 ms split against 0.037-0.040 with the three
+// solo, at 20 FLOPs an output).
+inline constexpr double kTranscendentalFlopsPerOutput = 40;
+
+// The size small_layer_stays_solo judges: `flops` plus the epilogue's share
+// for `outputs` elements.
+inline double chain_work(double flops, double outputs, bool transcendental_epilogue) {
+  return transcendental_epilogue ? flops + kTranscendentalFlopsPerOutput * outputs : flops;
+}
+
 // Whether a layer of `flops` reading `input_bytes`, after a layer that split
 // (`previous_split`) or not, stays on one thread whatever the general rule
 // says. Pure.
@@ -42,7 +58,11 @@ bool small_layer_stays_solo(double flops, double input_bytes, bool previous_spli
 
 // The threads a convolution layer uses: `chosen` (the general rule's count,
 // thread_policy.h's choose_threads) or 1 where small_layer_stays_solo; and
-// records whether it splits for the next layer on this thread. `forced`
+// records whether it splits for the next layer on this thread; a layer on
+// one thread by the general rule (too little work) is recorded only when
+// its input is larger than kChainLeaveInputBytes: a squeeze-excite's 1×1
+// layers on one pooled pixel move no activations between the cores and do
+// not end a chain. `forced`
 // (tests of the threaded paths) keeps `chosen` and records nothing.
 int chain_threads(int chosen, double flops, double input_bytes, bool forced);
 
