@@ -61,7 +61,8 @@ def loss_table(one: dict[str, tuple[float, str]], two: dict[str, tuple[float, st
         rows.append(f"| {n} | {two[n][1]} | {t1:.3f} | {t2:.3f} | {speedup} | {t2 - t1 / 2:.3f} |")
     s1 = sum(one[n][0] for n in names)
     s2 = sum(two[n][0] for n in names)
-    rows.append(f"| (sum of all {len(names)} nodes) | | {s1:.3f} | {s2:.3f} | {s1 / s2 if s2 > 0 else 0:.2f} | {s2 - s1 / 2:.3f} |")
+    total = f"{s1 / s2:.2f}" if s2 > 0 else "-"
+    rows.append(f"| (sum of all {len(names)} nodes) | | {s1:.3f} | {s2:.3f} | {total} | {s2 - s1 / 2:.3f} |")
     return "\n".join(rows)
 
 
