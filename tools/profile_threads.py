@@ -24,10 +24,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-# "     0.162 ms    6.4%     1 calls  NODE  (OP, IMPLEMENTATION)": the first
-# table of `frost bench --profile` (per node); the later tables (per
-# implementation, per op type) have no parenthesised pair.
-NODE_ROW = re.compile(r"^\s*([\d.]+) ms\s+[\d.]+%\s+(\d+) calls\s+(\S+)\s+\(([^,]+), ([^)]+)\)\s*$")
+# "    0.1620 ms    6.4%     1 calls  100% split  NODE  (OP, IMPLEMENTATION)":
+# the first table of `frost bench --profile` (per node; the share of its
+# calls that split across the worker team is optional, older binaries do not
+# print it); the later tables (per implementation, per op type) have no
+# parenthesised pair.
+NODE_ROW = re.compile(
+    r"^\s*([\d.]+) ms\s+[\d.]+%\s+(\d+) calls(?:\s+\d+% split)?\s+(\S+)\s+\(([^,]+), ([^)]+)\)\s*$")
 
 
 def parse_profile(text: str) -> dict[str, tuple[float, str]]:
