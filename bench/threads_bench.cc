@@ -46,6 +46,16 @@ void team_region(benchmark::State& st) {
   });
 }
 
+// The team's own fork and join, without parallel_run's measuring around it.
+void team_raw_region(benchmark::State& st) {
+  timed_regions(st, [] {
+    const frost::kernels::simd::WorkerTeam::Task task = [](void*, int tid, int) {
+      g_sink.fetch_add(tid, std::memory_order_relaxed);
+    };
+    frost::kernels::simd::worker_team().run(2, task, nullptr);
+  });
+}
+
 void omp_region(benchmark::State& st) {
   timed_regions(st, [] {
 #pragma omp parallel num_threads(2)
@@ -63,6 +73,7 @@ void register_all() {
   // 0: back to back; 1000 µs: longer than the team's spin (0.2 ms).
   for (int pause : {0, 1000}) {
     benchmark::RegisterBenchmark("threads/empty_region/team", team_region)->Arg(pause)->UseManualTime();
+    benchmark::RegisterBenchmark("threads/empty_region/team_raw", team_raw_region)->Arg(pause)->UseManualTime();
     benchmark::RegisterBenchmark("threads/empty_region/openmp", omp_region)->Arg(pause)->UseManualTime();
   }
   benchmark::RegisterBenchmark("threads/parallel_for/8x5us", team_chunks)->UseRealTime();

@@ -29,17 +29,21 @@ struct Row {
   std::string name, detail;
   double seconds = 0;
   int64_t calls = 0;
+  int64_t team_calls = 0;  // calls that split across the worker team
 };
 
-// Rows by decreasing time: ms per run, share, calls per run, name, detail
-// (numbers first, so that long node names do not break the columns).
+// Rows by decreasing time: ms per run, share, calls per run, the share of
+// the calls that split across threads, name, detail (numbers first, so that
+// long node names do not break the columns).
 void print_rows(const std::string& title, std::vector<Row> rows, long long runs, double total) {
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.seconds > b.seconds; });
   std::cout << title << " (kernels only, per run):\n";
   for (const Row& r : rows)
-    std::cout << std::setw(10) << std::setprecision(3) << 1000.0 * r.seconds / static_cast<double>(runs) << " ms "
+    std::cout << std::setw(10) << std::setprecision(4) << 1000.0 * r.seconds / static_cast<double>(runs) << " ms "
               << std::setw(6) << std::setprecision(1) << (total > 0 ? 100.0 * r.seconds / total : 0.0) << "% "
-              << std::setw(5) << r.calls / runs << " calls  " << r.name << (r.detail.empty() ? "" : "  " + r.detail)
+              << std::setw(5) << r.calls / runs << " calls " << std::setw(4) << std::setprecision(0)
+              << (r.calls > 0 ? 100.0 * static_cast<double>(r.team_calls) / static_cast<double>(r.calls) : 0.0)
+              << "% split  " << r.name << (r.detail.empty() ? "" : "  " + r.detail)
               << std::setprecision(3) << "\n";
 }
 
@@ -52,10 +56,11 @@ void print_profile(const Session& model, Backend backend, const std::map<std::st
   for (const auto& [name, t] : profile) {
     std::string impl = model.implementation(name, backend);
     if (impl.empty()) impl = "?";
-    nodes.push_back({name, "(" + t.op + ", " + impl + ")", t.seconds, t.calls});
+    nodes.push_back({name, "(" + t.op + ", " + impl + ")", t.seconds, t.calls, t.team_calls});
     for (auto* row : {&by_impl[impl], &by_op[t.op]}) {
       row->seconds += t.seconds;
       row->calls += t.calls;
+      row->team_calls += t.team_calls;
     }
     total += t.seconds;
   }

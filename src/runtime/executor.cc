@@ -19,6 +19,7 @@
 #include "graph/control_flow.h"
 #include "graph/input_pipeline.h"
 #include "graph/topology.h"
+#include "kernels/simd/worker_team.h"
 
 namespace frost {
 
@@ -428,10 +429,12 @@ void run_node_kernel(const Graph& g, const Node& node, const KernelFn& kernel, O
   try {
     // The clock only when profiling: two reads per step show on small models.
     if (!options.profile) return kernel(ctx);
+    const kernels::simd::WorkerTeam& team = kernels::simd::worker_team();
+    const uint32_t regions = team.regions();
     const auto start = std::chrono::steady_clock::now();
     kernel(ctx);
-    (*options.profile)[node.name].add(
-        node.op, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    (*options.profile)[node.name].add(node.op, seconds, 1, team.regions() != regions ? 1 : 0);
   } catch (Error& e) {
     e.node(node.name).op(node.op);
     if (!g.source.empty()) e.file(g.source);

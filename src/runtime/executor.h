@@ -22,11 +22,13 @@ struct NodeTime {
   std::string op;
   double seconds = 0;
   int64_t calls = 0;
+  int64_t team_calls = 0;  // of the calls, those that ran a region of the worker team (split the node)
 
-  void add(const std::string& node_op, double node_seconds, int64_t node_calls = 1) {
+  void add(const std::string& node_op, double node_seconds, int64_t node_calls = 1, int64_t node_team_calls = 0) {
     op = node_op;
     seconds += node_seconds;
     calls += node_calls;
+    team_calls += node_team_calls;
   }
 };
 

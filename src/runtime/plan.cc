@@ -459,7 +459,7 @@ bool Plan::run_group(const Graph& g, const BranchGroup& group, const RunOptions&
   if (!kernels::simd::worker_team().run(2, task, &take_sets, WorkerTeam::Join::kStartedWorkers))
     take_sets(0);  // another run holds the team: this thread takes every set
   if (options.profile)
-    for (const auto& [name, time] : worker_profile) (*options.profile)[name].add(time.op, time.seconds, time.calls);
+    for (const auto& [name, time] : worker_profile) (*options.profile)[name].add(time.op, time.seconds, time.calls, time.team_calls);
   for (const std::exception_ptr& e : failed)
     if (e) std::rethrow_exception(e);
   return !broken;

@@ -15,6 +15,7 @@
 #include "kernels/simd/conv_util.h"
 #include "kernels/simd/direct_padding_taps.h"
 #include "kernels/simd/direct_conv_rate.h"
+#include "kernels/simd/small_layer_chain.h"
 
 namespace frost::kernels {
 namespace {
@@ -367,14 +368,19 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
   if (t == nullptr || p.batch * p.out_h * p.out_w <= 0 || p.out_c <= 0) return;
   const double flops = 2.0 * static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c) *
                        static_cast<double>(p.filter_h * p.filter_w * p.in_c);
+  const double input_bytes = sizeof(float) * static_cast<double>(p.batch * p.in_h * p.in_w * p.in_c);
+  const double work = simd::chain_work(flops, static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c),
+                                       is_transcendental(ep.activation));
   if (plan.across && plan.isa == GemmIsa::kAvx512 && across_fits(p)) {
-    const int threads = simd::threads_for_flops(flops, run.threads, run.force_threads);
+    const int threads = simd::chain_threads(simd::threads_for_flops(flops, run.threads, run.force_threads), work,
+                                            input_bytes, run.force_threads);
     simd::conv_pointwise_across_f32_avx512(p.batch * p.out_h * p.out_w, p.in_c, p.out_c, input, packed_filter,
                                            plan.nr, output, ep, threads);
     return;
   }
   if (run_resident(plan, p)) {
-    const int threads = simd::threads_for_flops(flops, run.threads, run.force_threads);
+    const int threads = simd::chain_threads(simd::threads_for_flops(flops, run.threads, run.force_threads), work,
+                                            input_bytes, run.force_threads);
     float* scratch = run.scratch != nullptr ? run.scratch
                                             : simd::own_scratch(simd::conv_resident_scratch_floats(p, threads));
     simd::conv_resident_f32_avx512(p, simd::direct_pointwise(p), input, packed_filter, plan.nr, output, ep, threads,
@@ -384,7 +390,8 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
   // Small 1×1 layers split where they can by pixels (direct_conv_rate.h).
   const simd::WorkRate rate = simd::direct_conv_rate(simd::direct_pointwise(p), p.batch * p.out_h * p.out_w, plan.mr,
                                                      simd::resolve_threads(run.threads), t->lanes);
-  const int threads = simd::threads_for_flops(flops, run.threads, run.force_threads, rate);
+  const int threads = simd::chain_threads(simd::threads_for_flops(flops, run.threads, run.force_threads, rate), work,
+                                          input_bytes, run.force_threads);
   if (plan.panel && panel_fits(plan, p) && simd::conv_pointwise_panel_takes(ep)) {
     simd::conv_pointwise_panel_f32_avx512(plan.panel_rows(), plan.nr, p.batch * p.out_h * p.out_w, p.in_c, p.out_c, input,
                                           packed_filter, output, ep, threads);

@@ -11,6 +11,7 @@
 #include "kernels/conv_simd.h"
 #include "kernels/simd/conv_util.h"
 #include "kernels/simd/dwconv_kernel_table.h"
+#include "kernels/simd/small_layer_chain.h"
 #include "kernels/simd/thread_policy.h"
 
 namespace frost::kernels {
@@ -41,11 +42,15 @@ constexpr int64_t kMaxTileRows = 1536;
 // ms, chrt -f 10, AVX-512, load ~9).
 constexpr simd::WorkRate kDepthwiseFlops{simd::kFlops.units_per_second, 2.5e4};
 
-int threads_for(const Conv2DParams& p, int64_t taps_per_output, const GemmRun& run,
+// The general rule's count, then the small-layer chains' (small_layer_chain.h).
+int threads_for(const Conv2DParams& p, int64_t taps_per_output, const GemmRun& run, const GemmEpilogue& ep,
                 simd::WorkRate rate = simd::kFlops) {
-  const double flops = 2.0 * static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c) *
-                       static_cast<double>(taps_per_output);
-  return threads_for_flops(flops, run.threads, run.force_threads, rate);
+  const double outputs = static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c);
+  const double flops = 2.0 * outputs * static_cast<double>(taps_per_output);
+  const double input_bytes = sizeof(float) * static_cast<double>(p.batch * p.in_h * p.in_w * p.in_c);
+  return simd::chain_threads(threads_for_flops(flops, run.threads, run.force_threads, rate),
+                             simd::chain_work(flops, outputs, is_transcendental(ep.activation)), input_bytes,
+                             run.force_threads);
 }
 
 struct ConvGemm {
@@ -273,7 +278,7 @@ void conv2d_f32(const Conv2DParams& p, const float* input, const float* packed_f
                 const GemmEpilogue& ep, const GemmRun& run) {
   const ConvGemm g = conv_gemm(p);
   if (g.pixels <= 0 || g.group_n <= 0) return;
-  const int threads = threads_for(p, g.k, run);
+  const int threads = threads_for(p, g.k, run, ep);
   const GemmIsa isa = run.isa == GemmIsa::kAuto ? gemm_best_isa() : run.isa;
   const ScratchLayout l = scratch_layout(p, threads, isa);
   float* scratch = run.scratch != nullptr
@@ -321,7 +326,7 @@ void depthwise_conv2d_f32(const Conv2DParams& p, const float* input, const float
                           const GemmEpilogue& ep, const GemmRun& run) {
   const simd::DwConvKernelTable& t = dw_table(run.isa);
   float* scratch = run.scratch != nullptr ? run.scratch : own_scratch(t.scratch_floats(p));
-  t.run(p, input, filter, output, ep, threads_for(p, p.filter_h * p.filter_w, run, kDepthwiseFlops), scratch);
+  t.run(p, input, filter, output, ep, threads_for(p, p.filter_h * p.filter_w, run, ep, kDepthwiseFlops), scratch);
 }
 
 const char* depthwise_conv2d_kernel_name(GemmIsa isa) { return dw_table(isa).name; }
