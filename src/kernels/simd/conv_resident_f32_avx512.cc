@@ -1,9 +1,11 @@
 // conv_resident_f32_avx512 (conv_resident.h): a panel of K × NV filter
 // vectors held in registers while the pixels stream past. Per pixel: the
 // accumulators start at the bias, K broadcasts of its input values each
-// feed NV FMAs, and the sums go through the clamp of a ReLU / ReLU6
-// straight to the output. Any other epilogue runs on a unit of pixels (an
-// output row) after its sums are stored, while they are in L1.
+// feed NV FMAs, and the sums go through the clamp of a ReLU / ReLU6 and a
+// per-channel scale and shift after it (a BatchNormalization placed after
+// the activation) straight to the output. Any other epilogue runs on a
+// unit of pixels (an output row) after its sums are stored, while they are
+// in L1.
 // Built with -mavx512f; called only after a CPU + OS check.
 #include <immintrin.h>
 
@@ -36,12 +38,13 @@ struct FlatTraits {  // what epilogue_impl.h needs of a tile's traits
 };
 
 // What the kernel does after the sums: add the bias and clamp to [lo, hi]
-// (an epilogue of bias and none / ReLU / ReLU6, the usual one), or store
-// them (adding the output's previous contents with accumulate) for
-// apply_epilogue.
+// (an epilogue of bias and none / ReLU / ReLU6, the usual one), then with
+// `post` scale and shift, or store them (adding the output's previous
+// contents with accumulate) for apply_epilogue.
 struct PanelEpilogue {
   bool in_line = false;
   bool accumulate = false;
+  bool post = false;
   float lo = 0.0f, hi = 0.0f;
 };
 
@@ -49,24 +52,42 @@ PanelEpilogue panel_epilogue(const GemmEpilogue& ep) {
   constexpr float kInf = std::numeric_limits<float>::infinity();
   PanelEpilogue e;
   e.accumulate = ep.accumulate;
-  if (ep.residual != nullptr || ep.accumulate || ep.post_scale != nullptr || ep.post_shift != nullptr) return e;
+  if (ep.residual != nullptr || ep.accumulate) return e;
+  const bool post = ep.post_scale != nullptr || ep.post_shift != nullptr;
   switch (ep.activation) {
-    case Activation::kNone: e = {true, false, -kInf, kInf}; break;
-    case Activation::kRelu: e = {true, false, 0.0f, kInf}; break;
-    case Activation::kRelu6: e = {true, false, 0.0f, 6.0f}; break;
+    case Activation::kNone: e = {true, false, post, -kInf, kInf}; break;
+    case Activation::kRelu: e = {true, false, post, 0.0f, kInf}; break;
+    case Activation::kRelu6: e = {true, false, post, 0.0f, 6.0f}; break;
     default: break;
   }
   return e;
 }
 
+// The panel's per-channel operands padded to whole vectors (bias and shift
+// with zeros, scale with ones), so that the kernel loads them without
+// masks.
+struct PanelColumns {
+  alignas(64) float bias[kMaxNv * kLanes] = {};
+  alignas(64) float scale[kMaxNv * kLanes];
+  alignas(64) float shift[kMaxNv * kLanes] = {};
+  PanelColumns(const GemmEpilogue& ep, int64_t j0, int64_t cols) {
+    for (float& x : scale) x = 1.0f;
+    for (int64_t j = 0; j < cols; ++j) {
+      if (ep.bias != nullptr) bias[j] = ep.bias[j0 + j];
+      if (ep.post_scale != nullptr) scale[j] = ep.post_scale[j0 + j];
+      if (ep.post_shift != nullptr) shift[j] = ep.post_shift[j0 + j];
+    }
+  }
+};
+
 // Output pixels [0, rows) of one panel: cols (≤ NV·16) channels at c (row
 // stride ldc). Pixel r's tap k is at x[r·step + k] (kContiguous) or
-// x[r·step + off[k]]. bias: NV·16 floats (zeros past cols), added only in
-// line. kInLine: e.in_line (a template argument, so that the pixel loop
-// tests nothing per vector).
-template <int K, int NV, bool kInLine, bool kContiguous>
+// x[r·step + off[k]]. col: the panel's PanelColumns (used only in line).
+// kInLine: e.in_line, kPost: e.post (template arguments, so that the pixel
+// loop tests nothing per vector).
+template <int K, int NV, bool kInLine, bool kContiguous, bool kPost = false>
 void resident_rows(const float* x, int64_t step, const int64_t* off, int64_t rows, const float* panel,
-                   const float* bias, int64_t cols, float* c, int64_t ldc, const PanelEpilogue& e) {
+                   const PanelColumns* col, int64_t cols, float* c, int64_t ldc, const PanelEpilogue& e) {
   __m512 w[K][NV];
 #pragma GCC unroll 24
   for (int k = 0; k < K; ++k) {
@@ -84,6 +105,7 @@ void resident_rows(const float* x, int64_t step, const int64_t* off, int64_t row
   for (int k = 0; k < K; ++k) at[k] = kContiguous ? k : off[k];
   const bool whole = cols == NV * kLanes, accumulate = e.accumulate;
   const __m512 lo = _mm512_set1_ps(e.lo), hi = _mm512_set1_ps(e.hi);
+  const float* bias = col->bias;
   for (int64_t r = 0; r < rows; ++r, x += step, c += ldc) {
     __m512 acc[NV];
 #pragma GCC unroll 4
@@ -98,6 +120,8 @@ void resident_rows(const float* x, int64_t step, const int64_t* off, int64_t row
     for (int v = 0; v < NV; ++v) {
       if constexpr (kInLine) {
         acc[v] = _mm512_min_ps(hi, _mm512_max_ps(lo, acc[v]));
+        if constexpr (kPost)
+          acc[v] = _mm512_fmadd_ps(acc[v], _mm512_load_ps(col->scale + v * kLanes), _mm512_load_ps(col->shift + v * kLanes));
       } else if (accumulate) {
         acc[v] = _mm512_add_ps(acc[v], _mm512_maskz_loadu_ps(mask[v], c + v * kLanes));
       }
@@ -109,20 +133,22 @@ void resident_rows(const float* x, int64_t step, const int64_t* off, int64_t row
   }
 }
 
-using ResidentRows = void (*)(const float*, int64_t, const int64_t*, int64_t, const float*, const float*, int64_t,
+using ResidentRows = void (*)(const float*, int64_t, const int64_t*, int64_t, const float*, const PanelColumns*, int64_t,
                               float*, int64_t, const PanelEpilogue&);
 
 template <int K, int NV>
 void resident_rows_for(const float* x, int64_t step, const int64_t* off, int64_t rows, const float* panel,
-                       const float* bias, int64_t cols, float* c, int64_t ldc, const PanelEpilogue& e) {
+                       const PanelColumns* col, int64_t cols, float* c, int64_t ldc, const PanelEpilogue& e) {
   if constexpr (K <= kMaxContiguousK) {
     if (off == nullptr) {
-      if (e.in_line) return resident_rows<K, NV, true, true>(x, step, off, rows, panel, bias, cols, c, ldc, e);
-      return resident_rows<K, NV, false, true>(x, step, off, rows, panel, bias, cols, c, ldc, e);
+      if (e.in_line && e.post) return resident_rows<K, NV, true, true, true>(x, step, off, rows, panel, col, cols, c, ldc, e);
+      if (e.in_line) return resident_rows<K, NV, true, true>(x, step, off, rows, panel, col, cols, c, ldc, e);
+      return resident_rows<K, NV, false, true>(x, step, off, rows, panel, col, cols, c, ldc, e);
     }
   }
-  if (e.in_line) return resident_rows<K, NV, true, false>(x, step, off, rows, panel, bias, cols, c, ldc, e);
-  resident_rows<K, NV, false, false>(x, step, off, rows, panel, bias, cols, c, ldc, e);
+  if (e.in_line && e.post) return resident_rows<K, NV, true, false, true>(x, step, off, rows, panel, col, cols, c, ldc, e);
+  if (e.in_line) return resident_rows<K, NV, true, false>(x, step, off, rows, panel, col, cols, c, ldc, e);
+  resident_rows<K, NV, false, false>(x, step, off, rows, panel, col, cols, c, ldc, e);
 }
 
 // resident_rows_for<K, NV> for nr = 16·NV; null where the panel does not
@@ -137,16 +163,6 @@ ResidentRows resident_rows_for(int64_t k, int64_t nr) {
   if (!resident_panel_fits(k, nr)) return nullptr;
   return table[static_cast<size_t>((nr / kLanes - 1) * kMaxK + k - 1)];
 }
-
-// The panel's bias padded with zeros to whole vectors, so that the kernel
-// loads it without masks.
-struct PaddedBias {
-  alignas(64) float v[kMaxNv * kLanes] = {};
-  PaddedBias(const float* bias, int64_t j0, int64_t cols) {
-    if (bias != nullptr)
-      for (int64_t j = 0; j < cols; ++j) v[j] = bias[j0 + j];
-  }
-};
 
 // The input columns one output row reads (its strip's width).
 int64_t strip_width(const Conv2DParams& p) { return (p.out_w - 1) * p.stride_w + (p.filter_w - 1) * p.dilation_w + 1; }
@@ -191,15 +207,15 @@ void pointwise_run(const Conv2DParams& p, ResidentRows run_rows, const float* in
     // are set up once per chunk.
     for (int64_t q = 0; q < panels; ++q) {
       const int64_t j0 = q * nr, cols = out_c - j0 < nr ? out_c - j0 : nr;
-      const PaddedBias bias(ep.bias, j0, cols);
+      const PanelColumns col(ep, j0, cols);
       const float* panel = filter + q * in_c * nr;
       if (e.in_line) {
-        run_rows(input + m0 * in_c, in_c, nullptr, m1 - m0, panel, bias.v, cols, output + m0 * out_c + j0, out_c, e);
+        run_rows(input + m0 * in_c, in_c, nullptr, m1 - m0, panel, &col, cols, output + m0 * out_c + j0, out_c, e);
         continue;
       }
       for (int64_t m = m0; m < m1; m += kUnitPixels) {
         const int64_t rows = m1 - m < kUnitPixels ? m1 - m : kUnitPixels;
-        run_rows(input + m * in_c, in_c, nullptr, rows, panel, bias.v, cols, output + m * out_c + j0, out_c, e);
+        run_rows(input + m * in_c, in_c, nullptr, rows, panel, &col, cols, output + m * out_c + j0, out_c, e);
         apply_epilogue<FlatTraits>(output, out_c, m, j0, rows, cols, ep);
       }
     }
@@ -225,12 +241,12 @@ void window_run(const Conv2DParams& p, ResidentRows run_rows, const float* input
     float* strip = strips + tid * strip_floats(p);
     for (int64_t q = 0; q < panels; ++q) {
       const int64_t j0 = q * nr, cols = out_c - j0 < nr ? out_c - j0 : nr;
-      const PaddedBias bias(ep.bias, j0, cols);
+      const PanelColumns col(ep, j0, cols);
       const float* panel = filter + q * k * nr;
       for (int64_t row = r.begin; row < r.end; ++row) {
         fill_strip(p, input, row, strip);
         const int64_t m = row * p.out_w;
-        run_rows(strip, p.stride_w * p.in_c, off, p.out_w, panel, bias.v, cols, output + m * out_c + j0, out_c, e);
+        run_rows(strip, p.stride_w * p.in_c, off, p.out_w, panel, &col, cols, output + m * out_c + j0, out_c, e);
         if (!e.in_line) apply_epilogue<FlatTraits>(output, out_c, m, j0, p.out_w, cols, ep);
       }
     }
