@@ -371,16 +371,19 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
   const double input_bytes = sizeof(float) * static_cast<double>(p.batch * p.in_h * p.in_w * p.in_c);
   const double work = simd::chain_work(flops, static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c),
                                        is_transcendental(ep.activation));
+  // The general rule's thread count at `rate`, then the small-layer chains'.
+  auto threads_at = [&](const simd::WorkRate& rate) {
+    return simd::chain_threads(simd::threads_for_flops(flops, run.threads, run.force_threads, rate), work,
+                               input_bytes, run.force_threads);
+  };
   if (plan.across && plan.isa == GemmIsa::kAvx512 && across_fits(p)) {
-    const int threads = simd::chain_threads(simd::threads_for_flops(flops, run.threads, run.force_threads), work,
-                                            input_bytes, run.force_threads);
+    const int threads = threads_at(simd::kFlops);
     simd::conv_pointwise_across_f32_avx512(p.batch * p.out_h * p.out_w, p.in_c, p.out_c, input, packed_filter,
                                            plan.nr, output, ep, threads);
     return;
   }
   if (run_resident(plan, p)) {
-    const int threads = simd::chain_threads(simd::threads_for_flops(flops, run.threads, run.force_threads), work,
-                                            input_bytes, run.force_threads);
+    const int threads = threads_at(simd::kFlops);
     float* scratch = run.scratch != nullptr ? run.scratch
                                             : simd::own_scratch(simd::conv_resident_scratch_floats(p, threads));
     simd::conv_resident_f32_avx512(p, simd::direct_pointwise(p), input, packed_filter, plan.nr, output, ep, threads,
@@ -390,8 +393,7 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
   // Small 1×1 layers split where they can by pixels (direct_conv_rate.h).
   const simd::WorkRate rate = simd::direct_conv_rate(simd::direct_pointwise(p), p.batch * p.out_h * p.out_w, plan.mr,
                                                      simd::resolve_threads(run.threads), t->lanes);
-  const int threads = simd::chain_threads(simd::threads_for_flops(flops, run.threads, run.force_threads, rate), work,
-                                          input_bytes, run.force_threads);
+  const int threads = threads_at(rate);
   if (plan.panel && panel_fits(plan, p) && simd::conv_pointwise_panel_takes(ep)) {
     simd::conv_pointwise_panel_f32_avx512(plan.panel_rows(), plan.nr, p.batch * p.out_h * p.out_w, p.in_c, p.out_c, input,
                                           packed_filter, output, ep, threads);
