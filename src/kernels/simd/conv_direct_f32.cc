@@ -368,13 +368,8 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
   if (t == nullptr || p.batch * p.out_h * p.out_w <= 0 || p.out_c <= 0) return;
   const double flops = 2.0 * static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c) *
                        static_cast<double>(p.filter_h * p.filter_w * p.in_c);
-  const double input_bytes = sizeof(float) * static_cast<double>(p.batch * p.in_h * p.in_w * p.in_c);
-  const double work = simd::chain_work(flops, static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c),
-                                       is_transcendental(ep.activation));
-  // The general rule's thread count at `rate`, then the small-layer chains'.
   auto threads_at = [&](const simd::WorkRate& rate) {
-    return simd::chain_threads(simd::threads_for_flops(flops, run.threads, run.force_threads, rate), work,
-                               input_bytes, run.force_threads);
+    return simd::conv_layer_threads(p, flops, ep.activation, run.threads, run.force_threads, rate);
   };
   if (plan.across && plan.isa == GemmIsa::kAvx512 && across_fits(p)) {
     const int threads = threads_at(simd::kFlops);

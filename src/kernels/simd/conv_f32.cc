@@ -45,12 +45,9 @@ constexpr simd::WorkRate kDepthwiseFlops{simd::kFlops.units_per_second, 2.5e4};
 // The general rule's count, then the small-layer chains' (small_layer_chain.h).
 int threads_for(const Conv2DParams& p, int64_t taps_per_output, const GemmRun& run, const GemmEpilogue& ep,
                 simd::WorkRate rate = simd::kFlops) {
-  const double outputs = static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c);
-  const double flops = 2.0 * outputs * static_cast<double>(taps_per_output);
-  const double input_bytes = sizeof(float) * static_cast<double>(p.batch * p.in_h * p.in_w * p.in_c);
-  return simd::chain_threads(threads_for_flops(flops, run.threads, run.force_threads, rate),
-                             simd::chain_work(flops, outputs, is_transcendental(ep.activation)), input_bytes,
-                             run.force_threads);
+  const double flops = 2.0 * static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c) *
+                       static_cast<double>(taps_per_output);
+  return simd::conv_layer_threads(p, flops, ep.activation, run.threads, run.force_threads, rate);
 }
 
 struct ConvGemm {

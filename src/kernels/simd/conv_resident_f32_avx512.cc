@@ -15,6 +15,7 @@
 #include <limits>
 #include <utility>
 
+#include "kernels/simd/conv_direct_kernel_table.h"
 #include "kernels/simd/conv_resident.h"
 #include "kernels/simd/epilogue_impl.h"
 #include "kernels/simd/thread_policy.h"
@@ -256,6 +257,7 @@ void window_run(const Conv2DParams& p, ResidentRows run_rows, const float* input
 }  // namespace
 
 size_t conv_resident_scratch_floats(const Conv2DParams& p, int threads) {
+  if (direct_pointwise(p)) return 0;  // read in place
   return static_cast<size_t>((threads < 1 ? 1 : threads) * strip_floats(p) + kLanes);
 }
 

@@ -1,5 +1,7 @@
 #include "kernels/simd/small_layer_chain.h"
 
+#include "kernels/simd/conv_util.h"
+
 namespace frost::kernels::simd {
 namespace {
 
@@ -22,6 +24,14 @@ int chain_threads(int chosen, double flops, double input_bytes, bool forced) {
   const int threads = small_layer_stays_solo(flops, input_bytes, t_last_split) ? 1 : chosen;
   t_last_split = threads > 1;
   return threads;
+}
+
+int conv_layer_threads(const Conv2DParams& p, double flops, Activation activation, int threads, bool force,
+                       WorkRate rate) {
+  const double outputs = static_cast<double>(p.batch * p.out_h * p.out_w * p.out_c);
+  const double input_bytes = sizeof(float) * static_cast<double>(p.batch * p.in_h * p.in_w * p.in_c);
+  return chain_threads(threads_for_flops(flops, threads, force, rate),
+                       chain_work(flops, outputs, is_transcendental(activation)), input_bytes, force);
 }
 
 bool last_layer_split() { return t_last_split; }

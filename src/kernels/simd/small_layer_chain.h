@@ -24,6 +24,10 @@
 // its layers in order on one thread (plan.cc).
 #pragma once
 
+#include "kernels/activation.h"
+#include "kernels/conv.h"
+#include "kernels/simd/thread_policy.h"
+
 namespace frost::kernels::simd {
 
 // A layer of less work than this (FLOPs) is small. The smallest layers of
@@ -65,6 +69,12 @@ bool small_layer_stays_solo(double flops, double input_bytes, bool previous_spli
 // not end a chain. `forced`
 // (tests of the threaded paths) keeps `chosen` and records nothing.
 int chain_threads(int chosen, double flops, double input_bytes, bool forced);
+
+// The threads a convolution layer over p of `flops` with `activation` in
+// its epilogue uses: the general rule's count (threads_for_flops at `rate`,
+// conv_util.h), then chain_threads. The one rule of every convolution path.
+int conv_layer_threads(const Conv2DParams& p, double flops, Activation activation, int threads, bool force,
+                       WorkRate rate);
 
 // Whether the last layer on this thread split (for tests).
 bool last_layer_split();
