@@ -115,6 +115,11 @@ std::vector<ConvCase> cases() {
       // speech_commands_conv: an MFCC image (98 frames × 40 coefficients)
       {"20x8_98x40x1_to_64", same_conv(98, 40, 1, 64, 20, 8, 1, false), false},
       {"10x4_49x20x64_to_64", same_conv(49, 20, 64, 64, 10, 4, 1, false), false},
+      {"5x5_128x43x32_to_64", same_conv(128, 43, 32, 64, 5, 1, false), false},  // captcha_cnn
+      // opencv_face_detector's 19² layers: 25 Winograd tiles, two GEMM row
+      // tiles and one tile more.
+      {"3x3_19x19x256_to_256", same_conv(19, 19, 256, 256, 3, 1, false), false},
+      {"3x3_19x19x256_to_128", same_conv(19, 19, 256, 128, 3, 1, false), false},
       // MobileNetV2's 1×1 layers at their extremes, at width 1.0 (large/) and
       // at the corpus' small width: an expansion of few channels over many
       // pixels (the output, not the FMAs, is most of the traffic), a
