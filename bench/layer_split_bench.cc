@@ -159,10 +159,10 @@ void register_all() {
   };
   for (const LayerCase& c : cases) {
     const std::string name = std::string("layer_split/") + c.label;
-    benchmark::RegisterBenchmark((name + "/threads:1").c_str(), [&c](benchmark::State& st) { on_threads(st, c, 1); })
-        ->UseRealTime();
-    benchmark::RegisterBenchmark((name + "/team/threads:2").c_str(), [&c](benchmark::State& st) { on_threads(st, c, 2); })
-        ->UseRealTime();
+    auto alone = [&c](benchmark::State& st) { on_threads(st, c, 1); };
+    auto team = [&c](benchmark::State& st) { on_threads(st, c, 2); };
+    benchmark::RegisterBenchmark((name + "/threads:1").c_str(), alone)->UseRealTime();
+    benchmark::RegisterBenchmark((name + "/team/threads:2").c_str(), team)->UseRealTime();
     benchmark::RegisterBenchmark((name + "/static_halves/threads:2").c_str(),
                                  [&c](benchmark::State& st) { static_halves(st, c); })
         ->UseRealTime();
