@@ -1,0 +1,286 @@
+// conv_taps_f32_avx512 (conv_taps.h): tiles of MR pixels × NV vectors of one
+// output row, the reduction one loop over the row's tap offsets into the
+// thread's zero-padded strip. Per tap: NV filter vectors, one broadcast per
+// pixel (into a register with NV ≥ 2, the FMA's memory operand with one
+// vector), MR · NV FMAs. The sums go through the bias, the clamp of a
+// ReLU / ReLU6 and a per-channel scale and shift after it straight to the
+// output; any other epilogue runs on the row after its sums are stored.
+// Built with -mavx512f; called only after a CPU + OS check.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <utility>
+
+#include "kernels/simd/conv_direct_kernel_table.h"
+#include "kernels/simd/conv_taps.h"
+#include "kernels/simd/epilogue_impl.h"
+#include "kernels/simd/thread_policy.h"
+
+namespace frost::kernels::simd {
+namespace {
+
+constexpr int kLanes = 16;
+constexpr int kMaxNv = 4;
+
+// Pixels per tile by vectors per pixel (index NV): the accumulators, the NV
+// filter vectors and a broadcast register within the 32 zmm (one vector:
+// the broadcasts are memory operands).
+constexpr std::array<int, kMaxNv + 1> kTileRows = {0, 28, 12, 8, 6};
+
+// The pixel steps (in_c · stride_w floats) the kernel is instantiated for.
+using TapsSteps = std::integer_sequence<int, 1, 2, 4, 8>;
+
+struct FlatTraits {  // what epilogue_impl.h needs of a tile's traits
+  using V = xsimd::batch<float, xsimd::avx512f>;
+  static constexpr int W = kLanes;
+};
+
+// What a tile does after its sums: in line, add the bias and clamp to
+// [lo, hi] (none / ReLU / ReLU6), then with `post` scale and shift; else
+// store them (adding the output's previous contents with accumulate) for
+// apply_epilogue over the row.
+struct TapsEpilogue {
+  bool in_line = false;
+  bool post = false;
+  bool accumulate = false;
+  float lo = 0.0f, hi = 0.0f;
+};
+
+TapsEpilogue taps_epilogue(const GemmEpilogue& ep) {
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  TapsEpilogue e;
+  e.accumulate = ep.accumulate;
+  if (ep.residual != nullptr || ep.accumulate) return e;
+  const bool post = ep.post_scale != nullptr || ep.post_shift != nullptr;
+  switch (ep.activation) {
+    case Activation::kNone: return {true, post, false, -kInf, kInf};
+    case Activation::kRelu: return {true, post, false, 0.0f, kInf};
+    case Activation::kRelu6: return {true, post, false, 0.0f, 6.0f};
+    default: return e;
+  }
+}
+
+// A panel's bias, scale and shift padded to whole vectors (zeros, ones,
+// zeros), so that its tiles load them without masks.
+struct PanelOperands {
+  alignas(64) float bias[kMaxNv * kLanes] = {};
+  alignas(64) float scale[kMaxNv * kLanes];
+  alignas(64) float shift[kMaxNv * kLanes] = {};
+  PanelOperands(const GemmEpilogue& ep, int64_t j0, int64_t cols) {
+    for (float& x : scale) x = 1.0f;
+    for (int64_t j = 0; j < cols; ++j) {
+      if (ep.bias != nullptr) bias[j] = ep.bias[j0 + j];
+      if (ep.post_scale != nullptr) scale[j] = ep.post_scale[j0 + j];
+      if (ep.post_shift != nullptr) shift[j] = ep.post_shift[j0 + j];
+    }
+  }
+};
+
+// What the tiles of one panel and row share.
+struct TileArgs {
+  const int64_t* off;  // the row's tap offsets from a pixel's base
+  int64_t taps;        // their count
+  const float* b;      // the filter rows of those taps, nr floats each
+  int64_t cols;        // the panel's channels (≤ NV·16)
+  int64_t ldc;         // out_c
+  const TapsEpilogue* e;
+  const PanelOperands* col;
+};
+
+// MR output pixels at c (pixel r's window at base + r·kStep) of one panel.
+template <int kStep, int MR, int NV>
+void taps_tile(const float* base, float* c, const TileArgs& t) {
+  constexpr int NR = NV * kLanes;
+  __m512 acc[MR][NV];
+#pragma GCC unroll 32
+  for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_setzero_ps();
+  }
+  const float* b = t.b;
+  for (int64_t i = 0; i < t.taps; ++i, b += NR) {
+    const float* a = base + t.off[i];
+    // Opaque to the optimiser: pixel r + 1 reads what pixel r reads
+    // kStep floats on, and GCC's predictive commoning would carry the
+    // values across iterations in scalar registers (see accumulate_stem).
+    asm("" : "+r"(a));
+    __m512 w[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) w[v] = _mm512_loadu_ps(b + v * kLanes);
+#pragma GCC unroll 32
+    for (int r = 0; r < MR; ++r) {
+      const __m512 x = _mm512_set1_ps(a[r * kStep]);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_fmadd_ps(x, w[v], acc[r][v]);
+    }
+  }
+  const TapsEpilogue& e = *t.e;
+  __mmask16 mask[NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) {
+    const int64_t n = t.cols - v * kLanes;
+    mask[v] = n >= kLanes ? static_cast<__mmask16>(0xFFFF) : n <= 0 ? 0 : static_cast<__mmask16>((1u << n) - 1u);
+  }
+  const bool whole = t.cols == NR;
+  const __m512 lo = _mm512_set1_ps(e.lo), hi = _mm512_set1_ps(e.hi);
+#pragma GCC unroll 32
+  for (int r = 0; r < MR; ++r) {
+    float* cr = c + r * t.ldc;
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      __m512 x = acc[r][v];
+      if (e.in_line) {
+        x = _mm512_add_ps(x, _mm512_load_ps(t.col->bias + v * kLanes));
+        x = _mm512_min_ps(hi, _mm512_max_ps(lo, x));
+        if (e.post)
+          x = _mm512_fmadd_ps(x, _mm512_load_ps(t.col->scale + v * kLanes), _mm512_load_ps(t.col->shift + v * kLanes));
+      } else if (e.accumulate) {
+        x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask[v], cr + v * kLanes));
+      }
+      if (whole)
+        _mm512_storeu_ps(cr + v * kLanes, x);
+      else
+        _mm512_mask_storeu_ps(cr + v * kLanes, mask[v], x);
+    }
+  }
+}
+
+using TapsTile = void (*)(const float*, float*, const TileArgs&);
+
+// taps_tile<kStep, MR, NV> by MR (1 .. kTileRows[NV]).
+template <int kStep, int NV>
+TapsTile taps_tile_for(int64_t mr) {
+  static constexpr auto table = []<size_t... I>(std::index_sequence<I...>) {
+    return std::array<TapsTile, sizeof...(I)>{&taps_tile<kStep, static_cast<int>(I) + 1, NV>...};
+  }(std::make_index_sequence<kTileRows[NV]>{});
+  return table[static_cast<size_t>(mr - 1)];
+}
+
+// The input columns one output row reads (its strip's width).
+int64_t strip_width(const Conv2DParams& p) { return (p.out_w - 1) * p.stride_w + (p.filter_w - 1) * p.dilation_w + 1; }
+int64_t strip_floats(const Conv2DParams& p) {
+  return (p.filter_h * strip_width(p) * p.in_c + kLanes - 1) / kLanes * kLanes;
+}
+int64_t offsets_floats(const Conv2DParams& p) {
+  return (2 * p.filter_h * p.filter_w * p.in_c + kLanes - 1) / kLanes * kLanes;
+}
+
+// The filter rows [ky_lo, ky_hi) of output row `row` (image-major) that lie
+// inside the input, copied into strip (filter row ky at strip +
+// ky·width·in_c). The strip's columns outside the input were zeroed once:
+// every row copies the same columns.
+struct StripRows {
+  int64_t ky_lo, ky_hi;
+};
+
+StripRows fill_strip(const Conv2DParams& p, const float* input, int64_t row, float* strip) {
+  const int64_t n = row / p.out_h, oy = row % p.out_h, c = p.in_c, width = strip_width(p);
+  const float* image = input + n * p.in_h * p.in_w * c;
+  const int64_t iy0 = oy * p.stride_h - p.pad_top;
+  const int64_t ky_lo = iy0 >= 0 ? 0 : std::min(p.filter_h, (-iy0 + p.dilation_h - 1) / p.dilation_h);
+  const int64_t ky_hi = p.in_h - iy0 <= 0 ? 0 : std::min(p.filter_h, (p.in_h - iy0 + p.dilation_h - 1) / p.dilation_h);
+  const int64_t ix0 = -p.pad_left;
+  // Strip columns [x0, x1) lie inside the input.
+  const int64_t x0 = std::min(width, ix0 < 0 ? -ix0 : int64_t{0});
+  const int64_t x1 = std::min(width, p.in_w - ix0);
+  if (x1 > x0) {
+    for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
+      const int64_t iy = iy0 + ky * p.dilation_h;
+      std::memcpy(strip + (ky * width + x0) * c, image + (iy * p.in_w + ix0 + x0) * c,
+                  static_cast<size_t>((x1 - x0) * c) * sizeof(float));
+    }
+  }
+  return {ky_lo, ky_hi > ky_lo ? ky_hi : ky_lo};
+}
+
+// Output rows [rows.begin, rows.end) of every panel, on the thread's strip.
+template <int kStep, int NV>
+void taps_rows(const Conv2DParams& p, const float* input, const float* filter, float* output, const GemmEpilogue& ep,
+               const int64_t* off, ChunkRange rows, float* strip) {
+  constexpr int NR = NV * kLanes;
+  const TapsEpilogue e = taps_epilogue(ep);
+  const int64_t k = p.filter_h * p.filter_w * p.in_c, taps_per_row = p.filter_w * p.in_c;
+  const int64_t panels = (p.out_c + NR - 1) / NR;
+  // The row's tiles: as few as kTileRows allows, of near-equal counts
+  // (the first `longer` one pixel more).
+  const int64_t tiles = (p.out_w + kTileRows[NV] - 1) / kTileRows[NV];
+  const int64_t short_rows = p.out_w / tiles, longer = p.out_w % tiles;
+  const TapsTile short_tile = taps_tile_for<kStep, NV>(short_rows);
+  const TapsTile long_tile = longer > 0 ? taps_tile_for<kStep, NV>(short_rows + 1) : short_tile;
+  std::memset(strip, 0, static_cast<size_t>(strip_floats(p)) * sizeof(float));
+  for (int64_t q = 0; q < panels; ++q) {
+    const int64_t j0 = q * NR, cols = std::min<int64_t>(NR, p.out_c - j0);
+    const PanelOperands col(ep, j0, cols);
+    for (int64_t row = rows.begin; row < rows.end; ++row) {
+      const StripRows s = fill_strip(p, input, row, strip);
+      const int64_t t0 = s.ky_lo * taps_per_row;
+      const TileArgs args{off + t0,           (s.ky_hi - s.ky_lo) * taps_per_row, filter + (q * k + t0) * NR, cols,
+                          p.out_c,            &e,                                 &col};
+      const int64_t m = row * p.out_w;
+      float* c = output + m * p.out_c + j0;
+      int64_t ox = 0;
+      for (int64_t t = 0; t < tiles; ++t) {
+        const bool is_long = t < longer;
+        (is_long ? long_tile : short_tile)(strip + ox * kStep, c + ox * p.out_c, args);
+        ox += is_long ? short_rows + 1 : short_rows;
+      }
+      if (!e.in_line) apply_epilogue<FlatTraits>(output, p.out_c, m, j0, p.out_w, cols, ep);
+    }
+  }
+}
+
+template <int kStep>
+void taps_run(const Conv2DParams& p, const float* input, const float* filter, int64_t nr, float* output,
+              const GemmEpilogue& ep, int threads, float* scratch) {
+  const int64_t width = strip_width(p);
+  auto* off = reinterpret_cast<int64_t*>((reinterpret_cast<uintptr_t>(scratch) + 63) & ~uintptr_t{63});
+  for (int64_t ky = 0, i = 0; ky < p.filter_h; ++ky)
+    for (int64_t kx = 0; kx < p.filter_w; ++kx)
+      for (int64_t c = 0; c < p.in_c; ++c, ++i) off[i] = (ky * width + kx * p.dilation_w) * p.in_c + c;
+  float* strips = reinterpret_cast<float*>(off) + offsets_floats(p);
+  const int64_t rows = p.batch * p.out_h;
+  const int64_t chunks = chunk_count(rows, threads);
+  parallel_for(threads, chunks, [&](int64_t chunk, int tid) {
+    const ChunkRange r = chunk_range(rows, chunks, chunk);
+    float* strip = strips + tid * strip_floats(p);
+    switch (nr / kLanes) {
+      case 1: return taps_rows<kStep, 1>(p, input, filter, output, ep, off, r, strip);
+      case 2: return taps_rows<kStep, 2>(p, input, filter, output, ep, off, r, strip);
+      default: return taps_rows<kStep, 4>(p, input, filter, output, ep, off, r, strip);
+    }
+  });
+}
+
+template <int... kSteps>
+void taps_dispatch(const Conv2DParams& p, const float* input, const float* filter, int64_t nr, float* output,
+                   const GemmEpilogue& ep, int threads, float* scratch, std::integer_sequence<int, kSteps...>) {
+  const int64_t step = p.in_c * p.stride_w;
+  ((step == kSteps ? (taps_run<kSteps>(p, input, filter, nr, output, ep, threads, scratch), 0) : 0), ...);
+}
+
+bool taps_step(int64_t step) {
+  return step == 1 || step == 2 || step == 4 || step == 8;
+}
+
+}  // namespace
+
+bool conv_taps_fits(const Conv2DParams& p, int64_t nr) {
+  return p.groups == 1 && p.in_c >= 1 && p.out_c >= 1 && p.stride_w >= 1 && !direct_pointwise(p) &&
+         taps_step(p.in_c * p.stride_w) && (nr == 16 || nr == 32 || nr == 64);
+}
+
+size_t conv_taps_scratch_floats(const Conv2DParams& p, int threads) {
+  return static_cast<size_t>(offsets_floats(p) + (threads < 1 ? 1 : threads) * strip_floats(p) + kLanes);
+}
+
+void conv_taps_f32_avx512(const Conv2DParams& p, const float* input, const float* filter, int64_t nr,
+                          float* output, const GemmEpilogue& ep, int threads, float* scratch) {
+  if (p.batch * p.out_h * p.out_w <= 0 || !conv_taps_fits(p, nr)) return;
+  taps_dispatch(p, input, filter, nr, output, ep, threads, scratch, TapsSteps{});
+}
+
+}  // namespace frost::kernels::simd
