@@ -29,7 +29,10 @@ constexpr int kMaxNv = 4;
 // Pixels per tile by vectors per pixel (index NV): the accumulators, the NV
 // filter vectors and a broadcast register within the 32 zmm (one vector:
 // the broadcasts are memory operands).
-constexpr std::array<int, kMaxNv + 1> kTileRows = {0, 28, 12, 8, 6};
+constexpr std::array<int, kMaxNv + 1> kTileRows = {0, 24, 12, 8, 6};
+
+// The shortest filter row (fw·in_c taps) read as one run (TileArgs::run).
+constexpr int64_t kMinRun = 16;
 
 // The pixel steps (in_c · stride_w floats) the kernel is instantiated for.
 using TapsSteps = std::integer_sequence<int, 1, 2, 4, 8>;
@@ -84,6 +87,12 @@ struct PanelOperands {
 struct TileArgs {
   const int64_t* off;  // the row's tap offsets from a pixel's base
   int64_t taps;        // their count
+  // > 0: the taps are runs of this many contiguous floats (a filter row,
+  // fw·in_c), read run by run; 0: through the table tap by tap. With 8
+  // channels (runs of 24) the table's load before each tap's broadcasts
+  // cost 10% (3×3 184×320×8→16); with one channel (runs of 8) each run's
+  // setup cost more than the loads.
+  int64_t run;
   const float* b;      // the filter rows of those taps, nr floats each
   int64_t cols;        // the panel's channels (≤ NV·16)
   int64_t ldc;         // out_c
@@ -101,9 +110,8 @@ void taps_tile(const float* base, float* c, const TileArgs& t) {
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_setzero_ps();
   }
-  const float* b = t.b;
-  for (int64_t i = 0; i < t.taps; ++i, b += NR) {
-    const float* a = base + t.off[i];
+  // One tap: NV filter vectors at b against the MR pixels' values at a.
+  auto tap = [&](const float* a, const float* b) __attribute__((always_inline)) {
     // Opaque to the optimiser: pixel r + 1 reads what pixel r reads
     // kStep floats on, and GCC's predictive commoning would carry the
     // values across iterations in scalar registers (see accumulate_stem).
@@ -117,6 +125,17 @@ void taps_tile(const float* base, float* c, const TileArgs& t) {
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_fmadd_ps(x, w[v], acc[r][v]);
     }
+  };
+  const float* b = t.b;
+  if (t.run > 0) {
+    // Runs of contiguous taps: the address of a tap is the previous one's
+    // plus a float, not a load from the table (see TileArgs::run).
+    for (int64_t s = 0; s < t.taps; s += t.run) {
+      const float* a = base + t.off[s];
+      for (int64_t j = 0; j < t.run; ++j, b += NR) tap(a + j, b);
+    }
+  } else {
+    for (int64_t i = 0; i < t.taps; ++i, b += NR) tap(base + t.off[i], b);
   }
   const TapsEpilogue& e = *t.e;
   __mmask16 mask[NV];
@@ -165,42 +184,59 @@ int64_t strip_width(const Conv2DParams& p) { return (p.out_w - 1) * p.stride_w +
 int64_t strip_floats(const Conv2DParams& p) {
   return (p.filter_h * strip_width(p) * p.in_c + kLanes - 1) / kLanes * kLanes;
 }
+// Floats of one table of K tap offsets (int64), a whole number of vectors.
 int64_t offsets_floats(const Conv2DParams& p) {
   return (2 * p.filter_h * p.filter_w * p.in_c + kLanes - 1) / kLanes * kLanes;
 }
 
-// The filter rows [ky_lo, ky_hi) of output row `row` (image-major) that lie
-// inside the input, copied into strip (filter row ky at strip +
-// ky·width·in_c). The strip's columns outside the input were zeroed once:
-// every row copies the same columns.
-struct StripRows {
-  int64_t ky_lo, ky_hi;
+// Output row `row` (image-major): its image, its first input row, and the
+// filter rows [ky_lo, ky_hi) that lie inside the input (the others read
+// only padding, so their taps are skipped).
+struct TapsRow {
+  const float* image;
+  int64_t iy0, ky_lo, ky_hi;
 };
 
-StripRows fill_strip(const Conv2DParams& p, const float* input, int64_t row, float* strip) {
-  const int64_t n = row / p.out_h, oy = row % p.out_h, c = p.in_c, width = strip_width(p);
-  const float* image = input + n * p.in_h * p.in_w * c;
-  const int64_t iy0 = oy * p.stride_h - p.pad_top;
-  const int64_t ky_lo = iy0 >= 0 ? 0 : std::min(p.filter_h, (-iy0 + p.dilation_h - 1) / p.dilation_h);
-  const int64_t ky_hi = p.in_h - iy0 <= 0 ? 0 : std::min(p.filter_h, (p.in_h - iy0 + p.dilation_h - 1) / p.dilation_h);
-  const int64_t ix0 = -p.pad_left;
-  // Strip columns [x0, x1) lie inside the input.
-  const int64_t x0 = std::min(width, ix0 < 0 ? -ix0 : int64_t{0});
-  const int64_t x1 = std::min(width, p.in_w - ix0);
-  if (x1 > x0) {
-    for (int64_t ky = ky_lo; ky < ky_hi; ++ky) {
-      const int64_t iy = iy0 + ky * p.dilation_h;
-      std::memcpy(strip + (ky * width + x0) * c, image + (iy * p.in_w + ix0 + x0) * c,
-                  static_cast<size_t>((x1 - x0) * c) * sizeof(float));
-    }
-  }
-  return {ky_lo, ky_hi > ky_lo ? ky_hi : ky_lo};
+TapsRow taps_row(const Conv2DParams& p, const float* input, int64_t row) {
+  const int64_t n = row / p.out_h, oy = row % p.out_h;
+  TapsRow r;
+  r.image = input + n * p.in_h * p.in_w * p.in_c;
+  r.iy0 = oy * p.stride_h - p.pad_top;
+  r.ky_lo = r.iy0 >= 0 ? 0 : std::min(p.filter_h, (-r.iy0 + p.dilation_h - 1) / p.dilation_h);
+  const int64_t hi = p.in_h - r.iy0 <= 0 ? 0 : std::min(p.filter_h, (p.in_h - r.iy0 + p.dilation_h - 1) / p.dilation_h);
+  r.ky_hi = std::max(r.ky_lo, hi);
+  return r;
 }
 
-// Output rows [rows.begin, rows.end) of every panel, on the thread's strip.
+// Copies strip columns [c0, c1) (input column c - pad_left) of the row's
+// filter rows inside the input into strip (filter row ky at strip +
+// ky·width·in_c). The strip's columns outside the input were zeroed once
+// and are never written.
+void fill_strip(const Conv2DParams& p, const TapsRow& row, int64_t c0, int64_t c1, float* strip) {
+  const int64_t c = p.in_c, width = strip_width(p);
+  const int64_t x0 = std::max(c0, p.pad_left), x1 = std::min(c1, p.pad_left + p.in_w);
+  if (x1 <= x0) return;
+  for (int64_t ky = row.ky_lo; ky < row.ky_hi; ++ky) {
+    const int64_t iy = row.iy0 + ky * p.dilation_h;
+    std::memcpy(strip + (ky * width + x0) * c, row.image + (iy * p.in_w + x0 - p.pad_left) * c,
+                static_cast<size_t>((x1 - x0) * c) * sizeof(float));
+  }
+}
+
+// The tap offsets from a pixel's base: in the strip, and in the input
+// itself (for the tiles whose windows lie inside it).
+struct TapOffsets {
+  const int64_t* strip;
+  const int64_t* input;
+};
+
+// Output rows [rows.begin, rows.end) of every panel. A tile whose window
+// lies inside the input reads it in place; the others read the strip,
+// whose columns under their window are copied first (a row's first and
+// last tiles, all tiles of a row at the top or bottom).
 template <int kStep, int NV>
 void taps_rows(const Conv2DParams& p, const float* input, const float* filter, float* output, const GemmEpilogue& ep,
-               const int64_t* off, ChunkRange rows, float* strip) {
+               const TapOffsets& off, ChunkRange rows, float* strip) {
   constexpr int NR = NV * kLanes;
   const TapsEpilogue e = taps_epilogue(ep);
   const int64_t k = p.filter_h * p.filter_w * p.in_c, taps_per_row = p.filter_w * p.in_c;
@@ -211,22 +247,34 @@ void taps_rows(const Conv2DParams& p, const float* input, const float* filter, f
   const int64_t short_rows = p.out_w / tiles, longer = p.out_w % tiles;
   const TapsTile short_tile = taps_tile_for<kStep, NV>(short_rows);
   const TapsTile long_tile = longer > 0 ? taps_tile_for<kStep, NV>(short_rows + 1) : short_tile;
+  const int64_t span = (p.filter_w - 1) * p.dilation_w + 1;  // a pixel's window columns
+  const int64_t run = taps_per_row >= kMinRun && (p.dilation_w == 1 || p.filter_w == 1) ? taps_per_row : 0;
   std::memset(strip, 0, static_cast<size_t>(strip_floats(p)) * sizeof(float));
   for (int64_t q = 0; q < panels; ++q) {
     const int64_t j0 = q * NR, cols = std::min<int64_t>(NR, p.out_c - j0);
     const PanelOperands col(ep, j0, cols);
     for (int64_t row = rows.begin; row < rows.end; ++row) {
-      const StripRows s = fill_strip(p, input, row, strip);
-      const int64_t t0 = s.ky_lo * taps_per_row;
-      const TileArgs args{off + t0,           (s.ky_hi - s.ky_lo) * taps_per_row, filter + (q * k + t0) * NR, cols,
-                          p.out_c,            &e,                                 &col};
+      const TapsRow r = taps_row(p, input, row);
+      const bool inside = r.ky_lo == 0 && r.ky_hi == p.filter_h;
+      const int64_t t0 = r.ky_lo * taps_per_row;
+      const int64_t taps = (r.ky_hi - r.ky_lo) * taps_per_row;
+      const float* b = filter + (q * k + t0) * NR;
+      const TileArgs from_strip{off.strip + t0, taps, run, b, cols, p.out_c, &e, &col};
+      const TileArgs in_place{off.input, taps, run, b, cols, p.out_c, &e, &col};
       const int64_t m = row * p.out_w;
       float* c = output + m * p.out_c + j0;
-      int64_t ox = 0;
-      for (int64_t t = 0; t < tiles; ++t) {
-        const bool is_long = t < longer;
-        (is_long ? long_tile : short_tile)(strip + ox * kStep, c + ox * p.out_c, args);
-        ox += is_long ? short_rows + 1 : short_rows;
+      for (int64_t t = 0, ox = 0; t < tiles; ++t) {
+        const int64_t mr = t < longer ? short_rows + 1 : short_rows;
+        // Strip columns [sx0, sx1) under the tile; input column sx - pad_left.
+        const int64_t sx0 = ox * p.stride_w, sx1 = (ox + mr - 1) * p.stride_w + span;
+        const TapsTile tile = t < longer ? long_tile : short_tile;
+        if (inside && sx0 >= p.pad_left && sx1 <= p.pad_left + p.in_w) {
+          tile(r.image + (r.iy0 * p.in_w + sx0 - p.pad_left) * p.in_c, c + ox * p.out_c, in_place);
+        } else {
+          fill_strip(p, r, sx0, sx1, strip);
+          tile(strip + ox * kStep, c + ox * p.out_c, from_strip);
+        }
+        ox += mr;
       }
       if (!e.in_line) apply_epilogue<FlatTraits>(output, p.out_c, m, j0, p.out_w, cols, ep);
     }
@@ -237,11 +285,18 @@ template <int kStep>
 void taps_run(const Conv2DParams& p, const float* input, const float* filter, int64_t nr, float* output,
               const GemmEpilogue& ep, int threads, float* scratch) {
   const int64_t width = strip_width(p);
-  auto* off = reinterpret_cast<int64_t*>((reinterpret_cast<uintptr_t>(scratch) + 63) & ~uintptr_t{63});
-  for (int64_t ky = 0, i = 0; ky < p.filter_h; ++ky)
-    for (int64_t kx = 0; kx < p.filter_w; ++kx)
-      for (int64_t c = 0; c < p.in_c; ++c, ++i) off[i] = (ky * width + kx * p.dilation_w) * p.in_c + c;
-  float* strips = reinterpret_cast<float*>(off) + offsets_floats(p);
+  auto* in_strip = reinterpret_cast<int64_t*>((reinterpret_cast<uintptr_t>(scratch) + 63) & ~uintptr_t{63});
+  int64_t* in_input = in_strip + offsets_floats(p) / 2;
+  for (int64_t ky = 0, i = 0; ky < p.filter_h; ++ky) {
+    for (int64_t kx = 0; kx < p.filter_w; ++kx) {
+      for (int64_t c = 0; c < p.in_c; ++c, ++i) {
+        in_strip[i] = (ky * width + kx * p.dilation_w) * p.in_c + c;
+        in_input[i] = (ky * p.dilation_h * p.in_w + kx * p.dilation_w) * p.in_c + c;
+      }
+    }
+  }
+  const TapOffsets off{in_strip, in_input};
+  float* strips = reinterpret_cast<float*>(in_input) + offsets_floats(p);
   const int64_t rows = p.batch * p.out_h;
   const int64_t chunks = chunk_count(rows, threads);
   parallel_for(threads, chunks, [&](int64_t chunk, int tid) {
@@ -274,7 +329,7 @@ bool conv_taps_fits(const Conv2DParams& p, int64_t nr) {
 }
 
 size_t conv_taps_scratch_floats(const Conv2DParams& p, int threads) {
-  return static_cast<size_t>(offsets_floats(p) + (threads < 1 ? 1 : threads) * strip_floats(p) + kLanes);
+  return static_cast<size_t>(2 * offsets_floats(p) + (threads < 1 ? 1 : threads) * strip_floats(p) + kLanes);
 }
 
 void conv_taps_f32_avx512(const Conv2DParams& p, const float* input, const float* filter, int64_t nr,
