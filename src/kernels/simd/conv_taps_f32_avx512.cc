@@ -18,6 +18,7 @@
 #include "kernels/simd/conv_direct_kernel_table.h"
 #include "kernels/simd/conv_taps.h"
 #include "kernels/simd/epilogue_impl.h"
+#include "kernels/simd/row_copy.h"
 #include "kernels/simd/thread_policy.h"
 
 namespace frost::kernels::simd {
@@ -104,11 +105,17 @@ struct TileArgs {
 template <int kStep, int MR, int NV>
 void taps_tile(const float* base, float* c, const TileArgs& t) {
   constexpr int NR = NV * kLanes;
+  const TapsEpilogue& e = *t.e;
+  // The sums start at the bias where it is added in line (one load per
+  // vector and tile instead of an add per vector and pixel).
+  __m512 start[NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) start[v] = e.in_line ? _mm512_load_ps(t.col->bias + v * kLanes) : _mm512_setzero_ps();
   __m512 acc[MR][NV];
 #pragma GCC unroll 32
   for (int r = 0; r < MR; ++r) {
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_setzero_ps();
+    for (int v = 0; v < NV; ++v) acc[r][v] = start[v];
   }
   // One tap: NV filter vectors at b against the MR pixels' values at a.
   auto tap = [&](const float* a, const float* b) __attribute__((always_inline)) {
@@ -137,27 +144,36 @@ void taps_tile(const float* base, float* c, const TileArgs& t) {
   } else {
     for (int64_t i = 0; i < t.taps; ++i, b += NR) tap(base + t.off[i], b);
   }
-  const TapsEpilogue& e = *t.e;
   __mmask16 mask[NV];
 #pragma GCC unroll 4
   for (int v = 0; v < NV; ++v) {
     const int64_t n = t.cols - v * kLanes;
     mask[v] = n >= kLanes ? static_cast<__mmask16>(0xFFFF) : n <= 0 ? 0 : static_cast<__mmask16>((1u << n) - 1u);
   }
-  const bool whole = t.cols == NR;
+  const bool whole = t.cols == NR, in_line = e.in_line, post = e.post, accumulate = e.accumulate;
   const __m512 lo = _mm512_set1_ps(e.lo), hi = _mm512_set1_ps(e.hi);
+  if (in_line && !post && whole) {
+    // The usual epilogue (bias, none / ReLU / ReLU6) on whole vectors:
+    // no test per vector (they cost a tenth of a tile with K = 18).
+#pragma GCC unroll 32
+    for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v)
+        _mm512_storeu_ps(c + r * t.ldc + v * kLanes, _mm512_min_ps(hi, _mm512_max_ps(lo, acc[r][v])));
+    }
+    return;
+  }
 #pragma GCC unroll 32
   for (int r = 0; r < MR; ++r) {
     float* cr = c + r * t.ldc;
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
       __m512 x = acc[r][v];
-      if (e.in_line) {
-        x = _mm512_add_ps(x, _mm512_load_ps(t.col->bias + v * kLanes));
+      if (in_line) {
         x = _mm512_min_ps(hi, _mm512_max_ps(lo, x));
-        if (e.post)
+        if (post)
           x = _mm512_fmadd_ps(x, _mm512_load_ps(t.col->scale + v * kLanes), _mm512_load_ps(t.col->shift + v * kLanes));
-      } else if (e.accumulate) {
+      } else if (accumulate) {
         x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask[v], cr + v * kLanes));
       }
       if (whole)
@@ -215,12 +231,15 @@ TapsRow taps_row(const Conv2DParams& p, const float* input, int64_t row) {
 void fill_strip(const Conv2DParams& p, const TapsRow& row, int64_t c0, int64_t c1, float* strip) {
   const int64_t c = p.in_c, width = strip_width(p);
   const int64_t x0 = std::max(c0, p.pad_left), x1 = std::min(c1, p.pad_left + p.in_w);
-  if (x1 <= x0) return;
-  for (int64_t ky = row.ky_lo; ky < row.ky_hi; ++ky) {
-    const int64_t iy = row.iy0 + ky * p.dilation_h;
-    std::memcpy(strip + (ky * width + x0) * c, row.image + (iy * p.in_w + x0 - p.pad_left) * c,
-                static_cast<size_t>((x1 - x0) * c) * sizeof(float));
-  }
+  if (x1 <= x0 || row.ky_hi <= row.ky_lo) return;
+  // A border tile's window is a few dozen floats per filter row: copies
+  // without a library call per row (row_copy.h).
+  const int64_t iy = row.iy0 + row.ky_lo * p.dilation_h;
+  copy_rows(reinterpret_cast<std::byte*>(strip + (row.ky_lo * width + x0) * c),
+            width * c * static_cast<int64_t>(sizeof(float)),
+            reinterpret_cast<const std::byte*>(row.image + (iy * p.in_w + x0 - p.pad_left) * c),
+            p.dilation_h * p.in_w * c * static_cast<int64_t>(sizeof(float)), row.ky_hi - row.ky_lo,
+            static_cast<size_t>((x1 - x0) * c) * sizeof(float));
 }
 
 // The tap offsets from a pixel's base: in the strip, and in the input
