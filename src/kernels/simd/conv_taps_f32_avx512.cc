@@ -18,6 +18,7 @@
 #include "kernels/simd/conv_direct_kernel_table.h"
 #include "kernels/simd/conv_taps.h"
 #include "kernels/simd/epilogue_impl.h"
+#include "kernels/simd/panel_epilogue_avx512.h"
 #include "kernels/simd/row_copy.h"
 #include "kernels/simd/thread_policy.h"
 
@@ -38,52 +39,6 @@ constexpr int64_t kMinRun = 16;
 // The pixel steps (in_c · stride_w floats) the kernel is instantiated for.
 using TapsSteps = std::integer_sequence<int, 1, 2, 4, 8>;
 
-struct FlatTraits {  // what epilogue_impl.h needs of a tile's traits
-  using V = xsimd::batch<float, xsimd::avx512f>;
-  static constexpr int W = kLanes;
-};
-
-// What a tile does after its sums: in line, add the bias and clamp to
-// [lo, hi] (none / ReLU / ReLU6), then with `post` scale and shift; else
-// store them (adding the output's previous contents with accumulate) for
-// apply_epilogue over the row.
-struct TapsEpilogue {
-  bool in_line = false;
-  bool post = false;
-  bool accumulate = false;
-  float lo = 0.0f, hi = 0.0f;
-};
-
-TapsEpilogue taps_epilogue(const GemmEpilogue& ep) {
-  constexpr float kInf = std::numeric_limits<float>::infinity();
-  TapsEpilogue e;
-  e.accumulate = ep.accumulate;
-  if (ep.residual != nullptr || ep.accumulate) return e;
-  const bool post = ep.post_scale != nullptr || ep.post_shift != nullptr;
-  switch (ep.activation) {
-    case Activation::kNone: return {true, post, false, -kInf, kInf};
-    case Activation::kRelu: return {true, post, false, 0.0f, kInf};
-    case Activation::kRelu6: return {true, post, false, 0.0f, 6.0f};
-    default: return e;
-  }
-}
-
-// A panel's bias, scale and shift padded to whole vectors (zeros, ones,
-// zeros), so that its tiles load them without masks.
-struct PanelOperands {
-  alignas(64) float bias[kMaxNv * kLanes] = {};
-  alignas(64) float scale[kMaxNv * kLanes];
-  alignas(64) float shift[kMaxNv * kLanes] = {};
-  PanelOperands(const GemmEpilogue& ep, int64_t j0, int64_t cols) {
-    for (float& x : scale) x = 1.0f;
-    for (int64_t j = 0; j < cols; ++j) {
-      if (ep.bias != nullptr) bias[j] = ep.bias[j0 + j];
-      if (ep.post_scale != nullptr) scale[j] = ep.post_scale[j0 + j];
-      if (ep.post_shift != nullptr) shift[j] = ep.post_shift[j0 + j];
-    }
-  }
-};
-
 // What the tiles of one panel and row share.
 struct TileArgs {
   const int64_t* off;  // the row's tap offsets from a pixel's base
@@ -97,15 +52,15 @@ struct TileArgs {
   const float* b;      // the filter rows of those taps, nr floats each
   int64_t cols;        // the panel's channels (≤ NV·16)
   int64_t ldc;         // out_c
-  const TapsEpilogue* e;
-  const PanelOperands* col;
+  const PanelEpilogue* e;
+  const PanelColumns* col;
 };
 
 // MR output pixels at c (pixel r's window at base + r·kStep) of one panel.
 template <int kStep, int MR, int NV>
 void taps_tile(const float* base, float* c, const TileArgs& t) {
   constexpr int NR = NV * kLanes;
-  const TapsEpilogue& e = *t.e;
+  const PanelEpilogue& e = *t.e;
   // The sums start at the bias where it is added in line (one load per
   // vector and tile instead of an add per vector and pixel).
   __m512 start[NV];
@@ -257,7 +212,7 @@ template <int kStep, int NV>
 void taps_rows(const Conv2DParams& p, const float* input, const float* filter, float* output, const GemmEpilogue& ep,
                const TapOffsets& off, ChunkRange rows, float* strip) {
   constexpr int NR = NV * kLanes;
-  const TapsEpilogue e = taps_epilogue(ep);
+  const PanelEpilogue e = panel_epilogue(ep);
   const int64_t k = p.filter_h * p.filter_w * p.in_c, taps_per_row = p.filter_w * p.in_c;
   const int64_t panels = (p.out_c + NR - 1) / NR;
   // The row's tiles: as few as kTileRows allows, of near-equal counts
@@ -271,7 +226,7 @@ void taps_rows(const Conv2DParams& p, const float* input, const float* filter, f
   std::memset(strip, 0, static_cast<size_t>(strip_floats(p)) * sizeof(float));
   for (int64_t q = 0; q < panels; ++q) {
     const int64_t j0 = q * NR, cols = std::min<int64_t>(NR, p.out_c - j0);
-    const PanelOperands col(ep, j0, cols);
+    const PanelColumns col(ep, j0, cols);
     for (int64_t row = rows.begin; row < rows.end; ++row) {
       const TapsRow r = taps_row(p, input, row);
       const bool inside = r.ky_lo == 0 && r.ky_hi == p.filter_h;
@@ -295,7 +250,7 @@ void taps_rows(const Conv2DParams& p, const float* input, const float* filter, f
         }
         ox += mr;
       }
-      if (!e.in_line) apply_epilogue<FlatTraits>(output, p.out_c, m, j0, p.out_w, cols, ep);
+      if (!e.in_line) apply_epilogue<PanelTraits>(output, p.out_c, m, j0, p.out_w, cols, ep);
     }
   }
 }
