@@ -255,7 +255,14 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
                         resident_fits(p, simd::round_up(p.out_c, t.lanes));
   // On Zen 5 the few-channel layers of taps_fits run in the taps kernel
   // (simd/conv_taps.h) on the packing of a tile of its panel width.
-  // bench_conv, Zen 5 VM, AVX-512, 1 thread: see conv_taps.h.
+  // bench_conv, Zen 5 VM, AVX-512, 1 thread, 3-5 interleaved rounds,
+  // medians µs, stem tile -> taps (oneDNN): one or two channels: 20×8
+  // 98×40×1→64 6 × 64 377-395 -> 303-324 (324-368); 3×3 64²×2→32 16 × 16
+  // 24.6-26.1 -> 21.5-22.7 (23.2-27.5); 5×5 28²×1→32 8.18 -> 5.76
+  // (6.83-7.42); 112²×1→64 99.5 -> 87.1 (85.5-88.7); s2 128²×2→32 28.9 ->
+  // 22.9 (24.2-25.5). Eight channels to one vector: 184×320×8→16 16 × 16
+  // 678 -> 643 (612-617); 56²×8→16 24 × 16 35.9 -> 34.8 (32.9-33.7);
+  // 32²×8→12 13.1 -> 11.8 (11.9-12.5).
   const bool taps = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() && !resident && taps_fits(p);
   double best = std::numeric_limits<double>::infinity();
   for (int i = 0; i < t.num_tiles; ++i) {
