@@ -179,10 +179,23 @@ TapsRow taps_row(const Conv2DParams& p, const float* input, int64_t row) {
   return r;
 }
 
+// Zeros the strip's columns outside the input, in every filter row: the
+// columns inside it are copied before a tile reads them (fill_strip), and
+// a 184×320×8 layer's strip is 31 KiB, zeroed once per chunk of rows.
+void zero_strip_padding(const Conv2DParams& p, float* strip) {
+  const int64_t c = p.in_c, width = strip_width(p);
+  const int64_t x0 = std::min(width, p.pad_left), x1 = std::clamp<int64_t>(p.pad_left + p.in_w, x0, width);
+  for (int64_t ky = 0; ky < p.filter_h; ++ky) {
+    float* row = strip + ky * width * c;
+    std::memset(row, 0, static_cast<size_t>(x0 * c) * sizeof(float));
+    std::memset(row + x1 * c, 0, static_cast<size_t>((width - x1) * c) * sizeof(float));
+  }
+}
+
 // Copies strip columns [c0, c1) (input column c - pad_left) of the row's
 // filter rows inside the input into strip (filter row ky at strip +
 // ky·width·in_c). The strip's columns outside the input were zeroed once
-// and are never written.
+// (zero_strip_padding) and are never written.
 void fill_strip(const Conv2DParams& p, const TapsRow& row, int64_t c0, int64_t c1, float* strip) {
   const int64_t c = p.in_c, width = strip_width(p);
   const int64_t x0 = std::max(c0, p.pad_left), x1 = std::min(c1, p.pad_left + p.in_w);
@@ -223,7 +236,7 @@ void taps_rows(const Conv2DParams& p, const float* input, const float* filter, f
   const TapsTile long_tile = longer > 0 ? taps_tile_for<kStep, NV>(short_rows + 1) : short_tile;
   const int64_t span = (p.filter_w - 1) * p.dilation_w + 1;  // a pixel's window columns
   const int64_t run = taps_per_row >= kMinRun && (p.dilation_w == 1 || p.filter_w == 1) ? taps_per_row : 0;
-  std::memset(strip, 0, static_cast<size_t>(strip_floats(p)) * sizeof(float));
+  zero_strip_padding(p, strip);
   for (int64_t q = 0; q < panels; ++q) {
     const int64_t j0 = q * NR, cols = std::min<int64_t>(NR, p.out_c - j0);
     const PanelColumns col(ep, j0, cols);
