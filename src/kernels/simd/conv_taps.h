@@ -8,14 +8,17 @@
 // so a tile spends a fifth of its time setting up its 20 runs, and the
 // 4-pixel tail of a 40-pixel row on 6 × 64 took 19% of the layer for 10% of
 // its pixels. Here instead
-//  - each output row's fh input rows (those inside the image) are copied
-//    into a zero-padded strip of the thread, so every tap (ky, kx, c) of a
-//    pixel lies at a fixed offset from the pixel's base: the reduction is
-//    one loop over K offsets (those of the filter rows inside the image),
-//    the filter rows read in the same order;
+//  - every tap (ky, kx, c) of a pixel lies at a fixed offset from the
+//    pixel's base, in the input itself for a tile whose window lies inside
+//    it, else in a zero-padded strip of the thread (the fh input rows of
+//    the output row, only the columns under the tile copied): the
+//    reduction is one loop over a table of K offsets (those of the filter
+//    rows inside the image), or, for filter rows of 16 or more contiguous
+//    taps (8 channels × 3), one loop per filter row;
 //  - a row is split into tiles of near-equal pixel counts, at most the
-//    tile height of its vectors (taps_tile_rows), each count a kernel of its
-//    own, so no tile computes pixels past the row.
+//    tile height of its vectors (24, 12 or 6 pixels for 1, 2 or 4
+//    vectors), each count a kernel of its own, so no tile computes pixels
+//    past the row.
 // The filter is packed as the direct convolution's panels (panel q of K
 // rows of nr floats at filter + q·K·nr, rows in HWIO order).
 // Kernel only: the direct convolution's plan picks it (conv_direct_f32.cc).

@@ -1,10 +1,11 @@
 // conv_taps_f32_avx512 (conv_taps.h): tiles of MR pixels × NV vectors of one
-// output row, the reduction one loop over the row's tap offsets into the
-// thread's zero-padded strip. Per tap: NV filter vectors, one broadcast per
-// pixel (into a register with NV ≥ 2, the FMA's memory operand with one
-// vector), MR · NV FMAs. The sums go through the bias, the clamp of a
-// ReLU / ReLU6 and a per-channel scale and shift after it straight to the
-// output; any other epilogue runs on the row after its sums are stored.
+// output row, the reduction one loop over the row's tap offsets (in the
+// input, or in the thread's zero-padded strip at the borders). Per tap: NV
+// filter vectors, one broadcast per pixel (into a register with NV ≥ 2,
+// the FMA's memory operand with one vector), MR · NV FMAs. The sums start
+// at the bias and go through the clamp of a ReLU / ReLU6 and a
+// per-channel scale and shift after it straight to the output; any other
+// epilogue runs on the row after its sums are stored.
 // Built with -mavx512f; called only after a CPU + OS check.
 #include <immintrin.h>
 
