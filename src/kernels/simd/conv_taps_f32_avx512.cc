@@ -305,8 +305,11 @@ void taps_dispatch(const Conv2DParams& p, const float* input, const float* filte
   ((step == kSteps ? (taps_run<kSteps>(p, input, filter, nr, output, ep, threads, scratch), 0) : 0), ...);
 }
 
+// Whether the kernel is instantiated for pixel step `step` (TapsSteps).
 bool taps_step(int64_t step) {
-  return step == 1 || step == 2 || step == 4 || step == 8;
+  return []<int... kSteps>(int64_t s, std::integer_sequence<int, kSteps...>) {
+    return ((s == kSteps) || ...);
+  }(step, TapsSteps{});
 }
 
 }  // namespace
