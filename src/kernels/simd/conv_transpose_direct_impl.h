@@ -137,23 +137,33 @@ size_t td_scratch_floats(const Conv2DParams& p) {
 }
 
 // One tap of td_tile_channels: its multiply-adds for
-// pixels [kSkipFirst, MR − kSkipLast) of each row.
+// pixels [kSkipFirst, MR − kSkipLast) of each row. The pixels are reached
+// from one pointer per row that steps through out_c and MR − 1 offsets
+// (i·cp) kept in registers: written as d[y] + i·cp + co, GCC gave each of
+// the 2·MR addresses an induction variable of its own and spilled them
+// (5×5 s2 decoder, pair tiles of 7 pixels: vmovq from xmm in the loop).
 template <class T, int MR, int NR, int ROWS, int kSkipFirst, int kSkipLast>
 FROST_SIMD_INLINE void td_tap_channels(typename T::V (&acc)[ROWS][MR][NR], const float* const* d, const float* w,
-                                       int64_t out_c, int64_t cp, int64_t wstride) {
+                                       int64_t out_c, const int64_t (&off)[MR], int64_t wstride) {
   using V = typename T::V;
   constexpr int W = T::W;
-  for (int64_t co = 0; co < out_c; ++co) {
+  const float* px[ROWS];
+#pragma GCC unroll 2
+  for (int y = 0; y < ROWS; ++y) px[y] = d[y];
+  const float* const w_end = w + out_c * wstride;
+  for (; w != w_end; w += wstride) {
     V wv[NR];
 #pragma GCC unroll 4
-    for (int v = 0; v < NR; ++v) wv[v] = V::load_unaligned(w + co * wstride + v * W);
+    for (int v = 0; v < NR; ++v) wv[v] = V::load_unaligned(w + v * W);
 #pragma GCC unroll 2
-    for (int y = 0; y < ROWS; ++y)
+    for (int y = 0; y < ROWS; ++y) {
 #pragma GCC unroll 16
       for (int i = kSkipFirst; i < MR - kSkipLast; ++i) {
 #pragma GCC unroll 4
-        for (int v = 0; v < NR; ++v) fma_broadcast(acc[y][i][v], wv[v], d[y] + i * cp + co);
+        for (int v = 0; v < NR; ++v) fma_broadcast(acc[y][i][v], wv[v], px[y] + off[i]);
       }
+      ++px[y];
+    }
   }
 }
 
@@ -187,16 +197,19 @@ FROST_SIMD_INLINE void td_tile_channels(const float* const* const* taps_dy, cons
     for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 4
       for (int v = 0; v < NR; ++v) acc[y][i][v] = V(0.0f);
+  int64_t off[MR];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) off[i] = i * cp;
   for (int t = 0; t < ntaps; ++t) {
     const float* d[ROWS];
 #pragma GCC unroll 2
     for (int y = 0; y < ROWS; ++y) d[y] = taps_dy[y][t];
     const float* w = taps_w[t];
     switch (edges[t]) {
-      case 0: td_tap_channels<T, MR, NR, ROWS, 0, 0>(acc, d, w, out_c, cp, wstride); break;
-      case 1: td_tap_channels<T, MR, NR, ROWS, 1, 0>(acc, d, w, out_c, cp, wstride); break;
-      case 2: td_tap_channels<T, MR, NR, ROWS, 0, 1>(acc, d, w, out_c, cp, wstride); break;
-      default: td_tap_channels<T, MR, NR, ROWS, 1, 1>(acc, d, w, out_c, cp, wstride); break;
+      case 0: td_tap_channels<T, MR, NR, ROWS, 0, 0>(acc, d, w, out_c, off, wstride); break;
+      case 1: td_tap_channels<T, MR, NR, ROWS, 1, 0>(acc, d, w, out_c, off, wstride); break;
+      case 2: td_tap_channels<T, MR, NR, ROWS, 0, 1>(acc, d, w, out_c, off, wstride); break;
+      default: td_tap_channels<T, MR, NR, ROWS, 1, 1>(acc, d, w, out_c, off, wstride); break;
     }
   }
 #pragma GCC unroll 2
