@@ -341,9 +341,11 @@ inline void td_row_taps(const TdGeometry& g, const Conv2DParams& p, const float*
   const int64_t n = row / p.in_h, ty = row % p.in_h + p.pad_top;
   out->row = row;
   out->nky = 0;
-  for (int64_t ky = ty % p.stride_h; ky < p.filter_h; ky += p.stride_h) {
-    const int64_t oy = (ty - ky) / p.stride_h;
-    if (ty - ky < 0 || oy >= p.out_h) continue;
+  // dy row oy = (ty − ky) / stride_h, one less per ky step (no division in
+  // the loop: this runs per output row, beside tiles of a few hundred FMAs).
+  const int64_t ky0 = ty % p.stride_h;
+  for (int64_t ky = ky0, oy = (ty - ky0) / p.stride_h; ky < p.filter_h; ky += p.stride_h, --oy) {
+    if (oy < 0 || oy >= p.out_h) continue;
     out->ky[out->nky] = ky;
     out->dy_row[out->nky] = dy_pad + (n * p.out_h + oy) * g.pw * g.cp;
     ++out->nky;
@@ -369,14 +371,23 @@ void td_rows(const TdGeometry& g, const Conv2DParams& p, const float* packed, fl
     // Columns ix = r, r + stride_w, ...: residue (ix + pad_left) mod stride_w.
     const int64_t count = (p.in_w - r + p.stride_w - 1) / p.stride_w;
     const int64_t tx = r + p.pad_left;
+    // The class's kx and the dy column of its pixel 0 for each, one less
+    // per kx step.
+    int64_t kxs[64], kx_col0[64];
+    int nkx = 0;
+    const int64_t kx0 = tx % p.stride_w;
+    for (int64_t kx = kx0, col = floor_div(tx - kx0, p.stride_w); kx < p.filter_w; kx += p.stride_w, --col) {
+      kxs[nkx] = kx;
+      kx_col0[nkx++] = col + g.left;
+    }
     const float* tap_rows[2][64];
     int64_t tap_col0[64], tap_t[64];
     int ntaps = 0;
     for (int a = 0; a < k.nky; ++a)
-      for (int64_t kx = tx % p.stride_w; kx < p.filter_w; kx += p.stride_w) {
+      for (int x = 0; x < nkx; ++x) {
         for (int y = 0; y < count_rows; ++y) tap_rows[y][ntaps] = rows[y]->dy_row[a];
-        tap_col0[ntaps] = floor_div(tx - kx, p.stride_w) + g.left;
-        tap_t[ntaps] = k.ky[a] * p.filter_w + kx;
+        tap_col0[ntaps] = kx_col0[x];
+        tap_t[ntaps] = k.ky[a] * p.filter_w + kxs[x];
         ++ntaps;
       }
     float* out_px0[2];
