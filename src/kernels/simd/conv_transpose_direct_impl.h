@@ -41,6 +41,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/conv.h"
+#include "kernels/fma_rate.h"
 #include "kernels/simd/broadcast_fma_impl.h"
 #include "kernels/simd/conv_transpose_direct_kernel_table.h"
 #include "kernels/simd/conv_util.h"
@@ -70,6 +71,15 @@ struct TdTraits {
     const int fit = ((kWide ? 32 : 16) - nr) / (2 * nr);
     return fit < mr(nr) - 1 ? fit : mr(nr) - 1;
   }
+  // Pixels per one-row tile whose ky groups of nkx column taps run
+  // together (td_kx_group_channels): its accumulators, nkx·NR filter
+  // vectors and a broadcast in the registers, and at most 12 dy columns
+  // (MR + nkx − 1), whose offsets stay in general registers.
+  static constexpr int group_mr(int nr, int nkx) {
+    const int fit = ((kWide ? 32 : 16) - 1 - nkx * nr) / nr;
+    const int mr = fit < 13 - nkx ? fit : 13 - nkx;
+    return mr > 1 ? mr : 1;
+  }
   static constexpr int kReduceMR = kWide ? 8 : 4;
   static constexpr int kMaxMR = kWide ? 12 : 8;
 };
@@ -83,6 +93,7 @@ struct TdGeometry {
   int64_t nr;        // kChannels: vectors per full in_c block
   int64_t blocks;    // kChannels: in_c blocks
   int64_t taps;      // fh·fw
+  bool group_kx;     // a ky's column taps in one pass (td_kx_group_channels)
 };
 
 inline int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
@@ -102,6 +113,9 @@ TdGeometry td_geometry(const Conv2DParams& p) {
   g.nr = std::min<int64_t>(T::kMaxNR, (p.in_c + W - 1) / W);
   g.blocks = (p.in_c + g.nr * W - 1) / (g.nr * W);
   g.taps = p.filter_h * p.filter_w;
+  // Measured on Zen 5 (AVX-512, two full-width FMA pipes), where the
+  // broadcast loads limited the one-tap passes; other CPUs keep those.
+  g.group_kx = T::kWide && zmm_fma_full_rate();
   return g;
 }
 
@@ -396,19 +410,24 @@ void td_row_block(const TdGeometry& g, const Conv2DParams& p, const float* const
     }(std::make_integer_sequence<int, T::pair_mr(NR)>{});
     return;
   }
-  constexpr int kFull = T::mr(NR);
-  const int64_t full = count / kFull * kFull;
-  for (int y = 0; y < rows; ++y) {
-    auto tiles = [&]<int MR>(int64_t j0, int64_t j1) {
-      td_row_block_channels<T, MR, NR, 1>(g, p, tap_rows + y, tap_col0, tap_t, ntaps, nkx, packed, block, out_px0 + y,
-                                          j0, j1, ci0);
-    };
-    tiles.template operator()<kFull>(0, full);
-    const int64_t rest = count - full;
-    [&]<int... M>(std::integer_sequence<int, M...>) {
-      ((rest == M + 1 ? (tiles.template operator()<M + 1>(full, count), 0) : 0), ...);
-    }(std::make_integer_sequence<int, kFull - 1>{});
-  }
+  auto single_rows = [&]<int kFull>() {
+    const int64_t full = count / kFull * kFull;
+    for (int y = 0; y < rows; ++y) {
+      auto tiles = [&]<int MR>(int64_t j0, int64_t j1) {
+        td_row_block_channels<T, MR, NR, 1>(g, p, tap_rows + y, tap_col0, tap_t, ntaps, nkx, packed, block,
+                                            out_px0 + y, j0, j1, ci0);
+      };
+      tiles.template operator()<kFull>(0, full);
+      const int64_t rest = count - full;
+      [&]<int... M>(std::integer_sequence<int, M...>) {
+        ((rest == M + 1 ? (tiles.template operator()<M + 1>(full, count), 0) : 0), ...);
+      }(std::make_integer_sequence<int, kFull - 1>{});
+    }
+  };
+  // Grouped column taps have tiles of their own width (T::group_mr).
+  if (nkx == 2) single_rows.template operator()<T::group_mr(NR, 2)>();
+  else if (nkx == 3) single_rows.template operator()<T::group_mr(NR, 3)>();
+  else single_rows.template operator()<T::mr(NR)>();
 }
 
 // The ky that reach output row `row` (= n·in_h + iy) and their dy rows in
@@ -503,8 +522,8 @@ void td_rows(const TdGeometry& g, const Conv2DParams& p, const float* packed, fl
       const int64_t ci0 = b * g.nr * W;
       const int64_t nrb = std::min<int64_t>(g.nr, (p.in_c - ci0 + W - 1) / W);
       auto run = [&]<int NR>() {
-        td_row_block<T, NR>(g, p, tap_row_lists, count_rows, tap_col0, tap_t, ntaps, nkx, packed, b, out_px0, count,
-                            ci0);
+        td_row_block<T, NR>(g, p, tap_row_lists, count_rows, tap_col0, tap_t, ntaps, g.group_kx ? nkx : 1, packed,
+                            b, out_px0, count, ci0);
       };
       switch (nrb) {
         case 1: run.template operator()<1>(); break;
