@@ -3,6 +3,8 @@
 // back-off and its probe. Pure state; the times are made up, none measured.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "kernels/simd/team_share_policy.h"
 
 namespace frost::kernels::simd {
@@ -22,10 +24,27 @@ ShareWindow window(double wall, double waited, int64_t runs = 1, int threads = 2
 double run_backoff(ShareState& s, double now, double run, int64_t* solo_runs) {
   *solo_runs = 0;
   while (runs_solo(s, now)) {
-    s = after_solo_run(s, run);
+    s = after_solo_run(s, run, now + run);
     now += run;
     ++*solo_runs;
   }
+  return now;
+}
+
+// `count` team runs of `run` seconds from `now`; returns the time after them.
+double run_team(ShareState& s, double now, double run, int64_t count) {
+  for (int64_t i = 0; i < count; ++i) s = after_team_run(s, run, now += run);
+  return now;
+}
+
+// The comparison's 1-thread runs (s.comparing) of `run` seconds from `now`.
+double run_comparison(ShareState& s, double now, double run) {
+  REQUIRE(s.comparing);
+  for (int64_t i = 0; i < kCompareSoloRuns; ++i) {
+    REQUIRE(runs_solo(s, now));
+    s = after_solo_run(s, run, now += run);
+  }
+  CHECK_FALSE(s.comparing);
   return now;
 }
 
@@ -133,6 +152,23 @@ TEST_CASE("team share: a window opened before the workers started restarts once,
   CHECK(window_read(again) == WindowRead::kNone);
   CHECK(window_read(open_window(0.4e-3, 0, 2, 1)) == WindowRead::kNone);
   CHECK(window_read(open_window(0.2e-3, 0, 1, 2)) == WindowRead::kNone);
+}
+
+TEST_CASE("team share: a window opened before any worker joined a region is judged only once one has, or whole") {
+  OpenWindow w = open_window(5.4e-3, 0, 1);
+  w.joined_at_open = false;
+  w.joined_now = false;
+  w.regions = 20;
+  w.regions_missing = 20;  // the new worker still waits for its first time slice
+  CHECK(window_read(w) == WindowRead::kNone);
+  w.runs = 30;
+  w.wall_seconds = kShareWindowSeconds;  // none joined in a whole window: judged
+  CHECK(window_read(w) == WindowRead::kFull);
+  w.wall_seconds = 5.4e-3;
+  w.joined_now = true;  // the worker has run: measure from here
+  CHECK(window_read(w) == WindowRead::kRestart);
+  w.restarted = true;
+  CHECK(window_read(w) == WindowRead::kRestart);
 }
 
 TEST_CASE("team share: quiet windows never leave the team") {
@@ -335,6 +371,100 @@ TEST_CASE("team share: a probe without 1-thread runs to compare with needs the c
   s = after_window(s, window(10e-3, 6e-3), 1.0);
   CHECK(runs_solo(s, 1.0));
   CHECK(s.level == 1);
+}
+
+TEST_CASE("team share: one thread is faster only by the margin, and only when both are known") {
+  CHECK(solo_beats_team(0.90, 1.0));
+  CHECK_FALSE(solo_beats_team(0.96, 1.0));
+  CHECK_FALSE(solo_beats_team(1.2, 1.0));
+  CHECK_FALSE(solo_beats_team(0.0, 1.0));
+  CHECK_FALSE(solo_beats_team(0.5, 0.0));
+}
+
+TEST_CASE("team share: after a plan's first team runs, a comparison on one thread") {
+  ShareState s;
+  double now = run_team(s, 1.0, 0.03e-3, kCompareTeamRuns - 1);
+  CHECK_FALSE(runs_solo(s, now));
+  now = run_team(s, now, 0.03e-3, 1);
+  CHECK(runs_solo(s, now));
+  // The team is faster: back to it; the next comparison after
+  // kFirstCompareSeconds, then twice as long each time, up to the cap.
+  now = run_comparison(s, now, 0.04e-3);
+  CHECK_FALSE(runs_solo(s, now));
+  CHECK_FALSE(s.probing);
+  CHECK(s.level == 0);
+  double interval = kFirstCompareSeconds;
+  for (int i = 0; i < 8; ++i) {
+    const double compared = now;
+    now = run_team(s, now, 0.03e-3, 2 * kCompareTeamRuns);
+    CHECK_FALSE(s.comparing);
+    now = compared + interval;
+    now = run_team(s, now, 0.03e-3, 1);
+    REQUIRE(s.comparing);
+    now = run_comparison(s, now, 0.04e-3);
+    interval = std::min(2 * interval, kMaxCompareSeconds);
+  }
+  CHECK(s.compare_at == doctest::Approx(now + kMaxCompareSeconds));
+}
+
+TEST_CASE("team share: where one thread is faster, the plan backs off, and its slower probe climbs") {
+  // The team's cores its own (no window contended), but 2 threads take
+  // 0.047 ms a run and one 0.040.
+  ShareState s;
+  double now = run_team(s, 1.0, 0.047e-3, kCompareTeamRuns);
+  now = run_comparison(s, now, 0.040e-3);
+  REQUIRE(runs_solo(s, now));
+  CHECK(s.probing);
+  int64_t solo = 0;
+  now = run_backoff(s, now, 0.040e-3, &solo);
+  CHECK(solo >= kSoloRuns);
+  CHECK(now >= 1.0 + kSoloSeconds);  // not the first back-off's early end
+  // The probe: still slower after its first runs, without waiting for
+  // the window.
+  for (int level = 1; level <= kMaxShareLevel + 1; ++level) {
+    now = run_team(s, now, 0.047e-3, kCompareTeamRuns);
+    REQUIRE(runs_solo(s, now));
+    CHECK(s.level == std::min(level, kMaxShareLevel));
+    now = run_backoff(s, now, 0.040e-3, &solo);
+  }
+  // The team faster again: its probe resumes it, from the start.
+  now = run_team(s, now, 0.030e-3, kCompareTeamRuns);
+  CHECK_FALSE(runs_solo(s, now));
+  ShareWindow w = window(10e-3, 0.0, 300);
+  w.fastest_run_seconds = 0.030e-3;
+  s = after_window(s, w, now);
+  CHECK_FALSE(s.probing);
+  CHECK(s.level == 0);
+}
+
+TEST_CASE("team share: the fastest runs decide, not a lump or a process's first runs") {
+  ShareState s;
+  double now = 1.0;
+  s = after_team_run(s, 0.25e-3, now += 0.25e-3);  // cold: the first runs of a process
+  s = after_team_run(s, 4.1e-3, now += 4.1e-3);    // another program's time slice
+  now = run_team(s, now, 0.03e-3, kCompareTeamRuns - 2);
+  now = run_comparison(s, now, 0.04e-3);
+  CHECK_FALSE(runs_solo(s, now));
+  // And a lump in one of the 1-thread runs makes the team no slower.
+  now = run_team(s, now + kFirstCompareSeconds, 0.047e-3, kCompareTeamRuns);
+  REQUIRE(s.comparing);
+  s = after_solo_run(s, 3e-3, now += 3e-3);
+  s = after_solo_run(s, 0.040e-3, now += 0.040e-3);
+  s = after_solo_run(s, 0.041e-3, now += 0.041e-3);
+  s = after_solo_run(s, 0.042e-3, now += 0.042e-3);
+  CHECK(runs_solo(s, now));  // 0.040 beats 0.047 by more than the margin
+}
+
+TEST_CASE("team share: a quiet probe window whose runs are slower than one thread's climbs the back-off") {
+  ShareState s;
+  s.probing = true;
+  s.solo_fastest = 0.040e-3;
+  ShareWindow w = window(10e-3, 0.0, 210);
+  w.fastest_run_seconds = 0.047e-3;
+  s = after_window(s, w, 1.0);
+  CHECK(runs_solo(s, 1.0));
+  CHECK(s.level == 1);
+  CHECK(s.probing);
 }
 
 }  // namespace frost::kernels::simd

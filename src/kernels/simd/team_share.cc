@@ -68,10 +68,12 @@ void TeamShare::end(const Run& run, bool used_team) {
   if (!run.counted) return;
   const int64_t now = now_ns();
   const std::lock_guard<std::mutex> lock(mutex_);
+  const double run_seconds = 1e-9 * static_cast<double>(now - run.start_ns);
   if (run.solo) {
-    state_ = after_solo_run(state_, 1e-9 * static_cast<double>(now - run.start_ns));
+    state_ = after_solo_run(state_, run_seconds, 1e-9 * static_cast<double>(now));
     return;
   }
+  if (used_team) state_ = after_team_run(state_, run_seconds, 1e-9 * static_cast<double>(now));
   if (!open_ || caller_ != this_thread_id()) return;
   if (!used_team) {
     open_ = false;
@@ -79,6 +81,7 @@ void TeamShare::end(const Run& run, bool used_team) {
   }
   wall_ns_ += now - run.start_ns;
   ++runs_;
+  fastest_ns_ = runs_ == 1 ? now - run.start_ns : std::min(fastest_ns_, now - run.start_ns);
   OpenWindow open;
   open.wall_seconds = 1e-9 * static_cast<double>(wall_ns_);
   open.checked_seconds = 1e-9 * static_cast<double>(checked_ns_);
@@ -88,6 +91,8 @@ void TeamShare::end(const Run& run, bool used_team) {
   open.waits_known = start_.waits_known;
   open.restarted = restarted_;
   const TeamMisses misses = team_misses();  // two relaxed loads, every run
+  open.joined_at_open = start_misses_.regions > start_misses_.missing;
+  open.joined_now = misses.regions > misses.missing;
   open.regions = static_cast<int64_t>(misses.regions - start_misses_.regions);
   open.regions_missing = static_cast<int64_t>(misses.missing - start_misses_.missing);
   const WindowRead read = window_read(open);
@@ -105,6 +110,7 @@ void TeamShare::end(const Run& run, bool used_team) {
     w.threads = threads_;
     w.regions = open.regions;
     w.regions_missing = open.regions_missing;
+    w.fastest_run_seconds = 1e-9 * static_cast<double>(fastest_ns_);
     if (read == WindowRead::kFull || window_contended_early(w)) {
       state_ = after_window(state_, w, 1e-9 * static_cast<double>(end_ns));
       close = true;

@@ -15,6 +15,10 @@ ShareState start_backoff(ShareState s, double now) {
   s.solo_trusted_until = 0;
   s.first_backoff = !s.backed_off;
   s.backed_off = true;
+  s.solo_fastest = 0;
+  s.team_fastest = 0;
+  s.team_runs_since = 0;
+  s.comparing = false;
   return s;
 }
 
@@ -49,6 +53,10 @@ bool window_contended_early(const ShareWindow& w) {
 }
 
 WindowRead window_read(const OpenWindow& w) {
+  if (!w.joined_at_open) {
+    if (w.joined_now) return WindowRead::kRestart;
+    return w.wall_seconds >= kShareWindowSeconds ? WindowRead::kFull : WindowRead::kNone;
+  }
   if (w.runs == 1 && w.sampled_threads < w.threads && !w.restarted) return WindowRead::kRestart;
   if (w.wall_seconds >= kShareWindowSeconds) return WindowRead::kFull;
   // Without the wait (CPU time against wall time instead), a worker asleep
@@ -62,14 +70,73 @@ bool runs_solo(const ShareState& s, double now) {
   return s.solo_runs_left > 0 || now < s.solo_until;
 }
 
-ShareState after_solo_run(ShareState s, double seconds) {
+bool solo_beats_team(double solo_fastest, double team_fastest) {
+  return solo_fastest > 0 && team_fastest > 0 && solo_fastest < (1 - kSoloFasterMargin) * team_fastest;
+}
+
+namespace {
+
+double fastest(double so_far, double seconds) { return so_far > 0 && so_far < seconds ? so_far : seconds; }
+
+// A back-off begun because one thread was faster (not for lack of a core):
+// never the first back-off's early end, which trusts the team's mean time.
+ShareState backoff_for_speed(ShareState s, double now) {
+  s = start_backoff(s, now);
+  s.first_backoff = false;
+  return s;
+}
+
+// The end of a comparison's 1-thread runs.
+ShareState after_comparison(ShareState s, double now) {
+  s.comparing = false;
+  s.solo_trusted_until = now + kSoloReferenceSeconds;
+  const bool solo_faster = solo_beats_team(s.solo_fastest, s.team_fastest);
+  s.team_fastest = 0;
+  s.team_runs_since = 0;
+  if (solo_faster) {
+    s.compare_interval = 0;
+    return backoff_for_speed(s, now);
+  }
+  s.compare_interval = s.compare_interval > 0 ? std::min(2 * s.compare_interval, kMaxCompareSeconds) : kFirstCompareSeconds;
+  s.compare_at = now + s.compare_interval;
+  return s;
+}
+
+}  // namespace
+
+ShareState after_solo_run(ShareState s, double seconds, double now) {
   if (s.solo_runs_left > 0) --s.solo_runs_left;
   s.solo_seconds += seconds;
   ++s.solo_runs;
+  s.solo_fastest = fastest(s.solo_fastest, seconds);
+  if (s.comparing) return s.solo_runs_left == 0 ? after_comparison(s, now) : s;
   if (s.first_backoff && s.solo_runs_left == 0) {
     s.first_backoff = false;
     if (team_beats_solo(s)) s.solo_until = 0;  // the probe comes next
   }
+  return s;
+}
+
+ShareState after_team_run(ShareState s, double seconds, double now) {
+  s.team_fastest = fastest(s.team_fastest, seconds);
+  ++s.team_runs_since;
+  if (s.team_runs_since < kCompareTeamRuns) return s;
+  if (s.probing) {
+    // A probe after a back-off: still slower than its 1-thread runs, the
+    // back-off climbs without waiting for the window's verdict.
+    if (!solo_beats_team(s.solo_fastest, s.team_fastest)) return s;
+    s.probing = false;
+    s.level = std::min(s.level + 1, kMaxShareLevel);
+    s.team_fastest = 0;
+    s.team_runs_since = 0;
+    return backoff_for_speed(s, now);
+  }
+  if (now < s.compare_at || runs_solo(s, now)) return s;
+  s.comparing = true;
+  s.solo_runs_left = kCompareSoloRuns;
+  s.solo_seconds = 0;
+  s.solo_runs = 0;
+  s.solo_fastest = 0;
   return s;
 }
 
@@ -89,10 +156,16 @@ ShareState after_window(ShareState s, const ShareWindow& w, double now) {
     s.probing = false;
     s.strikes = 0;
     s.solo_trusted_until = now + kSoloReferenceSeconds;
-    if (!contended) {  // the cores are back: from the start
+    s.team_fastest = 0;
+    s.team_runs_since = 0;
+    if (!contended && !solo_beats_team(s.solo_fastest, w.fastest_run_seconds)) {  // the cores are back: from the start
       s.level = 0;
       s.tolerance = 1;
       return s;
+    }
+    if (!contended) {  // the cores, but one thread is still faster
+      s.level = std::min(s.level + 1, kMaxShareLevel);
+      return backoff_for_speed(s, now);
     }
     // Faster: every core is busy, and two shares beat one; or a lump of
     // waiting fell in the probe of a team whose runs around it pay.

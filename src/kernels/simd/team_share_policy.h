@@ -75,6 +75,23 @@
 // kMinMissRegions regions (team_misses.h): a worker spinning through a held
 // run joins each within a microsecond, one queued behind another program
 // joins none. The reads cost ~3 µs per millisecond of team runs.
+//
+// Whether 2 threads are faster at all is measured too, not assumed: with
+// the cores to itself and no wait for them, a plan's 2-thread runs were at
+// times steadily slower than its 1-thread runs for minutes (AVX-512, Zen 5,
+// other programs at a lower priority: fresh processes of models/fashion_cnn
+// 0.047 ms against 0.040 on one thread, resnet_small 0.166 against 0.150,
+// where a few minutes earlier they ran 0.028 and 0.114), and every window
+// read quiet. So after kCompareTeamRuns team runs a plan runs
+// kCompareSoloRuns on one thread (a comparison) and compares the fastest
+// runs of both (the fastest: a lump of waiting or a process's first, cold
+// runs do not decide). Where one thread is faster by kSoloFasterMargin, the
+// plan backs off as from a contended window; its probe ends after
+// kCompareTeamRuns runs when one thread is still faster (and climbs the
+// back-off), or is judged by its window as before. Where the team is
+// faster, the next comparison comes after kFirstCompareSeconds, doubling
+// up to kMaxCompareSeconds: with 2 threads 30% faster, 4 runs on one thread
+// every 8 s cost a few runs in a thousand.
 // Pure; times in seconds on any monotonic clock.
 #pragma once
 
@@ -110,6 +127,7 @@ struct ShareWindow {
   // had not joined when the caller had done its part (team_misses.h).
   int64_t regions = 0;
   int64_t regions_missing = 0;
+  double fastest_run_seconds = 0;  // its fastest run (0: not known)
 };
 
 // Contended: the threads waited for a core beyond kContendedShare, or a
@@ -138,10 +156,21 @@ struct OpenWindow {
   int threads = 2;
   bool waits_known = true;
   bool restarted = false;
+  // Whether a worker had joined a region of this process (every worker of
+  // it: team_misses.h) when the window opened, and by now.
+  bool joined_at_open = true;
+  bool joined_now = true;
 };
+// A window opened before any worker had joined a region is not judged
+// early: a new thread's first wait for a core (a whole time slice of a
+// program on its CPU, 4-5 ms seen on the 2-core VM under other programs'
+// builds) says nothing about the cores later, and judged early it held
+// whole fresh benchmark processes to one thread (models/fashion_cnn: 200
+// of 200 runs; AVX-512, Zen 5). It restarts once a worker has joined, and
+// is judged as a whole if none joins within kShareWindowSeconds.
 enum class WindowRead {
   kNone,        // not yet: no system call
-  kRestart,     // opened before the workers had started (a plan's first run starts them): it cannot be judged, and starts again now, once
+  kRestart,     // opened before the workers had started or joined (a plan's first run starts them): it cannot be judged, and starts again now
   kCheckpoint,  // read, and judged only if contended already (window_contended_early); also at once when workers were missing
   kFull,        // read and judged (window_contended)
 };
@@ -161,7 +190,26 @@ struct ShareState {
   double team_runs = 0;
   bool backed_off = false;     // a back-off has started in this state's life
   bool first_backoff = false;  // this back-off is the first: its end may come early (above)
+  // Comparisons (above): the fastest team run since the last one and how
+  // many there were, the fastest 1-thread run of the back-off or comparison
+  // under way (0: none yet), and when the next comparison may start.
+  double team_fastest = 0;
+  int64_t team_runs_since = 0;
+  double solo_fastest = 0;
+  bool comparing = false;  // the 1-thread runs under way are a comparison
+  double compare_at = 0;
+  double compare_interval = 0;
 };
+
+inline constexpr int64_t kCompareTeamRuns = 8;
+inline constexpr int64_t kCompareSoloRuns = 4;
+inline constexpr double kSoloFasterMargin = 0.05;
+inline constexpr double kFirstCompareSeconds = 0.25;
+inline constexpr double kMaxCompareSeconds = 8.0;
+
+// Whether a fastest 1-thread run beats a fastest team run by
+// kSoloFasterMargin (false when either is not known).
+bool solo_beats_team(double solo_fastest, double team_fastest);
 
 // Whether the team's recent runs beat the last back-off's 1-thread runs by
 // kTeamPaysMargin (team_beats_solo), and while those are trusted (at `now`:
@@ -171,8 +219,10 @@ bool team_pays(const ShareState& s, double now);
 
 // Whether the run starting at `now` runs on one thread.
 bool runs_solo(const ShareState& s, double now);
-// After a run on one thread that took `seconds`.
-ShareState after_solo_run(ShareState s, double seconds);
+// After a run on one thread that took `seconds`, ending at `now`.
+ShareState after_solo_run(ShareState s, double seconds, double now);
+// After a run that used the team, took `seconds` and ended at `now`.
+ShareState after_team_run(ShareState s, double seconds, double now);
 // After a window of 2-thread runs ending at `now`.
 ShareState after_window(ShareState s, const ShareWindow& w, double now);
 
