@@ -77,11 +77,17 @@ TEST_CASE("team share: a window is judged early only on a wait of a whole time s
   CHECK_FALSE(window_contended_early(window(3e-3, 4e-3, 6, 1)));
 }
 
-TEST_CASE("team share: a worker missing most regions judges a window early") {
-  ShareWindow w = window(0.4e-3, 0.0, 3);  // the team's own counters show nothing yet
+TEST_CASE("team share: a worker missing most regions of a time slice's runs judges a window early") {
+  ShareWindow w = window(1.2e-3, 0.0, 9);  // the team's own counters show nothing yet
   w.regions = 30;
   w.regions_missing = 20;
   CHECK(window_contended_early(w));
+  // Missed for less than a time slice: a sleeping worker waking on an idle
+  // virtual CPU (half a millisecond), not yet a judgment.
+  ShareWindow waking = w;
+  waking.wall_seconds = 0.5e-3;
+  CHECK_FALSE(window_contended_early(waking));
+  CHECK(window_contended(waking));  // a whole window still counts them
   CHECK(window_contended(w));  // also as a whole window: the back-off starts
   ShareState s;
   s = after_window(s, w, 1.0);
@@ -118,12 +124,17 @@ TEST_CASE("team share: the open window is read at its checkpoints and its end on
   CHECK(window_read(open_window(1.5e-3, 1.2e-3, 5)) == WindowRead::kNone);
   CHECK(window_read(open_window(2.2e-3, 1.2e-3, 7)) == WindowRead::kCheckpoint);
   CHECK(window_read(open_window(kShareWindowSeconds, 9.5e-3, 33)) == WindowRead::kFull);
-  // Workers missing from most regions: read at once, checkpoint or not.
-  OpenWindow missing = open_window(0.3e-3, 0, 2);
-  missing.regions = 20;
-  missing.regions_missing = 16;
+  // Workers missing from most regions of a time slice's runs: read at
+  // once, checkpoint or not.
+  OpenWindow missing = open_window(1.1e-3, 1.0e-3, 20);
+  missing.regions = 40;
+  missing.regions_missing = 36;
   CHECK(window_read(missing) == WindowRead::kCheckpoint);
   missing.regions_missing = 2;
+  CHECK(window_read(missing) == WindowRead::kNone);
+  missing.regions_missing = 36;
+  missing.wall_seconds = 0.5e-3;
+  missing.checked_seconds = 0;
   CHECK(window_read(missing) == WindowRead::kNone);
   // Counted in runs, a 10 µs model's window reads about once per 100 runs.
   int64_t reads = 0;
@@ -374,8 +385,8 @@ TEST_CASE("team share: a probe without 1-thread runs to compare with needs the c
 }
 
 TEST_CASE("team share: one thread is faster only by the margin, and only when both are known") {
-  CHECK(solo_beats_team(0.90, 1.0));
-  CHECK_FALSE(solo_beats_team(0.96, 1.0));
+  CHECK(solo_beats_team(0.99 - kSoloFasterMargin, 1.0));
+  CHECK_FALSE(solo_beats_team(1.01 - kSoloFasterMargin, 1.0));
   CHECK_FALSE(solo_beats_team(1.2, 1.0));
   CHECK_FALSE(solo_beats_team(0.0, 1.0));
   CHECK_FALSE(solo_beats_team(0.5, 0.0));

@@ -5,6 +5,12 @@
 namespace frost::kernels::simd {
 namespace {
 
+ShareState forget_team_runs(ShareState s) {
+  for (double& t : s.recent_team) t = 0;
+  s.team_runs_since = 0;
+  return s;
+}
+
 ShareState start_backoff(ShareState s, double now) {
   s.strikes = 0;
   s.probing = true;
@@ -16,8 +22,7 @@ ShareState start_backoff(ShareState s, double now) {
   s.first_backoff = !s.backed_off;
   s.backed_off = true;
   s.solo_fastest = 0;
-  s.team_fastest = 0;
-  s.team_runs_since = 0;
+  s = forget_team_runs(s);
   s.comparing = false;
   return s;
 }
@@ -47,9 +52,20 @@ bool window_contended(const ShareWindow& w) {
   return waited_long(w) || (w.threads >= 2 && workers_missing(w.regions, w.regions_missing));
 }
 
+// Workers missing from most regions of at least a time slice's runs
+// (kConclusiveWaitSeconds): one queued behind another program on its core
+// misses a whole slice. Fewer runs than that missed are a sleeping worker's
+// wake-up on an idle virtual CPU: 0.4-0.5 ms on the 2-core VM, traced in
+// fresh resnet_small processes whose worker had slept between their first
+// runs (16 of 16 regions missed in 2 runs, none of it waiting for a core);
+// judged at once, they held 99 of 100 runs to one thread (AVX-512, Zen 5).
+bool missing_for_a_slice(double wall_seconds, int threads, int64_t regions, int64_t regions_missing) {
+  return threads >= 2 && wall_seconds >= kConclusiveWaitSeconds && workers_missing(regions, regions_missing);
+}
+
 bool window_contended_early(const ShareWindow& w) {
   if (waited_long(w) && w.waited_seconds >= kConclusiveWaitSeconds) return true;
-  return w.threads >= 2 && workers_missing(w.regions, w.regions_missing);
+  return missing_for_a_slice(w.wall_seconds, w.threads, w.regions, w.regions_missing);
 }
 
 WindowRead window_read(const OpenWindow& w) {
@@ -62,7 +78,7 @@ WindowRead window_read(const OpenWindow& w) {
   // Without the wait (CPU time against wall time instead), a worker asleep
   // between runs looks like a lack of cores: only whole windows are judged.
   if (w.waits_known && w.wall_seconds - w.checked_seconds >= kCheckpointSeconds) return WindowRead::kCheckpoint;
-  if (w.threads >= 2 && workers_missing(w.regions, w.regions_missing)) return WindowRead::kCheckpoint;
+  if (missing_for_a_slice(w.wall_seconds, w.threads, w.regions, w.regions_missing)) return WindowRead::kCheckpoint;
   return WindowRead::kNone;
 }
 
@@ -90,9 +106,8 @@ ShareState backoff_for_speed(ShareState s, double now) {
 ShareState after_comparison(ShareState s, double now) {
   s.comparing = false;
   s.solo_trusted_until = now + kSoloReferenceSeconds;
-  const bool solo_faster = solo_beats_team(s.solo_fastest, s.team_fastest);
-  s.team_fastest = 0;
-  s.team_runs_since = 0;
+  const bool solo_faster = solo_beats_team(s.solo_fastest, recent_team_fastest(s));
+  s = forget_team_runs(s);
   if (solo_faster) {
     s.compare_interval = 0;
     return backoff_for_speed(s, now);
@@ -117,18 +132,23 @@ ShareState after_solo_run(ShareState s, double seconds, double now) {
   return s;
 }
 
+double recent_team_fastest(const ShareState& s) {
+  double f = 0;
+  for (double t : s.recent_team)
+    if (t > 0) f = fastest(f, t);
+  return f;
+}
+
 ShareState after_team_run(ShareState s, double seconds, double now) {
-  s.team_fastest = fastest(s.team_fastest, seconds);
+  s.recent_team[s.team_runs_since % kCompareSoloRuns] = seconds;
   ++s.team_runs_since;
   if (s.team_runs_since < kCompareTeamRuns) return s;
   if (s.probing) {
     // A probe after a back-off: still slower than its 1-thread runs, the
     // back-off climbs without waiting for the window's verdict.
-    if (!solo_beats_team(s.solo_fastest, s.team_fastest)) return s;
+    if (!solo_beats_team(s.solo_fastest, recent_team_fastest(s))) return s;
     s.probing = false;
     s.level = std::min(s.level + 1, kMaxShareLevel);
-    s.team_fastest = 0;
-    s.team_runs_since = 0;
     return backoff_for_speed(s, now);
   }
   if (now < s.compare_at || runs_solo(s, now)) return s;
@@ -156,8 +176,7 @@ ShareState after_window(ShareState s, const ShareWindow& w, double now) {
     s.probing = false;
     s.strikes = 0;
     s.solo_trusted_until = now + kSoloReferenceSeconds;
-    s.team_fastest = 0;
-    s.team_runs_since = 0;
+    s = forget_team_runs(s);
     if (!contended && !solo_beats_team(s.solo_fastest, w.fastest_run_seconds)) {  // the cores are back: from the start
       s.level = 0;
       s.tolerance = 1;

@@ -176,6 +176,12 @@ enum class WindowRead {
 };
 WindowRead window_read(const OpenWindow& w);
 
+inline constexpr int64_t kCompareTeamRuns = 8;
+inline constexpr int64_t kCompareSoloRuns = 4;
+inline constexpr double kSoloFasterMargin = 0.02;
+inline constexpr double kFirstCompareSeconds = 0.25;
+inline constexpr double kMaxCompareSeconds = 8.0;
+
 struct ShareState {
   int strikes = 0;             // contended windows in a row
   int tolerance = 1;           // contended windows that start a back-off
@@ -190,10 +196,12 @@ struct ShareState {
   double team_runs = 0;
   bool backed_off = false;     // a back-off has started in this state's life
   bool first_backoff = false;  // this back-off is the first: its end may come early (above)
-  // Comparisons (above): the fastest team run since the last one and how
-  // many there were, the fastest 1-thread run of the back-off or comparison
+  // Comparisons (above): the last team runs' times (0: none yet; as many
+  // as a comparison's 1-thread runs, so that the fastest of each is the
+  // fastest of as many runs) and the team runs since the last comparison
+  // or back-off, the fastest 1-thread run of the back-off or comparison
   // under way (0: none yet), and when the next comparison may start.
-  double team_fastest = 0;
+  double recent_team[kCompareSoloRuns] = {};
   int64_t team_runs_since = 0;
   double solo_fastest = 0;
   bool comparing = false;  // the 1-thread runs under way are a comparison
@@ -201,15 +209,11 @@ struct ShareState {
   double compare_interval = 0;
 };
 
-inline constexpr int64_t kCompareTeamRuns = 8;
-inline constexpr int64_t kCompareSoloRuns = 4;
-inline constexpr double kSoloFasterMargin = 0.05;
-inline constexpr double kFirstCompareSeconds = 0.25;
-inline constexpr double kMaxCompareSeconds = 8.0;
-
 // Whether a fastest 1-thread run beats a fastest team run by
 // kSoloFasterMargin (false when either is not known).
 bool solo_beats_team(double solo_fastest, double team_fastest);
+// The fastest of the state's recent team runs (0: none).
+double recent_team_fastest(const ShareState& s);
 
 // Whether the team's recent runs beat the last back-off's 1-thread runs by
 // kTeamPaysMargin (team_beats_solo), and while those are trusted (at `now`:
