@@ -384,6 +384,22 @@ TEST_CASE("team share: a probe without 1-thread runs to compare with needs the c
   CHECK(s.level == 1);
 }
 
+TEST_CASE("team share: a typical run is the median of the last few") {
+  RecentRuns r;
+  CHECK(r.typical() == 0.0);
+  r.add(3.0);
+  CHECK(r.typical() == 3.0);
+  r.add(1.0);
+  r.add(100.0);  // a lump
+  CHECK(r.typical() == 3.0);
+  r.add(2.0);
+  CHECK(r.typical() == doctest::Approx(2.5));
+  for (int i = 0; i < kRecentRuns; ++i) r.add(5.0);  // the oldest go first
+  CHECK(r.typical() == 5.0);
+  r.clear();
+  CHECK(r.typical() == 0.0);
+}
+
 TEST_CASE("team share: one thread is faster only by the margin, and only when both are known") {
   CHECK(solo_beats_team(0.99 - kSoloFasterMargin, 1.0));
   CHECK_FALSE(solo_beats_team(1.01 - kSoloFasterMargin, 1.0));
@@ -441,14 +457,12 @@ TEST_CASE("team share: where one thread is faster, the plan backs off, and its s
   // The team faster again: its probe resumes it, from the start.
   now = run_team(s, now, 0.030e-3, kCompareTeamRuns);
   CHECK_FALSE(runs_solo(s, now));
-  ShareWindow w = window(10e-3, 0.0, 300);
-  w.fastest_run_seconds = 0.030e-3;
-  s = after_window(s, w, now);
+  s = after_window(s, window(10e-3, 0.0, 300), now);
   CHECK_FALSE(s.probing);
   CHECK(s.level == 0);
 }
 
-TEST_CASE("team share: the fastest runs decide, not a lump or a process's first runs") {
+TEST_CASE("team share: the typical runs decide, not a lump or a process's first runs") {
   ShareState s;
   double now = 1.0;
   s = after_team_run(s, 0.25e-3, now += 0.25e-3);  // cold: the first runs of a process
@@ -469,10 +483,11 @@ TEST_CASE("team share: the fastest runs decide, not a lump or a process's first 
 TEST_CASE("team share: a quiet probe window whose runs are slower than one thread's climbs the back-off") {
   ShareState s;
   s.probing = true;
-  s.solo_fastest = 0.040e-3;
-  ShareWindow w = window(10e-3, 0.0, 210);
-  w.fastest_run_seconds = 0.047e-3;
-  s = after_window(s, w, 1.0);
+  for (int i = 0; i < kRecentRuns; ++i) {
+    s.solo_recent.add(0.040e-3);
+    s.team_recent.add(0.047e-3);
+  }
+  s = after_window(s, window(10e-3, 0.0, 210), 1.0);
   CHECK(runs_solo(s, 1.0));
   CHECK(s.level == 1);
   CHECK(s.probing);

@@ -81,7 +81,6 @@ void TeamShare::end(const Run& run, bool used_team) {
   }
   wall_ns_ += now - run.start_ns;
   ++runs_;
-  fastest_ns_ = runs_ == 1 ? now - run.start_ns : std::min(fastest_ns_, now - run.start_ns);
   OpenWindow open;
   open.wall_seconds = 1e-9 * static_cast<double>(wall_ns_);
   open.checked_seconds = 1e-9 * static_cast<double>(checked_ns_);
@@ -110,7 +109,6 @@ void TeamShare::end(const Run& run, bool used_team) {
     w.threads = threads_;
     w.regions = open.regions;
     w.regions_missing = open.regions_missing;
-    w.fastest_run_seconds = 1e-9 * static_cast<double>(fastest_ns_);
     if (read == WindowRead::kFull || window_contended_early(w)) {
       state_ = after_window(state_, w, 1e-9 * static_cast<double>(end_ns));
       close = true;

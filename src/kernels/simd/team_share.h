@@ -50,7 +50,6 @@ class TeamShare {
   int threads_ = 0;
   int64_t wall_ns_ = 0;
   int64_t runs_ = 0;
-  int64_t fastest_ns_ = 0;  // the window's fastest run (valid once runs_ > 0)
   int64_t checked_ns_ = 0;  // wall_ns_ at the window's last checkpoint
   bool restarted_ = false;  // the window restarted once its workers had started (a full window clears it)
   std::atomic<int64_t> runs_begun_{0};

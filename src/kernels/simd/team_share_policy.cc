@@ -6,7 +6,7 @@ namespace frost::kernels::simd {
 namespace {
 
 ShareState forget_team_runs(ShareState s) {
-  for (double& t : s.recent_team) t = 0;
+  s.team_recent.clear();
   s.team_runs_since = 0;
   return s;
 }
@@ -21,7 +21,7 @@ ShareState start_backoff(ShareState s, double now) {
   s.solo_trusted_until = 0;
   s.first_backoff = !s.backed_off;
   s.backed_off = true;
-  s.solo_fastest = 0;
+  s.solo_recent.clear();
   s = forget_team_runs(s);
   s.comparing = false;
   return s;
@@ -86,13 +86,24 @@ bool runs_solo(const ShareState& s, double now) {
   return s.solo_runs_left > 0 || now < s.solo_until;
 }
 
-bool solo_beats_team(double solo_fastest, double team_fastest) {
-  return solo_fastest > 0 && team_fastest > 0 && solo_fastest < (1 - kSoloFasterMargin) * team_fastest;
+double RecentRuns::typical() const {
+  const int n = static_cast<int>(std::min<int64_t>(count, kRecentRuns));
+  if (n == 0) return 0;
+  double kept[kRecentRuns];
+  std::copy(seconds, seconds + n, kept);
+  std::sort(kept, kept + n);
+  return n % 2 == 1 ? kept[n / 2] : 0.5 * (kept[n / 2 - 1] + kept[n / 2]);
+}
+
+bool solo_beats_team(double solo_seconds, double team_seconds) {
+  return solo_seconds > 0 && team_seconds > 0 && solo_seconds < (1 - kSoloFasterMargin) * team_seconds;
 }
 
 namespace {
 
-double fastest(double so_far, double seconds) { return so_far > 0 && so_far < seconds ? so_far : seconds; }
+// Whether the back-off's or comparison's last 1-thread runs beat the
+// team's last runs.
+bool solo_faster(const ShareState& s) { return solo_beats_team(s.solo_recent.typical(), s.team_recent.typical()); }
 
 // A back-off begun because one thread was faster (not for lack of a core):
 // never the first back-off's early end, which trusts the team's mean time.
@@ -106,9 +117,9 @@ ShareState backoff_for_speed(ShareState s, double now) {
 ShareState after_comparison(ShareState s, double now) {
   s.comparing = false;
   s.solo_trusted_until = now + kSoloReferenceSeconds;
-  const bool solo_faster = solo_beats_team(s.solo_fastest, recent_team_fastest(s));
+  const bool one_thread_faster = solo_faster(s);
   s = forget_team_runs(s);
-  if (solo_faster) {
+  if (one_thread_faster) {
     s.compare_interval = 0;
     return backoff_for_speed(s, now);
   }
@@ -123,7 +134,7 @@ ShareState after_solo_run(ShareState s, double seconds, double now) {
   if (s.solo_runs_left > 0) --s.solo_runs_left;
   s.solo_seconds += seconds;
   ++s.solo_runs;
-  s.solo_fastest = fastest(s.solo_fastest, seconds);
+  s.solo_recent.add(seconds);
   if (s.comparing) return s.solo_runs_left == 0 ? after_comparison(s, now) : s;
   if (s.first_backoff && s.solo_runs_left == 0) {
     s.first_backoff = false;
@@ -132,21 +143,14 @@ ShareState after_solo_run(ShareState s, double seconds, double now) {
   return s;
 }
 
-double recent_team_fastest(const ShareState& s) {
-  double f = 0;
-  for (double t : s.recent_team)
-    if (t > 0) f = fastest(f, t);
-  return f;
-}
-
 ShareState after_team_run(ShareState s, double seconds, double now) {
-  s.recent_team[s.team_runs_since % kCompareSoloRuns] = seconds;
+  s.team_recent.add(seconds);
   ++s.team_runs_since;
   if (s.team_runs_since < kCompareTeamRuns) return s;
   if (s.probing) {
     // A probe after a back-off: still slower than its 1-thread runs, the
     // back-off climbs without waiting for the window's verdict.
-    if (!solo_beats_team(s.solo_fastest, recent_team_fastest(s))) return s;
+    if (!solo_faster(s)) return s;
     s.probing = false;
     s.level = std::min(s.level + 1, kMaxShareLevel);
     return backoff_for_speed(s, now);
@@ -156,7 +160,7 @@ ShareState after_team_run(ShareState s, double seconds, double now) {
   s.solo_runs_left = kCompareSoloRuns;
   s.solo_seconds = 0;
   s.solo_runs = 0;
-  s.solo_fastest = 0;
+  s.solo_recent.clear();
   return s;
 }
 
@@ -176,8 +180,9 @@ ShareState after_window(ShareState s, const ShareWindow& w, double now) {
     s.probing = false;
     s.strikes = 0;
     s.solo_trusted_until = now + kSoloReferenceSeconds;
+    const bool one_thread_faster = solo_faster(s);
     s = forget_team_runs(s);
-    if (!contended && !solo_beats_team(s.solo_fastest, w.fastest_run_seconds)) {  // the cores are back: from the start
+    if (!contended && !one_thread_faster) {  // the cores are back: from the start
       s.level = 0;
       s.tolerance = 1;
       return s;

@@ -83,15 +83,18 @@
 // 0.047 ms against 0.040 on one thread, resnet_small 0.166 against 0.150,
 // where a few minutes earlier they ran 0.028 and 0.114), and every window
 // read quiet. So after kCompareTeamRuns team runs a plan runs
-// kCompareSoloRuns on one thread (a comparison) and compares the fastest
-// runs of both (the fastest: a lump of waiting or a process's first, cold
-// runs do not decide). Where one thread is faster by kSoloFasterMargin, the
-// plan backs off as from a contended window; its probe ends after
-// kCompareTeamRuns runs when one thread is still faster (and climbs the
-// back-off), or is judged by its window as before. Where the team is
-// faster, the next comparison comes after kFirstCompareSeconds, doubling
-// up to kMaxCompareSeconds: with 2 threads 30% faster, 4 runs on one thread
-// every 8 s cost a few runs in a thousand.
+// kCompareSoloRuns on one thread (a comparison) and compares the typical
+// runs of both: the median of the last kRecentRuns of each, which one lump
+// of waiting or a cold first run does not move (the fastest of each, tried
+// first, was the team's best moment: fresh fashion_cnn processes under a
+// load of 14 kept the team at 0.045 ms a run against 0.040 on one thread).
+// Where one thread is faster by kSoloFasterMargin, the plan backs off as
+// from a contended window; its probe climbs the back-off as soon as its
+// last runs are still slower than the back-off's, or is judged by its
+// window as before. Where the team is faster, the next comparison comes
+// after kFirstCompareSeconds, doubling up to kMaxCompareSeconds: with 2
+// threads 30% faster, 4 runs on one thread every 8 s cost a few runs in a
+// thousand.
 // Pure; times in seconds on any monotonic clock.
 #pragma once
 
@@ -127,7 +130,6 @@ struct ShareWindow {
   // had not joined when the caller had done its part (team_misses.h).
   int64_t regions = 0;
   int64_t regions_missing = 0;
-  double fastest_run_seconds = 0;  // its fastest run (0: not known)
 };
 
 // Contended: the threads waited for a core beyond kContendedShare, or a
@@ -182,6 +184,16 @@ inline constexpr double kSoloFasterMargin = 0.02;
 inline constexpr double kFirstCompareSeconds = 0.25;
 inline constexpr double kMaxCompareSeconds = 8.0;
 
+// The last few runs' times, for their median.
+inline constexpr int kRecentRuns = 4;
+struct RecentRuns {
+  double seconds[kRecentRuns] = {};
+  int64_t count = 0;  // runs added since the last clear()
+  void add(double run_seconds) { seconds[count++ % kRecentRuns] = run_seconds; }
+  void clear() { count = 0; }
+  double typical() const;  // the median of those kept (0: none)
+};
+
 struct ShareState {
   int strikes = 0;             // contended windows in a row
   int tolerance = 1;           // contended windows that start a back-off
@@ -196,24 +208,20 @@ struct ShareState {
   double team_runs = 0;
   bool backed_off = false;     // a back-off has started in this state's life
   bool first_backoff = false;  // this back-off is the first: its end may come early (above)
-  // Comparisons (above): the last team runs' times (0: none yet; as many
-  // as a comparison's 1-thread runs, so that the fastest of each is the
-  // fastest of as many runs) and the team runs since the last comparison
-  // or back-off, the fastest 1-thread run of the back-off or comparison
-  // under way (0: none yet), and when the next comparison may start.
-  double recent_team[kCompareSoloRuns] = {};
+  // Comparisons (above): the last team runs and the team runs since the
+  // last comparison or back-off; the last 1-thread runs of the back-off or
+  // comparison under way.
+  RecentRuns team_recent;
   int64_t team_runs_since = 0;
-  double solo_fastest = 0;
+  RecentRuns solo_recent;
   bool comparing = false;  // the 1-thread runs under way are a comparison
   double compare_at = 0;
   double compare_interval = 0;
 };
 
-// Whether a fastest 1-thread run beats a fastest team run by
+// Whether a typical 1-thread run beats a typical team run by
 // kSoloFasterMargin (false when either is not known).
-bool solo_beats_team(double solo_fastest, double team_fastest);
-// The fastest of the state's recent team runs (0: none).
-double recent_team_fastest(const ShareState& s);
+bool solo_beats_team(double solo_seconds, double team_seconds);
 
 // Whether the team's recent runs beat the last back-off's 1-thread runs by
 // kTeamPaysMargin (team_beats_solo), and while those are trusted (at `now`:
