@@ -78,14 +78,14 @@ TEST_CASE("team share: a window is judged early only on a wait of a whole time s
 }
 
 TEST_CASE("team share: a worker missing most regions of a time slice's runs judges a window early") {
-  ShareWindow w = window(1.2e-3, 0.0, 9);  // the team's own counters show nothing yet
+  ShareWindow w = window(4.5e-3, 0.0, 30);  // the team's own counters show nothing yet
   w.regions = 30;
   w.regions_missing = 20;
   CHECK(window_contended_early(w));
-  // Missed for less than a time slice: a sleeping worker waking on an idle
-  // virtual CPU (half a millisecond), not yet a judgment.
+  // Missed for less than a time slice: a sleeping worker coming back
+  // (0.5-1.2 ms), not yet a judgment.
   ShareWindow waking = w;
-  waking.wall_seconds = 0.5e-3;
+  waking.wall_seconds = 1.2e-3;
   CHECK_FALSE(window_contended_early(waking));
   CHECK(window_contended(waking));  // a whole window still counts them
   CHECK(window_contended(w));  // also as a whole window: the back-off starts
@@ -126,15 +126,15 @@ TEST_CASE("team share: the open window is read at its checkpoints and its end on
   CHECK(window_read(open_window(kShareWindowSeconds, 9.5e-3, 33)) == WindowRead::kFull);
   // Workers missing from most regions of a time slice's runs: read at
   // once, checkpoint or not.
-  OpenWindow missing = open_window(1.1e-3, 1.0e-3, 20);
+  OpenWindow missing = open_window(4.1e-3, 4.0e-3, 80);
   missing.regions = 40;
   missing.regions_missing = 36;
   CHECK(window_read(missing) == WindowRead::kCheckpoint);
   missing.regions_missing = 2;
   CHECK(window_read(missing) == WindowRead::kNone);
   missing.regions_missing = 36;
-  missing.wall_seconds = 0.5e-3;
-  missing.checked_seconds = 0;
+  missing.wall_seconds = 1.2e-3;
+  missing.checked_seconds = 0.9e-3;
   CHECK(window_read(missing) == WindowRead::kNone);
   // Counted in runs, a 10 µs model's window reads about once per 100 runs.
   int64_t reads = 0;
