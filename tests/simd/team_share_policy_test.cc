@@ -376,6 +376,29 @@ TEST_CASE("team share: the first back-off ends after its runs when the team's ru
   CHECK(run_backoff(busy, 1.0, 0.8e-3, &solo) >= 1.0 + kSoloSeconds);
 }
 
+TEST_CASE("team share: the first back-off ends after its runs when the team's typical run beats them") {
+  // A fresh process's first window: one run with a 4.3 ms lump of waiting,
+  // after runs of 0.028 ms; one thread takes 0.038.
+  ShareState s;
+  s.compare_at = 100.0;  // no comparison meanwhile
+  double now = run_team(s, 1.0, 0.028e-3, 3);
+  s = after_team_run(s, 4.4e-3, now += 4.4e-3);
+  s = after_window(s, window(4.4e-3, 4.3e-3, 1), now);
+  REQUIRE(runs_solo(s, now));
+  int64_t solo = 0;
+  const double end = run_backoff(s, now, 0.038e-3, &solo);
+  CHECK(solo == kSoloRuns);
+  CHECK(end < now + kSoloSeconds);
+  // A core busy for good: most team runs slower than one thread's.
+  ShareState busy;
+  busy.compare_at = 100.0;
+  now = 1.0;
+  for (double run : {0.050e-3, 0.045e-3, 0.060e-3, 3.0e-3}) busy = after_team_run(busy, run, now += run);
+  busy = after_window(busy, window(3.2e-3, 3.0e-3, 4), now);
+  REQUIRE(runs_solo(busy, now));
+  CHECK(run_backoff(busy, now, 0.038e-3, &solo) >= now + kSoloSeconds);
+}
+
 TEST_CASE("team share: a probe without 1-thread runs to compare with needs the cores back") {
   ShareState s;
   s.probing = true;  // a back-off whose time ran out before any run was on one thread

@@ -22,7 +22,7 @@ ShareState start_backoff(ShareState s, double now) {
   s.first_backoff = !s.backed_off;
   s.backed_off = true;
   s.solo_recent.clear();
-  s = forget_team_runs(s);
+  s.team_runs_since = 0;  // the team's last runs are kept for the first back-off's end
   s.comparing = false;
   return s;
 }
@@ -105,6 +105,18 @@ bool solo_beats_team(double solo_seconds, double team_seconds) {
 
 namespace {
 
+// Whether the team's last runs before the back-off beat its 1-thread runs
+// by kTeamPaysMargin, for the first back-off's end: a lump of another
+// program's time slice (4 ms) falls in one run, and in a window of a few
+// runs judged early it outweighed all the others in the mean: a fresh
+// fashion_cnn process whose first window held a 4.3 ms lump (1 run) ran all
+// of its 100 runs on one thread (AVX-512, Zen 5). A core busy for good
+// slows most of the team's runs, and the back-off lasts as before.
+bool typical_team_beats_solo(const ShareState& s) {
+  const double team = s.team_recent.typical(), solo = s.solo_recent.typical();
+  return team > 0 && solo > 0 && team < (1 - kTeamPaysMargin) * solo;
+}
+
 // Whether the back-off's or comparison's last 1-thread runs beat the
 // team's last runs.
 bool solo_faster(const ShareState& s) { return solo_beats_team(s.solo_recent.typical(), s.team_recent.typical()); }
@@ -142,7 +154,7 @@ ShareState after_solo_run(ShareState s, double seconds, double now) {
   if (s.comparing) return s.solo_runs_left == 0 ? after_comparison(s, now) : s;
   if (s.first_backoff && s.solo_runs_left == 0) {
     s.first_backoff = false;
-    if (team_beats_solo(s)) s.solo_until = 0;  // the probe comes next
+    if (team_beats_solo(s) || typical_team_beats_solo(s)) s.solo_until = 0;  // the probe comes next
   }
   return s;
 }
