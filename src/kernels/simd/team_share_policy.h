@@ -51,7 +51,9 @@
 // as before.
 //
 // A process's first back-off ends after its kSoloRuns runs, without
-// waiting out kSoloSeconds, when the team's runs so far beat them: until
+// waiting out kSoloSeconds, when the team's runs so far beat them (their
+// mean over windows, or their typical run: the median of the last few,
+// which a single lump does not move; team_share_policy.cc): until
 // then nothing said what one thread costs, and a benchmark that starts a
 // process for 2 warm-up and 30 timed runs (the peers tables) ran all of them
 // on one thread when a lump of waiting (a build's tick, 1.2 ms) fell in its
@@ -208,8 +210,9 @@ struct ShareState {
   double team_runs = 0;
   bool backed_off = false;     // a back-off has started in this state's life
   bool first_backoff = false;  // this back-off is the first: its end may come early (above)
-  // Comparisons (above): the last team runs and the team runs since the
-  // last comparison or back-off; the last 1-thread runs of the back-off or
+  // Comparisons (above): the last team runs (kept when a back-off starts,
+  // for the first back-off's end) and the team runs since the last
+  // comparison or back-off; the last 1-thread runs of the back-off or
   // comparison under way.
   RecentRuns team_recent;
   int64_t team_runs_since = 0;
