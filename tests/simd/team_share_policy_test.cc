@@ -399,6 +399,24 @@ TEST_CASE("team share: the first back-off ends after its runs when the team's ty
   CHECK(run_backoff(busy, now, 0.038e-3, &solo) >= now + kSoloSeconds);
 }
 
+TEST_CASE("team share: after a comparison the team won clearly, one contended window alone does not back off") {
+  ShareState s;
+  double now = run_team(s, 1.0, 0.40e-3, kCompareTeamRuns);
+  now = run_comparison(s, now, 0.63e-3);
+  REQUIRE_FALSE(runs_solo(s, now));
+  s = after_window(s, window(3.9e-3, 3.5e-3, 5), now += 3.9e-3);  // a lump
+  CHECK_FALSE(runs_solo(s, now));
+  s = after_window(s, window(4e-3, 3.0e-3, 5), now += 4e-3);  // two in a row: the core is taken
+  CHECK(runs_solo(s, now));
+  // A comparison won narrowly changes nothing: one contended window backs off.
+  ShareState narrow;
+  now = run_team(narrow, 1.0, 0.60e-3, kCompareTeamRuns);
+  now = run_comparison(narrow, now, 0.63e-3);
+  REQUIRE_FALSE(runs_solo(narrow, now));
+  narrow = after_window(narrow, window(3.9e-3, 3.5e-3, 5), now += 3.9e-3);
+  CHECK(runs_solo(narrow, now));
+}
+
 TEST_CASE("team share: a probe without 1-thread runs to compare with needs the cores back") {
   ShareState s;
   s.probing = true;  // a back-off whose time ran out before any run was on one thread
@@ -496,11 +514,14 @@ TEST_CASE("team share: the typical runs decide, not a lump or a process's first 
   // And a lump in one of the 1-thread runs makes the team no slower.
   now = run_team(s, now + kFirstCompareSeconds, 0.047e-3, kCompareTeamRuns);
   REQUIRE(s.comparing);
-  s = after_solo_run(s, 3e-3, now += 3e-3);
+  for (int64_t i = 0; i < kCompareSoloRuns - kRecentRuns; ++i) s = after_solo_run(s, 0.060e-3, now += 0.060e-3);  // cold
   s = after_solo_run(s, 0.040e-3, now += 0.040e-3);
+  s = after_solo_run(s, 3e-3, now += 3e-3);
   s = after_solo_run(s, 0.041e-3, now += 0.041e-3);
   s = after_solo_run(s, 0.042e-3, now += 0.042e-3);
-  CHECK(runs_solo(s, now));  // 0.040 beats 0.047 by more than the margin
+  CHECK_FALSE(s.comparing);
+  CHECK(runs_solo(s, now));  // 0.0415 beats 0.047 by more than the margin
+  CHECK(s.probing);
 }
 
 TEST_CASE("team share: a quiet probe window whose runs are slower than one thread's climbs the back-off") {

@@ -87,7 +87,11 @@
 // read quiet. So after kCompareTeamRuns team runs a plan runs
 // kCompareSoloRuns on one thread (a comparison) and compares the typical
 // runs of both: the median of the last kRecentRuns of each, which one lump
-// of waiting or a cold first run does not move (the fastest of each, tried
+// of waiting or a cold first run does not move; the first two of the
+// 1-thread runs are left out that way, being slower than the later ones
+// (fashion_cnn: 0.095, 0.047, 0.041, 0.039 ms after team runs, 0.038
+// steady, AVX-512, Zen 5) and making the team look faster than it was
+// (the fastest of each, tried
 // first, was the team's best moment: fresh fashion_cnn processes under a
 // load of 14 kept the team at 0.045 ms a run against 0.040 on one thread).
 // Where one thread is faster by kSoloFasterMargin, the plan backs off as
@@ -181,7 +185,7 @@ enum class WindowRead {
 WindowRead window_read(const OpenWindow& w);
 
 inline constexpr int64_t kCompareTeamRuns = 8;
-inline constexpr int64_t kCompareSoloRuns = 4;
+inline constexpr int64_t kCompareSoloRuns = 6;
 inline constexpr double kSoloFasterMargin = 0.02;
 inline constexpr double kFirstCompareSeconds = 0.25;
 inline constexpr double kMaxCompareSeconds = 8.0;
