@@ -475,6 +475,13 @@ TEST_CASE("team share: after a plan's first team runs, a comparison on one threa
   CHECK(s.compare_at == doctest::Approx(now + kMaxCompareSeconds));
 }
 
+TEST_CASE("team share: no comparison for a plan whose team runs take milliseconds") {
+  ShareState s;
+  const double now = run_team(s, 1.0, 2.1e-3, 4 * kCompareTeamRuns);
+  CHECK_FALSE(s.comparing);
+  CHECK_FALSE(runs_solo(s, now));
+}
+
 TEST_CASE("team share: where one thread is faster, the plan backs off, and its slower probe climbs") {
   // The team's cores its own (no window contended), but 2 threads take
   // 0.047 ms a run and one 0.040.

@@ -140,6 +140,14 @@ ShareState backoff_for_speed(ShareState s, double now) {
 // in the worker's share of the core), it costs one more window.
 constexpr double kClearWinShare = 0.2;
 
+// No comparison for a plan whose team runs take longer than this: its
+// layers are large enough to split well (large/mobilenet_v2_224: 2.0-2.5
+// ms a team run against 3.0-4.0 on one thread in every comparison traced,
+// AVX-512, Zen 5), and 6 runs on one thread out of a benchmark batch of 30
+// moved its median from 2.30 to 2.50 ms (8 interleaved fresh processes).
+// The team was slower than one thread on models of 0.04-0.7 ms.
+constexpr double kCompareMaxRunSeconds = 1e-3;
+
 // The end of a comparison's 1-thread runs.
 ShareState after_comparison(ShareState s, double now) {
   s.comparing = false;
@@ -184,7 +192,7 @@ ShareState after_team_run(ShareState s, double seconds, double now) {
     s.level = std::min(s.level + 1, kMaxShareLevel);
     return backoff_for_speed(s, now);
   }
-  if (now < s.compare_at || runs_solo(s, now)) return s;
+  if (now < s.compare_at || runs_solo(s, now) || s.team_recent.typical() > kCompareMaxRunSeconds) return s;
   s.comparing = true;
   s.solo_runs_left = kCompareSoloRuns;
   s.solo_seconds = 0;
