@@ -136,7 +136,7 @@ int bench_command(const Argv& argv) {
               << (plan->arena_given_up ? " (arena given up: a kernel's output landed off plan)" : "") << "\n";
     if (plan->solo_runs > 0)
       std::cout << "threads: " << plan->solo_runs << " of " << plan->team_runs
-                << " runs (warm-up included) on one thread: the team lacked a core (another program kept one busy)\n";
+                << " runs (warm-up included) on one thread: the team lacked a core (another program kept one busy), or one thread was faster\n";
   } else if (const size_t loops = model.loop_programs(feeds, fetches); backend == Backend::Cpu && options.use_plan && loops)
     std::cout << "plan: a loop program (" << loops << " while loop(s) compiled, runtime/loop_program.h)\n";
   else if (backend == Backend::Cpu && options.use_plan)

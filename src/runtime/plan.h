@@ -48,7 +48,7 @@ struct PlanStats {
   std::size_t constant_bytes = 0;      // what the plan holds for them beyond the graph's Consts
   bool arena_given_up = false;         // a kernel broke the plan's assumptions: runs use the heap
   int64_t team_runs = 0;               // runs so far that could use the worker team (2+ threads, a layer split)
-  int64_t solo_runs = 0;               // of them, held to one thread by the busy-core back-off
+  int64_t solo_runs = 0;               // of them, held to one thread by the busy-core back-off or a comparison
 };
 
 class Plan {

@@ -3,6 +3,8 @@
 // back-off and its probe. Pure state; the times are made up, none measured.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "kernels/simd/team_share_policy.h"
 
 namespace frost::kernels::simd {
@@ -22,10 +24,27 @@ ShareWindow window(double wall, double waited, int64_t runs = 1, int threads = 2
 double run_backoff(ShareState& s, double now, double run, int64_t* solo_runs) {
   *solo_runs = 0;
   while (runs_solo(s, now)) {
-    s = after_solo_run(s, run);
+    s = after_solo_run(s, run, now + run);
     now += run;
     ++*solo_runs;
   }
+  return now;
+}
+
+// `count` team runs of `run` seconds from `now`; returns the time after them.
+double run_team(ShareState& s, double now, double run, int64_t count) {
+  for (int64_t i = 0; i < count; ++i) s = after_team_run(s, run, now += run);
+  return now;
+}
+
+// The comparison's 1-thread runs (s.comparing) of `run` seconds from `now`.
+double run_comparison(ShareState& s, double now, double run) {
+  REQUIRE(s.comparing);
+  for (int64_t i = 0; i < kCompareSoloRuns; ++i) {
+    REQUIRE(runs_solo(s, now));
+    s = after_solo_run(s, run, now += run);
+  }
+  CHECK_FALSE(s.comparing);
   return now;
 }
 
@@ -58,11 +77,17 @@ TEST_CASE("team share: a window is judged early only on a wait of a whole time s
   CHECK_FALSE(window_contended_early(window(3e-3, 4e-3, 6, 1)));
 }
 
-TEST_CASE("team share: a worker missing most regions judges a window early") {
-  ShareWindow w = window(0.4e-3, 0.0, 3);  // the team's own counters show nothing yet
+TEST_CASE("team share: a worker missing most regions of a time slice's runs judges a window early") {
+  ShareWindow w = window(4.5e-3, 0.0, 30);  // the team's own counters show nothing yet
   w.regions = 30;
   w.regions_missing = 20;
   CHECK(window_contended_early(w));
+  // Missed for less than a time slice: a sleeping worker coming back
+  // (0.5-1.2 ms), not yet a judgment.
+  ShareWindow waking = w;
+  waking.wall_seconds = 1.2e-3;
+  CHECK_FALSE(window_contended_early(waking));
+  CHECK(window_contended(waking));  // a whole window still counts them
   CHECK(window_contended(w));  // also as a whole window: the back-off starts
   ShareState s;
   s = after_window(s, w, 1.0);
@@ -99,12 +124,17 @@ TEST_CASE("team share: the open window is read at its checkpoints and its end on
   CHECK(window_read(open_window(1.5e-3, 1.2e-3, 5)) == WindowRead::kNone);
   CHECK(window_read(open_window(2.2e-3, 1.2e-3, 7)) == WindowRead::kCheckpoint);
   CHECK(window_read(open_window(kShareWindowSeconds, 9.5e-3, 33)) == WindowRead::kFull);
-  // Workers missing from most regions: read at once, checkpoint or not.
-  OpenWindow missing = open_window(0.3e-3, 0, 2);
-  missing.regions = 20;
-  missing.regions_missing = 16;
+  // Workers missing from most regions of a time slice's runs: read at
+  // once, checkpoint or not.
+  OpenWindow missing = open_window(4.1e-3, 4.0e-3, 80);
+  missing.regions = 40;
+  missing.regions_missing = 36;
   CHECK(window_read(missing) == WindowRead::kCheckpoint);
   missing.regions_missing = 2;
+  CHECK(window_read(missing) == WindowRead::kNone);
+  missing.regions_missing = 36;
+  missing.wall_seconds = 1.2e-3;
+  missing.checked_seconds = 0.9e-3;
   CHECK(window_read(missing) == WindowRead::kNone);
   // Counted in runs, a 10 µs model's window reads about once per 100 runs.
   int64_t reads = 0;
@@ -133,6 +163,23 @@ TEST_CASE("team share: a window opened before the workers started restarts once,
   CHECK(window_read(again) == WindowRead::kNone);
   CHECK(window_read(open_window(0.4e-3, 0, 2, 1)) == WindowRead::kNone);
   CHECK(window_read(open_window(0.2e-3, 0, 1, 2)) == WindowRead::kNone);
+}
+
+TEST_CASE("team share: a window opened before any worker joined a region is judged only once one has, or whole") {
+  OpenWindow w = open_window(5.4e-3, 0, 1);
+  w.joined_at_open = false;
+  w.joined_now = false;
+  w.regions = 20;
+  w.regions_missing = 20;  // the new worker still waits for its first time slice
+  CHECK(window_read(w) == WindowRead::kNone);
+  w.runs = 30;
+  w.wall_seconds = kShareWindowSeconds;  // none joined in a whole window: judged
+  CHECK(window_read(w) == WindowRead::kFull);
+  w.wall_seconds = 5.4e-3;
+  w.joined_now = true;  // the worker has run: measure from here
+  CHECK(window_read(w) == WindowRead::kRestart);
+  w.restarted = true;
+  CHECK(window_read(w) == WindowRead::kRestart);
 }
 
 TEST_CASE("team share: quiet windows never leave the team") {
@@ -329,12 +376,172 @@ TEST_CASE("team share: the first back-off ends after its runs when the team's ru
   CHECK(run_backoff(busy, 1.0, 0.8e-3, &solo) >= 1.0 + kSoloSeconds);
 }
 
+TEST_CASE("team share: the first back-off ends after its runs when the team's typical run beats them") {
+  // A fresh process's first window: one run with a 4.3 ms lump of waiting,
+  // after runs of 0.028 ms; one thread takes 0.038.
+  ShareState s;
+  s.compare_at = 100.0;  // no comparison meanwhile
+  double now = run_team(s, 1.0, 0.028e-3, 3);
+  s = after_team_run(s, 4.4e-3, now += 4.4e-3);
+  s = after_window(s, window(4.4e-3, 4.3e-3, 1), now);
+  REQUIRE(runs_solo(s, now));
+  int64_t solo = 0;
+  const double end = run_backoff(s, now, 0.038e-3, &solo);
+  CHECK(solo == kSoloRuns);
+  CHECK(end < now + kSoloSeconds);
+  // A core busy for good: most team runs slower than one thread's.
+  ShareState busy;
+  busy.compare_at = 100.0;
+  now = 1.0;
+  for (double run : {0.050e-3, 0.045e-3, 0.060e-3, 3.0e-3}) busy = after_team_run(busy, run, now += run);
+  busy = after_window(busy, window(3.2e-3, 3.0e-3, 4), now);
+  REQUIRE(runs_solo(busy, now));
+  CHECK(run_backoff(busy, now, 0.038e-3, &solo) >= now + kSoloSeconds);
+}
+
+TEST_CASE("team share: after a comparison the team won clearly, one contended window alone does not back off") {
+  ShareState s;
+  double now = run_team(s, 1.0, 0.40e-3, kCompareTeamRuns);
+  now = run_comparison(s, now, 0.63e-3);
+  REQUIRE_FALSE(runs_solo(s, now));
+  s = after_window(s, window(3.9e-3, 3.5e-3, 5), now += 3.9e-3);  // a lump
+  CHECK_FALSE(runs_solo(s, now));
+  s = after_window(s, window(4e-3, 3.0e-3, 5), now += 4e-3);  // two in a row: the core is taken
+  CHECK(runs_solo(s, now));
+  // A comparison won narrowly changes nothing: one contended window backs off.
+  ShareState narrow;
+  now = run_team(narrow, 1.0, 0.60e-3, kCompareTeamRuns);
+  now = run_comparison(narrow, now, 0.63e-3);
+  REQUIRE_FALSE(runs_solo(narrow, now));
+  narrow = after_window(narrow, window(3.9e-3, 3.5e-3, 5), now += 3.9e-3);
+  CHECK(runs_solo(narrow, now));
+}
+
 TEST_CASE("team share: a probe without 1-thread runs to compare with needs the cores back") {
   ShareState s;
   s.probing = true;  // a back-off whose time ran out before any run was on one thread
   s = after_window(s, window(10e-3, 6e-3), 1.0);
   CHECK(runs_solo(s, 1.0));
   CHECK(s.level == 1);
+}
+
+TEST_CASE("team share: a typical run is the median of the last few") {
+  RecentRuns r;
+  CHECK(r.typical() == 0.0);
+  r.add(3.0);
+  CHECK(r.typical() == 3.0);
+  r.add(1.0);
+  r.add(100.0);  // a lump
+  CHECK(r.typical() == 3.0);
+  r.add(2.0);
+  CHECK(r.typical() == doctest::Approx(2.5));
+  for (int i = 0; i < kRecentRuns; ++i) r.add(5.0);  // the oldest go first
+  CHECK(r.typical() == 5.0);
+  r.clear();
+  CHECK(r.typical() == 0.0);
+}
+
+TEST_CASE("team share: one thread is faster only by the margin, and only when both are known") {
+  CHECK(solo_beats_team(0.99 - kSoloFasterMargin, 1.0));
+  CHECK_FALSE(solo_beats_team(1.01 - kSoloFasterMargin, 1.0));
+  CHECK_FALSE(solo_beats_team(1.2, 1.0));
+  CHECK_FALSE(solo_beats_team(0.0, 1.0));
+  CHECK_FALSE(solo_beats_team(0.5, 0.0));
+}
+
+TEST_CASE("team share: after a plan's first team runs, a comparison on one thread") {
+  ShareState s;
+  double now = run_team(s, 1.0, 0.03e-3, kCompareTeamRuns - 1);
+  CHECK_FALSE(runs_solo(s, now));
+  now = run_team(s, now, 0.03e-3, 1);
+  CHECK(runs_solo(s, now));
+  // The team is faster: back to it; the next comparison after
+  // kFirstCompareSeconds, then twice as long each time, up to the cap.
+  now = run_comparison(s, now, 0.04e-3);
+  CHECK_FALSE(runs_solo(s, now));
+  CHECK_FALSE(s.probing);
+  CHECK(s.level == 0);
+  double interval = kFirstCompareSeconds;
+  for (int i = 0; i < 8; ++i) {
+    const double compared = now;
+    now = run_team(s, now, 0.03e-3, 2 * kCompareTeamRuns);
+    CHECK_FALSE(s.comparing);
+    now = compared + interval;
+    now = run_team(s, now, 0.03e-3, 1);
+    REQUIRE(s.comparing);
+    now = run_comparison(s, now, 0.04e-3);
+    interval = std::min(2 * interval, kMaxCompareSeconds);
+  }
+  CHECK(s.compare_at == doctest::Approx(now + kMaxCompareSeconds));
+}
+
+TEST_CASE("team share: no comparison for a plan whose team runs take milliseconds") {
+  ShareState s;
+  const double now = run_team(s, 1.0, 2.1e-3, 4 * kCompareTeamRuns);
+  CHECK_FALSE(s.comparing);
+  CHECK_FALSE(runs_solo(s, now));
+}
+
+TEST_CASE("team share: where one thread is faster, the plan backs off, and its slower probe climbs") {
+  // The team's cores its own (no window contended), but 2 threads take
+  // 0.047 ms a run and one 0.040.
+  ShareState s;
+  double now = run_team(s, 1.0, 0.047e-3, kCompareTeamRuns);
+  now = run_comparison(s, now, 0.040e-3);
+  REQUIRE(runs_solo(s, now));
+  CHECK(s.probing);
+  int64_t solo = 0;
+  now = run_backoff(s, now, 0.040e-3, &solo);
+  CHECK(solo >= kSoloRuns);
+  CHECK(now >= 1.0 + kSoloSeconds);  // not the first back-off's early end
+  // The probe: still slower after its first runs, without waiting for
+  // the window.
+  for (int level = 1; level <= kMaxShareLevel + 1; ++level) {
+    now = run_team(s, now, 0.047e-3, kCompareTeamRuns);
+    REQUIRE(runs_solo(s, now));
+    CHECK(s.level == std::min(level, kMaxShareLevel));
+    now = run_backoff(s, now, 0.040e-3, &solo);
+  }
+  // The team faster again: its probe resumes it, from the start.
+  now = run_team(s, now, 0.030e-3, kCompareTeamRuns);
+  CHECK_FALSE(runs_solo(s, now));
+  s = after_window(s, window(10e-3, 0.0, 300), now);
+  CHECK_FALSE(s.probing);
+  CHECK(s.level == 0);
+}
+
+TEST_CASE("team share: the typical runs decide, not a lump or a process's first runs") {
+  ShareState s;
+  double now = 1.0;
+  s = after_team_run(s, 0.25e-3, now += 0.25e-3);  // cold: the first runs of a process
+  s = after_team_run(s, 4.1e-3, now += 4.1e-3);    // another program's time slice
+  now = run_team(s, now, 0.03e-3, kCompareTeamRuns - 2);
+  now = run_comparison(s, now, 0.04e-3);
+  CHECK_FALSE(runs_solo(s, now));
+  // And a lump in one of the 1-thread runs makes the team no slower.
+  now = run_team(s, now + kFirstCompareSeconds, 0.047e-3, kCompareTeamRuns);
+  REQUIRE(s.comparing);
+  for (int64_t i = 0; i < kCompareSoloRuns - kRecentRuns; ++i) s = after_solo_run(s, 0.060e-3, now += 0.060e-3);  // cold
+  s = after_solo_run(s, 0.040e-3, now += 0.040e-3);
+  s = after_solo_run(s, 3e-3, now += 3e-3);
+  s = after_solo_run(s, 0.041e-3, now += 0.041e-3);
+  s = after_solo_run(s, 0.042e-3, now += 0.042e-3);
+  CHECK_FALSE(s.comparing);
+  CHECK(runs_solo(s, now));  // 0.0415 beats 0.047 by more than the margin
+  CHECK(s.probing);
+}
+
+TEST_CASE("team share: a quiet probe window whose runs are slower than one thread's climbs the back-off") {
+  ShareState s;
+  s.probing = true;
+  for (int i = 0; i < kRecentRuns; ++i) {
+    s.solo_recent.add(0.040e-3);
+    s.team_recent.add(0.047e-3);
+  }
+  s = after_window(s, window(10e-3, 0.0, 210), 1.0);
+  CHECK(runs_solo(s, 1.0));
+  CHECK(s.level == 1);
+  CHECK(s.probing);
 }
 
 }  // namespace frost::kernels::simd

@@ -65,7 +65,7 @@ def cell_text(model: dict, engine: str, threads: int, notes: Footnotes) -> str:
     if c.get("solo_runs"):
         text += " " + notes.mark(f"Frost {threads}T on {model['name']}: {c['solo_runs']} of its {c['team_runs']} runs "
                                  f"(warm-up included, all batches) ran on one thread: its busy-core back-off saw "
-                                 f"a worker lack a core")
+                                 f"a worker lack a core, or its runs on one thread were faster (or it compared)")
     return text
 
 

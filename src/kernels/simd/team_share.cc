@@ -68,10 +68,12 @@ void TeamShare::end(const Run& run, bool used_team) {
   if (!run.counted) return;
   const int64_t now = now_ns();
   const std::lock_guard<std::mutex> lock(mutex_);
+  const double run_seconds = 1e-9 * static_cast<double>(now - run.start_ns);
   if (run.solo) {
-    state_ = after_solo_run(state_, 1e-9 * static_cast<double>(now - run.start_ns));
+    state_ = after_solo_run(state_, run_seconds, 1e-9 * static_cast<double>(now));
     return;
   }
+  if (used_team) state_ = after_team_run(state_, run_seconds, 1e-9 * static_cast<double>(now));
   if (!open_ || caller_ != this_thread_id()) return;
   if (!used_team) {
     open_ = false;
@@ -88,6 +90,8 @@ void TeamShare::end(const Run& run, bool used_team) {
   open.waits_known = start_.waits_known;
   open.restarted = restarted_;
   const TeamMisses misses = team_misses();  // two relaxed loads, every run
+  open.joined_at_open = start_misses_.regions > start_misses_.missing;
+  open.joined_now = misses.regions > misses.missing;
   open.regions = static_cast<int64_t>(misses.regions - start_misses_.regions);
   open.regions_missing = static_cast<int64_t>(misses.missing - start_misses_.missing);
   const WindowRead read = window_read(open);

@@ -51,7 +51,9 @@
 // as before.
 //
 // A process's first back-off ends after its kSoloRuns runs, without
-// waiting out kSoloSeconds, when the team's runs so far beat them: until
+// waiting out kSoloSeconds, when the team's runs so far beat them (their
+// mean over windows, or their typical run: the median of the last few,
+// which a single lump does not move; team_share_policy.cc): until
 // then nothing said what one thread costs, and a benchmark that starts a
 // process for 2 warm-up and 30 timed runs (the peers tables) ran all of them
 // on one thread when a lump of waiting (a build's tick, 1.2 ms) fell in its
@@ -75,6 +77,30 @@
 // kMinMissRegions regions (team_misses.h): a worker spinning through a held
 // run joins each within a microsecond, one queued behind another program
 // joins none. The reads cost ~3 µs per millisecond of team runs.
+//
+// Whether 2 threads are faster at all is measured too, not assumed: with
+// the cores to itself and no wait for them, a plan's 2-thread runs were at
+// times steadily slower than its 1-thread runs for minutes (AVX-512, Zen 5,
+// other programs at a lower priority: fresh processes of models/fashion_cnn
+// 0.047 ms against 0.040 on one thread, resnet_small 0.166 against 0.150,
+// where a few minutes earlier they ran 0.028 and 0.114), and every window
+// read quiet. So after kCompareTeamRuns team runs a plan runs
+// kCompareSoloRuns on one thread (a comparison) and compares the typical
+// runs of both: the median of the last kRecentRuns of each, which one lump
+// of waiting or a cold first run does not move; the first two of the
+// 1-thread runs are left out that way, being slower than the later ones
+// (fashion_cnn: 0.095, 0.047, 0.041, 0.039 ms after team runs, 0.038
+// steady, AVX-512, Zen 5) and making the team look faster than it was
+// (the fastest of each, tried
+// first, was the team's best moment: fresh fashion_cnn processes under a
+// load of 14 kept the team at 0.045 ms a run against 0.040 on one thread).
+// Where one thread is faster by kSoloFasterMargin, the plan backs off as
+// from a contended window; its probe climbs the back-off as soon as its
+// last runs are still slower than the back-off's, or is judged by its
+// window as before. Where the team is faster, the next comparison comes
+// after kFirstCompareSeconds, doubling up to kMaxCompareSeconds: with 2
+// threads 30% faster, 4 runs on one thread every 8 s cost a few runs in a
+// thousand.
 // Pure; times in seconds on any monotonic clock.
 #pragma once
 
@@ -138,14 +164,41 @@ struct OpenWindow {
   int threads = 2;
   bool waits_known = true;
   bool restarted = false;
+  // Whether a worker had joined a region of this process (every worker of
+  // it: team_misses.h) when the window opened, and by now.
+  bool joined_at_open = true;
+  bool joined_now = true;
 };
+// A window opened before any worker had joined a region is not judged
+// early: a new thread's first wait for a core (a whole time slice of a
+// program on its CPU, 4-5 ms seen on the 2-core VM under other programs'
+// builds) says nothing about the cores later, and judged early it held
+// whole fresh benchmark processes to one thread (models/fashion_cnn: 200
+// of 200 runs; AVX-512, Zen 5). It restarts once a worker has joined, and
+// is judged as a whole if none joins within kShareWindowSeconds.
 enum class WindowRead {
   kNone,        // not yet: no system call
-  kRestart,     // opened before the workers had started (a plan's first run starts them): it cannot be judged, and starts again now, once
+  kRestart,     // opened before the workers had started or joined (a plan's first run starts them): it cannot be judged, and starts again now
   kCheckpoint,  // read, and judged only if contended already (window_contended_early); also at once when workers were missing
   kFull,        // read and judged (window_contended)
 };
 WindowRead window_read(const OpenWindow& w);
+
+inline constexpr int64_t kCompareTeamRuns = 8;
+inline constexpr int64_t kCompareSoloRuns = 6;
+inline constexpr double kSoloFasterMargin = 0.02;
+inline constexpr double kFirstCompareSeconds = 0.25;
+inline constexpr double kMaxCompareSeconds = 8.0;
+
+// The last few runs' times, for their median.
+inline constexpr int kRecentRuns = 4;
+struct RecentRuns {
+  double seconds[kRecentRuns] = {};
+  int64_t count = 0;  // runs added since the last clear()
+  void add(double run_seconds) { seconds[count++ % kRecentRuns] = run_seconds; }
+  void clear() { count = 0; }
+  double typical() const;  // the median of those kept (0: none)
+};
 
 struct ShareState {
   int strikes = 0;             // contended windows in a row
@@ -161,7 +214,21 @@ struct ShareState {
   double team_runs = 0;
   bool backed_off = false;     // a back-off has started in this state's life
   bool first_backoff = false;  // this back-off is the first: its end may come early (above)
+  // Comparisons (above): the last team runs (kept when a back-off starts,
+  // for the first back-off's end) and the team runs since the last
+  // comparison or back-off; the last 1-thread runs of the back-off or
+  // comparison under way.
+  RecentRuns team_recent;
+  int64_t team_runs_since = 0;
+  RecentRuns solo_recent;
+  bool comparing = false;  // the 1-thread runs under way are a comparison
+  double compare_at = 0;
+  double compare_interval = 0;
 };
+
+// Whether a typical 1-thread run beats a typical team run by
+// kSoloFasterMargin (false when either is not known).
+bool solo_beats_team(double solo_seconds, double team_seconds);
 
 // Whether the team's recent runs beat the last back-off's 1-thread runs by
 // kTeamPaysMargin (team_beats_solo), and while those are trusted (at `now`:
@@ -171,8 +238,10 @@ bool team_pays(const ShareState& s, double now);
 
 // Whether the run starting at `now` runs on one thread.
 bool runs_solo(const ShareState& s, double now);
-// After a run on one thread that took `seconds`.
-ShareState after_solo_run(ShareState s, double seconds);
+// After a run on one thread that took `seconds`, ending at `now`.
+ShareState after_solo_run(ShareState s, double seconds, double now);
+// After a run that used the team, took `seconds` and ended at `now`.
+ShareState after_team_run(ShareState s, double seconds, double now);
 // After a window of 2-thread runs ending at `now`.
 ShareState after_window(ShareState s, const ShareWindow& w, double now);
 
