@@ -204,7 +204,9 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
                                         : 0.05;
   int most = 0;
   bool stem_only = false;
+  const bool full_rate = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate();
   for (int i = 0; i < t.num_tiles; ++i) {
+    if (t.tiles[i].full_rate_stem_only) continue;
     most = std::max(most, t.tiles[i].mr * t.tiles[i].nr);
     if (!simd::direct_pointwise(p) && t.tiles[i].stem_name != nullptr && conv2d_direct_stem_fits(p, t.tiles[i].nr))
       stem_only = true;
@@ -238,6 +240,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   for (int i = 0; i < t.num_tiles; ++i) {
     const auto& tile = t.tiles[i];
     const bool stem = tile.stem_name != nullptr && conv2d_direct_stem_fits(p, tile.nr);
+    if (tile.full_rate_stem_only && (!stem || !full_rate)) continue;
     if (across && tile.nr != t.lanes) continue;
     if (paired && (!stem || tile.paired_name == nullptr)) continue;
     if (resident && (tile.nr < p.out_c || !resident_fits(p, tile.nr))) continue;
