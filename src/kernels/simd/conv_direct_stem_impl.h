@@ -31,7 +31,6 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
-#include <type_traits>
 #include <utility>
 
 #include "kernels/simd/conv_direct_stem_paired_impl.h"
@@ -218,16 +217,6 @@ struct StemClamp {
   float lo = 0.0f, hi = 0.0f;
 };
 
-// Which bounds of a StemClamp are finite (none: no activation; the lower
-// one: ReLU; both: ReLU6).
-enum class StemBounds { kNone, kLower, kBoth };
-
-inline StemBounds stem_bounds(const StemClamp& c) {
-  constexpr float kInf = std::numeric_limits<float>::infinity();
-  if (c.hi != kInf) return StemBounds::kBoth;
-  return c.lo != -kInf ? StemBounds::kLower : StemBounds::kNone;
-}
-
 inline StemClamp stem_clamp(const GemmEpilogue& ep) {
   constexpr float kInf = std::numeric_limits<float>::infinity();
   if (ep.residual != nullptr || ep.accumulate) return {};
@@ -246,8 +235,7 @@ inline StemClamp stem_clamp(const GemmEpilogue& ep) {
 // with few output channels, or a row's last few pixels, stays on this path.
 template <class T>
 FROST_SIMD_INLINE void stem_store_clamped(typename T::V (&acc)[T::MR][T::NV], float* c, int64_t ldc, int64_t rows,
-                                          int64_t cols, const TileEpilogue& e, typename T::V lo, typename T::V hi,
-                                          StemBounds bounds_kind) {
+                                          int64_t cols, const TileEpilogue& e, typename T::V lo, typename T::V hi) {
   constexpr int MR = T::MR, NV = T::NV, W = T::W;
   using V = typename T::V;
   auto load = [](const float* p, int64_t count, float none) {
@@ -276,34 +264,16 @@ FROST_SIMD_INLINE void stem_store_clamped(typename T::V (&acc)[T::MR][T::NV], fl
   }
   if (rows == MR && cols == T::NR && e.scale == nullptr && e.shift == nullptr) {
     // Without the affine steps after the clamp (the usual case): no test
-    // per vector (they cost as much as the FMAs of a short reduction: a 1×1
-    // layer with 8 channels in has 8 FMAs per vector, ~12 instructions of
-    // epilogue), and only the steps the layer has, chosen once per tile: a
-    // missing bias or an infinite bound costs a vector operation per
-    // accumulator for nothing (three against an RGB 3×3 stem's 27 FMAs
-    // per accumulator when the layer has neither).
-    auto whole = [&](auto add_bias, auto lower, auto upper) {
+    // per vector, a missing bias added as zeros. The tests cost as much as
+    // the FMAs of a short reduction (a 1×1 layer with 8 channels in: 8 FMAs
+    // per vector, ~12 instructions of epilogue).
 #pragma GCC unroll 32
-      for (int r = 0; r < MR; ++r) {
+    for (int r = 0; r < MR; ++r) {
 #pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) {
-          V x = acc[r][v];
-          if constexpr (decltype(add_bias)::value) x += bias[v];
-          if constexpr (decltype(lower)::value) x = xsimd::max(lo, x);
-          if constexpr (decltype(upper)::value) x = xsimd::min(hi, x);
-          x.store_unaligned(c + r * ldc + v * W);
-        }
-      }
-    };
-    using Yes = std::true_type;
-    using No = std::false_type;
-    auto bounds = [&](auto add_bias) {
-      if (bounds_kind == StemBounds::kNone) return whole(add_bias, No{}, No{});
-      if (bounds_kind == StemBounds::kLower) return whole(add_bias, Yes{}, No{});
-      whole(add_bias, Yes{}, Yes{});
-    };
-    if (e.bias != nullptr) return bounds(Yes{});
-    return bounds(No{});
+      for (int v = 0; v < NV; ++v)
+        xsimd::min(hi, xsimd::max(lo, acc[r][v] + bias[v])).store_unaligned(c + r * ldc + v * W);
+    }
+    return;
   }
   if (rows == MR && cols == T::NR) {
 #pragma GCC unroll 32
@@ -376,7 +346,6 @@ void run_stem_share(const Conv2DParams& p, const StemLayout& l, const StemScratc
   const int64_t chunk = dc_div_up(kChunkFloats, panel_floats);
   const StemClamp clamp = stem_clamp(ep);
   const V lo(clamp.lo), hi(clamp.hi);
-  const StemBounds bounds = stem_bounds(clamp);
   for (int64_t qa = w.q0; qa < w.q1; qa += chunk) {
     const int64_t qb = dc_min(w.q1, qa + chunk);
     // The row's geometry is computed when the tiles enter a new output
@@ -430,7 +399,7 @@ void run_stem_share(const Conv2DParams& p, const StemLayout& l, const StemScratc
           continue;
         }
         if (clamp.in_line) {
-          stem_store_clamped<T>(acc, c, p.out_c, rows, cols, e, lo, hi, bounds);
+          stem_store_clamped<T>(acc, c, p.out_c, rows, cols, e, lo, hi);
           continue;
         }
         // Through a buffer: were acc's address to reach the store function,
