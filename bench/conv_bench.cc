@@ -115,6 +115,11 @@ std::vector<ConvCase> cases() {
       // speech_commands_conv: an MFCC image (98 frames × 40 coefficients)
       {"20x8_98x40x1_to_64", same_conv(98, 40, 1, 64, 20, 8, 1, false), false},
       {"10x4_49x20x64_to_64", same_conv(49, 20, 64, 64, 10, 4, 1, false), false},
+      {"5x5_128x43x32_to_64", same_conv(128, 43, 32, 64, 5, 1, false), false},  // captcha_cnn
+      // opencv_face_detector's 19² layers: 25 Winograd tiles, two GEMM row
+      // tiles and one tile more.
+      {"3x3_19x19x256_to_256", same_conv(19, 19, 256, 256, 3, 1, false), false},
+      {"3x3_19x19x256_to_128", same_conv(19, 19, 256, 128, 3, 1, false), false},
       // MobileNetV2's 1×1 layers at their extremes, at width 1.0 (large/) and
       // at the corpus' small width: an expansion of few channels over many
       // pixels (the output, not the FMAs, is most of the traffic), a
@@ -127,6 +132,15 @@ std::vector<ConvCase> cases() {
       {"1x1_64x64x8_to_16", same_conv(64, 64, 8, 16, 1, 1, false), false},
       {"3x3_28x28x1_to_32", same_conv(28, 28, 1, 32, 3, 1, false), false},
       {"3x3_64x64x2_to_32", same_conv(64, 64, 2, 32, 3, 1, false), false},
+      // The taps kernel's other layers (conv_taps.h): one or two channels
+      // whose filter does not fit the registers (an MNIST 5×5 layer, a
+      // grayscale stem to 64, two channels at stride 2), 8 channels to one
+      // vector of outputs.
+      {"5x5_28x28x1_to_32", same_conv(28, 28, 1, 32, 5, 1, false), false},
+      {"3x3_112x112x1_to_64", same_conv(112, 112, 1, 64, 3, 1, false), false},
+      {"3x3s2_128x128x2_to_32", same_conv(128, 128, 2, 32, 3, 2, false), false},
+      {"3x3_56x56x8_to_16", same_conv(56, 56, 8, 16, 3, 1, false), false},
+      {"3x3_32x32x8_to_12", same_conv(32, 32, 8, 12, 3, 1, false), false},
       {"1x1_56x56x24_to_144", same_conv(56, 56, 24, 144, 1, 1, false), false},
       {"1x1_28x28x32_to_192", same_conv(28, 28, 32, 192, 1, 1, false), false},
       {"1x1_56x56x96_to_24", same_conv(56, 56, 96, 24, 1, 1, false), false},

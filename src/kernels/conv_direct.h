@@ -73,6 +73,12 @@ struct ConvDirectPlan {
   // (simd/conv_resident.h), on the same packed filter, where the run fits
   // it (else the tile above).
   bool resident = false;
+  // A few-channel layer on Zen 5 AVX-512 (fma_rate.h) with one or two
+  // inputs, or 8 inputs and at most 16 outputs: the reduction as one loop
+  // over a tap table into a padded strip per output row
+  // (simd/conv_taps.h), on the same packed filter, where the run fits it
+  // (else the tile above).
+  bool taps = false;
   // A pointwise layer on Zen 5 AVX-512 (fma_rate.h) whose tile has one: the
   // panel kernel (simd/conv_pointwise_panel.h), a run of pixel tiles per
   // call, on the same packed filter, where the run is pointwise and its

@@ -20,6 +20,7 @@
 #include "kernels/simd/conv_direct_kernel_table.h"
 #include "kernels/simd/conv_pointwise_panel.h"
 #include "kernels/simd/conv_resident.h"
+#include "kernels/simd/conv_taps.h"
 #include "kernels/simd/direct_padding_taps.h"
 
 namespace frost::kernels {
@@ -773,6 +774,102 @@ TEST_CASE("conv2d_direct_plan: declines groups and SSE2; the tile follows out_c;
   CHECK(conv2d_direct_stem_fits(p, 16));
   p.in_c = 9;
   CHECK_FALSE(conv2d_direct_stem_fits(p, 16));
+}
+
+namespace {
+// A layer for the taps kernel: in_c · stride_w ∈ {1, 2, 4, 8}, windows
+// from 1×2 to tall and wide ones (20×8), dilation, any padding; rows of 1
+// to 50 pixels (every near-equal split of a row into tiles of up to 24,
+// 12 or 6 pixels), more than 8 outputs.
+Conv2DParams random_taps_conv(std::mt19937_64& rng, int64_t nr) {
+  for (;;) {
+    Conv2DParams p;
+    p.batch = pick(rng, {1, 1, 2});
+    p.in_c = pick(rng, {1, 1, 2, 4, 8});
+    p.stride_w = p.in_c == 8 ? 1 : pick(rng, {1, 1, 2});
+    p.stride_h = pick(rng, {1, 1, 2, 3});
+    p.filter_h = pick(rng, {1, 2, 3, 3, 5, 20});
+    p.filter_w = rng() % 3 == 0 ? pick(rng, {1, 3, 8}) : std::min<int64_t>(p.filter_h, 5);
+    p.dilation_h = rng() % 5 == 0 ? 2 : 1;
+    p.dilation_w = rng() % 5 == 0 ? 2 : 1;
+    p.in_h = pick(rng, {1, 3, 7, 16, 25});
+    p.in_w = 1 + static_cast<int64_t>(rng() % 50);
+    p.out_c = pick(rng, {9, 15, 16, 17, 31, 32, 33, 50, 64, 65, 100});
+    if (!simd::conv_taps_fits(p, nr) || simd::direct_pointwise(p)) continue;
+    const int mode = static_cast<int>(rng() % 3);
+    if (!(mode == 2 ? explicit_geometry(p, rng) : finish_geometry(p, mode == 0))) continue;
+    if (simd::conv_taps_fits(p, nr)) return p;
+  }
+}
+}  // namespace
+
+TEST_CASE("conv2d_direct_f32: few-channel layers in the taps kernel against conv2d_reference") {
+  // Every AVX-512 tile whose panel width the taps kernel takes (16, 32,
+  // 64 channels), asked for the taps kernel (the plan picks it on Zen 5
+  // only): in place and strip tiles, rows whose filter rows lie partly
+  // outside the input, every epilogue step, 1 and 2 threads, accumulate.
+  if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return;
+  std::mt19937_64 rng(seed() + 17);
+  const Activation acts[] = {Activation::kNone, Activation::kRelu6, Activation::kRelu, Activation::kLeakyRelu};
+  int runs = 0;
+  for (int tile = 0; tile < conv2d_direct_tile_count(GemmIsa::kAvx512); ++tile) {
+    const ConvDirectPlan base = conv2d_direct_tile(tile, GemmIsa::kAvx512, /*stem=*/true);
+    if (base.nr != 16 && base.nr != 32 && base.nr != 64) continue;
+    for (int iter = 0; iter < 60; ++iter) {
+      Options o;
+      o.plan = base;
+      const Conv2DParams p = random_taps_conv(rng, o.plan.nr);
+      o.plan.taps = true;
+      REQUIRE(std::string(conv2d_direct_kernel_name(o.plan)) == "conv2d_taps_f32_avx512");
+      o.threads = 1 + iter / 4 % 2;
+      vary_epilogue(o, iter, acts, 8);
+      if (!check(rng, p, o)) return;
+      if (iter % 8 < 2) check_accumulate(rng, o.plan, p);
+      ++runs;
+    }
+  }
+  CHECK(runs >= 60 * 3);
+  // A run the taps kernel does not take (3 channels) on a taps plan runs
+  // its tile on the same packing.
+  Conv2DParams q;
+  REQUIRE(square_conv(q, 1, 9, 7, 3, 32, 3, 1, true, 1));
+  CHECK_FALSE(simd::conv_taps_fits(q, 32));
+  Options o;
+  o.plan = conv2d_direct_tile(0, GemmIsa::kAvx512, true);
+  o.plan.taps = true;
+  o.bias = true;
+  CHECK(check(rng, q, o));
+}
+
+TEST_CASE("conv2d_direct_plan: the taps kernel's layers (one or two channels; 8 channels to one vector)") {
+  if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return;
+  const bool zen5 = zmm_fma_full_rate();
+  Conv2DParams speech, two, yolo, fashion, rgb, eight_wide;
+  const Conv2DParams* taken[] = {&speech, &two, &yolo};
+  speech.in_h = 98, speech.in_w = 40, speech.in_c = 1, speech.out_c = 64, speech.filter_h = 20, speech.filter_w = 8;
+  REQUIRE(finish_geometry(speech, true));
+  REQUIRE(square_conv(two, 1, 64, 64, 2, 32, 3, 1, true, 1));
+  REQUIRE(square_conv(yolo, 1, 184, 320, 8, 16, 3, 1, true, 1));
+  REQUIRE(square_conv(fashion, 1, 28, 28, 1, 28, 3, 1, true, 1));  // resident
+  REQUIRE(square_conv(rgb, 1, 224, 224, 3, 32, 3, 2, true, 1));    // the stem's
+  REQUIRE(square_conv(eight_wide, 1, 64, 64, 8, 32, 3, 1, true, 1));
+  std::mt19937_64 rng(seed() + 18);
+  for (const Conv2DParams* p : taken) {
+    const ConvDirectPlan plan = conv2d_direct_plan(*p, GemmIsa::kAvx512);
+    CHECK(plan.taps == zen5);
+    CHECK(plan.nr == std::min<int64_t>(64, (p->out_c + 15) / 16 * 16));
+    Options o;
+    o.plan = plan;
+    o.bias = true;
+    o.act = Activation::kRelu;
+    o.threads = 2;
+    CHECK(check(rng, *p, o));
+  }
+  CHECK_FALSE(conv2d_direct_plan(fashion, GemmIsa::kAvx512).taps);
+  CHECK(conv2d_direct_plan(fashion, GemmIsa::kAvx512).resident == zen5);
+  CHECK_FALSE(conv2d_direct_plan(rgb, GemmIsa::kAvx512).taps);
+  CHECK_FALSE(conv2d_direct_plan(eight_wide, GemmIsa::kAvx512).taps);
+  if (conv2d_direct_isa_supported(GemmIsa::kAvx2)) CHECK_FALSE(conv2d_direct_plan(speech, GemmIsa::kAvx2).taps);
 }
 
 }  // namespace frost::kernels

@@ -184,6 +184,8 @@ TEST_CASE("conv2d_transpose_direct_f32: decoder shapes, batch > 1, threads") {
       {1, 9, 9, 70, 20, 3, 1, true},      // stride 1, more than 4 vectors of in_c
       {1, 6, 20, 3, 40, 3, 3, true},      // stride 3, out_c not a multiple of W
       {1, 4, 45, 20, 8, 3, 1, true},      // rows of full tiles then a remainder tile of its exact width
+      {1, 5, 40, 16, 13, 3, 1, true},     // 3 column taps per ky run together, odd out_c (halves + a last step)
+      {1, 6, 30, 40, 9, 5, 2, false},     // 5×5 stride 2 VALID, 3 vectors of in_c: 3 and 2 column taps per ky
   };
   for (GemmIsa isa : ::frost::testing::runnable_isas())
     for (const Geo& g : geos)

@@ -173,7 +173,12 @@ TEST_CASE("conv2d_winograd_f32: layers of real networks' shapes, blocks and chan
   struct Geo {
     int64_t batch, h, w, cin, cout;
   };
-  const Geo geos[] = {{1, 28, 28, 32, 32}, {2, 14, 14, 64, 96}, {1, 7, 7, 128, 160}, {1, 9, 11, 48, 136}};
+  // 19²×256→256: few tiles under a large filter, one block per part
+  // (winograd_fit_units; 19²×160→192 one block on 1 thread only);
+  // 32×11×128→129: parts of 96 and 33 channels, which keep the cache
+  // budget's blocks.
+  const Geo geos[] = {{1, 28, 28, 32, 32}, {2, 14, 14, 64, 96}, {1, 7, 7, 128, 160}, {1, 9, 11, 48, 136},
+                      {1, 19, 19, 256, 256}, {1, 19, 19, 160, 192}, {1, 32, 11, 128, 129}};
   for (GemmIsa isa : winograd_isas())
     for (const Geo& g : geos)
       for (int threads : {1, 2}) {
@@ -194,7 +199,8 @@ TEST_CASE("conv2d_winograd_f32: the same bits on 1 and 2 threads") {
   // output is summed in the same order.
   std::mt19937_64 rng(seed() + 102);
   for (GemmIsa isa : winograd_isas())
-    for (const auto& [batch, h, cin, cout] : {std::tuple{2, 29, 24, 40}, std::tuple{1, 13, 64, 96}, std::tuple{1, 5, 8, 8}}) {
+    for (const auto& [batch, h, cin, cout] : {std::tuple{2, 29, 24, 40}, std::tuple{1, 13, 64, 96}, std::tuple{1, 5, 8, 8},
+                                              std::tuple{1, 19, 160, 192}, std::tuple{1, 19, 256, 256}}) {
       Conv2DParams p;
       REQUIRE(square_conv(p, batch, h, h + 2, cin, cout, 3, 1, true, 1));
       const std::vector<float> in = random_vec(rng, p.batch * p.in_h * p.in_w * p.in_c);

@@ -25,6 +25,20 @@ TEST_CASE("winograd blocks: a small layer gets blocks of at least kMinWinogradBl
   CHECK(winograd_block_count(32, 8, 100, 2) == kChunksPerThread * 2);
 }
 
+TEST_CASE("winograd blocks: one block where the filter outweighs every tile's V and M") {
+  // opencv_face_detector's 19²×256→256 on 1 thread: 2 units, U 9.4 MB, V
+  // and M of the 25 tiles 1.8 MB.
+  CHECK(winograd_fit_units(0, 2, 9.4e6, 1.8e6) == 2);
+  CHECK(winograd_block_count(2, 12, winograd_fit_units(0, 2, 9.4e6, 1.8e6), 1) == 1);
+  // Below kWholeBlockFilterRatio times the tiles' bytes the budget stays.
+  CHECK(winograd_fit_units(3, 40, 6.0e6, 6.0e6) == 3);
+  CHECK(winograd_fit_units(0, 40, 6.0e6, 6.0e6) == 1);
+  CHECK(winograd_fit_units(5, 40, kWholeBlockFilterRatio * 6.0e6, 6.0e6) == 40);
+  // A filter below kWholeBlockFilterBytes stays in L3 between blocks:
+  // captcha_cnn's 32×11×128→129 (U 2.4 MB, V and M 0.94 MB) keeps its blocks.
+  CHECK(winograd_fit_units(0, 2, 2.4e6, 0.94e6) == 1);
+}
+
 TEST_CASE("winograd blocks: random counts stay within their bounds") {
   std::mt19937_64 rng(20261207);
   for (int iter = 0; iter < 2000; ++iter) {

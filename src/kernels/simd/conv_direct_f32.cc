@@ -12,6 +12,7 @@
 #include "kernels/simd/conv_pointwise_across.h"
 #include "kernels/simd/conv_pointwise_panel.h"
 #include "kernels/simd/conv_resident.h"
+#include "kernels/simd/conv_taps.h"
 #include "kernels/simd/conv_util.h"
 #include "kernels/simd/direct_padding_taps.h"
 #include "kernels/simd/direct_conv_rate.h"
@@ -70,6 +71,24 @@ bool resident_fits(const Conv2DParams& p, int64_t nr) {
   const int64_t k = p.filter_h * p.filter_w * p.in_c;
   const bool shape = simd::direct_pointwise(p) ? p.in_c <= 8 : p.in_c * p.stride_w <= 8;
   return p.groups == 1 && p.out_c > 8 && p.in_c >= 1 && shape && simd::resident_panel_fits(k, nr);
+}
+
+// The panel width the taps kernel runs p with: its outputs rounded up to
+// whole vectors, at most 64 (more in several panels).
+int64_t taps_nr(const Conv2DParams& p) { return std::min<int64_t>(64, simd::round_up(p.out_c, 16)); }
+
+// Where the taps kernel (simd/conv_taps.h) runs a layer on Zen 5 AVX-512,
+// two separate rules (conv2d_direct_plan has the numbers):
+//  - one or two input channels, a window of more than one tap, more than 8
+//    outputs, not in registers (resident_fits): the stem tiles' runs are
+//    a filter row of fw·in_c ≤ 16 steps, and their rows' tails;
+//  - 8 input channels, stride 1, 9 to 16 outputs (one vector): the stem
+//    tiles' window copies and 16-pixel tiles.
+bool taps_fits(const Conv2DParams& p) {
+  if (!simd::conv_taps_fits(p, taps_nr(p)) || p.out_c <= 8) return false;
+  const bool one_or_two = p.in_c <= 2 && p.filter_h * p.filter_w > 1 && !resident_fits(p, taps_nr(p));
+  const bool eight_to_one_vector = p.in_c == 8 && p.stride_w == 1 && p.out_c <= 16;
+  return one_or_two || eight_to_one_vector;
 }
 
 // Where the panel kernel runs a layer of `plan` (ConvDirectPlan::panel):
@@ -247,12 +266,24 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // 5.74 (6.06); 3×3 28²×1→32 12 × 32 4.52 -> 2.99 (4.11).
   const bool resident = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() &&
                         resident_fits(p, simd::round_up(p.out_c, t.lanes));
+  // On Zen 5 the few-channel layers of taps_fits run in the taps kernel
+  // (simd/conv_taps.h) on the packing of a tile of its panel width.
+  // bench_conv, Zen 5 VM, AVX-512, 1 thread, 3-5 interleaved rounds,
+  // medians µs, stem tile -> taps (oneDNN): one or two channels: 20×8
+  // 98×40×1→64 6 × 64 377-395 -> 303-324 (324-368); 3×3 64²×2→32 16 × 16
+  // 24.6-26.1 -> 21.5-22.7 (23.2-27.5); 5×5 28²×1→32 8.18 -> 5.76
+  // (6.83-7.42); 112²×1→64 99.5 -> 87.1 (85.5-88.7); s2 128²×2→32 28.9 ->
+  // 22.9 (24.2-25.5). Eight channels to one vector: 184×320×8→16 16 × 16
+  // 678 -> 643 (612-617); 56²×8→16 24 × 16 35.9 -> 34.8 (32.9-33.7);
+  // 32²×8→12 13.1 -> 11.8 (11.9-12.5).
+  const bool taps = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() && !resident && taps_fits(p);
   double best = std::numeric_limits<double>::infinity();
   for (int i = 0; i < t.num_tiles; ++i) {
     const auto& tile = t.tiles[i];
     const bool stem = tile.stem_name != nullptr && conv2d_direct_stem_fits(p, tile.nr);
     if (tile.full_rate_stem_only && (!stem || !rgb_stem)) continue;
     if (across && tile.nr != t.lanes) continue;
+    if (taps && tile.nr != taps_nr(p)) continue;
     if (paired && (!stem || tile.paired_name == nullptr)) continue;
     if (resident && (tile.nr < p.out_c || !resident_fits(p, tile.nr))) continue;
     if (!stem && (stem_only || 4 * tile.mr * tile.nr < 3 * most)) continue;
@@ -286,6 +317,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   plan.across = across && plan.valid();
   plan.paired = paired && plan.valid();
   plan.resident = resident && plan.valid();
+  plan.taps = taps && plan.valid();
   // On Zen 5 a pointwise layer's tile runs in the panel kernel where it has
   // one (conv_pointwise_panel.h; Zen 4 and Intel keep the direct modes, not
   // measured there), unless its whole filter stays in registers (resident);
@@ -311,6 +343,7 @@ const char* conv2d_direct_kernel_name(const ConvDirectPlan& plan) {
   if (t == nullptr) return "none";
   if (plan.across) return "conv2d_pointwise_across_f32_16px_avx512";
   if (plan.resident) return "conv2d_resident_f32_avx512";
+  if (plan.taps) return "conv2d_taps_f32_avx512";
   if (plan.panel && simd::conv_pointwise_panel_name(plan.panel_rows(), plan.nr) != nullptr)
     return simd::conv_pointwise_panel_name(plan.panel_rows(), plan.nr);
   const char* stem_name = t->tiles[plan.tile].stem_name;
@@ -355,11 +388,19 @@ bool run_resident(const ConvDirectPlan& plan, const Conv2DParams& p) {
 }
 }  // namespace
 
+namespace {
+// The taps kernel where the plan asks for it and the run's geometry fits it.
+bool run_taps(const ConvDirectPlan& plan, const Conv2DParams& p) {
+  return plan.taps && plan.isa == GemmIsa::kAvx512 && simd::conv_taps_fits(p, plan.nr);
+}
+}  // namespace
+
 size_t conv2d_direct_scratch_floats(const ConvDirectPlan& plan, const Conv2DParams& p, int threads) {
   const simd::DirectConvKernelTable* t = plan.valid() ? table_for(plan.isa) : nullptr;
   if (t == nullptr) return 0;
   threads = simd::resolve_threads(threads);
   const size_t tile = t->tiles[plan.tile].scratch_floats(p, threads, run_stem(plan, p));
+  if (run_taps(plan, p)) return std::max(tile, simd::conv_taps_scratch_floats(p, threads));
   return run_resident(plan, p) ? std::max(tile, simd::conv_resident_scratch_floats(p, threads)) : tile;
 }
 
@@ -398,6 +439,13 @@ void conv2d_direct_f32(const ConvDirectPlan& plan, const Conv2DParams& p, const 
                                             : simd::own_scratch(simd::conv_resident_scratch_floats(p, threads));
     simd::conv_resident_f32_avx512(p, simd::direct_pointwise(p), input, packed_filter, plan.nr, output, ep, threads,
                                    scratch);
+    return;
+  }
+  if (run_taps(plan, p)) {
+    const int threads = threads_at(simd::kFlops);
+    float* scratch =
+        run.scratch != nullptr ? run.scratch : simd::own_scratch(simd::conv_taps_scratch_floats(p, threads));
+    simd::conv_taps_f32_avx512(p, input, packed_filter, plan.nr, output, ep, threads, scratch);
     return;
   }
   // Small 1×1 layers split where they can by pixels (direct_conv_rate.h).

@@ -18,6 +18,7 @@
 #include "kernels/simd/conv_direct_kernel_table.h"
 #include "kernels/simd/conv_resident.h"
 #include "kernels/simd/epilogue_impl.h"
+#include "kernels/simd/panel_epilogue_avx512.h"
 #include "kernels/simd/thread_policy.h"
 
 namespace frost::kernels::simd {
@@ -32,54 +33,6 @@ constexpr int64_t kMaxContiguousK = 8;
 // Pixels per unit of work: the threads share units, and an epilogue that
 // is not a clamp runs on a unit's output (at most 16 KiB) while it is in L1.
 constexpr int64_t kUnitPixels = 64;
-
-struct FlatTraits {  // what epilogue_impl.h needs of a tile's traits
-  using V = xsimd::batch<float, xsimd::avx512f>;
-  static constexpr int W = kLanes;
-};
-
-// What the kernel does after the sums: add the bias and clamp to [lo, hi]
-// (an epilogue of bias and none / ReLU / ReLU6, the usual one), then with
-// `post` scale and shift, or store them (adding the output's previous
-// contents with accumulate) for apply_epilogue.
-struct PanelEpilogue {
-  bool in_line = false;
-  bool accumulate = false;
-  bool post = false;
-  float lo = 0.0f, hi = 0.0f;
-};
-
-PanelEpilogue panel_epilogue(const GemmEpilogue& ep) {
-  constexpr float kInf = std::numeric_limits<float>::infinity();
-  PanelEpilogue e;
-  e.accumulate = ep.accumulate;
-  if (ep.residual != nullptr || ep.accumulate) return e;
-  const bool post = ep.post_scale != nullptr || ep.post_shift != nullptr;
-  switch (ep.activation) {
-    case Activation::kNone: e = {true, false, post, -kInf, kInf}; break;
-    case Activation::kRelu: e = {true, false, post, 0.0f, kInf}; break;
-    case Activation::kRelu6: e = {true, false, post, 0.0f, 6.0f}; break;
-    default: break;
-  }
-  return e;
-}
-
-// The panel's per-channel operands padded to whole vectors (bias and shift
-// with zeros, scale with ones), so that the kernel loads them without
-// masks.
-struct PanelColumns {
-  alignas(64) float bias[kMaxNv * kLanes] = {};
-  alignas(64) float scale[kMaxNv * kLanes];
-  alignas(64) float shift[kMaxNv * kLanes] = {};
-  PanelColumns(const GemmEpilogue& ep, int64_t j0, int64_t cols) {
-    for (float& x : scale) x = 1.0f;
-    for (int64_t j = 0; j < cols; ++j) {
-      if (ep.bias != nullptr) bias[j] = ep.bias[j0 + j];
-      if (ep.post_scale != nullptr) scale[j] = ep.post_scale[j0 + j];
-      if (ep.post_shift != nullptr) shift[j] = ep.post_shift[j0 + j];
-    }
-  }
-};
 
 // Output pixels [0, rows) of one panel: cols (≤ NV·16) channels at c (row
 // stride ldc). Pixel r's tap k is at x[r·step + k] (kContiguous) or
@@ -217,7 +170,7 @@ void pointwise_run(const Conv2DParams& p, ResidentRows run_rows, const float* in
       for (int64_t m = m0; m < m1; m += kUnitPixels) {
         const int64_t rows = m1 - m < kUnitPixels ? m1 - m : kUnitPixels;
         run_rows(input + m * in_c, in_c, nullptr, rows, panel, &col, cols, output + m * out_c + j0, out_c, e);
-        apply_epilogue<FlatTraits>(output, out_c, m, j0, rows, cols, ep);
+        apply_epilogue<PanelTraits>(output, out_c, m, j0, rows, cols, ep);
       }
     }
   });
@@ -248,7 +201,7 @@ void window_run(const Conv2DParams& p, ResidentRows run_rows, const float* input
         fill_strip(p, input, row, strip);
         const int64_t m = row * p.out_w;
         run_rows(strip, p.stride_w * p.in_c, off, p.out_w, panel, &col, cols, output + m * out_c + j0, out_c, e);
-        if (!e.in_line) apply_epilogue<FlatTraits>(output, out_c, m, j0, p.out_w, cols, ep);
+        if (!e.in_line) apply_epilogue<PanelTraits>(output, out_c, m, j0, p.out_w, cols, ep);
       }
     }
   });

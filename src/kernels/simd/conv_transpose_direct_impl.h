@@ -32,6 +32,10 @@
 //    tile is MR pixels × one in_c channel, vectorised over out_c (the
 //    reduction, padded with zeros to a multiple of W in the dy copy and the
 //    filter, packed [tap][in_c][out_c]), summed across lanes at the end.
+//
+// On Zen 5 (zmm_fma_full_rate) a kChannels tile runs the column taps of one
+// ky together (conv_transpose_kx_group_impl.h): each dy value broadcast once
+// feeds every pixel of the tile that reads it.
 #pragma once
 
 #include <algorithm>
@@ -41,8 +45,10 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/conv.h"
+#include "kernels/fma_rate.h"
 #include "kernels/simd/broadcast_fma_impl.h"
 #include "kernels/simd/conv_transpose_direct_kernel_table.h"
+#include "kernels/simd/conv_transpose_kx_group_impl.h"
 #include "kernels/simd/conv_util.h"
 #include "kernels/simd/masked_impl.h"
 #include "kernels/simd/thread_policy.h"
@@ -70,6 +76,15 @@ struct TdTraits {
     const int fit = ((kWide ? 32 : 16) - nr) / (2 * nr);
     return fit < mr(nr) - 1 ? fit : mr(nr) - 1;
   }
+  // Pixels per one-row tile whose ky groups of nkx column taps run
+  // together (td_kx_group_channels): its accumulators, nkx·NR filter
+  // vectors and a broadcast in the registers, and at most 12 dy columns
+  // (MR + nkx − 1), whose offsets stay in general registers.
+  static constexpr int group_mr(int nr, int nkx) {
+    const int fit = ((kWide ? 32 : 16) - 1 - nkx * nr) / nr;
+    const int mr = fit < 13 - nkx ? fit : 13 - nkx;
+    return mr > 1 ? mr : 1;
+  }
   static constexpr int kReduceMR = kWide ? 8 : 4;
   static constexpr int kMaxMR = kWide ? 12 : 8;
 };
@@ -83,6 +98,7 @@ struct TdGeometry {
   int64_t nr;        // kChannels: vectors per full in_c block
   int64_t blocks;    // kChannels: in_c blocks
   int64_t taps;      // fh·fw
+  bool group_kx;     // a ky's column taps in one pass (td_kx_group_channels)
 };
 
 inline int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
@@ -102,6 +118,9 @@ TdGeometry td_geometry(const Conv2DParams& p) {
   g.nr = std::min<int64_t>(T::kMaxNR, (p.in_c + W - 1) / W);
   g.blocks = (p.in_c + g.nr * W - 1) / (g.nr * W);
   g.taps = p.filter_h * p.filter_w;
+  // Measured on Zen 5 (AVX-512, two full-width FMA pipes), where the
+  // broadcast loads limited the one-tap passes; other CPUs keep those.
+  g.group_kx = T::kWide && zmm_fma_full_rate();
   return g;
 }
 
@@ -137,23 +156,33 @@ size_t td_scratch_floats(const Conv2DParams& p) {
 }
 
 // One tap of td_tile_channels: its multiply-adds for
-// pixels [kSkipFirst, MR − kSkipLast) of each row.
+// pixels [kSkipFirst, MR − kSkipLast) of each row. The pixels are reached
+// from one pointer per row that steps through out_c and MR − 1 offsets
+// (i·cp) kept in registers: written as d[y] + i·cp + co, GCC gave each of
+// the 2·MR addresses an induction variable of its own and spilled them
+// (5×5 s2 decoder, pair tiles of 7 pixels: vmovq from xmm in the loop).
 template <class T, int MR, int NR, int ROWS, int kSkipFirst, int kSkipLast>
 FROST_SIMD_INLINE void td_tap_channels(typename T::V (&acc)[ROWS][MR][NR], const float* const* d, const float* w,
-                                       int64_t out_c, int64_t cp, int64_t wstride) {
+                                       int64_t out_c, const int64_t (&off)[MR], int64_t wstride) {
   using V = typename T::V;
   constexpr int W = T::W;
-  for (int64_t co = 0; co < out_c; ++co) {
+  const float* px[ROWS];
+#pragma GCC unroll 2
+  for (int y = 0; y < ROWS; ++y) px[y] = d[y];
+  const float* const w_end = w + out_c * wstride;
+  for (; w != w_end; w += wstride) {
     V wv[NR];
 #pragma GCC unroll 4
-    for (int v = 0; v < NR; ++v) wv[v] = V::load_unaligned(w + co * wstride + v * W);
+    for (int v = 0; v < NR; ++v) wv[v] = V::load_unaligned(w + v * W);
 #pragma GCC unroll 2
-    for (int y = 0; y < ROWS; ++y)
+    for (int y = 0; y < ROWS; ++y) {
 #pragma GCC unroll 16
       for (int i = kSkipFirst; i < MR - kSkipLast; ++i) {
 #pragma GCC unroll 4
-        for (int v = 0; v < NR; ++v) fma_broadcast(acc[y][i][v], wv[v], d[y] + i * cp + co);
+        for (int v = 0; v < NR; ++v) fma_broadcast(acc[y][i][v], wv[v], px[y] + off[i]);
       }
+      ++px[y];
+    }
   }
 }
 
@@ -176,7 +205,8 @@ inline int td_tap_edges(int64_t col, int mr, int64_t m, int64_t out_w) {
 // load between twice the accumulators (td_pair_fits).
 template <class T, int MR, int NR, int ROWS>
 FROST_SIMD_INLINE void td_tile_channels(const float* const* const* taps_dy, const float* const* taps_w,
-                                        const int* edges, int ntaps, int64_t out_c, int64_t cp, int64_t wstride,
+                                        const int* edges, int ntaps, int nkx, int64_t out_c, int64_t cp,
+                                        int64_t wstride,
                                         float* const* out, int64_t out_stride, int64_t m, int64_t lanes) {
   using V = typename T::V;
   constexpr int W = T::W;
@@ -187,16 +217,25 @@ FROST_SIMD_INLINE void td_tile_channels(const float* const* const* taps_dy, cons
     for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 4
       for (int v = 0; v < NR; ++v) acc[y][i][v] = V(0.0f);
-  for (int t = 0; t < ntaps; ++t) {
-    const float* d[ROWS];
+  if (td_kx_group_fits<T, MR, NR, ROWS, 3>() && nkx == 3) {
+    td_tile_kx_groups<T, MR, NR, ROWS, 3>(acc, taps_dy, taps_w, edges, ntaps, out_c, cp, wstride);
+  } else if (td_kx_group_fits<T, MR, NR, ROWS, 2>() && nkx == 2) {
+    td_tile_kx_groups<T, MR, NR, ROWS, 2>(acc, taps_dy, taps_w, edges, ntaps, out_c, cp, wstride);
+  } else {
+    int64_t off[MR];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) off[i] = i * cp;
+    for (int t = 0; t < ntaps; ++t) {
+      const float* d[ROWS];
 #pragma GCC unroll 2
-    for (int y = 0; y < ROWS; ++y) d[y] = taps_dy[y][t];
-    const float* w = taps_w[t];
-    switch (edges[t]) {
-      case 0: td_tap_channels<T, MR, NR, ROWS, 0, 0>(acc, d, w, out_c, cp, wstride); break;
-      case 1: td_tap_channels<T, MR, NR, ROWS, 1, 0>(acc, d, w, out_c, cp, wstride); break;
-      case 2: td_tap_channels<T, MR, NR, ROWS, 0, 1>(acc, d, w, out_c, cp, wstride); break;
-      default: td_tap_channels<T, MR, NR, ROWS, 1, 1>(acc, d, w, out_c, cp, wstride); break;
+      for (int y = 0; y < ROWS; ++y) d[y] = taps_dy[y][t];
+      const float* w = taps_w[t];
+      switch (edges[t]) {
+        case 0: td_tap_channels<T, MR, NR, ROWS, 0, 0>(acc, d, w, out_c, off, wstride); break;
+        case 1: td_tap_channels<T, MR, NR, ROWS, 1, 0>(acc, d, w, out_c, off, wstride); break;
+        case 2: td_tap_channels<T, MR, NR, ROWS, 0, 1>(acc, d, w, out_c, off, wstride); break;
+        default: td_tap_channels<T, MR, NR, ROWS, 1, 1>(acc, d, w, out_c, off, wstride); break;
+      }
     }
   }
 #pragma GCC unroll 2
@@ -241,7 +280,7 @@ FROST_SIMD_INLINE void td_tile_reduce(const float* const* taps_dy, const float* 
 // out_px0[y] that row's pixel 0.
 template <class T, int MR, int NR, int ROWS>
 void td_row_block_channels(const TdGeometry& g, const Conv2DParams& p, const float* const* const* tap_rows,
-                           const int64_t* tap_col0, const int64_t* tap_t, int ntaps, const float* packed,
+                           const int64_t* tap_col0, const int64_t* tap_t, int ntaps, int nkx, const float* packed,
                            int64_t block, float* const* out_px0, int64_t j0, int64_t j1, int64_t ci0) {
   constexpr int W = T::W;
   const int64_t bw = g.nr * W;
@@ -261,7 +300,8 @@ void td_row_block_channels(const TdGeometry& g, const Conv2DParams& p, const flo
       for (int i = 0; i < ntaps; ++i) tdy[y][i] = tap_rows[y][i] + (tap_col0[i] + j) * g.cp;
       out[y] = out_px0[y] + j * stride + ci0;
     }
-    td_tile_channels<T, MR, NR, ROWS>(tdy_rows, tw, edges, ntaps, p.out_c, g.cp, bw, out, stride, m, lanes);
+    td_tile_channels<T, MR, NR, ROWS>(tdy_rows, tw, edges, ntaps, nkx, p.out_c, g.cp, bw, out, stride, m,
+                                      lanes);
   }
 }
 
@@ -287,11 +327,11 @@ bool td_pair_fits(int64_t count, int64_t nr) {
 // and 1 .. T::pair_mr(NR) for two, for each NR.
 template <class T, int NR>
 void td_row_block(const TdGeometry& g, const Conv2DParams& p, const float* const* const* tap_rows, int rows,
-                  const int64_t* tap_col0, const int64_t* tap_t, int ntaps, const float* packed, int64_t block,
+                  const int64_t* tap_col0, const int64_t* tap_t, int ntaps, int nkx, const float* packed, int64_t block,
                   float* const* out_px0, int64_t count, int64_t ci0) {
   if (rows == 2 && td_pair_fits<T>(count, NR)) {
     [&]<int... M>(std::integer_sequence<int, M...>) {
-      ((count == M + 1 ? (td_row_block_channels<T, M + 1, NR, 2>(g, p, tap_rows, tap_col0, tap_t, ntaps, packed,
+      ((count == M + 1 ? (td_row_block_channels<T, M + 1, NR, 2>(g, p, tap_rows, tap_col0, tap_t, ntaps, nkx, packed,
                                                                   block, out_px0, 0, count, ci0),
                           0)
                        : 0),
@@ -299,19 +339,24 @@ void td_row_block(const TdGeometry& g, const Conv2DParams& p, const float* const
     }(std::make_integer_sequence<int, T::pair_mr(NR)>{});
     return;
   }
-  constexpr int kFull = T::mr(NR);
-  const int64_t full = count / kFull * kFull;
-  for (int y = 0; y < rows; ++y) {
-    auto tiles = [&]<int MR>(int64_t j0, int64_t j1) {
-      td_row_block_channels<T, MR, NR, 1>(g, p, tap_rows + y, tap_col0, tap_t, ntaps, packed, block, out_px0 + y,
-                                          j0, j1, ci0);
-    };
-    tiles.template operator()<kFull>(0, full);
-    const int64_t rest = count - full;
-    [&]<int... M>(std::integer_sequence<int, M...>) {
-      ((rest == M + 1 ? (tiles.template operator()<M + 1>(full, count), 0) : 0), ...);
-    }(std::make_integer_sequence<int, kFull - 1>{});
-  }
+  auto single_rows = [&]<int kFull>() {
+    const int64_t full = count / kFull * kFull;
+    for (int y = 0; y < rows; ++y) {
+      auto tiles = [&]<int MR>(int64_t j0, int64_t j1) {
+        td_row_block_channels<T, MR, NR, 1>(g, p, tap_rows + y, tap_col0, tap_t, ntaps, nkx, packed, block,
+                                            out_px0 + y, j0, j1, ci0);
+      };
+      tiles.template operator()<kFull>(0, full);
+      const int64_t rest = count - full;
+      [&]<int... M>(std::integer_sequence<int, M...>) {
+        ((rest == M + 1 ? (tiles.template operator()<M + 1>(full, count), 0) : 0), ...);
+      }(std::make_integer_sequence<int, kFull - 1>{});
+    }
+  };
+  // Grouped column taps have tiles of their own width (T::group_mr).
+  if (nkx == 2) single_rows.template operator()<T::group_mr(NR, 2)>();
+  else if (nkx == 3) single_rows.template operator()<T::group_mr(NR, 3)>();
+  else single_rows.template operator()<T::mr(NR)>();
 }
 
 // The ky that reach output row `row` (= n·in_h + iy) and their dy rows in
@@ -328,9 +373,11 @@ inline void td_row_taps(const TdGeometry& g, const Conv2DParams& p, const float*
   const int64_t n = row / p.in_h, ty = row % p.in_h + p.pad_top;
   out->row = row;
   out->nky = 0;
-  for (int64_t ky = ty % p.stride_h; ky < p.filter_h; ky += p.stride_h) {
-    const int64_t oy = (ty - ky) / p.stride_h;
-    if (ty - ky < 0 || oy >= p.out_h) continue;
+  // dy row oy = (ty − ky) / stride_h, one less per ky step (no division in
+  // the loop: this runs per output row, beside tiles of a few hundred FMAs).
+  const int64_t ky0 = ty % p.stride_h;
+  for (int64_t ky = ky0, oy = (ty - ky0) / p.stride_h; ky < p.filter_h; ky += p.stride_h, --oy) {
+    if (oy < 0 || oy >= p.out_h) continue;
     out->ky[out->nky] = ky;
     out->dy_row[out->nky] = dy_pad + (n * p.out_h + oy) * g.pw * g.cp;
     ++out->nky;
@@ -356,14 +403,23 @@ void td_rows(const TdGeometry& g, const Conv2DParams& p, const float* packed, fl
     // Columns ix = r, r + stride_w, ...: residue (ix + pad_left) mod stride_w.
     const int64_t count = (p.in_w - r + p.stride_w - 1) / p.stride_w;
     const int64_t tx = r + p.pad_left;
+    // The class's kx and the dy column of its pixel 0 for each, one less
+    // per kx step.
+    int64_t kxs[64], kx_col0[64];
+    int nkx = 0;
+    const int64_t kx0 = tx % p.stride_w;
+    for (int64_t kx = kx0, col = floor_div(tx - kx0, p.stride_w); kx < p.filter_w; kx += p.stride_w, --col) {
+      kxs[nkx] = kx;
+      kx_col0[nkx++] = col + g.left;
+    }
     const float* tap_rows[2][64];
     int64_t tap_col0[64], tap_t[64];
     int ntaps = 0;
     for (int a = 0; a < k.nky; ++a)
-      for (int64_t kx = tx % p.stride_w; kx < p.filter_w; kx += p.stride_w) {
+      for (int x = 0; x < nkx; ++x) {
         for (int y = 0; y < count_rows; ++y) tap_rows[y][ntaps] = rows[y]->dy_row[a];
-        tap_col0[ntaps] = floor_div(tx - kx, p.stride_w) + g.left;
-        tap_t[ntaps] = k.ky[a] * p.filter_w + kx;
+        tap_col0[ntaps] = kx_col0[x];
+        tap_t[ntaps] = k.ky[a] * p.filter_w + kxs[x];
         ++ntaps;
       }
     float* out_px0[2];
@@ -395,8 +451,8 @@ void td_rows(const TdGeometry& g, const Conv2DParams& p, const float* packed, fl
       const int64_t ci0 = b * g.nr * W;
       const int64_t nrb = std::min<int64_t>(g.nr, (p.in_c - ci0 + W - 1) / W);
       auto run = [&]<int NR>() {
-        td_row_block<T, NR>(g, p, tap_row_lists, count_rows, tap_col0, tap_t, ntaps, packed, b, out_px0, count,
-                            ci0);
+        td_row_block<T, NR>(g, p, tap_row_lists, count_rows, tap_col0, tap_t, ntaps, g.group_kx ? nkx : 1, packed,
+                            b, out_px0, count, ci0);
       };
       switch (nrb) {
         case 1: run.template operator()<1>(); break;

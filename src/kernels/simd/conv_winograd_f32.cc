@@ -110,7 +110,19 @@ Plan make_plan(const Conv2DParams& p, const WinogradKernelTable& t, int threads)
   const int64_t n = std::min(pl.part_n, p.out_c);
   pl.ldm = round_up(n, lanes);
   const int64_t per_tile = kWinogradPoints * (pl.ldv + pl.ldm) * int64_t{sizeof(float)};
-  const int64_t fit = std::max<int64_t>(1, kBlockBytes / per_tile / pl.mr);  // units in a block's budget
+  // One block per part where the filter is the larger stream
+  // (winograd_fit_units), unless the parts are uneven: the blocks then
+  // even out the threads' shares (captcha_cnn's 129 channels in parts of
+  // 96 and 33). Measured on Zen 5 only (zmm_fma_full_rate's CPUs): Zen 4
+  // and Intel keep the budget's blocks.
+  const int64_t budget_units = kBlockBytes / per_tile / pl.mr;
+  const double filter_bytes = static_cast<double>(kWinogradPoints) * static_cast<double>(p.in_c * n) * sizeof(float);
+  const bool even_parts = pl.parts == 1 || p.out_c % pl.part_n == 0;
+  const bool whole_blocks_measured = zmm_fma_full_rate();
+  const int64_t fit = even_parts && whole_blocks_measured
+                          ? simd::winograd_fit_units(budget_units, pl.units, filter_bytes,
+                                                     static_cast<double>(pl.tiles * per_tile))
+                          : std::max<int64_t>(1, budget_units);
   pl.blocks = simd::winograd_block_count(pl.units, pl.mr, fit, pl.parts == 1 ? threads : 1);
   for (int64_t b = 0; b < pl.blocks; ++b) pl.max_block_tiles = std::max(pl.max_block_tiles, pl.block_end(b) - pl.block_begin(b));
   pl.v_floats = kWinogradPoints * (pl.max_block_tiles * pl.ldv + kXiSkew);

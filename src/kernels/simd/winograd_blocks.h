@@ -28,6 +28,32 @@ namespace frost::kernels::simd {
 
 inline constexpr int64_t kMinWinogradBlockTiles = 32;
 
+// Units of tiles a block may take: `budget_units` (what fits the cache
+// budget of a block's V and M), or all `units` where the transformed filter
+// of a part (`filter_bytes`, U over the part's channels) is at least
+// kWholeBlockFilterBytes and kWholeBlockFilterRatio times the V and M of
+// all the tiles (`all_tiles_bytes`). Each further block streams all of U
+// again, and a U of several MiB, among a model's other filters, comes from
+// memory more than from L3; one block's V and M beyond L2 are written and
+// read back once. Pure.
+//
+// Zen 5 VM, AVX-512, in the model, per-node ms over interleaved rounds
+// against the budget's blocks: opencv_face_detector's 19²×256→256 (25
+// tiles in 2 units of 12, U 9.4 MB, V and M of all tiles 1.8 MB), 1 thread
+// 0.97/1.05/0.97/1.03 -> 0.92/1.00/0.85/0.91 as one block, 2 threads (2
+// parts of U 4.7 MB) 1.01/0.88/0.75/0.81 -> 0.67/0.86/0.63/0.80; but
+// captcha_cnn's 32×11×128→129 (24 tiles, U 2.4 MB, V and M 0.94 MB), 1
+// thread, 0.18-0.19 -> 0.20-0.26 as one block: a U that small stays in L3.
+inline constexpr int64_t kWholeBlockFilterRatio = 2;
+inline constexpr double kWholeBlockFilterBytes = 4.0 * (1 << 20);
+inline int64_t winograd_fit_units(int64_t budget_units, int64_t units, double filter_bytes,
+                                  double all_tiles_bytes) {
+  if (filter_bytes >= kWholeBlockFilterBytes &&
+      filter_bytes >= static_cast<double>(kWholeBlockFilterRatio) * all_tiles_bytes)
+    return std::max<int64_t>(units, 1);
+  return std::max<int64_t>(budget_units, 1);
+}
+
 // Blocks for `units` units of `mr` tiles (the GEMM's row tile) on
 // `threads` threads, when at most `fit_units` units fit the cache budget of
 // one block. At most one block per unit. Pure.
