@@ -221,9 +221,22 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
                                             (p.filter_h * p.filter_w * p.in_c >= 27 || simd::direct_pointwise(p))
                                         ? -0.05
                                         : 0.05;
+  // On Zen 5 an RGB stem (3 input channels, a window of 3×3 or more) runs
+  // its reduction at the FMA pipes' rate on every stem tile; what differs
+  // is the padded work (a row's tail tile, unused channels) and the work
+  // around each tile's reduction (zeroing, stores, the runs' loop), shared
+  // by its accumulators: charged as half an accumulator's reduction per
+  // tile, no 5% per vector. The 28-accumulator tiles 14 × 32 and 28 × 16
+  // then take rows of 112 whole (Zen 5 VM, AVX-512, 1 thread, 3 interleaved
+  // rounds, µs: 3×3 s2 224²×3→32 12 × 32 108–113, 14 × 32 100–103;
+  // →16 16 × 16 61.3–64.0, 28 × 16 60.2–61.1; 7×7 s2 →64 6 × 64 938–990,
+  // 14 × 32 925–951).
+  const bool rgb_stem = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() && p.in_c == 3 &&
+                        !simd::direct_pointwise(p) && p.filter_h * p.filter_w * p.in_c >= 27;
   int most = 0;
   bool stem_only = false;
   for (int i = 0; i < t.num_tiles; ++i) {
+    if (t.tiles[i].full_rate_stem_only) continue;
     most = std::max(most, t.tiles[i].mr * t.tiles[i].nr);
     if (!simd::direct_pointwise(p) && t.tiles[i].stem_name != nullptr && conv2d_direct_stem_fits(p, t.tiles[i].nr))
       stem_only = true;
@@ -268,6 +281,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   for (int i = 0; i < t.num_tiles; ++i) {
     const auto& tile = t.tiles[i];
     const bool stem = tile.stem_name != nullptr && conv2d_direct_stem_fits(p, tile.nr);
+    if (tile.full_rate_stem_only && (!stem || !rgb_stem)) continue;
     if (across && tile.nr != t.lanes) continue;
     if (taps && tile.nr != taps_nr(p)) continue;
     if (paired && (!stem || tile.paired_name == nullptr)) continue;
@@ -292,6 +306,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
     const double cost =
         paired     ? -static_cast<double>(tile.mr)
         : resident ? cols * (1.0 + 0.25 / nv)
+        : stem && rgb_stem ? cols * rows * (1.0 + 0.5 / (tile.mr * nv))
                : cols * rows *
                      (stem && !broadcast_bound_stem ? 1.0 + stem_vector_charge * (nv - 1.0) : 1.0 + 0.25 / shared);
     if (cost < best) {

@@ -89,6 +89,10 @@ struct DirectConvTile {
   size_t (*scratch_floats)(const Conv2DParams& p, int threads, bool stem);
   void (*run)(const Conv2DParams& p, const float* input, const float* packed_filter, float* output,
               const GemmEpilogue& ep, const DirectConvRun& r);
+  // The plan takes it only for RGB stems in the stem mode, on CPUs with
+  // full-width 512-bit FMAs (fma_rate.h, conv2d_direct_plan); tests and
+  // benchmarks run it in both modes.
+  bool full_rate_stem_only = false;
 };
 
 // A stem row that is not whole tiles ends in a tile of its last pixels
@@ -98,7 +102,7 @@ struct DirectConvTile {
 constexpr int kDirectStemTailStep = 4;
 
 struct DirectConvKernelTable {
-  static constexpr int kMaxTiles = 6;
+  static constexpr int kMaxTiles = 8;
   const char* isa_name;
   int lanes;  // floats per vector
   int num_tiles;
@@ -118,5 +122,7 @@ DirectConvTile conv_direct_tile_avx512_6x64();
 DirectConvTile conv_direct_tile_avx512_16x16();
 DirectConvTile conv_direct_tile_avx512_7x48();
 DirectConvTile conv_direct_tile_avx512_7x64();
+DirectConvTile conv_direct_tile_avx512_14x32();
+DirectConvTile conv_direct_tile_avx512_28x16();
 
 }  // namespace frost::kernels::simd
