@@ -221,18 +221,19 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
                                             (p.filter_h * p.filter_w * p.in_c >= 27 || simd::direct_pointwise(p))
                                         ? -0.05
                                         : 0.05;
-  // On Zen 5 an RGB stem (3 input channels, a window of 3×3 or more) runs
-  // its reduction at the FMA pipes' rate on every stem tile; what differs
-  // is the padded work (a row's tail tile, unused channels) and the work
-  // around each tile's reduction (zeroing, stores, the runs' loop), shared
-  // by its accumulators: charged as half an accumulator's reduction per
-  // tile, no 5% per vector. The 28-accumulator tiles 14 × 32 and 28 × 16
-  // then take rows of 112 whole (Zen 5 VM, AVX-512, 1 thread, 3 interleaved
-  // rounds, µs: 3×3 s2 224²×3→32 12 × 32 108–113, 14 × 32 100–103;
-  // →16 16 × 16 61.3–64.0, 28 × 16 60.2–61.1; 7×7 s2 →64 6 × 64 938–990,
-  // 14 × 32 925–951).
+  // On Zen 5 an RGB stem (3 input channels, a window of 3×3 or more) with
+  // at most 16 outputs runs its reduction at the FMA pipes' rate on every
+  // stem tile; what differs is the padded work (a row's tail tile) and the
+  // work around each tile's reduction (zeroing, stores, the runs' loop),
+  // shared by its accumulators: charged as half an accumulator's reduction
+  // per tile, no 5% per vector. The 28 × 16 tile then takes rows of 112
+  // whole (Zen 5 VM, AVX-512, 1 thread, 3 interleaved rounds, µs: 3×3 s2
+  // 224²×3→16 16 × 16 61.3–64.0, 28 × 16 60.2–61.1). A 14 × 32 tile for 32
+  // and 64 outputs won in bench_conv (3×3 s2 →32 108–113 → 100–103 µs) but
+  // lost in MobileNetV2-224's first layer (0.126–0.135 → 0.137–0.144 ms),
+  // so those stems keep the general rule.
   const bool rgb_stem = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() && p.in_c == 3 &&
-                        !simd::direct_pointwise(p) && p.filter_h * p.filter_w * p.in_c >= 27;
+                        p.out_c <= 16 && !simd::direct_pointwise(p) && p.filter_h * p.filter_w * p.in_c >= 27;
   int most = 0;
   bool stem_only = false;
   for (int i = 0; i < t.num_tiles; ++i) {

@@ -12,11 +12,11 @@ namespace frost::kernels::simd {
 const DirectConvKernelTable& conv_direct_table_avx512() {
   static const DirectConvKernelTable table{"avx512",
                                            16,
-                                           8,
+                                           7,
                                            {conv_direct_tile_avx512_24x16(), conv_direct_tile_avx512_12x32(),
                                             conv_direct_tile_avx512_6x64(), conv_direct_tile_avx512_16x16(),
                                             conv_direct_tile_avx512_7x48(), conv_direct_tile_avx512_7x64(),
-                                            conv_direct_tile_avx512_14x32(), conv_direct_tile_avx512_28x16()}};
+                                            conv_direct_tile_avx512_28x16()}};
   return table;
 }
 

@@ -102,7 +102,7 @@ struct DirectConvTile {
 constexpr int kDirectStemTailStep = 4;
 
 struct DirectConvKernelTable {
-  static constexpr int kMaxTiles = 8;
+  static constexpr int kMaxTiles = 7;
   const char* isa_name;
   int lanes;  // floats per vector
   int num_tiles;
@@ -122,7 +122,6 @@ DirectConvTile conv_direct_tile_avx512_6x64();
 DirectConvTile conv_direct_tile_avx512_16x16();
 DirectConvTile conv_direct_tile_avx512_7x48();
 DirectConvTile conv_direct_tile_avx512_7x64();
-DirectConvTile conv_direct_tile_avx512_14x32();
 DirectConvTile conv_direct_tile_avx512_28x16();
 
 }  // namespace frost::kernels::simd
