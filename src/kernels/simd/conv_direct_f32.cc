@@ -156,6 +156,9 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   if (resolve(isa) == GemmIsa::kAvx512 && p.out_c == 8 && !paired && conv2d_direct_isa_supported(GemmIsa::kAvx2))
     isa = GemmIsa::kAvx2;
   const simd::DirectConvKernelTable& t = *table_for(isa);
+  // Zen 5's AVX-512 (full-width 512-bit FMAs, fma_rate.h): where the rules
+  // below were measured; Zen 4, Intel and AVX2 keep the general ones.
+  const bool full_rate = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate();
   const int64_t pixels = p.batch * p.out_h * p.out_w;
   // Cost = padded work (whole MR × NR blocks) × (1 + 0.25 / NV): each input
   // value is broadcast once per NV filter vectors, and those broadcasts cost
@@ -217,8 +220,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // 10.2; 56²×4→64 16×16 16.4, 6×64 13.2, 12×32 12.5). With a short
   // reduction on a window (3×3 28²×1→28, K = 9) the one-vector tiles stay
   // ahead (16×16 5.08, 12×32 5.54).
-  const double stem_vector_charge = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() &&
-                                            (p.filter_h * p.filter_w * p.in_c >= 27 || simd::direct_pointwise(p))
+  const double stem_vector_charge = full_rate && (p.filter_h * p.filter_w * p.in_c >= 27 || simd::direct_pointwise(p))
                                         ? -0.05
                                         : 0.05;
   // On Zen 5 an RGB stem (3 input channels, a window of 3×3 or more) with
@@ -232,8 +234,8 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // and 64 outputs won in bench_conv (3×3 s2 →32 108–113 → 100–103 µs) but
   // lost in MobileNetV2-224's first layer (0.126–0.135 → 0.137–0.144 ms),
   // so those stems keep the general rule.
-  const bool rgb_stem = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() && p.in_c == 3 &&
-                        p.out_c <= 16 && !simd::direct_pointwise(p) && p.filter_h * p.filter_w * p.in_c >= 27;
+  const bool rgb_stem = full_rate && p.in_c == 3 && p.out_c <= 16 && !simd::direct_pointwise(p) &&
+                        p.filter_h * p.filter_w * p.in_c >= 27;
   int most = 0;
   bool stem_only = false;
   for (int i = 0; i < t.num_tiles; ++i) {
@@ -252,8 +254,9 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // at both ends of each row, and 7 × 48 then wins ResNet's 3×3 7²×512→512
   // layers (bench_conv, AVX-512, 1 thread, 3 interleaved rounds, min /
   // median µs: 6 × 64 844 / 849, 7 × 48 770 / 782, oneDNN 745 / 764).
-  // Elsewhere the rule stays as tuned on Zen 4 (not measured there).
-  const bool tap_share = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate();
+  // Elsewhere the rule stays as tuned on Zen 4 (not measured there): the
+  // tile loop applies it where full_rate.
+  //
   // On Zen 5 a layer whose whole filter fits the registers as one panel
   // (resident_fits) keeps it there (simd/conv_resident.h). With more than
   // one panel each pixel's inputs are broadcast once per panel, and with
@@ -265,8 +268,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // (50.9–58.0); 3×3 28²×1→28 16 × 16 5.48–5.74 -> 3.33–3.47 (4.56–5.01);
   // medians of 3 against every stem tile: 1×1 64²×8→16 24 × 16 7.61 ->
   // 5.74 (6.06); 3×3 28²×1→32 12 × 32 4.52 -> 2.99 (4.11).
-  const bool resident = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() &&
-                        resident_fits(p, simd::round_up(p.out_c, t.lanes));
+  const bool resident = full_rate && resident_fits(p, simd::round_up(p.out_c, t.lanes));
   // On Zen 5 the few-channel layers of taps_fits run in the taps kernel
   // (simd/conv_taps.h) on the packing of a tile of its panel width.
   // bench_conv, Zen 5 VM, AVX-512, 1 thread, 3-5 interleaved rounds,
@@ -277,7 +279,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
   // 22.9 (24.2-25.5). Eight channels to one vector: 184×320×8→16 16 × 16
   // 678 -> 643 (612-617); 56²×8→16 24 × 16 35.9 -> 34.8 (32.9-33.7);
   // 32²×8→12 13.1 -> 11.8 (11.9-12.5).
-  const bool taps = resolve(isa) == GemmIsa::kAvx512 && zmm_fma_full_rate() && !resident && taps_fits(p);
+  const bool taps = full_rate && !resident && taps_fits(p);
   double best = std::numeric_limits<double>::infinity();
   for (int i = 0; i < t.num_tiles; ++i) {
     const auto& tile = t.tiles[i];
@@ -294,7 +296,7 @@ ConvDirectPlan conv2d_direct_plan(const Conv2DParams& p, GemmIsa isa) {
       rows = static_cast<double>(!stem ? plain_rows(pixels, tile.mr)
                                  : !simd::direct_pointwise(p) ? p.batch * p.out_h * stem_row_pixels(p.out_w, tile.mr)
                                                               : simd::round_up(pixels, tile.mr));
-    if (!stem && tap_share) rows *= simd::direct_plain_tap_share(p, tile.mr);
+    if (!stem && full_rate) rows *= simd::direct_plain_tap_share(p, tile.mr);
     const double nv = static_cast<double>(tile.nr / t.lanes);
     // Broadcasts per FMA in the plain mode: one per NV FMAs in a register,
     // one per FMA as a memory operand (direct_register_broadcast).
@@ -387,9 +389,7 @@ namespace {
 bool run_resident(const ConvDirectPlan& plan, const Conv2DParams& p) {
   return plan.resident && plan.isa == GemmIsa::kAvx512 && resident_fits(p, plan.nr);
 }
-}  // namespace
 
-namespace {
 // The taps kernel where the plan asks for it and the run's geometry fits it.
 bool run_taps(const ConvDirectPlan& plan, const Conv2DParams& p) {
   return plan.taps && plan.isa == GemmIsa::kAvx512 && simd::conv_taps_fits(p, plan.nr);

@@ -50,10 +50,7 @@ void resident_rows(const float* x, int64_t step, const int64_t* off, int64_t row
   }
   __mmask16 mask[NV];
 #pragma GCC unroll 4
-  for (int v = 0; v < NV; ++v) {
-    const int64_t n = cols - v * kLanes;
-    mask[v] = n >= kLanes ? static_cast<__mmask16>(0xFFFF) : n <= 0 ? 0 : static_cast<__mmask16>((1u << n) - 1u);
-  }
+  for (int v = 0; v < NV; ++v) mask[v] = panel_vector_mask(cols, v);
   int64_t at[K];
 #pragma GCC unroll 24
   for (int k = 0; k < K; ++k) at[k] = kContiguous ? k : off[k];
@@ -71,19 +68,7 @@ void resident_rows(const float* x, int64_t step, const int64_t* off, int64_t row
       for (int v = 0; v < NV; ++v) acc[v] = _mm512_fmadd_ps(a, w[k][v], acc[v]);
     }
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) {
-      if constexpr (kInLine) {
-        acc[v] = _mm512_min_ps(hi, _mm512_max_ps(lo, acc[v]));
-        if constexpr (kPost)
-          acc[v] = _mm512_fmadd_ps(acc[v], _mm512_load_ps(col->scale + v * kLanes), _mm512_load_ps(col->shift + v * kLanes));
-      } else if (accumulate) {
-        acc[v] = _mm512_add_ps(acc[v], _mm512_maskz_loadu_ps(mask[v], c + v * kLanes));
-      }
-      if (whole)
-        _mm512_storeu_ps(c + v * kLanes, acc[v]);
-      else
-        _mm512_mask_storeu_ps(c + v * kLanes, mask[v], acc[v]);
-    }
+    for (int v = 0; v < NV; ++v) store_panel_vector(acc[v], c, v, mask[v], whole, kInLine, kPost, accumulate, lo, hi, col);
   }
 }
 
@@ -118,17 +103,12 @@ ResidentRows resident_rows_for(int64_t k, int64_t nr) {
   return table[static_cast<size_t>((nr / kLanes - 1) * kMaxK + k - 1)];
 }
 
-// The input columns one output row reads (its strip's width).
-int64_t strip_width(const Conv2DParams& p) { return (p.out_w - 1) * p.stride_w + (p.filter_w - 1) * p.dilation_w + 1; }
-int64_t strip_floats(const Conv2DParams& p) {
-  return (p.filter_h * strip_width(p) * p.in_c + kLanes - 1) / kLanes * kLanes;
-}
 
 // Copies the fh input rows output row `row` (image-major) reads into strip
 // (filter row ky at strip + ky·width·in_c), zeros where they lie outside
 // the input.
 void fill_strip(const Conv2DParams& p, const float* input, int64_t row, float* strip) {
-  const int64_t n = row / p.out_h, oy = row % p.out_h, c = p.in_c, width = strip_width(p);
+  const int64_t n = row / p.out_h, oy = row % p.out_h, c = p.in_c, width = panel_strip_width(p);
   const float* image = input + n * p.in_h * p.in_w * c;
   const int64_t ix0 = -p.pad_left;
   // Strip columns [x0, x1) lie inside the input.
@@ -179,7 +159,7 @@ void pointwise_run(const Conv2DParams& p, ResidentRows run_rows, const float* in
 void window_run(const Conv2DParams& p, ResidentRows run_rows, const float* input, const float* filter, int64_t nr,
                 float* output, const GemmEpilogue& ep, int threads, float* scratch) {
   const PanelEpilogue e = panel_epilogue(ep);
-  const int64_t k = p.filter_h * p.filter_w * p.in_c, out_c = p.out_c, width = strip_width(p);
+  const int64_t k = p.filter_h * p.filter_w * p.in_c, out_c = p.out_c, width = panel_strip_width(p);
   // Tap (ky, kx, c), the packed filter's row order, from a pixel's base in
   // its strip.
   int64_t off[kMaxK];
@@ -192,7 +172,7 @@ void window_run(const Conv2DParams& p, ResidentRows run_rows, const float* input
   float* strips = reinterpret_cast<float*>((reinterpret_cast<uintptr_t>(scratch) + 63) & ~uintptr_t{63});
   parallel_for(threads, chunks, [&](int64_t chunk, int tid) {
     const ChunkRange r = chunk_range(rows, chunks, chunk);
-    float* strip = strips + tid * strip_floats(p);
+    float* strip = strips + tid * panel_strip_floats(p);
     for (int64_t q = 0; q < panels; ++q) {
       const int64_t j0 = q * nr, cols = out_c - j0 < nr ? out_c - j0 : nr;
       const PanelColumns col(ep, j0, cols);
@@ -211,7 +191,7 @@ void window_run(const Conv2DParams& p, ResidentRows run_rows, const float* input
 
 size_t conv_resident_scratch_floats(const Conv2DParams& p, int threads) {
   if (direct_pointwise(p)) return 0;  // read in place
-  return static_cast<size_t>((threads < 1 ? 1 : threads) * strip_floats(p) + kLanes);
+  return static_cast<size_t>((threads < 1 ? 1 : threads) * panel_strip_floats(p) + kLanes);
 }
 
 void conv_resident_f32_avx512(const Conv2DParams& p, bool pointwise, const float* input, const float* filter,

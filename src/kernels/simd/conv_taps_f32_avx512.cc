@@ -102,10 +102,7 @@ void taps_tile(const float* base, float* c, const TileArgs& t) {
   }
   __mmask16 mask[NV];
 #pragma GCC unroll 4
-  for (int v = 0; v < NV; ++v) {
-    const int64_t n = t.cols - v * kLanes;
-    mask[v] = n >= kLanes ? static_cast<__mmask16>(0xFFFF) : n <= 0 ? 0 : static_cast<__mmask16>((1u << n) - 1u);
-  }
+  for (int v = 0; v < NV; ++v) mask[v] = panel_vector_mask(t.cols, v);
   const bool whole = t.cols == NR, in_line = e.in_line, post = e.post, accumulate = e.accumulate;
   const __m512 lo = _mm512_set1_ps(e.lo), hi = _mm512_set1_ps(e.hi);
   if (in_line && !post && whole) {
@@ -121,22 +118,9 @@ void taps_tile(const float* base, float* c, const TileArgs& t) {
   }
 #pragma GCC unroll 32
   for (int r = 0; r < MR; ++r) {
-    float* cr = c + r * t.ldc;
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) {
-      __m512 x = acc[r][v];
-      if (in_line) {
-        x = _mm512_min_ps(hi, _mm512_max_ps(lo, x));
-        if (post)
-          x = _mm512_fmadd_ps(x, _mm512_load_ps(t.col->scale + v * kLanes), _mm512_load_ps(t.col->shift + v * kLanes));
-      } else if (accumulate) {
-        x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask[v], cr + v * kLanes));
-      }
-      if (whole)
-        _mm512_storeu_ps(cr + v * kLanes, x);
-      else
-        _mm512_mask_storeu_ps(cr + v * kLanes, mask[v], x);
-    }
+    for (int v = 0; v < NV; ++v)
+      store_panel_vector(acc[r][v], c + r * t.ldc, v, mask[v], whole, in_line, post, accumulate, lo, hi, t.col);
   }
 }
 
@@ -151,11 +135,6 @@ TapsTile taps_tile_for(int64_t mr) {
   return table[static_cast<size_t>(mr - 1)];
 }
 
-// The input columns one output row reads (its strip's width).
-int64_t strip_width(const Conv2DParams& p) { return (p.out_w - 1) * p.stride_w + (p.filter_w - 1) * p.dilation_w + 1; }
-int64_t strip_floats(const Conv2DParams& p) {
-  return (p.filter_h * strip_width(p) * p.in_c + kLanes - 1) / kLanes * kLanes;
-}
 // Floats of one table of K tap offsets (int64), a whole number of vectors.
 int64_t offsets_floats(const Conv2DParams& p) {
   return (2 * p.filter_h * p.filter_w * p.in_c + kLanes - 1) / kLanes * kLanes;
@@ -184,7 +163,7 @@ TapsRow taps_row(const Conv2DParams& p, const float* input, int64_t row) {
 // columns inside it are copied before a tile reads them (fill_strip), and
 // a 184×320×8 layer's strip is 31 KiB, zeroed once per chunk of rows.
 void zero_strip_padding(const Conv2DParams& p, float* strip) {
-  const int64_t c = p.in_c, width = strip_width(p);
+  const int64_t c = p.in_c, width = panel_strip_width(p);
   const int64_t x0 = std::min(width, p.pad_left), x1 = std::clamp<int64_t>(p.pad_left + p.in_w, x0, width);
   for (int64_t ky = 0; ky < p.filter_h; ++ky) {
     float* row = strip + ky * width * c;
@@ -198,7 +177,7 @@ void zero_strip_padding(const Conv2DParams& p, float* strip) {
 // ky·width·in_c). The strip's columns outside the input were zeroed once
 // (zero_strip_padding) and are never written.
 void fill_strip(const Conv2DParams& p, const TapsRow& row, int64_t c0, int64_t c1, float* strip) {
-  const int64_t c = p.in_c, width = strip_width(p);
+  const int64_t c = p.in_c, width = panel_strip_width(p);
   const int64_t x0 = std::max(c0, p.pad_left), x1 = std::min(c1, p.pad_left + p.in_w);
   if (x1 <= x0 || row.ky_hi <= row.ky_lo) return;
   // A border tile's window is a few dozen floats per filter row: copies
@@ -272,7 +251,7 @@ void taps_rows(const Conv2DParams& p, const float* input, const float* filter, f
 template <int kStep>
 void taps_run(const Conv2DParams& p, const float* input, const float* filter, int64_t nr, float* output,
               const GemmEpilogue& ep, int threads, float* scratch) {
-  const int64_t width = strip_width(p);
+  const int64_t width = panel_strip_width(p);
   auto* in_strip = reinterpret_cast<int64_t*>((reinterpret_cast<uintptr_t>(scratch) + 63) & ~uintptr_t{63});
   int64_t* in_input = in_strip + offsets_floats(p) / 2;
   for (int64_t ky = 0, i = 0; ky < p.filter_h; ++ky) {
@@ -289,7 +268,7 @@ void taps_run(const Conv2DParams& p, const float* input, const float* filter, in
   const int64_t chunks = chunk_count(rows, threads);
   parallel_for(threads, chunks, [&](int64_t chunk, int tid) {
     const ChunkRange r = chunk_range(rows, chunks, chunk);
-    float* strip = strips + tid * strip_floats(p);
+    float* strip = strips + tid * panel_strip_floats(p);
     switch (nr / kLanes) {
       case 1: return taps_rows<kStep, 1>(p, input, filter, output, ep, off, r, strip);
       case 2: return taps_rows<kStep, 2>(p, input, filter, output, ep, off, r, strip);
@@ -320,7 +299,7 @@ bool conv_taps_fits(const Conv2DParams& p, int64_t nr) {
 }
 
 size_t conv_taps_scratch_floats(const Conv2DParams& p, int threads) {
-  return static_cast<size_t>(2 * offsets_floats(p) + (threads < 1 ? 1 : threads) * strip_floats(p) + kLanes);
+  return static_cast<size_t>(2 * offsets_floats(p) + (threads < 1 ? 1 : threads) * panel_strip_floats(p) + kLanes);
 }
 
 void conv_taps_f32_avx512(const Conv2DParams& p, const float* input, const float* filter, int64_t nr,

@@ -1,13 +1,17 @@
 // What the AVX-512 kernels that keep a panel of up to 64 output channels
-// (conv_resident_f32_avx512.cc, conv_taps_f32_avx512.cc) do after their
-// sums, and the panel's per-channel operands. Included by AVX-512
-// translation units only.
+// (conv_resident_f32_avx512.cc, conv_taps_f32_avx512.cc) share: what they
+// do after their sums, the panel's per-channel operands, and the strip of
+// input rows one output row reads. Included by AVX-512 translation units
+// only.
 #pragma once
+
+#include <immintrin.h>
 
 #include <cstdint>
 #include <limits>
 #include <xsimd/xsimd.hpp>
 
+#include "kernels/conv.h"
 #include "kernels/gemm.h"
 
 namespace frost::kernels::simd {
@@ -63,5 +67,45 @@ struct PanelColumns {
     }
   }
 };
+
+// The lanes of vector v of a panel of `cols` channels that hold channels.
+inline __mmask16 panel_vector_mask(int64_t cols, int v) {
+  const int64_t n = cols - v * panel_epilogue_detail::kLanes;
+  return n >= panel_epilogue_detail::kLanes ? static_cast<__mmask16>(0xFFFF)
+         : n <= 0                           ? 0
+                                            : static_cast<__mmask16>((1u << n) - 1u);
+}
+
+// Stores vector v of a pixel's sums x at c (the pixel's first channel of
+// the panel): in line (e.in_line), clamped to [lo, hi] and with post scaled
+// and shifted by col's vector v; otherwise, with accumulate, added to the
+// output's previous contents; masked unless the panel is whole. The
+// kernels pass constants where they can, which the inlining folds.
+__attribute__((always_inline)) inline void store_panel_vector(__m512 x, float* c, int v, __mmask16 mask, bool whole,
+                                                              bool in_line, bool post, bool accumulate, __m512 lo,
+                                                              __m512 hi, const PanelColumns* col) {
+  constexpr int kLanes = panel_epilogue_detail::kLanes;
+  if (in_line) {
+    x = _mm512_min_ps(hi, _mm512_max_ps(lo, x));
+    if (post) x = _mm512_fmadd_ps(x, _mm512_load_ps(col->scale + v * kLanes), _mm512_load_ps(col->shift + v * kLanes));
+  } else if (accumulate) {
+    x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask, c + v * kLanes));
+  }
+  if (whole)
+    _mm512_storeu_ps(c + v * kLanes, x);
+  else
+    _mm512_mask_storeu_ps(c + v * kLanes, mask, x);
+}
+
+// The input columns one output row reads: the width of the strip of its fh
+// input rows that the window kernels copy a row's borders into.
+inline int64_t panel_strip_width(const Conv2DParams& p) {
+  return (p.out_w - 1) * p.stride_w + (p.filter_w - 1) * p.dilation_w + 1;
+}
+// Floats of one strip (fh rows of panel_strip_width pixels), whole vectors.
+inline int64_t panel_strip_floats(const Conv2DParams& p) {
+  constexpr int64_t kLanes = panel_epilogue_detail::kLanes;
+  return (p.filter_h * panel_strip_width(p) * p.in_c + kLanes - 1) / kLanes * kLanes;
+}
 
 }  // namespace frost::kernels::simd
