@@ -598,6 +598,34 @@ Conv2DParams random_resident_conv(std::mt19937_64& rng, int64_t nr, bool pointwi
     if (mode == 2 ? explicit_geometry(p, rng) : finish_geometry(p, mode == 0)) return p;
   }
 }
+
+// 60 random layers (`random(rng, nr, iter)`) per AVX-512 tile whose panel
+// width `takes_nr` accepts, on the tile's plan marked by `mark` for the
+// kernel named `name`, against conv2d_reference: 1 and 2 threads, every
+// epilogue step, accumulate on a quarter of them. Returns the layers that
+// passed, short of the total after a failure.
+template <class TakesNr, class Random, class Mark>
+int check_panel_kernel(std::mt19937_64& rng, const char* name, TakesNr takes_nr, Random random, Mark mark) {
+  const Activation acts[] = {Activation::kNone, Activation::kRelu6, Activation::kRelu, Activation::kLeakyRelu};
+  int runs = 0;
+  for (int tile = 0; tile < conv2d_direct_tile_count(GemmIsa::kAvx512); ++tile) {
+    const ConvDirectPlan base = conv2d_direct_tile(tile, GemmIsa::kAvx512, /*stem=*/true);
+    if (!takes_nr(base.nr)) continue;
+    for (int iter = 0; iter < 60; ++iter) {
+      Options o;
+      o.plan = base;
+      const Conv2DParams p = random(rng, o.plan.nr, iter);
+      mark(o.plan);
+      REQUIRE(std::string(conv2d_direct_kernel_name(o.plan)) == name);
+      o.threads = 1 + iter / 4 % 2;
+      vary_epilogue(o, iter, acts, 8);
+      if (!check(rng, p, o)) return runs;
+      if (iter % 8 < 2) check_accumulate(rng, o.plan, p);
+      ++runs;
+    }
+  }
+  return runs;
+}
 }  // namespace
 
 TEST_CASE("conv2d_direct_f32: layers whose filter panel fits the registers (resident) against conv2d_reference") {
@@ -609,22 +637,10 @@ TEST_CASE("conv2d_direct_f32: layers whose filter panel fits the registers (resi
   // accumulate.
   if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return;
   std::mt19937_64 rng(seed() + 16);
-  const Activation acts[] = {Activation::kNone, Activation::kRelu6, Activation::kRelu, Activation::kLeakyRelu};
-  int runs = 0;
-  for (int tile = 0; tile < conv2d_direct_tile_count(GemmIsa::kAvx512); ++tile) {
-    for (int iter = 0; iter < 60; ++iter) {
-      Options o;
-      o.plan = conv2d_direct_tile(tile, GemmIsa::kAvx512, /*stem=*/true);
-      const Conv2DParams p = random_resident_conv(rng, o.plan.nr, iter % 2 == 0);
-      o.plan.resident = true;
-      REQUIRE(std::string(conv2d_direct_kernel_name(o.plan)) == "conv2d_resident_f32_avx512");
-      o.threads = 1 + iter / 4 % 2;
-      vary_epilogue(o, iter, acts, 8);
-      if (!check(rng, p, o)) return;
-      if (iter % 8 < 2) check_accumulate(rng, o.plan, p);
-      ++runs;
-    }
-  }
+  const int runs = check_panel_kernel(
+      rng, "conv2d_resident_f32_avx512", [](int64_t) { return true; },
+      [](std::mt19937_64& r, int64_t nr, int iter) { return random_resident_conv(r, nr, iter % 2 == 0); },
+      [](ConvDirectPlan& plan) { plan.resident = true; });
   CHECK(runs == 60 * conv2d_direct_tile_count(GemmIsa::kAvx512));
   // On Zen 5 the plan takes 1×1 112²×8→48 (MobileNetV2's 8-channel
   // expansion) with a 48-channel panel (8 × 3 vectors) and 3×3 28²×1→28
@@ -808,24 +824,10 @@ TEST_CASE("conv2d_direct_f32: few-channel layers in the taps kernel against conv
   // outside the input, every epilogue step, 1 and 2 threads, accumulate.
   if (!conv2d_direct_isa_supported(GemmIsa::kAvx512)) return;
   std::mt19937_64 rng(seed() + 17);
-  const Activation acts[] = {Activation::kNone, Activation::kRelu6, Activation::kRelu, Activation::kLeakyRelu};
-  int runs = 0;
-  for (int tile = 0; tile < conv2d_direct_tile_count(GemmIsa::kAvx512); ++tile) {
-    const ConvDirectPlan base = conv2d_direct_tile(tile, GemmIsa::kAvx512, /*stem=*/true);
-    if (base.nr != 16 && base.nr != 32 && base.nr != 64) continue;
-    for (int iter = 0; iter < 60; ++iter) {
-      Options o;
-      o.plan = base;
-      const Conv2DParams p = random_taps_conv(rng, o.plan.nr);
-      o.plan.taps = true;
-      REQUIRE(std::string(conv2d_direct_kernel_name(o.plan)) == "conv2d_taps_f32_avx512");
-      o.threads = 1 + iter / 4 % 2;
-      vary_epilogue(o, iter, acts, 8);
-      if (!check(rng, p, o)) return;
-      if (iter % 8 < 2) check_accumulate(rng, o.plan, p);
-      ++runs;
-    }
-  }
+  const int runs = check_panel_kernel(
+      rng, "conv2d_taps_f32_avx512", [](int64_t nr) { return nr == 16 || nr == 32 || nr == 64; },
+      [](std::mt19937_64& r, int64_t nr, int) { return random_taps_conv(r, nr); },
+      [](ConvDirectPlan& plan) { plan.taps = true; });
   CHECK(runs >= 60 * 3);
   // A run the taps kernel does not take (3 channels) on a taps plan runs
   // its tile on the same packing.
